@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+CC ?= gcc
+CFLAGS ?= -O2 -g
+CFLAGS += -Wall -Wextra -Werror -std=gnu11 -fPIC -Iinclude
+CRASH_INCLUDE ?= /usr/include/crash
+CRASH_ARCH ?= X86_64
+PREFIX ?= /usr
+CRASH_EXTDIR ?= $(PREFIX)/lib/crash/extensions
+
+CORE_SRCS := src/target.c src/set.c src/layout.c src/memmap.c src/slub.c \
+	     src/cachename.c src/report.c
+CORE_OBJS := $(CORE_SRCS:src/%.c=build/%.o)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+
+all: leakext.so
+
+build/%.o: src/%.c $(wildcard include/leakext/*.h)
+	@mkdir -p build
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# crash's defs.h is not -Wextra clean; it is only seen by the glue.
+build/ext-leakext.o: extensions/leakext.c $(wildcard include/leakext/*.h)
+	@mkdir -p build
+	$(CC) $(CFLAGS) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers \
+		-D$(CRASH_ARCH) -I$(CRASH_INCLUDE) -c -o $@ $<
+
+leakext.so: build/ext-leakext.o $(CORE_OBJS)
+	$(CC) -shared -nostartfiles -o $@ $^
+
+build/unit_tests: $(UNIT_SRCS) $(CORE_OBJS) $(wildcard tests/unit/*.h)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_OBJS)
+
+samples:
+	vmcore-samples/make-samples
+
+samples-big:
+	vmcore-samples/make-samples S4
+
+check: leakext.so build/unit_tests
+	tests/run-tests
+
+install: leakext.so
+	install -D -m 0644 leakext.so $(DESTDIR)$(CRASH_EXTDIR)/leakext.so
+
+clean:
+	rm -rf build leakext.so
+
+.PHONY: all samples samples-big check install clean

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef LEAKEXT_CORE_H
+#define LEAKEXT_CORE_H
+
+#include "leakext/target.h"
+
+#define LX_NAME_MAX 64
+
+/* Small helpers over the target, shared by every core file. */
+void *lx_alloc(struct lx_target *t, size_t size);
+void lx_free(struct lx_target *t, void *ptr);
+void *lx_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size);
+bool lx_read(struct lx_target *t, uint64_t addr, void *buf, size_t len);
+bool lx_read_u64(struct lx_target *t, uint64_t addr, uint64_t *val);
+bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val);
+bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len);
+void lx_msg(struct lx_target *t, enum lx_msg_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool lx_interrupted(struct lx_target *t);
+void lx_progress(struct lx_target *t, const char *label, uint64_t done,
+		 uint64_t total);
+
+static inline uint64_t lx_get_u64(const void *buf, long off)
+{
+	uint64_t v;
+
+	__builtin_memcpy(&v, (const char *)buf + off, sizeof(v));
+	return v;
+}
+
+static inline uint32_t lx_get_u32(const void *buf, long off)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, (const char *)buf + off, sizeof(v));
+	return v;
+}
+
+/* Make dump bytes safe for a terminal: printable ASCII, others as '.'. */
+void lx_sanitize(char *s);
+
+#endif

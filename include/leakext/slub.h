@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#ifndef LEAKEXT_SLUB_H
+#define LEAKEXT_SLUB_H
+
+#include "leakext/core.h"
+
+/* Where a slab was found. */
+enum lx_slab_source {
+	LX_SRC_CPU,		/* kmem_cache_cpu.slab */
+	LX_SRC_CPU_PARTIAL,	/* kmem_cache_cpu.partial chain */
+	LX_SRC_NODE_PARTIAL,	/* kmem_cache_node.partial */
+	LX_SRC_NODE_FULL,	/* kmem_cache_node.full (debug caches) */
+	LX_SRC_MEMMAP,		/* untracked: found by the memory map scan */
+	LX_SRC_COUNT
+};
+
+extern const char *const lx_source_names[LX_SRC_COUNT];
+
+/* How free pointers inside objects are stored (mm/slub.c freelist_ptr()). */
+enum lx_freeptr_mode {
+	LX_FP_UNKNOWN,
+	LX_FP_PLAIN,		/* no CONFIG_SLAB_FREELIST_HARDENED */
+	LX_FP_XOR,		/* ptr ^ random ^ addr (4.14 .. 5.6) */
+	LX_FP_XOR_SWAB,		/* ptr ^ random ^ swab(addr) (5.7+, RHEL 8.6) */
+	LX_FP_BROKEN,		/* no encoding verifies */
+};
+
+/* How a struct page says "this is a slab" (include/linux/page-flags.h). */
+enum lx_slab_test {
+	LX_SLAB_PAGE_FLAG,	/* PG_slab bit in page->flags (< 6.10) */
+	LX_SLAB_TYPE_INVERTED,	/* 6.10-6.11: page_type bit cleared */
+	LX_SLAB_TYPE_BYTE,	/* 6.12+: page_type >> 24 == PGTY_slab */
+};
+
+/* Offsets and globals, resolved once by member/symbol presence. */
+struct lx_layout {
+	/* struct kmem_cache */
+	long kc_size_of, kc_cpu_slab, kc_flags, kc_size, kc_object_size;
+	long kc_offset, kc_oo, kc_min, kc_inuse, kc_red_left_pad, kc_name;
+	long kc_list, kc_random, kc_node;
+	unsigned int kc_node_slots;
+	/* struct kmem_cache_cpu */
+	long kcc_size_of, kcc_freelist, kcc_slab, kcc_partial;
+	/* struct kmem_cache_node */
+	long kcn_size_of, kcn_nr_partial, kcn_partial, kcn_nr_slabs, kcn_full;
+	/* struct slab (5.17+) or the slab part of struct page */
+	const char *slab_type;
+	long slab_size_of, slab_flags, slab_list, slab_next, slab_cache;
+	long slab_freelist, slab_counters, slab_compound_head, page_type;
+	long page_size_of;
+	enum lx_slab_test slab_test;
+	uint64_t slab_test_value;
+	/* globals */
+	uint64_t slab_caches;		/* &slab_caches (list_head) */
+	uint64_t vmemmap_base, page_offset_base, max_pfn;
+	unsigned int nr_cpus, nr_nodes;
+	uint64_t *cpu_offsets;		/* __per_cpu_offset[nr_cpus] */
+	unsigned int page_shift;
+};
+
+struct lx_cache {
+	uint64_t addr;
+	char name[LX_NAME_MAX];
+	uint64_t flags, random, cpu_slab;
+	uint32_t size, object_size, offset, inuse, red_left_pad;
+	uint32_t oo_order, oo_objects, min_order, min_objects;
+};
+
+struct lx_slab {
+	uint64_t addr;		/* struct slab (= head struct page) */
+	uint64_t base;		/* page_to_virt(): first byte of slab memory */
+	uint64_t freelist;	/* slab->freelist as read */
+	uint32_t objects;
+	uint32_t inuse;		/* the kernel's counter, for cross-checks */
+	uint32_t nfree;
+	uint32_t bitmap;	/* index of first free-bit in scan->freebits */
+	int16_t cpu;		/* cpu for LX_SRC_CPU / CPU_PARTIAL, else -1 */
+	uint8_t source;
+	uint8_t frozen:1, bad:1;
+};
+
+struct lx_scan {
+	struct lx_cache cache;
+	struct lx_slab *slabs;
+	size_t nslabs, slabs_cap;
+	uint8_t *freebits;	/* one bit per object, set = free */
+	size_t freebits_len, freebits_cap;
+	uint64_t by_source[LX_SRC_COUNT];
+	uint64_t total, live, free;
+	uint64_t slab_bytes;
+	uint64_t node_nr_slabs;	/* sum of kmem_cache_node.nr_slabs, if known */
+	bool nr_slabs_known, used_memmap;
+	enum lx_freeptr_mode fp_mode;
+	unsigned int bad_slabs, bad_lists;
+};
+
+struct lx_memmap;
+
+struct lx_session {
+	struct lx_target *t;
+	struct lx_layout L;
+	struct lx_memmap *memmap;	/* lazily built, per command */
+};
+
+/* layout.c */
+int lx_layout_init(struct lx_session *s);
+void lx_session_fini(struct lx_session *s);
+
+/* slub.c */
+int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c);
+/* Calls fn for each cache on slab_caches; stops early if fn returns false. */
+int lx_for_each_cache(struct lx_session *s,
+		      bool (*fn)(struct lx_session *, const struct lx_cache *, void *),
+		      void *arg);
+int lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
+		  struct lx_scan *scan);
+void lx_scan_free(struct lx_session *s, struct lx_scan *scan);
+uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
+			uint32_t index);
+bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
+		       uint32_t index);
+uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects);
+
+/* memmap.c */
+struct lx_memmap_entry {
+	uint64_t cache;		/* slab_cache of the slab */
+	uint64_t slab;		/* address of the head struct page */
+	uint64_t freelist;	/* its freelist and counters, as scanned */
+	uint64_t counters;
+};
+int lx_memmap_scan(struct lx_session *s);
+void lx_memmap_free(struct lx_session *s);
+/* Entries for one cache: a pointer into the sorted table and a count. */
+const struct lx_memmap_entry *lx_memmap_find(struct lx_session *s,
+					     uint64_t cache, size_t *count);
+uint64_t lx_page_to_virt(const struct lx_layout *L, uint64_t page);
+bool lx_page_is_slab(const struct lx_layout *L, const void *page);
+
+/* cachename.c */
+enum lx_lookup_result { LX_LOOKUP_FOUND, LX_LOOKUP_NONE, LX_LOOKUP_AMBIGUOUS };
+enum lx_lookup_result lx_find_cache(struct lx_session *s, const char *query,
+				    struct lx_cache *found);
+bool lx_parse_size(const char *text, uint64_t *bytes);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The target interface: everything the core needs from a dump.  The crash
+ * extension and the standalone libkdumpfile backend each implement it; the
+ * core never sees crash's defs.h.
+ */
+#ifndef LEAKEXT_TARGET_H
+#define LEAKEXT_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum lx_msg_level { LX_MSG_INFO, LX_MSG_WARN, LX_MSG_ERROR };
+
+struct lx_target_ops {
+	/* Read kernel virtual memory; false if any byte is unreadable. */
+	bool (*read)(void *priv, uint64_t kvaddr, void *buf, size_t len);
+	/* Address of a kernel symbol; false if absent. */
+	bool (*symbol)(void *priv, const char *name, uint64_t *addr);
+	/* Name of the symbol containing addr (and offset); false if none. */
+	bool (*addr_symbol)(void *priv, uint64_t addr, char *name, size_t len,
+			    uint64_t *offset);
+	/* Size of a struct/union by bare name ("kmem_cache"); -1 if absent. */
+	long (*type_size)(void *priv, const char *type);
+	/* Offset of a (possibly nested anonymous) member; -1 if absent. */
+	long (*member_offset)(void *priv, const char *type, const char *member);
+	/* Size of a member; -1 if absent. */
+	long (*member_size)(void *priv, const char *type, const char *member);
+	/* Value of an enumerator; false if absent. */
+	bool (*enum_value)(void *priv, const char *name, long *value);
+	/*
+	 * Memory for one command.  The crash glue hands out buffers that crash
+	 * reclaims if the command is interrupted.  alloc returns zeroed memory.
+	 */
+	void *(*alloc)(void *priv, size_t size);
+	void (*release)(void *priv, void *ptr);
+	/* True once the user asked to stop (^C). */
+	bool (*interrupted)(void *priv);
+	/* Diagnostics; the glue decides where they go. */
+	void (*message)(void *priv, enum lx_msg_level level, const char *text);
+	/* Progress of long work: done of total units, label. May be NULL. */
+	void (*progress)(void *priv, const char *label, uint64_t done,
+			 uint64_t total);
+};
+
+struct lx_target {
+	const struct lx_target_ops *ops;
+	void *priv;
+	FILE *out;		/* report output (crash's fp, or stdout) */
+};
+
+#endif

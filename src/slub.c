@@ -1,0 +1,594 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * SLUB walker: every slab of one cache, each once, and exactly which of its
+ * objects are live.  An object is free when it is on its slab's freelist or
+ * on the lockless freelist of the cpu whose active slab it is; every other
+ * object is live (mm/slub.c).
+ */
+#include <string.h>
+
+#include "leakext/set.h"
+#include "leakext/slub.h"
+
+/* Bounds against hostile dumps. */
+#define MAX_LIST_NODES (1u << 24)
+#define MAX_CACHES 65536
+#define MAX_SLAB_BYTES (4u << 20)	/* order-10 slab */
+#define MAX_OBJECT_SIZE (4u << 20)
+
+/* kmem_cache_order_objects: order above OO_SHIFT, objects below (mm/slub.c) */
+#define OO_SHIFT 16
+#define OO_MASK ((1u << OO_SHIFT) - 1)
+
+const char *const lx_source_names[LX_SRC_COUNT] = {
+	[LX_SRC_CPU] = "cpu",
+	[LX_SRC_CPU_PARTIAL] = "cpu partial",
+	[LX_SRC_NODE_PARTIAL] = "node partial",
+	[LX_SRC_NODE_FULL] = "node full",
+	[LX_SRC_MEMMAP] = "untracked full (memmap)",
+};
+
+int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
+{
+	const struct lx_layout *L = &s->L;
+	uint8_t *buf = lx_alloc(s->t, L->kc_size_of);
+	uint32_t oo, min;
+	int ret = -1;
+
+	if (!buf)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	if (!lx_read(s->t, addr, buf, L->kc_size_of))
+		goto out;
+	c->addr = addr;
+	c->cpu_slab = lx_get_u64(buf, L->kc_cpu_slab);
+	c->flags = L->kc_flags >= 0 ? lx_get_u32(buf, L->kc_flags) : 0;
+	c->size = lx_get_u32(buf, L->kc_size);
+	c->object_size = lx_get_u32(buf, L->kc_object_size);
+	c->offset = lx_get_u32(buf, L->kc_offset);
+	c->inuse = lx_get_u32(buf, L->kc_inuse);
+	c->red_left_pad = L->kc_red_left_pad >= 0 ?
+		lx_get_u32(buf, L->kc_red_left_pad) : 0;
+	c->random = L->kc_random >= 0 ? lx_get_u64(buf, L->kc_random) : 0;
+	oo = lx_get_u32(buf, L->kc_oo);
+	min = L->kc_min >= 0 ? lx_get_u32(buf, L->kc_min) : oo;
+	c->oo_order = oo >> OO_SHIFT;
+	c->oo_objects = oo & OO_MASK;
+	c->min_order = min >> OO_SHIFT;
+	c->min_objects = min & OO_MASK;
+	if (!lx_read_string(s->t, lx_get_u64(buf, L->kc_name), c->name,
+			    sizeof(c->name)))
+		snprintf(c->name, sizeof(c->name), "(unreadable name)");
+	lx_sanitize(c->name);
+	ret = 0;
+out:
+	lx_free(s->t, buf);
+	return ret;
+}
+
+static bool cache_is_sane(const struct lx_cache *c)
+{
+	return c->size && c->size <= MAX_OBJECT_SIZE &&
+	       c->object_size <= c->size && c->offset + 8 <= c->size &&
+	       c->red_left_pad < c->size && c->oo_objects;
+}
+
+int lx_for_each_cache(struct lx_session *s,
+		      bool (*fn)(struct lx_session *, const struct lx_cache *, void *),
+		      void *arg)
+{
+	uint64_t head = s->L.slab_caches, next;
+	struct lx_set seen;
+	struct lx_cache c;
+	unsigned int n = 0;
+	int ret = 0;
+
+	lx_set_init(&seen, s->t);
+	if (!lx_read_u64(s->t, head, &next))
+		return -1;
+	while (next != head) {
+		if (++n > MAX_CACHES || lx_set_add(&seen, next) != 1) {
+			lx_msg(s->t, LX_MSG_WARN,
+			       "slab_caches list loops or is too long; stopped after %u caches", n - 1);
+			ret = -1;
+			break;
+		}
+		if (lx_interrupted(s->t) ||
+		    lx_cache_read(s, next - s->L.kc_list, &c)) {
+			ret = -1;
+			break;
+		}
+		if (!fn(s, &c, arg))
+			break;
+		if (!lx_read_u64(s->t, next, &next)) {
+			lx_msg(s->t, LX_MSG_WARN, "slab_caches list unreadable after %s", c.name);
+			ret = -1;
+			break;
+		}
+	}
+	lx_set_free(&seen);
+	return ret;
+}
+
+uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects)
+{
+	unsigned int order = c->oo_order;
+
+	/* allocate_slab() falls back to the minimum order under pressure */
+	if (objects <= c->min_objects && c->min_objects < c->oo_objects)
+		order = c->min_order;
+	return 4096ULL << (order > 10 ? 10 : order);
+}
+
+uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
+			uint32_t index)
+{
+	return slab->base + scan->cache.red_left_pad +
+	       (uint64_t)index * scan->cache.size;
+}
+
+bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
+		       uint32_t index)
+{
+	size_t bit = (size_t)slab->bitmap + index;
+
+	return scan->freebits[bit / 8] & (1u << (bit % 8));
+}
+
+/* Per-walk state shared by the slab collectors below. */
+struct walk {
+	struct lx_session *s;
+	struct lx_scan *scan;
+	struct lx_set seen;
+	uint64_t *cpu_freelist;	/* head of each cpu's lockless freelist */
+	uint64_t *cpu_slab;	/* each cpu's active slab */
+	uint8_t *slab_hdr;
+};
+
+static int reserve_slab(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+	size_t cap;
+	void *p;
+
+	if (scan->nslabs < scan->slabs_cap)
+		return 0;
+	cap = scan->slabs_cap ? scan->slabs_cap * 2 : 256;
+	p = lx_grow(w->s->t, scan->slabs, scan->slabs_cap * sizeof(*scan->slabs),
+		    cap * sizeof(*scan->slabs));
+	if (!p)
+		return -1;
+	scan->slabs = p;
+	scan->slabs_cap = cap;
+	return 0;
+}
+
+static int reserve_bits(struct walk *w, uint32_t objects)
+{
+	struct lx_scan *scan = w->scan;
+	size_t need = (scan->freebits_len + objects + 7) / 8, cap;
+	void *p;
+
+	if (need <= scan->freebits_cap)
+		return 0;
+	cap = scan->freebits_cap ? scan->freebits_cap * 2 : 4096;
+	while (cap < need)
+		cap *= 2;
+	p = lx_grow(w->s->t, scan->freebits, scan->freebits_cap, cap);
+	if (!p)
+		return -1;
+	scan->freebits = p;
+	scan->freebits_cap = cap;
+	return 0;
+}
+
+/*
+ * Record one slab from its freelist and counters words.  Returns 0 when
+ * added or already known, 1 when rejected as not belonging to the cache,
+ * -1 on allocation failure.
+ */
+static int add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
+		    uint64_t freelist, uint64_t counters,
+		    enum lx_slab_source src, int cpu)
+{
+	const struct lx_cache *c = &w->scan->cache;
+	struct lx_slab *slab;
+	uint32_t objects = (counters >> 16) & 0x7fff;	/* mm/slab.h bitfields */
+	int added;
+
+	if (cache_ptr != c->addr) {
+		lx_msg(w->s->t, LX_MSG_WARN,
+		       "%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
+		       c->name, (unsigned long long)addr, lx_source_names[src],
+		       (unsigned long long)cache_ptr);
+		w->scan->bad_lists++;
+		return 1;
+	}
+	if (!objects || (uint64_t)objects * c->size + c->red_left_pad >
+	    lx_slab_bytes(c, c->oo_objects) || objects > c->oo_objects + c->min_objects) {
+		lx_msg(w->s->t, LX_MSG_WARN, "%s: slab %#llx claims %u objects; skipped",
+		       c->name, (unsigned long long)addr, objects);
+		w->scan->bad_slabs++;
+		return 1;
+	}
+	added = lx_set_add(&w->seen, addr);
+	if (added <= 0)
+		return added;
+	if (reserve_slab(w) || reserve_bits(w, objects))
+		return -1;
+	slab = &w->scan->slabs[w->scan->nslabs++];
+	memset(slab, 0, sizeof(*slab));
+	slab->addr = addr;
+	slab->base = lx_page_to_virt(&w->s->L, addr);
+	slab->freelist = freelist;
+	slab->objects = objects;
+	slab->inuse = counters & 0xffff;
+	slab->frozen = (counters >> 31) & 1;
+	slab->source = src;
+	slab->cpu = cpu;
+	slab->bitmap = w->scan->freebits_len;
+	w->scan->freebits_len += objects;
+	w->scan->by_source[src]++;
+	return 0;
+}
+
+static int add_slab_at(struct walk *w, uint64_t addr, enum lx_slab_source src,
+		       int cpu)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	if (!lx_read(w->s->t, addr, w->slab_hdr, L->slab_size_of)) {
+		lx_msg(w->s->t, LX_MSG_WARN, "%s: cannot read slab %#llx (%s); skipped",
+		       w->scan->cache.name, (unsigned long long)addr,
+		       lx_source_names[src]);
+		w->scan->bad_slabs++;
+		return 1;
+	}
+	return add_slab(w, addr, lx_get_u64(w->slab_hdr, L->slab_cache),
+			lx_get_u64(w->slab_hdr, L->slab_freelist),
+			lx_get_u64(w->slab_hdr, L->slab_counters), src, cpu);
+}
+
+/* kmem_cache_cpu of every cpu: active slab, lockless freelist, partials. */
+static int collect_cpu_slabs(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint8_t *kcc = lx_alloc(w->s->t, L->kcc_size_of);
+	unsigned int cpu, n;
+	uint64_t next;
+	int ret = 0;
+
+	if (!kcc)
+		return -1;
+	for (cpu = 0; cpu < L->nr_cpus && ret >= 0; cpu++) {
+		uint64_t addr = w->scan->cache.cpu_slab + L->cpu_offsets[cpu];
+
+		if (!lx_read(w->s->t, addr, kcc, L->kcc_size_of)) {
+			lx_msg(w->s->t, LX_MSG_WARN, "%s: cannot read kmem_cache_cpu of cpu %u",
+			       w->scan->cache.name, cpu);
+			w->scan->bad_lists++;
+			continue;
+		}
+		w->cpu_freelist[cpu] = lx_get_u64(kcc, L->kcc_freelist);
+		w->cpu_slab[cpu] = lx_get_u64(kcc, L->kcc_slab);
+		if (w->cpu_slab[cpu])
+			ret = add_slab_at(w, w->cpu_slab[cpu], LX_SRC_CPU, cpu);
+		if (L->kcc_partial < 0 || L->slab_next < 0)
+			continue;
+		next = lx_get_u64(kcc, L->kcc_partial);
+		for (n = 0; next && ret >= 0; n++) {
+			if (n >= MAX_LIST_NODES || lx_set_has(&w->seen, next)) {
+				lx_msg(w->s->t, LX_MSG_WARN,
+				       "%s: cpu %u partial chain loops; stopped after %u slabs",
+				       w->scan->cache.name, cpu, n);
+				w->scan->bad_lists++;
+				break;
+			}
+			ret = add_slab_at(w, next, LX_SRC_CPU_PARTIAL, cpu);
+			if (ret)
+				break;
+			next = lx_get_u64(w->slab_hdr, L->slab_next);
+		}
+	}
+	lx_free(w->s->t, kcc);
+	return ret < 0 ? -1 : 0;
+}
+
+/* A kmem_cache_node list (partial or full), linked through slab_list. */
+static int collect_list(struct walk *w, uint64_t head, enum lx_slab_source src,
+			unsigned int node)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint64_t next;
+	unsigned int n;
+	int ret;
+
+	if (!lx_read_u64(w->s->t, head, &next))
+		return 1;
+	for (n = 0; next != head; n++) {
+		uint64_t slab = next - L->slab_list;
+
+		if (!next || n >= MAX_LIST_NODES || lx_set_has(&w->seen, slab)) {
+			lx_msg(w->s->t, LX_MSG_WARN,
+			       "%s: node %u %s list is broken or loops; stopped after %u slabs",
+			       w->scan->cache.name, node, lx_source_names[src], n);
+			w->scan->bad_lists++;
+			return 1;
+		}
+		ret = add_slab_at(w, slab, src, -1);
+		if (ret)
+			return ret;
+		next = lx_get_u64(w->slab_hdr, L->slab_list);
+	}
+	return 0;
+}
+
+static int collect_node_slabs(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint8_t *kcn = lx_alloc(w->s->t, L->kcn_size_of);
+	unsigned int node;
+	uint64_t addr;
+	int ret = 0;
+
+	if (!kcn)
+		return -1;
+	w->scan->nr_slabs_known = L->kcn_nr_slabs >= 0;
+	for (node = 0; node < L->nr_nodes && ret >= 0; node++) {
+		if (!lx_read_u64(w->s->t, w->scan->cache.addr + L->kc_node + 8 * node,
+				 &addr) || !addr)
+			continue;
+		if (!lx_read(w->s->t, addr, kcn, L->kcn_size_of)) {
+			lx_msg(w->s->t, LX_MSG_WARN, "%s: cannot read kmem_cache_node %u",
+			       w->scan->cache.name, node);
+			w->scan->nr_slabs_known = false;
+			continue;
+		}
+		if (L->kcn_nr_slabs >= 0)
+			w->scan->node_nr_slabs += lx_get_u64(kcn, L->kcn_nr_slabs);
+		ret = collect_list(w, addr + L->kcn_partial, LX_SRC_NODE_PARTIAL, node);
+		if (ret >= 0 && L->kcn_full >= 0)
+			ret = collect_list(w, addr + L->kcn_full, LX_SRC_NODE_FULL, node);
+	}
+	lx_free(w->s->t, kcn);
+	return ret < 0 ? -1 : 0;
+}
+
+/* Slabs no list tracks, from the memory map scan (done once per command). */
+static int collect_memmap_slabs(struct walk *w)
+{
+	const struct lx_memmap_entry *e;
+	size_t n, i;
+	int ret;
+
+	if (lx_memmap_scan(w->s))
+		return -1;
+	w->scan->used_memmap = true;
+	e = lx_memmap_find(w->s, w->scan->cache.addr, &n);
+	for (i = 0; i < n; i++) {
+		if (lx_set_has(&w->seen, e[i].slab))
+			continue;
+		ret = add_slab(w, e[i].slab, e[i].cache, e[i].freelist,
+			       e[i].counters, LX_SRC_MEMMAP, -1);
+		if (ret < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Freelist decoding: see mm/slub.c freelist_ptr() for the encodings. */
+static uint64_t decode_free_ptr(const struct lx_cache *c, enum lx_freeptr_mode mode,
+				uint64_t stored, uint64_t ptr_addr)
+{
+	switch (mode) {
+	case LX_FP_XOR:
+		return stored ^ c->random ^ ptr_addr;
+	case LX_FP_XOR_SWAB:
+		return stored ^ c->random ^ __builtin_bswap64(ptr_addr);
+	default:
+		return stored;
+	}
+}
+
+static bool object_index(const struct lx_scan *scan, const struct lx_slab *slab,
+			 uint64_t ptr, uint32_t *index)
+{
+	uint64_t first = slab->base + scan->cache.red_left_pad, delta;
+
+	if (ptr < first)
+		return false;
+	delta = ptr - first;
+	if (delta % scan->cache.size || delta / scan->cache.size >= slab->objects)
+		return false;
+	*index = delta / scan->cache.size;
+	return true;
+}
+
+/*
+ * Follow a freelist through the slab's memory (mem holds the whole slab).
+ * With mark, set free bits; without, only check that the chain ends in NULL
+ * on object boundaries without repeating: the test that picks the encoding.
+ */
+static bool follow_freelist(struct lx_scan *scan, struct lx_slab *slab,
+			    const uint8_t *mem, uint64_t head,
+			    enum lx_freeptr_mode mode, bool mark,
+			    uint32_t *nfree)
+{
+	uint32_t index, steps = 0;
+	uint64_t ptr = head, slot;
+	size_t bit;
+
+	while (ptr) {
+		if (!object_index(scan, slab, ptr, &index) || steps++ >= slab->objects)
+			return false;
+		bit = (size_t)slab->bitmap + index;
+		if (mark) {
+			if (scan->freebits[bit / 8] & (1u << (bit % 8)))
+				return false;	/* on two lists, or a loop */
+			scan->freebits[bit / 8] |= 1u << (bit % 8);
+			(*nfree)++;
+		}
+		slot = ptr - slab->base + scan->cache.offset;
+		ptr = decode_free_ptr(&scan->cache, mode, lx_get_u64(mem, slot),
+				      slab->base + slot);
+	}
+	return true;
+}
+
+static bool chain_verifies(struct lx_scan *scan, struct lx_slab *slab,
+			   const uint8_t *mem, uint64_t head,
+			   enum lx_freeptr_mode mode)
+{
+	uint32_t unused = 0;
+
+	/* Without marks a loop shows as more steps than objects. */
+	return follow_freelist(scan, slab, mem, head, mode, false, &unused);
+}
+
+/* Pick the encoding on the first chain that has a link to decode. */
+static void detect_freeptr_mode(struct lx_scan *scan, struct lx_slab *slab,
+				const uint8_t *mem, uint64_t head)
+{
+	static const enum lx_freeptr_mode hardened[] = { LX_FP_XOR_SWAB, LX_FP_XOR };
+	size_t i;
+
+	if (!head || (scan->fp_mode != LX_FP_UNKNOWN && scan->fp_mode != LX_FP_BROKEN))
+		return;
+	for (i = 0; i < sizeof(hardened) / sizeof(hardened[0]); i++) {
+		if (chain_verifies(scan, slab, mem, head, hardened[i])) {
+			scan->fp_mode = hardened[i];
+			return;
+		}
+	}
+	scan->fp_mode = LX_FP_BROKEN;
+}
+
+static void walk_one_freelist(struct walk *w, struct lx_slab *slab,
+			      const uint8_t *mem, uint64_t head, const char *what)
+{
+	struct lx_scan *scan = w->scan;
+
+	if (!head)
+		return;
+	detect_freeptr_mode(scan, slab, mem, head);
+	if (scan->fp_mode == LX_FP_BROKEN ||
+	    !follow_freelist(scan, slab, mem, head, scan->fp_mode, true, &slab->nfree)) {
+		if (!slab->bad)
+			scan->bad_slabs++;
+		slab->bad = 1;
+		lx_msg(w->s->t, LX_MSG_WARN,
+		       "%s: slab %#llx: %s freelist does not decode; %u free objects found before it broke",
+		       scan->cache.name, (unsigned long long)slab->addr, what, slab->nfree);
+	}
+}
+
+static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
+{
+	const struct lx_layout *L = &w->s->L;
+	struct lx_scan *scan = w->scan;
+	size_t len = scan->cache.red_left_pad + (size_t)slab->objects * scan->cache.size;
+	unsigned int cpu;
+
+	if (!lx_read(w->s->t, slab->base, mem, len)) {
+		lx_msg(w->s->t, LX_MSG_WARN,
+		       "%s: slab %#llx memory unreadable; its %u objects counted as live",
+		       scan->cache.name, (unsigned long long)slab->addr, slab->objects);
+		slab->bad = 1;
+		scan->bad_slabs++;
+		return;
+	}
+	walk_one_freelist(w, slab, mem, slab->freelist, "slab");
+	/* The lockless freelist of the cpu whose active slab this is. */
+	for (cpu = 0; cpu < L->nr_cpus; cpu++)
+		if (w->cpu_slab[cpu] == slab->addr)
+			walk_one_freelist(w, slab, mem, w->cpu_freelist[cpu], "cpu");
+}
+
+static void tally(struct lx_scan *scan)
+{
+	size_t i;
+
+	for (i = 0; i < scan->nslabs; i++) {
+		const struct lx_slab *slab = &scan->slabs[i];
+
+		scan->total += slab->objects;
+		scan->free += slab->nfree;
+		scan->slab_bytes += lx_slab_bytes(&scan->cache, slab->objects);
+	}
+	scan->live = scan->total - scan->free;
+}
+
+static int walk_slabs(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+	size_t max = scan->cache.red_left_pad +
+		     (size_t)scan->cache.size * (scan->cache.oo_objects + scan->cache.min_objects);
+	uint8_t *mem;
+	size_t i;
+
+	if (max > MAX_SLAB_BYTES)
+		max = MAX_SLAB_BYTES;
+	mem = lx_alloc(w->s->t, max);
+	if (!mem)
+		return -1;
+	for (i = 0; i < scan->nslabs; i++) {
+		if (lx_interrupted(w->s->t)) {
+			lx_free(w->s->t, mem);
+			return -1;
+		}
+		decide_liveness(w, &scan->slabs[i], mem);
+		if ((i & 1023) == 1023)
+			lx_progress(w->s->t, scan->cache.name, i + 1, scan->nslabs);
+	}
+	lx_free(w->s->t, mem);
+	return 0;
+}
+
+static bool need_memmap(const struct lx_scan *scan)
+{
+	return !scan->nr_slabs_known || scan->nslabs < scan->node_nr_slabs;
+}
+
+int lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
+		  struct lx_scan *scan)
+{
+	const struct lx_layout *L = &s->L;
+	struct walk w = { .s = s, .scan = scan };
+	int ret = -1;
+
+	memset(scan, 0, sizeof(*scan));
+	scan->cache = *c;
+	scan->fp_mode = L->kc_random >= 0 ? LX_FP_UNKNOWN : LX_FP_PLAIN;
+	if (!cache_is_sane(c)) {
+		lx_msg(s->t, LX_MSG_ERROR, "cache %#llx (%s) has an implausible layout",
+		       (unsigned long long)c->addr, c->name);
+		return -1;
+	}
+	lx_set_init(&w.seen, s->t);
+	w.cpu_freelist = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
+	w.cpu_slab = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
+	w.slab_hdr = lx_alloc(s->t, L->slab_size_of);
+	if (!w.cpu_freelist || !w.cpu_slab || !w.slab_hdr)
+		goto out;
+	if (collect_cpu_slabs(&w) || collect_node_slabs(&w))
+		goto out;
+	if (need_memmap(scan) && collect_memmap_slabs(&w))
+		goto out;
+	if (walk_slabs(&w))
+		goto out;
+	tally(scan);
+	ret = 0;
+out:
+	lx_set_free(&w.seen);
+	lx_free(s->t, w.cpu_freelist);
+	lx_free(s->t, w.cpu_slab);
+	lx_free(s->t, w.slab_hdr);
+	return ret;
+}
+
+void lx_scan_free(struct lx_session *s, struct lx_scan *scan)
+{
+	lx_free(s->t, scan->slabs);
+	lx_free(s->t, scan->freebits);
+	memset(scan, 0, sizeof(*scan));
+}

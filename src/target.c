@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Thin, checked wrappers over the target interface. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "leakext/core.h"
+
+void *lx_alloc(struct lx_target *t, size_t size)
+{
+	return t->ops->alloc(t->priv, size ? size : 1);
+}
+
+void lx_free(struct lx_target *t, void *ptr)
+{
+	if (ptr)
+		t->ops->release(t->priv, ptr);
+}
+
+void *lx_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size)
+{
+	void *p = lx_alloc(t, new_size);
+
+	if (!p)
+		return NULL;
+	if (ptr) {
+		memcpy(p, ptr, old_size < new_size ? old_size : new_size);
+		lx_free(t, ptr);
+	}
+	return p;
+}
+
+bool lx_read(struct lx_target *t, uint64_t addr, void *buf, size_t len)
+{
+	return t->ops->read(t->priv, addr, buf, len);
+}
+
+bool lx_read_u64(struct lx_target *t, uint64_t addr, uint64_t *val)
+{
+	return lx_read(t, addr, val, sizeof(*val));
+}
+
+bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val)
+{
+	return lx_read(t, addr, val, sizeof(*val));
+}
+
+/*
+ * Read a NUL-terminated string of at most len - 1 bytes.  Strings may end
+ * near a page boundary, so fall back to byte-sized reads when a bulk read
+ * fails.
+ */
+bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len)
+{
+	size_t i;
+
+	if (!len)
+		return false;
+	memset(buf, 0, len);
+	if (lx_read(t, addr, buf, len - 1)) {
+		buf[len - 1] = '\0';
+		return true;
+	}
+	for (i = 0; i + 1 < len; i++) {
+		if (!lx_read(t, addr + i, &buf[i], 1))
+			break;
+		if (!buf[i])
+			return true;
+	}
+	buf[i] = '\0';
+	return i > 0;
+}
+
+void lx_msg(struct lx_target *t, enum lx_msg_level level, const char *fmt, ...)
+{
+	char text[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	t->ops->message(t->priv, level, text);
+}
+
+bool lx_interrupted(struct lx_target *t)
+{
+	return t->ops->interrupted && t->ops->interrupted(t->priv);
+}
+
+void lx_progress(struct lx_target *t, const char *label, uint64_t done,
+		 uint64_t total)
+{
+	if (t->ops->progress)
+		t->ops->progress(t->priv, label, done, total);
+}
+
+void lx_sanitize(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+			*s = '.';
+}
