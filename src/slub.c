@@ -204,6 +204,9 @@ static int add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
 		w->scan->bad_lists++;
 		return 1;
 	}
+	added = lx_set_add(&w->seen, addr);	/* rejected ones too: once */
+	if (added <= 0)
+		return added;
 	if (!objects || (uint64_t)objects * c->size + c->red_left_pad >
 	    lx_slab_bytes(c, c->oo_objects) || objects > c->oo_objects + c->min_objects) {
 		lx_msg(w->s->t, LX_MSG_WARN, "%s: slab %#llx claims %u objects; skipped",
@@ -211,9 +214,6 @@ static int add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
 		w->scan->bad_slabs++;
 		return 1;
 	}
-	added = lx_set_add(&w->seen, addr);
-	if (added <= 0)
-		return added;
 	if (reserve_slab(w) || reserve_bits(w, objects))
 		return -1;
 	slab = &w->scan->slabs[w->scan->nslabs++];

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_target.h"
+
+#define SYM_SLAB_CACHES 0xffffffff82000000ULL
+#define SYM_NR_CPU_IDS 0xffffffff82000100ULL
+#define SYM_PER_CPU_OFFSET 0xffffffff82000200ULL
+#define SYM_NR_NODE_IDS 0xffffffff82000300ULL
+#define SYM_VMEMMAP_BASE 0xffffffff82000400ULL
+#define SYM_PAGE_OFFSET_BASE 0xffffffff82000500ULL
+#define SYM_MAX_PFN 0xffffffff82000600ULL
+#define NAME_ADDR 0xffff888001200000ULL
+
+/* Linux 6.1 x86_64 offsets (struct slab, kmem_cache, ...). */
+static const struct fk_member members[] = {
+	{ "slab", "slab_list", 8, 16 }, { "slab", "next", 8, 8 },
+	{ "slab", "slab_cache", 24, 8 }, { "slab", "freelist", 32, 8 },
+	{ "slab", "counters", 40, 8 },
+	{ "page", "flags", 0, 8 }, { "page", "compound_head", 8, 8 },
+	{ "page", "page_type", 48, 4 },
+	{ "kmem_cache", "cpu_slab", 0, 8 }, { "kmem_cache", "flags", 8, 4 },
+	{ "kmem_cache", "size", 24, 4 }, { "kmem_cache", "object_size", 28, 4 },
+	{ "kmem_cache", "offset", 40, 4 }, { "kmem_cache", "oo", 52, 4 },
+	{ "kmem_cache", "min", 56, 4 }, { "kmem_cache", "inuse", 80, 4 },
+	{ "kmem_cache", "red_left_pad", 88, 4 }, { "kmem_cache", "name", 96, 8 },
+	{ "kmem_cache", "list", 104, 16 }, { "kmem_cache", "random", 184, 8 },
+	{ "kmem_cache", "node", 216, 32 },
+	{ "kmem_cache_cpu", "freelist", 0, 8 }, { "kmem_cache_cpu", "slab", 16, 8 },
+	{ "kmem_cache_cpu", "partial", 24, 8 },
+	{ "kmem_cache_node", "nr_partial", 8, 8 },
+	{ "kmem_cache_node", "partial", 16, 16 },
+	{ "kmem_cache_node", "nr_slabs", 32, 8 },
+	{ "kmem_cache_node", "full", 48, 16 },
+};
+
+static const struct { const char *type; long size; } types[] = {
+	{ "slab", 64 }, { "page", 64 }, { "kmem_cache", 248 },
+	{ "kmem_cache_cpu", 32 }, { "kmem_cache_node", 64 },
+};
+
+static const struct { const char *name; uint64_t addr; } symbols[] = {
+	{ "slab_caches", SYM_SLAB_CACHES }, { "nr_cpu_ids", SYM_NR_CPU_IDS },
+	{ "__per_cpu_offset", SYM_PER_CPU_OFFSET }, { "nr_node_ids", SYM_NR_NODE_IDS },
+	{ "vmemmap_base", SYM_VMEMMAP_BASE }, { "page_offset_base", SYM_PAGE_OFFSET_BASE },
+	{ "max_pfn", SYM_MAX_PFN },
+};
+
+static struct fk_region *find_region(struct fake_kernel *fk, uint64_t addr,
+				     size_t len)
+{
+	int i;
+
+	for (i = 0; i < fk->nregions; i++) {
+		struct fk_region *r = &fk->regions[i];
+
+		if (addr >= r->addr && addr - r->addr + len <= r->size)
+			return r;
+	}
+	return NULL;
+}
+
+static bool fk_read(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	struct fk_region *r = find_region(priv, addr, len);
+
+	if (!r)
+		return false;
+	memcpy(buf, r->bytes + (addr - r->addr), len);
+	return true;
+}
+
+static bool fk_symbol(void *priv, const char *name, uint64_t *addr)
+{
+	size_t i;
+
+	(void)priv;
+	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
+		if (!strcmp(symbols[i].name, name)) {
+			*addr = symbols[i].addr;
+			return true;
+		}
+	return false;
+}
+
+static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
+			   uint64_t *offset)
+{
+	(void)priv; (void)addr; (void)name; (void)len; (void)offset;
+	return false;
+}
+
+static bool listed(const char *const *list, int n, const char *type,
+		   const char *member)
+{
+	char key[128];
+	int i;
+
+	snprintf(key, sizeof(key), "%s.%s", type, member);
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], key))
+			return true;
+	return false;
+}
+
+static bool hidden(struct fake_kernel *fk, const char *type, const char *member)
+{
+	return listed(fk->hidden_members, fk->nhidden, type, member);
+}
+
+static const struct fk_member *find_member(struct fake_kernel *fk,
+					   const char *type, const char *member)
+{
+	size_t i;
+
+	if (hidden(fk, type, member))
+		return NULL;
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		if (!strcmp(members[i].type, type) && !strcmp(members[i].member, member))
+			return &members[i];
+	/* a member the test "kernel" gained; its offset does not matter */
+	if (listed(fk->added_members, fk->nadded, type, member))
+		return &members[0];
+	return NULL;
+}
+
+static long fk_type_size(void *priv, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (!strcmp(types[i].type, type))
+			return hidden(priv, type, "") ? -1 : types[i].size;
+	return -1;
+}
+
+static long fk_member_offset(void *priv, const char *type, const char *member)
+{
+	const struct fk_member *m = find_member(priv, type, member);
+
+	return m ? m->offset : -1;
+}
+
+static long fk_member_size(void *priv, const char *type, const char *member)
+{
+	const struct fk_member *m = find_member(priv, type, member);
+
+	return m ? m->size : -1;
+}
+
+static bool fk_enum_value(void *priv, const char *name, long *value)
+{
+	struct fake_kernel *fk = priv;
+
+	if (fk->extra_enum && !strcmp(name, fk->extra_enum)) {
+		*value = fk->extra_enum_value;
+		return true;
+	}
+	if (!strcmp(name, "PG_slab") && fk->pg_slab_value >= 0) {
+		*value = fk->pg_slab_value;
+		return true;
+	}
+	return false;
+}
+
+static void *fk_alloc(void *priv, size_t size)
+{
+	struct fake_kernel *fk = priv;
+	void *p = calloc(1, size);
+
+	if (p)
+		fk->live_allocs++;
+	return p;
+}
+
+static void fk_release(void *priv, void *ptr)
+{
+	struct fake_kernel *fk = priv;
+
+	fk->live_allocs--;
+	free(ptr);
+}
+
+static void fk_message(void *priv, enum lx_msg_level level, const char *text)
+{
+	struct fake_kernel *fk = priv;
+	size_t used = strlen(fk->messages);
+
+	(void)level;
+	snprintf(fk->messages + used, sizeof(fk->messages) - used, "%s\n", text);
+}
+
+static const struct lx_target_ops fk_ops = {
+	.read = fk_read, .symbol = fk_symbol, .addr_symbol = fk_addr_symbol,
+	.type_size = fk_type_size, .member_offset = fk_member_offset,
+	.member_size = fk_member_size, .enum_value = fk_enum_value,
+	.alloc = fk_alloc, .release = fk_release, .message = fk_message,
+};
+
+void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size)
+{
+	struct fk_region *r = &fk->regions[fk->nregions++];
+
+	r->addr = addr;
+	r->size = size;
+	r->bytes = calloc(1, size);
+}
+
+void fk_drop_region(struct fake_kernel *fk, uint64_t addr)
+{
+	int i;
+
+	for (i = 0; i < fk->nregions; i++)
+		if (fk->regions[i].addr == addr) {
+			free(fk->regions[i].bytes);
+			fk->regions[i] = fk->regions[--fk->nregions];
+			return;
+		}
+}
+
+void fk_w64(struct fake_kernel *fk, uint64_t addr, uint64_t val)
+{
+	struct fk_region *r = find_region(fk, addr, 8);
+
+	memcpy(r->bytes + (addr - r->addr), &val, 8);
+}
+
+void fk_w32(struct fake_kernel *fk, uint64_t addr, uint32_t val)
+{
+	struct fk_region *r = find_region(fk, addr, 4);
+
+	memcpy(r->bytes + (addr - r->addr), &val, 4);
+}
+
+void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member)
+{
+	fk->hidden_members[fk->nhidden++] = type_dot_member;
+}
+
+void fk_add_member(struct fake_kernel *fk, const char *type_dot_member)
+{
+	fk->added_members[fk->nadded++] = type_dot_member;
+}
+
+uint64_t fk_page(unsigned long pfn)
+{
+	return FK_VMEMMAP + pfn * 64;
+}
+
+uint64_t fk_slab_mem(unsigned long pfn)
+{
+	return FK_PAGE_OFFSET + pfn * 4096;
+}
+
+uint64_t fk_obj(unsigned long pfn, unsigned int index)
+{
+	return fk_slab_mem(pfn) + (uint64_t)index * FK_OBJ_SIZE;
+}
+
+static void init_globals(struct fake_kernel *fk)
+{
+	int cpu;
+
+	fk_region(fk, SYM_SLAB_CACHES, 0x700);
+	fk_w64(fk, SYM_SLAB_CACHES, FK_CACHE + 104);	/* one cache */
+	fk_w32(fk, SYM_NR_CPU_IDS, FK_NR_CPUS);
+	for (cpu = 0; cpu < FK_NR_CPUS; cpu++)
+		fk_w64(fk, SYM_PER_CPU_OFFSET + 8 * cpu, FK_PERCPU_BASE + cpu * 0x1000);
+	fk_w32(fk, SYM_NR_NODE_IDS, 1);
+	fk_w64(fk, SYM_VMEMMAP_BASE, FK_VMEMMAP);
+	fk_w64(fk, SYM_PAGE_OFFSET_BASE, FK_PAGE_OFFSET);
+	fk_w64(fk, SYM_MAX_PFN, FK_MAX_PFN);
+	fk_region(fk, FK_PERCPU_BASE, 0x1000 * FK_NR_CPUS + 0x40000);
+}
+
+static void init_cache(struct fake_kernel *fk)
+{
+	fk_region(fk, FK_CACHE, 248);
+	fk_w64(fk, FK_CACHE + 0, FK_CPU_SLAB);
+	fk_w32(fk, FK_CACHE + 24, FK_OBJ_SIZE);
+	fk_w32(fk, FK_CACHE + 28, FK_OBJ_SIZE);
+	fk_w32(fk, FK_CACHE + 40, FK_FREEPTR_OFFSET);
+	fk_w32(fk, FK_CACHE + 52, (0u << 16) | FK_OBJS);
+	fk_w32(fk, FK_CACHE + 56, (0u << 16) | FK_OBJS);
+	fk_w32(fk, FK_CACHE + 80, FK_OBJ_SIZE);
+	fk_w64(fk, FK_CACHE + 96, NAME_ADDR);
+	fk_w64(fk, FK_CACHE + 104, SYM_SLAB_CACHES);	/* list.next: back to head */
+	fk_w64(fk, FK_CACHE + 184, FK_RANDOM);
+	fk_w64(fk, FK_CACHE + 216, FK_NODE);
+	fk_region(fk, NAME_ADDR, 64);
+	memcpy(find_region(fk, NAME_ADDR, 16)->bytes, "kmalloc-512", 12);
+	fk_region(fk, FK_NODE, 64);
+	fk_w64(fk, FK_NODE + 16, FK_NODE + 16);		/* empty partial */
+	fk_w64(fk, FK_NODE + 48, FK_NODE + 48);		/* empty full */
+}
+
+void fk_init(struct fake_kernel *fk, enum lx_freeptr_mode encoding)
+{
+	memset(fk, 0, sizeof(*fk));
+	fk->target.ops = &fk_ops;
+	fk->target.priv = fk;
+	fk->out = open_memstream(&fk->outbuf, &fk->outlen);
+	fk->target.out = fk->out;
+	fk->encoding = encoding;
+	fk->pg_slab_value = FK_PG_SLAB;
+	if (encoding == LX_FP_PLAIN)
+		fk_hide_member(fk, "kmem_cache.random");
+	init_globals(fk);
+	init_cache(fk);
+	fk_region(fk, FK_VMEMMAP, FK_MAX_PFN * 64);
+}
+
+void fk_fini(struct fake_kernel *fk)
+{
+	while (fk->nregions)
+		fk_drop_region(fk, fk->regions[0].addr);
+	fclose(fk->out);
+	free(fk->outbuf);
+}
+
+void fk_add_slab(struct fake_kernel *fk, unsigned long pfn, unsigned int inuse,
+		 bool frozen)
+{
+	uint64_t page = fk_page(pfn);
+
+	fk_w64(fk, page + 0, 1ULL << FK_PG_SLAB);
+	fk_w64(fk, page + 24, FK_CACHE);
+	fk_w64(fk, page + 40, inuse | (FK_OBJS << 16) | ((uint64_t)frozen << 31));
+	fk_region(fk, fk_slab_mem(pfn), 4096);
+}
+
+static uint64_t encode(struct fake_kernel *fk, uint64_t next, uint64_t slot)
+{
+	switch (fk->encoding) {
+	case LX_FP_XOR:
+		return next ^ FK_RANDOM ^ slot;
+	case LX_FP_XOR_SWAB:
+		return next ^ FK_RANDOM ^ __builtin_bswap64(slot);
+	default:
+		return next;
+	}
+}
+
+uint64_t fk_chain(struct fake_kernel *fk, unsigned long pfn,
+		  const unsigned int *index, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t slot = fk_obj(pfn, index[i]) + FK_FREEPTR_OFFSET;
+		uint64_t next = i + 1 < n ? fk_obj(pfn, index[i + 1]) : 0;
+
+		fk_w64(fk, slot, encode(fk, next, slot));
+	}
+	return n ? fk_obj(pfn, index[0]) : 0;
+}
+
+void fk_set_slab_freelist(struct fake_kernel *fk, unsigned long pfn, uint64_t head)
+{
+	fk_w64(fk, fk_page(pfn) + 32, head);
+}
+
+void fk_set_cpu(struct fake_kernel *fk, int cpu, unsigned long slab_pfn,
+		uint64_t freelist, unsigned long partial_pfn)
+{
+	uint64_t kcc = FK_CPU_SLAB + FK_PERCPU_BASE + cpu * 0x1000;
+
+	fk_w64(fk, kcc + 0, freelist);
+	fk_w64(fk, kcc + 16, slab_pfn ? fk_page(slab_pfn) : 0);
+	fk_w64(fk, kcc + 24, partial_pfn ? fk_page(partial_pfn) : 0);
+}
+
+void fk_set_partial_next(struct fake_kernel *fk, unsigned long pfn,
+			 unsigned long next_pfn)
+{
+	fk_w64(fk, fk_page(pfn) + 8, next_pfn ? fk_page(next_pfn) : 0);
+}
+
+void fk_node_list(struct fake_kernel *fk, bool full, const unsigned long *pfns)
+{
+	uint64_t head = FK_NODE + (full ? 48 : 16), prev = head;
+	unsigned long n = 0;
+
+	for (; *pfns; pfns++, n++) {
+		fk_w64(fk, prev, fk_page(*pfns) + 8);
+		prev = fk_page(*pfns) + 8;
+	}
+	fk_w64(fk, prev, head);
+	if (!full)
+		fk_w64(fk, FK_NODE + 8, n);
+}
+
+void fk_set_node_nr_slabs(struct fake_kernel *fk, uint64_t n)
+{
+	fk_w64(fk, FK_NODE + 32, n);
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A synthetic kernel image for unit tests: sparse memory regions, a symbol
+ * table, a type table in the shape of Linux 6.1's SLUB structures, and an
+ * allocator that counts what the core forgets to free.
+ */
+#ifndef FAKE_TARGET_H
+#define FAKE_TARGET_H
+
+#include "leakext/slub.h"
+
+#define FK_VMEMMAP 0xffffea0000000000ULL
+#define FK_PAGE_OFFSET 0xffff888000000000ULL
+#define FK_MAX_PFN 256
+#define FK_CACHE 0xffff888001000000ULL
+#define FK_NODE 0xffff888001100000ULL
+#define FK_CPU_SLAB 0x30000ULL		/* __percpu pointer */
+#define FK_PERCPU_BASE 0xffff888002000000ULL
+#define FK_NR_CPUS 2
+#define FK_OBJ_SIZE 512
+#define FK_OBJS 8			/* order-0 slab of 512-byte objects */
+#define FK_FREEPTR_OFFSET 256
+#define FK_RANDOM 0x1badcafe5eed1234ULL
+#define FK_PG_SLAB 9
+
+struct fk_region {
+	uint64_t addr;
+	size_t size;
+	uint8_t *bytes;
+};
+
+struct fk_member {
+	const char *type, *member;
+	long offset, size;
+};
+
+struct fake_kernel {
+	struct lx_target target;
+	struct fk_region regions[512];
+	int nregions;
+	const char *hidden_members[8];	/* members this "kernel" lacks */
+	int nhidden;
+	const char *added_members[4];	/* members it gained, e.g. sheaves */
+	int nadded;
+	const char *extra_enum;		/* e.g. "PGTY_slab" */
+	long extra_enum_value;
+	long pg_slab_value;
+	enum lx_freeptr_mode encoding;
+	long live_allocs;
+	char messages[8192];
+	FILE *out;
+	char *outbuf;
+	size_t outlen;
+};
+
+void fk_init(struct fake_kernel *fk, enum lx_freeptr_mode encoding);
+void fk_fini(struct fake_kernel *fk);
+void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member);
+void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
+void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size);
+void fk_drop_region(struct fake_kernel *fk, uint64_t addr);
+void fk_w64(struct fake_kernel *fk, uint64_t addr, uint64_t val);
+void fk_w32(struct fake_kernel *fk, uint64_t addr, uint32_t val);
+uint64_t fk_page(unsigned long pfn);
+uint64_t fk_slab_mem(unsigned long pfn);
+uint64_t fk_obj(unsigned long pfn, unsigned int index);
+/* A slab page of the fake cache; inuse/frozen set in its counters. */
+void fk_add_slab(struct fake_kernel *fk, unsigned long pfn, unsigned int inuse,
+		 bool frozen);
+/* Chain objects of a slab into a freelist; returns the head pointer. */
+uint64_t fk_chain(struct fake_kernel *fk, unsigned long pfn,
+		  const unsigned int *index, int n);
+void fk_set_slab_freelist(struct fake_kernel *fk, unsigned long pfn, uint64_t head);
+void fk_set_cpu(struct fake_kernel *fk, int cpu, unsigned long slab_pfn,
+		uint64_t freelist, unsigned long partial_pfn);
+/* Link slabs (by pfn, 0-terminated) into node 0's partial or full list. */
+void fk_node_list(struct fake_kernel *fk, bool full, const unsigned long *pfns);
+void fk_set_node_nr_slabs(struct fake_kernel *fk, uint64_t n);
+void fk_set_partial_next(struct fake_kernel *fk, unsigned long pfn,
+			 unsigned long next_pfn);
+
+#endif

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Runs every unit test; prints "PASS: name" / "FAIL: name" and a summary. */
+#include <string.h>
+
+#include "unit.h"
+
+bool unit_failed;
+
+extern const struct unit_test walker_tests[];
+
+int main(int argc, char **argv)
+{
+	const struct unit_test *suites[] = { walker_tests };
+	unsigned int passed = 0, failed = 0, i;
+	const struct unit_test *t;
+
+	for (i = 0; i < sizeof(suites) / sizeof(suites[0]); i++) {
+		for (t = suites[i]; t->name; t++) {
+			if (argc > 1 && !strstr(t->name, argv[1]))
+				continue;
+			unit_failed = false;
+			if (t->fn()) {
+				printf("PASS: unit: %s\n", t->name);
+				passed++;
+			} else {
+				printf("FAIL: unit: %s\n", t->name);
+				failed++;
+			}
+		}
+	}
+	printf("unit: %u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

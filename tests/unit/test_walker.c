@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unit tests of the SLUB walker on synthetic kernel images. */
+#include <string.h>
+
+#include "fake_target.h"
+#include "leakext/report.h"
+#include "unit.h"
+
+struct fixture {
+	struct fake_kernel fk;
+	struct lx_session s;
+	struct lx_cache cache;
+	struct lx_scan scan;
+};
+
+static void setup(struct fixture *f, enum lx_freeptr_mode encoding)
+{
+	memset(f, 0, sizeof(*f));
+	fk_init(&f->fk, encoding);
+	f->s.t = &f->fk.target;
+}
+
+/* Lay out, read the cache and scan it; 0 on success. */
+static int run_scan(struct fixture *f)
+{
+	if (lx_layout_init(&f->s))
+		return -1;
+	if (lx_cache_read(&f->s, FK_CACHE, &f->cache))
+		return -1;
+	return lx_scan_cache(&f->s, &f->cache, &f->scan);
+}
+
+/* Frees everything and checks that the core freed what it allocated. */
+static bool teardown(struct fixture *f)
+{
+	bool clean;
+
+	lx_scan_free(&f->s, &f->scan);
+	lx_session_fini(&f->s);
+	clean = f->fk.live_allocs == 0;
+	fk_fini(&f->fk);
+	return clean;
+}
+
+static const struct lx_slab *find_slab(const struct lx_scan *scan, unsigned long pfn)
+{
+	size_t i;
+
+	for (i = 0; i < scan->nslabs; i++)
+		if (scan->slabs[i].addr == fk_page(pfn))
+			return &scan->slabs[i];
+	return NULL;
+}
+
+static void one_partial_slab(struct fixture *f)
+{
+	static const unsigned int free_idx[] = { 1, 3, 5 };
+	static const unsigned long partial[] = { 10, 0 };
+
+	fk_add_slab(&f->fk, 10, 5, false);
+	fk_set_slab_freelist(&f->fk, 10, fk_chain(&f->fk, 10, free_idx, 3));
+	fk_node_list(&f->fk, false, partial);
+	fk_set_node_nr_slabs(&f->fk, 1);
+}
+
+static bool freelist_case(enum lx_freeptr_mode encoding)
+{
+	struct fixture f;
+	const struct lx_slab *slab;
+
+	setup(&f, encoding);
+	one_partial_slab(&f);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.nslabs == 1 && f.scan.total == 8);
+	CHECK(f.scan.live == 5 && f.scan.free == 3);
+	CHECK(f.scan.fp_mode == encoding);
+	CHECK(!f.scan.used_memmap);
+	slab = find_slab(&f.scan, 10);
+	CHECK(slab && lx_object_is_free(&f.scan, slab, 3) &&
+	      !lx_object_is_free(&f.scan, slab, 2));
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_plain_freelist(void)
+{
+	return freelist_case(LX_FP_PLAIN);
+}
+
+static bool test_hardened_swab_freelist(void)
+{
+	return freelist_case(LX_FP_XOR_SWAB);
+}
+
+static bool test_hardened_xor_freelist(void)
+{
+	return freelist_case(LX_FP_XOR);
+}
+
+static bool test_cpu_freelists(void)
+{
+	static const unsigned int cpu_free[] = { 0, 2 }, remote_free[] = { 7 };
+	static const unsigned int p1_free[] = { 4 }, p2_free[] = { 1, 2 };
+	struct fixture f;
+	const struct lx_slab *slab;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 20, FK_OBJS, true);	/* frozen cpu slab */
+	fk_set_cpu(&f.fk, 1, 20, fk_chain(&f.fk, 20, cpu_free, 2), 21);
+	fk_set_slab_freelist(&f.fk, 20, fk_chain(&f.fk, 20, remote_free, 1));
+	fk_add_slab(&f.fk, 21, 7, false);
+	fk_set_slab_freelist(&f.fk, 21, fk_chain(&f.fk, 21, p1_free, 1));
+	fk_set_partial_next(&f.fk, 21, 22);
+	fk_add_slab(&f.fk, 22, 6, false);
+	fk_set_slab_freelist(&f.fk, 22, fk_chain(&f.fk, 22, p2_free, 2));
+	fk_set_node_nr_slabs(&f.fk, 3);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.by_source[LX_SRC_CPU] == 1);
+	CHECK(f.scan.by_source[LX_SRC_CPU_PARTIAL] == 2);
+	slab = find_slab(&f.scan, 20);
+	CHECK(slab && slab->nfree == 3 && slab->cpu == 1);
+	CHECK(f.scan.live == 5 + 7 + 6);
+	CHECK(!f.scan.used_memmap);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_memmap_only_full_slab(void)
+{
+	static const unsigned int free_idx[] = { 0 };
+	static const unsigned long partial[] = { 30, 0 };
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 30, 7, false);
+	fk_set_slab_freelist(&f.fk, 30, fk_chain(&f.fk, 30, free_idx, 1));
+	fk_node_list(&f.fk, false, partial);
+	fk_add_slab(&f.fk, 31, FK_OBJS, false);	/* full: on no list */
+	fk_add_slab(&f.fk, 32, FK_OBJS, false);	/* another cache's slab */
+	fk_w64(&f.fk, fk_page(32) + 24, 0xffff888009990000ULL);
+	fk_add_slab(&f.fk, 33, FK_OBJS, false);	/* a tail page: never a slab */
+	fk_w64(&f.fk, fk_page(33) + 8, fk_page(31) | 1);
+	fk_set_node_nr_slabs(&f.fk, 2);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.used_memmap);
+	CHECK(f.scan.nslabs == 2);
+	CHECK(f.scan.by_source[LX_SRC_MEMMAP] == 1 && find_slab(&f.scan, 31));
+	CHECK(f.scan.live == 7 + 8);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_partial_list_cycle(void)
+{
+	static const unsigned long partial[] = { 40, 41, 0 };
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 40, FK_OBJS, false);
+	fk_add_slab(&f.fk, 41, FK_OBJS, false);
+	fk_node_list(&f.fk, false, partial);
+	fk_w64(&f.fk, fk_page(41) + 8, fk_page(40) + 8);	/* 41 -> 40: loop */
+	fk_set_node_nr_slabs(&f.fk, 2);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.nslabs == 2 && f.scan.bad_lists == 1);
+	CHECK(strstr(f.fk.messages, "loops") != NULL);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_cpu_partial_cycle(void)
+{
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 42, FK_OBJS, false);
+	fk_add_slab(&f.fk, 43, FK_OBJS, false);
+	fk_set_cpu(&f.fk, 0, 0, 0, 42);
+	fk_set_partial_next(&f.fk, 42, 43);
+	fk_set_partial_next(&f.fk, 43, 42);
+	fk_set_node_nr_slabs(&f.fk, 2);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.nslabs == 2 && f.scan.bad_lists == 1 && f.scan.live == 16);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_truncated_slab_memory(void)
+{
+	static const unsigned int free_idx[] = { 2, 6 };
+	static const unsigned long partial[] = { 50, 51, 0 };
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 50, 6, false);
+	fk_add_slab(&f.fk, 51, 6, false);
+	fk_set_slab_freelist(&f.fk, 51, fk_chain(&f.fk, 51, free_idx, 2));
+	fk_set_slab_freelist(&f.fk, 50, fk_obj(50, 0));
+	fk_drop_region(&f.fk, fk_slab_mem(50));	/* page missing from the dump */
+	fk_node_list(&f.fk, false, partial);
+	fk_set_node_nr_slabs(&f.fk, 2);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.bad_slabs == 1);
+	CHECK(f.scan.live == 8 + 6 && f.scan.free == 2);
+	CHECK(strstr(f.fk.messages, "unreadable") != NULL);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_unreadable_list_entry(void)
+{
+	static const unsigned long partial[] = { 52, 0 };
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 52, FK_OBJS, false);
+	fk_node_list(&f.fk, false, partial);
+	fk_w64(&f.fk, fk_page(52) + 8, 0xffff888777770008ULL);	/* wild next */
+	fk_set_node_nr_slabs(&f.fk, 1);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.nslabs == 1 && f.scan.bad_slabs == 1);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_corrupt_freelists(void)
+{
+	static const unsigned int good[] = { 1, 2 }, looped[] = { 3, 4 };
+	static const unsigned long partial[] = { 60, 61, 62, 0 };
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 60, 6, false);
+	fk_set_slab_freelist(&f.fk, 60, fk_chain(&f.fk, 60, good, 2));
+	fk_add_slab(&f.fk, 61, 6, false);	/* 3 -> 4 -> 3 -> ... */
+	fk_set_slab_freelist(&f.fk, 61, fk_chain(&f.fk, 61, looped, 2));
+	fk_w64(&f.fk, fk_obj(61, 4) + FK_FREEPTR_OFFSET,
+	       fk_obj(61, 3) ^ FK_RANDOM ^ __builtin_bswap64(fk_obj(61, 4) + FK_FREEPTR_OFFSET));
+	fk_add_slab(&f.fk, 62, 7, false);	/* head points mid-object */
+	fk_set_slab_freelist(&f.fk, 62, fk_obj(62, 1) + 8);
+	fk_node_list(&f.fk, false, partial);
+	fk_set_node_nr_slabs(&f.fk, 3);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.fp_mode == LX_FP_XOR_SWAB);
+	CHECK(f.scan.bad_slabs == 2);
+	CHECK(find_slab(&f.scan, 61)->nfree == 2 && find_slab(&f.scan, 62)->nfree == 0);
+	CHECK(f.scan.live == 6 + 6 + 8);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_undecodable_encoding(void)
+{
+	static const unsigned int idx[] = { 1, 2 };
+	static const unsigned long partial[] = { 65, 0 };
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 65, 6, false);
+	fk_set_slab_freelist(&f.fk, 65, fk_chain(&f.fk, 65, idx, 2));
+	fk_w64(&f.fk, FK_CACHE + 184, FK_RANDOM ^ 0x40);	/* wrong key */
+	fk_node_list(&f.fk, false, partial);
+	fk_set_node_nr_slabs(&f.fk, 1);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.fp_mode == LX_FP_BROKEN && f.scan.bad_slabs == 1);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_bogus_object_count(void)
+{
+	static const unsigned long partial[] = { 70, 0 };
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 70, 0, false);
+	fk_w64(&f.fk, fk_page(70) + 40, 0x7fffULL << 16);	/* 32767 objects */
+	fk_node_list(&f.fk, false, partial);
+	fk_set_node_nr_slabs(&f.fk, 1);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.nslabs == 0 && f.scan.bad_slabs == 1);
+	CHECK(strstr(f.fk.messages, "claims 32767 objects") != NULL);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_page_type_byte(void)
+{
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	f.fk.pg_slab_value = -1;		/* 6.12+: no PG_slab flag */
+	f.fk.extra_enum = "PGTY_slab";
+	f.fk.extra_enum_value = 0xf5;
+	fk_add_slab(&f.fk, 80, FK_OBJS, false);
+	fk_w64(&f.fk, fk_page(80), 0);		/* flags carry nothing */
+	fk_w32(&f.fk, fk_page(80) + 48, 0xf5000000u);
+	fk_set_node_nr_slabs(&f.fk, 1);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.s.L.slab_test == LX_SLAB_TYPE_BYTE);
+	CHECK(f.scan.by_source[LX_SRC_MEMMAP] == 1 && f.scan.live == 8);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool refused_layout(const char *added, const char *hidden, const char *expect)
+{
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	if (added)
+		fk_add_member(&f.fk, added);
+	if (hidden)
+		fk_hide_member(&f.fk, hidden);
+	CHECK(lx_layout_init(&f.s) == -1);
+	CHECK(strstr(f.fk.messages, expect) != NULL);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_sheaves_refused(void)
+{
+	return refused_layout("kmem_cache.cpu_sheaves", NULL, "sheaves");
+}
+
+static bool test_no_kmem_cache_cpu_refused(void)
+{
+	return refused_layout(NULL, "kmem_cache.cpu_slab", "no kmem_cache_cpu");
+}
+
+static bool test_slab_allocator_refused(void)
+{
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_hide_member(&f.fk, "kmem_cache.cpu_slab");
+	fk_add_member(&f.fk, "kmem_cache.array");
+	CHECK(lx_layout_init(&f.s) == -1);
+	CHECK(strstr(f.fk.messages, "SLAB allocator") != NULL);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_pre_5_17_page_layout(void)
+{
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_hide_member(&f.fk, "slab.");	/* no struct slab at all */
+	one_partial_slab(&f);
+	CHECK(lx_layout_init(&f.s) == -1);	/* page lacks slab_cache here */
+	CHECK(strstr(f.fk.messages, "page.slab_cache") != NULL);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_list_live_output(void)
+{
+	struct fixture f;
+	struct lx_options opt = { .cache = "kmalloc-512", .list_live = true };
+	char expect[512] = "";
+	unsigned int i;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	one_partial_slab(&f);
+	CHECK(lx_leakscan(&f.s, &opt) == 0);
+	fflush(f.fk.out);
+	for (i = 0; i < FK_OBJS; i++)
+		if (i != 1 && i != 3 && i != 5)
+			sprintf(expect + strlen(expect), "%llx\n",
+				(unsigned long long)fk_obj(10, i));
+	CHECK(f.fk.outbuf && !strcmp(f.fk.outbuf, expect));
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool lookup_is(struct fixture *f, const char *query,
+		      enum lx_lookup_result want)
+{
+	struct lx_cache c;
+
+	return lx_find_cache(&f->s, query, &c) == want &&
+	       (want != LX_LOOKUP_FOUND || !strcmp(c.name, "kmalloc-512"));
+}
+
+static bool test_cache_aliases(void)
+{
+	struct fixture f;
+	uint64_t v;
+
+	CHECK(lx_parse_size("4k", &v) && v == 4096);
+	CHECK(lx_parse_size("4096", &v) && v == 4096);
+	CHECK(lx_parse_size("8K", &v) && v == 8192);
+	CHECK(!lx_parse_size("k4", &v) && !lx_parse_size("4kb", &v));
+	setup(&f, LX_FP_XOR_SWAB);
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lookup_is(&f, "kmalloc-512", LX_LOOKUP_FOUND));
+	CHECK(lookup_is(&f, "size-512", LX_LOOKUP_FOUND));
+	CHECK(lookup_is(&f, "kmalloc-0512", LX_LOOKUP_FOUND));
+	CHECK(lookup_is(&f, "512", LX_LOOKUP_FOUND));
+	CHECK(lookup_is(&f, "kmalloc-1k", LX_LOOKUP_NONE));
+	CHECK(lookup_is(&f, "dentry", LX_LOOKUP_NONE));
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+const struct unit_test walker_tests[] = {
+	{ "plain freelist", test_plain_freelist },
+	{ "hardened freelist, swab (5.7+)", test_hardened_swab_freelist },
+	{ "hardened freelist, xor (4.14-5.6)", test_hardened_xor_freelist },
+	{ "cpu lockless and remote freelists, cpu partial chain", test_cpu_freelists },
+	{ "full slab found only by the memmap scan", test_memmap_only_full_slab },
+	{ "node partial list with a cycle", test_partial_list_cycle },
+	{ "cpu partial chain with a cycle", test_cpu_partial_cycle },
+	{ "slab memory missing from the dump", test_truncated_slab_memory },
+	{ "list entry pointing to unreadable memory", test_unreadable_list_entry },
+	{ "freelist loop and misaligned head", test_corrupt_freelists },
+	{ "no freelist encoding verifies", test_undecodable_encoding },
+	{ "bogus object count in counters", test_bogus_object_count },
+	{ "PGTY_slab page type (6.12+)", test_page_type_byte },
+	{ "per-cpu sheaves refused (6.18+)", test_sheaves_refused },
+	{ "no kmem_cache_cpu refused (7.0+)", test_no_kmem_cache_cpu_refused },
+	{ "SLAB allocator refused", test_slab_allocator_refused },
+	{ "no struct slab: page layout checked", test_pre_5_17_page_layout },
+	{ "leakscan -l lists exactly the live objects", test_list_live_output },
+	{ "cache name aliases", test_cache_aliases },
+	{ NULL, NULL }
+};
