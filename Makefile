@@ -30,14 +30,26 @@ leakext.so: build/ext-leakext.o $(CORE_OBJS)
 build/unit_tests: $(UNIT_SRCS) $(CORE_OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_OBJS)
 
+# make-samples installs every package the build and the tests need.
 samples:
 	vmcore-samples/make-samples
 
 samples-big:
 	vmcore-samples/make-samples S4
 
-check: leakext.so build/unit_tests
+check: samples
+	$(MAKE) leakext.so build/unit_tests
 	tests/run-tests
+
+# Set up everything and run leakscan on the S1 sample.
+demo: samples
+	$(MAKE) leakext.so
+	vmcore-samples/crash-run vmcore-samples/cache/latest/S1-schedstat-4k \
+		"leakscan" "leakscan kmalloc-4096" "help leakscan"
+
+bench: samples
+	$(MAKE) leakext.so
+	tests/bench
 
 install: leakext.so
 	install -D -m 0644 leakext.so $(DESTDIR)$(CRASH_EXTDIR)/leakext.so
@@ -45,4 +57,4 @@ install: leakext.so
 clean:
 	rm -rf build leakext.so
 
-.PHONY: all samples samples-big check install clean
+.PHONY: all samples samples-big check demo bench install clean

@@ -1,0 +1,217 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Integration tests on the real sample vmcores: leakscan against crash's
+kmem -s / kmem -S, against drgn's answers recorded by the sample recipe, and
+against the ground truth the leak modules printed.
+
+usage: peers.py SAMPLES_DIR LEAKEXT_SO
+
+Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+RESULTS = []
+
+CACHE_ROW = re.compile(r"^([0-9a-f]{16})\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\d+k\s+(\S+)$")
+SLAB_ROW = re.compile(r"^  ([0-9a-f]{16})  ([0-9a-f]{16})\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)$")
+RANK_ROW = re.compile(r"^([0-9a-f]{16})\s+(\d+)\s+(\d+|\?)\s+(\d+|\?)\s+(\d+|\?)\s+\S+\s+\S+\s+(\S+)$")
+SOURCE_ROW = re.compile(r"^(cpu|cpu partial|node partial|node full|untracked full \(memmap\)|total)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$")
+
+
+def check(name, ok, detail=""):
+    RESULTS.append(ok)
+    print("%s: %s%s" % ("PASS" if ok else "FAIL", name,
+                        "" if ok or not detail else " -- " + detail))
+
+
+def read_manifest(d):
+    m = {}
+    with open(os.path.join(d, "manifest")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition(" ")
+            m[k] = v
+    return m
+
+
+def run_crash(vmlinux, vmcore, so, commands, outdir):
+    """Run crash non-interactively; each command's output goes to a file
+    through crash's own '> file' (plain stdout of later commands can be lost).
+    Returns {key: text}."""
+    script = ["extend %s" % so]
+    for key, cmd in commands:
+        script.append("%s > %s" % (cmd, os.path.join(outdir, key + ".out")))
+    script.append("quit")
+    path = os.path.join(outdir, "cmds")
+    with open(path, "w") as f:
+        f.write("\n".join(script) + "\n")
+    subprocess.run(["crash", "-s", vmlinux, vmcore, "-i", path],
+                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL, timeout=900)
+    out = {}
+    for key, _ in commands:
+        try:
+            with open(os.path.join(outdir, key + ".out")) as f:
+                out[key] = f.read()
+        except FileNotFoundError:
+            out[key] = ""
+    return out
+
+
+def parse_kmem_s(text):
+    return {m.group(6): int(m.group(3)) for m in map(CACHE_ROW.match, text.splitlines()) if m}
+
+
+def parse_kmem_S(text):
+    """Per cache: (sum of per-slab ALLOCATED, number of slab rows)."""
+    per = {}
+    cur = None
+    for line in text.splitlines():
+        m = CACHE_ROW.match(line)
+        if m:
+            cur = m.group(6)
+            per[cur] = [0, 0]
+            continue
+        m = SLAB_ROW.match(line)
+        if m and cur:
+            per[cur][0] += int(m.group(4))
+            per[cur][1] += 1
+    return per
+
+
+def parse_ranking(text):
+    return {m.group(6): (None if m.group(3) == "?" else int(m.group(3)))
+            for m in map(RANK_ROW.match, text.splitlines()) if m}
+
+
+def parse_summary(text):
+    rows = {}
+    for line in text.splitlines():
+        m = SOURCE_ROW.match(line)
+        if m:
+            rows[m.group(1)] = tuple(int(m.group(i)) for i in range(2, 6))
+    names = [l.split()[-1] for l in text.splitlines() if re.match(r"^[0-9a-f]{16}\s", l)]
+    return rows, (names[0] if names else None)
+
+
+def read_counts(path):
+    with open(path) as f:
+        return {name: int(n) for name, n in (l.split() for l in f if l.strip())}
+
+
+def read_addrs(path):
+    with open(path) as f:
+        return {int(l, 16) for l in f if l.strip()}
+
+
+def aliases_for(cache):
+    if cache == "kmalloc-4k":
+        return ["kmalloc-4096", "size-4096", "kmalloc-4k"]
+    return [cache]
+
+
+def test_sample(d, so):
+    m = read_manifest(d)
+    name, cache, vmlinux = m["scenario"], m["cache"], m["vmlinux"]
+    vmcore = os.path.join(d, m["vmcore-flat"])
+    truth = read_addrs(os.path.join(d, m["truth"]))
+    drgn_counts = read_counts(os.path.join(d, m["drgn-counts"]))
+    drgn_objects = read_addrs(os.path.join(d, m["drgn-objects"]))
+    tag = "%s:" % name
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cmds = [("ranking", "leakscan"), ("kmem_s", "kmem -s"),
+                ("kmem_S", "kmem -S"), ("live", "leakscan -l %s" % cache)]
+        cmds += [("alias%d" % i, "leakscan %s" % a)
+                 for i, a in enumerate(aliases_for(cache))]
+        out = run_crash(vmlinux, vmcore, so, cmds, tmp)
+
+        crash_alloc = parse_kmem_s(out["kmem_s"])
+        listing = parse_kmem_S(out["kmem_S"])
+        ranking = parse_ranking(out["ranking"])
+        live = {int(l, 16) for l in out["live"].split()}
+
+        # Issue 2: the sample is what it claims, by the peers alone.
+        check(tag + " crash kmem -s %s ALLOCATED >= %d leaked" % (cache, len(truth)),
+              crash_alloc.get(cache, -1) >= len(truth) == int(m["leaked"]),
+              "crash says %s" % crash_alloc.get(cache))
+        check(tag + " drgn allocated count of %s equals crash's ALLOCATED" % cache,
+              drgn_counts.get(cache) == crash_alloc.get(cache),
+              "drgn %s, crash %s" % (drgn_counts.get(cache), crash_alloc.get(cache)))
+        check(tag + " every ground-truth address is among drgn's allocated objects",
+              truth <= drgn_objects, "%d missing" % len(truth - drgn_objects))
+
+        # Issue 3: every cache, exactly.
+        check(tag + " leakscan ranks every cache crash and drgn know (%d)" % len(drgn_counts),
+              set(ranking) == set(drgn_counts) == set(crash_alloc),
+              "only in drgn: %s; only in leakscan: %s" % (
+                  sorted(set(drgn_counts) - set(ranking))[:5],
+                  sorted(set(ranking) - set(drgn_counts))[:5]))
+        bad = [c for c in drgn_counts if ranking.get(c) != drgn_counts[c]]
+        check(tag + " leakscan live == drgn for every cache", not bad,
+              ", ".join("%s %s/%s" % (c, ranking.get(c), drgn_counts[c]) for c in bad[:8]))
+        differ = sorted(c for c in crash_alloc if ranking.get(c) != crash_alloc[c])
+        summaries = {}
+        if differ:
+            more = run_crash(vmlinux, vmcore, so,
+                             [("sum%d" % i, "leakscan %s" % c) for i, c in enumerate(differ)], tmp)
+            summaries = {c: parse_summary(more["sum%d" % i])[0] for i, c in enumerate(differ)}
+        unexplained = []
+        for c in differ:
+            # crash's header infers full slabs from node counters; its own
+            # per-slab listing is exact.  Where they disagree, leakscan must
+            # equal the listing plus the untracked full slabs crash cannot list.
+            rows = summaries.get(c, {})
+            memmap = rows.get("untracked full (memmap)", (0, 0, 0, 0))
+            total = rows.get("total", (0, 0, 0, 0))
+            listed_alloc, listed_slabs = listing.get(c, (None, None))
+            if not (listed_alloc is not None and
+                    ranking.get(c) == listed_alloc + memmap[2] and
+                    memmap[1] == memmap[2] and
+                    listed_slabs + memmap[0] == total[0]):
+                unexplained.append(c)
+        check(tag + " leakscan live == crash kmem -s ALLOCATED for every cache%s" % (
+                  " (%d where crash's header contradicts its own kmem -S: %s)" % (
+                      len(differ), ", ".join(differ)) if differ else ""),
+              not unexplained,
+              ", ".join("%s leakscan %s crash %s kmem -S sum %s" % (
+                  c, ranking.get(c), crash_alloc.get(c), listing.get(c)) for c in unexplained[:8]))
+
+        check(tag + " live address set of %s == drgn's (%d)" % (cache, len(drgn_objects)),
+              live == drgn_objects,
+              "%d only in leakscan, %d only in drgn" % (len(live - drgn_objects),
+                                                        len(drgn_objects - live)))
+        check(tag + " every ground-truth leaked address is live", truth <= live,
+              "%d missing" % len(truth - live))
+        for i, a in enumerate(aliases_for(cache)):
+            _, found = parse_summary(out["alias%d" % i])
+            check(tag + " 'leakscan %s' finds %s" % (a, cache), found == cache,
+                  "found %s" % found)
+        rows, _ = parse_summary(out["alias0"])
+        if "slub_debug=U" in m.get("cmdline", ""):
+            check(tag + " owner tracking: full slabs are on the node full list, no memmap scan",
+                  rows.get("node full", (0,))[0] > 0 and "memory map not scanned" in out["alias0"]
+                  and rows.get("untracked full (memmap)", (1,))[0] == 0)
+        elif cache == "kmalloc-4k":
+            check(tag + " untracked full slabs found by the memmap scan",
+                  rows.get("untracked full (memmap)", (0,))[0] > 0
+                  and "memory map scanned" in out["alias0"])
+
+
+def main():
+    samples, so = sys.argv[1], os.path.abspath(sys.argv[2])
+    dirs = sorted(os.path.join(samples, d) for d in os.listdir(samples)
+                  if os.path.isfile(os.path.join(samples, d, "manifest"))
+                  and not d.startswith("S4"))
+    check("samples present in %s" % samples, len(dirs) >= 3,
+          "found %d (run make samples)" % len(dirs))
+    for d in dirs:
+        test_sample(d, so)
+    return 0 if all(RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
