@@ -84,6 +84,22 @@ static void crash_message(void *priv, enum lx_msg_level level, const char *text)
 	error(level == LX_MSG_INFO ? NOTE : INFO, "%s\n", text);
 }
 
+/* Long walks say how far they are, on a terminal only. */
+static void crash_progress(void *priv, const char *label, uint64_t done,
+			   uint64_t total)
+{
+	(void)priv;
+	if (!isatty(fileno(stderr)))
+		return;
+	if (total && done >= total)
+		fprintf(stderr, "\r%-60s\r", "");
+	else if (total)
+		fprintf(stderr, "\rleakscan: %s %llu%%", label,
+			(unsigned long long)(done * 100 / total));
+	else
+		fprintf(stderr, "\rleakscan: %s %llu", label, (unsigned long long)done);
+}
+
 static const struct lx_target_ops crash_ops = {
 	.read = crash_read,
 	.symbol = crash_symbol,
@@ -95,6 +111,7 @@ static const struct lx_target_ops crash_ops = {
 	.alloc = crash_alloc,
 	.release = crash_release,
 	.message = crash_message,
+	.progress = crash_progress,
 };
 
 static void cmd_leakscan(void)

@@ -62,15 +62,8 @@ static int add_entry(struct lx_session *s, struct lx_memmap *m,
 	const struct lx_layout *L = &s->L;
 	struct lx_memmap_entry *e;
 
-	if (m->count == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 1024;
-
-		e = lx_grow(s->t, m->entries, m->cap * sizeof(*e), cap * sizeof(*e));
-		if (!e)
-			return -1;
-		m->entries = e;
-		m->cap = cap;
-	}
+	if (lx_reserve(s->t, &m->entries, &m->cap, m->count + 1, sizeof(*e)))
+		return -1;
 	e = &m->entries[m->count++];
 	e->slab = page_addr;
 	e->cache = lx_get_u64(page, L->slab_cache);

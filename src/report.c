@@ -23,15 +23,8 @@ static bool rank_one(struct lx_session *s, const struct lx_cache *c, void *arg)
 	struct cache_row *row;
 	struct lx_scan scan;
 
-	if (r->count == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
-		void *p = lx_grow(s->t, r->rows, r->cap * sizeof(*row), cap * sizeof(*row));
-
-		if (!p)
-			return false;
-		r->rows = p;
-		r->cap = cap;
-	}
+	if (lx_reserve(s->t, &r->rows, &r->cap, r->count + 1, sizeof(*row)))
+		return false;
 	row = &r->rows[r->count++];
 	memset(row, 0, sizeof(*row));
 	row->cache = *c;
@@ -91,6 +84,7 @@ static int rank_caches(struct lx_session *s)
 	struct ranking r = { 0 };
 	int ret = lx_for_each_cache(s, rank_one, &r);
 
+	lx_progress(s->t, "caches", r.count, r.count);
 	if (r.count) {
 		qsort(r.rows, r.count, sizeof(*r.rows), row_cmp);
 		print_ranking(s->t->out, &r);

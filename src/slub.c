@@ -148,38 +148,17 @@ struct walk {
 static int reserve_slab(struct walk *w)
 {
 	struct lx_scan *scan = w->scan;
-	size_t cap;
-	void *p;
 
-	if (scan->nslabs < scan->slabs_cap)
-		return 0;
-	cap = scan->slabs_cap ? scan->slabs_cap * 2 : 256;
-	p = lx_grow(w->s->t, scan->slabs, scan->slabs_cap * sizeof(*scan->slabs),
-		    cap * sizeof(*scan->slabs));
-	if (!p)
-		return -1;
-	scan->slabs = p;
-	scan->slabs_cap = cap;
-	return 0;
+	return lx_reserve(w->s->t, &scan->slabs, &scan->slabs_cap,
+			  scan->nslabs + 1, sizeof(*scan->slabs));
 }
 
 static int reserve_bits(struct walk *w, uint32_t objects)
 {
 	struct lx_scan *scan = w->scan;
-	size_t need = (scan->freebits_len + objects + 7) / 8, cap;
-	void *p;
 
-	if (need <= scan->freebits_cap)
-		return 0;
-	cap = scan->freebits_cap ? scan->freebits_cap * 2 : 4096;
-	while (cap < need)
-		cap *= 2;
-	p = lx_grow(w->s->t, scan->freebits, scan->freebits_cap, cap);
-	if (!p)
-		return -1;
-	scan->freebits = p;
-	scan->freebits_cap = cap;
-	return 0;
+	return lx_reserve(w->s->t, &scan->freebits, &scan->freebits_cap,
+			  (scan->freebits_len + objects + 7) / 8, 1);
 }
 
 /*
@@ -540,6 +519,7 @@ static int walk_slabs(struct walk *w)
 		if ((i & 1023) == 1023)
 			lx_progress(w->s->t, scan->cache.name, i + 1, scan->nslabs);
 	}
+	lx_progress(w->s->t, scan->cache.name, scan->nslabs, scan->nslabs);
 	lx_free(w->s->t, mem);
 	return 0;
 }

@@ -29,6 +29,26 @@ void *lx_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size)
 	return p;
 }
 
+int lx_reserve(struct lx_target *t, void *array, size_t *cap, size_t need,
+	       size_t elem_size)
+{
+	size_t new_cap = *cap ? *cap : 64;
+	void *old, *p;
+
+	if (need <= *cap)
+		return 0;
+	while (new_cap < need)
+		new_cap *= 2;
+	/* array points at a typed pointer: copy it, do not alias it */
+	memcpy(&old, array, sizeof(old));
+	p = lx_grow(t, old, *cap * elem_size, new_cap * elem_size);
+	if (!p)
+		return -1;
+	memcpy(array, &p, sizeof(p));
+	*cap = new_cap;
+	return 0;
+}
+
 bool lx_read(struct lx_target *t, uint64_t addr, void *buf, size_t len)
 {
 	return t->ops->read(t->priv, addr, buf, len);

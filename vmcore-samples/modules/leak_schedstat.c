@@ -13,7 +13,7 @@
 #include <linux/err.h>
 
 #define LEAK_BUF_SIZE 4096
-#define MAX_LEAKS 8192
+#define MAX_LEAKS 262144	/* S4 leaks 200 000 */
 #define MAX_DECOYS 4096
 
 static int nr_leaks = 3000;
