@@ -180,6 +180,14 @@ def test_sample(d, so):
               ", ".join("%s leakscan %s crash %s kmem -S sum %s" % (
                   c, ranking.get(c), crash_alloc.get(c), listing.get(c)) for c in unexplained[:8]))
 
+        mkd = run_crash(vmlinux, os.path.join(d, m["vmcore-mkd"]), so,
+                        [("ranking_mkd", "leakscan")], tmp)
+        mkd_ranking = parse_ranking(mkd["ranking_mkd"])
+        bad = [c for c in drgn_counts if mkd_ranking.get(c) != drgn_counts[c]]
+        check(tag + " on the makedumpfile -c -d 31 dump, leakscan live == drgn for every cache",
+              not bad and mkd_ranking,
+              ", ".join("%s %s/%s" % (c, mkd_ranking.get(c), drgn_counts[c]) for c in bad[:8]))
+
         check(tag + " live address set of %s == drgn's (%d)" % (cache, len(drgn_objects)),
               live == drgn_objects,
               "%d only in leakscan, %d only in drgn" % (len(live - drgn_objects),
