@@ -211,7 +211,6 @@ int lx_layout_init(struct lx_session *s)
 		{ "kmem_cache", "offset", &L->kc_offset, true },
 		{ "kmem_cache", "oo", &L->kc_oo, true },
 		{ "kmem_cache", "min", &L->kc_min, false },
-		{ "kmem_cache", "inuse", &L->kc_inuse, true },
 		{ "kmem_cache", "red_left_pad", &L->kc_red_left_pad, false },
 		{ "kmem_cache", "name", &L->kc_name, true },
 		{ "kmem_cache", "list", &L->kc_list, true },

@@ -46,7 +46,6 @@ int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
 	c->size = lx_get_u32(buf, L->kc_size);
 	c->object_size = lx_get_u32(buf, L->kc_object_size);
 	c->offset = lx_get_u32(buf, L->kc_offset);
-	c->inuse = lx_get_u32(buf, L->kc_inuse);
 	c->red_left_pad = L->kc_red_left_pad >= 0 ?
 		lx_get_u32(buf, L->kc_red_left_pad) : 0;
 	c->random = L->kc_random >= 0 ? lx_get_u64(buf, L->kc_random) : 0;
@@ -141,7 +140,7 @@ struct walk {
 	struct lx_scan *scan;
 	struct lx_set seen;
 	uint64_t *cpu_freelist;	/* head of each cpu's lockless freelist */
-	uint64_t *cpu_slab;	/* each cpu's active slab */
+	uint64_t *cpu_partial;	/* head of each cpu's partial chain */
 	uint8_t *slab_hdr;
 };
 
@@ -201,8 +200,6 @@ static int add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
 	slab->base = lx_page_to_virt(&w->s->L, addr);
 	slab->freelist = freelist;
 	slab->objects = objects;
-	slab->inuse = counters & 0xffff;
-	slab->frozen = (counters >> 31) & 1;
 	slab->source = src;
 	slab->cpu = cpu;
 	slab->bitmap = w->scan->freebits_len;
@@ -228,13 +225,39 @@ static int add_slab_at(struct walk *w, uint64_t addr, enum lx_slab_source src,
 			lx_get_u64(w->slab_hdr, L->slab_counters), src, cpu);
 }
 
-/* kmem_cache_cpu of every cpu: active slab, lockless freelist, partials. */
+/* A cpu's partial chain, linked through slab->next. */
+static int collect_cpu_partial(struct walk *w, unsigned int cpu, uint64_t next)
+{
+	const struct lx_layout *L = &w->s->L;
+	unsigned int n;
+	int ret = 0;
+
+	for (n = 0; next; n++) {
+		if (n >= MAX_LIST_NODES || lx_set_has(&w->seen, next)) {
+			lx_msg(w->s->t, LX_MSG_WARN,
+			       "%s: cpu %u partial chain loops; stopped after %u slabs",
+			       w->scan->cache.name, cpu, n);
+			w->scan->bad_lists++;
+			break;
+		}
+		ret = add_slab_at(w, next, LX_SRC_CPU_PARTIAL, cpu);
+		if (ret)
+			break;
+		next = lx_get_u64(w->slab_hdr, L->slab_next);
+	}
+	return ret;
+}
+
+/*
+ * kmem_cache_cpu of every cpu: the active slabs first, so each is recorded
+ * as its cpu's (decide_liveness() then needs no search), then the partials.
+ */
 static int collect_cpu_slabs(struct walk *w)
 {
 	const struct lx_layout *L = &w->s->L;
 	uint8_t *kcc = lx_alloc(w->s->t, L->kcc_size_of);
-	unsigned int cpu, n;
-	uint64_t next;
+	unsigned int cpu;
+	uint64_t slab;
 	int ret = 0;
 
 	if (!kcc)
@@ -249,26 +272,14 @@ static int collect_cpu_slabs(struct walk *w)
 			continue;
 		}
 		w->cpu_freelist[cpu] = lx_get_u64(kcc, L->kcc_freelist);
-		w->cpu_slab[cpu] = lx_get_u64(kcc, L->kcc_slab);
-		if (w->cpu_slab[cpu])
-			ret = add_slab_at(w, w->cpu_slab[cpu], LX_SRC_CPU, cpu);
-		if (L->kcc_partial < 0 || L->slab_next < 0)
-			continue;
-		next = lx_get_u64(kcc, L->kcc_partial);
-		for (n = 0; next && ret >= 0; n++) {
-			if (n >= MAX_LIST_NODES || lx_set_has(&w->seen, next)) {
-				lx_msg(w->s->t, LX_MSG_WARN,
-				       "%s: cpu %u partial chain loops; stopped after %u slabs",
-				       w->scan->cache.name, cpu, n);
-				w->scan->bad_lists++;
-				break;
-			}
-			ret = add_slab_at(w, next, LX_SRC_CPU_PARTIAL, cpu);
-			if (ret)
-				break;
-			next = lx_get_u64(w->slab_hdr, L->slab_next);
-		}
+		if (L->kcc_partial >= 0 && L->slab_next >= 0)
+			w->cpu_partial[cpu] = lx_get_u64(kcc, L->kcc_partial);
+		slab = lx_get_u64(kcc, L->kcc_slab);
+		if (slab)
+			ret = add_slab_at(w, slab, LX_SRC_CPU, cpu);
 	}
+	for (cpu = 0; cpu < L->nr_cpus && ret >= 0; cpu++)
+		ret = collect_cpu_partial(w, cpu, w->cpu_partial[cpu]);
 	lx_free(w->s->t, kcc);
 	return ret < 0 ? -1 : 0;
 }
@@ -463,10 +474,8 @@ static void walk_one_freelist(struct walk *w, struct lx_slab *slab,
 
 static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 {
-	const struct lx_layout *L = &w->s->L;
 	struct lx_scan *scan = w->scan;
 	size_t len = scan->cache.red_left_pad + (size_t)slab->objects * scan->cache.size;
-	unsigned int cpu;
 
 	if (!lx_read(w->s->t, slab->base, mem, len)) {
 		lx_msg(w->s->t, LX_MSG_WARN,
@@ -478,9 +487,8 @@ static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 	}
 	walk_one_freelist(w, slab, mem, slab->freelist, "slab");
 	/* The lockless freelist of the cpu whose active slab this is. */
-	for (cpu = 0; cpu < L->nr_cpus; cpu++)
-		if (w->cpu_slab[cpu] == slab->addr)
-			walk_one_freelist(w, slab, mem, w->cpu_freelist[cpu], "cpu");
+	if (slab->source == LX_SRC_CPU)
+		walk_one_freelist(w, slab, mem, w->cpu_freelist[slab->cpu], "cpu");
 }
 
 static void tally(struct lx_scan *scan)
@@ -546,9 +554,9 @@ int lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 	}
 	lx_set_init(&w.seen, s->t);
 	w.cpu_freelist = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
-	w.cpu_slab = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
+	w.cpu_partial = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
 	w.slab_hdr = lx_alloc(s->t, L->slab_size_of);
-	if (!w.cpu_freelist || !w.cpu_slab || !w.slab_hdr)
+	if (!w.cpu_freelist || !w.cpu_partial || !w.slab_hdr)
 		goto out;
 	if (collect_cpu_slabs(&w) || collect_node_slabs(&w))
 		goto out;
@@ -561,7 +569,7 @@ int lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 out:
 	lx_set_free(&w.seen);
 	lx_free(s->t, w.cpu_freelist);
-	lx_free(s->t, w.cpu_slab);
+	lx_free(s->t, w.cpu_partial);
 	lx_free(s->t, w.slab_hdr);
 	return ret;
 }

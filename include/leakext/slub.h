@@ -36,7 +36,7 @@ enum lx_slab_test {
 struct lx_layout {
 	/* struct kmem_cache */
 	long kc_size_of, kc_cpu_slab, kc_flags, kc_size, kc_object_size;
-	long kc_offset, kc_oo, kc_min, kc_inuse, kc_red_left_pad, kc_name;
+	long kc_offset, kc_oo, kc_min, kc_red_left_pad, kc_name;
 	long kc_list, kc_random, kc_node;
 	unsigned int kc_node_slots;
 	/* struct kmem_cache_cpu */
@@ -62,7 +62,7 @@ struct lx_cache {
 	uint64_t addr;
 	char name[LX_NAME_MAX];
 	uint64_t flags, random, cpu_slab;
-	uint32_t size, object_size, offset, inuse, red_left_pad;
+	uint32_t size, object_size, offset, red_left_pad;
 	uint32_t oo_order, oo_objects, min_order, min_objects;
 };
 
@@ -71,12 +71,11 @@ struct lx_slab {
 	uint64_t base;		/* page_to_virt(): first byte of slab memory */
 	uint64_t freelist;	/* slab->freelist as read */
 	uint32_t objects;
-	uint32_t inuse;		/* the kernel's counter, for cross-checks */
 	uint32_t nfree;
 	uint32_t bitmap;	/* index of first free-bit in scan->freebits */
 	int16_t cpu;		/* cpu for LX_SRC_CPU / CPU_PARTIAL, else -1 */
 	uint8_t source;
-	uint8_t frozen:1, bad:1;
+	uint8_t bad:1;
 };
 
 struct lx_scan {
