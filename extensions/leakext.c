@@ -28,8 +28,9 @@ static bool crash_symbol(void *priv, const char *name, uint64_t *addr)
 }
 
 static bool crash_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
-			      uint64_t *offset)
+			      uint64_t *offset, char *module, size_t modlen)
 {
+	struct load_module *lm = NULL;
 	ulong off = 0;
 	struct syment *sp = value_search(addr, &off);
 
@@ -38,6 +39,20 @@ static bool crash_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 		return false;
 	snprintf(name, len, "%s", sp->name);
 	*offset = off;
+	if (module_symbol(addr, NULL, &lm, NULL, 0) && lm)
+		snprintf(module, modlen, "%s", lm->mod_name);
+	else if (modlen)
+		module[0] = '\0';
+	return true;
+}
+
+/* crash's own struct printer, the one "struct TYPE ADDR" uses. */
+static bool crash_print_type(void *priv, const char *type, uint64_t addr)
+{
+	(void)priv;
+	if (STRUCT_SIZE((char *)type) <= 0)
+		return false;
+	dump_struct((char *)type, addr, 16);
 	return true;
 }
 
@@ -111,20 +126,45 @@ static const struct lx_target_ops crash_ops = {
 	.alloc = crash_alloc,
 	.release = crash_release,
 	.message = crash_message,
+	.print_type = crash_print_type,
 	.progress = crash_progress,
 };
+
+/* A positive number option; crash's stol() would abort on junk. */
+static unsigned int number_arg(int opt, const char *text, bool zero_ok)
+{
+	char *end;
+	unsigned long v = strtoul(text, &end, 0);
+
+	if (*text == '\0' || *end || v > 100000000UL || (!v && !zero_ok))
+		error(FATAL, "-%c needs a %snumber, not \"%s\"\n", opt,
+		      zero_ok ? "" : "positive ", text);
+	return v;
+}
 
 static void cmd_leakscan(void)
 {
 	struct lx_target target = { .ops = &crash_ops, .out = fp };
 	struct lx_session session = { .t = &target };
-	struct lx_options opt = { 0 };
+	struct lx_options opt = { .source = "crash" };
 	int c;
 
-	while ((c = getopt(argcnt, args, "l")) != EOF) {
+	while ((c = getopt(argcnt, args, "ljan:k:")) != EOF) {
 		switch (c) {
 		case 'l':
 			opt.list_live = true;
+			break;
+		case 'j':
+			opt.json = true;
+			break;
+		case 'a':
+			opt.all = true;
+			break;
+		case 'n':
+			opt.top = number_arg(c, optarg, false);
+			break;
+		case 'k':
+			opt.cluster = number_arg(c, optarg, false);
 			break;
 		default:
 			argerrs++;
@@ -135,15 +175,49 @@ static void cmd_leakscan(void)
 		cmd_usage(pc->curcmd, SYNOPSIS);
 	if (optind < argcnt)
 		opt.cache = args[optind];
-	else if (opt.list_live)
-		error(FATAL, "-l needs a cache name\n");
+	else if (opt.list_live || opt.cluster || opt.json)
+		error(FATAL, "-l, -k and -j need a cache name\n");
 	lx_leakscan(&session, &opt);
+}
+
+static void cmd_leakdump(void)
+{
+	struct lx_target target = { .ops = &crash_ops, .out = fp };
+	struct lx_session session = { .t = &target };
+	struct lx_options opt = { .source = "crash" };
+	int c;
+
+	while ((c = getopt(argcnt, args, "k:c:b:s:")) != EOF) {
+		switch (c) {
+		case 'k':
+			opt.cluster = number_arg(c, optarg, false);
+			break;
+		case 'c':
+			opt.count = number_arg(c, optarg, true);
+			if (!opt.count)
+				opt.count = LX_DUMP_ALL;
+			break;
+		case 'b':
+			opt.bytes = number_arg(c, optarg, false);
+			break;
+		case 's':
+			opt.type = optarg;
+			break;
+		default:
+			argerrs++;
+			break;
+		}
+	}
+	if (argerrs || argcnt - optind != 1)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	opt.cache = args[optind];
+	lx_leakdump(&session, &opt);
 }
 
 static char *help_leakscan[] = {
 	"leakscan",
-	"find the live objects of slab caches (leakext " LEAKEXT_VERSION ")",
-	"[-l] [cache]",
+	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
+	"[-l] [-j] [-a] [-n count] [-k cluster] [cache]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -153,11 +227,24 @@ static char *help_leakscan[] = {
 	"  With no argument, every cache is ranked by live bytes: the place to start",
 	"  when /proc/meminfo said Slab kept growing.",
 	"",
+	"  With a cache, the live objects are grouped by content: objects that differ",
+	"  only in numbers, in pointer values or in stale bytes after a text buffer's",
+	"  NUL fall into one cluster.  Clusters are listed largest first, each with",
+	"  members, a preview (escaped; no control byte reaches the terminal), common",
+	"  strings, a byte-class map, what its pointers point at, the SLUB owner",
+	"  tracks if the cache keeps them (slub_debug=U), and an owner guess that",
+	"  names the signals that agreed and the ones that were absent.",
+	"",
 	"    cache  a cache name.  kmalloc caches answer to their aliases:",
 	"           kmalloc-4096, kmalloc-4k and size-4096 are the same cache;",
 	"           a bare size (4k) lists every kmalloc variant of that size.",
-	"       -l  print the live object addresses of the cache, one per line,",
-	"           for pipes and \"> file\".",
+	"       -n  show this many clusters (default 5).",
+	"       -a  show every cluster.",
+	"       -k  show only this cluster (its number in the report).",
+	"       -j  write the report as one JSON document (schema leakext/1, see",
+	"           the README) for pipelines and \"> file\".",
+	"       -l  print the live object addresses of the cache (with -k: of that",
+	"           cluster), one per line.",
 	"",
 	"EXAMPLES",
 	"  Rank all caches:",
@@ -167,18 +254,51 @@ static char *help_leakscan[] = {
 	"    ffff8dfc81042d00     4096       3920       4824      603      15.31   41.0%  kmalloc-4k",
 	"    ...",
 	"",
-	"  Where the objects of kmalloc-4096 were found, and how many are live:",
+	"  What the live objects of kmalloc-4096 hold, and who probably owns them:",
 	"",
 	"    crash> leakscan kmalloc-4096",
+	"    ...",
+	"    CLUSTER 1: 3000 objects, 76.5% of 3920 live, 11.72 MiB",
+	"      preview   \"version 15\\ntimestamp 4294892700\\ncpu0 0 0 0 0 ...\"",
+	"      OWNER     a reader of /proc/schedstat (show_schedstat() ...)",
 	"",
-	"  Save the live objects of a cache:",
+	"  Save the addresses of cluster 1:",
 	"",
-	"    crash> leakscan -l kmalloc-4k > live.txt",
+	"    crash> leakscan -l -k 1 kmalloc-4k > leaked.txt",
+	NULL
+};
+
+static char *help_leakdump[] = {
+	"leakdump",
+	"show live slab objects of a cache or of one cluster (leakext " LEAKEXT_VERSION ")",
+	"[-k cluster] [-c count] [-b bytes] [-s type] cache",
+	"  Prints live objects of the cache as hex and ASCII (non-printable bytes",
+	"  as dots), in the order the walker found them.",
+	"",
+	"    cache  a cache name or alias, as for leakscan.",
+	"       -k  only the members of this cluster of \"leakscan cache\".",
+	"       -c  this many objects (default 8; 0 means all).",
+	"       -b  this many bytes of each (default 256, at most the object size).",
+	"       -s  print each object as this struct type, as \"struct type addr\"",
+	"           would.",
+	"",
+	"EXAMPLES",
+	"  The first two members of the largest cluster of kmalloc-4k:",
+	"",
+	"    crash> leakdump -k 1 -c 2 -b 64 kmalloc-4k",
+	"    ffff8902c4211000  (live object 1 of 3000)",
+	"    ffff8902c4211000:  76 65 72 73 69 6f 6e 20  31 35 0a 74 69 6d 65 73  version 15.times",
+	"    ...",
+	"",
+	"  Members of a cluster of kmalloc-192 as the module's structure:",
+	"",
+	"    crash> leakdump -k 1 -c 1 -s leak_record kmalloc-192",
 	NULL
 };
 
 static struct command_table_entry command_table[] = {
 	{ "leakscan", cmd_leakscan, help_leakscan, 0 },
+	{ "leakdump", cmd_leakdump, help_leakdump, 0 },
 	{ NULL }
 };
 

@@ -132,34 +132,11 @@ static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 	return true;
 }
 
-static uint64_t symbol_value_or(struct lx_session *s, const char *name,
-				uint64_t fallback)
-{
-	uint64_t addr, val;
-
-	if (s->t->ops->symbol(s->t->priv, name, &addr) &&
-	    lx_read_u64(s->t, addr, &val))
-		return val;
-	return fallback;
-}
-
-static uint32_t symbol_u32_or(struct lx_session *s, const char *name,
-			      uint32_t fallback)
-{
-	uint64_t addr;
-	uint32_t val;
-
-	if (s->t->ops->symbol(s->t->priv, name, &addr) &&
-	    lx_read_u32(s->t, addr, &val))
-		return val;
-	return fallback;
-}
-
 static bool resolve_cpus(struct lx_session *s, struct lx_layout *L)
 {
 	uint64_t addr;
 
-	L->nr_cpus = symbol_u32_or(s, "nr_cpu_ids", 1);
+	L->nr_cpus = lx_symbol_u32_or(s->t, "nr_cpu_ids", 1);
 	if (L->nr_cpus == 0 || L->nr_cpus > MAX_CPUS) {
 		lx_msg(s->t, LX_MSG_ERROR, "implausible nr_cpu_ids %u", L->nr_cpus);
 		return false;
@@ -185,11 +162,11 @@ static bool resolve_globals(struct lx_session *s, struct lx_layout *L)
 		return false;
 	}
 	L->page_shift = 12;
-	L->vmemmap_base = symbol_value_or(s, "vmemmap_base", DEFAULT_VMEMMAP_BASE);
-	L->page_offset_base = symbol_value_or(s, "page_offset_base",
+	L->vmemmap_base = lx_symbol_u64_or(s->t, "vmemmap_base", DEFAULT_VMEMMAP_BASE);
+	L->page_offset_base = lx_symbol_u64_or(s->t, "page_offset_base",
 					      DEFAULT_PAGE_OFFSET_BASE);
-	L->max_pfn = symbol_value_or(s, "max_pfn", 0);
-	L->nr_nodes = symbol_u32_or(s, "nr_node_ids", 1);
+	L->max_pfn = lx_symbol_u64_or(s->t, "max_pfn", 0);
+	L->nr_nodes = lx_symbol_u32_or(s->t, "nr_node_ids", 1);
 	node_size = s->t->ops->member_size(s->t->priv, "kmem_cache", "node");
 	L->kc_node_slots = node_size > 0 ? node_size / 8 : 1;
 	if (L->nr_nodes == 0 || L->nr_nodes > MAX_NODES ||
@@ -212,6 +189,7 @@ int lx_layout_init(struct lx_session *s)
 		{ "kmem_cache", "oo", &L->kc_oo, true },
 		{ "kmem_cache", "min", &L->kc_min, false },
 		{ "kmem_cache", "red_left_pad", &L->kc_red_left_pad, false },
+		{ "kmem_cache", "inuse", &L->kc_inuse, false },
 		{ "kmem_cache", "name", &L->kc_name, true },
 		{ "kmem_cache", "list", &L->kc_list, true },
 		{ "kmem_cache", "random", &L->kc_random, false },

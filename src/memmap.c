@@ -189,3 +189,29 @@ void lx_memmap_free(struct lx_session *s)
 	lx_free(s->t, s->memmap);
 	s->memmap = NULL;
 }
+
+/*
+ * The slab cache an address belongs to: its struct page, the head page
+ * if that is a tail page, then slab->slab_cache.  0 if not slab memory.
+ */
+uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr)
+{
+	const struct lx_layout *L = &s->L;
+	uint8_t page[256];
+	uint64_t pfn, addr, head;
+
+	if (vaddr < L->page_offset_base || L->page_size_of > (long)sizeof(page))
+		return 0;
+	pfn = (vaddr - L->page_offset_base) >> L->page_shift;
+	if (L->max_pfn && pfn >= L->max_pfn)
+		return 0;
+	addr = L->vmemmap_base + pfn * L->page_size_of;
+	if (!lx_read(s->t, addr, page, L->page_size_of))
+		return 0;
+	head = L->slab_compound_head >= 0 ? lx_get_u64(page, L->slab_compound_head) : 0;
+	if ((head & 1) && !lx_read(s->t, head - 1, page, L->page_size_of))
+		return 0;
+	if (!lx_page_is_slab(L, page))
+		return 0;
+	return lx_get_u64(page, L->slab_cache);
+}

@@ -93,7 +93,7 @@ static int rank_caches(struct lx_session *s)
 	return ret;
 }
 
-static const char *freeptr_mode_name(enum lx_freeptr_mode mode)
+const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
 {
 	switch (mode) {
 	case LX_FP_PLAIN:
@@ -109,20 +109,28 @@ static const char *freeptr_mode_name(enum lx_freeptr_mode mode)
 	}
 }
 
-static void print_cache_summary(struct lx_session *s, const struct lx_scan *scan)
+void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live)
 {
-	uint64_t objs[LX_SRC_COUNT] = { 0 }, live[LX_SRC_COUNT] = { 0 };
-	const struct lx_cache *c = &scan->cache;
-	FILE *out = s->t->out;
 	size_t i;
-	int src;
 
+	memset(objs, 0, LX_SRC_COUNT * sizeof(*objs));
+	memset(live, 0, LX_SRC_COUNT * sizeof(*live));
 	for (i = 0; i < scan->nslabs; i++) {
 		const struct lx_slab *slab = &scan->slabs[i];
 
 		objs[slab->source] += slab->objects;
 		live[slab->source] += slab->objects - slab->nfree;
 	}
+}
+
+void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan)
+{
+	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
+	const struct lx_cache *c = &scan->cache;
+	FILE *out = s->t->out;
+	int src;
+
+	lx_count_by_source(scan, objs, live);
 	fprintf(out, "%-16s  %7s  %7s  %9s  %5s  %s\n", "CACHE", "OBJSIZE", "SIZE",
 		"OBJS/SLAB", "ORDER", "NAME");
 	fprintf(out, "%016llx  %7u  %7u  %9u  %5u  %s\n\n", (unsigned long long)c->addr,
@@ -140,7 +148,7 @@ static void print_cache_summary(struct lx_session *s, const struct lx_scan *scan
 	fprintf(out, "%-24s  %7zu  %9llu  %9llu  %9llu\n\n", "total", scan->nslabs,
 		(unsigned long long)scan->total, (unsigned long long)scan->live,
 		(unsigned long long)scan->free);
-	fprintf(out, "free pointers: %s\n", freeptr_mode_name(scan->fp_mode));
+	fprintf(out, "free pointers: %s\n", lx_freeptr_mode_name(scan->fp_mode));
 	if (scan->used_memmap)
 		fprintf(out, "memory map scanned: %s\n", scan->nr_slabs_known ?
 			"node counters count more slabs than the lists hold" :
@@ -154,6 +162,23 @@ static void print_cache_summary(struct lx_session *s, const struct lx_scan *scan
 	if (scan->bad_slabs || scan->bad_lists)
 		fprintf(out, "WARNING: %u bad slabs, %u broken lists: counts are partial\n",
 			scan->bad_slabs, scan->bad_lists);
+}
+
+int lx_report_find_cache(struct lx_session *s, const char *name,
+			 struct lx_cache *cache)
+{
+	switch (lx_find_cache(s, name, cache)) {
+	case LX_LOOKUP_NONE:
+		lx_msg(s->t, LX_MSG_ERROR, "no slab cache named \"%s\"", name);
+		return -1;
+	case LX_LOOKUP_AMBIGUOUS:
+		lx_msg(s->t, LX_MSG_ERROR, "\"%s\" is ambiguous; name one of the caches above",
+		       name);
+		return -1;
+	case LX_LOOKUP_FOUND:
+		break;
+	}
+	return 0;
 }
 
 static void list_live_objects(struct lx_session *s, const struct lx_scan *scan)
@@ -171,32 +196,49 @@ static void list_live_objects(struct lx_session *s, const struct lx_scan *scan)
 	}
 }
 
-static int report_cache(struct lx_session *s, const struct lx_options *opt)
+static void list_cluster_members(struct lx_session *s, const struct lx_clusterer *cl,
+				 unsigned int cluster)
 {
-	struct lx_cache cache;
-	struct lx_scan scan;
+	size_t i;
 
-	switch (lx_find_cache(s, opt->cache, &cache)) {
-	case LX_LOOKUP_NONE:
-		lx_msg(s->t, LX_MSG_ERROR, "no slab cache named \"%s\"", opt->cache);
-		return -1;
-	case LX_LOOKUP_AMBIGUOUS:
-		lx_msg(s->t, LX_MSG_ERROR, "\"%s\" is ambiguous; name one of the caches above",
-		       opt->cache);
-		return -1;
-	case LX_LOOKUP_FOUND:
-		break;
-	}
-	if (lx_scan_cache(s, &cache, &scan))
-		return -1;
-	if (opt->list_live)
-		list_live_objects(s, &scan);
-	else
-		print_cache_summary(s, &scan);
-	lx_scan_free(s, &scan);
-	return 0;
+	for (i = 0; i < cl->count; i++)
+		if (cl->member_of[i] == cluster - 1)
+			fprintf(s->t->out, "%llx\n", (unsigned long long)cl->addrs[i]);
 }
 
+static int report_cache(struct lx_session *s, const struct lx_options *opt)
+{
+	struct lx_cluster_job job;
+	struct lx_cache cache;
+	struct lx_scan scan;
+	int ret = 0;
+
+	if (opt->list_live && !opt->cluster) {
+		if (lx_report_find_cache(s, opt->cache, &cache) ||
+		    lx_scan_cache(s, &cache, &scan))
+			return -1;
+		list_live_objects(s, &scan);
+		lx_scan_free(s, &scan);
+		return 0;
+	}
+	if (lx_cluster_job_run(s, opt->cache, &job))
+		return -1;
+	if (opt->list_live) {
+		if (opt->cluster > job.cl.nclusters) {
+			lx_msg(s->t, LX_MSG_ERROR, "%s has %zu clusters, not %u",
+			       job.cache.name, job.cl.nclusters, opt->cluster);
+			ret = -1;
+		} else {
+			list_cluster_members(s, &job.cl, opt->cluster);
+		}
+	} else {
+		if (!opt->json)
+			lx_print_cache_summary(s, &job.scan);
+		ret = lx_report_clusters(s, opt, &job);
+	}
+	lx_cluster_job_free(s, &job);
+	return ret;
+}
 int lx_leakscan(struct lx_session *s, const struct lx_options *opt)
 {
 	int ret;

@@ -48,6 +48,7 @@ int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
 	c->offset = lx_get_u32(buf, L->kc_offset);
 	c->red_left_pad = L->kc_red_left_pad >= 0 ?
 		lx_get_u32(buf, L->kc_red_left_pad) : 0;
+	c->inuse = L->kc_inuse >= 0 ? lx_get_u32(buf, L->kc_inuse) : c->object_size;
 	c->random = L->kc_random >= 0 ? lx_get_u64(buf, L->kc_random) : 0;
 	oo = lx_get_u32(buf, L->kc_oo);
 	min = L->kc_min >= 0 ? lx_get_u32(buf, L->kc_min) : oo;
@@ -142,6 +143,8 @@ struct walk {
 	uint64_t *cpu_freelist;	/* head of each cpu's lockless freelist */
 	uint64_t *cpu_partial;	/* head of each cpu's partial chain */
 	uint8_t *slab_hdr;
+	lx_slab_visitor visit;
+	void *visit_arg;
 };
 
 static int reserve_slab(struct walk *w)
@@ -489,6 +492,8 @@ static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 	/* The lockless freelist of the cpu whose active slab this is. */
 	if (slab->source == LX_SRC_CPU)
 		walk_one_freelist(w, slab, mem, w->cpu_freelist[slab->cpu], "cpu");
+	if (w->visit)
+		w->visit(w->visit_arg, scan, slab, mem);
 }
 
 static void tally(struct lx_scan *scan)
@@ -540,8 +545,14 @@ static bool need_memmap(const struct lx_scan *scan)
 int lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 		  struct lx_scan *scan)
 {
+	return lx_scan_cache_visit(s, c, scan, NULL, NULL);
+}
+
+int lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
+			struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+{
 	const struct lx_layout *L = &s->L;
-	struct walk w = { .s = s, .scan = scan };
+	struct walk w = { .s = s, .scan = scan, .visit = visit, .visit_arg = arg };
 	int ret = -1;
 
 	memset(scan, 0, sizeof(*scan));

@@ -119,3 +119,27 @@ void lx_sanitize(char *s)
 		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
 			*s = '.';
 }
+
+uint64_t lx_symbol_addr(struct lx_target *t, const char *name)
+{
+	uint64_t addr;
+
+	return t->ops->symbol(t->priv, name, &addr) ? addr : 0;
+}
+
+uint64_t lx_symbol_u64_or(struct lx_target *t, const char *name,
+			  uint64_t fallback)
+{
+	uint64_t addr = lx_symbol_addr(t, name), val;
+
+	return addr && lx_read_u64(t, addr, &val) ? val : fallback;
+}
+
+uint32_t lx_symbol_u32_or(struct lx_target *t, const char *name,
+			  uint32_t fallback)
+{
+	uint64_t addr = lx_symbol_addr(t, name);
+	uint32_t val;
+
+	return addr && lx_read_u32(t, addr, &val) ? val : fallback;
+}

@@ -19,6 +19,12 @@ bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val);
 bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len);
 void lx_msg(struct lx_target *t, enum lx_msg_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A symbol's address, 0 if absent; the value stored there, or fallback. */
+uint64_t lx_symbol_addr(struct lx_target *t, const char *name);
+uint64_t lx_symbol_u64_or(struct lx_target *t, const char *name,
+			  uint64_t fallback);
+uint32_t lx_symbol_u32_or(struct lx_target *t, const char *name,
+			  uint32_t fallback);
 bool lx_interrupted(struct lx_target *t);
 void lx_progress(struct lx_target *t, const char *label, uint64_t done,
 		 uint64_t total);

@@ -2,14 +2,58 @@
 #ifndef LEAKEXT_REPORT_H
 #define LEAKEXT_REPORT_H
 
+#include "leakext/cluster.h"
 #include "leakext/slub.h"
+
+#define LX_JSON_SCHEMA "leakext/1"
+#define LX_DEFAULT_TOP 5
+#define LX_DUMP_ALL 0xffffffffu	/* -c 0 */
 
 struct lx_options {
 	const char *cache;	/* NULL: rank every cache */
 	bool list_live;		/* -l: live object addresses, one per line */
+	bool json;		/* -j: one JSON document */
+	bool all;		/* -a: every cluster */
+	unsigned int top;	/* -n: clusters shown (0 = default) */
+	unsigned int cluster;	/* -k: only this cluster (1-based, 0 = all) */
+	/* leakdump */
+	unsigned int count;	/* -c: objects dumped (0 = default) */
+	unsigned int bytes;	/* -b: bytes per object (0 = object size) */
+	const char *type;	/* -s: print as this struct type */
+	const char *source;	/* dump label: "crash" or the vmcore path */
 };
 
 /* The leakscan command, shared by the crash extension and the program. */
 int lx_leakscan(struct lx_session *s, const struct lx_options *opt);
+/* The leakdump command. */
+int lx_leakdump(struct lx_session *s, const struct lx_options *opt);
+
+/* Internal to the report files: a cache's live objects, clustered. */
+struct lx_cluster_job {
+	struct lx_cache cache;
+	struct lx_scan scan;
+	struct lx_clusterer cl;
+	struct lx_ptr_range ranges[8];
+	size_t nranges;
+	uint64_t unread;	/* live objects on unreadable slabs */
+	bool failed;
+};
+
+int lx_report_find_cache(struct lx_session *s, const char *name,
+			 struct lx_cache *cache);
+int lx_cluster_job_run(struct lx_session *s, const char *name,
+		       struct lx_cluster_job *job);
+void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job);
+int lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
+		       struct lx_cluster_job *job);
+void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan);
+void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live);
+const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode);
+struct lx_cluster_desc;
+void lx_json_begin(FILE *out, const struct lx_options *opt,
+		   const struct lx_cluster_job *job);
+void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
+		     const struct lx_cluster_desc *d);
+void lx_json_string(FILE *out, const char *s, size_t len);
 
 #endif

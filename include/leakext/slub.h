@@ -37,7 +37,7 @@ struct lx_layout {
 	/* struct kmem_cache */
 	long kc_size_of, kc_cpu_slab, kc_flags, kc_size, kc_object_size;
 	long kc_offset, kc_oo, kc_min, kc_red_left_pad, kc_name;
-	long kc_list, kc_random, kc_node;
+	long kc_list, kc_random, kc_node, kc_inuse;
 	unsigned int kc_node_slots;
 	/* struct kmem_cache_cpu */
 	long kcc_size_of, kcc_freelist, kcc_slab, kcc_partial;
@@ -62,7 +62,7 @@ struct lx_cache {
 	uint64_t addr;
 	char name[LX_NAME_MAX];
 	uint64_t flags, random, cpu_slab;
-	uint32_t size, object_size, offset, red_left_pad;
+	uint32_t size, object_size, offset, red_left_pad, inuse;
 	uint32_t oo_order, oo_objects, min_order, min_objects;
 };
 
@@ -113,6 +113,14 @@ int lx_for_each_cache(struct lx_session *s,
 		      void *arg);
 int lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 		  struct lx_scan *scan);
+/*
+ * Called once per readable slab, after its objects' liveness is decided,
+ * with the slab's memory (mem[0] is the byte at slab->base).
+ */
+typedef void (*lx_slab_visitor)(void *arg, const struct lx_scan *scan,
+				const struct lx_slab *slab, const uint8_t *mem);
+int lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
+			struct lx_scan *scan, lx_slab_visitor visit, void *arg);
 void lx_scan_free(struct lx_session *s, struct lx_scan *scan);
 uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
 			uint32_t index);
@@ -134,6 +142,7 @@ const struct lx_memmap_entry *lx_memmap_find(struct lx_session *s,
 					     uint64_t cache, size_t *count);
 uint64_t lx_page_to_virt(const struct lx_layout *L, uint64_t page);
 bool lx_page_is_slab(const struct lx_layout *L, const void *page);
+uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr);
 
 /* cachename.c */
 enum lx_lookup_result { LX_LOOKUP_FOUND, LX_LOOKUP_NONE, LX_LOOKUP_AMBIGUOUS };

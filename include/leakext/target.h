@@ -19,9 +19,12 @@ struct lx_target_ops {
 	bool (*read)(void *priv, uint64_t kvaddr, void *buf, size_t len);
 	/* Address of a kernel symbol; false if absent. */
 	bool (*symbol)(void *priv, const char *name, uint64_t *addr);
-	/* Name of the symbol containing addr (and offset); false if none. */
+	/*
+	 * Name of the symbol containing addr, the offset into it and, for a
+	 * module symbol, the module's name (else ""); false if none.
+	 */
 	bool (*addr_symbol)(void *priv, uint64_t addr, char *name, size_t len,
-			    uint64_t *offset);
+			    uint64_t *offset, char *module, size_t modlen);
 	/* Size of a struct/union by bare name ("kmem_cache"); -1 if absent. */
 	long (*type_size)(void *priv, const char *type);
 	/* Offset of a (possibly nested anonymous) member; -1 if absent. */
@@ -40,6 +43,8 @@ struct lx_target_ops {
 	bool (*interrupted)(void *priv);
 	/* Diagnostics; the glue decides where they go. */
 	void (*message)(void *priv, enum lx_msg_level level, const char *text);
+	/* Print the object at addr as a struct type; NULL if not possible. */
+	bool (*print_type)(void *priv, const char *type, uint64_t addr);
 	/* Progress of long work: done of total units, label. May be NULL. */
 	void (*progress)(void *priv, const char *label, uint64_t done,
 			 uint64_t total);

@@ -8,6 +8,7 @@ usage: peers.py SAMPLES_DIR LEAKEXT_SO
 
 Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
 """
+import json
 import os
 import re
 import subprocess
@@ -209,6 +210,59 @@ def test_sample(d, so):
                   and "memory map scanned" in out["alias0"])
 
 
+# What each sample's leak cluster must say about its owner (issue 4).
+OWNER_EXPECT = {
+    "S1": ("text", "/proc/schedstat"),
+    "S2": ("symbol", "leak_fnptr_handler [leak_fnptr]"),
+    "S3": ("alloc-track", "read_proc_into_buffer"),
+}
+
+
+def control_bytes(text):
+    return [c for c in text if ord(c) < 0x20 and c not in "\n"]
+
+
+def test_clusters(d, so):
+    m = read_manifest(d)
+    name, cache, vmlinux = m["scenario"], m["cache"], m["vmlinux"]
+    vmcore = os.path.join(d, m["vmcore-flat"])
+    truth = read_addrs(os.path.join(d, m["truth"]))
+    tag = "%s:" % name
+    with tempfile.TemporaryDirectory() as tmp:
+        out = run_crash(vmlinux, vmcore, so, [
+            ("json", "leakscan -j %s" % cache), ("json2", "leakscan -j %s" % cache),
+            ("members", "leakscan -l -k 1 %s" % cache), ("text", "leakscan %s" % cache),
+            ("dump", "leakdump -k 1 -c 3 -b 512 %s" % cache)], tmp)
+    try:
+        doc = json.loads(out["json"])
+    except ValueError as e:
+        check(tag + " leakscan -j writes valid JSON", False, str(e))
+        return
+    check(tag + " leakscan -j: schema leakext/1, cache %s" % cache,
+          doc.get("schema") == "leakext/1" and doc["cache"]["name"] == cache)
+    check(tag + " clustering is deterministic (two runs, same JSON)", out["json"] == out["json2"])
+    members = {int(l, 16) for l in out["members"].split()}
+    top = doc["clusters"][0]
+    check(tag + " -l -k 1 lists the %d members of cluster 1" % top["count"],
+          len(members) == top["count"])
+    inside = len(members & truth)
+    check(tag + " largest cluster holds >= 95%% of the %d leaked objects (%d)" % (len(truth), inside),
+          inside >= 0.95 * len(truth))
+    stray = len(members - truth)
+    check(tag + " < 2%% of the largest cluster is not leaked (%d of %d)" % (stray, len(members)),
+          stray < 0.02 * max(len(members), 1))
+    signal, needle = OWNER_EXPECT[name[:2]]
+    ev = [e["text"] for e in top["owner"]["evidence"] if e["signal"] == signal]
+    check(tag + " owner evidence (%s) names %s" % (signal, needle),
+          any(needle in t for t in ev), json.dumps(top["owner"]))
+    bare = needle.split(" [")[0].lstrip("/")
+    check(tag + " owner guess names %s" % bare.split("/")[-1],
+          bare.split("/")[-1] in top["owner"]["guess"], top["owner"]["guess"])
+    for key in ("text", "dump"):
+        check(tag + " %s output reaches the terminal without control bytes" % key,
+              out[key] and not control_bytes(out[key]), repr(control_bytes(out[key])[:5]))
+
+
 def main():
     samples, so = sys.argv[1], os.path.abspath(sys.argv[2])
     dirs = sorted(os.path.join(samples, d) for d in os.listdir(samples)
@@ -218,6 +272,7 @@ def main():
           "found %d (run make samples)" % len(dirs))
     for d in dirs:
         test_sample(d, so)
+        test_clusters(d, so)
     return 0 if all(RESULTS) else 1
 
 

@@ -40,11 +40,18 @@ static const struct { const char *type; long size; } types[] = {
 	{ "kmem_cache_cpu", 32 }, { "kmem_cache_node", 64 },
 };
 
-static const struct { const char *name; uint64_t addr; } symbols[] = {
-	{ "slab_caches", SYM_SLAB_CACHES }, { "nr_cpu_ids", SYM_NR_CPU_IDS },
-	{ "__per_cpu_offset", SYM_PER_CPU_OFFSET }, { "nr_node_ids", SYM_NR_NODE_IDS },
-	{ "vmemmap_base", SYM_VMEMMAP_BASE }, { "page_offset_base", SYM_PAGE_OFFSET_BASE },
-	{ "max_pfn", SYM_MAX_PFN },
+static const struct {
+	const char *name;
+	uint64_t addr;
+	const char *module;
+} symbols[] = {
+	{ "slab_caches", SYM_SLAB_CACHES, "" }, { "nr_cpu_ids", SYM_NR_CPU_IDS, "" },
+	{ "__per_cpu_offset", SYM_PER_CPU_OFFSET, "" },
+	{ "nr_node_ids", SYM_NR_NODE_IDS, "" },
+	{ "vmemmap_base", SYM_VMEMMAP_BASE, "" },
+	{ "page_offset_base", SYM_PAGE_OFFSET_BASE, "" },
+	{ "max_pfn", SYM_MAX_PFN, "" },
+	{ "fk_module_handler", FK_MODULE_FUNC, "fk_mod" },
 };
 
 static struct fk_region *find_region(struct fake_kernel *fk, uint64_t addr,
@@ -85,9 +92,18 @@ static bool fk_symbol(void *priv, const char *name, uint64_t *addr)
 }
 
 static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
-			   uint64_t *offset)
+			   uint64_t *offset, char *module, size_t modlen)
 {
-	(void)priv; (void)addr; (void)name; (void)len; (void)offset;
+	size_t i;
+
+	(void)priv;
+	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
+		if (symbols[i].addr == addr) {
+			snprintf(name, len, "%s", symbols[i].name);
+			snprintf(module, modlen, "%s", symbols[i].module);
+			*offset = 0;
+			return true;
+		}
 	return false;
 }
 

@@ -22,6 +22,7 @@
 #define FK_FREEPTR_OFFSET 256
 #define FK_RANDOM 0x1badcafe5eed1234ULL
 #define FK_PG_SLAB 9
+#define FK_MODULE_FUNC 0xffffffffc0101230ULL	/* fk_module_handler [fk_mod] */
 
 struct fk_region {
 	uint64_t addr;

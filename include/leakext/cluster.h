@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Content clustering of objects.  Knows nothing about kernels: the caller
+ * says which address ranges hold pointers and of what kind.
+ */
+#ifndef LEAKEXT_CLUSTER_H
+#define LEAKEXT_CLUSTER_H
+
+#include "leakext/core.h"
+
+/* Prefix levels: token counts 8, 16, 32, ... 4096. */
+#define LX_CLUSTER_LEVELS 10
+#define LX_CLUSTER_SAMPLES 8
+/* Leading text this long makes an object a text buffer. */
+#define LX_MIN_TEXT_BUFFER 16
+
+/*
+ * A range of addresses whose values are pointers of one kind.  "exact"
+ * pointers (kernel text and data) keep their value in the signature, since
+ * the function or table they name is part of what the object is; other
+ * pointers (heap, vmalloc) only count as "a pointer of this kind".
+ */
+struct lx_ptr_range {
+	uint64_t lo, hi;	/* [lo, hi) */
+	uint8_t kind;		/* small number chosen by the caller */
+	bool exact;
+};
+
+struct lx_cluster {
+	uint64_t count;
+	uint64_t key;		/* level and prefix hash of the node */
+	unsigned int level;
+	uint32_t id;		/* order of discovery, before ranking */
+	uint64_t samples[LX_CLUSTER_SAMPLES];	/* first members, in add order */
+	unsigned int nsamples;
+};
+
+struct lx_clusterer {
+	struct lx_target *t;
+	const struct lx_ptr_range *ranges;
+	size_t nranges;
+	/* per object, in add order */
+	uint64_t *addrs;
+	uint64_t *prefix;	/* LX_CLUSTER_LEVELS hashes per object */
+	uint32_t *member_of;	/* cluster index after lx_cluster_finish() */
+	size_t count, cap;
+	/* result, largest first */
+	struct lx_cluster *clusters;
+	size_t nclusters;
+};
+
+void lx_cluster_init(struct lx_clusterer *cl, struct lx_target *t,
+		     const struct lx_ptr_range *ranges, size_t nranges);
+/* Adds one object's content.  -1 on allocation failure. */
+int lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint8_t *obj,
+		   size_t len);
+/* Groups the added objects; clusters are ranked by size. -1 on failure. */
+int lx_cluster_finish(struct lx_clusterer *cl);
+void lx_cluster_free(struct lx_clusterer *cl);
+
+/* Word classes, shared with the per-cluster description. */
+enum lx_word_class {
+	LX_WC_ZERO, LX_WC_TEXT, LX_WC_PTR, LX_WC_SYMBOL, LX_WC_SMALL,
+	LX_WC_OTHER, LX_WC_COUNT
+};
+enum lx_word_class lx_word_class(const struct lx_ptr_range *ranges,
+				 size_t nranges, const uint8_t *word);
+const struct lx_ptr_range *lx_ptr_range_of(const struct lx_ptr_range *ranges,
+					   size_t nranges, uint64_t value);
+static inline bool lx_is_text_char(uint8_t c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
+}
+
+#endif

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The cluster report of one cache: text for people, JSON for pipelines. */
+#include <string.h>
+
+#include "leakext/describe.h"
+#include "leakext/report.h"
+
+static void add_live_objects(void *arg, const struct lx_scan *scan,
+			     const struct lx_slab *slab, const uint8_t *mem)
+{
+	struct lx_cluster_job *job = arg;
+	const struct lx_cache *c = &scan->cache;
+	uint32_t i;
+
+	for (i = 0; i < slab->objects && !job->failed; i++) {
+		size_t off = c->red_left_pad + (size_t)i * c->size;
+
+		if (lx_object_is_free(scan, slab, i))
+			continue;
+		if (lx_cluster_add(&job->cl, lx_object_addr(scan, slab, i), mem + off,
+				   c->object_size))
+			job->failed = true;
+	}
+}
+
+int lx_cluster_job_run(struct lx_session *s, const char *name,
+		       struct lx_cluster_job *job)
+{
+	size_t i;
+
+	memset(job, 0, sizeof(*job));
+	if (lx_report_find_cache(s, name, &job->cache))
+		return -1;
+	job->nranges = lx_kernel_ranges(s, job->ranges,
+					sizeof(job->ranges) / sizeof(job->ranges[0]));
+	lx_cluster_init(&job->cl, s->t, job->ranges, job->nranges);
+	if (lx_scan_cache_visit(s, &job->cache, &job->scan, add_live_objects, job))
+		goto fail;
+	if (job->failed) {
+		lx_msg(s->t, LX_MSG_ERROR, "out of memory while clustering %s", job->cache.name);
+		goto fail;
+	}
+	for (i = 0; i < job->scan.nslabs; i++)
+		if (job->scan.slabs[i].bad)
+			job->unread += job->scan.slabs[i].objects - job->scan.slabs[i].nfree;
+	lx_progress(s->t, "clustering", 0, 0);
+	if (lx_cluster_finish(&job->cl))
+		goto fail;
+	lx_progress(s->t, "clustering", 1, 1);
+	return 0;
+fail:
+	lx_cluster_job_free(s, job);
+	return -1;
+}
+
+void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job)
+{
+	lx_cluster_free(&job->cl);
+	lx_scan_free(s, &job->scan);
+}
+
+/* Text with C escapes, so no control byte ever reaches the terminal. */
+static void print_escaped(FILE *out, const uint8_t *p, size_t len, size_t max)
+{
+	size_t i;
+
+	fputc('"', out);
+	for (i = 0; i < len && i < max; i++) {
+		uint8_t c = p[i];
+
+		if (c == '\n')
+			fputs("\\n", out);
+		else if (c == '\t')
+			fputs("\\t", out);
+		else if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			fputc(c, out);
+		else
+			fprintf(out, "\\x%02x", c);
+	}
+	fputs(i < len ? "\"..." : "\"", out);
+}
+
+static void print_hex_line(FILE *out, const char *indent, uint64_t label,
+			   const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	fprintf(out, "%s%04llx:  ", indent, (unsigned long long)label);
+	for (i = 0; i < 16; i++) {
+		if (i < len)
+			fprintf(out, "%02x ", p[i]);
+		else
+			fputs("   ", out);
+		if (i == 7)
+			fputc(' ', out);
+	}
+	fputs(" ", out);
+	for (i = 0; i < len && i < 16; i++)
+		fputc(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '.', out);
+	fputc('\n', out);
+}
+
+static void print_preview(FILE *out, const struct lx_cluster_desc *d)
+{
+	size_t i;
+
+	if (d->is_text) {
+		fputs("  preview   ", out);
+		print_escaped(out, d->head, d->head_len, d->head_len);
+		fprintf(out, "  (text, %zu%s bytes before the first NUL)\n", d->text_len,
+			d->text_len == d->head_len ? "+" : "");
+		return;
+	}
+	fputs("  preview   binary; first bytes of the first member:\n", out);
+	for (i = 0; i < d->head_len; i += 16)
+		print_hex_line(out, "            +", i, d->head + i,
+			       d->head_len - i < 16 ? d->head_len - i : 16);
+}
+
+static void print_members(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+
+	fputs("  members  ", out);
+	for (i = 0; i < d->sampled && i < 4; i++)
+		fprintf(out, " %llx", (unsigned long long)d->samples[i]);
+	fputs(d->cluster->count > 4 ? " ...\n" : "\n", out);
+}
+
+static void print_strings(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nstrings; i++) {
+		fprintf(out, "  %-9s %2u/%-2u ", i ? "" : "strings", d->strings[i].members,
+			d->readable);
+		print_escaped(out, (const uint8_t *)d->strings[i].text,
+			      strlen(d->strings[i].text), 64);
+		fputc('\n', out);
+	}
+}
+
+static void print_pointers(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+	char where[2 * LX_NAME_MAX + 32];
+
+	for (i = 0; i < d->npointers; i++) {
+		const struct lx_pointer_stat *p = &d->pointers[i];
+
+		lx_place_format(&p->place, where, sizeof(where));
+		fprintf(out, "  %-9s +%-4u %s%s (%u/%u)\n", i ? "" : "pointers", p->offset,
+			p->symbol ? "" : "-> ", where, p->seen, d->readable);
+	}
+}
+
+static void print_sites(FILE *out, const char *label, const struct lx_site_stat *sites,
+			unsigned int n, unsigned int of)
+{
+	char where[2 * LX_NAME_MAX + 32];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		lx_place_format(&sites[i].place, where, sizeof(where));
+		fprintf(out, "  %-9s %2u/%-2u %s\n", i ? "" : label, sites[i].count, of, where);
+	}
+}
+
+static void print_tracks(FILE *out, const struct lx_cluster_desc *d)
+{
+	char where[2 * LX_NAME_MAX + 32];
+	unsigned int i;
+
+	if (!d->tracked || !d->with_track)
+		return;
+	print_sites(out, "alloc", d->alloc_sites, d->nalloc_sites, d->with_track);
+	if (d->nfree_sites)
+		print_sites(out, "freed", d->free_sites, d->nfree_sites, d->with_track);
+	else
+		fprintf(out, "  freed     none of %u sampled had been freed before\n",
+			d->with_track);
+	fprintf(out, "  task      pid %d cpu %d (first member); allocated %llu..%llu jiffies before the dump\n",
+		d->pid, d->cpu, (unsigned long long)d->age_min,
+		(unsigned long long)d->age_max);
+	for (i = 0; i < d->nstack; i++) {
+		lx_place_format(&d->stack[i], where, sizeof(where));
+		fprintf(out, "  %-9s %s\n", i ? "" : "stack", where);
+	}
+}
+
+static void print_owner(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+
+	fprintf(out, "  OWNER     %s  (guess, confidence %s)\n", d->owner,
+		lx_confidence_name(d->confidence));
+	for (i = 0; i < d->nevidence; i++)
+		fprintf(out, "            + %s: %s\n", d->evidence[i].signal,
+			d->evidence[i].text);
+	for (i = 0; i < d->nabsent; i++)
+		fprintf(out, "            - absent: %s\n", d->absent[i]);
+}
+
+static void print_cluster(FILE *out, const struct lx_cluster_job *job,
+			  const struct lx_cluster_desc *d)
+{
+	const struct lx_cluster *c = d->cluster;
+	double share = job->scan.live ? 100.0 * c->count / job->scan.live : 0;
+
+	fprintf(out, "\nCLUSTER %u: %llu objects, %.1f%% of %llu live, %.2f MiB\n", d->rank,
+		(unsigned long long)c->count, share, (unsigned long long)job->scan.live,
+		(double)c->count * job->cache.size / (1 << 20));
+	print_members(out, d);
+	print_preview(out, d);
+	print_strings(out, d);
+	fprintf(out, "  classes   %s\n            (%u bytes per char: t text, 0 zero, p pointer, s kernel symbol, n small number, . other)\n",
+		d->classes, d->class_unit);
+	print_pointers(out, d);
+	print_tracks(out, d);
+	print_owner(out, d);
+}
+
+/* Which ranks to describe: [first, first + n). */
+static int pick_clusters(struct lx_session *s, const struct lx_options *opt,
+			 const struct lx_cluster_job *job, unsigned int *first,
+			 unsigned int *n)
+{
+	size_t total = job->cl.nclusters;
+	unsigned int top = opt->top ? opt->top : LX_DEFAULT_TOP;
+
+	if (opt->cluster) {
+		if (opt->cluster > total) {
+			lx_msg(s->t, LX_MSG_ERROR, "%s has %zu clusters, not %u",
+			       job->cache.name, total, opt->cluster);
+			return -1;
+		}
+		*first = opt->cluster - 1;
+		*n = 1;
+		return 0;
+	}
+	*first = 0;
+	*n = opt->all || top > total ? total : top;
+	return 0;
+}
+
+static void print_cluster_header(FILE *out, const struct lx_cluster_job *job,
+				 unsigned int shown)
+{
+	fprintf(out, "\n%zu clusters of %llu live objects (content that differs only in numbers,\n"
+		"pointer values or stale bytes is one cluster); %u largest shown",
+		job->cl.nclusters, (unsigned long long)job->cl.count, shown);
+	if (shown < job->cl.nclusters)
+		fputs(", -a shows all", out);
+	fputs(".\n", out);
+	if (job->unread)
+		fprintf(out, "WARNING: %llu live objects sit on unreadable slabs and are not clustered\n",
+			(unsigned long long)job->unread);
+}
+
+int lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
+		       struct lx_cluster_job *job)
+{
+	struct lx_cluster_desc *descs = NULL;
+	struct lx_tracks tracks;
+	unsigned int first, n, i;
+	FILE *out = s->t->out;
+	int ret = 0;
+
+	if (pick_clusters(s, opt, job, &first, &n))
+		return -1;
+	if (first + n) {
+		descs = lx_alloc(s->t, (first + n) * sizeof(*descs));
+		if (!descs)
+			return -1;
+		lx_describe_prepare(&job->cl, descs, first + n);
+	}
+	lx_tracks_init(s, &job->cache, &tracks);
+	if (opt->json)
+		lx_json_begin(out, opt, job);
+	else
+		print_cluster_header(out, job, n);
+	for (i = first; i < first + n && !ret; i++) {
+		ret = lx_describe_cluster(s, &job->cache, job->ranges, job->nranges,
+					  &tracks, &descs[i]);
+		if (ret)
+			break;
+		if (opt->json) {
+			if (i > first)
+				fputc(',', out);
+			lx_json_cluster(out, job, &descs[i]);
+		} else {
+			print_cluster(out, job, &descs[i]);
+		}
+	}
+	if (opt->json)
+		fputs("]}\n", out);
+	lx_free(s->t, descs);
+	return ret;
+}

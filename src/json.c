@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* JSON output of the cluster report (schema "leakext/1", see README). */
+#include <string.h>
+
+#include "leakext/describe.h"
+#include "leakext/report.h"
+
+/* A JSON string: every byte outside printable ASCII becomes \u00XX. */
+void lx_json_string(FILE *out, const char *s, size_t len)
+{
+	size_t i;
+
+	fputc('"', out);
+	for (i = 0; i < len && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", out);
+		else if (c >= 0x20 && c < 0x7f)
+			fputc(c, out);
+		else
+			fprintf(out, "\\u%04x", c);
+	}
+	fputc('"', out);
+}
+
+static void json_key_string(FILE *out, const char *key, const char *value)
+{
+	fprintf(out, "\"%s\":", key);
+	lx_json_string(out, value, strlen(value));
+}
+
+static void json_hex(FILE *out, const char *key, uint64_t value)
+{
+	fprintf(out, "\"%s\":\"0x%llx\"", key, (unsigned long long)value);
+}
+
+static void json_place(FILE *out, const struct lx_place *p)
+{
+	fputc('{', out);
+	json_key_string(out, "symbol", p->name);
+	fprintf(out, ",\"offset\":%llu,", (unsigned long long)p->offset);
+	json_key_string(out, "module", p->module);
+	fputc('}', out);
+}
+
+static void json_cache(FILE *out, const struct lx_cluster_job *job)
+{
+	const struct lx_cache *c = &job->cache;
+	const struct lx_scan *scan = &job->scan;
+	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
+	int src;
+
+	fputs("\"cache\":{", out);
+	json_key_string(out, "name", c->name);
+	fputc(',', out);
+	json_hex(out, "address", c->addr);
+	fprintf(out, ",\"object_size\":%u,\"slot_size\":%u,\"objects_per_slab\":%u,\"order\":%u},",
+		c->object_size, c->size, c->oo_objects, c->oo_order);
+	lx_count_by_source(scan, objs, live);
+	fprintf(out, "\"counts\":{\"slabs\":%zu,\"objects\":%llu,\"live\":%llu,\"free\":%llu,\"by_source\":{",
+		scan->nslabs, (unsigned long long)scan->total,
+		(unsigned long long)scan->live, (unsigned long long)scan->free);
+	for (src = 0; src < LX_SRC_COUNT; src++)
+		fprintf(out, "%s\"%s\":{\"slabs\":%llu,\"objects\":%llu,\"live\":%llu}",
+			src ? "," : "", lx_source_names[src],
+			(unsigned long long)scan->by_source[src],
+			(unsigned long long)objs[src], (unsigned long long)live[src]);
+	fprintf(out, "},\"memmap_scanned\":%s,", scan->used_memmap ? "true" : "false");
+	json_key_string(out, "free_pointers", lx_freeptr_mode_name(scan->fp_mode));
+	fprintf(out, ",\"bad_slabs\":%u,\"broken_lists\":%u,\"unread_live\":%llu},",
+		scan->bad_slabs, scan->bad_lists, (unsigned long long)job->unread);
+}
+
+static void json_content(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+
+	fprintf(out, "\"kind\":\"%s\",\"text_bytes\":%zu,\"preview\":",
+		d->is_text ? "text" : "binary", d->is_text ? d->text_len : 0);
+	lx_json_string(out, (const char *)d->head, d->is_text ? d->head_len : 0);
+	fputs(",\"preview_hex\":\"", out);
+	for (i = 0; i < d->head_len; i++)
+		fprintf(out, "%02x", d->head[i]);
+	fprintf(out, "\",\"sampled\":%u,\"strings\":[", d->readable);
+	for (i = 0; i < d->nstrings; i++) {
+		fprintf(out, "%s{", i ? "," : "");
+		json_key_string(out, "text", d->strings[i].text);
+		fprintf(out, ",\"members\":%u}", d->strings[i].members);
+	}
+	fprintf(out, "],\"classes\":\"%s\",\"class_unit\":%u,\"pointers\":[", d->classes,
+		d->class_unit);
+	for (i = 0; i < d->npointers; i++) {
+		const struct lx_pointer_stat *p = &d->pointers[i];
+
+		fprintf(out, "%s{\"offset\":%u,\"kind\":\"%s\",\"seen\":%u,", i ? "," : "",
+			p->offset, p->symbol ? "symbol" : "object", p->seen);
+		json_key_string(out, p->symbol ? "symbol" : "cache", p->place.name);
+		fputc(',', out);
+		json_key_string(out, "module", p->place.module);
+		fputc('}', out);
+	}
+	fputs("],", out);
+}
+
+static void json_sites(FILE *out, const char *key, const struct lx_site_stat *sites,
+		       unsigned int n)
+{
+	unsigned int i;
+
+	fprintf(out, "\"%s\":[", key);
+	for (i = 0; i < n; i++) {
+		fprintf(out, "%s{\"count\":%u,\"site\":", i ? "," : "", sites[i].count);
+		json_place(out, &sites[i].place);
+		fputc('}', out);
+	}
+	fputs("]", out);
+}
+
+static void json_tracks(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+
+	if (!d->tracked) {
+		fputs("\"tracks\":null,", out);
+		return;
+	}
+	fprintf(out, "\"tracks\":{\"with_track\":%u,", d->with_track);
+	json_sites(out, "alloc", d->alloc_sites, d->nalloc_sites);
+	fputc(',', out);
+	json_sites(out, "free", d->free_sites, d->nfree_sites);
+	fprintf(out, ",\"pid\":%d,\"cpu\":%d,\"age_jiffies\":[%llu,%llu],\"stack\":[",
+		d->pid, d->cpu, (unsigned long long)d->age_min,
+		(unsigned long long)d->age_max);
+	for (i = 0; i < d->nstack; i++) {
+		if (i)
+			fputc(',', out);
+		json_place(out, &d->stack[i]);
+	}
+	fputs("]},", out);
+}
+
+static void json_owner(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+
+	fputs("\"owner\":{", out);
+	json_key_string(out, "guess", d->owner);
+	fprintf(out, ",\"confidence\":\"%s\",\"evidence\":[", lx_confidence_name(d->confidence));
+	for (i = 0; i < d->nevidence; i++) {
+		fprintf(out, "%s{\"signal\":\"%s\",", i ? "," : "", d->evidence[i].signal);
+		json_key_string(out, "text", d->evidence[i].text);
+		fputc('}', out);
+	}
+	fputs("],\"absent\":[", out);
+	for (i = 0; i < d->nabsent; i++) {
+		if (i)
+			fputc(',', out);
+		lx_json_string(out, d->absent[i], strlen(d->absent[i]));
+	}
+	fputs("]}", out);
+}
+
+void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
+		     const struct lx_cluster_desc *d)
+{
+	const struct lx_cluster *c = d->cluster;
+	unsigned int i;
+
+	fprintf(out, "{\"rank\":%u,\"count\":%llu,\"bytes\":%llu,\"share_of_live\":%.4f,\"members\":[",
+		d->rank, (unsigned long long)c->count,
+		(unsigned long long)c->count * job->cache.size,
+		job->scan.live ? (double)c->count / job->scan.live : 0.0);
+	for (i = 0; i < d->sampled && i < 4; i++)
+		fprintf(out, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)d->samples[i]);
+	fputs("],", out);
+	json_content(out, d);
+	json_tracks(out, d);
+	json_owner(out, d);
+	fputc('}', out);
+}
+
+void lx_json_begin(FILE *out, const struct lx_options *opt,
+		   const struct lx_cluster_job *job)
+{
+	fprintf(out, "{\"schema\":\"%s\",", LX_JSON_SCHEMA);
+	json_key_string(out, "source", opt->source ? opt->source : "");
+	fputc(',', out);
+	json_cache(out, job);
+	fprintf(out, "\"clusters_total\":%zu,\"clusters\":[", job->cl.nclusters);
+}
