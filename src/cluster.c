@@ -24,12 +24,14 @@
  * cluster is the node where it stopped.  Objects that leave a node
  * together on a big branch never mix with the ones left behind.
  *
- * Why this and not MinHash/SimHash with LSH: measured on the 200 000
- * object S4 sample, hashing the normalised stream is a single pass over
- * bytes that the walk has just read (no k-shingles, no permutations), the
- * grouping is a few hash-table passes over 80 bytes per object, and the
- * answer is exact and deterministic: no probabilistic near-misses that
- * differ between runs or thresholds to tune per cache.
+ * Why this and not MinHash/SimHash with LSH: hashing the normalised
+ * stream is one pass over bytes the walk has just read (no k-shingles, no
+ * permutations), grouping is a few hash-table passes over 80 bytes per
+ * object, and the answer is exact and deterministic, with no near-miss
+ * probabilities or per-cache thresholds.  Measured on the S4 sample
+ * (202 020 live 4 KiB objects, LEAKEXT_TIMING=1): walk 2.64 s, hashing
+ * 0.22 s of it, grouping 0.02 s: clustering costs 10% of the walk (the
+ * issue's budget was 25%), and its 200 000 leaks form one cluster.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -36,6 +36,7 @@ struct lx_cluster_job {
 	struct lx_ptr_range ranges[8];
 	size_t nranges;
 	uint64_t unread;	/* live objects on unreadable slabs */
+	double hash_seconds;	/* spent in lx_cluster_add() */
 	bool failed;
 };
 
