@@ -13,10 +13,15 @@ CORE_SRCS := src/target.c src/set.c src/layout.c src/memmap.c src/slub.c \
 CORE_OBJS := $(CORE_SRCS:src/%.c=build/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
-all: leakext.so
+SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
+	   src/standalone/dwarf.c src/standalone/strmap.c
+SA_OBJS := $(SA_SRCS:src/%.c=build/%.o)
+SA_LIBS := -lkdumpfile -ldwarf -lelf -lz
 
-build/%.o: src/%.c $(wildcard include/leakext/*.h)
-	@mkdir -p build
+all: leakext.so leakscan
+
+build/%.o: src/%.c $(wildcard include/leakext/*.h src/standalone/*.h)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # crash's defs.h is not -Wextra clean; it is only seen by the glue.
@@ -27,6 +32,11 @@ build/ext-leakext.o: extensions/leakext.c $(wildcard include/leakext/*.h)
 
 leakext.so: build/ext-leakext.o $(CORE_OBJS)
 	$(CC) -shared -nostartfiles -o $@ $^
+
+# The standalone program: same core, libkdumpfile + libdwarf backend.
+build/standalone/%.o: CFLAGS += -Isrc
+leakscan: $(SA_OBJS) $(CORE_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(SA_LIBS)
 
 build/unit_tests: $(UNIT_SRCS) $(CORE_OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_OBJS)
@@ -39,7 +49,7 @@ samples-big:
 	vmcore-samples/make-samples S4
 
 check: samples
-	$(MAKE) leakext.so build/unit_tests
+	$(MAKE) leakext.so leakscan build/unit_tests
 	tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
@@ -52,10 +62,15 @@ bench: samples
 	$(MAKE) leakext.so
 	tests/bench
 
-install: leakext.so
+instSA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
+	   src/standalone/dwarf.c src/standalone/strmap.c
+SA_OBJS := $(SA_SRCS:src/%.c=build/%.o)
+SA_LIBS := -lkdumpfile -ldwarf -lelf -lz
+
+all: leakext.so leakscan
 	install -D -m 0644 leakext.so $(DESTDIR)$(CRASH_EXTDIR)/leakext.so
 
 clean:
-	rm -rf build leakext.so
+	rm -rf build leakext.so leakscan
 
 .PHONY: all samples samples-big check demo bench install clean

@@ -175,8 +175,8 @@ static void cmd_leakscan(void)
 		cmd_usage(pc->curcmd, SYNOPSIS);
 	if (optind < argcnt)
 		opt.cache = args[optind];
-	else if (opt.list_live || opt.cluster || opt.json)
-		error(FATAL, "-l, -k and -j need a cache name\n");
+	else if (opt.list_live || opt.cluster)
+		error(FATAL, "-l and -k need a cache name\n");
 	lx_leakscan(&session, &opt);
 }
 
@@ -241,8 +241,8 @@ static char *help_leakscan[] = {
 	"       -n  show this many clusters (default 5).",
 	"       -a  show every cluster.",
 	"       -k  show only this cluster (its number in the report).",
-	"       -j  write the report as one JSON document (schema leakext/1, see",
-	"           the README) for pipelines and \"> file\".",
+	"       -j  write the report (without a cache: the ranking) as one JSON",
+	"           document, schema leakext/1 (see the README), for \"> file\".",
 	"       -l  print the live object addresses of the cache (with -k: of that",
 	"           cluster), one per line.",
 	"",

@@ -79,16 +79,46 @@ static void print_ranking(FILE *out, const struct ranking *r)
 		(double)r->all_slab_bytes / (1 << 20));
 }
 
-static int rank_caches(struct lx_session *s)
+static void json_ranking(FILE *out, const struct lx_options *opt,
+			 const struct ranking *r)
+{
+	size_t i;
+
+	fprintf(out, "{\"schema\":\"%s\",\"source\":", LX_JSON_SCHEMA);
+	lx_json_string(out, opt->source ? opt->source : "", 4096);
+	fprintf(out, ",\"slab_bytes\":%llu,\"caches\":[",
+		(unsigned long long)r->all_slab_bytes);
+	for (i = 0; i < r->count; i++) {
+		const struct cache_row *row = &r->rows[i];
+
+		fprintf(out, "%s{\"name\":", i ? "," : "");
+		lx_json_string(out, row->cache.name, sizeof(row->cache.name));
+		fprintf(out, ",\"address\":\"0x%llx\",\"object_size\":%u,\"slot_size\":%u",
+			(unsigned long long)row->cache.addr, row->cache.object_size,
+			row->cache.size);
+		if (row->failed)
+			fputs(",\"error\":true}", out);
+		else
+			fprintf(out, ",\"live\":%llu,\"objects\":%llu,\"slabs\":%llu,\"slab_bytes\":%llu}",
+				(unsigned long long)row->live, (unsigned long long)row->total,
+				(unsigned long long)row->slabs,
+				(unsigned long long)row->slab_bytes);
+	}
+	fputs("]}\n", out);
+}
+
+static int rank_caches(struct lx_session *s, const struct lx_options *opt)
 {
 	struct ranking r = { 0 };
 	int ret = lx_for_each_cache(s, rank_one, &r);
 
 	lx_progress(s->t, "caches", r.count, r.count);
-	if (r.count) {
+	if (r.count)
 		qsort(r.rows, r.count, sizeof(*r.rows), row_cmp);
+	if (opt->json)
+		json_ranking(s->t->out, opt, &r);
+	else if (r.count)
 		print_ranking(s->t->out, &r);
-	}
 	lx_free(s->t, r.rows);
 	return ret;
 }
@@ -245,7 +275,7 @@ int lx_leakscan(struct lx_session *s, const struct lx_options *opt)
 
 	if (lx_layout_init(s))
 		return -1;
-	ret = opt->cache ? report_cache(s, opt) : rank_caches(s);
+	ret = opt->cache ? report_cache(s, opt) : rank_caches(s, opt);
 	lx_session_fini(s);
 	return ret;
 }

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The standalone backend: types from the debug vmlinux (libdwarf), symbols
+ * from its ELF symbol table and from the modules in the dump, memory from
+ * libkdumpfile.  Only src/standalone/ and the leakscan program see it.
+ */
+#ifndef LEAKEXT_STANDALONE_H
+#define LEAKEXT_STANDALONE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A string-keyed table of 64-bit values (dwarf index, symbol names). */
+struct lx_strmap {
+	char **keys;
+	uint64_t *values;
+	size_t cap, count;
+};
+
+bool lx_strmap_put(struct lx_strmap *m, const char *key, uint64_t value);
+bool lx_strmap_get(const struct lx_strmap *m, const char *key, uint64_t *value);
+void lx_strmap_free(struct lx_strmap *m);
+
+struct lx_dwarf;
+/* Index the vmlinux's type and enumerator names; NULL with *err set. */
+struct lx_dwarf *lx_dwarf_open(const char *vmlinux, char *err, size_t errlen);
+void lx_dwarf_close(struct lx_dwarf *dw);
+long lx_dwarf_type_size(struct lx_dwarf *dw, const char *type);
+long lx_dwarf_member_offset(struct lx_dwarf *dw, const char *type, const char *member);
+long lx_dwarf_member_size(struct lx_dwarf *dw, const char *type, const char *member);
+bool lx_dwarf_enum_value(struct lx_dwarf *dw, const char *name, long *value);
+/* Counts for --stats. */
+void lx_dwarf_stats(const struct lx_dwarf *dw, size_t *units, size_t *types,
+		    size_t *enumerators, double *seconds);
+
+/* ELF symbols of vmlinux (file addresses, before KASLR). */
+struct lx_symbol {
+	uint64_t addr, size;
+	const char *name;
+	const char *module;	/* NULL for vmlinux */
+};
+
+struct lx_symtab {
+	struct lx_symbol *syms;	/* sorted by address */
+	size_t count, cap;
+	struct lx_strmap by_name;	/* name -> address */
+	char *banner;		/* linux_banner as in the file, if found */
+};
+
+/* vmlinux's ELF symbols, each shifted by offset (KERNELOFFSET). */
+int lx_symtab_load_elf(struct lx_symtab *st, const char *vmlinux, uint64_t offset,
+		       char *err, size_t errlen);
+/* Add a symbol (copies the strings). */
+bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
+		   const char *name, const char *module);
+/* Sort and index; call after the last add. */
+void lx_symtab_finish(struct lx_symtab *st);
+bool lx_symtab_lookup(const struct lx_symtab *st, const char *name, uint64_t *addr);
+const struct lx_symbol *lx_symtab_containing(const struct lx_symtab *st, uint64_t addr);
+void lx_symtab_free(struct lx_symtab *st);
+
+#endif

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Symbols for the standalone backend: vmlinux's ELF .symtab (shifted by
+ * the dump's KERNELOFFSET) and, added by the caller, module symbols read
+ * from the dump.  Address lookups answer like crash: the nearest symbol
+ * at or below the address.
+ */
+#include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "leakext/standalone.h"
+
+#define MAX_BANNER 512
+
+static const char *keep_string(const char *s)
+{
+	size_t len = strlen(s) + 1;
+	char *copy = malloc(len);
+
+	if (!copy)
+		return NULL;
+	memcpy(copy, s, len);
+	return copy;
+}
+
+bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
+		   const char *name, const char *module)
+{
+	struct lx_symbol *sym;
+
+	if (st->count == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : 4096;
+		struct lx_symbol *syms = realloc(st->syms, cap * sizeof(*syms));
+
+		if (!syms)
+			return false;
+		st->syms = syms;
+		st->cap = cap;
+	}
+	sym = &st->syms[st->count];
+	sym->addr = addr;
+	sym->size = size;
+	sym->name = keep_string(name);
+	sym->module = module ? keep_string(module) : NULL;
+	if (!sym->name || (module && !sym->module))
+		return false;
+	st->count++;
+	return true;
+}
+
+static int symbol_cmp(const void *a, const void *b)
+{
+	const struct lx_symbol *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+void lx_symtab_finish(struct lx_symtab *st)
+{
+	size_t i;
+
+	qsort(st->syms, st->count, sizeof(*st->syms), symbol_cmp);
+	for (i = 0; i < st->count; i++)
+		lx_strmap_put(&st->by_name, st->syms[i].name, st->syms[i].addr);
+}
+
+bool lx_symtab_lookup(const struct lx_symtab *st, const char *name, uint64_t *addr)
+{
+	return lx_strmap_get(&st->by_name, name, addr);
+}
+
+/* The nearest symbol at or below addr; the first name of an alias group. */
+const struct lx_symbol *lx_symtab_containing(const struct lx_symtab *st, uint64_t addr)
+{
+	size_t lo = 0, hi = st->count;
+
+	if (!st->count || addr < st->syms[0].addr)
+		return NULL;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (lo > 0 && st->syms[lo - 1].addr == st->syms[lo].addr)
+		lo--;
+	return &st->syms[lo];
+}
+
+void lx_symtab_free(struct lx_symtab *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->count; i++) {
+		free((char *)st->syms[i].name);
+		free((char *)st->syms[i].module);
+	}
+	free(st->syms);
+	free(st->banner);
+	lx_strmap_free(&st->by_name);
+	memset(st, 0, sizeof(*st));
+}
+
+struct elf_file {
+	const uint8_t *map;
+	size_t size;
+	const Elf64_Shdr *shdrs;
+	unsigned int nsections;
+};
+
+static bool section_ok(const struct elf_file *f, const Elf64_Shdr *sh)
+{
+	return sh->sh_offset <= f->size && sh->sh_size <= f->size - sh->sh_offset;
+}
+
+/* linux_banner's text, from the section that holds it in the file. */
+static char *file_banner(const struct elf_file *f, uint64_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nsections; i++) {
+		const Elf64_Shdr *sh = &f->shdrs[i];
+		size_t off;
+
+		if (sh->sh_type != SHT_PROGBITS || addr < sh->sh_addr ||
+		    addr >= sh->sh_addr + sh->sh_size || !section_ok(f, sh))
+			continue;
+		off = sh->sh_offset + (addr - sh->sh_addr);
+		return strndup((const char *)f->map + off,
+			       f->size - off < MAX_BANNER ? f->size - off : MAX_BANNER);
+	}
+	return NULL;
+}
+
+static bool useful_symbol(const Elf64_Sym *sym)
+{
+	unsigned int type = ELF64_ST_TYPE(sym->st_info);
+
+	return sym->st_name && sym->st_shndx != SHN_UNDEF && sym->st_value &&
+	       (type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE);
+}
+
+static int load_symbols(struct lx_symtab *st, const struct elf_file *f,
+			const Elf64_Shdr *symtab, uint64_t offset)
+{
+	const Elf64_Shdr *strs = &f->shdrs[symtab->sh_link];
+	const Elf64_Sym *syms = (const void *)(f->map + symtab->sh_offset);
+	size_t n = symtab->sh_size / sizeof(*syms), i;
+	const char *names = (const char *)f->map + strs->sh_offset;
+
+	for (i = 0; i < n; i++) {
+		if (!useful_symbol(&syms[i]) || syms[i].st_name >= strs->sh_size)
+			continue;
+		if (!strcmp(names + syms[i].st_name, "linux_banner") && !st->banner)
+			st->banner = file_banner(f, syms[i].st_value);
+		if (!lx_symtab_add(st, syms[i].st_value + offset, syms[i].st_size,
+				   names + syms[i].st_name, NULL))
+			return -1;
+	}
+	return 0;
+}
+
+static const Elf64_Shdr *find_symtab(const struct elf_file *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nsections; i++)
+		if (f->shdrs[i].sh_type == SHT_SYMTAB && section_ok(f, &f->shdrs[i]) &&
+		    f->shdrs[i].sh_link < f->nsections &&
+		    section_ok(f, &f->shdrs[f->shdrs[i].sh_link]))
+			return &f->shdrs[i];
+	return NULL;
+}
+
+static bool map_elf(struct elf_file *f, const char *path, char *err, size_t errlen)
+{
+	const Elf64_Ehdr *eh;
+	struct stat sb;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &sb)) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	f->size = sb.st_size;
+	f->map = f->size >= sizeof(*eh) ?
+		 mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (f->map == MAP_FAILED) {
+		snprintf(err, errlen, "%s: cannot map", path);
+		return false;
+	}
+	eh = (const void *)f->map;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_machine != EM_X86_64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_shoff > f->size ||
+	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > f->size - eh->e_shoff) {
+		snprintf(err, errlen, "%s: not an x86_64 ELF vmlinux", path);
+		munmap((void *)f->map, f->size);
+		return false;
+	}
+	f->shdrs = (const void *)(f->map + eh->e_shoff);
+	f->nsections = eh->e_shnum;
+	return true;
+}
+
+int lx_symtab_load_elf(struct lx_symtab *st, const char *vmlinux, uint64_t offset,
+		       char *err, size_t errlen)
+{
+	struct elf_file f;
+	const Elf64_Shdr *symtab;
+	int ret;
+
+	if (!map_elf(&f, vmlinux, err, errlen))
+		return -1;
+	symtab = find_symtab(&f);
+	if (!symtab) {
+		snprintf(err, errlen, "%s: no symbol table", vmlinux);
+		munmap((void *)f.map, f.size);
+		return -1;
+	}
+	ret = load_symbols(st, &f, symtab, offset);
+	if (ret)
+		snprintf(err, errlen, "out of memory reading symbols");
+	munmap((void *)f.map, f.size);
+	return ret;
+}

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The standalone target: memory through libkdumpfile, types through the
+ * DWARF index, symbols from vmlinux (KASLR-shifted) and from the modules
+ * loaded in the dump.
+ */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libkdumpfile/kdumpfile.h>
+
+#include "leakext/core.h"
+#include "leakext/standalone.h"
+#include "leakext/target.h"
+#include "standalone/target.h"
+
+#define MAX_MODULES 4096
+#define MAX_MODULE_SYMBOLS 200000
+#define MODULE_NAME_LEN 56
+#define SYMBOL_NAME_MAX 128
+
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+static bool sa_read(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	struct sa_dump *d = priv;
+	size_t got = len;
+
+	return kdump_read(d->ctx, KDUMP_KVADDR, addr, buf, &got) == KDUMP_OK &&
+	       got == len;
+}
+
+static bool sa_symbol(void *priv, const char *name, uint64_t *addr)
+{
+	return lx_symtab_lookup(&((struct sa_dump *)priv)->symbols, name, addr);
+}
+
+static bool sa_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
+			   uint64_t *offset, char *module, size_t modlen)
+{
+	const struct lx_symbol *sym =
+		lx_symtab_containing(&((struct sa_dump *)priv)->symbols, addr);
+
+	if (!sym)
+		return false;
+	snprintf(name, len, "%s", sym->name);
+	snprintf(module, modlen, "%s", sym->module ? sym->module : "");
+	*offset = addr - sym->addr;
+	return true;
+}
+
+static long sa_type_size(void *priv, const char *type)
+{
+	return lx_dwarf_type_size(((struct sa_dump *)priv)->dwarf, type);
+}
+
+static long sa_member_offset(void *priv, const char *type, const char *member)
+{
+	return lx_dwarf_member_offset(((struct sa_dump *)priv)->dwarf, type, member);
+}
+
+static long sa_member_size(void *priv, const char *type, const char *member)
+{
+	return lx_dwarf_member_size(((struct sa_dump *)priv)->dwarf, type, member);
+}
+
+static bool sa_enum_value(void *priv, const char *name, long *value)
+{
+	return lx_dwarf_enum_value(((struct sa_dump *)priv)->dwarf, name, value);
+}
+
+static void *sa_alloc(void *priv, size_t size)
+{
+	(void)priv;
+	return calloc(1, size ? size : 1);
+}
+
+static void sa_release(void *priv, void *ptr)
+{
+	(void)priv;
+	free(ptr);
+}
+
+static bool sa_interrupted(void *priv)
+{
+	(void)priv;
+	return interrupted;
+}
+
+static void sa_message(void *priv, enum lx_msg_level level, const char *text)
+{
+	struct sa_dump *d = priv;
+
+	if (level == LX_MSG_ERROR)
+		d->errors++;
+	fprintf(stderr, "leakscan: %s: %s%s\n", d->path,
+		level == LX_MSG_ERROR ? "error: " : level == LX_MSG_WARN ? "warning: " : "",
+		text);
+}
+
+static void sa_progress(void *priv, const char *label, uint64_t done, uint64_t total)
+{
+	struct sa_dump *d = priv;
+
+	if (!d->progress)
+		return;
+	if (total && done >= total)
+		fprintf(stderr, "\r%-70s\r", "");
+	else if (total)
+		fprintf(stderr, "\rleakscan: %s: %s %llu%%", d->path, label,
+			(unsigned long long)(done * 100 / total));
+	else
+		fprintf(stderr, "\rleakscan: %s: %s %llu", d->path, label,
+			(unsigned long long)done);
+}
+
+const struct lx_target_ops sa_ops = {
+	.read = sa_read,
+	.symbol = sa_symbol,
+	.addr_symbol = sa_addr_symbol,
+	.type_size = sa_type_size,
+	.member_offset = sa_member_offset,
+	.member_size = sa_member_size,
+	.enum_value = sa_enum_value,
+	.alloc = sa_alloc,
+	.release = sa_release,
+	.interrupted = sa_interrupted,
+	.message = sa_message,
+	.progress = sa_progress,
+};
+
+void sa_catch_interrupts(void)
+{
+	signal(SIGINT, on_sigint);
+}
+
+static const char *vmcoreinfo(struct sa_dump *d, const char *key)
+{
+	char attr[128];
+	const char *value = NULL;
+
+	snprintf(attr, sizeof(attr), "linux.vmcoreinfo.lines.%s", key);
+	if (kdump_get_string_attr(d->ctx, attr, &value) != KDUMP_OK)
+		return NULL;
+	return value;
+}
+
+/* QEMU's -z output before makedumpfile -R: libkdumpfile 0.5 cannot read it. */
+static bool is_flattened(int fd)
+{
+	char magic[16] = "";
+
+	if (pread(fd, magic, sizeof(magic), 0) != sizeof(magic))
+		return false;
+	return !memcmp(magic, "makedumpfile", 12);
+}
+
+static int open_dump(struct sa_dump *d, char *err, size_t errlen)
+{
+	const char *arch = NULL;
+
+	d->fd = open(d->path, O_RDONLY);
+	if (d->fd < 0) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (is_flattened(d->fd)) {
+		snprintf(err, errlen, "makedumpfile flattened format; convert it first: makedumpfile -R OUT < %s",
+			 d->path);
+		return -1;
+	}
+	d->ctx = kdump_new();
+	if (!d->ctx || kdump_open_fd(d->ctx, d->fd) != KDUMP_OK) {
+		snprintf(err, errlen, "not a dump libkdumpfile reads (%s)",
+			 d->ctx ? kdump_get_err(d->ctx) : "out of memory");
+		return -1;
+	}
+	/* QEMU fills only utsname.machine; the arch comes from vmlinux. */
+	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK || !arch)
+		kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, "x86_64");
+	kdump_set_string_attr(d->ctx, KDUMP_ATTR_OSTYPE, "linux");
+	return 0;
+}
+
+/* One module's kallsyms (kernel/module/kallsyms.c keeps final addresses). */
+static void add_module_symbols(struct sa_dump *d, struct lx_target *t, uint64_t mod,
+			       const struct sa_module_layout *ml)
+{
+	char name[MODULE_NAME_LEN + 1] = "", sym_name[SYMBOL_NAME_MAX];
+	uint64_t kallsyms, symtab, strtab, i;
+	uint32_t count;
+	Elf64_Sym sym;
+
+	if (!lx_read(t, mod + ml->name, name, MODULE_NAME_LEN) ||
+	    !lx_read_u64(t, mod + ml->kallsyms, &kallsyms) ||
+	    !lx_read_u64(t, kallsyms + ml->symtab, &symtab) ||
+	    !lx_read_u32(t, kallsyms + ml->num_symtab, &count) ||
+	    !lx_read_u64(t, kallsyms + ml->strtab, &strtab))
+		return;
+	lx_sanitize(name);
+	for (i = 0; i < count && i < MAX_MODULE_SYMBOLS; i++) {
+		if (!lx_read(t, symtab + i * sizeof(sym), &sym, sizeof(sym)))
+			break;
+		if (!sym.st_value || !sym.st_name ||
+		    !lx_read_string(t, strtab + sym.st_name, sym_name, sizeof(sym_name)))
+			continue;
+		lx_symtab_add(&d->symbols, sym.st_value, sym.st_size, sym_name, name);
+	}
+}
+
+static void load_module_symbols(struct sa_dump *d)
+{
+	struct lx_target t = { .ops = &sa_ops, .priv = d };
+	struct sa_module_layout ml = {
+		.list = lx_dwarf_member_offset(d->dwarf, "module", "list"),
+		.name = lx_dwarf_member_offset(d->dwarf, "module", "name"),
+		.kallsyms = lx_dwarf_member_offset(d->dwarf, "module", "kallsyms"),
+		.symtab = lx_dwarf_member_offset(d->dwarf, "mod_kallsyms", "symtab"),
+		.num_symtab = lx_dwarf_member_offset(d->dwarf, "mod_kallsyms", "num_symtab"),
+		.strtab = lx_dwarf_member_offset(d->dwarf, "mod_kallsyms", "strtab"),
+	};
+	uint64_t head, next;
+	unsigned int n = 0;
+
+	if (ml.list < 0 || ml.name < 0 || ml.kallsyms < 0 || ml.symtab < 0 ||
+	    ml.num_symtab < 0 || ml.strtab < 0 ||
+	    !lx_symtab_lookup(&d->symbols, "modules", &head))
+		return;
+	for (next = head; lx_read_u64(&t, next, &next) && next != head &&
+	     n < MAX_MODULES; n++)
+		add_module_symbols(d, &t, next - ml.list, &ml);
+}
+
+/* The dump's linux_banner must be the vmlinux's. */
+static int check_match(struct sa_dump *d, char *err, size_t errlen)
+{
+	const char *release = vmcoreinfo(d, "OSRELEASE");
+	char banner[512] = "";
+	uint64_t addr;
+	size_t n;
+
+	if (!d->symbols.banner || !lx_symtab_lookup(&d->symbols, "linux_banner", &addr))
+		return 0;	/* nothing to compare with */
+	n = strcspn(d->symbols.banner, "\n");
+	if (!sa_read(d, addr, banner, n < sizeof(banner) ? n : sizeof(banner) - 1) ||
+	    strncmp(banner, d->symbols.banner, n)) {
+		snprintf(err, errlen, "vmlinux does not match the vmcore: the dump runs %s%s, vmlinux is \"%.*s\"",
+			 release ? release : "another kernel",
+			 release ? "" : " (or its KERNELOFFSET is wrong)", (int)n,
+			 d->symbols.banner);
+		return -1;
+	}
+	return 0;
+}
+
+int sa_dump_open(struct sa_dump *d, const char *vmlinux, char *err, size_t errlen)
+{
+	const char *offset_text;
+	uint64_t offset = 0;
+
+	if (open_dump(d, err, errlen))
+		return -1;
+	offset_text = vmcoreinfo(d, "KERNELOFFSET");
+	if (offset_text)
+		offset = strtoull(offset_text, NULL, 16);
+	if (lx_symtab_load_elf(&d->symbols, vmlinux, offset, err, errlen))
+		return -1;
+	lx_symtab_finish(&d->symbols);
+	if (check_match(d, err, errlen))
+		return -1;
+	load_module_symbols(d);
+	lx_symtab_finish(&d->symbols);
+	return 0;
+}
+
+void sa_dump_close(struct sa_dump *d)
+{
+	if (d->ctx)
+		kdump_free(d->ctx);
+	if (d->fd >= 0)
+		close(d->fd);
+	lx_symtab_free(&d->symbols);
+	d->ctx = NULL;
+	d->fd = -1;
+}
