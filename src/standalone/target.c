@@ -53,7 +53,11 @@ static bool sa_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 	const struct lx_symbol *sym =
 		lx_symtab_containing(&((struct sa_dump *)priv)->symbols, addr);
 
-	if (!sym)
+	/*
+	 * A module symbol covers only its own size: an address past it is in
+	 * freed __init memory or another module, and crash names none there.
+	 */
+	if (!sym || (sym->module && sym->size && addr - sym->addr >= sym->size))
 		return false;
 	snprintf(name, len, "%s", sym->name);
 	snprintf(module, modlen, "%s", sym->module ? sym->module : "");

@@ -263,6 +263,58 @@ def test_clusters(d, so):
               out[key] and not control_bytes(out[key]), repr(control_bytes(out[key])[:5]))
 
 
+def without_source(doc):
+    doc = dict(doc)
+    doc.pop("source", None)
+    return doc
+
+
+def run_standalone(args):
+    exe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan")
+    p = subprocess.run([exe, "-q"] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=900, universal_newlines=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_standalone(d, so):
+    """Issue 5: the program equals the extension on the same dump."""
+    m = read_manifest(d)
+    name, cache, vmlinux = m["scenario"], m["cache"], m["vmlinux"]
+    mkd, kdump = os.path.join(d, m["vmcore-mkd"]), os.path.join(d, m["vmcore-kdump"])
+    tag = "%s: standalone:" % name
+    with tempfile.TemporaryDirectory() as tmp:
+        ext = run_crash(vmlinux, mkd, so, [("rank", "leakscan -j"),
+                                          ("cache", "leakscan -j %s" % cache)], tmp)
+    for what, args in (("ranking", []), ("cluster report of %s" % cache, [cache])):
+        rc, out, err = run_standalone(["-j", vmlinux, mkd, kdump] + args)
+        lines = out.splitlines()
+        check(tag + " %s: exit 0, one JSON line per vmcore" % what, rc == 0 and len(lines) == 2,
+              "rc %d, %d lines; %s" % (rc, len(lines), err.strip()[:300]))
+        if len(lines) != 2:
+            continue
+        docs = [without_source(json.loads(l)) for l in lines]
+        mine = without_source(json.loads(ext["rank" if not args else "cache"]))
+        check(tag + " %s on the makedumpfile -d 31 dump == the extension's (JSON)" % what,
+              docs[0] == mine)
+        check(tag + " %s on the makedumpfile -R dump == on the -d 31 dump" % what,
+              docs[1] == docs[0])
+    rc, _, err = run_standalone([vmlinux, os.path.join(d, m["vmcore-flat"])])
+    check(tag + " a flattened dump is refused with advice, exit 1",
+          rc == 1 and "makedumpfile -R" in err, err.strip()[:200])
+
+
+def test_standalone_cli():
+    rc, out, _ = run_standalone(["--help"])
+    check("standalone: --help exits 0 and documents exit codes", rc == 0 and "Exit status" in out)
+    rc, out, _ = run_standalone(["--version"])
+    check("standalone: --version", rc == 0 and out.startswith("leakscan (leakext) "))
+    rc, _, err = run_standalone(["only-one-arg"])
+    check("standalone: bad usage exits 2", rc == 2 and "VMCORE" in err)
+    rc, _, err = run_standalone(["/etc/hostname", "/etc/hostname"])
+    check("standalone: a vmlinux without DWARF exits 3 with a reason", rc == 3 and "DWARF" in err,
+          err.strip()[:200])
+
+
 def main():
     samples, so = sys.argv[1], os.path.abspath(sys.argv[2])
     dirs = sorted(os.path.join(samples, d) for d in os.listdir(samples)
@@ -273,6 +325,8 @@ def main():
     for d in dirs:
         test_sample(d, so)
         test_clusters(d, so)
+        test_standalone(d, so)
+    test_standalone_cli()
     return 0 if all(RESULTS) else 1
 
 
