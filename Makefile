@@ -53,13 +53,18 @@ check: samples
 	tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
+S1 := vmcore-samples/cache/latest/S1-schedstat-4k
+
 demo: samples
-	$(MAKE) leakext.so
-	vmcore-samples/crash-run vmcore-samples/cache/latest/S1-schedstat-4k \
-		"leakscan" "leakscan kmalloc-4096" "help leakscan"
+	$(MAKE) leakext.so leakscan
+	vmcore-samples/crash-run $(S1) "leakscan" "leakscan kmalloc-4096" \
+		"leakdump -k 1 -c 1 -b 128 kmalloc-4096" "help leakscan"
+	@echo "== the standalone program on the makedumpfile -c -d 31 dump"
+	./leakscan -n 2 $$(awk '$$1 == "vmlinux" { print $$2 }' $(S1)/manifest) \
+		$(S1)/vmcore.mkd kmalloc-4096
 
 bench: samples
-	$(MAKE) leakext.so
+	$(MAKE) leakext.so leakscan
 	tests/bench
 
 instSA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \

@@ -245,8 +245,12 @@ static void summarize_strings(struct lx_session *s, struct lx_cluster_desc *d,
 		if (ss->ok[i])
 			collect_strings(st, sample(ss, i), ss->len, i);
 	qsort(st->stat, st->n, sizeof(st->stat[0]), string_cmp);
-	for (i = 0; i < st->n && i < LX_DESC_STRINGS; i++)
+	/* A string only one of several members holds says nothing common. */
+	for (i = 0; i < st->n && i < LX_DESC_STRINGS; i++) {
+		if (st->stat[i].members < 2 && d->readable > 2)
+			break;
 		d->strings[i] = st->stat[i];
+	}
 	d->nstrings = i;
 	lx_free(s->t, st);
 }

@@ -33,6 +33,17 @@ static void die_free(struct lx_dwarf *dw, Dwarf_Die die)
 		dwarf_dealloc(dw->dbg, die, DW_DLA_DIE);
 }
 
+/* The next sibling of die (NULL at the end); die itself is freed. */
+static Dwarf_Die next_sibling(struct lx_dwarf *dw, Dwarf_Die die)
+{
+	Dwarf_Die next = NULL;
+
+	if (dwarf_siblingof_b(dw->dbg, die, 1, &next, NULL) != DW_DLV_OK)
+		next = NULL;
+	die_free(dw, die);
+	return next;
+}
+
 static bool has_flag(Dwarf_Die die, Dwarf_Half attr)
 {
 	Dwarf_Bool present = 0;
@@ -68,7 +79,7 @@ static bool attr_signed(struct lx_dwarf *dw, Dwarf_Die die, Dwarf_Half name,
 
 static void index_enumerators(struct lx_dwarf *dw, Dwarf_Die enum_die)
 {
-	Dwarf_Die child = NULL, next;
+	Dwarf_Die child = NULL;
 	char *name;
 	uint64_t known;
 	long value;
@@ -84,11 +95,7 @@ static void index_enumerators(struct lx_dwarf *dw, Dwarf_Die enum_die)
 				lx_strmap_put(&dw->enumerators, name, (uint64_t)value);
 		}
 		first = false;
-		next = NULL;
-		if (dwarf_siblingof_b(dw->dbg, child, 1, &next, NULL) != DW_DLV_OK)
-			next = NULL;
-		die_free(dw, child);
-		child = next;
+		child = next_sibling(dw, child);
 	}
 	die_free(dw, child);
 }
@@ -116,7 +123,7 @@ static void index_die(struct lx_dwarf *dw, Dwarf_Die die)
 
 static void index_unit(struct lx_dwarf *dw)
 {
-	Dwarf_Die cu = NULL, die = NULL, next;
+	Dwarf_Die cu = NULL, die = NULL;
 
 	if (dwarf_siblingof_b(dw->dbg, NULL, 1, &cu, NULL) != DW_DLV_OK)
 		return;
@@ -124,11 +131,7 @@ static void index_unit(struct lx_dwarf *dw)
 		die = NULL;
 	while (die) {
 		index_die(dw, die);
-		next = NULL;
-		if (dwarf_siblingof_b(dw->dbg, die, 1, &next, NULL) != DW_DLV_OK)
-			next = NULL;
-		die_free(dw, die);
-		die = next;
+		die = next_sibling(dw, die);
 	}
 	die_free(dw, cu);
 }
@@ -308,7 +311,7 @@ static bool member_matches(struct lx_dwarf *dw, Dwarf_Die child, const char *mem
 static bool find_member(struct lx_dwarf *dw, Dwarf_Off agg, const char *member,
 			long base, struct member_hit *hit, int depth)
 {
-	Dwarf_Die parent, child = NULL, next;
+	Dwarf_Die parent, child = NULL;
 	Dwarf_Half tag;
 	bool found = false;
 
@@ -319,11 +322,7 @@ static bool find_member(struct lx_dwarf *dw, Dwarf_Off agg, const char *member,
 	while (child && !found) {
 		if (dwarf_tag(child, &tag, NULL) == DW_DLV_OK && tag == DW_TAG_member)
 			found = member_matches(dw, child, member, base, hit, depth);
-		next = NULL;
-		if (dwarf_siblingof_b(dw->dbg, child, 1, &next, NULL) != DW_DLV_OK)
-			next = NULL;
-		die_free(dw, child);
-		child = next;
+		child = next_sibling(dw, child);
 	}
 	die_free(dw, child);
 	die_free(dw, parent);
