@@ -93,8 +93,14 @@ int lx_for_each_cache(struct lx_session *s,
 			ret = -1;
 			break;
 		}
-		if (lx_interrupted(s->t) ||
-		    lx_cache_read(s, next - s->L.kc_list, &c)) {
+		if (lx_interrupted(s->t)) {
+			ret = -1;
+			break;
+		}
+		if (lx_cache_read(s, next - s->L.kc_list, &c)) {
+			lx_msg(s->t, LX_MSG_WARN,
+			       "cannot read the kmem_cache at %#llx; slab_caches list read only to there (%u caches)",
+			       (unsigned long long)(next - s->L.kc_list), n - 1);
 			ret = -1;
 			break;
 		}

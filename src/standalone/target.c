@@ -258,8 +258,14 @@ static int check_match(struct sa_dump *d, char *err, size_t errlen)
 	if (!d->symbols.banner || !lx_symtab_lookup(&d->symbols, "linux_banner", &addr))
 		return 0;	/* nothing to compare with */
 	n = strcspn(d->symbols.banner, "\n");
-	if (!sa_read(d, addr, banner, n < sizeof(banner) ? n : sizeof(banner) - 1) ||
-	    strncmp(banner, d->symbols.banner, n)) {
+	if (n >= sizeof(banner))
+		n = sizeof(banner) - 1;
+	if (!sa_read(d, addr, banner, n)) {
+		fprintf(stderr, "leakscan: %s: warning: linux_banner is not in the dump (truncated or filtered?); vmlinux not checked against it\n",
+			d->path);
+		return 0;
+	}
+	if (strncmp(banner, d->symbols.banner, n)) {
 		snprintf(err, errlen, "vmlinux does not match the vmcore: the dump runs %s%s, vmlinux is \"%.*s\"",
 			 release ? release : "another kernel",
 			 release ? "" : " (or its KERNELOFFSET is wrong)", (int)n,

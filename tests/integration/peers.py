@@ -301,6 +301,13 @@ def test_standalone(d, so):
     rc, _, err = run_standalone([vmlinux, os.path.join(d, m["vmcore-flat"])])
     check(tag + " a flattened dump is refused with advice, exit 1",
           rc == 1 and "makedumpfile -R" in err, err.strip()[:200])
+    with tempfile.TemporaryDirectory() as tmp:
+        cut = os.path.join(tmp, "truncated.mkd")
+        with open(mkd, "rb") as src, open(cut, "wb") as dst:
+            dst.write(src.read(os.path.getsize(mkd) * 9 // 10))
+        rc, _, err = run_standalone([vmlinux, cut, cache])
+    check(tag + " a truncated dump gives a clear message and exit 1, no crash",
+          rc == 1 and ("error:" in err or "warning:" in err), "rc %d: %s" % (rc, err.strip()[:200]))
 
 
 def test_standalone_cli():
