@@ -290,9 +290,10 @@ static char *help_leakdump[] = {
 	"    ffff8902c4211000:  76 65 72 73 69 6f 6e 20  31 35 0a 74 69 6d 65 73  version 15.times",
 	"    ...",
 	"",
-	"  Members of a cluster of kmalloc-192 as the module's structure:",
+	"  The first member of cluster 1 as a struct (a module's own types need",
+	"  its debuginfo first: mod -s MODULE):",
 	"",
-	"    crash> leakdump -k 1 -c 1 -s leak_record kmalloc-192",
+	"    crash> leakdump -k 1 -c 1 -s list_head kmalloc-192",
 	NULL
 };
 

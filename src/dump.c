@@ -14,6 +14,7 @@ struct dump_state {
 	uint8_t *buf;
 	size_t bytes;
 	uint64_t shown, limit, total;
+	bool failed;
 };
 
 static void hex_ascii(FILE *out, uint64_t addr, const uint8_t *p, size_t len)
@@ -53,8 +54,10 @@ static bool dump_one(struct dump_state *st, uint64_t addr)
 	if (st->opt->type) {
 		if (!t->ops->print_type ||
 		    !t->ops->print_type(t->priv, st->opt->type, addr)) {
-			lx_msg(t, LX_MSG_ERROR, "cannot print objects as struct %s here",
+			lx_msg(t, LX_MSG_ERROR,
+			       "cannot print struct %s here: the type is unknown (a module's type needs its debuginfo, in crash: mod -s MODULE)",
 			       st->opt->type);
+			st->failed = true;
 			return false;
 		}
 		return true;
@@ -141,6 +144,8 @@ int lx_leakdump(struct lx_session *s, const struct lx_options *opt)
 	if (!st.buf)
 		goto out;
 	ret = dump_selected(&st);
+	if (st.failed)
+		ret = -1;
 	if (!ret && st.total > st.shown)
 		fprintf(s->t->out, "\n%llu of %llu shown; -c N shows more, -c 0 all\n",
 			(unsigned long long)st.shown, (unsigned long long)st.total);

@@ -232,7 +232,8 @@ def test_clusters(d, so):
         out = run_crash(vmlinux, vmcore, so, [
             ("json", "leakscan -j %s" % cache), ("json2", "leakscan -j %s" % cache),
             ("members", "leakscan -l -k 1 %s" % cache), ("text", "leakscan %s" % cache),
-            ("dump", "leakdump -k 1 -c 3 -b 512 %s" % cache)], tmp)
+            ("dump", "leakdump -k 1 -c 3 -b 512 %s" % cache),
+            ("struct", "leakdump -k 1 -c 1 -s list_head %s" % cache)], tmp)
     try:
         doc = json.loads(out["json"])
     except ValueError as e:
@@ -258,6 +259,9 @@ def test_clusters(d, so):
     bare = needle.split(" [")[0].lstrip("/")
     check(tag + " owner guess names %s" % bare.split("/")[-1],
           bare.split("/")[-1] in top["owner"]["guess"], top["owner"]["guess"])
+    check(tag + " leakdump -s prints a member as a struct through crash",
+          "struct list_head {" in out["struct"] and "next = 0x" in out["struct"],
+          out["struct"][:200])
     for key in ("text", "dump"):
         check(tag + " %s output reaches the terminal without control bytes" % key,
               out[key] and not control_bytes(out[key]), repr(control_bytes(out[key])[:5]))
