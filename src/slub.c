@@ -28,6 +28,26 @@ const char *const lx_source_names[LX_SRC_COUNT] = {
 	[LX_SRC_MEMMAP] = "untracked full (memmap)",
 };
 
+/*
+ * How much of a kmem_cache to read.  The struct ends with node[MAX_NUMNODES]
+ * but each cache is allocated only up to node[nr_node_ids]
+ * (mm/slub.c kmem_cache_init(): offsetof(node) + nr_node_ids pointers), so
+ * reading sizeof(struct kmem_cache) runs into the next object or off the
+ * end of memory the dump holds.
+ */
+static size_t cache_read_len(const struct lx_layout *L)
+{
+	const long fields[] = { L->kc_cpu_slab, L->kc_flags, L->kc_size, L->kc_object_size,
+				L->kc_offset, L->kc_oo, L->kc_min, L->kc_red_left_pad,
+				L->kc_inuse, L->kc_random, L->kc_name };
+	size_t len = L->kc_node + 8ULL * L->nr_nodes, i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i] >= 0 && (size_t)fields[i] + 8 > len)
+			len = fields[i] + 8;
+	return len < (size_t)L->kc_size_of ? len : (size_t)L->kc_size_of;
+}
+
 int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
 {
 	const struct lx_layout *L = &s->L;
@@ -38,7 +58,7 @@ int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
 	if (!buf)
 		return -1;
 	memset(c, 0, sizeof(*c));
-	if (!lx_read(s->t, addr, buf, L->kc_size_of))
+	if (!lx_read(s->t, addr, buf, cache_read_len(L)))
 		goto out;
 	c->addr = addr;
 	c->cpu_slab = lx_get_u64(buf, L->kc_cpu_slab);
