@@ -2,25 +2,16 @@
 /* The cluster report of one cache: text for people, JSON for pipelines. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "leakext/describe.h"
 #include "leakext/report.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void add_live_objects(void *arg, const struct lx_scan *scan,
 			     const struct lx_slab *slab, const uint8_t *mem)
 {
 	struct lx_cluster_job *job = arg;
 	const struct lx_cache *c = &scan->cache;
-	double start = now();
+	double start = lx_now();
 	uint32_t i;
 
 	for (i = 0; i < slab->objects && !job->failed; i++) {
@@ -32,7 +23,7 @@ static void add_live_objects(void *arg, const struct lx_scan *scan,
 				   c->object_size))
 			job->failed = true;
 	}
-	job->hash_seconds += now() - start;
+	job->hash_seconds += lx_now() - start;
 }
 
 /* LEAKEXT_TIMING=1: where the time went, for tests/bench. */
@@ -48,22 +39,21 @@ static void report_timing(struct lx_session *s, const struct lx_cluster_job *job
 	       100 * (job->hash_seconds + group) / (walk - job->hash_seconds) : 0);
 }
 
-int lx_cluster_job_run(struct lx_session *s, const char *name,
+int lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
 		       struct lx_cluster_job *job)
 {
 	double start, walked;
 	size_t i;
 
 	memset(job, 0, sizeof(*job));
-	if (lx_report_find_cache(s, name, &job->cache))
-		return -1;
+	job->cache = *cache;
 	job->nranges = lx_kernel_ranges(s, job->ranges,
 					sizeof(job->ranges) / sizeof(job->ranges[0]));
 	lx_cluster_init(&job->cl, s->t, job->ranges, job->nranges);
-	start = now();
+	start = lx_now();
 	if (lx_scan_cache_visit(s, &job->cache, &job->scan, add_live_objects, job))
 		goto fail;
-	walked = now();
+	walked = lx_now();
 	if (job->failed) {
 		lx_msg(s->t, LX_MSG_ERROR, "out of memory while clustering %s", job->cache.name);
 		goto fail;
@@ -75,7 +65,7 @@ int lx_cluster_job_run(struct lx_session *s, const char *name,
 	if (lx_cluster_finish(&job->cl))
 		goto fail;
 	lx_progress(s->t, "clustering", 1, 1);
-	report_timing(s, job, walked - start, now() - walked);
+	report_timing(s, job, walked - start, lx_now() - walked);
 	return 0;
 fail:
 	lx_cluster_job_free(s, job);
@@ -86,6 +76,16 @@ void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job)
 {
 	lx_cluster_free(&job->cl);
 	lx_scan_free(s, &job->scan);
+}
+
+int lx_cluster_job_check(struct lx_session *s, const struct lx_cluster_job *job,
+			 unsigned int k)
+{
+	if (k && k <= job->cl.nclusters)
+		return 0;
+	lx_msg(s->t, LX_MSG_ERROR, "%s has %zu clusters, not %u", job->cache.name,
+	       job->cl.nclusters, k);
+	return -1;
 }
 
 /* Text with C escapes, so no control byte ever reaches the terminal. */
@@ -111,12 +111,12 @@ static void print_escaped(FILE *out, const uint8_t *p, size_t len, size_t max)
 	fputs(i < len ? "\"..." : "\"", out);
 }
 
-static void print_hex_line(FILE *out, const char *indent, uint64_t label,
-			   const uint8_t *p, size_t len)
+void lx_print_hex_line(FILE *out, const char *prefix, uint64_t label, int width,
+		       const uint8_t *p, size_t len)
 {
 	size_t i;
 
-	fprintf(out, "%s%04llx:  ", indent, (unsigned long long)label);
+	fprintf(out, "%s%0*llx:  ", prefix, width, (unsigned long long)label);
 	for (i = 0; i < 16; i++) {
 		if (i < len)
 			fprintf(out, "%02x ", p[i]);
@@ -144,8 +144,8 @@ static void print_preview(FILE *out, const struct lx_cluster_desc *d)
 	}
 	fputs("  preview   binary; first bytes of the first member:\n", out);
 	for (i = 0; i < d->head_len; i += 16)
-		print_hex_line(out, "            +", i, d->head + i,
-			       d->head_len - i < 16 ? d->head_len - i : 16);
+		lx_print_hex_line(out, "            +", i, 4, d->head + i,
+				  d->head_len - i < 16 ? d->head_len - i : 16);
 }
 
 static void print_members(FILE *out, const struct lx_cluster_desc *d)
@@ -260,11 +260,8 @@ static int pick_clusters(struct lx_session *s, const struct lx_options *opt,
 	unsigned int top = opt->top ? opt->top : LX_DEFAULT_TOP;
 
 	if (opt->cluster) {
-		if (opt->cluster > total) {
-			lx_msg(s->t, LX_MSG_ERROR, "%s has %zu clusters, not %u",
-			       job->cache.name, total, opt->cluster);
+		if (lx_cluster_job_check(s, job, opt->cluster))
 			return -1;
-		}
 		*first = opt->cluster - 1;
 		*n = 1;
 		return 0;

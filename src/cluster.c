@@ -108,13 +108,6 @@ static bool text_starts_at(const uint8_t *obj, size_t pos, size_t len)
 	return true;
 }
 
-static size_t text_end(const uint8_t *obj, size_t pos, size_t len)
-{
-	while (pos < len && lx_is_text_char(obj[pos]))
-		pos++;
-	return pos;
-}
-
 /* Emits the text run at pos; returns the offset of its first non-text byte. */
 static size_t emit_text(struct signature *sig, const uint8_t *obj, size_t pos,
 			size_t len)
@@ -135,8 +128,7 @@ static size_t emit_text(struct signature *sig, const uint8_t *obj, size_t pos,
 		}
 		emit(sig, obj[pos++]);
 	}
-	while (pos < len && lx_is_text_char(obj[pos]))
-		pos++;
+	pos = lx_text_run(obj, pos, len);
 	emit(sig, pos < len && obj[pos] == 0 ? TOK_END_NUL : TOK_END_OTHER);
 	return pos;
 }
@@ -190,7 +182,7 @@ static void build_signature(const struct lx_clusterer *cl, struct signature *sig
 		/* Pointers first: their low bytes can look like text. */
 		if (value && !lx_ptr_range_of(cl->ranges, cl->nranges, value) &&
 		    text_starts_at(obj, pos, len)) {
-			end = text_end(obj, pos, len);
+			end = lx_text_run(obj, pos, len);
 			/* A buffer that starts with text: the rest is stale. */
 			if (pos == 0 && end >= LX_MIN_TEXT_BUFFER) {
 				emit_text(sig, obj, pos, len);
@@ -449,6 +441,16 @@ void lx_cluster_free(struct lx_clusterer *cl)
 	cl->member_of = NULL;
 	cl->clusters = NULL;
 	cl->count = cl->cap = cl->nclusters = 0;
+}
+
+void lx_cluster_for_each_member(const struct lx_clusterer *cl, uint32_t cluster,
+				bool (*fn)(void *arg, uint64_t addr), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < cl->count; i++)
+		if (cl->member_of[i] == cluster && !fn(arg, cl->addrs[i]))
+			return;
 }
 
 /*

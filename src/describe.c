@@ -91,16 +91,6 @@ void lx_describe_prepare(const struct lx_clusterer *cl, struct lx_cluster_desc *
 	}
 }
 
-/* Bytes at the start that are text (stops at NUL or a binary byte). */
-static size_t text_prefix(const uint8_t *obj, size_t len)
-{
-	size_t n = 0;
-
-	while (n < len && lx_is_text_char(obj[n]))
-		n++;
-	return n;
-}
-
 /* Per-cluster scratch: sampled contents and tallies. */
 struct sample_set {
 	uint8_t *mem;		/* LX_DESC_SAMPLES * len */
@@ -118,7 +108,7 @@ static void first_member(struct lx_cluster_desc *d, const uint8_t *obj, size_t l
 {
 	d->head_len = len < sizeof(d->head) ? len : sizeof(d->head);
 	memcpy(d->head, obj, d->head_len);
-	d->text_len = text_prefix(obj, len);
+	d->text_len = lx_text_run(obj, 0, len);
 	d->is_text = d->text_len >= LX_MIN_TEXT_BUFFER;
 }
 
@@ -203,7 +193,7 @@ static void collect_strings(struct string_tally *st, const uint8_t *obj, size_t 
 			    unsigned int sample_no)
 {
 	char run[LX_TEXT_MAX];
-	size_t i = 0, n = 0, end = text_prefix(obj, len);
+	size_t i = 0, n = 0, end = lx_text_run(obj, 0, len);
 
 	if (end >= 16)
 		len = end;
@@ -432,7 +422,7 @@ static void summarize_stack(struct lx_session *s, struct lx_cluster_desc *d,
 static void summarize_tracks(struct lx_session *s, const struct lx_cache *c,
 			     struct lx_tracks *tr, struct lx_cluster_desc *d)
 {
-	struct lx_track alloc, freed;
+	struct lx_track allocs[LX_DESC_SAMPLES], freed;
 	uint32_t top_handle = 0;
 	unsigned int i;
 
@@ -440,21 +430,22 @@ static void summarize_tracks(struct lx_session *s, const struct lx_cache *c,
 	if (!tr->present)
 		return;
 	for (i = 0; i < d->sampled; i++) {
-		if (!lx_tracks_read(s, c, tr, d->samples[i], &alloc, &freed) ||
-		    !alloc.addr)
+		if (!lx_tracks_read(s, c, tr, d->samples[i], &allocs[i], &freed))
+			allocs[i].addr = 0;
+		if (!allocs[i].addr)
 			continue;
 		d->with_track++;
-		tally_site(s, d->alloc_sites, &d->nalloc_sites, alloc.addr);
+		tally_site(s, d->alloc_sites, &d->nalloc_sites, allocs[i].addr);
 		if (freed.addr)
 			tally_site(s, d->free_sites, &d->nfree_sites, freed.addr);
-		note_age(d, tr, &alloc);
+		note_age(d, tr, &allocs[i]);
 	}
 	qsort(d->alloc_sites, d->nalloc_sites, sizeof(d->alloc_sites[0]), site_cmp);
 	qsort(d->free_sites, d->nfree_sites, sizeof(d->free_sites[0]), site_cmp);
+	/* the stack of the first member allocated at the top site */
 	for (i = 0; i < d->sampled && d->nalloc_sites && !top_handle; i++)
-		if (lx_tracks_read(s, c, tr, d->samples[i], &alloc, &freed) &&
-		    alloc.addr == d->alloc_sites[0].place.addr)
-			top_handle = alloc.handle;
+		if (allocs[i].addr && allocs[i].addr == d->alloc_sites[0].place.addr)
+			top_handle = allocs[i].handle;
 	summarize_stack(s, d, tr, top_handle);
 }
 

@@ -17,31 +17,12 @@ struct dump_state {
 	bool failed;
 };
 
-static void hex_ascii(FILE *out, uint64_t addr, const uint8_t *p, size_t len)
-{
-	size_t i, j;
-
-	for (i = 0; i < len; i += 16) {
-		fprintf(out, "%llx:  ", (unsigned long long)(addr + i));
-		for (j = i; j < i + 16; j++) {
-			if (j < len)
-				fprintf(out, "%02x ", p[j]);
-			else
-				fputs("   ", out);
-			if (j == i + 7)
-				fputc(' ', out);
-		}
-		fputc(' ', out);
-		for (j = i; j < i + 16 && j < len; j++)
-			fputc(p[j] >= 0x20 && p[j] < 0x7f ? p[j] : '.', out);
-		fputc('\n', out);
-	}
-}
-
 /* false stops the dump. */
-static bool dump_one(struct dump_state *st, uint64_t addr)
+static bool dump_one(void *arg, uint64_t addr)
 {
+	struct dump_state *st = arg;
 	struct lx_target *t = st->s->t;
+	size_t i;
 
 	if (st->limit && st->shown >= st->limit)
 		return false;
@@ -66,59 +47,35 @@ static bool dump_one(struct dump_state *st, uint64_t addr)
 		fprintf(t->out, "  (unreadable)\n");
 		return true;
 	}
-	hex_ascii(t->out, addr, st->buf, st->bytes);
+	for (i = 0; i < st->bytes; i += 16)
+		lx_print_hex_line(t->out, "", addr + i, 0, st->buf + i,
+				  st->bytes - i < 16 ? st->bytes - i : 16);
 	return true;
 }
 
-static void dump_cache(struct dump_state *st, const struct lx_scan *scan)
-{
-	size_t i;
-	uint32_t j;
-
-	st->total = scan->live;
-	for (i = 0; i < scan->nslabs; i++)
-		for (j = 0; j < scan->slabs[i].objects; j++)
-			if (!lx_object_is_free(scan, &scan->slabs[i], j) &&
-			    !dump_one(st, lx_object_addr(scan, &scan->slabs[i], j)))
-				return;
-}
-
-static int dump_cluster(struct dump_state *st, const struct lx_cluster_job *job)
-{
-	unsigned int k = st->opt->cluster;
-	size_t i;
-
-	if (k > job->cl.nclusters) {
-		lx_msg(st->s->t, LX_MSG_ERROR, "%s has %zu clusters, not %u",
-		       job->cache.name, job->cl.nclusters, k);
-		return -1;
-	}
-	st->total = job->cl.clusters[k - 1].count;
-	for (i = 0; i < job->cl.count; i++)
-		if (job->cl.member_of[i] == k - 1 && !dump_one(st, job->cl.addrs[i]))
-			break;
-	return 0;
-}
-
-static int dump_selected(struct dump_state *st)
+static int dump_selected(struct dump_state *st, const struct lx_cache *cache)
 {
 	struct lx_session *s = st->s;
+	unsigned int k = st->opt->cluster;
 	struct lx_cluster_job job;
-	struct lx_cache cache;
 	struct lx_scan scan;
 	int ret;
 
-	if (st->opt->cluster) {
-		if (lx_cluster_job_run(s, st->opt->cache, &job))
+	if (k) {
+		if (lx_cluster_job_run(s, cache, &job))
 			return -1;
-		ret = dump_cluster(st, &job);
+		ret = lx_cluster_job_check(s, &job, k);
+		if (!ret) {
+			st->total = job.cl.clusters[k - 1].count;
+			lx_cluster_for_each_member(&job.cl, k - 1, dump_one, st);
+		}
 		lx_cluster_job_free(s, &job);
 		return ret;
 	}
-	if (lx_report_find_cache(s, st->opt->cache, &cache) ||
-	    lx_scan_cache(s, &cache, &scan))
+	if (lx_scan_cache(s, cache, &scan))
 		return -1;
-	dump_cache(st, &scan);
+	st->total = scan.live;
+	lx_for_each_live_object(&scan, dump_one, st);
 	lx_scan_free(s, &scan);
 	return 0;
 }
@@ -143,7 +100,7 @@ int lx_leakdump(struct lx_session *s, const struct lx_options *opt)
 	st.buf = lx_alloc(s->t, st.bytes);
 	if (!st.buf)
 		goto out;
-	ret = dump_selected(&st);
+	ret = dump_selected(&st, &cache);
 	if (st.failed)
 		ret = -1;
 	if (!ret && st.total > st.shown)

@@ -20,24 +20,13 @@ struct member_req {
 	bool required;
 };
 
-static long type_size(struct lx_session *s, const char *type)
-{
-	return s->t->ops->type_size(s->t->priv, type);
-}
-
-static long member_offset(struct lx_session *s, const char *type,
-			  const char *member)
-{
-	return s->t->ops->member_offset(s->t->priv, type, member);
-}
-
 static bool resolve_members(struct lx_session *s, const struct member_req *req,
 			    size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		*req[i].dest = member_offset(s, req[i].type, req[i].member);
+		*req[i].dest = lx_member_offset(s->t, req[i].type, req[i].member);
 		if (*req[i].dest < 0 && req[i].required) {
 			lx_msg(s->t, LX_MSG_ERROR,
 			       "the dump's types lack %s.%s; cannot walk SLUB",
@@ -51,18 +40,18 @@ static bool resolve_members(struct lx_session *s, const struct member_req *req,
 /* Refuse allocators and layouts whose free objects we cannot see. */
 static bool check_allocator(struct lx_session *s)
 {
-	if (type_size(s, "kmem_cache") <= 0) {
+	if (lx_type_size(s->t, "kmem_cache") <= 0) {
 		lx_msg(s->t, LX_MSG_ERROR, "no struct kmem_cache in the dump's types");
 		return false;
 	}
-	if (member_offset(s, "kmem_cache", "cpu_sheaves") >= 0) {
+	if (lx_member_offset(s->t, "kmem_cache", "cpu_sheaves") >= 0) {
 		lx_msg(s->t, LX_MSG_ERROR,
 		       "this kernel keeps free objects in per-cpu sheaves (kmem_cache.cpu_sheaves, 6.18+), which leakext cannot decode yet; refusing to report counts that would be wrong");
 		return false;
 	}
-	if (member_offset(s, "kmem_cache", "cpu_slab") < 0) {
-		if (member_offset(s, "kmem_cache", "array") >= 0 ||
-		    member_offset(s, "kmem_cache", "cpu_cache") >= 0)
+	if (lx_member_offset(s->t, "kmem_cache", "cpu_slab") < 0) {
+		if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
+		    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0)
 			lx_msg(s->t, LX_MSG_ERROR,
 			       "this kernel uses the SLAB allocator, not SLUB; leakext reads SLUB only");
 		else
@@ -76,12 +65,12 @@ static bool check_allocator(struct lx_session *s)
 static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 {
 	/* struct slab split from struct page in 5.17 (mm/slab.h). */
-	if (type_size(s, "slab") > 0 && member_offset(s, "slab", "slab_cache") >= 0)
+	if (lx_type_size(s->t, "slab") > 0 && lx_member_offset(s->t, "slab", "slab_cache") >= 0)
 		L->slab_type = "slab";
 	else
 		L->slab_type = "page";
-	L->slab_size_of = type_size(s, L->slab_type);
-	L->page_size_of = type_size(s, "page");
+	L->slab_size_of = lx_type_size(s->t, L->slab_type);
+	L->page_size_of = lx_type_size(s->t, "page");
 	if (L->page_size_of <= 0 || L->slab_size_of <= 0 ||
 	    L->slab_size_of > L->page_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR, "unusable struct page/slab sizes");
@@ -102,7 +91,7 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 			return false;
 	}
 	if (L->slab_list < 0)	/* before 4.17 the member was "lru" */
-		L->slab_list = member_offset(s, L->slab_type, "lru");
+		L->slab_list = lx_member_offset(s->t, L->slab_type, "lru");
 	return true;
 }
 
@@ -209,10 +198,10 @@ int lx_layout_init(struct lx_session *s)
 		return -1;
 	/* kmem_cache_cpu.slab was "page" before 5.17. */
 	if (L->kcc_slab < 0)
-		L->kcc_slab = member_offset(s, "kmem_cache_cpu", "page");
-	L->kc_size_of = type_size(s, "kmem_cache");
-	L->kcc_size_of = type_size(s, "kmem_cache_cpu");
-	L->kcn_size_of = type_size(s, "kmem_cache_node");
+		L->kcc_slab = lx_member_offset(s->t, "kmem_cache_cpu", "page");
+	L->kc_size_of = lx_type_size(s->t, "kmem_cache");
+	L->kcc_size_of = lx_type_size(s->t, "kmem_cache_cpu");
+	L->kcn_size_of = lx_type_size(s->t, "kmem_cache_node");
 	if (L->kcc_slab < 0 || L->kcc_size_of <= 0 || L->kcn_size_of <= 0 ||
 	    L->kc_size_of <= 0) {
 		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache_cpu/node types");

@@ -211,29 +211,10 @@ int lx_report_find_cache(struct lx_session *s, const char *name,
 	return 0;
 }
 
-static void list_live_objects(struct lx_session *s, const struct lx_scan *scan)
+static bool print_address(void *out, uint64_t addr)
 {
-	size_t i;
-	uint32_t j;
-
-	for (i = 0; i < scan->nslabs; i++) {
-		const struct lx_slab *slab = &scan->slabs[i];
-
-		for (j = 0; j < slab->objects; j++)
-			if (!lx_object_is_free(scan, slab, j))
-				fprintf(s->t->out, "%llx\n",
-					(unsigned long long)lx_object_addr(scan, slab, j));
-	}
-}
-
-static void list_cluster_members(struct lx_session *s, const struct lx_clusterer *cl,
-				 unsigned int cluster)
-{
-	size_t i;
-
-	for (i = 0; i < cl->count; i++)
-		if (cl->member_of[i] == cluster - 1)
-			fprintf(s->t->out, "%llx\n", (unsigned long long)cl->addrs[i]);
+	fprintf(out, "%llx\n", (unsigned long long)addr);
+	return true;
 }
 
 static int report_cache(struct lx_session *s, const struct lx_options *opt)
@@ -243,24 +224,22 @@ static int report_cache(struct lx_session *s, const struct lx_options *opt)
 	struct lx_scan scan;
 	int ret = 0;
 
+	if (lx_report_find_cache(s, opt->cache, &cache))
+		return -1;
 	if (opt->list_live && !opt->cluster) {
-		if (lx_report_find_cache(s, opt->cache, &cache) ||
-		    lx_scan_cache(s, &cache, &scan))
+		if (lx_scan_cache(s, &cache, &scan))
 			return -1;
-		list_live_objects(s, &scan);
+		lx_for_each_live_object(&scan, print_address, s->t->out);
 		lx_scan_free(s, &scan);
 		return 0;
 	}
-	if (lx_cluster_job_run(s, opt->cache, &job))
+	if (lx_cluster_job_run(s, &cache, &job))
 		return -1;
 	if (opt->list_live) {
-		if (opt->cluster > job.cl.nclusters) {
-			lx_msg(s->t, LX_MSG_ERROR, "%s has %zu clusters, not %u",
-			       job.cache.name, job.cl.nclusters, opt->cluster);
-			ret = -1;
-		} else {
-			list_cluster_members(s, &job.cl, opt->cluster);
-		}
+		ret = lx_cluster_job_check(s, &job, opt->cluster);
+		if (!ret)
+			lx_cluster_for_each_member(&job.cl, opt->cluster - 1, print_address,
+						   s->t->out);
 	} else {
 		if (!opt->json)
 			lx_print_cache_summary(s, &job.scan);

@@ -11,16 +11,6 @@
 #include "leakext/cluster.h"
 #include "leakext/owner.h"
 
-/* Bytes up to the first NUL or non-text byte: the text part of a buffer. */
-static size_t text_length(const uint8_t *obj, size_t len)
-{
-	size_t n = 0;
-
-	while (n < len && lx_is_text_char(obj[n]))
-		n++;
-	return n;
-}
-
 static bool contains(const uint8_t *obj, size_t len, const char *needle)
 {
 	size_t n = strlen(needle), i;
@@ -34,7 +24,7 @@ static bool contains(const uint8_t *obj, size_t len, const char *needle)
 static bool match_text(const struct lx_signature *sig, const uint8_t *obj,
 		       size_t len)
 {
-	size_t text = text_length(obj, len), n = strlen(sig->prefix);
+	size_t text = lx_text_run(obj, 0, len), n = strlen(sig->prefix);
 
 	if (text < n || memcmp(obj, sig->prefix, n))
 		return false;
@@ -45,7 +35,7 @@ static bool match_text(const struct lx_signature *sig, const uint8_t *obj,
 static bool match_path(const struct lx_signature *sig, const uint8_t *obj,
 		       size_t len)
 {
-	size_t text = text_length(obj, len), i;
+	size_t text = lx_text_run(obj, 0, len), i;
 
 	(void)sig;
 	if (text < 2 || obj[0] != '/' || text >= len || obj[text] != 0)

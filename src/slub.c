@@ -161,6 +161,19 @@ bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
 	return scan->freebits[bit / 8] & (1u << (bit % 8));
 }
 
+void lx_for_each_live_object(const struct lx_scan *scan,
+			     bool (*fn)(void *arg, uint64_t addr), void *arg)
+{
+	size_t i;
+	uint32_t j;
+
+	for (i = 0; i < scan->nslabs; i++)
+		for (j = 0; j < scan->slabs[i].objects; j++)
+			if (!lx_object_is_free(scan, &scan->slabs[i], j) &&
+			    !fn(arg, lx_object_addr(scan, &scan->slabs[i], j)))
+				return;
+}
+
 /* Per-walk state shared by the slab collectors below. */
 struct walk {
 	struct lx_session *s;

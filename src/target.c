@@ -2,6 +2,7 @@
 /* Thin, checked wrappers over the target interface. */
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 #include "leakext/core.h"
 
@@ -118,6 +119,24 @@ void lx_sanitize(char *s)
 	for (; *s; s++)
 		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
 			*s = '.';
+}
+
+double lx_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+long lx_type_size(struct lx_target *t, const char *type)
+{
+	return t->ops->type_size(t->priv, type);
+}
+
+long lx_member_offset(struct lx_target *t, const char *type, const char *member)
+{
+	return t->ops->member_offset(t->priv, type, member);
 }
 
 uint64_t lx_symbol_addr(struct lx_target *t, const char *name)

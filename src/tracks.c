@@ -23,11 +23,6 @@
 #define DEPOT_ALIGN_SHIFT 4
 #define MAX_DEPOT_FRAMES 64
 
-static long member(struct lx_session *s, const char *type, const char *name)
-{
-	return s->t->ops->member_offset(s->t->priv, type, name);
-}
-
 static uint64_t store_user_flag(struct lx_session *s)
 {
 	long bit;
@@ -42,12 +37,12 @@ void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,
 		    struct lx_tracks *tr)
 {
 	memset(tr, 0, sizeof(*tr));
-	tr->size_of = s->t->ops->type_size(s->t->priv, "track");
-	tr->addr = member(s, "track", "addr");
-	tr->handle = member(s, "track", "handle");
-	tr->cpu = member(s, "track", "cpu");
-	tr->pid = member(s, "track", "pid");
-	tr->when = member(s, "track", "when");
+	tr->size_of = lx_type_size(s->t, "track");
+	tr->addr = lx_member_offset(s->t, "track", "addr");
+	tr->handle = lx_member_offset(s->t, "track", "handle");
+	tr->cpu = lx_member_offset(s->t, "track", "cpu");
+	tr->pid = lx_member_offset(s->t, "track", "pid");
+	tr->when = lx_member_offset(s->t, "track", "when");
 	if (tr->size_of <= 0 || tr->addr < 0 || tr->cpu < 0 || tr->pid < 0 ||
 	    tr->when < 0)
 		return;
@@ -117,9 +112,9 @@ static bool resolve_depot(struct lx_session *s, struct lx_tracks *tr,
 	tr->pools = lx_symbol_addr(s->t, "stack_slabs");
 	if (!tr->pools)
 		tr->pools = lx_symbol_addr(s->t, "stack_pools");
-	tr->rec_handle = member(s, "stack_record", "handle");
-	tr->rec_size = member(s, "stack_record", "size");
-	tr->rec_entries = member(s, "stack_record", "entries");
+	tr->rec_handle = lx_member_offset(s->t, "stack_record", "handle");
+	tr->rec_size = lx_member_offset(s->t, "stack_record", "size");
+	tr->rec_entries = lx_member_offset(s->t, "stack_record", "entries");
 	if (!tr->pools || tr->rec_handle < 0 || tr->rec_size < 0 ||
 	    tr->rec_entries < 0)
 		return false;

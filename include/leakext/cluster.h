@@ -57,6 +57,9 @@ int lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint8_t *obj,
 /* Groups the added objects; clusters are ranked by size. -1 on failure. */
 int lx_cluster_finish(struct lx_clusterer *cl);
 void lx_cluster_free(struct lx_clusterer *cl);
+/* Calls fn with each member of cluster (0-based rank) until it returns false. */
+void lx_cluster_for_each_member(const struct lx_clusterer *cl, uint32_t cluster,
+				bool (*fn)(void *arg, uint64_t addr), void *arg);
 
 /* Word classes, shared with the per-cluster description. */
 enum lx_word_class {
@@ -70,6 +73,14 @@ const struct lx_ptr_range *lx_ptr_range_of(const struct lx_ptr_range *ranges,
 static inline bool lx_is_text_char(uint8_t c)
 {
 	return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* End of the run of text bytes that starts at pos. */
+static inline size_t lx_text_run(const uint8_t *obj, size_t pos, size_t len)
+{
+	while (pos < len && lx_is_text_char(obj[pos]))
+		pos++;
+	return pos;
 }
 
 #endif

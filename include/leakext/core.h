@@ -19,6 +19,11 @@ bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val);
 bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len);
 void lx_msg(struct lx_target *t, enum lx_msg_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Type layout through the target; -1 if absent. */
+long lx_type_size(struct lx_target *t, const char *type);
+long lx_member_offset(struct lx_target *t, const char *type, const char *member);
+/* Seconds on a monotonic clock, for timings. */
+double lx_now(void);
 /* A symbol's address, 0 if absent; the value stored there, or fallback. */
 uint64_t lx_symbol_addr(struct lx_target *t, const char *name);
 uint64_t lx_symbol_u64_or(struct lx_target *t, const char *name,

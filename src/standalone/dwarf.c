@@ -10,11 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libdwarf/dwarf.h>
 #include <libdwarf/libdwarf.h>
 
+#include "leakext/core.h"
 #include "leakext/standalone.h"
 
 #define MAX_TYPE_DEPTH 16
@@ -136,21 +136,13 @@ static void index_unit(struct lx_dwarf *dw)
 	die_free(dw, cu);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 struct lx_dwarf *lx_dwarf_open(const char *vmlinux, char *err, size_t errlen)
 {
 	struct lx_dwarf *dw = calloc(1, sizeof(*dw));
 	Dwarf_Unsigned next_cu;
 	Dwarf_Half version, unit_type;
 	Dwarf_Error derr = NULL;
-	double start = now();
+	double start = lx_now();
 
 	if (!dw) {
 		snprintf(err, errlen, "out of memory");
@@ -169,7 +161,7 @@ struct lx_dwarf *lx_dwarf_open(const char *vmlinux, char *err, size_t errlen)
 		index_unit(dw);
 		dw->units++;
 	}
-	dw->seconds = now() - start;
+	dw->seconds = lx_now() - start;
 	if (!dw->types.count) {
 		snprintf(err, errlen, "%s: no struct types in its DWARF", vmlinux);
 		lx_dwarf_close(dw);

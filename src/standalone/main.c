@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "leakext/report.h"
@@ -156,14 +155,6 @@ static int parse_args(struct program *p, int argc, char **argv)
 	return 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void json_error(const char *path, const char *err)
 {
 	printf("{\"schema\":\"%s\",\"source\":", LX_JSON_SCHEMA);
@@ -181,7 +172,7 @@ static int run_one(struct program *p, struct lx_dwarf *dw, const char *path)
 	struct lx_session s = { .t = &t };
 	struct lx_options opt = p->opt;
 	char err[512] = "";
-	double start = now();
+	double start = lx_now();
 	int ret;
 
 	opt.source = path;
@@ -198,7 +189,7 @@ static int run_one(struct program *p, struct lx_dwarf *dw, const char *path)
 	fflush(stdout);
 	if (p->stats)
 		fprintf(stderr, "leakscan: %s: analysed in %.2f s (%zu symbols)\n", path,
-			now() - start, d.symbols.count);
+			lx_now() - start, d.symbols.count);
 	if (ret && p->opt.json && d.errors)
 		json_error(path, "analysis failed; see stderr");
 	sa_dump_close(&d);
