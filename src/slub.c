@@ -86,10 +86,16 @@ out:
 	return ret;
 }
 
+/*
+ * Every value here comes from the dump: compare in 64 bits so that a
+ * hostile offset (0xfffffffc + 8) cannot wrap past the check and send
+ * follow_freelist() outside the slab buffer.
+ */
 static bool cache_is_sane(const struct lx_cache *c)
 {
 	return c->size && c->size <= MAX_OBJECT_SIZE &&
-	       c->object_size <= c->size && c->offset + 8 <= c->size &&
+	       c->object_size <= c->size &&
+	       (uint64_t)c->offset + 8 <= c->size &&
 	       c->red_left_pad < c->size && c->oo_objects;
 }
 

@@ -284,6 +284,21 @@ static bool test_bogus_object_count(void)
 	return unit_ok();
 }
 
+/* kmem_cache.offset near 2^32: offset + 8 wraps in 32 bits (issue 11). */
+static bool test_wrapping_free_pointer_offset(void)
+{
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	one_partial_slab(&f);
+	fk_w32(&f.fk, FK_CACHE + 40, 0xfffffffcu);
+	CHECK(run_scan(&f) != 0);
+	CHECK(f.scan.nslabs == 0);
+	CHECK(strstr(f.fk.messages, "implausible layout") != NULL);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
 static bool test_page_type_byte(void)
 {
 	struct fixture f;
@@ -417,6 +432,7 @@ const struct unit_test walker_tests[] = {
 	{ "freelist loop and misaligned head", test_corrupt_freelists },
 	{ "no freelist encoding verifies", test_undecodable_encoding },
 	{ "bogus object count in counters", test_bogus_object_count },
+	{ "free pointer offset that wraps 32 bits refused", test_wrapping_free_pointer_offset },
 	{ "PGTY_slab page type (6.12+)", test_page_type_byte },
 	{ "per-cpu sheaves refused (6.18+)", test_sheaves_refused },
 	{ "no kmem_cache_cpu refused (7.0+)", test_no_kmem_cache_cpu_refused },
