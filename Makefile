@@ -67,15 +67,14 @@ bench: samples
 	$(MAKE) leakext.so leakscan
 	tests/bench
 
-instSA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
-	   src/standalone/dwarf.c src/standalone/strmap.c
-SA_OBJS := $(SA_SRCS:src/%.c=build/%.o)
-SA_LIBS := -lkdumpfile -ldwarf -lelf -lz
-
-all: leakext.so leakscan
+install: leakext.so leakscan
 	install -D -m 0644 leakext.so $(DESTDIR)$(CRASH_EXTDIR)/leakext.so
+	install -D -m 0755 leakscan $(DESTDIR)$(PREFIX)/bin/leakscan
+
+uninstall:
+	rm -f $(DESTDIR)$(CRASH_EXTDIR)/leakext.so $(DESTDIR)$(PREFIX)/bin/leakscan
 
 clean:
 	rm -rf build leakext.so leakscan
 
-.PHONY: all samples samples-big check demo bench install clean
+.PHONY: all samples samples-big check demo bench install uninstall clean
