@@ -87,7 +87,7 @@ int lx_leakdump(struct lx_session *s, const struct lx_options *opt)
 	int ret = -1;
 
 	if (lx_layout_init(s))
-		return -1;
+		goto out;
 	if (lx_report_find_cache(s, opt->cache, &cache))
 		goto out;
 	st.limit = opt->count == LX_DUMP_ALL ? 0 :
@@ -109,5 +109,6 @@ int lx_leakdump(struct lx_session *s, const struct lx_options *opt)
 	lx_free(s->t, st.buf);
 out:
 	lx_session_fini(s);
+	lx_msg_flush(s->t);
 	return ret;
 }

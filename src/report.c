@@ -250,11 +250,11 @@ static int report_cache(struct lx_session *s, const struct lx_options *opt)
 }
 int lx_leakscan(struct lx_session *s, const struct lx_options *opt)
 {
-	int ret;
+	int ret = -1;
 
-	if (lx_layout_init(s))
-		return -1;
-	ret = opt->cache ? report_cache(s, opt) : rank_caches(s, opt);
+	if (!lx_layout_init(s))
+		ret = opt->cache ? report_cache(s, opt) : rank_caches(s, opt);
 	lx_session_fini(s);
+	lx_msg_flush(s->t);
 	return ret;
 }

@@ -5,6 +5,8 @@
  * on the lockless freelist of the cpu whose active slab it is; every other
  * object is live (mm/slub.c).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "leakext/set.h"
@@ -19,6 +21,51 @@
 /* kmem_cache_order_objects: order above OO_SHIFT, objects below (mm/slub.c) */
 #define OO_SHIFT 16
 #define OO_MASK ((1u << OO_SHIFT) - 1)
+
+const char *const lx_problem_names[LX_PROB_COUNT] = {
+	[LX_PROB_UNREADABLE] = "unreadable slab",
+	[LX_PROB_FOREIGN] = "slab of another cache",
+	[LX_PROB_OBJECTS] = "impossible object count",
+	[LX_PROB_FREELIST] = "freelist does not decode",
+	[LX_PROB_LIST] = "broken list",
+	[LX_PROB_INUSE] = "inuse disagrees with freelist",
+	[LX_PROB_NODE] = "kmem_cache_node",
+	[LX_PROB_CPU] = "kmem_cache_cpu",
+	[LX_PROB_MEMMAP] = "memory map",
+};
+
+bool lx_integrity_ok(const struct lx_integrity *in)
+{
+	int i;
+
+	for (i = 0; i < LX_PROB_COUNT; i++)
+		if (in->count[i])
+			return false;
+	return true;
+}
+
+/*
+ * Record a problem with this cache's answer and warn about it; the first
+ * of each kind is kept for the reports.  fmt is also the message's kind
+ * for lx_msg()'s repeat counting.
+ */
+static void __attribute__((format(printf, 4, 5)))
+note_problem(struct lx_session *s, struct lx_scan *scan, enum lx_problem kind,
+	     const char *fmt, ...)
+{
+	char text[LX_PROBLEM_TEXT];
+	va_list ap;
+
+	if (!scan->integrity.count[kind]++) {
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof(text), fmt, ap);
+		va_end(ap);
+		lx_escape(scan->integrity.first[kind], LX_PROBLEM_TEXT, text, sizeof(text));
+	}
+	va_start(ap, fmt);
+	lx_vmsg(s->t, LX_MSG_WARN, fmt, ap);
+	va_end(ap);
+}
 
 const char *const lx_source_names[LX_SRC_COUNT] = {
 	[LX_SRC_CPU] = "cpu",
@@ -223,7 +270,7 @@ static int add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
 	int added;
 
 	if (cache_ptr != c->addr) {
-		lx_msg(w->s->t, LX_MSG_WARN,
+		note_problem(w->s, w->scan, LX_PROB_FOREIGN,
 		       "%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
 		       c->name, (unsigned long long)addr, lx_source_names[src],
 		       (unsigned long long)cache_ptr);
@@ -235,7 +282,7 @@ static int add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
 		return added;
 	if (!objects || (uint64_t)objects * c->size + c->red_left_pad >
 	    lx_slab_bytes(c, c->oo_objects) || objects > c->oo_objects + c->min_objects) {
-		lx_msg(w->s->t, LX_MSG_WARN, "%s: slab %#llx claims %u objects; skipped",
+		note_problem(w->s, w->scan, LX_PROB_OBJECTS, "%s: slab %#llx claims %u objects; skipped",
 		       c->name, (unsigned long long)addr, objects);
 		w->scan->bad_slabs++;
 		return 1;
@@ -262,7 +309,7 @@ static int add_slab_at(struct walk *w, uint64_t addr, enum lx_slab_source src,
 	const struct lx_layout *L = &w->s->L;
 
 	if (!lx_read(w->s->t, addr, w->slab_hdr, L->slab_size_of)) {
-		lx_msg(w->s->t, LX_MSG_WARN, "%s: cannot read slab %#llx (%s); skipped",
+		note_problem(w->s, w->scan, LX_PROB_UNREADABLE, "%s: cannot read slab %#llx (%s); skipped",
 		       w->scan->cache.name, (unsigned long long)addr,
 		       lx_source_names[src]);
 		w->scan->bad_slabs++;
@@ -282,7 +329,7 @@ static int collect_cpu_partial(struct walk *w, unsigned int cpu, uint64_t next)
 
 	for (n = 0; next; n++) {
 		if (n >= MAX_LIST_NODES || lx_set_has(&w->seen, next)) {
-			lx_msg(w->s->t, LX_MSG_WARN,
+			note_problem(w->s, w->scan, LX_PROB_LIST,
 			       "%s: cpu %u partial chain loops; stopped after %u slabs",
 			       w->scan->cache.name, cpu, n);
 			w->scan->bad_lists++;
@@ -314,7 +361,7 @@ static int collect_cpu_slabs(struct walk *w)
 		uint64_t addr = w->scan->cache.cpu_slab + L->cpu_offsets[cpu];
 
 		if (!lx_read(w->s->t, addr, kcc, L->kcc_size_of)) {
-			lx_msg(w->s->t, LX_MSG_WARN, "%s: cannot read kmem_cache_cpu of cpu %u",
+			note_problem(w->s, w->scan, LX_PROB_CPU, "%s: cannot read kmem_cache_cpu of cpu %u",
 			       w->scan->cache.name, cpu);
 			w->scan->bad_lists++;
 			continue;
@@ -347,7 +394,7 @@ static int collect_list(struct walk *w, uint64_t head, enum lx_slab_source src,
 		uint64_t slab = next - L->slab_list;
 
 		if (!next || n >= MAX_LIST_NODES || lx_set_has(&w->seen, slab)) {
-			lx_msg(w->s->t, LX_MSG_WARN,
+			note_problem(w->s, w->scan, LX_PROB_LIST,
 			       "%s: node %u %s list is broken or loops; stopped after %u slabs",
 			       w->scan->cache.name, node, lx_source_names[src], n);
 			w->scan->bad_lists++;
@@ -377,7 +424,7 @@ static int collect_node_slabs(struct walk *w)
 				 &addr) || !addr)
 			continue;
 		if (!lx_read(w->s->t, addr, kcn, L->kcn_size_of)) {
-			lx_msg(w->s->t, LX_MSG_WARN, "%s: cannot read kmem_cache_node %u",
+			note_problem(w->s, w->scan, LX_PROB_NODE, "%s: cannot read kmem_cache_node %u",
 			       w->scan->cache.name, node);
 			w->scan->nr_slabs_known = false;
 			continue;
@@ -514,7 +561,7 @@ static void walk_one_freelist(struct walk *w, struct lx_slab *slab,
 		if (!slab->bad)
 			scan->bad_slabs++;
 		slab->bad = 1;
-		lx_msg(w->s->t, LX_MSG_WARN,
+		note_problem(w->s, scan, LX_PROB_FREELIST,
 		       "%s: slab %#llx: %s freelist does not decode; %u free objects found before it broke",
 		       scan->cache.name, (unsigned long long)slab->addr, what, slab->nfree);
 	}
@@ -526,7 +573,7 @@ static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 	size_t len = scan->cache.red_left_pad + (size_t)slab->objects * scan->cache.size;
 
 	if (!lx_read(w->s->t, slab->base, mem, len)) {
-		lx_msg(w->s->t, LX_MSG_WARN,
+		note_problem(w->s, scan, LX_PROB_UNREADABLE,
 		       "%s: slab %#llx memory unreadable; its %u objects counted as live",
 		       scan->cache.name, (unsigned long long)slab->addr, slab->objects);
 		slab->bad = 1;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Thin, checked wrappers over the target interface. */
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -91,15 +92,111 @@ bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len)
 	return i > 0;
 }
 
+char *lx_escape(char *dst, size_t dstlen, const char *src, size_t srclen)
+{
+	size_t i, n = 0;
+
+	if (!dstlen)
+		return dst;
+	for (i = 0; i < srclen && src[i]; i++) {
+		unsigned char c = src[i];
+		char esc[5];
+		size_t k;
+
+		if (c == '\\')
+			snprintf(esc, sizeof(esc), "\\\\");
+		else if (c == '\n')
+			snprintf(esc, sizeof(esc), "\\n");
+		else if (c == '\t')
+			snprintf(esc, sizeof(esc), "\\t");
+		else if (c < 0x20 || c > 0x7e)
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+		else
+			snprintf(esc, sizeof(esc), "%c", c);
+		k = strlen(esc);
+		if (n + k >= dstlen)
+			break;
+		memcpy(dst + n, esc, k);
+		n += k;
+	}
+	dst[n] = '\0';
+	return dst;
+}
+
+/* The tally slot of this kind, or NULL when every slot is taken. */
+static struct lx_msg_tally *tally_of(struct lx_target *t, const char *fmt)
+{
+	size_t i;
+
+	for (i = 0; i < LX_MSG_KINDS; i++) {
+		if (!t->tally[i].fmt)
+			t->tally[i].fmt = fmt;
+		if (t->tally[i].fmt == fmt)
+			return &t->tally[i];
+	}
+	return NULL;
+}
+
+void lx_vmsg(struct lx_target *t, enum lx_msg_level level, const char *fmt,
+	     va_list ap)
+{
+	struct lx_msg_tally *kind = level == LX_MSG_ERROR ? NULL : tally_of(t, fmt);
+	char text[512], safe[1024];
+
+	if (kind && ++kind->count > LX_MSG_REPEATS)
+		return;
+	vsnprintf(text, sizeof(text), fmt, ap);
+	lx_escape(safe, sizeof(safe), text, sizeof(text));
+	if (kind && kind->count == 1) {
+		size_t n = strnlen(safe, sizeof(kind->first) - 1);
+
+		memcpy(kind->first, safe, n);
+		kind->first[n] = '\0';
+	}
+	t->ops->message(t->priv, level, safe);
+}
+
 void lx_msg(struct lx_target *t, enum lx_msg_level level, const char *fmt, ...)
 {
-	char text[512];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	lx_vmsg(t, level, fmt, ap);
 	va_end(ap);
-	t->ops->message(t->priv, level, text);
+}
+
+void lx_msg_flush(struct lx_target *t)
+{
+	char text[256];
+	size_t i;
+
+	for (i = 0; i < LX_MSG_KINDS && t->tally[i].fmt; i++) {
+		const struct lx_msg_tally *k = &t->tally[i];
+
+		if (k->count <= LX_MSG_REPEATS)
+			continue;
+		snprintf(text, sizeof(text), "... and %u more like: %.*s",
+			 k->count - LX_MSG_REPEATS, (int)sizeof(k->first), k->first);
+		t->ops->message(t->priv, LX_MSG_WARN, text);
+	}
+	memset(t->tally, 0, sizeof(t->tally));
+}
+
+const char *lx_status_text(enum lx_status st)
+{
+	switch (st) {
+	case LX_OK:
+		return "ok";
+	case LX_ENOMEM:
+		return "out of memory";
+	case LX_EINTR:
+		return "interrupted";
+	case LX_ECORRUPT:
+		return "the dump's data is implausible or inconsistent";
+	case LX_EABSENT:
+		return "needed data is not in the dump";
+	}
+	return "unknown status";
 }
 
 bool lx_interrupted(struct lx_target *t)

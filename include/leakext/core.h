@@ -2,6 +2,9 @@
 #ifndef LEAKEXT_CORE_H
 #define LEAKEXT_CORE_H
 
+#include <stdarg.h>
+
+#include "leakext/status.h"
 #include "leakext/target.h"
 
 #define LX_NAME_MAX 64
@@ -17,8 +20,20 @@ bool lx_read(struct lx_target *t, uint64_t addr, void *buf, size_t len);
 bool lx_read_u64(struct lx_target *t, uint64_t addr, uint64_t *val);
 bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val);
 bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len);
+/*
+ * A diagnostic.  The text is escaped (no byte from the dump reaches a
+ * terminal raw) and each kind (format string) is shown LX_MSG_REPEATS
+ * times per command; lx_msg_flush() then says how many more there were.
+ */
 void lx_msg(struct lx_target *t, enum lx_msg_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void lx_vmsg(struct lx_target *t, enum lx_msg_level level, const char *fmt,
+	     va_list ap);
+/* End of a command: "... and N more like this" for every capped kind. */
+void lx_msg_flush(struct lx_target *t);
+/* Escape into dst (always terminated): printable ASCII stays, \n \t and
+ * \xNN for the rest, '\\' doubled.  Returns dst. */
+char *lx_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
 /* Type layout through the target; -1 if absent. */
 long lx_type_size(struct lx_target *t, const char *type);
 long lx_member_offset(struct lx_target *t, const char *type, const char *member);
@@ -34,6 +49,37 @@ bool lx_interrupted(struct lx_target *t);
 void lx_progress(struct lx_target *t, const char *label, uint64_t done,
 		 uint64_t total);
 
+/*
+ * Fields inside a buffer read from the dump: off and the field's size are
+ * checked against the buffer's length, so a hostile offset cannot read
+ * outside it.  False (and *val = 0) when the field does not fit.
+ */
+static inline bool lx_field_fits(size_t buflen, long off, size_t size)
+{
+	return off >= 0 && (uint64_t)off <= buflen && buflen - (uint64_t)off >= size;
+}
+
+static inline bool lx_field_u64(const void *buf, size_t buflen, long off,
+				uint64_t *val)
+{
+	*val = 0;
+	if (!lx_field_fits(buflen, off, sizeof(*val)))
+		return false;
+	__builtin_memcpy(val, (const char *)buf + off, sizeof(*val));
+	return true;
+}
+
+static inline bool lx_field_u32(const void *buf, size_t buflen, long off,
+				uint32_t *val)
+{
+	*val = 0;
+	if (!lx_field_fits(buflen, off, sizeof(*val)))
+		return false;
+	__builtin_memcpy(val, (const char *)buf + off, sizeof(*val));
+	return true;
+}
+
+/* Unchecked: only for offsets the layout validated against the buffer. */
 static inline uint64_t lx_get_u64(const void *buf, long off)
 {
 	uint64_t v;

@@ -58,6 +58,34 @@ struct lx_layout {
 	unsigned int page_shift;
 };
 
+/*
+ * Integrity of one cache's answer: every way the walk found the dump
+ * contradicting itself.  A cache with no problem is exact; one with any is
+ * flagged in text and JSON (and the standalone program exits non-zero).
+ */
+enum lx_problem {
+	LX_PROB_UNREADABLE,	/* a slab header or slab memory is not in the dump */
+	LX_PROB_FOREIGN,	/* a list holds a slab of another cache */
+	LX_PROB_OBJECTS,	/* a slab claims an impossible object count */
+	LX_PROB_FREELIST,	/* a freelist does not decode */
+	LX_PROB_LIST,		/* a list or chain loops, breaks or is too long */
+	LX_PROB_INUSE,		/* a slab's inuse disagrees with its freelist */
+	LX_PROB_NODE,		/* kmem_cache_node absent/unreadable, counters disagree */
+	LX_PROB_CPU,		/* kmem_cache_cpu unreadable or inconsistent */
+	LX_PROB_MEMMAP,		/* memory map and lists disagree, or no memory map */
+	LX_PROB_COUNT
+};
+
+#define LX_PROBLEM_TEXT 128
+
+struct lx_integrity {
+	uint32_t count[LX_PROB_COUNT];
+	char first[LX_PROB_COUNT][LX_PROBLEM_TEXT];	/* first of each kind */
+};
+
+extern const char *const lx_problem_names[LX_PROB_COUNT];
+bool lx_integrity_ok(const struct lx_integrity *in);
+
 struct lx_cache {
 	uint64_t addr;
 	char name[LX_NAME_MAX];
@@ -91,6 +119,7 @@ struct lx_scan {
 	bool nr_slabs_known, used_memmap;
 	enum lx_freeptr_mode fp_mode;
 	unsigned int bad_slabs, bad_lists;
+	struct lx_integrity integrity;
 };
 
 struct lx_memmap;

@@ -48,12 +48,30 @@ struct lx_target_ops {
 	/* Progress of long work: done of total units, label. May be NULL. */
 	void (*progress)(void *priv, const char *label, uint64_t done,
 			 uint64_t total);
+	/*
+	 * One past the highest physical address the dump describes (from the
+	 * dump file, not from kernel variables), to bound work that kernel
+	 * variables would size; 0 if unknown.  May be NULL.
+	 */
+	uint64_t (*phys_end)(void *priv);
 };
+
+/* How often one kind of message was given in this command (lx_msg()). */
+struct lx_msg_tally {
+	const char *fmt;	/* the format string is the kind */
+	unsigned int count;
+	char first[120];	/* the first such message, escaped */
+};
+
+#define LX_MSG_KINDS 32
+#define LX_MSG_REPEATS 3	/* shown per kind; the rest are counted */
 
 struct lx_target {
 	const struct lx_target_ops *ops;
 	void *priv;
 	FILE *out;		/* report output (crash's fp, or stdout) */
+	/* Zero-initialised by the front end; owned by lx_msg(). */
+	struct lx_msg_tally tally[LX_MSG_KINDS];
 };
 
 #endif
