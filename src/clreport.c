@@ -303,9 +303,10 @@ int lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
 		lx_describe_prepare(&job->cl, descs, first + n);
 	}
 	lx_tracks_init(s, &job->cache, &tracks);
-	if (opt->json)
+	if (opt->json) {
 		lx_json_begin(out, opt, job);
-	else
+		s->json_written = true;
+	} else
 		print_cluster_header(out, job, n);
 	for (i = first; i < first + n && !ret; i++) {
 		ret = lx_describe_cluster(s, &job->cache, job->ranges, job->nranges,

@@ -115,8 +115,10 @@ static int rank_caches(struct lx_session *s, const struct lx_options *opt)
 	lx_progress(s->t, "caches", r.count, r.count);
 	if (r.count)
 		qsort(r.rows, r.count, sizeof(*r.rows), row_cmp);
-	if (opt->json)
+	if (opt->json) {
 		json_ranking(s->t->out, opt, &r);
+		s->json_written = true;
+	}
 	else if (r.count)
 		print_ranking(s->t->out, &r);
 	lx_free(s->t, r.rows);

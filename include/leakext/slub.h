@@ -128,6 +128,10 @@ struct lx_session {
 	struct lx_target *t;
 	struct lx_layout L;
 	struct lx_memmap *memmap;	/* lazily built, per command */
+	/* Set by the core during a command, for the front ends: */
+	bool json_written;	/* a JSON document went to t->out */
+	bool flagged;		/* a result failed its integrity checks, or
+				 * the cache list was cut short */
 };
 
 /* layout.c */
