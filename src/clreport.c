@@ -39,9 +39,10 @@ static void report_timing(struct lx_session *s, const struct lx_cluster_job *job
 	       100 * (job->hash_seconds + group) / (walk - job->hash_seconds) : 0);
 }
 
-int lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
-		       struct lx_cluster_job *job)
+enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
+				  struct lx_cluster_job *job)
 {
+	enum lx_status ret;
 	double start, walked;
 	size_t i;
 
@@ -51,9 +52,11 @@ int lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
 					sizeof(job->ranges) / sizeof(job->ranges[0]));
 	lx_cluster_init(&job->cl, s->t, job->ranges, job->nranges);
 	start = lx_now();
-	if (lx_scan_cache_visit(s, &job->cache, &job->scan, add_live_objects, job))
+	ret = lx_scan_cache_visit(s, &job->cache, &job->scan, add_live_objects, job);
+	if (ret)
 		goto fail;
 	walked = lx_now();
+	ret = LX_ENOMEM;
 	if (job->failed) {
 		lx_msg(s->t, LX_MSG_ERROR, "out of memory while clustering %s", job->cache.name);
 		goto fail;
@@ -66,10 +69,10 @@ int lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
 		goto fail;
 	lx_progress(s->t, "clustering", 1, 1);
 	report_timing(s, job, walked - start, lx_now() - walked);
-	return 0;
+	return LX_OK;
 fail:
 	lx_cluster_job_free(s, job);
-	return -1;
+	return ret;
 }
 
 void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job)
@@ -78,14 +81,14 @@ void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job)
 	lx_scan_free(s, &job->scan);
 }
 
-int lx_cluster_job_check(struct lx_session *s, const struct lx_cluster_job *job,
-			 unsigned int k)
+enum lx_status lx_cluster_job_check(struct lx_session *s,
+				    const struct lx_cluster_job *job, unsigned int k)
 {
 	if (k && k <= job->cl.nclusters)
-		return 0;
+		return LX_OK;
 	lx_msg(s->t, LX_MSG_ERROR, "%s has %zu clusters, not %u", job->cache.name,
 	       job->cl.nclusters, k);
-	return -1;
+	return LX_EABSENT;
 }
 
 /* Text with C escapes, so no control byte ever reaches the terminal. */
@@ -285,8 +288,8 @@ static void print_cluster_header(FILE *out, const struct lx_cluster_job *job,
 			(unsigned long long)job->unread);
 }
 
-int lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
-		       struct lx_cluster_job *job)
+enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
+				  struct lx_cluster_job *job)
 {
 	struct lx_cluster_desc *descs = NULL;
 	struct lx_tracks tracks;
@@ -295,11 +298,11 @@ int lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
 	int ret = 0;
 
 	if (pick_clusters(s, opt, job, &first, &n))
-		return -1;
+		return LX_EABSENT;
 	if (first + n) {
 		descs = lx_alloc(s->t, (first + n) * sizeof(*descs));
 		if (!descs)
-			return -1;
+			return LX_ENOMEM;
 		lx_describe_prepare(&job->cl, descs, first + n);
 	}
 	lx_tracks_init(s, &job->cache, &tracks);
@@ -324,5 +327,5 @@ int lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
 	if (opt->json)
 		fputs("]}\n", out);
 	lx_free(s->t, descs);
-	return ret;
+	return ret ? LX_ENOMEM : LX_OK;	/* descriptions fail only to allocate */
 }

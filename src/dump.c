@@ -53,17 +53,18 @@ static bool dump_one(void *arg, uint64_t addr)
 	return true;
 }
 
-static int dump_selected(struct dump_state *st, const struct lx_cache *cache)
+static enum lx_status dump_selected(struct dump_state *st, const struct lx_cache *cache)
 {
 	struct lx_session *s = st->s;
 	unsigned int k = st->opt->cluster;
 	struct lx_cluster_job job;
 	struct lx_scan scan;
-	int ret;
+	enum lx_status ret;
 
 	if (k) {
-		if (lx_cluster_job_run(s, cache, &job))
-			return -1;
+		ret = lx_cluster_job_run(s, cache, &job);
+		if (ret)
+			return ret;
 		ret = lx_cluster_job_check(s, &job, k);
 		if (!ret) {
 			st->total = job.cl.clusters[k - 1].count;
@@ -72,23 +73,25 @@ static int dump_selected(struct dump_state *st, const struct lx_cache *cache)
 		lx_cluster_job_free(s, &job);
 		return ret;
 	}
-	if (lx_scan_cache(s, cache, &scan))
-		return -1;
+	ret = lx_scan_cache(s, cache, &scan);
+	if (ret)
+		return ret;
 	st->total = scan.live;
 	lx_for_each_live_object(&scan, dump_one, st);
 	lx_scan_free(s, &scan);
-	return 0;
+	return LX_OK;
 }
 
-int lx_leakdump(struct lx_session *s, const struct lx_options *opt)
+enum lx_status lx_leakdump(struct lx_session *s, const struct lx_options *opt)
 {
 	struct dump_state st = { .s = s, .opt = opt };
 	struct lx_cache cache;
-	int ret = -1;
+	enum lx_status ret;
 
-	if (lx_layout_init(s))
-		goto out;
-	if (lx_report_find_cache(s, opt->cache, &cache))
+	ret = lx_layout_init(s);
+	if (!ret)
+		ret = lx_report_find_cache(s, opt->cache, &cache);
+	if (ret)
 		goto out;
 	st.limit = opt->count == LX_DUMP_ALL ? 0 :
 		   opt->count ? opt->count : DEFAULT_DUMP_COUNT;
@@ -98,11 +101,12 @@ int lx_leakdump(struct lx_session *s, const struct lx_options *opt)
 	if (st.bytes > MAX_DUMP_BYTES)
 		st.bytes = MAX_DUMP_BYTES;
 	st.buf = lx_alloc(s->t, st.bytes);
+	ret = LX_ENOMEM;
 	if (!st.buf)
 		goto out;
 	ret = dump_selected(&st, &cache);
-	if (st.failed)
-		ret = -1;
+	if (!ret && st.failed)
+		ret = LX_EABSENT;	/* the -s type is unknown */
 	if (!ret && st.total > st.shown)
 		fprintf(s->t->out, "\n%llu of %llu shown; -c N shows more, -c 0 all\n",
 			(unsigned long long)st.shown, (unsigned long long)st.total);

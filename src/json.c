@@ -37,6 +37,26 @@ static void json_hex(FILE *out, const char *key, uint64_t value)
 	fprintf(out, "\"%s\":\"0x%llx\"", key, (unsigned long long)value);
 }
 
+void lx_json_integrity(FILE *out, const struct lx_integrity *in)
+{
+	const char *sep = "";
+	int k;
+
+	fprintf(out, "\"integrity\":{\"ok\":%s,\"problems\":[",
+		lx_integrity_ok(in) ? "true" : "false");
+	for (k = 0; k < LX_PROB_COUNT; k++) {
+		if (!in->count[k])
+			continue;
+		fprintf(out, "%s{", sep);
+		json_key_string(out, "kind", lx_problem_names[k]);
+		fprintf(out, ",\"count\":%u,", in->count[k]);
+		json_key_string(out, "first", in->first[k]);
+		fputc('}', out);
+		sep = ",";
+	}
+	fputs("]}", out);
+}
+
 static void json_place(FILE *out, const struct lx_place *p)
 {
 	fputc('{', out);
@@ -72,6 +92,8 @@ static void json_cache(FILE *out, const struct lx_cluster_job *job)
 	json_key_string(out, "free_pointers", lx_freeptr_mode_name(scan->fp_mode));
 	fprintf(out, ",\"bad_slabs\":%u,\"broken_lists\":%u,\"unread_live\":%llu},",
 		scan->bad_slabs, scan->bad_lists, (unsigned long long)job->unread);
+	lx_json_integrity(out, &scan->integrity);
+	fputc(',', out);
 }
 
 static void json_content(FILE *out, const struct lx_cluster_desc *d)

@@ -20,6 +20,20 @@ struct member_req {
 	bool required;
 };
 
+/*
+ * A member the walker reads must lie inside its struct: the core reads
+ * fields out of buffers of the struct's size with unchecked accessors.
+ */
+static bool member_fits(struct lx_session *s, const struct member_req *req)
+{
+	long type_size = lx_type_size(s->t, req->type);
+	long size = s->t->ops->member_size(s->t->priv, req->type, req->member);
+
+	if (size <= 0 || size > 8)
+		size = 8;	/* the widest field read; list heads: .next */
+	return type_size > 0 && *req->dest + size <= type_size;
+}
+
 static bool resolve_members(struct lx_session *s, const struct member_req *req,
 			    size_t n)
 {
@@ -27,6 +41,12 @@ static bool resolve_members(struct lx_session *s, const struct member_req *req,
 
 	for (i = 0; i < n; i++) {
 		*req[i].dest = lx_member_offset(s->t, req[i].type, req[i].member);
+		if (*req[i].dest >= 0 && !member_fits(s, &req[i])) {
+			lx_msg(s->t, LX_MSG_ERROR,
+			       "the dump's types put %s.%s at %ld, outside the struct",
+			       req[i].type, req[i].member, *req[i].dest);
+			return false;
+		}
 		if (*req[i].dest < 0 && req[i].required) {
 			lx_msg(s->t, LX_MSG_ERROR,
 			       "the dump's types lack %s.%s; cannot walk SLUB",
@@ -121,52 +141,170 @@ static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 	return true;
 }
 
-static bool resolve_cpus(struct lx_session *s, struct lx_layout *L)
+/*
+ * The highest set bit + 1 of a kernel bitmap of nbits bits at addr, and
+ * the bitmap itself in *bits (caller frees); 0 if it cannot be read.
+ */
+static unsigned int read_mask(struct lx_session *s, uint64_t addr,
+			      unsigned int nbits, uint64_t **bits)
+{
+	size_t words = (nbits + 63) / 64, i;
+	unsigned int last = 0;
+	uint64_t *map;
+
+	*bits = NULL;
+	if (!addr || !words)
+		return 0;
+	map = lx_alloc(s->t, words * sizeof(*map));
+	if (!map)
+		return 0;
+	if (!lx_read(s->t, addr, map, words * sizeof(*map))) {
+		lx_free(s->t, map);
+		return 0;
+	}
+	for (i = 0; i < words; i++)
+		if (map[i])
+			last = i * 64 + 64 - __builtin_clzll(map[i]);
+	*bits = map;
+	return last;
+}
+
+bool lx_mask_test(const uint64_t *bits, unsigned int n)
+{
+	return !bits || (bits[n / 64] >> (n % 64)) & 1;
+}
+
+/*
+ * nr_cpu_ids is the highest possible cpu + 1 (kernel/smp.c
+ * setup_nr_cpu_ids()); __cpu_possible_mask is the independent witness.
+ * A stored value the mask does not support is not believed: it would
+ * make every cache read thousands of garbage per-cpu structures.
+ */
+static bool resolve_possible_cpus(struct lx_session *s, struct lx_layout *L)
+{
+	long mask_size = lx_type_size(s->t, "cpumask");
+	unsigned int last;
+
+	if (mask_size <= 0 || mask_size > MAX_CPUS / 8)
+		return true;
+	last = read_mask(s, lx_symbol_addr(s->t, "__cpu_possible_mask"),
+			 mask_size * 8, &L->cpu_possible);
+	if (!last) {
+		lx_free(s->t, L->cpu_possible);
+		L->cpu_possible = NULL;
+		return true;
+	}
+	if (L->nr_cpus > last) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "nr_cpu_ids is %u but __cpu_possible_mask allows %u cpus; reading %u",
+		       L->nr_cpus, last, last);
+		L->nr_cpus = last;
+	}
+	return true;
+}
+
+static enum lx_status resolve_cpus(struct lx_session *s, struct lx_layout *L)
 {
 	uint64_t addr;
 
 	L->nr_cpus = lx_symbol_u32_or(s->t, "nr_cpu_ids", 1);
 	if (L->nr_cpus == 0 || L->nr_cpus > MAX_CPUS) {
 		lx_msg(s->t, LX_MSG_ERROR, "implausible nr_cpu_ids %u", L->nr_cpus);
-		return false;
+		return LX_ECORRUPT;
 	}
+	resolve_possible_cpus(s, L);
 	L->cpu_offsets = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
 	if (!L->cpu_offsets)
-		return false;
+		return LX_ENOMEM;
 	if (!s->t->ops->symbol(s->t->priv, "__per_cpu_offset", &addr))
-		return true;	/* uniprocessor: per-cpu data at offset 0 */
+		return LX_OK;	/* uniprocessor: per-cpu data at offset 0 */
 	if (!lx_read(s->t, addr, L->cpu_offsets, L->nr_cpus * sizeof(uint64_t))) {
 		lx_msg(s->t, LX_MSG_ERROR, "cannot read __per_cpu_offset");
-		return false;
+		return LX_EABSENT;
 	}
-	return true;
+	return LX_OK;
 }
 
-static bool resolve_globals(struct lx_session *s, struct lx_layout *L)
+/*
+ * node_states[] (mm/page_alloc.c) says which nodes exist (N_POSSIBLE) and
+ * which have normal memory (N_NORMAL_MEMORY): SLUB gives exactly those a
+ * kmem_cache_node (mm/slub.c slab_nodes).  Each nodemask_t holds
+ * MAX_NUMNODES bits, as many as kmem_cache.node has slots.
+ */
+static void resolve_node_masks(struct lx_session *s, struct lx_layout *L)
+{
+	uint64_t base = lx_symbol_addr(s->t, "node_states");
+	uint64_t mask_bytes = (L->kc_node_slots + 63) / 64 * 8;
+	long possible, normal;
+	unsigned int last;
+	uint64_t *unused;
+
+	if (!base || !s->t->ops->enum_value(s->t->priv, "N_POSSIBLE", &possible) ||
+	    !s->t->ops->enum_value(s->t->priv, "N_NORMAL_MEMORY", &normal) ||
+	    possible < 0 || possible > 16 || normal < 0 || normal > 16)
+		return;
+	last = read_mask(s, base + possible * mask_bytes, L->kc_node_slots, &unused);
+	lx_free(s->t, unused);
+	if (last && L->nr_nodes > last) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "nr_node_ids is %u but node_states[N_POSSIBLE] allows %u nodes; reading %u",
+		       L->nr_nodes, last, last);
+		L->nr_nodes = last;
+	}
+	if (!read_mask(s, base + normal * mask_bytes, L->kc_node_slots,
+		       &L->node_normal)) {
+		lx_free(s->t, L->node_normal);
+		L->node_normal = NULL;
+	}
+}
+
+/*
+ * max_pfn sizes the memory map scan; the dump file says how much physical
+ * memory there is at all.  Believe the smaller.
+ */
+static void resolve_max_pfn(struct lx_session *s, struct lx_layout *L)
+{
+	uint64_t end = s->t->ops->phys_end ? s->t->ops->phys_end(s->t->priv) : 0;
+	uint64_t dump_pfns = (end + (1ULL << L->page_shift) - 1) >> L->page_shift;
+
+	L->max_pfn = lx_symbol_u64_or(s->t, "max_pfn", 0);
+	if (dump_pfns && L->max_pfn > dump_pfns) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "max_pfn is %#llx but the dump describes memory only up to pfn %#llx; scanning to there",
+		       (unsigned long long)L->max_pfn, (unsigned long long)dump_pfns);
+		L->max_pfn = dump_pfns;
+	}
+	/* Every slab takes at least a page: no list can be longer. */
+	L->max_slabs = L->max_pfn && L->max_pfn < LX_MAX_LIST_NODES ?
+		       L->max_pfn : LX_MAX_LIST_NODES;
+}
+
+static enum lx_status resolve_globals(struct lx_session *s, struct lx_layout *L)
 {
 	long node_size;
 
 	if (!s->t->ops->symbol(s->t->priv, "slab_caches", &L->slab_caches)) {
 		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
-		return false;
+		return LX_EABSENT;
 	}
 	L->page_shift = 12;
 	L->vmemmap_base = lx_symbol_u64_or(s->t, "vmemmap_base", DEFAULT_VMEMMAP_BASE);
 	L->page_offset_base = lx_symbol_u64_or(s->t, "page_offset_base",
 					      DEFAULT_PAGE_OFFSET_BASE);
-	L->max_pfn = lx_symbol_u64_or(s->t, "max_pfn", 0);
+	resolve_max_pfn(s, L);
 	L->nr_nodes = lx_symbol_u32_or(s->t, "nr_node_ids", 1);
 	node_size = s->t->ops->member_size(s->t->priv, "kmem_cache", "node");
 	L->kc_node_slots = node_size > 0 ? node_size / 8 : 1;
 	if (L->nr_nodes == 0 || L->nr_nodes > MAX_NODES ||
 	    L->nr_nodes > L->kc_node_slots) {
 		lx_msg(s->t, LX_MSG_ERROR, "implausible nr_node_ids %u", L->nr_nodes);
-		return false;
+		return LX_ECORRUPT;
 	}
+	resolve_node_masks(s, L);
 	return resolve_cpus(s, L);
 }
 
-int lx_layout_init(struct lx_session *s)
+enum lx_status lx_layout_init(struct lx_session *s)
 {
 	struct lx_layout *L = &s->L;
 	const struct member_req req[] = {
@@ -190,12 +328,13 @@ int lx_layout_init(struct lx_session *s)
 		{ "kmem_cache_node", "partial", &L->kcn_partial, true },
 		{ "kmem_cache_node", "nr_slabs", &L->kcn_nr_slabs, false },
 		{ "kmem_cache_node", "full", &L->kcn_full, false },
+		{ "kmem_cache_node", "total_objects", &L->kcn_total_objects, false },
 	};
 
 	memset(L, 0, sizeof(*L));
 	if (!check_allocator(s) ||
 	    !resolve_members(s, req, sizeof(req) / sizeof(req[0])))
-		return -1;
+		return LX_EABSENT;
 	/* kmem_cache_cpu.slab was "page" before 5.17. */
 	if (L->kcc_slab < 0)
 		L->kcc_slab = lx_member_offset(s->t, "kmem_cache_cpu", "page");
@@ -205,17 +344,20 @@ int lx_layout_init(struct lx_session *s)
 	if (L->kcc_slab < 0 || L->kcc_size_of <= 0 || L->kcn_size_of <= 0 ||
 	    L->kc_size_of <= 0) {
 		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache_cpu/node types");
-		return -1;
+		return LX_EABSENT;
 	}
-	if (!resolve_slab_struct(s, L) || !resolve_slab_test(s, L) ||
-	    !resolve_globals(s, L))
-		return -1;
-	return 0;
+	if (!resolve_slab_struct(s, L) || !resolve_slab_test(s, L))
+		return LX_EABSENT;
+	return resolve_globals(s, L);
 }
 
 void lx_session_fini(struct lx_session *s)
 {
 	lx_free(s->t, s->L.cpu_offsets);
+	lx_free(s->t, s->L.cpu_possible);
+	lx_free(s->t, s->L.node_normal);
 	s->L.cpu_offsets = NULL;
+	s->L.cpu_possible = NULL;
+	s->L.node_normal = NULL;
 	lx_memmap_free(s);
 }

@@ -114,46 +114,77 @@ static int entry_cmp(const void *a, const void *b)
 	return 0;
 }
 
-int lx_memmap_scan(struct lx_session *s)
+static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 {
 	const struct lx_layout *L = &s->L;
 	size_t stride = L->page_size_of;
 	size_t chunk = MEMMAP_CHUNK / stride * stride;
 	size_t piece = MEMMAP_PIECE / stride * stride;
-	uint64_t total, off;
-	struct lx_memmap *m;
-	uint8_t *buf;
+	uint64_t total = L->max_pfn * stride, off;
+	enum lx_status ret = LX_OK;
+	uint8_t *buf = lx_alloc(s->t, chunk);
 
-	if (s->memmap)
-		return 0;
-	if (!L->max_pfn || L->max_pfn > (1ULL << 40)) {
-		lx_msg(s->t, LX_MSG_ERROR, "max_pfn unknown or implausible; cannot scan the memory map");
-		return -1;
-	}
-	m = lx_alloc(s->t, sizeof(*m));
-	buf = lx_alloc(s->t, chunk);
-	if (!m || !buf)
-		goto fail;
-	total = L->max_pfn * stride;
-	for (off = 0; off < total; off += chunk) {
+	if (!buf)
+		return LX_ENOMEM;
+	for (off = 0; off < total && !ret; off += chunk) {
 		size_t len = total - off < chunk ? total - off : chunk;
 
 		if (lx_interrupted(s->t))
-			goto fail;
-		if (scan_chunk(s, m, buf, L->vmemmap_base + off, len, piece))
-			goto fail;
+			ret = LX_EINTR;
+		else if (scan_chunk(s, m, buf, L->vmemmap_base + off, len, piece))
+			ret = LX_ENOMEM;
 		lx_progress(s->t, "memmap", off + len, total);
 	}
 	lx_free(s->t, buf);
+	return ret;
+}
+
+/*
+ * Once per command: the result (or the failure) serves every cache.  The
+ * layout already bounded max_pfn by the memory the dump describes.
+ */
+enum lx_status lx_memmap_scan(struct lx_session *s)
+{
+	const struct lx_layout *L = &s->L;
+	struct lx_memmap *m;
+	enum lx_status ret;
+
+	if (s->memmap || s->memmap_status)
+		return s->memmap_status;
+	if (!L->max_pfn || L->max_pfn > (1ULL << 40)) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "max_pfn unknown or implausible; cannot scan the memory map");
+		return s->memmap_status = LX_ECORRUPT;
+	}
+	m = lx_alloc(s->t, sizeof(*m));
+	if (!m)
+		return LX_ENOMEM;
+	ret = scan_all_chunks(s, m);
+	if (ret) {
+		lx_free(s->t, m->entries);
+		lx_free(s->t, m);
+		return ret;
+	}
 	qsort(m->entries, m->count, sizeof(*m->entries), entry_cmp);
 	s->memmap = m;
-	return 0;
-fail:
-	lx_free(s->t, buf);
-	if (m)
-		lx_free(s->t, m->entries);
-	lx_free(s->t, m);
-	return -1;
+	return LX_OK;
+}
+
+bool lx_memmap_has(const struct lx_memmap_entry *e, size_t n, uint64_t slab)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e[mid].slab == slab)
+			return true;
+		if (e[mid].slab < slab)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
 }
 
 const struct lx_memmap_entry *lx_memmap_find(struct lx_session *s,
@@ -183,6 +214,7 @@ const struct lx_memmap_entry *lx_memmap_find(struct lx_session *s,
 
 void lx_memmap_free(struct lx_session *s)
 {
+	s->memmap_status = LX_OK;
 	if (!s->memmap)
 		return;
 	lx_free(s->t, s->memmap->entries);

@@ -8,13 +8,16 @@
 struct cache_row {
 	struct lx_cache cache;
 	uint64_t live, total, slabs, slab_bytes;
-	bool failed;
+	enum lx_status status;	/* not LX_OK: no counts */
+	struct lx_integrity integrity;
 };
 
 struct ranking {
 	struct cache_row *rows;
 	size_t count, cap;
 	uint64_t all_slab_bytes;
+	bool complete;		/* the whole slab_caches list was read */
+	size_t flagged;		/* rows whose integrity failed */
 };
 
 static bool rank_one(struct lx_session *s, const struct lx_cache *c, void *arg)
@@ -28,10 +31,11 @@ static bool rank_one(struct lx_session *s, const struct lx_cache *c, void *arg)
 	row = &r->rows[r->count++];
 	memset(row, 0, sizeof(*row));
 	row->cache = *c;
-	if (lx_scan_cache(s, c, &scan)) {
-		row->failed = true;
-		return !lx_interrupted(s->t);
-	}
+	row->status = lx_scan_cache(s, c, &scan);
+	if (row->status)
+		return row->status != LX_EINTR && row->status != LX_ENOMEM;
+	row->integrity = scan.integrity;
+	r->flagged += !lx_integrity_ok(&scan.integrity);
 	row->live = scan.live;
 	row->total = scan.total;
 	row->slabs = scan.nslabs;
@@ -64,19 +68,26 @@ static void print_ranking(FILE *out, const struct ranking *r)
 		double share = r->all_slab_bytes ?
 			100.0 * row->slab_bytes / r->all_slab_bytes : 0;
 
-		if (row->failed) {
+		if (row->status) {
 			fprintf(out, "%016llx  %7u  %9s  %9s  %7s  %9s  %6s  %s\n",
 				(unsigned long long)row->cache.addr, row->cache.object_size,
 				"?", "?", "?", "?", "?", row->cache.name);
 			continue;
 		}
-		fprintf(out, "%016llx  %7u  %9llu  %9llu  %7llu  %9.2f  %5.1f%%  %s\n",
+		fprintf(out, "%016llx  %7u  %9llu  %9llu  %7llu  %9.2f  %5.1f%%  %s%s\n",
 			(unsigned long long)row->cache.addr, row->cache.object_size,
 			(unsigned long long)row->live, (unsigned long long)row->total,
-			(unsigned long long)row->slabs, mib, share, row->cache.name);
+			(unsigned long long)row->slabs, mib, share, row->cache.name,
+			lx_integrity_ok(&row->integrity) ? "" : " (!)");
 	}
 	fprintf(out, "\nslab memory in all caches: %.2f MiB; LIVE MiB counts live objects at their slot size\n",
 		(double)r->all_slab_bytes / (1 << 20));
+	if (r->flagged)
+		fprintf(out, "(!) %zu caches: the dump contradicts itself there and counts may be wrong;\n"
+			"    \"leakscan CACHE\" lists the problems\n", r->flagged);
+	if (!r->complete)
+		fputs("INCOMPLETE: the slab_caches list was cut short; caches after the cut are missing\n",
+		      out);
 }
 
 static void json_ranking(FILE *out, const struct lx_options *opt,
@@ -96,21 +107,36 @@ static void json_ranking(FILE *out, const struct lx_options *opt,
 		fprintf(out, ",\"address\":\"0x%llx\",\"object_size\":%u,\"slot_size\":%u",
 			(unsigned long long)row->cache.addr, row->cache.object_size,
 			row->cache.size);
-		if (row->failed)
-			fputs(",\"error\":true}", out);
-		else
-			fprintf(out, ",\"live\":%llu,\"objects\":%llu,\"slabs\":%llu,\"slab_bytes\":%llu}",
-				(unsigned long long)row->live, (unsigned long long)row->total,
-				(unsigned long long)row->slabs,
-				(unsigned long long)row->slab_bytes);
+		if (row->status) {
+			fputs(",\"error\":true,\"reason\":", out);
+			lx_json_string(out, lx_status_text(row->status), 128);
+			fputc('}', out);
+			continue;
+		}
+		fprintf(out, ",\"live\":%llu,\"objects\":%llu,\"slabs\":%llu,\"slab_bytes\":%llu,",
+			(unsigned long long)row->live, (unsigned long long)row->total,
+			(unsigned long long)row->slabs,
+			(unsigned long long)row->slab_bytes);
+		lx_json_integrity(out, &row->integrity);
+		fputc('}', out);
 	}
-	fputs("]}\n", out);
+	fprintf(out, "],\"complete\":%s}\n", r->complete ? "true" : "false");
 }
 
-static int rank_caches(struct lx_session *s, const struct lx_options *opt)
+static enum lx_status rank_caches(struct lx_session *s, const struct lx_options *opt)
 {
 	struct ranking r = { 0 };
-	int ret = lx_for_each_cache(s, rank_one, &r);
+	enum lx_status ret = lx_for_each_cache(s, rank_one, &r);
+	size_t i;
+
+	r.complete = ret == LX_OK;
+	for (i = 0; i < r.count && ret == LX_OK; i++)
+		if (r.rows[i].status == LX_EINTR || r.rows[i].status == LX_ENOMEM)
+			ret = r.rows[i].status;
+	if (ret == LX_EINTR || ret == LX_ENOMEM) {
+		lx_free(s->t, r.rows);
+		return ret;
+	}
 
 	lx_progress(s->t, "caches", r.count, r.count);
 	if (r.count)
@@ -122,7 +148,7 @@ static int rank_caches(struct lx_session *s, const struct lx_options *opt)
 	else if (r.count)
 		print_ranking(s->t->out, &r);
 	lx_free(s->t, r.rows);
-	return ret;
+	return LX_OK;	/* a cut list is flagged in the report, not an error */
 }
 
 const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
@@ -182,35 +208,46 @@ void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan)
 		(unsigned long long)scan->free);
 	fprintf(out, "free pointers: %s\n", lx_freeptr_mode_name(scan->fp_mode));
 	if (scan->used_memmap)
-		fprintf(out, "memory map scanned: %s\n", scan->nr_slabs_known ?
-			"node counters count more slabs than the lists hold" :
-			"the kernel keeps no slab counters");
+		fprintf(out, "memory map scanned: %llu slabs no list tracks\n",
+			(unsigned long long)scan->by_source[LX_SRC_MEMMAP]);
 	else
-		fprintf(out, "memory map not scanned: the lists hold all %llu slabs the node counters count\n",
-			(unsigned long long)scan->node_nr_slabs);
-	if (scan->nr_slabs_known && scan->nslabs != scan->node_nr_slabs)
-		fprintf(out, "note: node counters say %llu slabs, %zu found\n",
-			(unsigned long long)scan->node_nr_slabs, scan->nslabs);
+		fputs("memory map not scanned\n", out);
 	if (scan->bad_slabs || scan->bad_lists)
 		fprintf(out, "WARNING: %u bad slabs, %u broken lists: counts are partial\n",
 			scan->bad_slabs, scan->bad_lists);
+	lx_print_integrity(out, &scan->integrity);
 }
 
-int lx_report_find_cache(struct lx_session *s, const char *name,
-			 struct lx_cache *cache)
+void lx_print_integrity(FILE *out, const struct lx_integrity *in)
+{
+	int k;
+
+	if (lx_integrity_ok(in)) {
+		fputs("integrity: ok (lists, counters, freelists and memory map agree)\n", out);
+		return;
+	}
+	fputs("INTEGRITY: FLAGGED: the dump contradicts itself here; counts may be wrong\n", out);
+	for (k = 0; k < LX_PROB_COUNT; k++)
+		if (in->count[k])
+			fprintf(out, "  %6u x %s; first: %s\n", in->count[k],
+				lx_problem_names[k], in->first[k]);
+}
+
+enum lx_status lx_report_find_cache(struct lx_session *s, const char *name,
+				    struct lx_cache *cache)
 {
 	switch (lx_find_cache(s, name, cache)) {
 	case LX_LOOKUP_NONE:
 		lx_msg(s->t, LX_MSG_ERROR, "no slab cache named \"%s\"", name);
-		return -1;
+		return LX_EABSENT;
 	case LX_LOOKUP_AMBIGUOUS:
 		lx_msg(s->t, LX_MSG_ERROR, "\"%s\" is ambiguous; name one of the caches above",
 		       name);
-		return -1;
+		return LX_EABSENT;
 	case LX_LOOKUP_FOUND:
 		break;
 	}
-	return 0;
+	return LX_OK;
 }
 
 static bool print_address(void *out, uint64_t addr)
@@ -219,24 +256,27 @@ static bool print_address(void *out, uint64_t addr)
 	return true;
 }
 
-static int report_cache(struct lx_session *s, const struct lx_options *opt)
+static enum lx_status report_cache(struct lx_session *s, const struct lx_options *opt)
 {
 	struct lx_cluster_job job;
 	struct lx_cache cache;
 	struct lx_scan scan;
-	int ret = 0;
+	enum lx_status ret;
 
-	if (lx_report_find_cache(s, opt->cache, &cache))
-		return -1;
+	ret = lx_report_find_cache(s, opt->cache, &cache);
+	if (ret)
+		return ret;
 	if (opt->list_live && !opt->cluster) {
-		if (lx_scan_cache(s, &cache, &scan))
-			return -1;
+		ret = lx_scan_cache(s, &cache, &scan);
+		if (ret)
+			return ret;
 		lx_for_each_live_object(&scan, print_address, s->t->out);
 		lx_scan_free(s, &scan);
-		return 0;
+		return LX_OK;
 	}
-	if (lx_cluster_job_run(s, &cache, &job))
-		return -1;
+	ret = lx_cluster_job_run(s, &cache, &job);
+	if (ret)
+		return ret;
 	if (opt->list_live) {
 		ret = lx_cluster_job_check(s, &job, opt->cluster);
 		if (!ret)
@@ -250,11 +290,11 @@ static int report_cache(struct lx_session *s, const struct lx_options *opt)
 	lx_cluster_job_free(s, &job);
 	return ret;
 }
-int lx_leakscan(struct lx_session *s, const struct lx_options *opt)
+enum lx_status lx_leakscan(struct lx_session *s, const struct lx_options *opt)
 {
-	int ret = -1;
+	enum lx_status ret = lx_layout_init(s);
 
-	if (!lx_layout_init(s))
+	if (!ret)
 		ret = opt->cache ? report_cache(s, opt) : rank_caches(s, opt);
 	lx_session_fini(s);
 	lx_msg_flush(s->t);

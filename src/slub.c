@@ -13,9 +13,9 @@
 #include "leakext/slub.h"
 
 /* Bounds against hostile dumps. */
-#define MAX_LIST_NODES (1u << 24)
 #define MAX_CACHES 65536
-#define MAX_SLAB_BYTES (4u << 20)	/* order-10 slab */
+#define MAX_SLAB_ORDER 10
+#define MAX_SLAB_BYTES (4096u << MAX_SLAB_ORDER)
 #define MAX_OBJECT_SIZE (4u << 20)
 
 /* kmem_cache_order_objects: order above OO_SHIFT, objects below (mm/slub.c) */
@@ -95,15 +95,15 @@ static size_t cache_read_len(const struct lx_layout *L)
 	return len < (size_t)L->kc_size_of ? len : (size_t)L->kc_size_of;
 }
 
-int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
+enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
 {
 	const struct lx_layout *L = &s->L;
 	uint8_t *buf = lx_alloc(s->t, L->kc_size_of);
+	enum lx_status ret = LX_EABSENT;
 	uint32_t oo, min;
-	int ret = -1;
 
 	if (!buf)
-		return -1;
+		return LX_ENOMEM;
 	memset(c, 0, sizeof(*c));
 	if (!lx_read(s->t, addr, buf, cache_read_len(L)))
 		goto out;
@@ -127,7 +127,7 @@ int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
 			    sizeof(c->name)))
 		snprintf(c->name, sizeof(c->name), "(unreadable name)");
 	lx_sanitize(c->name);
-	ret = 0;
+	ret = LX_OK;
 out:
 	lx_free(s->t, buf);
 	return ret;
@@ -140,49 +140,55 @@ out:
  */
 static bool cache_is_sane(const struct lx_cache *c)
 {
-	return c->size && c->size <= MAX_OBJECT_SIZE &&
+	/* SLUB aligns sizes and the free pointer to a word (calculate_sizes()) */
+	return c->size && c->size <= MAX_OBJECT_SIZE && c->size % 8 == 0 &&
 	       c->object_size <= c->size &&
-	       (uint64_t)c->offset + 8 <= c->size &&
-	       c->red_left_pad < c->size && c->oo_objects;
+	       (uint64_t)c->offset + 8 <= c->size && c->offset % 8 == 0 &&
+	       c->red_left_pad < c->size && c->oo_objects &&
+	       c->oo_order <= MAX_SLAB_ORDER && c->min_order <= MAX_SLAB_ORDER &&
+	       (uint64_t)c->oo_objects * c->size + c->red_left_pad <=
+	       (4096ULL << c->oo_order);
 }
 
-int lx_for_each_cache(struct lx_session *s,
-		      bool (*fn)(struct lx_session *, const struct lx_cache *, void *),
-		      void *arg)
+/* The slab_caches list was cut short: say so once, and flag the result. */
+static enum lx_status cache_list_cut(struct lx_session *s, enum lx_status why)
+{
+	s->flagged = true;
+	return why;
+}
+
+enum lx_status lx_for_each_cache(struct lx_session *s,
+				 bool (*fn)(struct lx_session *, const struct lx_cache *, void *),
+				 void *arg)
 {
 	uint64_t head = s->L.slab_caches, next;
+	enum lx_status ret = LX_OK;
 	struct lx_set seen;
 	struct lx_cache c;
 	unsigned int n = 0;
-	int ret = 0;
 
+	if (!lx_read_u64(s->t, head, &next)) {
+		lx_msg(s->t, LX_MSG_ERROR, "cannot read the slab_caches list head");
+		return cache_list_cut(s, LX_EABSENT);
+	}
 	lx_set_init(&seen, s->t);
-	if (!lx_read_u64(s->t, head, &next))
-		return -1;
-	while (next != head) {
+	while (next != head && !ret) {
 		if (++n > MAX_CACHES || lx_set_add(&seen, next) != 1) {
 			lx_msg(s->t, LX_MSG_WARN,
 			       "slab_caches list loops or is too long; stopped after %u caches", n - 1);
-			ret = -1;
-			break;
-		}
-		if (lx_interrupted(s->t)) {
-			ret = -1;
-			break;
-		}
-		if (lx_cache_read(s, next - s->L.kc_list, &c)) {
+			ret = cache_list_cut(s, LX_ECORRUPT);
+		} else if (lx_interrupted(s->t)) {
+			ret = cache_list_cut(s, LX_EINTR);
+		} else if (lx_cache_read(s, next - s->L.kc_list, &c)) {
 			lx_msg(s->t, LX_MSG_WARN,
 			       "cannot read the kmem_cache at %#llx; slab_caches list read only to there (%u caches)",
 			       (unsigned long long)(next - s->L.kc_list), n - 1);
-			ret = -1;
+			ret = cache_list_cut(s, LX_ECORRUPT);
+		} else if (!fn(s, &c, arg)) {
 			break;
-		}
-		if (!fn(s, &c, arg))
-			break;
-		if (!lx_read_u64(s->t, next, &next)) {
+		} else if (!lx_read_u64(s->t, next, &next)) {
 			lx_msg(s->t, LX_MSG_WARN, "slab_caches list unreadable after %s", c.name);
-			ret = -1;
-			break;
+			ret = cache_list_cut(s, LX_ECORRUPT);
 		}
 	}
 	lx_set_free(&seen);
@@ -196,7 +202,7 @@ uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects)
 	/* allocate_slab() falls back to the minimum order under pressure */
 	if (objects <= c->min_objects && c->min_objects < c->oo_objects)
 		order = c->min_order;
-	return 4096ULL << (order > 10 ? 10 : order);
+	return 4096ULL << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
 }
 
 uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
@@ -237,228 +243,390 @@ struct walk {
 	uint8_t *slab_hdr;
 	lx_slab_visitor visit;
 	void *visit_arg;
+	uint64_t node_total_objects;	/* sum of kmem_cache_node.total_objects */
+	bool total_objects_known;
 };
 
-static int reserve_slab(struct walk *w)
+/* struct slab counters: inuse:16, objects:15, frozen:1 (mm/slab.h) */
+static uint32_t counters_inuse(uint64_t counters)
 {
-	struct lx_scan *scan = w->scan;
-
-	return lx_reserve(w->s->t, &scan->slabs, &scan->slabs_cap,
-			  scan->nslabs + 1, sizeof(*scan->slabs));
+	return counters & 0xffff;
 }
 
-static int reserve_bits(struct walk *w, uint32_t objects)
+static uint32_t counters_objects(uint64_t counters)
+{
+	return (counters >> 16) & 0x7fff;
+}
+
+static bool counters_frozen(uint64_t counters)
+{
+	return (counters >> 31) & 1;
+}
+
+static enum lx_status reserve_slab(struct walk *w, uint32_t objects)
 {
 	struct lx_scan *scan = w->scan;
 
-	return lx_reserve(w->s->t, &scan->freebits, &scan->freebits_cap,
-			  (scan->freebits_len + objects + 7) / 8, 1);
+	if (lx_reserve(w->s->t, &scan->slabs, &scan->slabs_cap,
+		       scan->nslabs + 1, sizeof(*scan->slabs)) ||
+	    lx_reserve(w->s->t, &scan->freebits, &scan->freebits_cap,
+		       (scan->freebits_len + objects + 7) / 8, 1))
+		return LX_ENOMEM;
+	return LX_OK;
+}
+
+static bool object_count_fits(const struct lx_cache *c, uint32_t objects)
+{
+	return objects && objects <= c->oo_objects + c->min_objects &&
+	       (uint64_t)objects * c->size + c->red_left_pad <=
+	       lx_slab_bytes(c, c->oo_objects);
 }
 
 /*
- * Record one slab from its freelist and counters words.  Returns 0 when
- * added or already known, 1 when rejected as not belonging to the cache,
- * -1 on allocation failure.
+ * Record one slab from its cache pointer, freelist and counters words.
+ * *accepted says whether it is one of the cache's slabs (new or already
+ * recorded), so that a list may be followed through it; one that is not
+ * is noted as a problem.
  */
-static int add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
-		    uint64_t freelist, uint64_t counters,
-		    enum lx_slab_source src, int cpu)
+static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
+			       uint64_t freelist, uint64_t counters,
+			       enum lx_slab_source src, int cpu, bool *accepted)
 {
 	const struct lx_cache *c = &w->scan->cache;
+	uint32_t objects = counters_objects(counters);
 	struct lx_slab *slab;
-	uint32_t objects = (counters >> 16) & 0x7fff;	/* mm/slab.h bitfields */
 	int added;
 
+	*accepted = false;
 	if (cache_ptr != c->addr) {
 		note_problem(w->s, w->scan, LX_PROB_FOREIGN,
-		       "%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
-		       c->name, (unsigned long long)addr, lx_source_names[src],
-		       (unsigned long long)cache_ptr);
+			     "%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
+			     c->name, (unsigned long long)addr, lx_source_names[src],
+			     (unsigned long long)cache_ptr);
 		w->scan->bad_lists++;
-		return 1;
+		return LX_OK;
 	}
 	added = lx_set_add(&w->seen, addr);	/* rejected ones too: once */
-	if (added <= 0)
-		return added;
-	if (!objects || (uint64_t)objects * c->size + c->red_left_pad >
-	    lx_slab_bytes(c, c->oo_objects) || objects > c->oo_objects + c->min_objects) {
-		note_problem(w->s, w->scan, LX_PROB_OBJECTS, "%s: slab %#llx claims %u objects; skipped",
-		       c->name, (unsigned long long)addr, objects);
-		w->scan->bad_slabs++;
-		return 1;
+	if (added < 0)
+		return LX_ENOMEM;
+	if (!added) {
+		*accepted = true;
+		return LX_OK;
 	}
-	if (reserve_slab(w) || reserve_bits(w, objects))
-		return -1;
+	if (!object_count_fits(c, objects)) {
+		note_problem(w->s, w->scan, LX_PROB_OBJECTS,
+			     "%s: slab %#llx claims %u objects; skipped",
+			     c->name, (unsigned long long)addr, objects);
+		w->scan->bad_slabs++;
+		return LX_OK;
+	}
+	if (reserve_slab(w, objects))
+		return LX_ENOMEM;
 	slab = &w->scan->slabs[w->scan->nslabs++];
 	memset(slab, 0, sizeof(*slab));
 	slab->addr = addr;
 	slab->base = lx_page_to_virt(&w->s->L, addr);
 	slab->freelist = freelist;
 	slab->objects = objects;
+	slab->inuse = counters_inuse(counters);
+	slab->frozen = counters_frozen(counters);
 	slab->source = src;
 	slab->cpu = cpu;
 	slab->bitmap = w->scan->freebits_len;
 	w->scan->freebits_len += objects;
 	w->scan->by_source[src]++;
-	return 0;
+	*accepted = true;
+	return LX_OK;
 }
 
-static int add_slab_at(struct walk *w, uint64_t addr, enum lx_slab_source src,
-		       int cpu)
+/* A struct slab address must be a struct page inside the memory map. */
+static bool is_page_address(const struct lx_layout *L, uint64_t addr)
+{
+	uint64_t off = addr - L->vmemmap_base;
+
+	return addr >= L->vmemmap_base && off % L->page_size_of == 0 &&
+	       (!L->max_pfn || off / L->page_size_of < L->max_pfn);
+}
+
+/*
+ * Read the struct slab at addr into w->slab_hdr and record it; *ok says
+ * whether its list links may be followed.
+ */
+static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
+				  enum lx_slab_source src, int cpu, bool *ok)
 {
 	const struct lx_layout *L = &w->s->L;
 
+	*ok = false;
+	if (!is_page_address(L, addr)) {
+		note_problem(w->s, w->scan, LX_PROB_LIST,
+			     "%s: %s list points to %#llx, not a struct page; stopped there",
+			     w->scan->cache.name, lx_source_names[src],
+			     (unsigned long long)addr);
+		w->scan->bad_lists++;
+		return LX_OK;
+	}
 	if (!lx_read(w->s->t, addr, w->slab_hdr, L->slab_size_of)) {
-		note_problem(w->s, w->scan, LX_PROB_UNREADABLE, "%s: cannot read slab %#llx (%s); skipped",
-		       w->scan->cache.name, (unsigned long long)addr,
-		       lx_source_names[src]);
+		note_problem(w->s, w->scan, LX_PROB_UNREADABLE,
+			     "%s: cannot read slab %#llx (%s); skipped",
+			     w->scan->cache.name, (unsigned long long)addr,
+			     lx_source_names[src]);
 		w->scan->bad_slabs++;
-		return 1;
+		return LX_OK;
 	}
 	return add_slab(w, addr, lx_get_u64(w->slab_hdr, L->slab_cache),
 			lx_get_u64(w->slab_hdr, L->slab_freelist),
-			lx_get_u64(w->slab_hdr, L->slab_counters), src, cpu);
+			lx_get_u64(w->slab_hdr, L->slab_counters), src, cpu, ok);
 }
 
 /* A cpu's partial chain, linked through slab->next. */
-static int collect_cpu_partial(struct walk *w, unsigned int cpu, uint64_t next)
+static enum lx_status collect_cpu_partial(struct walk *w, unsigned int cpu,
+					  uint64_t next)
 {
 	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
 	unsigned int n;
-	int ret = 0;
+	bool ok;
 
-	for (n = 0; next; n++) {
-		if (n >= MAX_LIST_NODES || lx_set_has(&w->seen, next)) {
+	for (n = 0; next && !ret; n++) {
+		if (n >= L->max_slabs || lx_set_has(&w->seen, next)) {
 			note_problem(w->s, w->scan, LX_PROB_LIST,
-			       "%s: cpu %u partial chain loops; stopped after %u slabs",
-			       w->scan->cache.name, cpu, n);
+				     "%s: cpu %u partial chain loops; stopped after %u slabs",
+				     w->scan->cache.name, cpu, n);
 			w->scan->bad_lists++;
 			break;
 		}
-		ret = add_slab_at(w, next, LX_SRC_CPU_PARTIAL, cpu);
-		if (ret)
+		ret = add_slab_at(w, next, LX_SRC_CPU_PARTIAL, cpu, &ok);
+		if (!ok)
 			break;
 		next = lx_get_u64(w->slab_hdr, L->slab_next);
 	}
 	return ret;
 }
 
+/* One cpu's kmem_cache_cpu: its active slab, lockless freelist, partials. */
+static enum lx_status collect_one_cpu(struct walk *w, unsigned int cpu,
+				      uint8_t *kcc)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint64_t addr = w->scan->cache.cpu_slab + L->cpu_offsets[cpu], slab;
+	bool ok;
+
+	if (!lx_read(w->s->t, addr, kcc, L->kcc_size_of)) {
+		note_problem(w->s, w->scan, LX_PROB_CPU,
+			     "%s: cannot read kmem_cache_cpu of cpu %u",
+			     w->scan->cache.name, cpu);
+		w->scan->bad_lists++;
+		return LX_OK;
+	}
+	w->cpu_freelist[cpu] = lx_get_u64(kcc, L->kcc_freelist);
+	if (L->kcc_partial >= 0 && L->slab_next >= 0)
+		w->cpu_partial[cpu] = lx_get_u64(kcc, L->kcc_partial);
+	slab = lx_get_u64(kcc, L->kcc_slab);
+	if (slab)
+		return add_slab_at(w, slab, LX_SRC_CPU, cpu, &ok);
+	if (w->cpu_freelist[cpu])
+		note_problem(w->s, w->scan, LX_PROB_CPU,
+			     "%s: cpu %u has a lockless freelist but no slab",
+			     w->scan->cache.name, cpu);
+	return LX_OK;
+}
+
 /*
- * kmem_cache_cpu of every cpu: the active slabs first, so each is recorded
- * as its cpu's (decide_liveness() then needs no search), then the partials.
+ * kmem_cache_cpu of every possible cpu: the active slabs first, so each is
+ * recorded as its cpu's (decide_liveness() then needs no search), then
+ * the partials.
  */
-static int collect_cpu_slabs(struct walk *w)
+static enum lx_status collect_cpu_slabs(struct walk *w)
 {
 	const struct lx_layout *L = &w->s->L;
 	uint8_t *kcc = lx_alloc(w->s->t, L->kcc_size_of);
+	enum lx_status ret = LX_OK;
 	unsigned int cpu;
-	uint64_t slab;
-	int ret = 0;
 
 	if (!kcc)
-		return -1;
-	for (cpu = 0; cpu < L->nr_cpus && ret >= 0; cpu++) {
-		uint64_t addr = w->scan->cache.cpu_slab + L->cpu_offsets[cpu];
-
-		if (!lx_read(w->s->t, addr, kcc, L->kcc_size_of)) {
-			note_problem(w->s, w->scan, LX_PROB_CPU, "%s: cannot read kmem_cache_cpu of cpu %u",
-			       w->scan->cache.name, cpu);
-			w->scan->bad_lists++;
-			continue;
-		}
-		w->cpu_freelist[cpu] = lx_get_u64(kcc, L->kcc_freelist);
-		if (L->kcc_partial >= 0 && L->slab_next >= 0)
-			w->cpu_partial[cpu] = lx_get_u64(kcc, L->kcc_partial);
-		slab = lx_get_u64(kcc, L->kcc_slab);
-		if (slab)
-			ret = add_slab_at(w, slab, LX_SRC_CPU, cpu);
-	}
-	for (cpu = 0; cpu < L->nr_cpus && ret >= 0; cpu++)
+		return LX_ENOMEM;
+	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
+		if (lx_mask_test(L->cpu_possible, cpu))
+			ret = collect_one_cpu(w, cpu, kcc);
+	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
 		ret = collect_cpu_partial(w, cpu, w->cpu_partial[cpu]);
 	lx_free(w->s->t, kcc);
-	return ret < 0 ? -1 : 0;
+	return ret;
 }
 
 /* A kmem_cache_node list (partial or full), linked through slab_list. */
-static int collect_list(struct walk *w, uint64_t head, enum lx_slab_source src,
-			unsigned int node)
+static enum lx_status collect_list(struct walk *w, uint64_t head,
+				   enum lx_slab_source src, unsigned int node)
 {
 	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
 	uint64_t next;
 	unsigned int n;
-	int ret;
+	bool ok;
 
-	if (!lx_read_u64(w->s->t, head, &next))
-		return 1;
-	for (n = 0; next != head; n++) {
+	if (!lx_read_u64(w->s->t, head, &next)) {
+		note_problem(w->s, w->scan, LX_PROB_NODE,
+			     "%s: node %u %s list head unreadable",
+			     w->scan->cache.name, node, lx_source_names[src]);
+		return LX_OK;
+	}
+	for (n = 0; next != head && !ret; n++) {
 		uint64_t slab = next - L->slab_list;
 
-		if (!next || n >= MAX_LIST_NODES || lx_set_has(&w->seen, slab)) {
+		if (!next || n >= L->max_slabs || lx_set_has(&w->seen, slab)) {
 			note_problem(w->s, w->scan, LX_PROB_LIST,
-			       "%s: node %u %s list is broken or loops; stopped after %u slabs",
-			       w->scan->cache.name, node, lx_source_names[src], n);
+				     "%s: node %u %s list is broken or loops; stopped after %u slabs",
+				     w->scan->cache.name, node, lx_source_names[src], n);
 			w->scan->bad_lists++;
-			return 1;
+			break;
 		}
-		ret = add_slab_at(w, slab, src, -1);
-		if (ret)
-			return ret;
+		ret = add_slab_at(w, slab, src, -1, &ok);
+		if (!ok)
+			break;
 		next = lx_get_u64(w->slab_hdr, L->slab_list);
 	}
-	return 0;
+	return ret;
 }
 
-static int collect_node_slabs(struct walk *w)
+/* The node counters are the independent witness of what the lists hold. */
+static void add_node_counters(struct walk *w, const uint8_t *kcn)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	if (L->kcn_nr_slabs >= 0)
+		w->scan->node_nr_slabs += lx_get_u64(kcn, L->kcn_nr_slabs);
+	if (L->kcn_total_objects >= 0)
+		w->node_total_objects += lx_get_u64(kcn, L->kcn_total_objects);
+}
+
+static enum lx_status collect_one_node(struct walk *w, unsigned int node,
+				       uint8_t *kcn)
+{
+	const struct lx_layout *L = &w->s->L;
+	const char *name = w->scan->cache.name;
+	enum lx_status ret;
+	uint64_t addr;
+
+	if (!lx_read_u64(w->s->t, w->scan->cache.addr + L->kc_node + 8 * node, &addr))
+		addr = 0;
+	if (!addr) {
+		/* SLUB gives every node with normal memory its kmem_cache_node */
+		if (L->node_normal && lx_mask_test(L->node_normal, node)) {
+			note_problem(w->s, w->scan, LX_PROB_NODE,
+				     "%s: node %u has memory but no kmem_cache_node",
+				     name, node);
+			w->scan->nr_slabs_known = false;
+			w->total_objects_known = false;
+		}
+		return LX_OK;
+	}
+	if (!lx_read(w->s->t, addr, kcn, L->kcn_size_of)) {
+		note_problem(w->s, w->scan, LX_PROB_NODE,
+			     "%s: cannot read kmem_cache_node %u", name, node);
+		w->scan->nr_slabs_known = false;
+		w->total_objects_known = false;
+		return LX_OK;
+	}
+	add_node_counters(w, kcn);
+	ret = collect_list(w, addr + L->kcn_partial, LX_SRC_NODE_PARTIAL, node);
+	if (!ret && L->kcn_full >= 0)
+		ret = collect_list(w, addr + L->kcn_full, LX_SRC_NODE_FULL, node);
+	return ret;
+}
+
+static enum lx_status collect_node_slabs(struct walk *w)
 {
 	const struct lx_layout *L = &w->s->L;
 	uint8_t *kcn = lx_alloc(w->s->t, L->kcn_size_of);
+	enum lx_status ret = LX_OK;
 	unsigned int node;
-	uint64_t addr;
-	int ret = 0;
 
 	if (!kcn)
-		return -1;
+		return LX_ENOMEM;
 	w->scan->nr_slabs_known = L->kcn_nr_slabs >= 0;
-	for (node = 0; node < L->nr_nodes && ret >= 0; node++) {
-		if (!lx_read_u64(w->s->t, w->scan->cache.addr + L->kc_node + 8 * node,
-				 &addr) || !addr)
-			continue;
-		if (!lx_read(w->s->t, addr, kcn, L->kcn_size_of)) {
-			note_problem(w->s, w->scan, LX_PROB_NODE, "%s: cannot read kmem_cache_node %u",
-			       w->scan->cache.name, node);
-			w->scan->nr_slabs_known = false;
-			continue;
-		}
-		if (L->kcn_nr_slabs >= 0)
-			w->scan->node_nr_slabs += lx_get_u64(kcn, L->kcn_nr_slabs);
-		ret = collect_list(w, addr + L->kcn_partial, LX_SRC_NODE_PARTIAL, node);
-		if (ret >= 0 && L->kcn_full >= 0)
-			ret = collect_list(w, addr + L->kcn_full, LX_SRC_NODE_FULL, node);
-	}
+	w->total_objects_known = L->kcn_total_objects >= 0;
+	for (node = 0; node < L->nr_nodes && !ret; node++)
+		ret = collect_one_node(w, node, kcn);
 	lx_free(w->s->t, kcn);
-	return ret < 0 ? -1 : 0;
+	return ret;
 }
 
-/* Slabs no list tracks, from the memory map scan (done once per command). */
-static int collect_memmap_slabs(struct walk *w)
+/*
+ * A slab no list tracks.  Only a full slab may be there (mm/slub.c keeps
+ * full slabs on no list unless the cache is debugged); one with free
+ * objects was lost from a list, and a frozen one belongs to a cpu that did
+ * not list it.  Its objects are judged all the same.
+ */
+static enum lx_status add_untracked_slab(struct walk *w,
+					 const struct lx_memmap_entry *e)
+{
+	const char *name = w->scan->cache.name;
+	uint32_t objects = counters_objects(e->counters);
+	bool accepted;
+
+	if (counters_frozen(e->counters))
+		note_problem(w->s, w->scan, LX_PROB_CPU,
+			     "%s: slab %#llx is frozen (a cpu's) but no cpu lists it",
+			     name, (unsigned long long)e->slab);
+	else if (counters_inuse(e->counters) < objects)
+		note_problem(w->s, w->scan, LX_PROB_LIST,
+			     "%s: slab %#llx has free objects but is on no list",
+			     name, (unsigned long long)e->slab);
+	return add_slab(w, e->slab, e->cache, e->freelist, e->counters,
+			LX_SRC_MEMMAP, -1, &accepted);
+}
+
+/* Every slab the lists gave must be a slab page of this cache. */
+static void check_listed_in_memmap(struct walk *w,
+				   const struct lx_memmap_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < w->scan->nslabs; i++) {
+		const struct lx_slab *slab = &w->scan->slabs[i];
+
+		if (slab->source != LX_SRC_MEMMAP && !lx_memmap_has(e, n, slab->addr))
+			note_problem(w->s, w->scan, LX_PROB_MEMMAP,
+				     "%s: slab %#llx (%s) is not a slab page of this cache in the memory map",
+				     w->scan->cache.name, (unsigned long long)slab->addr,
+				     lx_source_names[slab->source]);
+	}
+}
+
+/*
+ * Slabs no list tracks, from the memory map scan (done once per command
+ * and shared by every cache).  Without a memory map, the node counters
+ * alone say whether the lists were complete.
+ */
+static enum lx_status collect_memmap_slabs(struct walk *w)
 {
 	const struct lx_memmap_entry *e;
+	enum lx_status ret = lx_memmap_scan(w->s);
 	size_t n, i;
-	int ret;
 
-	if (lx_memmap_scan(w->s))
-		return -1;
+	if (ret == LX_ENOMEM || ret == LX_EINTR)
+		return ret;
+	if (ret) {
+		if (!w->scan->nr_slabs_known || w->scan->nslabs < w->scan->node_nr_slabs)
+			note_problem(w->s, w->scan, LX_PROB_MEMMAP,
+				     "%s: memory map not scanned; full slabs no list tracks are missing",
+				     w->scan->cache.name);
+		return LX_OK;
+	}
 	w->scan->used_memmap = true;
 	e = lx_memmap_find(w->s, w->scan->cache.addr, &n);
-	for (i = 0; i < n; i++) {
-		if (lx_set_has(&w->seen, e[i].slab))
-			continue;
-		ret = add_slab(w, e[i].slab, e[i].cache, e[i].freelist,
-			       e[i].counters, LX_SRC_MEMMAP, -1);
-		if (ret < 0)
-			return -1;
-	}
-	return 0;
+	check_listed_in_memmap(w, e, n);
+	for (i = 0; i < n && !ret; i++)
+		if (!lx_set_has(&w->seen, e[i].slab))
+			ret = add_untracked_slab(w, &e[i]);
+	return ret;
+}
+
+/* Bytes of slab memory decide_liveness() reads: the objects and the pad. */
+static size_t slab_mem_len(const struct lx_scan *scan, const struct lx_slab *slab)
+{
+	return scan->cache.red_left_pad + (size_t)slab->objects * scan->cache.size;
 }
 
 /* Freelist decoding: see mm/slub.c freelist_ptr() for the encodings. */
@@ -499,8 +667,8 @@ static bool follow_freelist(struct lx_scan *scan, struct lx_slab *slab,
 			    enum lx_freeptr_mode mode, bool mark,
 			    uint32_t *nfree)
 {
+	uint64_t ptr = head, slot, stored;
 	uint32_t index, steps = 0;
-	uint64_t ptr = head, slot;
 	size_t bit;
 
 	while (ptr) {
@@ -514,8 +682,9 @@ static bool follow_freelist(struct lx_scan *scan, struct lx_slab *slab,
 			(*nfree)++;
 		}
 		slot = ptr - slab->base + scan->cache.offset;
-		ptr = decode_free_ptr(&scan->cache, mode, lx_get_u64(mem, slot),
-				      slab->base + slot);
+		if (!lx_field_u64(mem, slab_mem_len(scan, slab), slot, &stored))
+			return false;
+		ptr = decode_free_ptr(&scan->cache, mode, stored, slab->base + slot);
 	}
 	return true;
 }
@@ -567,23 +736,42 @@ static void walk_one_freelist(struct walk *w, struct lx_slab *slab,
 	}
 }
 
+/*
+ * inuse counts the objects not on the slab's own freelist: a cpu's
+ * lockless freelist takes objects the slab already counts as in use
+ * (mm/slub.c get_freelist() sets inuse = objects), so the two must agree
+ * for every slab, active or not.
+ */
+static void check_inuse(struct walk *w, const struct lx_slab *slab,
+			uint32_t slab_free)
+{
+	if (slab->bad || slab->inuse + slab_free == slab->objects)
+		return;
+	note_problem(w->s, w->scan, LX_PROB_INUSE,
+		     "%s: slab %#llx has %u free objects on its freelist but inuse %u of %u",
+		     w->scan->cache.name, (unsigned long long)slab->addr, slab_free,
+		     slab->inuse, slab->objects);
+}
+
 static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 {
 	struct lx_scan *scan = w->scan;
-	size_t len = scan->cache.red_left_pad + (size_t)slab->objects * scan->cache.size;
+	uint32_t slab_free;
 
-	if (!lx_read(w->s->t, slab->base, mem, len)) {
+	if (!lx_read(w->s->t, slab->base, mem, slab_mem_len(scan, slab))) {
 		note_problem(w->s, scan, LX_PROB_UNREADABLE,
-		       "%s: slab %#llx memory unreadable; its %u objects counted as live",
-		       scan->cache.name, (unsigned long long)slab->addr, slab->objects);
+			     "%s: slab %#llx memory unreadable; its %u objects counted as live",
+			     scan->cache.name, (unsigned long long)slab->addr, slab->objects);
 		slab->bad = 1;
 		scan->bad_slabs++;
 		return;
 	}
 	walk_one_freelist(w, slab, mem, slab->freelist, "slab");
+	slab_free = slab->nfree;
 	/* The lockless freelist of the cpu whose active slab this is. */
 	if (slab->source == LX_SRC_CPU)
 		walk_one_freelist(w, slab, mem, w->cpu_freelist[slab->cpu], "cpu");
+	check_inuse(w, slab, slab_free);
 	if (w->visit)
 		w->visit(w->visit_arg, scan, slab, mem);
 }
@@ -602,7 +790,24 @@ static void tally(struct lx_scan *scan)
 	scan->live = scan->total - scan->free;
 }
 
-static int walk_slabs(struct walk *w)
+/* What was found against what kmem_cache_node counts (CONFIG_SLUB_DEBUG). */
+static void check_node_counters(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+
+	if (scan->nr_slabs_known && scan->nslabs != scan->node_nr_slabs)
+		note_problem(w->s, scan, LX_PROB_NODE,
+			     "%s: node counters say %llu slabs, %zu found",
+			     scan->cache.name, (unsigned long long)scan->node_nr_slabs,
+			     scan->nslabs);
+	else if (w->total_objects_known && scan->total != w->node_total_objects)
+		note_problem(w->s, scan, LX_PROB_NODE,
+			     "%s: node counters say %llu objects, %llu found",
+			     scan->cache.name, (unsigned long long)w->node_total_objects,
+			     (unsigned long long)scan->total);
+}
+
+static enum lx_status walk_slabs(struct walk *w)
 {
 	struct lx_scan *scan = w->scan;
 	size_t max = scan->cache.red_left_pad +
@@ -614,11 +819,11 @@ static int walk_slabs(struct walk *w)
 		max = MAX_SLAB_BYTES;
 	mem = lx_alloc(w->s->t, max);
 	if (!mem)
-		return -1;
+		return LX_ENOMEM;
 	for (i = 0; i < scan->nslabs; i++) {
 		if (lx_interrupted(w->s->t)) {
 			lx_free(w->s->t, mem);
-			return -1;
+			return LX_EINTR;
 		}
 		decide_liveness(w, &scan->slabs[i], mem);
 		if ((i & 1023) == 1023)
@@ -626,26 +831,41 @@ static int walk_slabs(struct walk *w)
 	}
 	lx_progress(w->s->t, scan->cache.name, scan->nslabs, scan->nslabs);
 	lx_free(w->s->t, mem);
-	return 0;
+	return LX_OK;
 }
 
-static bool need_memmap(const struct lx_scan *scan)
-{
-	return !scan->nr_slabs_known || scan->nslabs < scan->node_nr_slabs;
-}
-
-int lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
-		  struct lx_scan *scan)
+enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
+			     struct lx_scan *scan)
 {
 	return lx_scan_cache_visit(s, c, scan, NULL, NULL);
 }
 
-int lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
-			struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+static enum lx_status collect_and_walk(struct walk *w)
+{
+	enum lx_status ret = collect_cpu_slabs(w);
+
+	if (!ret)
+		ret = collect_node_slabs(w);
+	if (!ret)
+		ret = collect_memmap_slabs(w);
+	if (!ret)
+		ret = walk_slabs(w);
+	if (ret)
+		return ret;
+	tally(w->scan);
+	check_node_counters(w);
+	if (!lx_integrity_ok(&w->scan->integrity))
+		w->s->flagged = true;
+	return LX_OK;
+}
+
+enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
+				   struct lx_scan *scan, lx_slab_visitor visit,
+				   void *arg)
 {
 	const struct lx_layout *L = &s->L;
 	struct walk w = { .s = s, .scan = scan, .visit = visit, .visit_arg = arg };
-	int ret = -1;
+	enum lx_status ret = LX_ENOMEM;
 
 	memset(scan, 0, sizeof(*scan));
 	scan->cache = *c;
@@ -653,23 +873,15 @@ int lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
 	if (!cache_is_sane(c)) {
 		lx_msg(s->t, LX_MSG_ERROR, "cache %#llx (%s) has an implausible layout",
 		       (unsigned long long)c->addr, c->name);
-		return -1;
+		s->flagged = true;
+		return LX_ECORRUPT;
 	}
 	lx_set_init(&w.seen, s->t);
 	w.cpu_freelist = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
 	w.cpu_partial = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
 	w.slab_hdr = lx_alloc(s->t, L->slab_size_of);
-	if (!w.cpu_freelist || !w.cpu_partial || !w.slab_hdr)
-		goto out;
-	if (collect_cpu_slabs(&w) || collect_node_slabs(&w))
-		goto out;
-	if (need_memmap(scan) && collect_memmap_slabs(&w))
-		goto out;
-	if (walk_slabs(&w))
-		goto out;
-	tally(scan);
-	ret = 0;
-out:
+	if (w.cpu_freelist && w.cpu_partial && w.slab_hdr)
+		ret = collect_and_walk(&w);
 	lx_set_free(&w.seen);
 	lx_free(s->t, w.cpu_freelist);
 	lx_free(s->t, w.cpu_partial);

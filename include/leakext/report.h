@@ -23,10 +23,13 @@ struct lx_options {
 	const char *source;	/* dump label: "crash" or the vmcore path */
 };
 
-/* The leakscan command, shared by the crash extension and the program. */
-int lx_leakscan(struct lx_session *s, const struct lx_options *opt);
+/*
+ * The leakscan command, shared by the crash extension and the program.
+ * LX_OK also for a flagged result (s->flagged says so).
+ */
+enum lx_status lx_leakscan(struct lx_session *s, const struct lx_options *opt);
 /* The leakdump command. */
-int lx_leakdump(struct lx_session *s, const struct lx_options *opt);
+enum lx_status lx_leakdump(struct lx_session *s, const struct lx_options *opt);
 
 /* Internal to the report files: a cache's live objects, clustered. */
 struct lx_cluster_job {
@@ -40,20 +43,23 @@ struct lx_cluster_job {
 	bool failed;
 };
 
-int lx_report_find_cache(struct lx_session *s, const char *name,
-			 struct lx_cache *cache);
-int lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
-		       struct lx_cluster_job *job);
+enum lx_status lx_report_find_cache(struct lx_session *s, const char *name,
+				    struct lx_cache *cache);
+enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
+				  struct lx_cluster_job *job);
 /* 0 if the job has a cluster numbered k (1-based), else -1 with a message. */
-int lx_cluster_job_check(struct lx_session *s, const struct lx_cluster_job *job,
-			 unsigned int k);
+enum lx_status lx_cluster_job_check(struct lx_session *s,
+				    const struct lx_cluster_job *job, unsigned int k);
 /* One hex + ASCII line of up to 16 bytes, labelled prefix + label. */
 void lx_print_hex_line(FILE *out, const char *prefix, uint64_t label, int width,
 		       const uint8_t *p, size_t len);
 void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job);
-int lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
-		       struct lx_cluster_job *job);
+enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
+				  struct lx_cluster_job *job);
 void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan);
+/* "integrity: ok" or the problems, for people and for JSON. */
+void lx_print_integrity(FILE *out, const struct lx_integrity *in);
+void lx_json_integrity(FILE *out, const struct lx_integrity *in);
 void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live);
 const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode);
 struct lx_cluster_desc;

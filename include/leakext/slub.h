@@ -43,6 +43,7 @@ struct lx_layout {
 	long kcc_size_of, kcc_freelist, kcc_slab, kcc_partial;
 	/* struct kmem_cache_node */
 	long kcn_size_of, kcn_nr_partial, kcn_partial, kcn_nr_slabs, kcn_full;
+	long kcn_total_objects;
 	/* struct slab (5.17+) or the slab part of struct page */
 	const char *slab_type;
 	long slab_size_of, slab_flags, slab_list, slab_next, slab_cache;
@@ -53,8 +54,11 @@ struct lx_layout {
 	/* globals */
 	uint64_t slab_caches;		/* &slab_caches (list_head) */
 	uint64_t vmemmap_base, page_offset_base, max_pfn;
+	uint64_t max_slabs;		/* no list can hold more slabs */
 	unsigned int nr_cpus, nr_nodes;
 	uint64_t *cpu_offsets;		/* __per_cpu_offset[nr_cpus] */
+	uint64_t *cpu_possible;		/* __cpu_possible_mask, NULL: all */
+	uint64_t *node_normal;		/* nodes with normal memory, NULL: unknown */
 	unsigned int page_shift;
 };
 
@@ -101,9 +105,11 @@ struct lx_slab {
 	uint32_t objects;
 	uint32_t nfree;
 	uint32_t bitmap;	/* index of first free-bit in scan->freebits */
+	uint16_t inuse;		/* from the counters word */
 	int16_t cpu;		/* cpu for LX_SRC_CPU / CPU_PARTIAL, else -1 */
 	uint8_t source;
 	uint8_t bad:1;
+	uint8_t frozen:1;
 };
 
 struct lx_scan {
@@ -128,32 +134,47 @@ struct lx_session {
 	struct lx_target *t;
 	struct lx_layout L;
 	struct lx_memmap *memmap;	/* lazily built, per command */
+	enum lx_status memmap_status;	/* why it could not be built */
 	/* Set by the core during a command, for the front ends: */
 	bool json_written;	/* a JSON document went to t->out */
 	bool flagged;		/* a result failed its integrity checks, or
 				 * the cache list was cut short */
 };
 
+/* Bounds against hostile dumps. */
+#define LX_MAX_LIST_NODES (1u << 24)
+
 /* layout.c */
-int lx_layout_init(struct lx_session *s);
+enum lx_status lx_layout_init(struct lx_session *s);
+/* Bit n of a mask the layout read; a NULL mask (unknown) has every bit. */
+bool lx_mask_test(const uint64_t *bits, unsigned int n);
 void lx_session_fini(struct lx_session *s);
 
 /* slub.c */
-int lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c);
-/* Calls fn for each cache on slab_caches; stops early if fn returns false. */
-int lx_for_each_cache(struct lx_session *s,
-		      bool (*fn)(struct lx_session *, const struct lx_cache *, void *),
-		      void *arg);
-int lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
-		  struct lx_scan *scan);
+enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c);
+/*
+ * Calls fn for each cache on slab_caches; stops early if fn returns false.
+ * Not LX_OK when the list was cut short (then s->flagged is set).
+ */
+enum lx_status lx_for_each_cache(struct lx_session *s,
+				 bool (*fn)(struct lx_session *, const struct lx_cache *, void *),
+				 void *arg);
+/*
+ * Every slab of one cache and the liveness of each object.  LX_OK also
+ * when the dump contradicted itself: scan->integrity says where (and
+ * s->flagged is set); other statuses leave no usable result.
+ */
+enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
+			     struct lx_scan *scan);
 /*
  * Called once per readable slab, after its objects' liveness is decided,
  * with the slab's memory (mem[0] is the byte at slab->base).
  */
 typedef void (*lx_slab_visitor)(void *arg, const struct lx_scan *scan,
 				const struct lx_slab *slab, const uint8_t *mem);
-int lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
-			struct lx_scan *scan, lx_slab_visitor visit, void *arg);
+enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
+				   struct lx_scan *scan, lx_slab_visitor visit,
+				   void *arg);
 void lx_scan_free(struct lx_session *s, struct lx_scan *scan);
 uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
 			uint32_t index);
@@ -171,7 +192,9 @@ struct lx_memmap_entry {
 	uint64_t freelist;	/* its freelist and counters, as scanned */
 	uint64_t counters;
 };
-int lx_memmap_scan(struct lx_session *s);
+enum lx_status lx_memmap_scan(struct lx_session *s);
+/* Is slab among the n entries (one cache's, sorted by slab)? */
+bool lx_memmap_has(const struct lx_memmap_entry *e, size_t n, uint64_t slab);
 void lx_memmap_free(struct lx_session *s);
 /* Entries for one cache: a pointer into the sorted table and a count. */
 const struct lx_memmap_entry *lx_memmap_find(struct lx_session *s,

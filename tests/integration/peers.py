@@ -201,8 +201,9 @@ def test_sample(d, so):
                   "found %s" % found)
         rows, _ = parse_summary(out["alias0"])
         if "slub_debug=U" in m.get("cmdline", ""):
-            check(tag + " owner tracking: full slabs are on the node full list, no memmap scan",
-                  rows.get("node full", (0,))[0] > 0 and "memory map not scanned" in out["alias0"]
+            check(tag + " owner tracking: full slabs are on the node full list, none untracked",
+                  rows.get("node full", (0,))[0] > 0
+                  and "memory map scanned: 0 slabs no list tracks" in out["alias0"]
                   and rows.get("untracked full (memmap)", (1,))[0] == 0)
         elif cache == "kmalloc-4k":
             check(tag + " untracked full slabs found by the memmap scan",
@@ -280,6 +281,14 @@ def run_standalone(args):
     return p.returncode, p.stdout, p.stderr
 
 
+def integrity_clean(doc):
+    """A ranking: complete, every cache ok; a cluster report: its cache ok."""
+    if "caches" in doc:
+        return doc.get("complete") is True and all(
+            c.get("integrity", {}).get("ok") is True for c in doc["caches"])
+    return doc.get("integrity", {}).get("ok") is True
+
+
 def test_standalone(d, so):
     """Issue 5: the program equals the extension on the same dump."""
     m = read_manifest(d)
@@ -302,6 +311,8 @@ def test_standalone(d, so):
               docs[0] == mine)
         check(tag + " %s on the makedumpfile -R dump == on the -d 31 dump" % what,
               docs[1] == docs[0])
+        check(tag + " %s: the real dump passes every integrity check" % what,
+              integrity_clean(docs[0]), json.dumps(docs[0])[:300])
     rc, _, err = run_standalone([vmlinux, os.path.join(d, m["vmcore-flat"])])
     check(tag + " a flattened dump is refused with advice, exit 1",
           rc == 1 and "makedumpfile -R" in err, err.strip()[:200])

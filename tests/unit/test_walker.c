@@ -74,7 +74,7 @@ static bool freelist_case(enum lx_freeptr_mode encoding)
 	CHECK(f.scan.nslabs == 1 && f.scan.total == 8);
 	CHECK(f.scan.live == 5 && f.scan.free == 3);
 	CHECK(f.scan.fp_mode == encoding);
-	CHECK(!f.scan.used_memmap);
+	CHECK(f.scan.used_memmap && !f.scan.by_source[LX_SRC_MEMMAP]);
 	slab = find_slab(&f.scan, 10);
 	CHECK(slab && lx_object_is_free(&f.scan, slab, 3) &&
 	      !lx_object_is_free(&f.scan, slab, 2));
@@ -120,7 +120,7 @@ static bool test_cpu_freelists(void)
 	slab = find_slab(&f.scan, 20);
 	CHECK(slab && slab->nfree == 3 && slab->cpu == 1);
 	CHECK(f.scan.live == 5 + 7 + 6);
-	CHECK(!f.scan.used_memmap);
+	CHECK(f.scan.used_memmap && !f.scan.by_source[LX_SRC_MEMMAP]);
 	CHECK(teardown(&f));
 	return unit_ok();
 }
@@ -207,7 +207,7 @@ static bool test_truncated_slab_memory(void)
 	return unit_ok();
 }
 
-static bool test_unreadable_list_entry(void)
+static bool test_list_entry_to_other_page(void)
 {
 	static const unsigned long partial[] = { 52, 0 };
 	struct fixture f;
@@ -215,10 +215,29 @@ static bool test_unreadable_list_entry(void)
 	setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 52, FK_OBJS, false);
 	fk_node_list(&f.fk, false, partial);
-	fk_w64(&f.fk, fk_page(52) + 8, 0xffff888777770008ULL);	/* wild next */
+	fk_w64(&f.fk, fk_page(52) + 8, fk_page(200) + 8);	/* a free page */
 	fk_set_node_nr_slabs(&f.fk, 1);
 	CHECK(run_scan(&f) == 0);
-	CHECK(f.scan.nslabs == 1 && f.scan.bad_slabs == 1);
+	CHECK(f.scan.nslabs == 1 && f.scan.bad_lists == 1);
+	CHECK(f.scan.integrity.count[LX_PROB_FOREIGN] == 1);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+static bool test_list_entry_not_a_page(void)
+{
+	static const unsigned long partial[] = { 52, 0 };
+	struct fixture f;
+
+	setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 52, FK_OBJS, false);
+	fk_node_list(&f.fk, false, partial);
+	fk_w64(&f.fk, fk_page(52) + 8, 0xffff888777770008ULL);	/* direct map */
+	fk_set_node_nr_slabs(&f.fk, 1);
+	CHECK(run_scan(&f) == 0);
+	CHECK(f.scan.nslabs == 1 && f.scan.bad_lists == 1);
+	CHECK(f.scan.integrity.count[LX_PROB_LIST] == 1);
+	CHECK(strstr(f.fk.messages, "not a struct page") != NULL);
 	CHECK(teardown(&f));
 	return unit_ok();
 }
@@ -327,7 +346,7 @@ static bool refused_layout(const char *added, const char *hidden, const char *ex
 		fk_add_member(&f.fk, added);
 	if (hidden)
 		fk_hide_member(&f.fk, hidden);
-	CHECK(lx_layout_init(&f.s) == -1);
+	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
 	CHECK(strstr(f.fk.messages, expect) != NULL);
 	CHECK(teardown(&f));
 	return unit_ok();
@@ -350,7 +369,7 @@ static bool test_slab_allocator_refused(void)
 	setup(&f, LX_FP_XOR_SWAB);
 	fk_hide_member(&f.fk, "kmem_cache.cpu_slab");
 	fk_add_member(&f.fk, "kmem_cache.array");
-	CHECK(lx_layout_init(&f.s) == -1);
+	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
 	CHECK(strstr(f.fk.messages, "SLAB allocator") != NULL);
 	CHECK(teardown(&f));
 	return unit_ok();
@@ -363,7 +382,7 @@ static bool test_pre_5_17_page_layout(void)
 	setup(&f, LX_FP_XOR_SWAB);
 	fk_hide_member(&f.fk, "slab.");	/* no struct slab at all */
 	one_partial_slab(&f);
-	CHECK(lx_layout_init(&f.s) == -1);	/* page lacks slab_cache here */
+	CHECK(lx_layout_init(&f.s) == LX_EABSENT);	/* page lacks slab_cache here */
 	CHECK(strstr(f.fk.messages, "page.slab_cache") != NULL);
 	CHECK(teardown(&f));
 	return unit_ok();
@@ -428,7 +447,8 @@ const struct unit_test walker_tests[] = {
 	{ "node partial list with a cycle", test_partial_list_cycle },
 	{ "cpu partial chain with a cycle", test_cpu_partial_cycle },
 	{ "slab memory missing from the dump", test_truncated_slab_memory },
-	{ "list entry pointing to unreadable memory", test_unreadable_list_entry },
+	{ "list entry pointing to a page of no cache", test_list_entry_to_other_page },
+	{ "list entry that is not a struct page", test_list_entry_not_a_page },
 	{ "freelist loop and misaligned head", test_corrupt_freelists },
 	{ "no freelist encoding verifies", test_undecodable_encoding },
 	{ "bogus object count in counters", test_bogus_object_count },
