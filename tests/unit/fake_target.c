@@ -11,6 +11,8 @@
 #define SYM_VMEMMAP_BASE 0xffffffff82000400ULL
 #define SYM_PAGE_OFFSET_BASE 0xffffffff82000500ULL
 #define SYM_MAX_PFN 0xffffffff82000600ULL
+#define SYM_CPU_POSSIBLE 0xffffffff82000700ULL
+#define SYM_NODE_STATES 0xffffffff82000800ULL	/* nodemask_t: 8 bytes each */
 #define NAME_ADDR 0xffff888001200000ULL
 
 /* Linux 6.1 x86_64 offsets (struct slab, kmem_cache, ...). */
@@ -33,11 +35,12 @@ static const struct fk_member members[] = {
 	{ "kmem_cache_node", "partial", 16, 16 },
 	{ "kmem_cache_node", "nr_slabs", 32, 8 },
 	{ "kmem_cache_node", "full", 48, 16 },
+	{ "kmem_cache_node", "total_objects", 40, 8 },
 };
 
 static const struct { const char *type; long size; } types[] = {
 	{ "slab", 64 }, { "page", 64 }, { "kmem_cache", 248 },
-	{ "kmem_cache_cpu", 32 }, { "kmem_cache_node", 64 },
+	{ "kmem_cache_cpu", 32 }, { "kmem_cache_node", 64 }, { "cpumask", 8 },
 };
 
 static const struct {
@@ -51,6 +54,8 @@ static const struct {
 	{ "vmemmap_base", SYM_VMEMMAP_BASE, "" },
 	{ "page_offset_base", SYM_PAGE_OFFSET_BASE, "" },
 	{ "max_pfn", SYM_MAX_PFN, "" },
+	{ "__cpu_possible_mask", SYM_CPU_POSSIBLE, "" },
+	{ "node_states", SYM_NODE_STATES, "" },
 	{ "fk_module_handler", FK_MODULE_FUNC, "fk_mod" },
 };
 
@@ -177,7 +182,16 @@ static bool fk_enum_value(void *priv, const char *name, long *value)
 		*value = fk->pg_slab_value;
 		return true;
 	}
+	if (!strcmp(name, "N_POSSIBLE") || !strcmp(name, "N_NORMAL_MEMORY")) {
+		*value = name[2] == 'P' ? FK_N_POSSIBLE : FK_N_NORMAL_MEMORY;
+		return true;
+	}
 	return false;
+}
+
+static uint64_t fk_phys_end(void *priv)
+{
+	return ((struct fake_kernel *)priv)->phys_end;
 }
 
 static void *fk_alloc(void *priv, size_t size)
@@ -212,6 +226,7 @@ static const struct lx_target_ops fk_ops = {
 	.type_size = fk_type_size, .member_offset = fk_member_offset,
 	.member_size = fk_member_size, .enum_value = fk_enum_value,
 	.alloc = fk_alloc, .release = fk_release, .message = fk_message,
+	.phys_end = fk_phys_end,
 };
 
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size)
@@ -278,7 +293,7 @@ static void init_globals(struct fake_kernel *fk)
 {
 	int cpu;
 
-	fk_region(fk, SYM_SLAB_CACHES, 0x700);
+	fk_region(fk, SYM_SLAB_CACHES, 0x1000);
 	fk_w64(fk, SYM_SLAB_CACHES, FK_CACHE + 104);	/* one cache */
 	fk_w32(fk, SYM_NR_CPU_IDS, FK_NR_CPUS);
 	for (cpu = 0; cpu < FK_NR_CPUS; cpu++)
@@ -287,6 +302,9 @@ static void init_globals(struct fake_kernel *fk)
 	fk_w64(fk, SYM_VMEMMAP_BASE, FK_VMEMMAP);
 	fk_w64(fk, SYM_PAGE_OFFSET_BASE, FK_PAGE_OFFSET);
 	fk_w64(fk, SYM_MAX_PFN, FK_MAX_PFN);
+	fk_w64(fk, SYM_CPU_POSSIBLE, (1u << FK_NR_CPUS) - 1);
+	fk_w64(fk, SYM_NODE_STATES + 8 * FK_N_POSSIBLE, 1);
+	fk_w64(fk, SYM_NODE_STATES + 8 * FK_N_NORMAL_MEMORY, 1);
 	fk_region(fk, FK_PERCPU_BASE, 0x1000 * FK_NR_CPUS + 0x40000);
 }
 
@@ -410,4 +428,5 @@ void fk_node_list(struct fake_kernel *fk, bool full, const unsigned long *pfns)
 void fk_set_node_nr_slabs(struct fake_kernel *fk, uint64_t n)
 {
 	fk_w64(fk, FK_NODE + 32, n);
+	fk_w64(fk, FK_NODE + 40, n * FK_OBJS);	/* total_objects */
 }

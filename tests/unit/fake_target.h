@@ -22,6 +22,8 @@
 #define FK_FREEPTR_OFFSET 256
 #define FK_RANDOM 0x1badcafe5eed1234ULL
 #define FK_PG_SLAB 9
+#define FK_N_POSSIBLE 0			/* enum node_states */
+#define FK_N_NORMAL_MEMORY 2
 #define FK_MODULE_FUNC 0xffffffffc0101230ULL	/* fk_module_handler [fk_mod] */
 
 struct fk_region {
@@ -47,6 +49,7 @@ struct fake_kernel {
 	long extra_enum_value;
 	long pg_slab_value;
 	enum lx_freeptr_mode encoding;
+	uint64_t phys_end;		/* what the "dump file" holds; 0 unknown */
 	long live_allocs;
 	char messages[8192];
 	FILE *out;

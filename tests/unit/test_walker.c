@@ -3,82 +3,26 @@
 #include <string.h>
 
 #include "fake_target.h"
+#include "fixture.h"
 #include "leakext/report.h"
 #include "unit.h"
-
-struct fixture {
-	struct fake_kernel fk;
-	struct lx_session s;
-	struct lx_cache cache;
-	struct lx_scan scan;
-};
-
-static void setup(struct fixture *f, enum lx_freeptr_mode encoding)
-{
-	memset(f, 0, sizeof(*f));
-	fk_init(&f->fk, encoding);
-	f->s.t = &f->fk.target;
-}
-
-/* Lay out, read the cache and scan it; 0 on success. */
-static int run_scan(struct fixture *f)
-{
-	if (lx_layout_init(&f->s))
-		return -1;
-	if (lx_cache_read(&f->s, FK_CACHE, &f->cache))
-		return -1;
-	return lx_scan_cache(&f->s, &f->cache, &f->scan);
-}
-
-/* Frees everything and checks that the core freed what it allocated. */
-static bool teardown(struct fixture *f)
-{
-	bool clean;
-
-	lx_scan_free(&f->s, &f->scan);
-	lx_session_fini(&f->s);
-	clean = f->fk.live_allocs == 0;
-	fk_fini(&f->fk);
-	return clean;
-}
-
-static const struct lx_slab *find_slab(const struct lx_scan *scan, unsigned long pfn)
-{
-	size_t i;
-
-	for (i = 0; i < scan->nslabs; i++)
-		if (scan->slabs[i].addr == fk_page(pfn))
-			return &scan->slabs[i];
-	return NULL;
-}
-
-static void one_partial_slab(struct fixture *f)
-{
-	static const unsigned int free_idx[] = { 1, 3, 5 };
-	static const unsigned long partial[] = { 10, 0 };
-
-	fk_add_slab(&f->fk, 10, 5, false);
-	fk_set_slab_freelist(&f->fk, 10, fk_chain(&f->fk, 10, free_idx, 3));
-	fk_node_list(&f->fk, false, partial);
-	fk_set_node_nr_slabs(&f->fk, 1);
-}
 
 static bool freelist_case(enum lx_freeptr_mode encoding)
 {
 	struct fixture f;
 	const struct lx_slab *slab;
 
-	setup(&f, encoding);
-	one_partial_slab(&f);
-	CHECK(run_scan(&f) == 0);
+	fx_setup(&f, encoding);
+	fx_one_partial_slab(&f);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.nslabs == 1 && f.scan.total == 8);
 	CHECK(f.scan.live == 5 && f.scan.free == 3);
 	CHECK(f.scan.fp_mode == encoding);
 	CHECK(f.scan.used_memmap && !f.scan.by_source[LX_SRC_MEMMAP]);
-	slab = find_slab(&f.scan, 10);
+	slab = fx_find_slab(&f.scan, 10);
 	CHECK(slab && lx_object_is_free(&f.scan, slab, 3) &&
 	      !lx_object_is_free(&f.scan, slab, 2));
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -104,8 +48,8 @@ static bool test_cpu_freelists(void)
 	struct fixture f;
 	const struct lx_slab *slab;
 
-	setup(&f, LX_FP_XOR_SWAB);
-	fk_add_slab(&f.fk, 20, FK_OBJS, true);	/* frozen cpu slab */
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	fk_add_slab(&f.fk, 20, FK_OBJS - 1, true);	/* frozen cpu slab */
 	fk_set_cpu(&f.fk, 1, 20, fk_chain(&f.fk, 20, cpu_free, 2), 21);
 	fk_set_slab_freelist(&f.fk, 20, fk_chain(&f.fk, 20, remote_free, 1));
 	fk_add_slab(&f.fk, 21, 7, false);
@@ -114,14 +58,15 @@ static bool test_cpu_freelists(void)
 	fk_add_slab(&f.fk, 22, 6, false);
 	fk_set_slab_freelist(&f.fk, 22, fk_chain(&f.fk, 22, p2_free, 2));
 	fk_set_node_nr_slabs(&f.fk, 3);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.by_source[LX_SRC_CPU] == 1);
 	CHECK(f.scan.by_source[LX_SRC_CPU_PARTIAL] == 2);
-	slab = find_slab(&f.scan, 20);
+	slab = fx_find_slab(&f.scan, 20);
 	CHECK(slab && slab->nfree == 3 && slab->cpu == 1);
 	CHECK(f.scan.live == 5 + 7 + 6);
 	CHECK(f.scan.used_memmap && !f.scan.by_source[LX_SRC_MEMMAP]);
-	CHECK(teardown(&f));
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -131,7 +76,7 @@ static bool test_memmap_only_full_slab(void)
 	static const unsigned long partial[] = { 30, 0 };
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 30, 7, false);
 	fk_set_slab_freelist(&f.fk, 30, fk_chain(&f.fk, 30, free_idx, 1));
 	fk_node_list(&f.fk, false, partial);
@@ -141,12 +86,13 @@ static bool test_memmap_only_full_slab(void)
 	fk_add_slab(&f.fk, 33, FK_OBJS, false);	/* a tail page: never a slab */
 	fk_w64(&f.fk, fk_page(33) + 8, fk_page(31) | 1);
 	fk_set_node_nr_slabs(&f.fk, 2);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.used_memmap);
 	CHECK(f.scan.nslabs == 2);
-	CHECK(f.scan.by_source[LX_SRC_MEMMAP] == 1 && find_slab(&f.scan, 31));
+	CHECK(f.scan.by_source[LX_SRC_MEMMAP] == 1 && fx_find_slab(&f.scan, 31));
 	CHECK(f.scan.live == 7 + 8);
-	CHECK(teardown(&f));
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -155,16 +101,16 @@ static bool test_partial_list_cycle(void)
 	static const unsigned long partial[] = { 40, 41, 0 };
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 40, FK_OBJS, false);
 	fk_add_slab(&f.fk, 41, FK_OBJS, false);
 	fk_node_list(&f.fk, false, partial);
 	fk_w64(&f.fk, fk_page(41) + 8, fk_page(40) + 8);	/* 41 -> 40: loop */
 	fk_set_node_nr_slabs(&f.fk, 2);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.nslabs == 2 && f.scan.bad_lists == 1);
 	CHECK(strstr(f.fk.messages, "loops") != NULL);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -172,16 +118,16 @@ static bool test_cpu_partial_cycle(void)
 {
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 42, FK_OBJS, false);
 	fk_add_slab(&f.fk, 43, FK_OBJS, false);
 	fk_set_cpu(&f.fk, 0, 0, 0, 42);
 	fk_set_partial_next(&f.fk, 42, 43);
 	fk_set_partial_next(&f.fk, 43, 42);
 	fk_set_node_nr_slabs(&f.fk, 2);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.nslabs == 2 && f.scan.bad_lists == 1 && f.scan.live == 16);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -191,7 +137,7 @@ static bool test_truncated_slab_memory(void)
 	static const unsigned long partial[] = { 50, 51, 0 };
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 50, 6, false);
 	fk_add_slab(&f.fk, 51, 6, false);
 	fk_set_slab_freelist(&f.fk, 51, fk_chain(&f.fk, 51, free_idx, 2));
@@ -199,11 +145,11 @@ static bool test_truncated_slab_memory(void)
 	fk_drop_region(&f.fk, fk_slab_mem(50));	/* page missing from the dump */
 	fk_node_list(&f.fk, false, partial);
 	fk_set_node_nr_slabs(&f.fk, 2);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.bad_slabs == 1);
 	CHECK(f.scan.live == 8 + 6 && f.scan.free == 2);
 	CHECK(strstr(f.fk.messages, "unreadable") != NULL);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -212,15 +158,15 @@ static bool test_list_entry_to_other_page(void)
 	static const unsigned long partial[] = { 52, 0 };
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 52, FK_OBJS, false);
 	fk_node_list(&f.fk, false, partial);
 	fk_w64(&f.fk, fk_page(52) + 8, fk_page(200) + 8);	/* a free page */
 	fk_set_node_nr_slabs(&f.fk, 1);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.nslabs == 1 && f.scan.bad_lists == 1);
 	CHECK(f.scan.integrity.count[LX_PROB_FOREIGN] == 1);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -229,16 +175,16 @@ static bool test_list_entry_not_a_page(void)
 	static const unsigned long partial[] = { 52, 0 };
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 52, FK_OBJS, false);
 	fk_node_list(&f.fk, false, partial);
 	fk_w64(&f.fk, fk_page(52) + 8, 0xffff888777770008ULL);	/* direct map */
 	fk_set_node_nr_slabs(&f.fk, 1);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.nslabs == 1 && f.scan.bad_lists == 1);
 	CHECK(f.scan.integrity.count[LX_PROB_LIST] == 1);
 	CHECK(strstr(f.fk.messages, "not a struct page") != NULL);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -248,7 +194,7 @@ static bool test_corrupt_freelists(void)
 	static const unsigned long partial[] = { 60, 61, 62, 0 };
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 60, 6, false);
 	fk_set_slab_freelist(&f.fk, 60, fk_chain(&f.fk, 60, good, 2));
 	fk_add_slab(&f.fk, 61, 6, false);	/* 3 -> 4 -> 3 -> ... */
@@ -259,12 +205,12 @@ static bool test_corrupt_freelists(void)
 	fk_set_slab_freelist(&f.fk, 62, fk_obj(62, 1) + 8);
 	fk_node_list(&f.fk, false, partial);
 	fk_set_node_nr_slabs(&f.fk, 3);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.fp_mode == LX_FP_XOR_SWAB);
 	CHECK(f.scan.bad_slabs == 2);
-	CHECK(find_slab(&f.scan, 61)->nfree == 2 && find_slab(&f.scan, 62)->nfree == 0);
+	CHECK(fx_find_slab(&f.scan, 61)->nfree == 2 && fx_find_slab(&f.scan, 62)->nfree == 0);
 	CHECK(f.scan.live == 6 + 6 + 8);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -274,15 +220,15 @@ static bool test_undecodable_encoding(void)
 	static const unsigned long partial[] = { 65, 0 };
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 65, 6, false);
 	fk_set_slab_freelist(&f.fk, 65, fk_chain(&f.fk, 65, idx, 2));
 	fk_w64(&f.fk, FK_CACHE + 184, FK_RANDOM ^ 0x40);	/* wrong key */
 	fk_node_list(&f.fk, false, partial);
 	fk_set_node_nr_slabs(&f.fk, 1);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.fp_mode == LX_FP_BROKEN && f.scan.bad_slabs == 1);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -291,15 +237,15 @@ static bool test_bogus_object_count(void)
 	static const unsigned long partial[] = { 70, 0 };
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_add_slab(&f.fk, 70, 0, false);
 	fk_w64(&f.fk, fk_page(70) + 40, 0x7fffULL << 16);	/* 32767 objects */
 	fk_node_list(&f.fk, false, partial);
 	fk_set_node_nr_slabs(&f.fk, 1);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.scan.nslabs == 0 && f.scan.bad_slabs == 1);
 	CHECK(strstr(f.fk.messages, "claims 32767 objects") != NULL);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -308,13 +254,13 @@ static bool test_wrapping_free_pointer_offset(void)
 {
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
-	one_partial_slab(&f);
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	fx_one_partial_slab(&f);
 	fk_w32(&f.fk, FK_CACHE + 40, 0xfffffffcu);
-	CHECK(run_scan(&f) != 0);
+	CHECK(fx_run_scan(&f) != 0);
 	CHECK(f.scan.nslabs == 0);
 	CHECK(strstr(f.fk.messages, "implausible layout") != NULL);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -322,7 +268,7 @@ static bool test_page_type_byte(void)
 {
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	f.fk.pg_slab_value = -1;		/* 6.12+: no PG_slab flag */
 	f.fk.extra_enum = "PGTY_slab";
 	f.fk.extra_enum_value = 0xf5;
@@ -330,10 +276,10 @@ static bool test_page_type_byte(void)
 	fk_w64(&f.fk, fk_page(80), 0);		/* flags carry nothing */
 	fk_w32(&f.fk, fk_page(80) + 48, 0xf5000000u);
 	fk_set_node_nr_slabs(&f.fk, 1);
-	CHECK(run_scan(&f) == 0);
+	CHECK(fx_run_scan(&f) == 0);
 	CHECK(f.s.L.slab_test == LX_SLAB_TYPE_BYTE);
 	CHECK(f.scan.by_source[LX_SRC_MEMMAP] == 1 && f.scan.live == 8);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -341,14 +287,14 @@ static bool refused_layout(const char *added, const char *hidden, const char *ex
 {
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	if (added)
 		fk_add_member(&f.fk, added);
 	if (hidden)
 		fk_hide_member(&f.fk, hidden);
 	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
 	CHECK(strstr(f.fk.messages, expect) != NULL);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -366,12 +312,12 @@ static bool test_slab_allocator_refused(void)
 {
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_hide_member(&f.fk, "kmem_cache.cpu_slab");
 	fk_add_member(&f.fk, "kmem_cache.array");
 	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
 	CHECK(strstr(f.fk.messages, "SLAB allocator") != NULL);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -379,12 +325,12 @@ static bool test_pre_5_17_page_layout(void)
 {
 	struct fixture f;
 
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_hide_member(&f.fk, "slab.");	/* no struct slab at all */
-	one_partial_slab(&f);
+	fx_one_partial_slab(&f);
 	CHECK(lx_layout_init(&f.s) == LX_EABSENT);	/* page lacks slab_cache here */
 	CHECK(strstr(f.fk.messages, "page.slab_cache") != NULL);
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -395,8 +341,8 @@ static bool test_list_live_output(void)
 	char expect[512] = "";
 	unsigned int i;
 
-	setup(&f, LX_FP_XOR_SWAB);
-	one_partial_slab(&f);
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	fx_one_partial_slab(&f);
 	CHECK(lx_leakscan(&f.s, &opt) == 0);
 	fflush(f.fk.out);
 	for (i = 0; i < FK_OBJS; i++)
@@ -404,7 +350,7 @@ static bool test_list_live_output(void)
 			sprintf(expect + strlen(expect), "%llx\n",
 				(unsigned long long)fk_obj(10, i));
 	CHECK(f.fk.outbuf && !strcmp(f.fk.outbuf, expect));
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
@@ -426,7 +372,7 @@ static bool test_cache_aliases(void)
 	CHECK(lx_parse_size("4096", &v) && v == 4096);
 	CHECK(lx_parse_size("8K", &v) && v == 8192);
 	CHECK(!lx_parse_size("k4", &v) && !lx_parse_size("4kb", &v));
-	setup(&f, LX_FP_XOR_SWAB);
+	fx_setup(&f, LX_FP_XOR_SWAB);
 	CHECK(lx_layout_init(&f.s) == 0);
 	CHECK(lookup_is(&f, "kmalloc-512", LX_LOOKUP_FOUND));
 	CHECK(lookup_is(&f, "size-512", LX_LOOKUP_FOUND));
@@ -434,7 +380,7 @@ static bool test_cache_aliases(void)
 	CHECK(lookup_is(&f, "512", LX_LOOKUP_FOUND));
 	CHECK(lookup_is(&f, "kmalloc-1k", LX_LOOKUP_NONE));
 	CHECK(lookup_is(&f, "dentry", LX_LOOKUP_NONE));
-	CHECK(teardown(&f));
+	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
 
