@@ -112,6 +112,11 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 	}
 	if (L->slab_list < 0)	/* before 4.17 the member was "lru" */
 		L->slab_list = lx_member_offset(s->t, L->slab_type, "lru");
+	if (L->slab_list < 0 || L->slab_list + 8 > L->slab_size_of) {
+		lx_msg(s->t, LX_MSG_ERROR, "the dump's types have no usable %s.slab_list (or lru)",
+		       L->slab_type);
+		return false;
+	}
 	return true;
 }
 
@@ -342,7 +347,7 @@ enum lx_status lx_layout_init(struct lx_session *s)
 	L->kcc_size_of = lx_type_size(s->t, "kmem_cache_cpu");
 	L->kcn_size_of = lx_type_size(s->t, "kmem_cache_node");
 	if (L->kcc_slab < 0 || L->kcc_size_of <= 0 || L->kcn_size_of <= 0 ||
-	    L->kc_size_of <= 0) {
+	    L->kc_size_of <= 0 || L->kcc_slab + 8 > L->kcc_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache_cpu/node types");
 		return LX_EABSENT;
 	}

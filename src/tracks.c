@@ -43,8 +43,13 @@ void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,
 	tr->cpu = lx_member_offset(s->t, "track", "cpu");
 	tr->pid = lx_member_offset(s->t, "track", "pid");
 	tr->when = lx_member_offset(s->t, "track", "when");
-	if (tr->size_of <= 0 || tr->addr < 0 || tr->cpu < 0 || tr->pid < 0 ||
-	    tr->when < 0)
+	/* get_track() reads these out of a struct track's bytes */
+	if (tr->size_of <= 0 || tr->size_of > 64 ||
+	    !lx_field_fits(tr->size_of, tr->addr, 8) ||
+	    !lx_field_fits(tr->size_of, tr->cpu, 4) ||
+	    !lx_field_fits(tr->size_of, tr->pid, 4) ||
+	    !lx_field_fits(tr->size_of, tr->when, 8) ||
+	    (tr->handle >= 0 && !lx_field_fits(tr->size_of, tr->handle, 4)))
 		return;
 	if (!(c->flags & store_user_flag(s)))
 		return;
@@ -69,7 +74,7 @@ bool lx_tracks_read(struct lx_session *s, const struct lx_cache *c,
 	uint64_t info_end = c->inuse + (c->offset >= c->inuse ? 8 : 0);
 	uint8_t buf[2 * 64];
 
-	if (!tr->present || tr->size_of > 64)
+	if (!tr->present)
 		return false;
 	if (!lx_read(s->t, obj + info_end, buf, 2 * tr->size_of))
 		return false;
