@@ -886,6 +886,8 @@ enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *
 	lx_free(s->t, w.cpu_freelist);
 	lx_free(s->t, w.cpu_partial);
 	lx_free(s->t, w.slab_hdr);
+	if (ret)	/* no usable result: hold nothing the caller must free */
+		lx_scan_free(s, scan);
 	return ret;
 }
 

@@ -162,7 +162,8 @@ enum lx_status lx_for_each_cache(struct lx_session *s,
 /*
  * Every slab of one cache and the liveness of each object.  LX_OK also
  * when the dump contradicted itself: scan->integrity says where (and
- * s->flagged is set); other statuses leave no usable result.
+ * s->flagged is set); other statuses leave no usable result and nothing
+ * to free.
  */
 enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 			     struct lx_scan *scan);
