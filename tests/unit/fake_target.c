@@ -295,6 +295,7 @@ static void init_globals(struct fake_kernel *fk)
 
 	fk_region(fk, SYM_SLAB_CACHES, 0x1000);
 	fk_w64(fk, SYM_SLAB_CACHES, FK_CACHE + 104);	/* one cache */
+	fk_w64(fk, SYM_SLAB_CACHES + 8, FK_CACHE + 104);
 	fk_w32(fk, SYM_NR_CPU_IDS, FK_NR_CPUS);
 	for (cpu = 0; cpu < FK_NR_CPUS; cpu++)
 		fk_w64(fk, SYM_PER_CPU_OFFSET + 8 * cpu, FK_PERCPU_BASE + cpu * 0x1000);
@@ -320,6 +321,7 @@ static void init_cache(struct fake_kernel *fk)
 	fk_w32(fk, FK_CACHE + 80, FK_OBJ_SIZE);
 	fk_w64(fk, FK_CACHE + 96, NAME_ADDR);
 	fk_w64(fk, FK_CACHE + 104, SYM_SLAB_CACHES);	/* list.next: back to head */
+	fk_w64(fk, FK_CACHE + 112, SYM_SLAB_CACHES);	/* list.prev */
 	fk_w64(fk, FK_CACHE + 184, FK_RANDOM);
 	fk_w64(fk, FK_CACHE + 216, FK_NODE);
 	fk_region(fk, NAME_ADDR, 64);

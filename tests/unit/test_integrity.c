@@ -185,6 +185,55 @@ static bool test_cut_cache_list_reported(void)
 	return unit_ok();
 }
 
+static bool ranking_json(struct fixture *f, const char *expect)
+{
+	struct lx_options opt = { .json = true, .source = "test" };
+
+	consistent_kernel(f);
+	if (lx_leakscan(&f->s, &opt) != LX_OK)
+		return false;
+	fflush(f->fk.out);
+	return f->s.json_written && strstr(f->fk.outbuf, expect) != NULL;
+}
+
+static bool test_consistent_ranking_complete(void)
+{
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	CHECK(ranking_json(&f, "\"complete\":true"));
+	CHECK(!f.s.flagged && strstr(f.fk.outbuf, "\"ok\":true") != NULL);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* slab_caches pointing at itself: an empty list no kernel can have. */
+static bool test_empty_cache_list_flagged(void)
+{
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	fk_w64(&f.fk, 0xffffffff82000000ULL, 0xffffffff82000000ULL);
+	CHECK(ranking_json(&f, "\"complete\":false"));
+	CHECK(f.s.flagged && strstr(f.fk.messages, "list is empty") != NULL);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* A prev link that does not point back: the list was bent somewhere. */
+static bool test_bent_cache_list_flagged(void)
+{
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	fk_w64(&f.fk, FK_CACHE + 112, FK_CACHE + 104);	/* prev: itself */
+	CHECK(ranking_json(&f, "\"complete\":false"));
+	CHECK(strstr(f.fk.outbuf, "kmalloc-512") != NULL);
+	CHECK(f.s.flagged && strstr(f.fk.messages, "inconsistent") != NULL);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 /* Each kind of warning is shown three times, then counted. */
 static bool test_repeated_warnings_counted(void)
 {
@@ -217,6 +266,9 @@ const struct unit_test integrity_tests[] = {
 	{ "bounds: nr_cpu_ids beyond the possible mask", test_impossible_cpus_not_read },
 	{ "bounds: max_pfn beyond the dump's memory", test_max_pfn_bounded_by_dump },
 	{ "ranking: a cut slab_caches list is reported", test_cut_cache_list_reported },
+	{ "ranking: a consistent kernel is complete and clean", test_consistent_ranking_complete },
+	{ "ranking: an empty slab_caches list is flagged", test_empty_cache_list_flagged },
+	{ "ranking: a prev link that does not point back is flagged", test_bent_cache_list_flagged },
 	{ "messages: repeats counted, bytes escaped", test_repeated_warnings_counted },
 	{ NULL, NULL },
 };
