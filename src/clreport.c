@@ -156,9 +156,9 @@ static void print_members(FILE *out, const struct lx_cluster_desc *d)
 	unsigned int i;
 
 	fputs("  members  ", out);
-	for (i = 0; i < d->sampled && i < 4; i++)
+	for (i = 0; i < d->sampled && i < LX_MEMBERS_SHOWN; i++)
 		fprintf(out, " %llx", (unsigned long long)d->samples[i]);
-	fputs(d->cluster->count > 4 ? " ...\n" : "\n", out);
+	fputs(d->cluster->count > i ? " ...\n" : "\n", out);
 }
 
 static void print_strings(FILE *out, const struct lx_cluster_desc *d)

@@ -1,27 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* JSON output of the cluster report (schema "leakext/1", see README). */
+#include <stdint.h>
 #include <string.h>
 
 #include "leakext/describe.h"
 #include "leakext/report.h"
 
-/* A JSON string: every byte outside printable ASCII becomes \u00XX. */
+/*
+ * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static size_t utf8_sequence(const unsigned char *p, size_t avail)
+{
+	size_t len, i;
+	uint32_t cp;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (len > avail)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/*
+ * A JSON string, always valid UTF-8: printable ASCII and well-formed
+ * UTF-8 stay as they are, control characters become \u00XX (or \n, \t),
+ * and a byte that is not part of valid UTF-8 becomes the four characters
+ * \xNN (README: JSON schema).  Stops at len bytes or a NUL.
+ */
 void lx_json_string(FILE *out, const char *s, size_t len)
 {
-	size_t i;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, n;
 
 	fputc('"', out);
-	for (i = 0; i < len && s[i]; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c == '\n')
+	for (i = 0; i < len && p[i]; i += n) {
+		n = p[i] < 0x80 ? 1 : utf8_sequence(p + i, strnlen(s + i, len - i));
+		if (!n) {
+			fprintf(out, "\\\\x%02x", p[i]);
+			n = 1;
+		} else if (n > 1) {
+			fwrite(p + i, 1, n, out);
+		} else if (p[i] == '"' || p[i] == '\\') {
+			fprintf(out, "\\%c", p[i]);
+		} else if (p[i] == '\n') {
 			fputs("\\n", out);
-		else if (c >= 0x20 && c < 0x7f)
-			fputc(c, out);
-		else
-			fprintf(out, "\\u%04x", c);
+		} else if (p[i] == '\t') {
+			fputs("\\t", out);
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			fprintf(out, "\\u%04x", p[i]);
+		} else {
+			fputc(p[i], out);
+		}
 	}
 	fputc('"', out);
 }
@@ -195,9 +239,10 @@ void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
 		d->rank, (unsigned long long)c->count,
 		(unsigned long long)c->count * job->cache.size,
 		job->scan.live ? (double)c->count / job->scan.live : 0.0);
-	for (i = 0; i < d->sampled && i < 4; i++)
+	for (i = 0; i < d->sampled && i < LX_MEMBERS_SHOWN; i++)
 		fprintf(out, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)d->samples[i]);
-	fputs("],", out);
+	fprintf(out, "],\"members_shown\":%u,\"members_total\":%llu,", i,
+		(unsigned long long)c->count);
 	json_content(out, d);
 	json_tracks(out, d);
 	json_owner(out, d);

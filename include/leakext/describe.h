@@ -7,6 +7,7 @@
 #include "leakext/owner.h"
 
 #define LX_DESC_SAMPLES 32	/* members read to describe a cluster */
+#define LX_MEMBERS_SHOWN 4	/* member addresses in a report; -l lists all */
 #define LX_DESC_BYTES 4096	/* bytes of each member looked at */
 #define LX_DESC_STRINGS 5
 #define LX_DESC_POINTERS 8
