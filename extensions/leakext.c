@@ -149,8 +149,13 @@ static void cmd_leakscan(void)
 	struct lx_options opt = { .source = "crash" };
 	int c;
 
-	while ((c = getopt(argcnt, args, "ljan:k:")) != EOF) {
+	while ((c = getopt(argcnt, args, "ljan:k:s:")) != EOF) {
 		switch (c) {
+		case 's':
+			if (!lx_parse_sort(optarg, &opt.sort))
+				error(FATAL, "-s takes one of %s, not \"%s\"\n",
+				      LX_SORT_FIELDS, optarg);
+			break;
 		case 'l':
 			opt.list_live = true;
 			break;
@@ -217,7 +222,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l] [-j] [-a] [-n count] [-k cluster] [cache]",
+	"[-l] [-j] [-a] [-n count] [-k cluster] [-s field] [cache]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -243,8 +248,12 @@ static char *help_leakscan[] = {
 	"    cache  a cache name.  kmalloc caches answer to their aliases:",
 	"           kmalloc-4096, kmalloc-4k and size-4096 are the same cache;",
 	"           a bare size (4k) lists every kmalloc variant of that size.",
-	"       -n  show this many clusters (default 5).",
-	"       -a  show every cluster.",
+	"       -n  show this many clusters (default 5); without a cache, this",
+	"           many caches.",
+	"       -a  show every cluster; without a cache, every cache (by default",
+	"           caches with no live objects are left out of the ranking).",
+	"       -s  order the ranking by bytes (live bytes, the default), live,",
+	"           total, slabs, size (object size) or name.",
 	"       -k  show only this cluster (its number in the report).",
 	"       -j  write the report (without a cache: the ranking) as one JSON",
 	"           document, schema leakext/1 (see the README), for \"> file\".",
@@ -258,6 +267,16 @@ static char *help_leakscan[] = {
 	"    CACHE             OBJSIZE       LIVE      TOTAL    SLABS   LIVE MiB   SHARE  NAME",
 	"    ffff8dfc81042d00     4096       3920       4824      603      15.31   41.0%  kmalloc-4k",
 	"    ...",
+	"",
+	"  Columns: CACHE is the kmem_cache address, OBJSIZE the object size, LIVE",
+	"  the allocated objects, TOTAL all objects in the cache's slabs, SLABS the",
+	"  slabs found, LIVE MiB the live objects at their slot size, SHARE the",
+	"  cache's slab memory as a share of all slab memory; (!) after NAME: the",
+	"  cache failed its integrity checks.",
+	"",
+	"  The ten caches with most live objects:",
+	"",
+	"    crash> leakscan -n 10 -s live",
 	"",
 	"  What the live objects of kmalloc-4096 hold, and who probably owns them:",
 	"",

@@ -46,42 +46,103 @@ static bool rank_one(struct lx_session *s, const struct lx_cache *c, void *arg)
 	return true;
 }
 
+static const char *const sort_names[] = {
+	[LX_SORT_BYTES] = "bytes", [LX_SORT_LIVE] = "live", [LX_SORT_TOTAL] = "total",
+	[LX_SORT_SLABS] = "slabs", [LX_SORT_SIZE] = "size", [LX_SORT_NAME] = "name",
+};
+
+bool lx_parse_sort(const char *text, enum lx_sort *sort)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++) {
+		if (!strcmp(text, sort_names[i])) {
+			*sort = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The row's value for a numeric sort key; failed rows sort last. */
+static uint64_t row_key(const struct cache_row *row, enum lx_sort sort)
+{
+	if (row->status)
+		return 0;
+	switch (sort) {
+	case LX_SORT_LIVE:
+		return row->live;
+	case LX_SORT_TOTAL:
+		return row->total;
+	case LX_SORT_SLABS:
+		return row->slabs;
+	case LX_SORT_SIZE:
+		return row->cache.object_size;
+	default:
+		return row->live * row->cache.size;
+	}
+}
+
+static enum lx_sort row_sort;	/* qsort() has no argument for it */
+
 static int row_cmp(const void *a, const void *b)
 {
 	const struct cache_row *x = a, *y = b;
-	uint64_t bx = x->live * x->cache.size, by = y->live * y->cache.size;
+	uint64_t kx = row_key(x, row_sort), ky = row_key(y, row_sort);
 
-	if (bx != by)
-		return bx > by ? -1 : 1;
+	if (row_sort != LX_SORT_NAME && kx != ky)
+		return kx > ky ? -1 : 1;
 	return strcmp(x->cache.name, y->cache.name);
 }
 
-static void print_ranking(FILE *out, const struct ranking *r)
+/* Rows a text ranking shows: -n N of them; without -a, none with 0 live. */
+static bool row_shown(const struct lx_options *opt, const struct cache_row *row,
+		      size_t shown)
 {
-	size_t i;
+	if (opt->top && shown >= opt->top)
+		return false;
+	return opt->all || row->status || row->live ||
+	       !lx_integrity_ok(&row->integrity);
+}
+
+static void print_row(FILE *out, const struct ranking *r, const struct cache_row *row)
+{
+	double mib = (double)row->live * row->cache.size / (1 << 20);
+	double share = r->all_slab_bytes ? 100.0 * row->slab_bytes / r->all_slab_bytes : 0;
+
+	if (row->status) {
+		fprintf(out, "%016llx  %7u  %9s  %9s  %7s  %9s  %6s  %s\n",
+			(unsigned long long)row->cache.addr, row->cache.object_size,
+			"?", "?", "?", "?", "?", row->cache.name);
+		return;
+	}
+	fprintf(out, "%016llx  %7u  %9llu  %9llu  %7llu  %9.2f  %5.1f%%  %s%s\n",
+		(unsigned long long)row->cache.addr, row->cache.object_size,
+		(unsigned long long)row->live, (unsigned long long)row->total,
+		(unsigned long long)row->slabs, mib, share, row->cache.name,
+		lx_integrity_ok(&row->integrity) ? "" : " (!)");
+}
+
+static void print_ranking(FILE *out, const struct lx_options *opt,
+			  const struct ranking *r)
+{
+	size_t i, shown = 0;
 
 	fprintf(out, "%-16s  %7s  %9s  %9s  %7s  %9s  %6s  %s\n", "CACHE", "OBJSIZE",
 		"LIVE", "TOTAL", "SLABS", "LIVE MiB", "SHARE", "NAME");
 	for (i = 0; i < r->count; i++) {
-		const struct cache_row *row = &r->rows[i];
-		double mib = (double)row->live * row->cache.size / (1 << 20);
-		double share = r->all_slab_bytes ?
-			100.0 * row->slab_bytes / r->all_slab_bytes : 0;
-
-		if (row->status) {
-			fprintf(out, "%016llx  %7u  %9s  %9s  %7s  %9s  %6s  %s\n",
-				(unsigned long long)row->cache.addr, row->cache.object_size,
-				"?", "?", "?", "?", "?", row->cache.name);
+		if (!row_shown(opt, &r->rows[i], shown))
 			continue;
-		}
-		fprintf(out, "%016llx  %7u  %9llu  %9llu  %7llu  %9.2f  %5.1f%%  %s%s\n",
-			(unsigned long long)row->cache.addr, row->cache.object_size,
-			(unsigned long long)row->live, (unsigned long long)row->total,
-			(unsigned long long)row->slabs, mib, share, row->cache.name,
-			lx_integrity_ok(&row->integrity) ? "" : " (!)");
+		print_row(out, r, &r->rows[i]);
+		shown++;
 	}
-	fprintf(out, "\nslab memory in all caches: %.2f MiB; LIVE MiB counts live objects at their slot size\n",
+	fprintf(out, "\n%zu of %zu caches shown", shown, r->count);
+	if (shown < r->count)
+		fputs(opt->all ? " (-n)" : " (-a shows those with no live objects)", out);
+	fprintf(out, "; slab memory in all caches: %.2f MiB\n",
 		(double)r->all_slab_bytes / (1 << 20));
+	fputs("LIVE MiB: live objects at their slot size; SHARE: the cache's share of all slab memory\n",
+	      out);
 	if (r->flagged)
 		fprintf(out, "(!) %zu caches: the dump contradicts itself there and counts may be wrong;\n"
 			"    \"leakscan CACHE\" lists the problems\n", r->flagged);
@@ -93,13 +154,13 @@ static void print_ranking(FILE *out, const struct ranking *r)
 static void json_ranking(FILE *out, const struct lx_options *opt,
 			 const struct ranking *r)
 {
-	size_t i;
+	size_t i, n = opt->top && opt->top < r->count ? opt->top : r->count;
 
 	fprintf(out, "{\"schema\":\"%s\",\"source\":", LX_JSON_SCHEMA);
 	lx_json_string(out, opt->source ? opt->source : "", 4096);
-	fprintf(out, ",\"slab_bytes\":%llu,\"caches\":[",
-		(unsigned long long)r->all_slab_bytes);
-	for (i = 0; i < r->count; i++) {
+	fprintf(out, ",\"slab_bytes\":%llu,\"caches_total\":%zu,\"caches\":[",
+		(unsigned long long)r->all_slab_bytes, r->count);
+	for (i = 0; i < n; i++) {
 		const struct cache_row *row = &r->rows[i];
 
 		fprintf(out, "%s{\"name\":", i ? "," : "");
@@ -139,6 +200,7 @@ static enum lx_status rank_caches(struct lx_session *s, const struct lx_options 
 	}
 
 	lx_progress(s->t, "caches", r.count, r.count);
+	row_sort = opt->sort;
 	if (r.count)
 		qsort(r.rows, r.count, sizeof(*r.rows), row_cmp);
 	if (opt->json) {
@@ -146,7 +208,7 @@ static enum lx_status rank_caches(struct lx_session *s, const struct lx_options 
 		s->json_written = true;
 	}
 	else if (r.count)
-		print_ranking(s->t->out, &r);
+		print_ranking(s->t->out, opt, &r);
 	lx_free(s->t, r.rows);
 	return LX_OK;	/* a cut list is flagged in the report, not an error */
 }

@@ -9,12 +9,23 @@
 #define LX_DEFAULT_TOP 5
 #define LX_DUMP_ALL 0xffffffffu	/* -c 0 */
 
+/* How the ranking is ordered (-s), as slabtop's sort keys. */
+enum lx_sort {
+	LX_SORT_BYTES,		/* live bytes, largest first (default) */
+	LX_SORT_LIVE,		/* live objects */
+	LX_SORT_TOTAL,		/* all objects */
+	LX_SORT_SLABS,		/* slabs */
+	LX_SORT_SIZE,		/* object size */
+	LX_SORT_NAME,		/* name, A to Z */
+};
+
 struct lx_options {
 	const char *cache;	/* NULL: rank every cache */
 	bool list_live;		/* -l: live object addresses, one per line */
 	bool json;		/* -j: one JSON document */
-	bool all;		/* -a: every cluster */
-	unsigned int top;	/* -n: clusters shown (0 = default) */
+	bool all;		/* -a: every cluster (ranking: every cache) */
+	unsigned int top;	/* -n: clusters (ranking: caches) shown, 0 = default */
+	enum lx_sort sort;	/* -s: ranking order */
 	unsigned int cluster;	/* -k: only this cluster (1-based, 0 = all) */
 	/* leakdump */
 	unsigned int count;	/* -c: objects dumped (0 = default) */
@@ -28,6 +39,9 @@ struct lx_options {
  * LX_OK also for a flagged result (s->flagged says so).
  */
 enum lx_status lx_leakscan(struct lx_session *s, const struct lx_options *opt);
+/* -s FIELD: bytes, live, total, slabs, size or name; false if unknown. */
+bool lx_parse_sort(const char *text, enum lx_sort *sort);
+#define LX_SORT_FIELDS "bytes, live, total, slabs, size, name"
 /* The leakdump command. */
 enum lx_status lx_leakdump(struct lx_session *s, const struct lx_options *opt);
 

@@ -114,6 +114,28 @@ def aliases_for(cache):
     return [cache]
 
 
+def ranking_rows(text):
+    return [(m.group(6), m.group(3)) for m in map(RANK_ROW.match, text.splitlines()) if m]
+
+
+def test_ranking_views(tag, out, ranking):
+    """Issue 13: -n limits the ranking, -s sorts it, and by default caches
+    with no live objects are left out (and counted)."""
+    default = ranking_rows(out["default"])
+    live_caches = sorted(c for c, n in ranking.items() if n)
+    check(tag + " plain leakscan shows exactly the caches with live objects",
+          sorted(c for c, _ in default) == live_caches and
+          "%d of %d caches shown" % (len(live_caches), len(ranking)) in out["default"],
+          "%d rows, %d live caches" % (len(default), len(live_caches)))
+    top3 = ranking_rows(out["top3"])
+    by_live = sorted(ranking.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+    check(tag + " leakscan -n 3 -s live shows the 3 caches with most live objects",
+          [(c, int(n)) for c, n in top3] == by_live, "%s vs %s" % (top3, by_live))
+    names = [c for c, _ in ranking_rows(out["byname"])]
+    check(tag + " leakscan -a -s name lists every cache by name",
+          names == sorted(ranking) and len(names) == len(ranking))
+
+
 def test_sample(d, so):
     m = read_manifest(d)
     name, cache, vmlinux = m["scenario"], m["cache"], m["vmlinux"]
@@ -124,8 +146,10 @@ def test_sample(d, so):
     tag = "%s:" % name
 
     with tempfile.TemporaryDirectory() as tmp:
-        cmds = [("ranking", "leakscan"), ("kmem_s", "kmem -s"),
-                ("kmem_S", "kmem -S"), ("live", "leakscan -l %s" % cache)]
+        cmds = [("ranking", "leakscan -a"), ("kmem_s", "kmem -s"),
+                ("kmem_S", "kmem -S"), ("live", "leakscan -l %s" % cache),
+                ("default", "leakscan"), ("top3", "leakscan -n 3 -s live"),
+                ("byname", "leakscan -a -s name")]
         cmds += [("alias%d" % i, "leakscan %s" % a)
                  for i, a in enumerate(aliases_for(cache))]
         out = run_crash(vmlinux, vmcore, so, cmds, tmp)
@@ -134,6 +158,7 @@ def test_sample(d, so):
         listing = parse_kmem_S(out["kmem_S"])
         ranking = parse_ranking(out["ranking"])
         live = {int(l, 16) for l in out["live"].split()}
+        test_ranking_views(tag, out, ranking)
 
         # Issue 2: the sample is what it claims, by the peers alone.
         check(tag + " crash kmem -s %s ALLOCATED >= %d leaked" % (cache, len(truth)),
@@ -182,7 +207,7 @@ def test_sample(d, so):
                   c, ranking.get(c), crash_alloc.get(c), listing.get(c)) for c in unexplained[:8]))
 
         mkd = run_crash(vmlinux, os.path.join(d, m["vmcore-mkd"]), so,
-                        [("ranking_mkd", "leakscan")], tmp)
+                        [("ranking_mkd", "leakscan -a")], tmp)
         mkd_ranking = parse_ranking(mkd["ranking_mkd"])
         bad = [c for c in drgn_counts if mkd_ranking.get(c) != drgn_counts[c]]
         check(tag + " on the makedumpfile -c -d 31 dump, leakscan live == drgn for every cache",
