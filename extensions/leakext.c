@@ -149,8 +149,11 @@ static void cmd_leakscan(void)
 	struct lx_options opt = { .source = "crash" };
 	int c;
 
-	while ((c = getopt(argcnt, args, "ljan:k:s:")) != EOF) {
+	while ((c = getopt(argcnt, args, "ljan:k:s:R")) != EOF) {
 		switch (c) {
+		case 'R':
+			opt.redact = true;
+			break;
 		case 's':
 			if (!lx_parse_sort(optarg, &opt.sort))
 				error(FATAL, "-s takes one of %s, not \"%s\"\n",
@@ -222,7 +225,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l] [-j] [-a] [-n count] [-k cluster] [-s field] [cache]",
+	"[-l] [-j] [-a] [-R] [-n count] [-k cluster] [-s field] [cache]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -259,6 +262,9 @@ static char *help_leakscan[] = {
 	"           document, schema leakext/1 (see the README), for \"> file\".",
 	"       -l  print the live object addresses of the cache (with -k: of that",
 	"           cluster), one per line.",
+	"       -R  redact: previews, strings and hex of object content become",
+	"           lengths and byte-class maps, for reports shared outside the",
+	"           customer; symbols, caches, counts and owner guesses stay.",
 	"",
 	"EXAMPLES",
 	"  Rank all caches:",

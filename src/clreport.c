@@ -134,10 +134,19 @@ void lx_print_hex_line(FILE *out, const char *prefix, uint64_t label, int width,
 	fputc('\n', out);
 }
 
-static void print_preview(FILE *out, const struct lx_cluster_desc *d)
+static void print_preview(FILE *out, const struct lx_cluster_job *job,
+			  const struct lx_cluster_desc *d)
 {
 	size_t i;
 
+	if (job->redact) {
+		if (d->is_text)
+			fprintf(out, "  preview   redacted: text, %zu bytes before the first NUL\n",
+				d->text_len);
+		else
+			fputs("  preview   redacted: binary\n", out);
+		return;
+	}
 	if (d->is_text) {
 		fputs("  preview   ", out);
 		print_escaped(out, d->head, d->head_len, d->head_len);
@@ -161,15 +170,19 @@ static void print_members(FILE *out, const struct lx_cluster_desc *d)
 	fputs(d->cluster->count > i ? " ...\n" : "\n", out);
 }
 
-static void print_strings(FILE *out, const struct lx_cluster_desc *d)
+static void print_strings(FILE *out, const struct lx_cluster_job *job,
+			  const struct lx_cluster_desc *d)
 {
 	unsigned int i;
 
 	for (i = 0; i < d->nstrings; i++) {
 		fprintf(out, "  %-9s %2u/%-2u ", i ? "" : "strings", d->strings[i].members,
 			d->readable);
-		print_escaped(out, (const uint8_t *)d->strings[i].text,
-			      strlen(d->strings[i].text), 64);
+		if (job->redact)
+			fprintf(out, "redacted, %zu bytes", strlen(d->strings[i].text));
+		else
+			print_escaped(out, (const uint8_t *)d->strings[i].text,
+				      strlen(d->strings[i].text), 64);
 		fputc('\n', out);
 	}
 }
@@ -245,8 +258,8 @@ static void print_cluster(FILE *out, const struct lx_cluster_job *job,
 		(unsigned long long)c->count, share, (unsigned long long)job->scan.live,
 		(double)c->count * job->cache.size / (1 << 20));
 	print_members(out, d);
-	print_preview(out, d);
-	print_strings(out, d);
+	print_preview(out, job, d);
+	print_strings(out, job, d);
 	fprintf(out, "  classes   %s\n            (%u bytes per char: t text, 0 zero, p pointer, s kernel symbol, n small number, . other)\n",
 		d->classes, d->class_unit);
 	print_pointers(out, d);

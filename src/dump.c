@@ -88,6 +88,11 @@ enum lx_status lx_leakdump(struct lx_session *s, const struct lx_options *opt)
 	struct lx_cache cache;
 	enum lx_status ret;
 
+	if (opt->redact) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "a dump shows object content, which a redacted report leaves out");
+		return LX_EABSENT;
+	}
 	ret = lx_layout_init(s);
 	if (!ret)
 		ret = lx_report_find_cache(s, opt->cache, &cache);

@@ -140,21 +140,24 @@ static void json_cache(FILE *out, const struct lx_cluster_job *job)
 	fputc(',', out);
 }
 
-static void json_content(FILE *out, const struct lx_cluster_desc *d)
+static void json_content(FILE *out, const struct lx_cluster_job *job,
+			 const struct lx_cluster_desc *d)
 {
 	unsigned int i;
 
 	fprintf(out, "\"kind\":\"%s\",\"text_bytes\":%zu,\"preview\":",
 		d->is_text ? "text" : "binary", d->is_text ? d->text_len : 0);
-	lx_json_string(out, (const char *)d->head, d->is_text ? d->head_len : 0);
+	lx_json_string(out, (const char *)d->head,
+		       d->is_text && !job->redact ? d->head_len : 0);
 	fputs(",\"preview_hex\":\"", out);
-	for (i = 0; i < d->head_len; i++)
+	for (i = 0; i < d->head_len && !job->redact; i++)
 		fprintf(out, "%02x", d->head[i]);
 	fprintf(out, "\",\"sampled\":%u,\"strings\":[", d->readable);
 	for (i = 0; i < d->nstrings; i++) {
 		fprintf(out, "%s{", i ? "," : "");
-		json_key_string(out, "text", d->strings[i].text);
-		fprintf(out, ",\"members\":%u}", d->strings[i].members);
+		json_key_string(out, "text", job->redact ? "" : d->strings[i].text);
+		fprintf(out, ",\"length\":%zu,\"members\":%u}", strlen(d->strings[i].text),
+			d->strings[i].members);
 	}
 	fprintf(out, "],\"classes\":\"%s\",\"class_unit\":%u,\"pointers\":[", d->classes,
 		d->class_unit);
@@ -243,7 +246,7 @@ void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
 		fprintf(out, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)d->samples[i]);
 	fprintf(out, "],\"members_shown\":%u,\"members_total\":%llu,", i,
 		(unsigned long long)c->count);
-	json_content(out, d);
+	json_content(out, job, d);
 	json_tracks(out, d);
 	json_owner(out, d);
 	fputc('}', out);
@@ -254,7 +257,7 @@ void lx_json_begin(FILE *out, const struct lx_options *opt,
 {
 	fprintf(out, "{\"schema\":\"%s\",", LX_JSON_SCHEMA);
 	json_key_string(out, "source", opt->source ? opt->source : "");
-	fputc(',', out);
+	fprintf(out, ",\"redacted\":%s,", job->redact ? "true" : "false");
 	json_cache(out, job);
 	fprintf(out, "\"clusters_total\":%zu,\"clusters\":[", job->cl.nclusters);
 }

@@ -339,6 +339,7 @@ static enum lx_status report_cache(struct lx_session *s, const struct lx_options
 	ret = lx_cluster_job_run(s, &cache, &job);
 	if (ret)
 		return ret;
+	job.redact = opt->redact;
 	if (opt->list_live) {
 		ret = lx_cluster_job_check(s, &job, opt->cluster);
 		if (!ret)

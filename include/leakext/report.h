@@ -26,6 +26,7 @@ struct lx_options {
 	bool all;		/* -a: every cluster (ranking: every cache) */
 	unsigned int top;	/* -n: clusters (ranking: caches) shown, 0 = default */
 	enum lx_sort sort;	/* -s: ranking order */
+	bool redact;		/* --redact / -R: no object content in the report */
 	unsigned int cluster;	/* -k: only this cluster (1-based, 0 = all) */
 	/* leakdump */
 	unsigned int count;	/* -c: objects dumped (0 = default) */
@@ -55,6 +56,7 @@ struct lx_cluster_job {
 	uint64_t unread;	/* live objects on unreadable slabs */
 	double hash_seconds;	/* spent in lx_cluster_add() */
 	bool failed;
+	bool redact;		/* previews and strings become lengths */
 };
 
 enum lx_status lx_report_find_cache(struct lx_session *s, const char *name,

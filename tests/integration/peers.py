@@ -248,6 +248,35 @@ def control_bytes(text):
     return [c for c in text if ord(c) < 0x20 and c not in "\n"]
 
 
+def content_of(doc):
+    """Object content an unredacted JSON report carries: previews (text and
+    hex) and common strings, each at least 6 characters long."""
+    found = set()
+    for c in doc["clusters"]:
+        found.update(x for x in [c["preview"], c["preview_hex"]] +
+                     [t["text"] for t in c["strings"]] if len(x) >= 6)
+    return found
+
+
+def test_redaction(tag, out):
+    """Issue 13: with -R no byte of object content reaches the report."""
+    try:
+        plain, red = json.loads(out["all_json"]), json.loads(out["redacted_json"])
+    except ValueError as e:
+        check(tag + " leakscan -a -R -j writes valid JSON", False, str(e))
+        return
+    content = content_of(plain)
+    leaked = [x for x in content if x in out["redacted"] or x in out["redacted_json"]]
+    check(tag + " -R: none of the %d content strings of the plain report appears" % len(content),
+          content and not leaked and red.get("redacted") is True, repr(leaked[:3]))
+    check(tag + " -R: previews and strings are empty, lengths and owners stay",
+          not content_of(red) and
+          [c["owner"]["guess"] for c in red["clusters"]] ==
+          [c["owner"]["guess"] for c in plain["clusters"]] and
+          [len(c["strings"]) for c in red["clusters"]] ==
+          [len(c["strings"]) for c in plain["clusters"]])
+
+
 def test_clusters(d, so):
     m = read_manifest(d)
     name, cache, vmlinux = m["scenario"], m["cache"], m["vmlinux"]
@@ -259,12 +288,16 @@ def test_clusters(d, so):
             ("json", "leakscan -j %s" % cache), ("json2", "leakscan -j %s" % cache),
             ("members", "leakscan -l -k 1 %s" % cache), ("text", "leakscan %s" % cache),
             ("dump", "leakdump -k 1 -c 3 -b 512 %s" % cache),
-            ("struct", "leakdump -k 1 -c 1 -s list_head %s" % cache)], tmp)
+            ("struct", "leakdump -k 1 -c 1 -s list_head %s" % cache),
+            ("all_json", "leakscan -a -j %s" % cache),
+            ("redacted", "leakscan -a -R %s" % cache),
+            ("redacted_json", "leakscan -a -R -j %s" % cache)], tmp)
     try:
         doc = json.loads(out["json"])
     except ValueError as e:
         check(tag + " leakscan -j writes valid JSON", False, str(e))
         return
+    test_redaction(tag, out)
     check(tag + " leakscan -j: schema leakext/1, cache %s" % cache,
           doc.get("schema") == "leakext/1" and doc["cache"]["name"] == cache)
     check(tag + " clustering is deterministic (two runs, same JSON)", out["json"] == out["json2"])

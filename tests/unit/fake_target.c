@@ -250,18 +250,23 @@ void fk_drop_region(struct fake_kernel *fk, uint64_t addr)
 		}
 }
 
+void fk_write(struct fake_kernel *fk, uint64_t addr, const void *bytes, size_t len)
+{
+	struct fk_region *r = find_region(fk, addr, len);
+
+	if (!r)
+		abort();	/* a test wrote where its kernel has no memory */
+	memcpy(r->bytes + (addr - r->addr), bytes, len);
+}
+
 void fk_w64(struct fake_kernel *fk, uint64_t addr, uint64_t val)
 {
-	struct fk_region *r = find_region(fk, addr, 8);
-
-	memcpy(r->bytes + (addr - r->addr), &val, 8);
+	fk_write(fk, addr, &val, sizeof(val));
 }
 
 void fk_w32(struct fake_kernel *fk, uint64_t addr, uint32_t val)
 {
-	struct fk_region *r = find_region(fk, addr, 4);
-
-	memcpy(r->bytes + (addr - r->addr), &val, 4);
+	fk_write(fk, addr, &val, sizeof(val));
 }
 
 void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member)

@@ -63,6 +63,7 @@ void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member);
 void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size);
 void fk_drop_region(struct fake_kernel *fk, uint64_t addr);
+void fk_write(struct fake_kernel *fk, uint64_t addr, const void *bytes, size_t len);
 void fk_w64(struct fake_kernel *fk, uint64_t addr, uint64_t val);
 void fk_w32(struct fake_kernel *fk, uint64_t addr, uint32_t val);
 uint64_t fk_page(unsigned long pfn);

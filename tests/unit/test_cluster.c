@@ -355,6 +355,50 @@ static bool test_cluster_report(void)
 	return unit_ok();
 }
 
+/* The report of fill_fake_objects() with a string in each object. */
+static char *report_of(bool redact, bool json)
+{
+	struct fake_kernel fk;
+	struct lx_session s = { .t = &fk.target };
+	struct lx_options opt = { .cache = "kmalloc-512", .json = json,
+				  .redact = redact };
+	char *copy;
+	unsigned int i;
+
+	fk_init(&fk, LX_FP_XOR_SWAB);
+	s.t = &fk.target;
+	fill_fake_objects(&fk);
+	for (i = 0; i < FK_OBJS; i++)
+		if (i != 1 && i != 3 && i != 5)
+			fk_write(&fk, fk_obj(10, i) + 64, "customer-secret-0042", 21);
+	lx_leakscan(&s, &opt);
+	fflush(fk.out);
+	copy = strdup(fk.outbuf ? fk.outbuf : "");
+	CHECK(fk.live_allocs == 0);
+	fk_fini(&fk);
+	return copy;
+}
+
+static bool test_redacted_report(void)
+{
+	char *plain = report_of(false, false), *text = report_of(true, false);
+	char *json = report_of(true, true);
+
+	CHECK(strstr(plain, "customer-secret-0042") && strstr(plain, "1b 1b 1b"));
+	CHECK(!strstr(text, "customer-secret") && !strstr(text, "1b 1b"));
+	CHECK(!strstr(json, "customer-secret") && !strstr(json, "1b1b"));
+	CHECK(strstr(text, "preview   redacted: binary"));
+	CHECK(strstr(text, "redacted, 20 bytes"));
+	CHECK(strstr(text, "fk_module_handler [fk_mod]"));	/* symbols stay */
+	CHECK(strstr(text, "OWNER     module fk_mod"));		/* and the guess */
+	CHECK(strstr(json, "\"redacted\":true") && strstr(json, "\"length\":20"));
+	CHECK(strstr(json, "\"preview_hex\":\"\""));
+	free(plain);
+	free(text);
+	free(json);
+	return unit_ok();
+}
+
 const struct unit_test cluster_tests[] = {
 	{ "clusters: text differing only in numbers joins", test_numbers_join },
 	{ "clusters: text, zeroed and structs stay apart", test_kinds_separate },
@@ -364,5 +408,6 @@ const struct unit_test cluster_tests[] = {
 	{ "signatures of known producers", test_signatures },
 	{ "word classes", test_word_classes },
 	{ "cluster report and JSON on a synthetic cache", test_cluster_report },
+	{ "redacted report: no object content, symbols and guess stay", test_redacted_report },
 	{ NULL, NULL }
 };
