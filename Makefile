@@ -9,7 +9,8 @@ CRASH_EXTDIR ?= $(PREFIX)/lib/crash/extensions
 
 CORE_SRCS := src/target.c src/set.c src/layout.c src/memmap.c src/slub.c \
 	     src/cachename.c src/report.c src/cluster.c src/tracks.c \
-	     src/signatures.c src/describe.c src/clreport.c src/json.c src/dump.c
+	     src/signatures.c src/describe.c src/clreport.c src/json.c src/dump.c \
+	     src/text.c
 CORE_OBJS := $(CORE_SRCS:src/%.c=build/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 

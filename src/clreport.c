@@ -91,49 +91,6 @@ enum lx_status lx_cluster_job_check(struct lx_session *s,
 	return LX_EABSENT;
 }
 
-/* Text with C escapes, so no control byte ever reaches the terminal. */
-static void print_escaped(FILE *out, const uint8_t *p, size_t len, size_t max)
-{
-	size_t i;
-
-	fputc('"', out);
-	for (i = 0; i < len && i < max; i++) {
-		uint8_t c = p[i];
-
-		if (c == '\n')
-			fputs("\\n", out);
-		else if (c == '\t')
-			fputs("\\t", out);
-		else if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c >= 0x20 && c < 0x7f)
-			fputc(c, out);
-		else
-			fprintf(out, "\\x%02x", c);
-	}
-	fputs(i < len ? "\"..." : "\"", out);
-}
-
-void lx_print_hex_line(FILE *out, const char *prefix, uint64_t label, int width,
-		       const uint8_t *p, size_t len)
-{
-	size_t i;
-
-	fprintf(out, "%s%0*llx:  ", prefix, width, (unsigned long long)label);
-	for (i = 0; i < 16; i++) {
-		if (i < len)
-			fprintf(out, "%02x ", p[i]);
-		else
-			fputs("   ", out);
-		if (i == 7)
-			fputc(' ', out);
-	}
-	fputs(" ", out);
-	for (i = 0; i < len && i < 16; i++)
-		fputc(p[i] >= 0x20 && p[i] < 0x7f ? p[i] : '.', out);
-	fputc('\n', out);
-}
-
 static void print_preview(FILE *out, const struct lx_cluster_job *job,
 			  const struct lx_cluster_desc *d)
 {
@@ -148,10 +105,10 @@ static void print_preview(FILE *out, const struct lx_cluster_job *job,
 		return;
 	}
 	if (d->is_text) {
-		fputs("  preview   ", out);
-		print_escaped(out, d->head, d->head_len, d->head_len);
-		fprintf(out, "  (text, %zu%s bytes before the first NUL)\n", d->text_len,
-			d->text_len == d->head_len ? "+" : "");
+		fprintf(out, "  preview   text, %zu%s bytes before the first NUL:\n            ",
+			d->text_len, d->text_len == d->head_len ? "+" : "");
+		lx_print_escaped(out, d->head, d->head_len, d->head_len, LX_REPORT_WIDTH - 12);
+		fputc('\n', out);
 		return;
 	}
 	fputs("  preview   binary; first bytes of the first member:\n", out);
@@ -181,8 +138,8 @@ static void print_strings(FILE *out, const struct lx_cluster_job *job,
 		if (job->redact)
 			fprintf(out, "redacted, %zu bytes", strlen(d->strings[i].text));
 		else
-			print_escaped(out, (const uint8_t *)d->strings[i].text,
-				      strlen(d->strings[i].text), 64);
+			lx_print_escaped(out, (const uint8_t *)d->strings[i].text,
+					 strlen(d->strings[i].text), 64, LX_REPORT_WIDTH - 18);
 		fputc('\n', out);
 	}
 }
@@ -237,15 +194,19 @@ static void print_tracks(FILE *out, const struct lx_cluster_desc *d)
 
 static void print_owner(FILE *out, const struct lx_cluster_desc *d)
 {
+	char first[48];
 	unsigned int i;
 
-	fprintf(out, "  OWNER     %s  (guess, confidence %s)\n", d->owner,
+	lx_print_wrapped(out, "  OWNER     ", "            ", d->owner);
+	fprintf(out, "            (a guess, confidence %s)\n",
 		lx_confidence_name(d->confidence));
-	for (i = 0; i < d->nevidence; i++)
-		fprintf(out, "            + %s: %s\n", d->evidence[i].signal,
-			d->evidence[i].text);
+	for (i = 0; i < d->nevidence; i++) {
+		snprintf(first, sizeof(first), "            + %s: ", d->evidence[i].signal);
+		lx_print_wrapped(out, first, "                ", d->evidence[i].text);
+	}
 	for (i = 0; i < d->nabsent; i++)
-		fprintf(out, "            - absent: %s\n", d->absent[i]);
+		lx_print_wrapped(out, "            - absent: ", "                ",
+				 d->absent[i]);
 }
 
 static void print_cluster(FILE *out, const struct lx_cluster_job *job,

@@ -198,7 +198,7 @@ static void collect_strings(struct string_tally *st, const uint8_t *obj, size_t 
 	if (end >= 16)
 		len = end;
 	for (i = 0; i <= len; i++) {
-		if (i < len && obj[i] >= 0x20 && obj[i] < 0x7f) {
+		if (i < len && lx_is_printable(obj[i])) {
 			if (n + 1 < sizeof(run))
 				run[n++] = obj[i];
 			continue;

@@ -111,12 +111,12 @@ static void print_row(FILE *out, const struct ranking *r, const struct cache_row
 	double share = r->all_slab_bytes ? 100.0 * row->slab_bytes / r->all_slab_bytes : 0;
 
 	if (row->status) {
-		fprintf(out, "%016llx  %7u  %9s  %9s  %7s  %9s  %6s  %s\n",
+		fprintf(out, "%016llx  %7u  %9s  %9s  %6s  %8s  %6s  %s\n",
 			(unsigned long long)row->cache.addr, row->cache.object_size,
 			"?", "?", "?", "?", "?", row->cache.name);
 		return;
 	}
-	fprintf(out, "%016llx  %7u  %9llu  %9llu  %7llu  %9.2f  %5.1f%%  %s%s\n",
+	fprintf(out, "%016llx  %7u  %9llu  %9llu  %6llu  %8.2f  %5.1f%%  %s%s\n",
 		(unsigned long long)row->cache.addr, row->cache.object_size,
 		(unsigned long long)row->live, (unsigned long long)row->total,
 		(unsigned long long)row->slabs, mib, share, row->cache.name,
@@ -128,7 +128,7 @@ static void print_ranking(FILE *out, const struct lx_options *opt,
 {
 	size_t i, shown = 0;
 
-	fprintf(out, "%-16s  %7s  %9s  %9s  %7s  %9s  %6s  %s\n", "CACHE", "OBJSIZE",
+	fprintf(out, "%-16s  %7s  %9s  %9s  %6s  %8s  %6s  %s\n", "CACHE", "OBJSIZE",
 		"LIVE", "TOTAL", "SLABS", "LIVE MiB", "SHARE", "NAME");
 	for (i = 0; i < r->count; i++) {
 		if (!row_shown(opt, &r->rows[i], shown))

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "leakext/core.h"
+#include "leakext/text.h"
 
 void *lx_alloc(struct lx_target *t, size_t size)
 {
@@ -90,37 +91,6 @@ bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len)
 	}
 	buf[i] = '\0';
 	return i > 0;
-}
-
-char *lx_escape(char *dst, size_t dstlen, const char *src, size_t srclen)
-{
-	size_t i, n = 0;
-
-	if (!dstlen)
-		return dst;
-	for (i = 0; i < srclen && src[i]; i++) {
-		unsigned char c = src[i];
-		char esc[5];
-		size_t k;
-
-		if (c == '\\')
-			snprintf(esc, sizeof(esc), "\\\\");
-		else if (c == '\n')
-			snprintf(esc, sizeof(esc), "\\n");
-		else if (c == '\t')
-			snprintf(esc, sizeof(esc), "\\t");
-		else if (c < 0x20 || c > 0x7e)
-			snprintf(esc, sizeof(esc), "\\x%02x", c);
-		else
-			snprintf(esc, sizeof(esc), "%c", c);
-		k = strlen(esc);
-		if (n + k >= dstlen)
-			break;
-		memcpy(dst + n, esc, k);
-		n += k;
-	}
-	dst[n] = '\0';
-	return dst;
 }
 
 /* The tally slot of this kind, or NULL when every slot is taken. */
@@ -209,13 +179,6 @@ void lx_progress(struct lx_target *t, const char *label, uint64_t done,
 {
 	if (t->ops->progress)
 		t->ops->progress(t->priv, label, done, total);
-}
-
-void lx_sanitize(char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
-			*s = '.';
 }
 
 double lx_now(void)

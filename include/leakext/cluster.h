@@ -70,17 +70,4 @@ enum lx_word_class lx_word_class(const struct lx_ptr_range *ranges,
 				 size_t nranges, const uint8_t *word);
 const struct lx_ptr_range *lx_ptr_range_of(const struct lx_ptr_range *ranges,
 					   size_t nranges, uint64_t value);
-static inline bool lx_is_text_char(uint8_t c)
-{
-	return (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r';
-}
-
-/* End of the run of text bytes that starts at pos. */
-static inline size_t lx_text_run(const uint8_t *obj, size_t pos, size_t len)
-{
-	while (pos < len && lx_is_text_char(obj[pos]))
-		pos++;
-	return pos;
-}
-
 #endif

@@ -6,6 +6,7 @@
 
 #include "leakext/status.h"
 #include "leakext/target.h"
+#include "leakext/text.h"
 
 #define LX_NAME_MAX 64
 
@@ -31,9 +32,6 @@ void lx_vmsg(struct lx_target *t, enum lx_msg_level level, const char *fmt,
 	     va_list ap);
 /* End of a command: "... and N more like this" for every capped kind. */
 void lx_msg_flush(struct lx_target *t);
-/* Escape into dst (always terminated): printable ASCII stays, \n \t and
- * \xNN for the rest, '\\' doubled.  Returns dst. */
-char *lx_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
 /* Type layout through the target; -1 if absent. */
 long lx_type_size(struct lx_target *t, const char *type);
 long lx_member_offset(struct lx_target *t, const char *type, const char *member);
@@ -96,7 +94,5 @@ static inline uint32_t lx_get_u32(const void *buf, long off)
 	return v;
 }
 
-/* Make dump bytes safe for a terminal: printable ASCII, others as '.'. */
-void lx_sanitize(char *s);
 
 #endif

@@ -66,9 +66,6 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 /* 0 if the job has a cluster numbered k (1-based), else -1 with a message. */
 enum lx_status lx_cluster_job_check(struct lx_session *s,
 				    const struct lx_cluster_job *job, unsigned int k);
-/* One hex + ASCII line of up to 16 bytes, labelled prefix + label. */
-void lx_print_hex_line(FILE *out, const char *prefix, uint64_t label, int width,
-		       const uint8_t *p, size_t len);
 void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job);
 enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
 				  struct lx_cluster_job *job);

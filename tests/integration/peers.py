@@ -123,6 +123,8 @@ def test_ranking_views(tag, out, ranking):
     with no live objects are left out (and counted)."""
     default = ranking_rows(out["default"])
     live_caches = sorted(c for c, n in ranking.items() if n)
+    widest = max(len(l) for k in ("default", "byname") for l in out[k].splitlines())
+    check(tag + " ranking lines stay within 100 columns (widest %d)" % widest, widest <= 100)
     check(tag + " plain leakscan shows exactly the caches with live objects",
           sorted(c for c, _ in default) == live_caches and
           "%d of %d caches shown" % (len(live_caches), len(ranking)) in out["default"],
@@ -298,6 +300,9 @@ def test_clusters(d, so):
         check(tag + " leakscan -j writes valid JSON", False, str(e))
         return
     test_redaction(tag, out)
+    widest = max(len(l) for k in ("text", "redacted", "dump") for l in out[k].splitlines())
+    check(tag + " report and dump lines stay within 100 columns (widest %d)" % widest,
+          widest <= 100)
     check(tag + " leakscan -j: schema leakext/1, cache %s" % cache,
           doc.get("schema") == "leakext/1" and doc["cache"]["name"] == cache)
     check(tag + " clustering is deterministic (two runs, same JSON)", out["json"] == out["json2"])

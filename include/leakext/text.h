@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Text that leaves leakext for a terminal: which bytes are printable, how
+ * the others are escaped, hex lines and wrapped lines.  Every printer of
+ * dump bytes goes through here (JSON strings: json.c).
+ */
+#ifndef LEAKEXT_TEXT_H
+#define LEAKEXT_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define LX_REPORT_WIDTH 100	/* report lines stay within this */
+
+/* Printable ASCII: what may reach a terminal as it is. */
+static inline bool lx_is_printable(uint8_t c)
+{
+	return c >= 0x20 && c < 0x7f;
+}
+
+/* A byte of text: printable, or the white space text buffers hold. */
+static inline bool lx_is_text_char(uint8_t c)
+{
+	return lx_is_printable(c) || c == '\n' || c == '\t' || c == '\r';
+}
+
+/* End of the run of text bytes that starts at pos. */
+static inline size_t lx_text_run(const uint8_t *obj, size_t pos, size_t len)
+{
+	while (pos < len && lx_is_text_char(obj[pos]))
+		pos++;
+	return pos;
+}
+
+/*
+ * Escape into dst (always terminated): printable ASCII stays, \n \t and
+ * \xNN for the rest, '\\' doubled; an escape never cut.  Returns dst.
+ */
+char *lx_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
+/* Make dump bytes safe for a terminal in place: others become '.'. */
+void lx_sanitize(char *s);
+/*
+ * "..." with C escapes for at most max bytes of p[0..len), and at most
+ * cols output columns; "..." after the quote when cut.
+ */
+void lx_print_escaped(FILE *out, const uint8_t *p, size_t len, size_t max,
+		      size_t cols);
+/* One hex + ASCII line of up to 16 bytes, labelled prefix + label. */
+void lx_print_hex_line(FILE *out, const char *prefix, uint64_t label, int width,
+		       const uint8_t *p, size_t len);
+/*
+ * text after first, wrapped at spaces to LX_REPORT_WIDTH columns, each
+ * further line after next (the indent).
+ */
+void lx_print_wrapped(FILE *out, const char *first, const char *next,
+		      const char *text);
+
+#endif
