@@ -14,7 +14,8 @@ CORE_OBJS := $(CORE_SRCS:src/%.c=build/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
-	   src/standalone/dwarf.c src/standalone/strmap.c
+	   src/standalone/dwarf.c src/standalone/strmap.c \
+	   src/standalone/modsyms.c
 SA_OBJS := $(SA_SRCS:src/%.c=build/%.o)
 SA_LIBS := -lkdumpfile -ldwarf -lelf -lz
 
