@@ -72,8 +72,10 @@ static int dump_selected(struct dump_state *st, const struct lx_cache *cache)
 		lx_cluster_job_free(s, &job);
 		return ret;
 	}
-	if (lx_scan_cache(s, cache, &scan))
+	if (lx_scan_cache(s, cache, &scan)) {
+		lx_scan_free(s, &scan);	/* a failed walk may hold slabs */
 		return -1;
+	}
 	st->total = scan.live;
 	lx_for_each_live_object(&scan, dump_one, st);
 	lx_scan_free(s, &scan);

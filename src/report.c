@@ -29,6 +29,7 @@ static bool rank_one(struct lx_session *s, const struct lx_cache *c, void *arg)
 	memset(row, 0, sizeof(*row));
 	row->cache = *c;
 	if (lx_scan_cache(s, c, &scan)) {
+		lx_scan_free(s, &scan);	/* a failed walk may hold slabs */
 		row->failed = true;
 		return !lx_interrupted(s->t);
 	}
@@ -229,8 +230,10 @@ static int report_cache(struct lx_session *s, const struct lx_options *opt)
 	if (lx_report_find_cache(s, opt->cache, &cache))
 		return -1;
 	if (opt->list_live && !opt->cluster) {
-		if (lx_scan_cache(s, &cache, &scan))
+		if (lx_scan_cache(s, &cache, &scan)) {
+			lx_scan_free(s, &scan);
 			return -1;
+		}
 		lx_for_each_live_object(&scan, print_address, s->t->out);
 		lx_scan_free(s, &scan);
 		return 0;
