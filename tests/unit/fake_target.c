@@ -249,6 +249,18 @@ void fk_w32(struct fake_kernel *fk, uint64_t addr, uint32_t val)
 	memcpy(r->bytes + (addr - r->addr), &val, 4);
 }
 
+void fk_write(struct fake_kernel *fk, uint64_t addr, const void *buf, size_t len)
+{
+	struct fk_region *r = find_region(fk, addr, len);
+
+	memcpy(r->bytes + (addr - r->addr), buf, len);
+}
+
+bool fk_writable(struct fake_kernel *fk, uint64_t addr, size_t len)
+{
+	return find_region(fk, addr, len) != NULL;
+}
+
 void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member)
 {
 	fk->hidden_members[fk->nhidden++] = type_dot_member;
