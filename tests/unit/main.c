@@ -8,10 +8,12 @@ bool unit_failed;
 
 extern const struct unit_test walker_tests[];
 extern const struct unit_test cluster_tests[];
+extern const struct unit_test modsyms_tests[];
 
 int main(int argc, char **argv)
 {
-	const struct unit_test *suites[] = { walker_tests, cluster_tests };
+	const struct unit_test *suites[] = { walker_tests, cluster_tests,
+						 modsyms_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 
