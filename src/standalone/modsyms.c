@@ -35,7 +35,8 @@ static void add_module_symbols(struct lx_target *t, uint64_t mod,
 		if (!lx_read(t, symtab + i * sizeof(sym), &sym, sizeof(sym)))
 			break;
 		if (!sym.st_value || !sym.st_name ||
-		    !lx_read_string(t, strtab + sym.st_name, sym_name, sizeof(sym_name)))
+		    !lx_read_string(t, strtab + sym.st_name, sym_name, sizeof(sym_name)) ||
+		    !sym_name[0])	/* a name that is empty names nothing */
 			continue;
 		lx_symtab_add(st, sym.st_value, sym.st_size, sym_name, name);
 	}

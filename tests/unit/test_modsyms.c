@@ -101,6 +101,23 @@ static bool test_module_symbols(void)
 	return unit_ok();
 }
 
+/* A symbol whose name offset points at a NUL byte is skipped. */
+static bool test_empty_symbol_name(void)
+{
+	struct lx_target t = { .ops = &flat_ops };
+	struct lx_symtab st;
+	uint32_t to_nul = 5;	/* "\0fk_a\0": the NUL after fk_a */
+
+	memset(&st, 0, sizeof(st));
+	one_module(BASE);
+	memcpy(mem + SYMTAB, &to_nul, sizeof(to_nul));
+	sa_module_symbols_load(&t, &layout, &st);
+	lx_symtab_finish(&st);
+	CHECK(st.count == 1 && !strcmp(st.syms[0].name, "fk_b"));
+	lx_symtab_free(&st);
+	return unit_ok();
+}
+
 /* A dump without module symbols: finishing an empty table is fine. */
 static bool test_no_modules(void)
 {
@@ -120,5 +137,6 @@ static bool test_no_modules(void)
 const struct unit_test modsyms_tests[] = {
 	{ "module symbols from the modules list", test_module_symbols },
 	{ "no module symbols: an empty table", test_no_modules },
+	{ "module symbol with an empty name skipped", test_empty_symbol_name },
 	{ NULL, NULL }
 };
