@@ -165,7 +165,8 @@ enum lx_status lx_memmap_scan(struct lx_session *s)
 		lx_free(s->t, m);
 		return ret;
 	}
-	qsort(m->entries, m->count, sizeof(*m->entries), entry_cmp);
+	if (m->count)	/* no slab page at all: no array to sort */
+		qsort(m->entries, m->count, sizeof(*m->entries), entry_cmp);
 	s->memmap = m;
 	return LX_OK;
 }

@@ -67,7 +67,8 @@ void lx_symtab_finish(struct lx_symtab *st)
 {
 	size_t i;
 
-	qsort(st->syms, st->count, sizeof(*st->syms), symbol_cmp);
+	if (st->count)	/* syms is NULL before the first add */
+		qsort(st->syms, st->count, sizeof(*st->syms), symbol_cmp);
 	for (i = 0; i < st->count; i++)
 		lx_strmap_put(&st->by_name, st->syms[i].name, st->syms[i].addr);
 }

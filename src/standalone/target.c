@@ -4,7 +4,6 @@
  * DWARF index, symbols from vmlinux (KASLR-shifted) and from the modules
  * loaded in the dump.
  */
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,11 +18,6 @@
 #include "leakext/standalone.h"
 #include "leakext/target.h"
 #include "standalone/target.h"
-
-#define MAX_MODULES 4096
-#define MAX_MODULE_SYMBOLS 200000
-#define MODULE_NAME_LEN 56
-#define SYMBOL_NAME_MAX 128
 
 static volatile sig_atomic_t interrupted;
 
@@ -198,32 +192,6 @@ static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 	return 0;
 }
 
-/* One module's kallsyms (kernel/module/kallsyms.c keeps final addresses). */
-static void add_module_symbols(struct sa_dump *d, struct lx_target *t, uint64_t mod,
-			       const struct sa_module_layout *ml)
-{
-	char name[MODULE_NAME_LEN + 1] = "", sym_name[SYMBOL_NAME_MAX];
-	uint64_t kallsyms, symtab, strtab, i;
-	uint32_t count;
-	Elf64_Sym sym;
-
-	if (!lx_read(t, mod + ml->name, name, MODULE_NAME_LEN) ||
-	    !lx_read_u64(t, mod + ml->kallsyms, &kallsyms) ||
-	    !lx_read_u64(t, kallsyms + ml->symtab, &symtab) ||
-	    !lx_read_u32(t, kallsyms + ml->num_symtab, &count) ||
-	    !lx_read_u64(t, kallsyms + ml->strtab, &strtab))
-		return;
-	lx_sanitize(name);
-	for (i = 0; i < count && i < MAX_MODULE_SYMBOLS; i++) {
-		if (!lx_read(t, symtab + i * sizeof(sym), &sym, sizeof(sym)))
-			break;
-		if (!sym.st_value || !sym.st_name ||
-		    !lx_read_string(t, strtab + sym.st_name, sym_name, sizeof(sym_name)))
-			continue;
-		lx_symtab_add(&d->symbols, sym.st_value, sym.st_size, sym_name, name);
-	}
-}
-
 static void load_module_symbols(struct sa_dump *d)
 {
 	struct lx_target t = { .ops = &sa_ops, .priv = d };
@@ -235,16 +203,8 @@ static void load_module_symbols(struct sa_dump *d)
 		.num_symtab = lx_dwarf_member_offset(d->dwarf, "mod_kallsyms", "num_symtab"),
 		.strtab = lx_dwarf_member_offset(d->dwarf, "mod_kallsyms", "strtab"),
 	};
-	uint64_t head, next;
-	unsigned int n = 0;
 
-	if (ml.list < 0 || ml.name < 0 || ml.kallsyms < 0 || ml.symtab < 0 ||
-	    ml.num_symtab < 0 || ml.strtab < 0 ||
-	    !lx_symtab_lookup(&d->symbols, "modules", &head))
-		return;
-	for (next = head; lx_read_u64(&t, next, &next) && next != head &&
-	     n < MAX_MODULES; n++)
-		add_module_symbols(d, &t, next - ml.list, &ml);
+	sa_module_symbols_load(&t, &ml, &d->symbols);
 }
 
 /* The dump's linux_banner must be the vmlinux's. */

@@ -7,6 +7,7 @@
 
 #include "leakext/standalone.h"
 #include "leakext/target.h"
+#include "standalone/modsyms.h"
 
 struct sa_dump {
 	const char *path;
@@ -16,11 +17,6 @@ struct sa_dump {
 	struct lx_symtab symbols;
 	bool progress;
 	unsigned int errors;
-};
-
-/* Offsets into struct module and struct mod_kallsyms. */
-struct sa_module_layout {
-	long list, name, kallsyms, symtab, num_symtab, strtab;
 };
 
 extern const struct lx_target_ops sa_ops;

@@ -6,6 +6,10 @@ against the ground truth the leak modules printed.
 
 usage: peers.py SAMPLES_DIR LEAKEXT_SO
 
+The standalone program is ./leakscan, or $LEAKEXT_LEAKSCAN.  For an ASan
+build of the extension, crash runs with $LEAKEXT_CRASH_PRELOAD as LD_PRELOAD
+and $LEAKEXT_CRASH_ASAN_OPTIONS as ASAN_OPTIONS (both only when set).
+
 Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
 """
 import json
@@ -38,6 +42,16 @@ def read_manifest(d):
     return m
 
 
+def crash_env():
+    """crash's environment: the sanitizer runtime an ASan extension needs."""
+    env = dict(os.environ)
+    if os.environ.get("LEAKEXT_CRASH_PRELOAD"):
+        env["LD_PRELOAD"] = os.environ["LEAKEXT_CRASH_PRELOAD"]
+    if os.environ.get("LEAKEXT_CRASH_ASAN_OPTIONS"):
+        env["ASAN_OPTIONS"] = os.environ["LEAKEXT_CRASH_ASAN_OPTIONS"]
+    return env
+
+
 def run_crash(vmlinux, vmcore, so, commands, outdir):
     """Run crash non-interactively; each command's output goes to a file
     through crash's own '> file' (plain stdout of later commands can be lost).
@@ -51,7 +65,7 @@ def run_crash(vmlinux, vmcore, so, commands, outdir):
         f.write("\n".join(script) + "\n")
     subprocess.run(["crash", "-s", vmlinux, vmcore, "-i", path],
                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=900)
+                   stderr=subprocess.DEVNULL, timeout=900, env=crash_env())
     out = {}
     for key, _ in commands:
         try:
@@ -338,7 +352,9 @@ def without_source(doc):
 
 
 def run_standalone(args):
-    exe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan")
+    exe = os.environ.get("LEAKEXT_LEAKSCAN") or os.path.join(
+        os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan")
+    exe = os.path.abspath(exe)
     p = subprocess.run([exe, "-q"] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        timeout=900, universal_newlines=True)
     return p.returncode, p.stdout, p.stderr

@@ -66,6 +66,7 @@ void fk_drop_region(struct fake_kernel *fk, uint64_t addr);
 void fk_write(struct fake_kernel *fk, uint64_t addr, const void *bytes, size_t len);
 void fk_w64(struct fake_kernel *fk, uint64_t addr, uint64_t val);
 void fk_w32(struct fake_kernel *fk, uint64_t addr, uint32_t val);
+/* Copy len bytes into the image (must lie inside one region). */
 uint64_t fk_page(unsigned long pfn);
 uint64_t fk_slab_mem(unsigned long pfn);
 uint64_t fk_obj(unsigned long pfn, unsigned int index);

@@ -10,10 +10,12 @@ extern const struct unit_test walker_tests[];
 extern const struct unit_test cluster_tests[];
 extern const struct unit_test integrity_tests[];
 extern const struct unit_test text_tests[];
+extern const struct unit_test modsyms_tests[];
 
 int main(int argc, char **argv)
 {
-	const struct unit_test *suites[] = { walker_tests, integrity_tests, cluster_tests, text_tests };
+	const struct unit_test *suites[] = { walker_tests, integrity_tests, cluster_tests,
+					     text_tests, modsyms_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 

@@ -354,6 +354,37 @@ static bool test_list_live_output(void)
 	return unit_ok();
 }
 
+/*
+ * No max_pfn for the memmap scan: the walk used to fail after finding
+ * slabs; now it ends flagged.  Either way nothing may be left allocated.
+ */
+static bool test_failed_walk_frees(void)
+{
+	static const struct lx_options cmds[] = {
+		{ .cache = NULL }, { .cache = "kmalloc-512", .list_live = true },
+	};
+	static const struct lx_options dump = { .cache = "kmalloc-512" };
+	struct fixture f;
+	uint64_t max_pfn = 0;
+	size_t i;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	fx_one_partial_slab(&f);
+	fk_set_node_nr_slabs(&f.fk, 2);		/* one slab on no list */
+	f.fk.target.ops->symbol(f.fk.target.priv, "max_pfn", &max_pfn);
+	fk_w64(&f.fk, max_pfn, 0);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		lx_leakscan(&f.s, &cmds[i]);
+		CHECK(f.fk.live_allocs == 0);
+	}
+	CHECK(lx_leakdump(&f.s, &dump) == LX_OK && f.s.flagged);
+	CHECK(f.fk.live_allocs == 0);
+	CHECK(strstr(f.fk.messages, "max_pfn unknown") != NULL);
+	CHECK(strstr(f.fk.messages, "memory map not scanned") != NULL);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 static bool lookup_is(struct fixture *f, const char *query,
 		      enum lx_lookup_result want)
 {
@@ -406,5 +437,6 @@ const struct unit_test walker_tests[] = {
 	{ "no struct slab: page layout checked", test_pre_5_17_page_layout },
 	{ "leakscan -l lists exactly the live objects", test_list_live_output },
 	{ "cache name aliases", test_cache_aliases },
+	{ "a walk that fails frees its slabs (ranking, -l, leakdump)", test_failed_walk_frees },
 	{ NULL, NULL }
 };

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The cluster engine, the cluster descriptions and the text and JSON
+ * cluster reports over objects whose bytes come from the input.
+ *
+ * Input: one options byte, then templates, each
+ *     [u16 length][u8 copies][length bytes]
+ * A template fills copies + 1 objects of the fake kmalloc-512 cache (the
+ * rest of each object stays zero).  Options bit 0 stamps the object index
+ * into bytes 8..15 of each object (numbers that differ).  Objects fill full
+ * slabs on the node's full list and one partial slab whose unused objects
+ * are free.  Then leakscan runs as the text report (options bit 1: -a), -j,
+ * -l -k 1 and leakdump -k 1.  The JSON must be valid, the text safe for a
+ * terminal, and the core must free all it allocated.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_target.h"
+#include "fuzz_util.h"
+#include "leakext/report.h"
+
+#define FIRST_PFN 100
+#define MAX_SLABS 24
+#define MAX_OBJECTS (MAX_SLABS * FK_OBJS)
+
+static void put_object(struct fake_kernel *fk, unsigned int i, const uint8_t *bytes,
+		       size_t len, bool stamp)
+{
+	uint64_t addr = fk_obj(FIRST_PFN + i / FK_OBJS, i % FK_OBJS);
+	uint64_t number = i * 7919u;
+
+	fk_write(fk, addr, bytes, len);
+	if (stamp)
+		fk_write(fk, addr + 8, &number, sizeof(number));
+}
+
+/* Objects from the templates; returns how many. */
+static unsigned int fill_objects(struct fake_kernel *fk, struct fz_input *in,
+				 bool stamp)
+{
+	uint8_t bytes[FK_OBJ_SIZE];
+	unsigned int n = 0, copies;
+	size_t len;
+
+	while (in->left && n < MAX_OBJECTS) {
+		len = fz_u16(in) % (FK_OBJ_SIZE + 1);
+		copies = fz_u8(in) + 1;
+		len = fz_bytes(in, bytes, len);
+		for (; copies && n < MAX_OBJECTS; copies--, n++) {
+			if (n % FK_OBJS == 0)
+				fk_add_slab(fk, FIRST_PFN + n / FK_OBJS, FK_OBJS, false);
+			put_object(fk, n, bytes, len, stamp);
+		}
+	}
+	return n;
+}
+
+/* Full slabs on the full list; the last one partial, on the partial list. */
+static void link_slabs(struct fake_kernel *fk, unsigned int nobjects)
+{
+	unsigned long full[MAX_SLABS + 1] = { 0 }, partial[2] = { 0 };
+	unsigned int nslabs = (nobjects + FK_OBJS - 1) / FK_OBJS, i, used;
+	unsigned int free_idx[FK_OBJS];
+
+	for (i = 0; i < nslabs; i++)
+		full[i] = FIRST_PFN + i;
+	used = nobjects % FK_OBJS;
+	if (used) {
+		unsigned long pfn = full[--nslabs];
+
+		full[nslabs] = 0;
+		partial[0] = pfn;
+		for (i = used; i < FK_OBJS; i++)
+			free_idx[i - used] = i;
+		fk_w64(fk, fk_page(pfn) + 40, used | (FK_OBJS << 16));
+		fk_set_slab_freelist(fk, pfn, fk_chain(fk, pfn, free_idx, FK_OBJS - used));
+	}
+	fk_node_list(fk, true, full);
+	fk_node_list(fk, false, partial);
+	fk_set_node_nr_slabs(fk, (nobjects + FK_OBJS - 1) / FK_OBJS);
+}
+
+static void run_command(struct fake_kernel *fk, const struct lx_options *opt, bool dump)
+{
+	struct lx_session s = { .t = &fk->target };
+
+	if (dump)
+		lx_leakdump(&s, opt);
+	else
+		lx_leakscan(&s, opt);
+}
+
+static void check_output(struct fake_kernel *fk, bool json)
+{
+	fflush(fk->out);
+	if (json && !fz_json_documents_valid(fk->outbuf, fk->outlen))
+		fz_fail("invalid JSON", fk->outbuf, fk->outlen);
+	if (!fz_text_is_safe(fk->outbuf, fk->outlen))
+		fz_fail("unsafe byte in the report", fk->outbuf, fk->outlen);
+	if (!fz_text_is_safe(fk->messages, strlen(fk->messages)))
+		fz_fail("unsafe byte in a message", fk->messages, strlen(fk->messages));
+	rewind(fk->out);
+	fk->messages[0] = '\0';
+}
+
+static void run_reports(struct fake_kernel *fk, uint8_t options)
+{
+	struct lx_options text = { .cache = "kmalloc-512", .all = options & 2 };
+	struct lx_options json = { .cache = "kmalloc-512", .json = true, .all = true };
+	struct lx_options list = { .cache = "kmalloc-512", .list_live = true, .cluster = 1 };
+	struct lx_options dump = { .cache = "kmalloc-512", .cluster = 1, .count = 2 };
+
+	run_command(fk, &text, false);
+	check_output(fk, false);
+	run_command(fk, &json, false);
+	check_output(fk, true);
+	run_command(fk, &list, false);
+	check_output(fk, false);
+	run_command(fk, &dump, true);
+	check_output(fk, false);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct fz_input in = { data, size };
+	struct fake_kernel *fk = malloc(sizeof(*fk));
+	uint8_t options = fz_u8(&in);
+	unsigned int n;
+
+	fk_init(fk, LX_FP_XOR_SWAB);
+	n = fill_objects(fk, &in, options & 1);
+	if (n)
+		link_slabs(fk, n);
+	run_reports(fk, options);
+	if (fk->live_allocs)
+		fz_fail("the core leaked target allocations", NULL, 0);
+	fk_fini(fk);
+	free(fk);
+	return 0;
+}

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Input reading and output oracles for the harnesses. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_util.h"
+
+uint8_t fz_u8(struct fz_input *in)
+{
+	uint8_t v = 0;
+
+	fz_bytes(in, &v, 1);
+	return v;
+}
+
+uint16_t fz_u16(struct fz_input *in)
+{
+	uint8_t b[2] = { 0, 0 };
+
+	fz_bytes(in, b, 2);
+	return b[0] | b[1] << 8;
+}
+
+size_t fz_bytes(struct fz_input *in, void *dst, size_t len)
+{
+	size_t n = len < in->left ? len : in->left;
+
+	memcpy(dst, in->p, n);
+	in->p += n;
+	in->left -= n;
+	return n;
+}
+
+void fz_fail(const char *what, const char *detail, size_t len)
+{
+	fprintf(stderr, "fuzz oracle failed: %s\n", what);
+	if (detail)
+		fprintf(stderr, "---\n%.*s\n---\n", (int)(len < 4000 ? len : 4000), detail);
+	abort();
+}
+
+bool fz_text_is_safe(const char *text, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = text[i];
+
+		if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7f)
+			return false;
+	}
+	return true;
+}
+
+/* A small recursive-descent JSON checker (RFC 8259 grammar). */
+struct json_cursor {
+	const char *p, *end;
+	int depth;
+};
+
+static bool json_value(struct json_cursor *c);
+
+static void json_blank(struct json_cursor *c)
+{
+	while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\r'))
+		c->p++;
+}
+
+static bool json_take(struct json_cursor *c, char ch)
+{
+	json_blank(c);
+	if (c->p < c->end && *c->p == ch) {
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+static bool is_hex(char ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+	       (ch >= 'A' && ch <= 'F');
+}
+
+static bool json_escape(struct json_cursor *c)
+{
+	int i;
+
+	if (c->p >= c->end)
+		return false;
+	if (strchr("\"\\/bfnrt", *c->p)) {
+		c->p++;
+		return true;
+	}
+	if (*c->p++ != 'u' || c->end - c->p < 4)
+		return false;
+	for (i = 0; i < 4; i++)
+		if (!is_hex(*c->p++))
+			return false;
+	return true;
+}
+
+static bool json_string(struct json_cursor *c)
+{
+	if (!json_take(c, '"'))
+		return false;
+	while (c->p < c->end) {
+		unsigned char ch = *c->p++;
+
+		if (ch == '"')
+			return true;
+		if (ch < 0x20)
+			return false;
+		if (ch == '\\' && !json_escape(c))
+			return false;
+	}
+	return false;
+}
+
+static bool json_digits(struct json_cursor *c)
+{
+	const char *start = c->p;
+
+	while (c->p < c->end && *c->p >= '0' && *c->p <= '9')
+		c->p++;
+	return c->p > start;
+}
+
+static bool json_number(struct json_cursor *c)
+{
+	if (c->p < c->end && *c->p == '-')
+		c->p++;
+	if (c->p < c->end && *c->p == '0')
+		c->p++;
+	else if (!json_digits(c))
+		return false;
+	if (c->p < c->end && *c->p == '.') {
+		c->p++;
+		if (!json_digits(c))
+			return false;
+	}
+	if (c->p < c->end && (*c->p == 'e' || *c->p == 'E')) {
+		c->p++;
+		if (c->p < c->end && (*c->p == '+' || *c->p == '-'))
+			c->p++;
+		if (!json_digits(c))
+			return false;
+	}
+	return true;
+}
+
+static bool json_word(struct json_cursor *c, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(c->end - c->p) < n || memcmp(c->p, word, n))
+		return false;
+	c->p += n;
+	return true;
+}
+
+static bool json_members(struct json_cursor *c, bool object)
+{
+	char close = object ? '}' : ']';
+
+	if (json_take(c, close))
+		return true;
+	do {
+		if (object && (!json_string(c) || !json_take(c, ':')))
+			return false;
+		if (!json_value(c))
+			return false;
+	} while (json_take(c, ','));
+	return json_take(c, close);
+}
+
+static bool json_value(struct json_cursor *c)
+{
+	bool ok;
+
+	json_blank(c);
+	if (c->p >= c->end || ++c->depth > 64)
+		return false;
+	switch (*c->p) {
+	case '{':
+	case '[':
+		ok = json_members(c, *c->p++ == '{');
+		break;
+	case '"':
+		ok = json_string(c);
+		break;
+	case 't':
+		ok = json_word(c, "true");
+		break;
+	case 'f':
+		ok = json_word(c, "false");
+		break;
+	case 'n':
+		ok = json_word(c, "null");
+		break;
+	default:
+		ok = json_number(c);
+	}
+	c->depth--;
+	return ok;
+}
+
+bool fz_json_documents_valid(const char *text, size_t len)
+{
+	struct json_cursor c = { text, text + len, 0 };
+	int docs = 0;
+
+	for (;;) {
+		while (c.p < c.end && (*c.p == '\n' || *c.p == ' '))
+			c.p++;
+		if (c.p == c.end)
+			return docs > 0;
+		if (!json_value(&c))
+			return false;
+		docs++;
+		json_blank(&c);
+		if (c.p < c.end && *c.p != '\n')
+			return false;
+	}
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared by the libFuzzer harnesses: input reading and output oracles. */
+#ifndef FUZZ_UTIL_H
+#define FUZZ_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The fuzz input, consumed from the front. */
+struct fz_input {
+	const uint8_t *p;
+	size_t left;
+};
+
+uint8_t fz_u8(struct fz_input *in);
+uint16_t fz_u16(struct fz_input *in);
+/* Up to len bytes; returns how many were taken. */
+size_t fz_bytes(struct fz_input *in, void *dst, size_t len);
+
+/* Abort with a message: libFuzzer records the input as a crash. */
+void fz_fail(const char *what, const char *detail, size_t len)
+	__attribute__((noreturn));
+
+/* len bytes hold one or more JSON documents separated by newlines. */
+bool fz_json_documents_valid(const char *text, size_t len);
+/* Terminal-safe: printable ASCII, newline and tab only. */
+bool fz_text_is_safe(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The SLUB walker and the command entry points over a synthetic 6.1-shaped
+ * kernel (tests/unit/fake_target.c) whose memory the input overwrites.
+ *
+ * The image: cpu 0 and cpu 1 each have a cpu slab with a lockless freelist
+ * (cpu 1's also has a remote free and a cpu partial chain of two slabs),
+ * node 0 has two partial slabs and one slab on its full list, and one full
+ * slab is on no list (found by the memory map scan).
+ *
+ * Input:
+ *     byte 0   bits 0-1 free pointer encoding (plain, xor, xor+swab),
+ *              bit 2 PGTY_slab page type instead of the PG_slab flag
+ *     byte 1   which commands run (bit per command, see run_commands())
+ *     patches  until the input ends, each starting with an op byte:
+ *       op & 3 == 0, 3  raw: [window][u16 offset][(op >> 2) + 1 bytes]
+ *       op & 3 == 1     pointer: [window][u16 offset][anchor][s16 delta]
+ *       op & 3 == 2     the same pointer, stored as an encoded free pointer
+ * A window is one structure the walker reads (kmem_cache, kmem_cache_node,
+ * each cpu's kmem_cache_cpu, each slab's struct slab and memory, the name,
+ * and each global); the offset is taken modulo its size, writes are cut at
+ * its end.  Anchors are addresses of the image, so mutations can rewire
+ * lists and freelists to real structures.
+ *
+ * Speed: the image is built once per encoding mode and each input's patches
+ * are undone after the run (the core never writes to the target); buffers
+ * of POOL_MIN bytes or more (the memory map scan's 2 MiB chunk) come from a
+ * small pool instead of a fresh mmap each time, zeroed on reuse.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_target.h"
+#include "fuzz_util.h"
+#include "leakext/report.h"
+
+#define MAX_PATCHES 256
+#define PATCH_MAX 64
+#define POOL_MIN (256u << 10)
+#define POOL_BLOCKS 4
+#define MEMMAP_PFN_LIMIT (1u << 14)	/* see clamp_max_pfn() */
+#define PGTY_SLAB 0xf5
+
+enum { CPU0_SLAB = 25, CPU1_SLAB = 20, CPU_PARTIAL1 = 21, CPU_PARTIAL2 = 22,
+       NODE_PARTIAL1 = 10, NODE_PARTIAL2 = 11, NODE_FULL = 12, UNTRACKED = 31 };
+
+static const unsigned long slab_pfns[] = {
+	CPU0_SLAB, CPU1_SLAB, CPU_PARTIAL1, CPU_PARTIAL2,
+	NODE_PARTIAL1, NODE_PARTIAL2, NODE_FULL, UNTRACKED,
+};
+#define NSLABS (sizeof(slab_pfns) / sizeof(slab_pfns[0]))
+
+static const char *const globals[] = {
+	"slab_caches", "nr_cpu_ids", "__per_cpu_offset", "nr_node_ids",
+	"vmemmap_base", "page_offset_base", "max_pfn",
+};
+#define NGLOBALS (sizeof(globals) / sizeof(globals[0]))
+
+struct window {
+	uint64_t addr;
+	size_t len;
+};
+
+/* What a patch overwrote, to undo it. */
+struct undo {
+	uint64_t addr;
+	size_t len;
+	uint8_t bytes[PATCH_MAX];
+};
+
+struct pool_block {
+	void *ptr;
+	size_t size;
+	bool used;
+};
+
+struct image {
+	struct fake_kernel fk;
+	struct lx_target_ops ops;
+	const struct lx_target_ops *fk_ops;
+	struct pool_block pool[POOL_BLOCKS];
+	struct undo undo[MAX_PATCHES + 1];
+	size_t nundo;
+	struct window windows[8 + 2 * NSLABS + NGLOBALS];
+	size_t nwindows;
+	uint64_t anchors[64];
+	size_t nanchors;
+};
+
+static uint64_t symbol(struct image *im, const char *name)
+{
+	uint64_t addr = 0;
+
+	im->fk.target.ops->symbol(im->fk.target.priv, name, &addr);
+	return addr;
+}
+
+static uint64_t kcc(int cpu)
+{
+	return FK_PERCPU_BASE + FK_CPU_SLAB + cpu * 0x1000;
+}
+
+static void add_window(struct image *im, uint64_t addr, size_t len)
+{
+	im->windows[im->nwindows++] = (struct window){ addr, len };
+}
+
+static void add_anchor(struct image *im, uint64_t addr)
+{
+	im->anchors[im->nanchors++] = addr;
+}
+
+static void fill_live_objects(struct image *im, unsigned long pfn)
+{
+	static const char text[] = "version 15\ntimestamp 4294892700\ncpu0 0 0 1 2\n";
+	unsigned int i;
+
+	for (i = 0; i < FK_OBJS; i++) {
+		if (i % 2)
+			fk_write(&im->fk, fk_obj(pfn, i), text, sizeof(text));
+		else
+			fk_w64(&im->fk, fk_obj(pfn, i) + 8, FK_MODULE_FUNC);
+	}
+}
+
+static void build_slabs(struct image *im)
+{
+	static const unsigned int cpu0_free[] = { 4, 5 }, cpu1_free[] = { 0, 2 };
+	static const unsigned int remote[] = { 7 }, p1_free[] = { 4 }, p2_free[] = { 1, 2 };
+	static const unsigned int n1_free[] = { 1, 3, 5 }, n2_free[] = { 6 };
+	static const unsigned long partial[] = { NODE_PARTIAL1, NODE_PARTIAL2, 0 };
+	static const unsigned long full[] = { NODE_FULL, 0 };
+	struct fake_kernel *fk = &im->fk;
+	size_t i;
+
+	fk_add_slab(fk, CPU0_SLAB, FK_OBJS, true);
+	fk_add_slab(fk, CPU1_SLAB, FK_OBJS, true);
+	fk_add_slab(fk, CPU_PARTIAL1, 7, false);
+	fk_add_slab(fk, CPU_PARTIAL2, 6, false);
+	fk_add_slab(fk, NODE_PARTIAL1, 5, false);
+	fk_add_slab(fk, NODE_PARTIAL2, 7, false);
+	fk_add_slab(fk, NODE_FULL, FK_OBJS, false);
+	fk_add_slab(fk, UNTRACKED, FK_OBJS, false);
+	for (i = 0; i < NSLABS; i++)
+		fill_live_objects(im, slab_pfns[i]);
+	fk_set_cpu(fk, 0, CPU0_SLAB, fk_chain(fk, CPU0_SLAB, cpu0_free, 2), 0);
+	fk_set_cpu(fk, 1, CPU1_SLAB, fk_chain(fk, CPU1_SLAB, cpu1_free, 2), CPU_PARTIAL1);
+	fk_set_slab_freelist(fk, CPU1_SLAB, fk_chain(fk, CPU1_SLAB, remote, 1));
+	fk_set_slab_freelist(fk, CPU_PARTIAL1, fk_chain(fk, CPU_PARTIAL1, p1_free, 1));
+	fk_set_partial_next(fk, CPU_PARTIAL1, CPU_PARTIAL2);
+	fk_set_slab_freelist(fk, CPU_PARTIAL2, fk_chain(fk, CPU_PARTIAL2, p2_free, 2));
+	fk_set_slab_freelist(fk, NODE_PARTIAL1, fk_chain(fk, NODE_PARTIAL1, n1_free, 3));
+	fk_set_slab_freelist(fk, NODE_PARTIAL2, fk_chain(fk, NODE_PARTIAL2, n2_free, 1));
+	fk_node_list(fk, false, partial);
+	fk_node_list(fk, true, full);
+	fk_set_node_nr_slabs(fk, NSLABS);
+}
+
+/* 6.12+: no PG_slab; the page type's top byte says "slab". */
+static void use_page_type(struct image *im)
+{
+	size_t i;
+
+	im->fk.pg_slab_value = -1;
+	im->fk.extra_enum = "PGTY_slab";
+	im->fk.extra_enum_value = PGTY_SLAB;
+	for (i = 0; i < NSLABS; i++)
+		fk_w32(&im->fk, fk_page(slab_pfns[i]) + 48, (uint32_t)PGTY_SLAB << 24);
+}
+
+static void map_windows(struct image *im)
+{
+	uint64_t name = 0;
+	size_t i;
+
+	add_window(im, FK_CACHE, 248);
+	add_window(im, FK_NODE, 64);
+	add_window(im, kcc(0), 32);
+	add_window(im, kcc(1), 32);
+	im->fk.target.ops->read(im->fk.target.priv, FK_CACHE + 96, &name, 8);
+	add_window(im, name, 64);
+	for (i = 0; i < NSLABS; i++) {
+		add_window(im, fk_page(slab_pfns[i]), 64);
+		add_window(im, fk_slab_mem(slab_pfns[i]), 4096);
+	}
+	add_window(im, symbol(im, "slab_caches"), 16);
+	add_window(im, symbol(im, "__per_cpu_offset"), 16);
+	for (i = 0; i < NGLOBALS; i++)
+		add_window(im, symbol(im, globals[i]), 8);
+}
+
+static void map_anchors(struct image *im)
+{
+	size_t i;
+
+	add_anchor(im, 0);
+	add_anchor(im, FK_CACHE);
+	add_anchor(im, FK_CACHE + 104);
+	add_anchor(im, FK_NODE + 16);
+	add_anchor(im, FK_NODE + 48);
+	add_anchor(im, FK_CPU_SLAB);
+	add_anchor(im, FK_PERCPU_BASE);
+	add_anchor(im, FK_VMEMMAP);
+	add_anchor(im, FK_PAGE_OFFSET);
+	add_anchor(im, FK_MODULE_FUNC);
+	add_anchor(im, symbol(im, "slab_caches"));
+	for (i = 0; i < NSLABS; i++) {
+		add_anchor(im, fk_page(slab_pfns[i]));
+		add_anchor(im, fk_page(slab_pfns[i]) + 8);
+		add_anchor(im, fk_slab_mem(slab_pfns[i]));
+	}
+}
+
+static void *pool_alloc(void *priv, size_t size)
+{
+	struct image *im = priv;
+	struct pool_block *b;
+	int i;
+
+	if (size < POOL_MIN)
+		return im->fk_ops->alloc(&im->fk, size);
+	for (i = 0; i < POOL_BLOCKS; i++) {
+		b = &im->pool[i];
+		if (!b->used && (!b->ptr || b->size == size)) {
+			if (!b->ptr)
+				b->ptr = malloc(size);
+			if (!b->ptr)
+				return NULL;
+			b->size = size;
+			b->used = true;
+			memset(b->ptr, 0, size);
+			im->fk.live_allocs++;
+			return b->ptr;
+		}
+	}
+	return im->fk_ops->alloc(&im->fk, size);
+}
+
+static void pool_release(void *priv, void *ptr)
+{
+	struct image *im = priv;
+	int i;
+
+	for (i = 0; i < POOL_BLOCKS; i++)
+		if (im->pool[i].used && im->pool[i].ptr == ptr) {
+			im->pool[i].used = false;
+			im->fk.live_allocs--;
+			return;
+		}
+	im->fk_ops->release(&im->fk, ptr);
+}
+
+/*
+ * The fake kernel's ops, with the pool allocator.  priv is the fake kernel,
+ * the image's first member, so the pool ops can take it as the image.
+ */
+static void hook_ops(struct image *im)
+{
+	im->fk_ops = im->fk.target.ops;
+	im->ops = *im->fk_ops;
+	im->ops.alloc = pool_alloc;
+	im->ops.release = pool_release;
+	im->fk.target.ops = &im->ops;
+}
+
+static void build_image(struct image *im, uint8_t mode)
+{
+	static const enum lx_freeptr_mode encodings[] = {
+		LX_FP_PLAIN, LX_FP_XOR, LX_FP_XOR_SWAB, LX_FP_XOR_SWAB,
+	};
+
+	fk_init(&im->fk, encodings[mode & 3]);
+	build_slabs(im);
+	if (mode & 4)
+		use_page_type(im);
+	im->nwindows = 0;
+	im->nanchors = 0;
+	map_windows(im);
+	map_anchors(im);
+	hook_ops(im);
+}
+
+static bool image_read(struct image *im, uint64_t addr, void *buf, size_t len)
+{
+	return im->fk_ops->read(&im->fk, addr, buf, len);
+}
+
+static void patch(struct image *im, uint64_t addr, const void *bytes, size_t len)
+{
+	struct undo *u = &im->undo[im->nundo++];
+
+	u->addr = addr;
+	u->len = len;
+	image_read(im, addr, u->bytes, len);
+	fk_write(&im->fk, addr, bytes, len);
+}
+
+static void undo_patches(struct image *im)
+{
+	while (im->nundo) {
+		const struct undo *u = &im->undo[--im->nundo];
+
+		fk_write(&im->fk, u->addr, u->bytes, u->len);
+	}
+}
+
+static uint64_t encode_free_pointer(struct image *im, uint64_t value, uint64_t slot)
+{
+	switch (im->fk.encoding) {
+	case LX_FP_XOR:
+		return value ^ FK_RANDOM ^ slot;
+	case LX_FP_XOR_SWAB:
+		return value ^ FK_RANDOM ^ __builtin_bswap64(slot);
+	default:
+		return value;
+	}
+}
+
+static void apply_patch(struct image *im, struct fz_input *in)
+{
+	uint8_t op = fz_u8(in), bytes[PATCH_MAX];
+	const struct window *w = &im->windows[fz_u8(in) % im->nwindows];
+	size_t off = fz_u16(in) % w->len, len;
+	uint64_t value;
+
+	if ((op & 3) == 1 || (op & 3) == 2) {
+		value = im->anchors[fz_u8(in) % im->nanchors] + (int16_t)fz_u16(in);
+		if ((op & 3) == 2)
+			value = encode_free_pointer(im, value, w->addr + off);
+		memcpy(bytes, &value, 8);
+		len = 8;
+	} else {
+		len = fz_bytes(in, bytes, (op >> 2) + 1);
+	}
+	if (len > w->len - off)
+		len = w->len - off;
+	patch(im, w->addr + off, bytes, len);
+}
+
+/*
+ * A max_pfn between 2^14 and 2^40 passes the walker's plausibility check
+ * and makes the memory map scan read up to 2^46 bytes of struct pages, one
+ * failing read at a time: minutes per input, which would only teach the
+ * fuzzer about time-outs.  Fold it into range (the real fix is bounding
+ * the scan by the dump's size, lx_target_ops.phys_end).
+ */
+static void clamp_max_pfn(struct image *im)
+{
+	uint64_t addr = symbol(im, "max_pfn"), pfn;
+
+	image_read(im, addr, &pfn, 8);
+	if (pfn > MEMMAP_PFN_LIMIT && pfn <= (1ULL << 40)) {
+		pfn %= MEMMAP_PFN_LIMIT;
+		patch(im, addr, &pfn, 8);
+	}
+}
+
+static void check_output(struct fake_kernel *fk, bool json)
+{
+	fflush(fk->out);
+	if (json && fk->outlen && !fz_json_documents_valid(fk->outbuf, fk->outlen))
+		fz_fail("invalid JSON", fk->outbuf, fk->outlen);
+	if (!fz_text_is_safe(fk->outbuf, fk->outlen))
+		fz_fail("unsafe byte in the report", fk->outbuf, fk->outlen);
+	if (!fz_text_is_safe(fk->messages, strlen(fk->messages)))
+		fz_fail("unsafe byte in a message", fk->messages, strlen(fk->messages));
+	rewind(fk->out);
+	fk->messages[0] = '\0';
+}
+
+/* The walker's own entry points, as the unit tests call them. */
+static void run_scan(struct fake_kernel *fk)
+{
+	struct lx_session s = { .t = &fk->target };
+	struct lx_cache cache;
+	struct lx_scan scan;
+
+	memset(&scan, 0, sizeof(scan));
+	if (!lx_layout_init(&s) && !lx_cache_read(&s, FK_CACHE, &cache) &&
+	    !lx_scan_cache(&s, &cache, &scan)) {
+		if (scan.free > scan.total || scan.live != scan.total - scan.free)
+			fz_fail("free objects exceed the total", NULL, 0);
+	}
+	lx_scan_free(&s, &scan);
+	lx_session_fini(&s);
+	lx_msg_flush(&fk->target);
+	check_output(fk, false);
+}
+
+static void run_command(struct fake_kernel *fk, const struct lx_options *opt,
+			bool dump)
+{
+	struct lx_session s = { .t = &fk->target };
+
+	if (dump)
+		lx_leakdump(&s, opt);
+	else
+		lx_leakscan(&s, opt);
+	check_output(fk, opt->json);
+}
+
+static void run_commands(struct fake_kernel *fk, uint8_t which)
+{
+	static const struct lx_options cmds[] = {
+		{ .cache = NULL },
+		{ .cache = NULL, .json = true },
+		{ .cache = "kmalloc-512" },
+		{ .cache = "kmalloc-512", .json = true, .all = true },
+		{ .cache = "kmalloc-512", .list_live = true },
+		{ .cache = "kmalloc-512", .list_live = true, .cluster = 1 },
+	};
+	static const struct lx_options dump = { .cache = "512", .cluster = 1, .count = 2,
+						.bytes = 64 };
+	static const struct lx_options dump_all = { .cache = "kmalloc-512",
+						    .count = LX_DUMP_ALL };
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (which & (1u << i))
+			run_command(fk, &cmds[i], false);
+	if (which & 0x40)
+		run_command(fk, &dump, true);
+	if (which & 0x80)
+		run_command(fk, &dump_all, true);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct image im;
+	static int built = -1;
+	struct fz_input in = { data, size };
+	uint8_t mode = fz_u8(&in) & 7, which = fz_u8(&in);
+	int n;
+
+	if (built != mode) {
+		if (built >= 0)
+			fk_fini(&im.fk);
+		build_image(&im, mode);
+		built = mode;
+	}
+	for (n = 0; in.left && n < MAX_PATCHES; n++)
+		apply_patch(&im, &in);
+	clamp_max_pfn(&im);
+	run_scan(&im.fk);
+	run_commands(&im.fk, which);
+	if (im.fk.live_allocs)
+		fz_fail("the core leaked target allocations", NULL, 0);
+	undo_patches(&im);
+	return 0;
+}
