@@ -17,6 +17,8 @@ SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c
 	   src/standalone/dwarf.c src/standalone/strmap.c
 SA_OBJS := $(SA_SRCS:src/%.c=build/%.o)
 SA_LIBS := -lkdumpfile -ldwarf -lelf -lz
+# Input files are checked before libkdumpfile sees them.
+SA_OBJS += build/standalone/files.o
 
 all: leakext.so leakscan
 

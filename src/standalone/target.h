@@ -16,6 +16,10 @@ struct sa_dump {
 	struct lx_symtab symbols;
 	bool progress;
 	unsigned int errors;
+	char last_error[512];		/* the last error message, escaped */
+	/* Reads left before sa_read() fails; 0 = no limit. */
+	uint64_t read_budget;
+	bool budget_spent;
 };
 
 /* Offsets into struct module and struct mod_kallsyms. */
