@@ -43,6 +43,8 @@ SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c
 	   src/standalone/modsyms.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
 SA_LIBS := -lkdumpfile -ldwarf -lelf -lz
+# Input files are checked before libkdumpfile sees them.
+SA_OBJS += build/standalone/files.o
 
 all: $(SO) $(PROG)
 

@@ -115,6 +115,27 @@ static void crash_progress(void *priv, const char *label, uint64_t done,
 		fprintf(stderr, "\rleakscan: %s %llu", label, (unsigned long long)done);
 }
 
+/*
+ * crash keeps the dump file's own extent (diskdump's max_mapnr, the ELF
+ * load segments) private to its readers, so this is the highest end of
+ * its node table: each node's start_paddr plus its spanned pages, which
+ * crash read from the kernel's pglist_data at startup.
+ */
+static uint64_t crash_phys_end(void *priv)
+{
+	uint64_t end = 0, node_end;
+	int i;
+
+	(void)priv;
+	for (i = 0; vt->node_table && i < vt->numnodes; i++) {
+		node_end = vt->node_table[i].start_paddr +
+			   (uint64_t)vt->node_table[i].size * PAGESIZE();
+		if (node_end > end)
+			end = node_end;
+	}
+	return end;
+}
+
 static const struct lx_target_ops crash_ops = {
 	.read = crash_read,
 	.symbol = crash_symbol,
@@ -128,6 +149,7 @@ static const struct lx_target_ops crash_ops = {
 	.message = crash_message,
 	.print_type = crash_print_type,
 	.progress = crash_progress,
+	.phys_end = crash_phys_end,
 };
 
 /* A positive number option; crash's stol() would abort on junk. */

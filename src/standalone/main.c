@@ -3,6 +3,8 @@
  * leakscan: the leakext report without a crash session, for batch triage.
  * Same core, same output and JSON schema as the crash extension.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "leakext/report.h"
+#include "standalone/files.h"
 #include "standalone/target.h"
 
 #define LEAKEXT_VERSION "0.2"
@@ -20,6 +23,7 @@ enum exit_code {
 	EXIT_DUMP_FAILED = 1,	/* at least one vmcore could not be analysed */
 	EXIT_USAGE = 2,		/* bad command line */
 	EXIT_VMLINUX = 3,	/* vmlinux unusable (no DWARF / symbols) */
+	EXIT_FLAGGED = 4,	/* all analysed, but some result is flagged */
 };
 
 struct program {
@@ -28,6 +32,9 @@ struct program {
 	const char *vmlinux;
 	char **vmcores;
 	int nvmcores;
+	char (*unusable)[512];	/* per vmcore: why it cannot be read, or "" */
+	int nunusable;
+	bool flagged;		/* some analysed result failed its checks */
 };
 
 static void usage(FILE *out)
@@ -58,7 +65,9 @@ static void usage(FILE *out)
 "  -V, --version       version\n"
 "\n"
 "Exit status: 0 all vmcores analysed, 1 some vmcore failed (see stderr),\n"
-"2 bad usage, 3 VMLINUX unusable.\n", LX_DEFAULT_TOP);
+"2 bad usage, 3 VMLINUX unusable, 4 all analysed but some result is flagged\n"
+"(a cache failed its integrity checks or the cache list was cut short).\n"
+"1 takes precedence over 4.\n", LX_DEFAULT_TOP);
 }
 
 static bool number(const char *text, unsigned int *out, bool zero_ok)
@@ -72,11 +81,12 @@ static bool number(const char *text, unsigned int *out, bool zero_ok)
 	return true;
 }
 
-static bool is_file(const char *path)
+/* Paths name files; cache names have no '/'. */
+static bool is_path(const char *arg)
 {
 	struct stat sb;
 
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	return strchr(arg, '/') || stat(arg, &sb) == 0;
 }
 
 static int parse_number_option(int c, unsigned int *out, bool zero_ok)
@@ -137,7 +147,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		if (parse_option(p, c))
 			return -1;
 	n = argc - optind;
-	if (n >= 3 && !p->opt.cache && !is_file(argv[argc - 1])) {
+	if (n >= 3 && !p->opt.cache && !is_path(argv[argc - 1])) {
 		p->opt.cache = argv[argc - 1];
 		n--;
 	}
@@ -155,6 +165,46 @@ static int parse_args(struct program *p, int argc, char **argv)
 	return 0;
 }
 
+/* A vmcore's path and headers; "" in err if it can be opened. */
+static void check_vmcore(const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	if (sa_check_path(path, err, errlen))
+		return;
+	fd = open(path, O_RDONLY);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		return;
+	}
+	sa_check_dump(fd, path, err, errlen);
+	close(fd);
+}
+
+/* Every vmcore, before any work: how many can be analysed. */
+static int check_vmcores(struct program *p)
+{
+	int i, usable = 0;
+
+	for (i = 0; i < p->nvmcores; i++) {
+		check_vmcore(p->vmcores[i], p->unusable[i], sizeof(p->unusable[i]));
+		if (p->unusable[i][0])
+			fprintf(stderr, "leakscan: %s: %s\n", p->vmcores[i], p->unusable[i]);
+		else
+			usable++;
+	}
+	return usable;
+}
+
+static int check_vmlinux(const struct program *p, char *err, size_t errlen)
+{
+	if (!sa_check_path(p->vmlinux, err, errlen) &&
+	    !sa_check_vmlinux(p->vmlinux, err, errlen))
+		return 0;
+	fprintf(stderr, "leakscan: %s: %s\n", p->vmlinux, err);
+	return -1;
+}
+
 static void json_error(const char *path, const char *err)
 {
 	printf("{\"schema\":\"%s\",\"source\":", LX_JSON_SCHEMA);
@@ -162,65 +212,149 @@ static void json_error(const char *path, const char *err)
 	printf(",\"error\":");
 	lx_json_string(stdout, err, 4096);
 	printf("}\n");
+	fflush(stdout);
+}
+
+/* The error document of each vmcore, when none will be analysed. */
+static void json_errors(const struct program *p, const char *vmlinux_err)
+{
+	char why[600];
+	int i;
+
+	snprintf(why, sizeof(why), "vmlinux unusable: %s", vmlinux_err);
+	for (i = 0; p->opt.json && i < p->nvmcores; i++)
+		json_error(p->vmcores[i], p->unusable[i][0] ? p->unusable[i] : why);
+}
+
+static int analyse(struct program *p, struct sa_dump *d, const char *path)
+{
+	struct lx_target t = { .ops = &sa_ops, .priv = d, .out = stdout };
+	struct lx_session s = { .t = &t };
+	struct lx_options opt = p->opt;
+	int ret;
+
+	opt.source = path;
+	if (p->nvmcores > 1 && !opt.json)
+		printf("%s==> %s <==\n", path == p->vmcores[0] ? "" : "\n", path);
+	ret = p->dump ? lx_leakdump(&s, &opt) : lx_leakscan(&s, &opt);
+	fflush(stdout);
+	if (s.flagged)
+		p->flagged = true;
+	/* One document per vmcore: the core's, or one that says why not. */
+	if (ret && opt.json && !s.json_written)
+		json_error(path, d->last_error[0] ? d->last_error :
+			   "analysis stopped without a reason");
+	return ret;
 }
 
 static int run_one(struct program *p, struct lx_dwarf *dw, const char *path)
 {
 	struct sa_dump d = { .path = path, .fd = -1, .dwarf = dw,
 			     .progress = !p->quiet && isatty(fileno(stderr)) };
-	struct lx_target t = { .ops = &sa_ops, .priv = &d, .out = stdout };
-	struct lx_session s = { .t = &t };
-	struct lx_options opt = p->opt;
 	char err[512] = "";
 	double start = lx_now();
-	int ret;
+	int ret = -1;
 
-	opt.source = path;
 	if (sa_dump_open(&d, p->vmlinux, err, sizeof(err))) {
 		fprintf(stderr, "leakscan: %s: %s\n", path, err);
 		if (p->opt.json)
 			json_error(path, err);
-		sa_dump_close(&d);
-		return -1;
+	} else {
+		ret = analyse(p, &d, path);
+		if (p->stats)
+			fprintf(stderr, "leakscan: %s: analysed in %.2f s (%zu symbols)\n",
+				path, lx_now() - start, d.symbols.count);
 	}
-	if (p->nvmcores > 1 && !opt.json)
-		printf("%s==> %s <==\n", path == p->vmcores[0] ? "" : "\n", path);
-	ret = p->dump ? lx_leakdump(&s, &opt) : lx_leakscan(&s, &opt);
-	fflush(stdout);
-	if (p->stats)
-		fprintf(stderr, "leakscan: %s: analysed in %.2f s (%zu symbols)\n", path,
-			lx_now() - start, d.symbols.count);
-	if (ret && p->opt.json && d.errors)
-		json_error(path, "analysis failed; see stderr");
 	sa_dump_close(&d);
+	return ret;
+}
+
+static struct lx_dwarf *open_types(const struct program *p)
+{
+	size_t units, types, enums;
+	struct lx_dwarf *dw;
+	double seconds;
+	char err[512];
+
+	dw = lx_dwarf_open(p->vmlinux, err, sizeof(err));
+	if (!dw) {
+		fprintf(stderr, "leakscan: %s\n", err);
+		json_errors(p, err);
+		return NULL;
+	}
+	if (p->stats) {
+		lx_dwarf_stats(dw, &units, &types, &enums, &seconds);
+		fprintf(stderr, "leakscan: types: %zu units, %zu structs/unions, %zu enumerators indexed in %.2f s\n",
+			units, types, enums, seconds);
+	}
+	return dw;
+}
+
+static int run_all(struct program *p, struct lx_dwarf *dw)
+{
+	int i, failed = 0;
+
+	sa_catch_interrupts();
+	for (i = 0; i < p->nvmcores; i++) {
+		if (p->unusable[i][0]) {
+			if (p->opt.json)
+				json_error(p->vmcores[i], p->unusable[i]);
+			failed++;
+		} else if (run_one(p, dw, p->vmcores[i])) {
+			failed++;
+		}
+	}
+	if (failed)
+		return EXIT_DUMP_FAILED;
+	return p->flagged ? EXIT_FLAGGED : EXIT_OK;
+}
+
+/* Every path before any work: EXIT_OK to go on, else the exit status. */
+static int check_inputs(struct program *p)
+{
+	char err[512] = "";
+	bool vmlinux_ok = !check_vmlinux(p, err, sizeof(err));
+	int usable = check_vmcores(p);
+
+	if (!vmlinux_ok) {
+		json_errors(p, err);
+		return EXIT_VMLINUX;
+	}
+	if (!usable) {
+		json_errors(p, "");
+		return EXIT_DUMP_FAILED;
+	}
+	return EXIT_OK;
+}
+
+static int run(struct program *p)
+{
+	struct lx_dwarf *dw;
+	int ret = check_inputs(p);
+
+	if (ret != EXIT_OK)
+		return ret;
+	dw = open_types(p);
+	if (!dw)
+		return EXIT_VMLINUX;
+	ret = run_all(p, dw);
+	lx_dwarf_close(dw);
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	struct program p = { .opt = { 0 } };
-	struct lx_dwarf *dw;
-	size_t units, types, enums;
-	double seconds;
-	char err[512];
-	int i, failed = 0;
+	int ret;
 
 	if (parse_args(&p, argc, argv))
 		return EXIT_USAGE;
-	dw = lx_dwarf_open(p.vmlinux, err, sizeof(err));
-	if (!dw) {
-		fprintf(stderr, "leakscan: %s\n", err);
-		return EXIT_VMLINUX;
+	p.unusable = calloc(p.nvmcores, sizeof(*p.unusable));
+	if (!p.unusable) {
+		fprintf(stderr, "leakscan: out of memory\n");
+		return EXIT_DUMP_FAILED;
 	}
-	if (p.stats) {
-		lx_dwarf_stats(dw, &units, &types, &enums, &seconds);
-		fprintf(stderr, "leakscan: types: %zu units, %zu structs/unions, %zu enumerators indexed in %.2f s\n",
-			units, types, enums, seconds);
-	}
-	sa_catch_interrupts();
-	for (i = 0; i < p.nvmcores; i++)
-		if (run_one(&p, dw, p.vmcores[i]))
-			failed++;
-	lx_dwarf_close(dw);
-	return failed ? EXIT_DUMP_FAILED : EXIT_OK;
+	ret = run(&p);
+	free(p.unusable);
+	return ret;
 }

@@ -7,17 +7,20 @@
 #include <elf.h>
 
 #include "leakext/core.h"
+#include "leakext/set.h"
 #include "standalone/modsyms.h"
 
 #define MAX_MODULES 4096
 #define MAX_MODULE_SYMBOLS 200000
+/* All modules together: far above any real kernel, far below 4096 x 200000. */
+#define MAX_ALL_MODULE_SYMBOLS 2000000
 #define MODULE_NAME_LEN 56
 #define SYMBOL_NAME_MAX 128
 
-/* One module's kallsyms. */
+/* One module's kallsyms; *budget is what all modules may still add. */
 static void add_module_symbols(struct lx_target *t, uint64_t mod,
 			       const struct sa_module_layout *ml,
-			       struct lx_symtab *st)
+			       struct lx_symtab *st, uint32_t *budget)
 {
 	char name[MODULE_NAME_LEN + 1] = "", sym_name[SYMBOL_NAME_MAX];
 	uint64_t kallsyms, symtab, strtab, i;
@@ -31,7 +34,7 @@ static void add_module_symbols(struct lx_target *t, uint64_t mod,
 	    !lx_read_u64(t, kallsyms + ml->strtab, &strtab))
 		return;
 	lx_sanitize(name);
-	for (i = 0; i < count && i < MAX_MODULE_SYMBOLS; i++) {
+	for (i = 0; i < count && i < MAX_MODULE_SYMBOLS && *budget; i++, (*budget)--) {
 		if (!lx_read(t, symtab + i * sizeof(sym), &sym, sizeof(sym)))
 			break;
 		if (!sym.st_value || !sym.st_name ||
@@ -48,15 +51,29 @@ static bool layout_complete(const struct sa_module_layout *ml)
 	       ml->symtab >= 0 && ml->num_symtab >= 0 && ml->strtab >= 0;
 }
 
+/*
+ * Every module on the modules list, each once: a list bent back into
+ * itself, or longer than any kernel loads, stops with a warning.
+ */
 void sa_module_symbols_load(struct lx_target *t, const struct sa_module_layout *ml,
 			    struct lx_symtab *st)
 {
+	uint32_t budget = MAX_ALL_MODULE_SYMBOLS;
+	struct lx_set seen;
 	uint64_t head, next;
 	unsigned int n = 0;
 
 	if (!layout_complete(ml) || !t->ops->symbol(t->priv, "modules", &head))
 		return;
-	for (next = head; lx_read_u64(t, next, &next) && next != head &&
-	     n < MAX_MODULES; n++)
-		add_module_symbols(t, next - ml->list, ml, st);
+	lx_set_init(&seen, t);
+	for (next = head; lx_read_u64(t, next, &next) && next != head; n++) {
+		if (n >= MAX_MODULES || lx_set_add(&seen, next) != 1 || !budget) {
+			lx_msg(t, LX_MSG_WARN,
+			       "the modules list loops or is too long; module symbols read from %u modules only",
+			       n);
+			break;
+		}
+		add_module_symbols(t, next - ml->list, ml, st, &budget);
+	}
+	lx_set_free(&seen);
 }

@@ -17,7 +17,11 @@
 #include "leakext/core.h"
 #include "leakext/standalone.h"
 #include "leakext/target.h"
+#include "standalone/files.h"
 #include "standalone/target.h"
+
+#define KASLR_ALIGN (2ULL << 20)	/* CONFIG_PHYSICAL_ALIGN, x86_64 */
+#define KASLR_MAX (1ULL << 30)		/* KERNEL_IMAGE_SIZE with KASLR */
 
 static volatile sig_atomic_t interrupted;
 
@@ -101,8 +105,10 @@ static void sa_message(void *priv, enum lx_msg_level level, const char *text)
 {
 	struct sa_dump *d = priv;
 
-	if (level == LX_MSG_ERROR)
+	if (level == LX_MSG_ERROR) {
 		d->errors++;
+		snprintf(d->last_error, sizeof(d->last_error), "%s", text);
+	}
 	fprintf(stderr, "leakscan: %s: %s%s\n", d->path,
 		level == LX_MSG_ERROR ? "error: " : level == LX_MSG_WARN ? "warning: " : "",
 		text);
@@ -124,6 +130,19 @@ static void sa_progress(void *priv, const char *label, uint64_t done, uint64_t t
 			(unsigned long long)done);
 }
 
+/* max_pfn: the dump file's own extent (kdump max_mapnr, ELF segments). */
+static uint64_t sa_phys_end(void *priv)
+{
+	struct sa_dump *d = priv;
+	kdump_num_t max_pfn, page_size;
+
+	if (kdump_get_number_attr(d->ctx, "max_pfn", &max_pfn) != KDUMP_OK ||
+	    kdump_get_number_attr(d->ctx, KDUMP_ATTR_PAGE_SIZE, &page_size) != KDUMP_OK ||
+	    !page_size || max_pfn > UINT64_MAX / page_size)
+		return 0;
+	return max_pfn * page_size;
+}
+
 const struct lx_target_ops sa_ops = {
 	.read = sa_read,
 	.symbol = sa_symbol,
@@ -137,6 +156,7 @@ const struct lx_target_ops sa_ops = {
 	.interrupted = sa_interrupted,
 	.message = sa_message,
 	.progress = sa_progress,
+	.phys_end = sa_phys_end,
 };
 
 void sa_catch_interrupts(void)
@@ -155,14 +175,43 @@ static const char *vmcoreinfo(struct sa_dump *d, const char *key)
 	return value;
 }
 
-/* QEMU's -z output before makedumpfile -R: libkdumpfile 0.5 cannot read it. */
-static bool is_flattened(int fd)
+/*
+ * read(2), never mmap(2): with a mapping, libkdumpfile 0.5.1 faults
+ * (SIGBUS) reading a page of a truncated file past its end; with reads it
+ * reports an error for that page.
+ */
+static void read_without_mmap(kdump_ctx_t *ctx)
 {
-	char magic[16] = "";
+	kdump_attr_t policy = {
+		.type = KDUMP_NUMBER,
+		.val.number = KDUMP_MMAP_NEVER,
+	};
 
-	if (pread(fd, magic, sizeof(magic), 0) != sizeof(magic))
-		return false;
-	return !memcmp(magic, "makedumpfile", 12);
+	kdump_set_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY, &policy);
+}
+
+static int open_kdump_ctx(struct sa_dump *d, char *err, size_t errlen)
+{
+	char why[256];
+
+	d->ctx = kdump_new();
+	if (!d->ctx) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	read_without_mmap(d->ctx);
+	if (kdump_open_fd(d->ctx, d->fd) == KDUMP_OK)
+		return 0;
+	lx_escape(why, sizeof(why), kdump_get_err(d->ctx), sizeof(why));
+	snprintf(err, errlen, "not a dump libkdumpfile reads (%s)", why);
+	/*
+	 * Leak the context: libkdumpfile 0.5.1 frees part of it when the open
+	 * fails and kdump_free() then uses the freed memory (a kdump file cut
+	 * to 8-433 bytes crashes the program there).  sa_check_dump() refuses
+	 * the files known to do this; this is for the ones it does not know.
+	 */
+	d->ctx = NULL;
+	return -1;
 }
 
 static int open_dump(struct sa_dump *d, char *err, size_t errlen)
@@ -174,17 +223,9 @@ static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (is_flattened(d->fd)) {
-		snprintf(err, errlen, "makedumpfile flattened format; convert it first: makedumpfile -R OUT < %s",
-			 d->path);
+	if (sa_check_dump(d->fd, d->path, err, errlen) ||
+	    open_kdump_ctx(d, err, errlen))
 		return -1;
-	}
-	d->ctx = kdump_new();
-	if (!d->ctx || kdump_open_fd(d->ctx, d->fd) != KDUMP_OK) {
-		snprintf(err, errlen, "not a dump libkdumpfile reads (%s)",
-			 d->ctx ? kdump_get_err(d->ctx) : "out of memory");
-		return -1;
-	}
 	/* QEMU fills only utsname.machine; the arch comes from vmlinux. */
 	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK || !arch)
 		kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, "x86_64");
@@ -208,10 +249,10 @@ static void load_module_symbols(struct sa_dump *d)
 }
 
 /* The dump's linux_banner must be the vmlinux's. */
-static int check_match(struct sa_dump *d, char *err, size_t errlen)
+static int check_match(struct sa_dump *d, uint64_t offset, char *err, size_t errlen)
 {
 	const char *release = vmcoreinfo(d, "OSRELEASE");
-	char banner[512] = "";
+	char banner[512] = "", safe[256] = "another kernel";
 	uint64_t addr;
 	size_t n;
 
@@ -221,34 +262,63 @@ static int check_match(struct sa_dump *d, char *err, size_t errlen)
 	if (n >= sizeof(banner))
 		n = sizeof(banner) - 1;
 	if (!sa_read(d, addr, banner, n)) {
-		fprintf(stderr, "leakscan: %s: warning: linux_banner is not in the dump (truncated or filtered?); vmlinux not checked against it\n",
-			d->path);
+		fprintf(stderr, "leakscan: %s: warning: linux_banner is not in the dump (truncated or filtered, or KERNELOFFSET %llx wrong?); vmlinux not checked against it\n",
+			d->path, (unsigned long long)offset);
 		return 0;
 	}
-	if (strncmp(banner, d->symbols.banner, n)) {
+	if (!strncmp(banner, d->symbols.banner, n))
+		return 0;
+	if (release)
+		lx_escape(safe, sizeof(safe), release, strlen(release));
+	if (release && strstr(d->symbols.banner, release))
+		snprintf(err, errlen, "vmlinux is the dump's release %s, but linux_banner is not where KERNELOFFSET %llx puts it: the dump's KERNELOFFSET is wrong",
+			 safe, (unsigned long long)offset);
+	else
 		snprintf(err, errlen, "vmlinux does not match the vmcore: the dump runs %s%s, vmlinux is \"%.*s\"",
-			 release ? release : "another kernel",
-			 release ? "" : " (or its KERNELOFFSET is wrong)", (int)n,
+			 safe, release ? "" : " (or its KERNELOFFSET is wrong)", (int)n,
 			 d->symbols.banner);
-		return -1;
-	}
-	return 0;
+	return -1;
+}
+
+/*
+ * The KASLR shift: VMCOREINFO's KERNELOFFSET (hex, as the kernel prints
+ * it), a multiple of CONFIG_PHYSICAL_ALIGN inside the KASLR window.  None
+ * means no KASLR.
+ */
+static int kernel_offset(struct sa_dump *d, uint64_t *offset, char *err, size_t errlen)
+{
+	const char *text = vmcoreinfo(d, "KERNELOFFSET");
+	const char *why = NULL;
+	char safe[64];
+	size_t len;
+
+	*offset = 0;
+	if (!text)
+		return 0;
+	len = strlen(text);
+	if (!len || len > 16 || strspn(text, "0123456789abcdefABCDEF") != len)
+		why = "is not a hex number";
+	else if ((*offset = strtoull(text, NULL, 16)) % KASLR_ALIGN)
+		why = "is not a multiple of 2 MiB";
+	else if (*offset >= KASLR_MAX)
+		why = "is beyond the 1 GiB KASLR window";
+	if (!why)
+		return 0;
+	lx_escape(safe, sizeof(safe), text, len);
+	snprintf(err, errlen, "corrupt VMCOREINFO: KERNELOFFSET \"%s\" %s", safe, why);
+	return -1;
 }
 
 int sa_dump_open(struct sa_dump *d, const char *vmlinux, char *err, size_t errlen)
 {
-	const char *offset_text;
-	uint64_t offset = 0;
+	uint64_t offset;
 
-	if (open_dump(d, err, errlen))
+	if (open_dump(d, err, errlen) || kernel_offset(d, &offset, err, errlen))
 		return -1;
-	offset_text = vmcoreinfo(d, "KERNELOFFSET");
-	if (offset_text)
-		offset = strtoull(offset_text, NULL, 16);
 	if (lx_symtab_load_elf(&d->symbols, vmlinux, offset, err, errlen))
 		return -1;
 	lx_symtab_finish(&d->symbols);
-	if (check_match(d, err, errlen))
+	if (check_match(d, offset, err, errlen))
 		return -1;
 	load_module_symbols(d);
 	lx_symtab_finish(&d->symbols);

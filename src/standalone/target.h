@@ -17,6 +17,7 @@ struct sa_dump {
 	struct lx_symtab symbols;
 	bool progress;
 	unsigned int errors;
+	char last_error[512];		/* the last error message, escaped */
 };
 
 extern const struct lx_target_ops sa_ops;

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The program's input files, checked before any work is done on them. */
+#ifndef LEAKEXT_SA_FILES_H
+#define LEAKEXT_SA_FILES_H
+
+#include <stddef.h>
+
+/*
+ * path is a readable regular file; else -1 and why in err ("no such
+ * file", "is a directory", "cannot read: ...").
+ */
+int sa_check_path(const char *path, char *err, size_t errlen);
+/* path starts like an x86_64 ELF file; else -1 and why. */
+int sa_check_vmlinux(const char *path, char *err, size_t errlen);
+/*
+ * The open file is a kdump-compressed or ELF dump whose headers, and every
+ * region they point at that libkdumpfile reads on open, lie inside the
+ * file; else -1 and why.  Nothing else is handed to libkdumpfile.
+ */
+int sa_check_dump(int fd, const char *path, char *err, size_t errlen);
+
+#endif

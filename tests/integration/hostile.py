@@ -1,0 +1,238 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""The standalone program on hostile input: truncated and garbage vmcores,
+bad paths, a patched VMCOREINFO, a batch with bad vmcores among good ones.
+Exact exit codes, one JSON document per vmcore, no raw control byte on
+stdout or stderr.
+
+usage: hostile.py SAMPLES_DIR
+
+Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
+"""
+import json
+import os
+import random
+import struct
+import subprocess
+import sys
+import tempfile
+
+RESULTS = []
+EXE = os.path.abspath(os.environ.get("LEAKEXT_LEAKSCAN") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan"))
+
+
+def check(name, ok, detail=""):
+    RESULTS.append(ok)
+    print("%s: %s%s" % ("PASS" if ok else "FAIL", name,
+                        "" if ok or not detail else " -- " + detail))
+
+
+def read_manifest(d):
+    m = {}
+    with open(os.path.join(d, "manifest")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition(" ")
+            m[k] = v
+    return m
+
+
+def run(args):
+    p = subprocess.run([EXE, "-q"] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=900)
+    return p.returncode, p.stdout, p.stderr
+
+
+def raw_controls(data):
+    """Control bytes other than newline: none may reach a terminal."""
+    return sorted({b for b in data if b < 0x20 and b != 0x0a or b == 0x7f})
+
+
+def clean_streams(out, err):
+    return not raw_controls(out) and not raw_controls(err)
+
+
+def json_lines(out):
+    try:
+        return [json.loads(l) for l in out.decode().splitlines()]
+    except ValueError:
+        return None
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def head(path, n):
+    with open(path, "rb") as f:
+        return f.read(n)
+
+
+def patched(src, dst, pairs):
+    """A copy of src with VMCOREINFO text replaced (same length) in its headers."""
+    with open(src, "rb") as f:
+        data = bytearray(f.read())
+    top = bytes(data[:65536])
+    for old, new in pairs:
+        assert len(old) == len(new) and old in top, old
+        top = top.replace(old, new)
+    data[:65536] = top
+    return write(dst, bytes(data))
+
+
+def elf_core(notes_size, phoff=64, phnum=2, cut=None):
+    """A tiny x86_64 ELF core: a PT_NOTE and a PT_LOAD, notes of junk."""
+    eh = b"\x7fELF\x02\x01\x01" + bytes(9) + struct.pack(
+        "<HHIQQQIHHHHHH", 4, 62, 1, 0, phoff, 0, 0, 64, 56, phnum, 0, 0, 0)
+    notes_at = 64 + 56 * 2
+    ph = struct.pack("<IIQQQQQQ", 4, 0, notes_at, 0, 0, notes_size, notes_size, 0)
+    ph += struct.pack("<IIQQQQQQ", 1, 7, notes_at + 64, 0xffffffff81000000,
+                      0x1000000, 4096, 4096, 4096)
+    data = eh + ph + bytes(random.Random(notes_size).getrandbits(8) for _ in range(4200))
+    return data[:cut] if cut else data
+
+
+def test_truncated(vmlinux, sample, tmp):
+    sizes = sorted(set(list(range(0, 8193, 41)) +
+                       [1, 8, 9, 100, 400, 433, 434, 463, 464, 4096, 4158, 8190, 8192,
+                        12288, 20000, 45055]))
+    files = []
+    for kind in ("vmcore-kdump", "vmcore-mkd"):
+        src = os.path.join(sample, read_manifest(sample)[kind])
+        data = head(src, 45056)
+        for n in sizes:
+            files.append(write(os.path.join(tmp, "%s.%d" % (kind, n)), data[:n]))
+    rc, out, err = run(["-j", vmlinux] + files)
+    docs = json_lines(out) or []
+    check("hostile: %d truncated copies (0..45055 bytes): exit 1, no crash" % len(files),
+          rc == 1, "rc %d; %s" % (rc, err.decode(errors="replace")[-300:]))
+    check("hostile: truncated copies: one JSON error document each, in order",
+          len(docs) == len(files) and
+          all(d.get("source") == f and "error" in d for d, f in zip(docs, files)),
+          "%d documents for %d files" % (len(docs), len(files)))
+    check("hostile: truncated copies: each named as truncated or not a dump",
+          err.decode().count("leakscan: ") == len(files) and
+          all(("truncated" in d["error"] or "not a dump" in d["error"] or
+               "empty file" in d["error"]) for d in docs),
+          err.decode()[:300])
+    check("hostile: truncated copies: no raw control byte on stdout or stderr",
+          clean_streams(out, err))
+
+
+def test_garbage(vmlinux, tmp):
+    rnd = random.Random(11)
+    cases = [
+        ("garbage", bytes(rnd.getrandbits(8) for _ in range(65536)), "not a dump"),
+        ("elfish", b"\x7fELF" + bytes(rnd.getrandbits(8) for _ in range(8192)), "ELF"),
+        ("elf-phdrs-past-end", elf_core(200, phoff=1 << 40), "program headers"),
+        ("elf-notes-past-end", elf_core(1 << 20), "not inside the file"),
+        ("elf-cut-in-header", elf_core(200, cut=40), "truncated ELF"),
+        ("kdump-magic-only", b"KDUMP   " + bytes(rnd.getrandbits(8) for _ in range(600)),
+         "corrupt kdump header"),
+        ("empty", b"", "empty file"),
+    ]
+    files = [write(os.path.join(tmp, name), data) for name, data, _ in cases]
+    rc, out, err = run(["-j", vmlinux] + files)
+    docs = json_lines(out) or []
+    check("hostile: garbage and ELF-ish files: exit 1, one document each",
+          rc == 1 and len(docs) == len(files), "rc %d, %d documents" % (rc, len(docs)))
+    for (name, _, needle), doc in zip(cases, docs):
+        check("hostile: %s is refused: \"%s\"" % (name, needle),
+              needle in doc.get("error", ""), doc.get("error", "no error"))
+    check("hostile: garbage: no raw control byte on stdout or stderr",
+          clean_streams(out, err))
+
+
+def test_paths(vmlinux, good, tmp):
+    missing = os.path.join(tmp, "no-such-vmcore")
+    rc, out, err = run(["-j", vmlinux, missing, tmp])
+    docs = json_lines(out) or []
+    text = err.decode()
+    check("hostile: a missing vmcore and a directory: exit 1, named as such",
+          rc == 1 and "no-such-vmcore: no such file" in text and
+          "is a directory" in text and len(docs) == 2, "rc %d: %s" % (rc, text[:300]))
+    for what, path, needle in (("missing", missing, "no such file"),
+                               ("a directory", tmp, "is a directory"),
+                               ("not ELF", "/etc/hostname", "not an ELF file")):
+        rc, out, err = run(["-j", path, good])
+        docs = json_lines(out) or []
+        check("hostile: vmlinux %s: exit 3, \"%s\", error document for the vmcore" % (what, needle),
+              rc == 3 and needle in err.decode() and len(docs) == 1 and
+              needle in docs[0].get("error", ""),
+              "rc %d: %s" % (rc, err.decode()[:300]))
+
+
+def test_batch(vmlinux, samples, tmp):
+    """Good vmcores complete around bad ones, in order, one line each."""
+    s1, s2 = samples[0], samples[1]
+    mkd1 = os.path.join(s1, read_manifest(s1)["vmcore-mkd"])
+    kdump1 = os.path.join(s1, read_manifest(s1)["vmcore-kdump"])
+    mkd2 = os.path.join(s2, read_manifest(s2)["vmcore-mkd"])
+    offset = b"KERNELOFFSET=fa00000\n"
+    with open(mkd1, "rb") as f:
+        top = f.read(65536)
+    if offset not in top:
+        check("hostile: the S1 sample's KERNELOFFSET is fa00000 (test premise)", False)
+        return
+    junk = patched(mkd1, os.path.join(tmp, "koff-junk.mkd"),
+                   [(offset, b"KERNELOFFSET=zz00000\n")])
+    odd = patched(mkd1, os.path.join(tmp, "koff-odd.mkd"),
+                  [(offset, b"KERNELOFFSET=fa00001\n")])
+    # OSRELEASE with ESC and BEL, and a KERNELOFFSET that parses but is
+    # wrong: the mismatch message quotes the release.
+    release = b"OSRELEASE=6.1.0-56-cloud-amd64\n"
+    osrel = patched(kdump1, os.path.join(tmp, "osrelease.kdump"),
+                    [(offset, b"KERNELOFFSET=fc00000\n"),
+                     (release, b"OSRELEASE=6.1.0-\x1b\x07-cloud-amd64\n")])
+    cut = write(os.path.join(tmp, "cut.kdump"), head(kdump1, 8000))
+    # Cut in its page data: read before, a SIGBUS in libkdumpfile's mmap path.
+    half = write(os.path.join(tmp, "half.mkd"), head(mkd2, os.path.getsize(mkd2) // 2))
+    batch = [mkd1, junk, mkd2, odd, osrel, cut, os.path.join(tmp, "missing"), half]
+    rc, out, err = run(["-j", vmlinux] + batch)
+    docs = json_lines(out) or []
+    text = err.decode(errors="replace")
+    check("hostile: batch of 2 good and 6 bad vmcores: exit 1, 8 JSON lines in order",
+          rc == 1 and len(docs) == 8 and [d.get("source") for d in docs] == batch,
+          "rc %d, %d lines: %s" % (rc, len(docs), text[-300:]))
+    if len(docs) != 8:
+        return
+    check("hostile: batch: the good vmcores are ranked completely",
+          all("error" not in docs[i] and len(docs[i].get("caches", [])) > 50 for i in (0, 2)))
+    expect = [(1, "KERNELOFFSET \"zz00000\" is not a hex number"),
+              (3, "KERNELOFFSET \"fa00001\" is not a multiple of 2 MiB"),
+              (4, "6.1.0-\\x1b\\x07-cloud-amd64"),
+              (5, "truncated kdump file: 8000 bytes"),
+              (6, "no such file")]
+    for i, needle in expect:
+        check("hostile: batch: %s: \"%s\" in its error document and on stderr" % (
+                  os.path.basename(batch[i]), needle),
+              needle in docs[i].get("error", "") and needle in text,
+              docs[i].get("error", "no error"))
+    check("hostile: batch: OSRELEASE's ESC and BEL reach neither stream raw",
+          clean_streams(out, err), repr(raw_controls(out) + raw_controls(err)))
+
+
+def main():
+    samples_dir = sys.argv[1]
+    samples = sorted(os.path.join(samples_dir, d) for d in os.listdir(samples_dir)
+                     if os.path.isfile(os.path.join(samples_dir, d, "manifest"))
+                     and not d.startswith("S4"))
+    if len(samples) < 2:
+        check("hostile: samples present in %s" % samples_dir, False)
+        return 1
+    vmlinux = read_manifest(samples[0])["vmlinux"]
+    good = os.path.join(samples[0], read_manifest(samples[0])["vmcore-mkd"])
+    with tempfile.TemporaryDirectory() as tmp:
+        test_truncated(vmlinux, samples[0], tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        test_garbage(vmlinux, tmp)
+        test_paths(vmlinux, good, tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        test_batch(vmlinux, samples, tmp)
+    return 0 if all(RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
