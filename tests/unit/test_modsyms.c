@@ -45,9 +45,18 @@ static void flat_release(void *priv, void *ptr)
 	free(ptr);
 }
 
+static char last_message[256];
+
+static void flat_message(void *priv, enum lx_msg_level level, const char *text)
+{
+	(void)priv;
+	(void)level;
+	snprintf(last_message, sizeof(last_message), "%s", text);
+}
+
 static const struct lx_target_ops flat_ops = {
 	.read = flat_read, .symbol = flat_symbol,
-	.alloc = flat_alloc, .release = flat_release,
+	.alloc = flat_alloc, .release = flat_release, .message = flat_message,
 };
 
 static const struct sa_module_layout layout = {
@@ -134,9 +143,26 @@ static bool test_no_modules(void)
 	return unit_ok();
 }
 
+/* A module whose next link points back at itself is read once. */
+static bool test_module_list_loop(void)
+{
+	struct lx_target t = { .ops = &flat_ops };
+	struct lx_symtab st;
+
+	memset(&st, 0, sizeof(st));
+	one_module(BASE + MOD + 8);
+	sa_module_symbols_load(&t, &layout, &st);
+	lx_symtab_finish(&st);
+	CHECK(st.count == 2);
+	CHECK(strstr(last_message, "modules list loops") != NULL);
+	lx_symtab_free(&st);
+	return unit_ok();
+}
+
 const struct unit_test modsyms_tests[] = {
 	{ "module symbols from the modules list", test_module_symbols },
 	{ "no module symbols: an empty table", test_no_modules },
 	{ "module symbol with an empty name skipped", test_empty_symbol_name },
+	{ "a module list that loops is read once", test_module_list_loop },
 	{ NULL, NULL }
 };
