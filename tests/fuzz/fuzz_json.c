@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * lx_json_string() and lx_escape() on arbitrary bytes.  Both promise that no
- * byte from the dump comes out raw: the JSON string must be valid JSON made
- * of printable ASCII, the escaped text printable ASCII; and both must decode
- * back to the input (up to its first NUL, and for lx_escape up to where the
- * destination filled).
+ * lx_json_string() and lx_escape() on arbitrary bytes.  The JSON string
+ * must be one valid JSON string of valid UTF-8 with no raw control byte,
+ * and decode to the input with every byte that is not part of well-formed
+ * UTF-8 spelled \xNN (README); the escaped text must be printable ASCII
+ * and decode back to the input.  Both up to the input's first NUL, and for
+ * lx_escape up to where the destination filled.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ static int unescape(const char *p, size_t left, bool json, size_t *used)
 		return '\n';
 	case 't':
 		*used = 1;
-		return json ? -1 : '\t';
+		return '\t';
 	case 'u':
 		*used = 5;
 		return json && left >= 5 && !memcmp(p + 1, "00", 2) ? hex_byte(p + 3, 2) : -1;
@@ -70,8 +71,18 @@ static bool decode(const char *text, size_t len, bool json, char *out, size_t *o
 
 	*outlen = 0;
 	while (i < len) {
-		unsigned char ch = text[i++];
+		unsigned char ch = text[i];
 
+		if (json && ch >= 0x80) {	/* raw UTF-8 stays raw */
+			used = fz_utf8_len((const uint8_t *)text + i, len - i);
+			if (!used)
+				return false;
+			memcpy(out + *outlen, text + i, used);
+			*outlen += used;
+			i += used;
+			continue;
+		}
+		i++;
 		if (ch < 0x20 || ch > 0x7e || (json && ch == '"'))
 			return false;
 		if (ch != '\\') {
@@ -87,6 +98,25 @@ static bool decode(const char *text, size_t len, bool json, char *out, size_t *o
 	return true;
 }
 
+/* What a JSON string must decode to: bytes outside valid UTF-8 as \xNN. */
+static size_t json_expected(const uint8_t *data, size_t want, char *out)
+{
+	size_t i = 0, n = 0, k;
+
+	while (i < want) {
+		k = data[i] < 0x80 ? 1 : fz_utf8_len(data + i, want - i);
+		if (!k) {
+			n += sprintf(out + n, "\\x%02x", data[i]);
+			i++;
+			continue;
+		}
+		memcpy(out + n, data + i, k);
+		n += k;
+		i += k;
+	}
+	return n;
+}
+
 static size_t until_nul(const uint8_t *data, size_t size)
 {
 	const uint8_t *nul = memchr(data, 0, size);
@@ -96,20 +126,22 @@ static size_t until_nul(const uint8_t *data, size_t size)
 
 static void check_json_string(const uint8_t *data, size_t size)
 {
-	char *text = NULL, *back = malloc(size + 1);
-	size_t len = 0, backlen, want = until_nul(data, size);
+	char *text = NULL, *back = malloc(4 * size + 1), *expect = malloc(4 * size + 1);
+	size_t len = 0, backlen, want = until_nul(data, size), expect_len;
 	FILE *out = open_memstream(&text, &len);
 
 	lx_json_string(out, (const char *)data, size);
 	fclose(out);
 	if (!fz_json_documents_valid(text, len) || len < 2 || text[0] != '"')
 		fz_fail("lx_json_string: not one valid JSON string", text, len);
-	if (!decode(text + 1, len - 2, true, back, &backlen))
-		fz_fail("lx_json_string: raw unsafe byte", text, len);
-	if (backlen != want || memcmp(back, data, want))
+	if (!fz_json_text_is_safe(text, len) || !decode(text + 1, len - 2, true, back, &backlen))
+		fz_fail("lx_json_string: raw unsafe byte or invalid UTF-8", text, len);
+	expect_len = json_expected(data, want, expect);
+	if (backlen != expect_len || memcmp(back, expect, expect_len))
 		fz_fail("lx_json_string: does not decode to the input", text, len);
 	free(text);
 	free(back);
+	free(expect);
 }
 
 static void check_escape(const uint8_t *data, size_t size, size_t dstlen)

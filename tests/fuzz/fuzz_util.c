@@ -53,6 +53,52 @@ bool fz_text_is_safe(const char *text, size_t len)
 	return true;
 }
 
+/* Written apart from src/json.c on purpose: the oracle must not share its bugs. */
+size_t fz_utf8_len(const uint8_t *p, size_t avail)
+{
+	static const struct { uint8_t lo, hi; size_t len; uint32_t min; } lead[] = {
+		{ 0xc2, 0xdf, 2, 0x80 }, { 0xe0, 0xef, 3, 0x800 },
+		{ 0xf0, 0xf4, 4, 0x10000 },
+	};
+	uint32_t cp;
+	size_t i, k;
+
+	for (k = 0; k < 3; k++)
+		if (p[0] >= lead[k].lo && p[0] <= lead[k].hi)
+			break;
+	if (k == 3 || lead[k].len > avail)
+		return 0;
+	cp = p[0] & (0x7f >> lead[k].len);
+	for (i = 1; i < lead[k].len; i++) {
+		if (p[i] >> 6 != 2)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if (cp < lead[k].min || cp > 0x10ffff || (cp >> 11) == 0x1b)
+		return 0;
+	return lead[k].len;
+}
+
+bool fz_json_text_is_safe(const char *text, size_t len)
+{
+	const uint8_t *p = (const uint8_t *)text;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (p[i] >= 0x80) {
+			n = fz_utf8_len(p + i, len - i);
+			if (!n)
+				return false;
+			i += n;
+			continue;
+		}
+		if ((p[i] < 0x20 && p[i] != '\n') || p[i] == 0x7f)
+			return false;
+		i++;
+	}
+	return true;
+}
+
 /* A small recursive-descent JSON checker (RFC 8259 grammar). */
 struct json_cursor {
 	const char *p, *end;

@@ -26,5 +26,9 @@ void fz_fail(const char *what, const char *detail, size_t len)
 bool fz_json_documents_valid(const char *text, size_t len);
 /* Terminal-safe: printable ASCII, newline and tab only. */
 bool fz_text_is_safe(const char *text, size_t len);
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629), 0 if none. */
+size_t fz_utf8_len(const uint8_t *p, size_t avail);
+/* JSON output: valid UTF-8, and no control byte but the newline. */
+bool fz_json_text_is_safe(const char *text, size_t len);
 
 #endif
