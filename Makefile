@@ -125,7 +125,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit
-FUZZERS := fuzz_walker fuzz_cluster fuzz_json fuzz_modsyms
+FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FUZZ_CORE := $(CORE_SRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz_util.o
 FUZZ_FAKE := build/fuzz/obj/fake_target.o
@@ -151,10 +151,19 @@ build/fuzz/fuzz_walker build/fuzz/fuzz_cluster: build/fuzz/%: \
 		build/fuzz/obj/%.o $(FUZZ_CORE) $(FUZZ_FAKE)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
 
+# fuzz_walker's image through every command (see tests/fuzz/fuzz_walker.c).
+build/fuzz/obj/fuzz_commands.o: tests/fuzz/fuzz_walker.c $(FUZZ_HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_COMPILE) -DFUZZ_COMMANDS -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/fuzz_commands: build/fuzz/obj/fuzz_commands.o $(FUZZ_CORE) $(FUZZ_FAKE)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
+
 build/fuzz/fuzz_json: build/fuzz/obj/fuzz_json.o $(FUZZ_CORE)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
 
-build/fuzz/fuzz_modsyms: build/fuzz/obj/fuzz_modsyms.o $(FUZZ_CORE) $(FUZZ_MODSYMS)
+build/fuzz/fuzz_modsyms: build/fuzz/obj/fuzz_modsyms.o build/fuzz/obj/flat_target.o \
+		$(FUZZ_CORE) $(FUZZ_MODSYMS)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
 
 fuzz: $(FUZZ_BINS)

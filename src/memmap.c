@@ -122,7 +122,11 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 	size_t piece = MEMMAP_PIECE / stride * stride;
 	uint64_t total = L->max_pfn * stride, off;
 	enum lx_status ret = LX_OK;
-	uint8_t *buf = lx_alloc(s->t, chunk);
+	uint8_t *buf;
+
+	if (chunk > total)	/* a small machine: no 2 MiB buffer to clear */
+		chunk = total;
+	buf = lx_alloc(s->t, chunk);
 
 	if (!buf)
 		return LX_ENOMEM;

@@ -9,8 +9,10 @@
  * rest of each object stays zero).  Options bit 0 stamps the object index
  * into bytes 8..15 of each object (numbers that differ).  Objects fill full
  * slabs on the node's full list and one partial slab whose unused objects
- * are free.  Then leakscan runs as the text report (options bit 1: -a), -j,
- * -l -k 1 and leakdump -k 1.  The JSON must be valid, the text safe for a
+ * are free.  The cache is walked and clustered once, then reported as text
+ * (options bit 1: -a) or, with bit 3, as JSON (every cluster); bit 2
+ * redacts; and cluster 1's members are listed (the command forms, leakdump included,
+ * run in fuzz_commands).  The JSON must be valid, the text safe for a
  * terminal, and the core must free all it allocated.
  */
 #include <stdlib.h>
@@ -81,16 +83,6 @@ static void link_slabs(struct fake_kernel *fk, unsigned int nobjects)
 	fk_set_node_nr_slabs(fk, (nobjects + FK_OBJS - 1) / FK_OBJS);
 }
 
-static void run_command(struct fake_kernel *fk, const struct lx_options *opt, bool dump)
-{
-	struct lx_session s = { .t = &fk->target };
-
-	if (dump)
-		lx_leakdump(&s, opt);
-	else
-		lx_leakscan(&s, opt);
-}
-
 static void check_output(struct fake_kernel *fk, bool json)
 {
 	fflush(fk->out);
@@ -105,20 +97,38 @@ static void check_output(struct fake_kernel *fk, bool json)
 	fk->messages[0] = '\0';
 }
 
+static bool count_member(void *arg, uint64_t addr)
+{
+	(void)addr;
+	++*(uint64_t *)arg;
+	return true;
+}
+
 static void run_reports(struct fake_kernel *fk, uint8_t options)
 {
-	struct lx_options text = { .cache = "kmalloc-512", .all = options & 2 };
-	struct lx_options json = { .cache = "kmalloc-512", .json = true, .all = true };
-	struct lx_options list = { .cache = "kmalloc-512", .list_live = true, .cluster = 1 };
-	struct lx_options dump = { .cache = "kmalloc-512", .cluster = 1, .count = 2 };
+	struct lx_options text = { .all = options & 2, .redact = options & 4 };
+	struct lx_options json = { .json = true, .all = true, .redact = options & 4 };
+	struct lx_session s = { .t = &fk->target };
+	struct lx_cluster_job job;
+	struct lx_cache cache;
+	uint64_t members = 0;
 
-	run_command(fk, &text, false);
-	check_output(fk, false);
-	run_command(fk, &json, false);
-	check_output(fk, true);
-	run_command(fk, &list, false);
-	check_output(fk, false);
-	run_command(fk, &dump, true);
+	if (lx_layout_init(&s) || lx_cache_read(&s, FK_CACHE, &cache) ||
+	    lx_cluster_job_run(&s, &cache, &job)) {
+		lx_session_fini(&s);
+		return;
+	}
+	job.redact = options & 4;
+	lx_report_clusters(&s, options & 8 ? &json : &text, &job);
+	check_output(fk, options & 8);
+	if (job.cl.nclusters) {
+		lx_cluster_for_each_member(&job.cl, 0, count_member, &members);
+		if (members != job.cl.clusters[0].count)
+			fz_fail("cluster 1 lists a different number of members", NULL, 0);
+	}
+	lx_cluster_job_free(&s, &job);
+	lx_session_fini(&s);
+	lx_msg_flush(&fk->target);
 	check_output(fk, false);
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The module symbol parser (src/standalone/modsyms.c) over a target whose
- * only memory is the fuzz input, mapped at MODULES_BASE.  The "modules"
+ * only memory is the fuzz input (tests/unit/flat_target.c).  The "modules"
  * list head sits at the start of the input; struct module and struct
  * mod_kallsyms use the offsets below.  Whatever the bytes, the parser must
  * stay inside its reads, keep names printable and bounded, and leave a
@@ -11,40 +11,10 @@
 #include <string.h>
 
 #include "fuzz_util.h"
+#include "flat_target.h"
 #include "leakext/core.h"
 #include "standalone/modsyms.h"
 
-#define MODULES_BASE 0xffffffffc0000000ULL
-
-struct flat {
-	const uint8_t *mem;
-	size_t size;
-};
-
-static bool flat_read(void *priv, uint64_t addr, void *buf, size_t len)
-{
-	const struct flat *f = priv;
-
-	if (addr < MODULES_BASE || addr - MODULES_BASE > f->size ||
-	    f->size - (addr - MODULES_BASE) < len)
-		return false;
-	memcpy(buf, f->mem + (addr - MODULES_BASE), len);
-	return true;
-}
-
-static bool flat_symbol(void *priv, const char *name, uint64_t *addr)
-{
-	(void)priv;
-	if (strcmp(name, "modules"))
-		return false;
-	*addr = MODULES_BASE;
-	return true;
-}
-
-static const struct lx_target_ops flat_ops = {
-	.read = flat_read,
-	.symbol = flat_symbol,
-};
 
 /* 6.1-like: module.list 8, name 24; kallsyms pointer; mod_kallsyms fields. */
 static const struct sa_module_layout layout = {
@@ -78,14 +48,18 @@ static void check_symbols(const struct lx_symtab *st)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct flat f = { data, size };
-	struct lx_target t = { .ops = &flat_ops, .priv = &f };
+	struct flat_target f;
 	struct lx_symtab st;
 
 	memset(&st, 0, sizeof(st));
-	sa_module_symbols_load(&t, &layout, &st);
+	flat_init(&f, data, size);
+	sa_module_symbols_load(&f.target, &layout, &st);
 	lx_symtab_finish(&st);
 	check_symbols(&st);
 	lx_symtab_free(&st);
+	if (f.live_allocs)
+		fz_fail("the parser leaked target allocations", NULL, 0);
+	if (!fz_text_is_safe(f.last_message, strlen(f.last_message)))
+		fz_fail("unsafe byte in a message", f.last_message, strlen(f.last_message));
 	return 0;
 }

@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "leakext/core.h"
+#include "flat_target.h"
 #include "standalone/modsyms.h"
 #include "unit.h"
 
-#define BASE 0xffffffffc0000000ULL
+#define BASE FLAT_BASE
 #define MOD 0x100		/* struct module */
 #define KALLSYMS 0x180		/* struct mod_kallsyms */
 #define SYMTAB 0x200
@@ -16,48 +17,6 @@
 #define MEM_SIZE 0x400
 
 static uint8_t mem[MEM_SIZE];
-
-static bool flat_read(void *priv, uint64_t addr, void *buf, size_t len)
-{
-	(void)priv;
-	if (addr < BASE || addr - BASE > MEM_SIZE || MEM_SIZE - (addr - BASE) < len)
-		return false;
-	memcpy(buf, mem + (addr - BASE), len);
-	return true;
-}
-
-static bool flat_symbol(void *priv, const char *name, uint64_t *addr)
-{
-	(void)priv;
-	*addr = BASE;
-	return !strcmp(name, "modules");
-}
-
-static void *flat_alloc(void *priv, size_t size)
-{
-	(void)priv;
-	return calloc(1, size);
-}
-
-static void flat_release(void *priv, void *ptr)
-{
-	(void)priv;
-	free(ptr);
-}
-
-static char last_message[256];
-
-static void flat_message(void *priv, enum lx_msg_level level, const char *text)
-{
-	(void)priv;
-	(void)level;
-	snprintf(last_message, sizeof(last_message), "%s", text);
-}
-
-static const struct lx_target_ops flat_ops = {
-	.read = flat_read, .symbol = flat_symbol,
-	.alloc = flat_alloc, .release = flat_release, .message = flat_message,
-};
 
 static const struct sa_module_layout layout = {
 	.list = 8, .name = 24, .kallsyms = 96, .symtab = 0, .num_symtab = 8, .strtab = 16,
@@ -93,69 +52,77 @@ static void one_module(uint64_t next)
 
 static bool test_module_symbols(void)
 {
-	struct lx_target t = { .ops = &flat_ops };
+	struct flat_target f;
 	struct lx_symtab st;
 	const struct lx_symbol *sym;
 	uint64_t addr;
 
 	memset(&st, 0, sizeof(st));
+	flat_init(&f, mem, sizeof(mem));
 	one_module(BASE);
-	sa_module_symbols_load(&t, &layout, &st);
+	sa_module_symbols_load(&f.target, &layout, &st);
 	lx_symtab_finish(&st);
 	CHECK(st.count == 2);
 	CHECK(lx_symtab_lookup(&st, "fk_b", &addr) && addr == 0xffffffffc0101100ULL);
 	sym = lx_symtab_containing(&st, 0xffffffffc0101010ULL);
 	CHECK(sym && !strcmp(sym->name, "fk_a") && !strcmp(sym->module, "fk_mod"));
 	lx_symtab_free(&st);
+	CHECK(f.live_allocs == 0);
 	return unit_ok();
 }
 
 /* A symbol whose name offset points at a NUL byte is skipped. */
 static bool test_empty_symbol_name(void)
 {
-	struct lx_target t = { .ops = &flat_ops };
+	struct flat_target f;
 	struct lx_symtab st;
 	uint32_t to_nul = 5;	/* "\0fk_a\0": the NUL after fk_a */
 
 	memset(&st, 0, sizeof(st));
+	flat_init(&f, mem, sizeof(mem));
 	one_module(BASE);
 	memcpy(mem + SYMTAB, &to_nul, sizeof(to_nul));
-	sa_module_symbols_load(&t, &layout, &st);
+	sa_module_symbols_load(&f.target, &layout, &st);
 	lx_symtab_finish(&st);
 	CHECK(st.count == 1 && !strcmp(st.syms[0].name, "fk_b"));
 	lx_symtab_free(&st);
+	CHECK(f.live_allocs == 0);
 	return unit_ok();
 }
 
 /* A dump without module symbols: finishing an empty table is fine. */
 static bool test_no_modules(void)
 {
-	struct lx_target t = { .ops = &flat_ops };
+	struct flat_target f;
 	struct lx_symtab st;
 
 	memset(&st, 0, sizeof(st));
+	flat_init(&f, mem, sizeof(mem));
 	memset(mem, 0, sizeof(mem));
 	put64(0, BASE);			/* empty list */
-	sa_module_symbols_load(&t, &layout, &st);
+	sa_module_symbols_load(&f.target, &layout, &st);
 	lx_symtab_finish(&st);
 	CHECK(st.count == 0 && !lx_symtab_containing(&st, BASE));
 	lx_symtab_free(&st);
+	CHECK(f.live_allocs == 0);
 	return unit_ok();
 }
 
 /* A module whose next link points back at itself is read once. */
 static bool test_module_list_loop(void)
 {
-	struct lx_target t = { .ops = &flat_ops };
+	struct flat_target f;
 	struct lx_symtab st;
 
 	memset(&st, 0, sizeof(st));
+	flat_init(&f, mem, sizeof(mem));
 	one_module(BASE + MOD + 8);
-	sa_module_symbols_load(&t, &layout, &st);
+	sa_module_symbols_load(&f.target, &layout, &st);
 	lx_symtab_finish(&st);
 	CHECK(st.count == 2);
-	CHECK(strstr(last_message, "modules list loops") != NULL);
+	CHECK(strstr(f.last_message, "modules list loops") != NULL);
 	lx_symtab_free(&st);
+	CHECK(f.live_allocs == 0);
 	return unit_ok();
 }
 
