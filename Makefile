@@ -41,6 +41,13 @@ leakscan: $(SA_OBJS) $(CORE_OBJS)
 build/unit_tests: $(UNIT_SRCS) $(CORE_OBJS) $(wildcard tests/unit/*.h)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_OBJS)
 
+# The corruption sweep: the standalone backend without its main().
+SWEEP_SRCS := $(wildcard tests/sweep/*.c)
+SWEEP_OBJS := $(filter-out build/standalone/main.o,$(SA_OBJS))
+build/sweep: $(SWEEP_SRCS) $(wildcard tests/sweep/*.h) $(SWEEP_OBJS) $(CORE_OBJS)
+	$(CC) $(CFLAGS) -Isrc -Itests/sweep -o $@ $(SWEEP_SRCS) $(SWEEP_OBJS) \
+		$(CORE_OBJS) $(SA_LIBS)
+
 # make-samples installs every package the build and the tests need.
 samples:
 	vmcore-samples/make-samples
@@ -49,7 +56,7 @@ samples-big:
 	vmcore-samples/make-samples S4
 
 check: samples
-	$(MAKE) leakext.so leakscan build/unit_tests
+	$(MAKE) leakext.so leakscan build/unit_tests build/sweep
 	tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
