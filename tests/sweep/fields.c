@@ -31,13 +31,26 @@ static bool same_place(const struct field *a, const struct field *b)
 	       a->shift == b->shift && a->width == b->width;
 }
 
-static bool already_listed(const struct field_list *fl, const struct field *f)
+/*
+ * Members that share a word (6.1's slab->next is slab_list.next) are swept
+ * once, under both names.
+ */
+static bool already_listed(struct field_list *fl, const struct field *f)
 {
-	size_t i;
+	struct field *g;
+	size_t i, len;
+	const char *dot;
 
-	for (i = 0; i < fl->count; i++)
-		if (same_place(&fl->items[i], f))
-			return true;
+	for (i = 0; i < fl->count; i++) {
+		g = &fl->items[i];
+		if (!same_place(g, f))
+			continue;
+		dot = strrchr(f->name, '.');
+		len = strlen(g->name);
+		snprintf(g->name + len, sizeof(g->name) - len, " (= %s)",
+			 dot ? dot + 1 : f->name);
+		return true;
+	}
 	return false;
 }
 
