@@ -285,6 +285,16 @@ void run_commands(struct overlay *ov, const struct clean *cl, bool ranking,
 		fclose(null);
 }
 
+static bool ranking_is_clean(const struct ranking *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->count; i++)
+		if (r->rows[i].failed || r->rows[i].flagged)
+			return false;
+	return true;
+}
+
 /*
  * The clean answers, through the overlay with no patch, and the fields to
  * sweep (they need the clean session's layout and scan).
@@ -319,6 +329,8 @@ int clean_collect(struct overlay *ov, const char *cache, struct clean *cl,
 		return -1;
 	cl->ranking = r.rows;
 	cl->ncaches = r.count;
+	if (!ranking_is_clean(&r) || r.count < 2)
+		return -1;
 	cl->other_cache = r.rows[0].addr != c.addr ? r.rows[0].addr : r.rows[1].addr;
 	return 0;
 }

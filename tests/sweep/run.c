@@ -52,6 +52,28 @@ static void limit_memory(void)
 	fclose(f);
 }
 
+/* What the sweep must catch, on request (the self-checks). */
+static void misbehave(struct overlay *ov)
+{
+	volatile int *nowhere = NULL;
+	unsigned int i;
+
+	switch (ov->misbehave) {
+	case MISBEHAVE_FAULT:
+		*nowhere = 1;
+		break;
+	case MISBEHAVE_HANG:
+		for (;;)
+			pause();
+	case MISBEHAVE_FLOOD:
+		for (i = 0; i < 10 * FLOOD_LINES; i++)
+			overlay_ops.message(ov, LX_MSG_WARN, "flood");
+		break;
+	case MISBEHAVE_NOT:
+		break;
+	}
+}
+
 static void child(struct overlay *ov, const struct clean *cl, bool ranking,
 		  unsigned int seconds, int fd)
 {
@@ -64,6 +86,7 @@ static void child(struct overlay *ov, const struct clean *cl, bool ranking,
 	alarm(seconds);
 	overlay_reset_messages(ov);
 	ov->echo = false;
+	misbehave(ov);
 	run_commands(ov, cl, ranking, &out);
 	out.hits = ov->hits;
 	out.lines = ov->lines;

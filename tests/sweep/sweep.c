@@ -5,7 +5,10 @@
  * answer, or refuses with a message, without faulting, hanging or
  * flooding.  Every field gets every hostile value that fits it.
  *
- * usage: sweep [-v] [-t SECONDS] [-l LABEL] VMLINUX VMCORE CACHE
+ * usage: sweep [-v] [-c] [-t SECONDS] [-l LABEL] VMLINUX VMCORE CACHE
+ *   -v  every field and every variant, not only the violations
+ *   -c  only the self-checks
+ *   -t  time bound of one variant (default 20 s)
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -36,7 +39,7 @@ struct sweep {
 	struct tally tally;
 	unsigned int *hits;	/* per field: reads its patches showed in */
 	unsigned int seconds;
-	bool verbose;
+	bool verbose, checks_only;
 	const char *label;
 };
 
@@ -161,6 +164,20 @@ check(const struct sweep *sw, bool ok, const char *fmt, ...)
 	printf("\n");
 }
 
+/* A child made to misbehave must get the matching verdict. */
+static bool catches(struct sweep *sw, int how, unsigned int seconds,
+		    enum verdict expected)
+{
+	struct outcome out;
+
+	sw->ov.misbehave = how;
+	run_variant(&sw->ov, &sw->clean, false, seconds, &out);
+	sw->ov.misbehave = MISBEHAVE_NOT;
+	check(sw, out.verdict == expected, "a child made to misbehave is caught as: %s (got %s)",
+	      verdict_name(expected), verdict_name(out.verdict));
+	return out.verdict == expected;
+}
+
 /* The sweep's own machinery, before any verdict is believed. */
 static bool self_checks(struct sweep *sw)
 {
@@ -176,7 +193,10 @@ static bool self_checks(struct sweep *sw)
 	run_variant(&sw->ov, &sw->clean, true, sw->seconds, &out);
 	check(sw, out.verdict == V_EXACT && !out.lines,
 	      "a forked run with no patch is exact and silent");
-	return ok && out.verdict == V_EXACT;
+	ok = ok && out.verdict == V_EXACT;
+	return catches(sw, MISBEHAVE_FAULT, 1, V_FAULT) &&
+	       catches(sw, MISBEHAVE_HANG, 1, V_TIMEOUT) &&
+	       catches(sw, MISBEHAVE_FLOOD, sw->seconds, V_FLOOD) && ok;
 }
 
 static void print_clean(const struct sweep *sw)
@@ -251,9 +271,11 @@ static int parse_args(struct sweep *sw, int argc, char **argv)
 
 	sw->seconds = DEFAULT_SECONDS;
 	sw->label = "";
-	while ((c = getopt(argc, argv, "t:l:v")) != -1) {
+	while ((c = getopt(argc, argv, "t:l:vc")) != -1) {
 		if (c == 'v')
 			sw->verbose = true;
+		else if (c == 'c')
+			sw->checks_only = true;
 		else if (c == 't')
 			sw->seconds = strtoul(optarg, NULL, 0);
 		else if (c == 'l')
@@ -262,7 +284,7 @@ static int parse_args(struct sweep *sw, int argc, char **argv)
 			return -1;
 	}
 	if (argc - optind != 3 || !sw->seconds) {
-		fprintf(stderr, "usage: sweep [-v] [-t SECONDS] [-l LABEL] VMLINUX VMCORE CACHE\n");
+		fprintf(stderr, "usage: sweep [-v] [-c] [-t SECONDS] [-l LABEL] VMLINUX VMCORE CACHE\n");
 		return -1;
 	}
 	return 0;
@@ -283,11 +305,38 @@ static int open_sample(struct sweep *sw, const char *vmlinux, const char *vmcore
 	return 0;
 }
 
+/* Exit status: 0 when every self-check passes and no variant violates. */
+static int sweep_sample(struct sweep *sw, const char *cache)
+{
+	double start = lx_now();
+	const struct tally *t = &sw->tally;
+	bool ok;
+
+	sw->ov.echo = true;
+	ok = !clean_collect(&sw->ov, cache, &sw->clean, &sw->fields) && !sw->ov.lines;
+	check(sw, ok, "clean %s is exact, unflagged and silent", cache);
+	if (!ok)
+		return 1;
+	print_clean(sw);
+	printf("sweep: fork of this %.0f MiB process: %.1f ms\n", resident_mib(),
+	       1000 * fork_cost(20));
+	sw->hits = calloc(sw->fields.count, sizeof(*sw->hits));
+	if (!sw->hits || !self_checks(sw))
+		return 1;
+	if (sw->checks_only)
+		return 0;
+	sweep_fields(sw);
+	print_unread(sw);
+	print_summary(sw, lx_now() - start);
+	return t->variants && !t->readback_failures &&
+	       t->count[V_EXACT] + t->count[V_FLAGGED] + t->count[V_REFUSED] ==
+	       t->variants ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct sweep sw;
-	double start = lx_now();
-	bool ok;
+	int ret;
 
 	if (parse_args(&sw, argc, argv))
 		return 2;
@@ -295,26 +344,11 @@ int main(int argc, char **argv)
 		sw.label = argv[optind + 1];
 	if (open_sample(&sw, argv[optind], argv[optind + 1]))
 		return 1;
-	sw.ov.echo = true;
-	ok = !clean_collect(&sw.ov, argv[optind + 2], &sw.clean, &sw.fields) &&
-	     !sw.ov.lines;
-	check(&sw, ok, "clean %s is exact, unflagged and silent", argv[optind + 2]);
-	if (!ok)
-		return 1;
-	print_clean(&sw);
-	printf("sweep: fork of this %.0f MiB process: %.1f ms\n", resident_mib(),
-	       1000 * fork_cost(20));
-	sw.hits = calloc(sw.fields.count, sizeof(*sw.hits));
-	if (sw.hits && self_checks(&sw))
-		sweep_fields(&sw);
-	print_unread(&sw);
-	print_summary(&sw, lx_now() - start);
+	ret = sweep_sample(&sw, argv[optind + 2]);
 	free(sw.hits);
 	fields_free(&sw.fields);
 	clean_free(&sw.clean);
 	sa_dump_close(&sw.ov.dump);
 	lx_dwarf_close(sw.ov.dump.dwarf);
-	return sw.tally.variants && !sw.tally.readback_failures &&
-	       sw.tally.count[V_EXACT] + sw.tally.count[V_FLAGGED] +
-	       sw.tally.count[V_REFUSED] == sw.tally.variants ? 0 : 1;
+	return ret;
 }

@@ -36,6 +36,8 @@ struct overlay {
 	uint64_t bytes;
 	char first[SWEEP_MSG_KEEP][SWEEP_MSG_TEXT];
 	bool echo;		/* also print messages to stderr */
+	enum { MISBEHAVE_NOT, MISBEHAVE_FAULT, MISBEHAVE_HANG, MISBEHAVE_FLOOD }
+		misbehave;	/* the child's, to test the sweep itself */
 };
 
 /* overlay.c */
