@@ -125,8 +125,10 @@ static void add_cache_fields(struct collector *co, uint64_t cache)
 
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		add_member(co, cache, "kmem_cache", members[i], "kmem_cache");
-	add_word(co, cache + L->kc_list, "%s.list.next", "kmem_cache");
 	add_word(co, cache + L->kc_node, "%s.node[0]", "kmem_cache");
+	co->global = true;	/* the cache list: the ranking walks it */
+	add_word(co, cache + L->kc_list, "%s.list.next", "kmem_cache");
+	co->global = false;
 }
 
 static void add_node_fields(struct collector *co, uint64_t cache)

@@ -5,9 +5,10 @@
  * answer, or refuses with a message, without faulting, hanging or
  * flooding.  Every field gets every hostile value that fits it.
  *
- * usage: sweep [-v] [-c] [-t SECONDS] [-l LABEL] VMLINUX VMCORE CACHE
+ * usage: sweep [-v] [-c] [-f FIELD] [-t SECONDS] [-l LABEL] VMLINUX VMCORE CACHE
  *   -v  every field and every variant, not only the violations
  *   -c  only the self-checks
+ *   -f  only the fields whose name contains FIELD
  *   -t  time bound of one variant (default 20 s)
  */
 #include <getopt.h>
@@ -39,6 +40,7 @@ struct sweep {
 	struct tally tally;
 	unsigned int *hits;	/* per field: reads its patches showed in */
 	unsigned int seconds;
+	const char *only;	/* -f: fields whose name contains this */
 	bool verbose, checks_only;
 	const char *label;
 };
@@ -146,6 +148,8 @@ static void sweep_fields(struct sweep *sw)
 	size_t i, j, n;
 
 	for (i = 0; i < sw->fields.count; i++) {
+		if (sw->only && !strstr(sw->fields.items[i].name, sw->only))
+			continue;
 		n = hostile_values(&sw->fields.items[i], &sw->clean, h);
 		for (j = 0; j < n; j++)
 			run_one(sw, i, &h[j]);
@@ -228,7 +232,7 @@ static void print_unread(const struct sweep *sw)
 	size_t i;
 
 	for (i = 0; i < sw->fields.count; i++)
-		if (!sw->hits[i])
+		if (!sw->hits[i] && (!sw->only || strstr(sw->fields.items[i].name, sw->only)))
 			printf("sweep: %s is never read by the commands; its variants test nothing\n",
 			       sw->fields.items[i].name);
 }
@@ -271,8 +275,10 @@ static int parse_args(struct sweep *sw, int argc, char **argv)
 
 	sw->seconds = DEFAULT_SECONDS;
 	sw->label = "";
-	while ((c = getopt(argc, argv, "t:l:vc")) != -1) {
-		if (c == 'v')
+	while ((c = getopt(argc, argv, "t:l:f:vc")) != -1) {
+		if (c == 'f')
+			sw->only = optarg;
+		else if (c == 'v')
 			sw->verbose = true;
 		else if (c == 'c')
 			sw->checks_only = true;
@@ -284,7 +290,7 @@ static int parse_args(struct sweep *sw, int argc, char **argv)
 			return -1;
 	}
 	if (argc - optind != 3 || !sw->seconds) {
-		fprintf(stderr, "usage: sweep [-v] [-c] [-t SECONDS] [-l LABEL] VMLINUX VMCORE CACHE\n");
+		fprintf(stderr, "usage: sweep [-v] [-c] [-f FIELD] [-t SECONDS] [-l LABEL] VMLINUX VMCORE CACHE\n");
 		return -1;
 	}
 	return 0;
