@@ -81,8 +81,8 @@ static size_t hostile_values(const struct field *f, const struct clean *cl,
 		add_hostile(h, &n, f, "other kmem_cache", cl->other_cache);
 		add_hostile(h, &n, f, "1<<40", 1ULL << 40);
 	}
-	if (f->width > 1)
-		add_hostile(h, &n, f, "huge", field_mask(f) >> 1);
+	if (f->width > 1)	/* a huge count: 0x7fffffff, or the most that fits */
+		add_hostile(h, &n, f, "huge", f->width >= 32 ? 0x7fffffff : field_mask(f) >> 1);
 	add_hostile(h, &n, f, "value+1", f->value + 1);
 	add_hostile(h, &n, f, "high bit flipped", f->value ^ (1ULL << (f->width - 1)));
 	return n;
