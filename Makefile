@@ -40,11 +40,9 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
 	   src/standalone/dwarf.c src/standalone/strmap.c \
-	   src/standalone/modsyms.c
+	   src/standalone/modsyms.c src/standalone/files.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
 SA_LIBS := -lkdumpfile -ldwarf -lelf -lz
-# Input files are checked before libkdumpfile sees them.
-SA_OBJS += build/standalone/files.o
 
 all: $(SO) $(PROG)
 
@@ -72,6 +70,14 @@ UNIT_SA_OBJS := $(B)/standalone/modsyms.o $(B)/standalone/symtab.o \
 $(UNIT): $(UNIT_SRCS) $(CORE_OBJS) $(UNIT_SA_OBJS) $(wildcard tests/unit/*.h)
 	$(COMPILE) -Isrc -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_OBJS) $(UNIT_SA_OBJS)
 
+# The corruption sweep: the standalone backend without its main().
+SWEEP := $(B)/sweep
+SWEEP_SRCS := $(wildcard tests/sweep/*.c)
+SWEEP_OBJS := $(filter-out $(B)/standalone/main.o,$(SA_OBJS))
+$(SWEEP): $(SWEEP_SRCS) $(wildcard tests/sweep/*.h) $(SWEEP_OBJS) $(CORE_OBJS)
+	$(COMPILE) -Isrc -Itests/sweep -o $@ $(SWEEP_SRCS) $(SWEEP_OBJS) \
+		$(CORE_OBJS) $(SA_LIBS)
+
 # make-samples installs every package the build and the tests need.
 samples:
 	vmcore-samples/make-samples
@@ -92,9 +98,9 @@ CHECK_ENV = LEAKEXT_CRASH_PRELOAD=$$($(CC) -print-file-name=libasan.so) \
 endif
 
 check: samples
-	$(MAKE) $(SO) $(PROG) $(UNIT)
+	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
-		$(CHECK_ENV) tests/run-tests
+		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) $(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
 S1 := vmcore-samples/cache/latest/S1-schedstat-4k
