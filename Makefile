@@ -42,7 +42,10 @@ SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c
 	   src/standalone/dwarf.c src/standalone/strmap.c \
 	   src/standalone/modsyms.c src/standalone/files.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
-SA_LIBS := -lkdumpfile -ldwarf -lelf -lz
+# libkdumpfile and libelf ship .pc files; Debian's libdwarf-dev does not.
+PKG_CONFIG ?= pkg-config
+SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libelf 2>/dev/null || \
+		   echo -lkdumpfile -lelf) -ldwarf -lz
 
 all: $(SO) $(PROG)
 
@@ -56,8 +59,11 @@ $(B)/ext-leakext.o: extensions/leakext.c $(wildcard include/leakext/*.h)
 	$(COMPILE) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers \
 		-D$(CRASH_ARCH) -I$(CRASH_INCLUDE) -c -o $@ $<
 
-$(SO): $(B)/ext-leakext.o $(CORE_OBJS)
-	$(CC) $(SAN_FLAGS) -shared -nostartfiles -o $@ $^
+# crash loads many extensions into one process: the .so exports only its
+# constructor, so no core symbol can clash with crash's or another's.
+$(SO): $(B)/ext-leakext.o $(CORE_OBJS) extensions/leakext.map
+	$(CC) $(SAN_FLAGS) -shared -nostartfiles -Wl,--version-script=extensions/leakext.map \
+		-o $@ $(B)/ext-leakext.o $(CORE_OBJS)
 
 # The standalone program: same core, libkdumpfile + libdwarf backend.
 $(B)/standalone/%.o: CPPFLAGS += -Isrc
@@ -99,7 +105,7 @@ endif
 
 check: samples
 	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP)
-	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
+	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
 		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) $(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
@@ -117,12 +123,17 @@ bench: samples
 	$(MAKE) leakext.so leakscan
 	tests/bench
 
+MANDIR ?= $(PREFIX)/share/man
+
 install: leakext.so leakscan
 	install -D -m 0644 leakext.so $(DESTDIR)$(CRASH_EXTDIR)/leakext.so
 	install -D -m 0755 leakscan $(DESTDIR)$(PREFIX)/bin/leakscan
+	install -D -m 0644 doc/leakscan.1 $(DESTDIR)$(MANDIR)/man1/leakscan.1
+	install -D -m 0644 doc/leakext.8 $(DESTDIR)$(MANDIR)/man8/leakext.8
 
 uninstall:
-	rm -f $(DESTDIR)$(CRASH_EXTDIR)/leakext.so $(DESTDIR)$(PREFIX)/bin/leakscan
+	rm -f $(DESTDIR)$(CRASH_EXTDIR)/leakext.so $(DESTDIR)$(PREFIX)/bin/leakscan \
+		$(DESTDIR)$(MANDIR)/man1/leakscan.1 $(DESTDIR)$(MANDIR)/man8/leakext.8
 
 # libFuzzer harnesses (tests/fuzz/), clang with ASan + UBSan.
 FUZZ_CC ?= clang

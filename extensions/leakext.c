@@ -6,9 +6,9 @@
  */
 #include "defs.h"
 
-#include "leakext/report.h"
+#include <sys/ioctl.h>
 
-#define LEAKEXT_VERSION "0.1"
+#include "leakext/leakext.h"
 
 static bool crash_read(void *priv, uint64_t addr, void *buf, size_t len)
 {
@@ -99,20 +99,29 @@ static void crash_message(void *priv, enum lx_msg_level level, const char *text)
 	error(level == LX_MSG_INFO ? NOTE : INFO, "%s\n", text);
 }
 
-/* Long walks say how far they are, on a terminal only. */
+/*
+ * Long walks say how far they are, on a terminal only: one line fitted to
+ * its width, erased when done.  Redirected output ("> file") goes to fp
+ * and never sees it.
+ */
 static void crash_progress(void *priv, const char *label, uint64_t done,
 			   uint64_t total)
 {
+	struct winsize ws;
+	unsigned int cols = 80;
+	char line[512];
+
 	(void)priv;
 	if (!isatty(fileno(stderr)))
 		return;
-	if (total && done >= total)
-		fprintf(stderr, "\r%-60s\r", "");
-	else if (total)
-		fprintf(stderr, "\rleakscan: %s %llu%%", label,
-			(unsigned long long)(done * 100 / total));
-	else
-		fprintf(stderr, "\rleakscan: %s %llu", label, (unsigned long long)done);
+	if (total && done >= total) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	if (ioctl(fileno(stderr), TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		cols = ws.ws_col;
+	lx_progress_line(line, sizeof(line), cols, "crash", label, done, total);
+	fprintf(stderr, "\r\033[K%s", line);
 }
 
 /*
@@ -203,6 +212,8 @@ static void cmd_leakscan(void)
 	}
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
+	if (opt.json && opt.list_live)
+		error(FATAL, "-j cannot go with -l: it prints addresses, not JSON\n");
 	if (optind < argcnt)
 		opt.cache = args[optind];
 	else if (opt.list_live || opt.cluster)

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "leakext/describe.h"
-#include "leakext/report.h"
+#include "report_internal.h"
 
 static void add_live_objects(void *arg, const struct lx_scan *scan,
 			     const struct lx_slab *slab, const uint8_t *mem)

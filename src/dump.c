@@ -2,7 +2,7 @@
 /* leakdump: show the live objects of a cache or of one of its clusters. */
 #include <string.h>
 
-#include "leakext/report.h"
+#include "report_internal.h"
 
 #define DEFAULT_DUMP_COUNT 8
 #define DEFAULT_DUMP_BYTES 256

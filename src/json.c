@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "leakext/describe.h"
-#include "leakext/report.h"
+#include "report_internal.h"
 
 /*
  * Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong
@@ -260,4 +260,13 @@ void lx_json_begin(FILE *out, const struct lx_options *opt,
 	fprintf(out, ",\"redacted\":%s,", job->redact ? "true" : "false");
 	json_cache(out, job);
 	fprintf(out, "\"clusters_total\":%zu,\"clusters\":[", job->cl.nclusters);
+}
+
+void lx_json_error_document(FILE *out, const char *source, const char *error)
+{
+	fprintf(out, "{\"schema\":\"%s\",", LX_JSON_SCHEMA);
+	json_key_string(out, "source", source);
+	fputc(',', out);
+	json_key_string(out, "error", error);
+	fputs("}\n", out);
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leakext/report.h"
+#include "report_internal.h"
 
 struct cache_row {
 	struct lx_cache cache;
@@ -137,8 +137,10 @@ static void print_ranking(FILE *out, const struct lx_options *opt,
 		shown++;
 	}
 	fprintf(out, "\n%zu of %zu caches shown", shown, r->count);
-	if (shown < r->count)
-		fputs(opt->all ? " (-n)" : " (-a shows those with no live objects)", out);
+	if (opt->top && shown == opt->top && shown < r->count)
+		fprintf(out, " (-n %u)", opt->top);
+	else if (shown < r->count)
+		fputs(" (-a shows those with no live objects)", out);
 	fprintf(out, "; slab memory in all caches: %.2f MiB\n",
 		(double)r->all_slab_bytes / (1 << 20));
 	fputs("LIVE MiB: live objects at their slot size; SHARE: the cache's share of all slab memory\n",
@@ -211,36 +213,6 @@ static enum lx_status rank_caches(struct lx_session *s, const struct lx_options 
 		print_ranking(s->t->out, opt, &r);
 	lx_free(s->t, r.rows);
 	return LX_OK;	/* a cut list is flagged in the report, not an error */
-}
-
-const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
-{
-	switch (mode) {
-	case LX_FP_PLAIN:
-		return "plain pointers";
-	case LX_FP_XOR:
-		return "hardened: ptr ^ random ^ addr";
-	case LX_FP_XOR_SWAB:
-		return "hardened: ptr ^ random ^ swab(addr)";
-	case LX_FP_BROKEN:
-		return "UNDECODABLE (no encoding verifies; free objects may count as live)";
-	default:
-		return "hardened, not exercised (no free objects on any freelist)";
-	}
-}
-
-void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live)
-{
-	size_t i;
-
-	memset(objs, 0, LX_SRC_COUNT * sizeof(*objs));
-	memset(live, 0, LX_SRC_COUNT * sizeof(*live));
-	for (i = 0; i < scan->nslabs; i++) {
-		const struct lx_slab *slab = &scan->slabs[i];
-
-		objs[slab->source] += slab->objects;
-		live[slab->source] += slab->objects - slab->nfree;
-	}
 }
 
 void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan)

@@ -235,6 +235,36 @@ enum lx_status lx_for_each_cache(struct lx_session *s,
 	return ret ? cache_list_cut(s, ret) : LX_OK;
 }
 
+const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
+{
+	switch (mode) {
+	case LX_FP_PLAIN:
+		return "plain pointers";
+	case LX_FP_XOR:
+		return "hardened: ptr ^ random ^ addr";
+	case LX_FP_XOR_SWAB:
+		return "hardened: ptr ^ random ^ swab(addr)";
+	case LX_FP_BROKEN:
+		return "UNDECODABLE (no encoding verifies; free objects may count as live)";
+	default:
+		return "hardened, not exercised (no free objects on any freelist)";
+	}
+}
+
+void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live)
+{
+	size_t i;
+
+	memset(objs, 0, LX_SRC_COUNT * sizeof(*objs));
+	memset(live, 0, LX_SRC_COUNT * sizeof(*live));
+	for (i = 0; i < scan->nslabs; i++) {
+		const struct lx_slab *slab = &scan->slabs[i];
+
+		objs[slab->source] += slab->objects;
+		live[slab->source] += slab->objects - slab->nfree;
+	}
+}
+
 uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects)
 {
 	unsigned int order = c->oo_order;

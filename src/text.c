@@ -105,3 +105,31 @@ void lx_print_wrapped(FILE *out, const char *first, const char *next,
 		prefix = next;
 	} while (*text);
 }
+
+void lx_progress_line(char *buf, size_t len, unsigned int cols, const char *what,
+		      const char *phase, uint64_t done, uint64_t total)
+{
+	char safe_what[256], safe_phase[64], tail[96];
+	size_t room, n;
+
+	lx_escape(safe_phase, sizeof(safe_phase), phase, strlen(phase));
+	if (total)
+		snprintf(tail, sizeof(tail), "%s %llu%%", safe_phase,
+			 (unsigned long long)(done * 100 / total));
+	else if (done)
+		snprintf(tail, sizeof(tail), "%s %llu", safe_phase, (unsigned long long)done);
+	else	/* a phase with nothing to count */
+		snprintf(tail, sizeof(tail), "%s", safe_phase);
+	lx_escape(safe_what, sizeof(safe_what), what, strlen(what));
+	cols = cols < 40 ? 40 : cols;
+	/* "leakscan: " + what + ": " + tail, in cols - 1 columns */
+	room = cols - 1 > 12 + strlen(tail) ? cols - 1 - 12 - strlen(tail) : 0;
+	n = strlen(safe_what);
+	if (n > room)
+		snprintf(buf, len, "leakscan: ...%s: %s",
+			 safe_what + n - (room > 3 ? room - 3 : 0), tail);
+	else
+		snprintf(buf, len, "leakscan: %s: %s", safe_what, tail);
+	if (strlen(buf) > cols - 1)
+		buf[cols - 1] = '\0';
+}

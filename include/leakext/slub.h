@@ -182,6 +182,10 @@ uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
 bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
 		       uint32_t index);
 uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects);
+/* Objects and live objects per source (objs[LX_SRC_COUNT], live[...]). */
+void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live);
+/* "plain pointers", "hardened: ptr ^ random ^ swab(addr)", ... */
+const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode);
 /* Calls fn with each live object's address, in walk order, until it returns false. */
 void lx_for_each_live_object(const struct lx_scan *scan,
 			     bool (*fn)(void *arg, uint64_t addr), void *arg);

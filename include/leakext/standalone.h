@@ -23,8 +23,12 @@ bool lx_strmap_get(const struct lx_strmap *m, const char *key, uint64_t *value);
 void lx_strmap_free(struct lx_strmap *m);
 
 struct lx_dwarf;
-/* Index the vmlinux's type and enumerator names; NULL with *err set. */
-struct lx_dwarf *lx_dwarf_open(const char *vmlinux, char *err, size_t errlen);
+/*
+ * Index the vmlinux's type and enumerator names; NULL with *err set.
+ * progress (may be NULL) hears how many units are indexed so far.
+ */
+struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint64_t units),
+			       char *err, size_t errlen);
 void lx_dwarf_close(struct lx_dwarf *dw);
 long lx_dwarf_type_size(struct lx_dwarf *dw, const char *type);
 long lx_dwarf_member_offset(struct lx_dwarf *dw, const char *type, const char *member);

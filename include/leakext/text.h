@@ -57,4 +57,13 @@ void lx_print_hex_line(FILE *out, const char *prefix, uint64_t label, int width,
 void lx_print_wrapped(FILE *out, const char *first, const char *next,
 		      const char *text);
 
+/*
+ * A progress line for a terminal of cols columns, without the newline:
+ * "leakscan: WHAT: PHASE 42%" (a count when total is 0, the phase alone
+ * when done is 0 too), WHAT cut from
+ * the left so that the line always fits.  All parts are escaped.
+ */
+void lx_progress_line(char *buf, size_t len, unsigned int cols, const char *what,
+		      const char *phase, uint64_t done, uint64_t total);
+
 #endif

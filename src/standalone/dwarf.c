@@ -136,7 +136,8 @@ static void index_unit(struct lx_dwarf *dw)
 	die_free(dw, cu);
 }
 
-struct lx_dwarf *lx_dwarf_open(const char *vmlinux, char *err, size_t errlen)
+struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint64_t units),
+			       char *err, size_t errlen)
 {
 	struct lx_dwarf *dw = calloc(1, sizeof(*dw));
 	Dwarf_Unsigned next_cu;
@@ -159,7 +160,8 @@ struct lx_dwarf *lx_dwarf_open(const char *vmlinux, char *err, size_t errlen)
 				      NULL, NULL, NULL, &next_cu, &unit_type,
 				      NULL) == DW_DLV_OK) {
 		index_unit(dw);
-		dw->units++;
+		if (++dw->units % 64 == 0 && progress)
+			progress(dw->units);
 	}
 	dw->seconds = lx_now() - start;
 	if (!dw->types.count) {

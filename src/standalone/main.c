@@ -12,11 +12,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "leakext/report.h"
+#include "leakext/leakext.h"
 #include "standalone/files.h"
 #include "standalone/target.h"
 
-#define LEAKEXT_VERSION "0.2"
 
 enum exit_code {
 	EXIT_OK = 0,		/* every vmcore analysed */
@@ -50,12 +49,17 @@ static void usage(FILE *out)
 "file is the cache name (kmalloc-4096, kmalloc-4k and size-4096 are aliases).\n"
 "\n"
 "  -C, --cache=NAME    the cache (instead of the last argument)\n"
-"  -n, --top=N         show N clusters (default %d)\n"
-"  -a, --all           show every cluster\n"
+"  -n, --top=N         show N clusters (default %d); without CACHE, N caches\n"
+"  -a, --all           show every cluster; without CACHE, every cache (by\n"
+"                      default caches with no live object are left out)\n"
+"  -s, --sort=FIELD    order the ranking by bytes (live bytes, the default),\n"
+"                      live, total, slabs, size or name\n"
+"  -R, --redact        no object content: previews, strings and hex become\n"
+"                      lengths and byte classes (symbols and guesses stay)\n"
 "  -k, --cluster=N     only cluster N\n"
 "  -l, --list          print live object addresses (with -k: of cluster N)\n"
 "  -j, --json          JSON, one document per vmcore per line (JSON Lines),\n"
-"                      schema leakext/1 (see README)\n"
+"                      schema leakext/1 (see README); not with -l or -d\n"
 "  -d, --dump          hex/ASCII dump of live objects (of cluster N with -k)\n"
 "  -c, --count=N       objects to dump (default 8, 0 = all)\n"
 "  -b, --bytes=N       bytes of each dumped object (default 256)\n"
@@ -104,6 +108,13 @@ static int parse_option(struct program *p, int c)
 	case 'C': p->opt.cache = optarg; return 0;
 	case 'n': return parse_number_option(c, &p->opt.top, false);
 	case 'a': p->opt.all = true; return 0;
+	case 's':
+		if (lx_parse_sort(optarg, &p->opt.sort))
+			return 0;
+		fprintf(stderr, "leakscan: -s takes one of %s, not \"%s\"\n",
+			LX_SORT_FIELDS, optarg);
+		return -1;
+	case 'R': p->opt.redact = true; return 0;
 	case 'k': return parse_number_option(c, &p->opt.cluster, false);
 	case 'l': p->opt.list_live = true; return 0;
 	case 'j': p->opt.json = true; return 0;
@@ -129,6 +140,8 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "cache", required_argument, NULL, 'C' },
 		{ "top", required_argument, NULL, 'n' },
 		{ "all", no_argument, NULL, 'a' },
+		{ "sort", required_argument, NULL, 's' },
+		{ "redact", no_argument, NULL, 'R' },
 		{ "cluster", required_argument, NULL, 'k' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
@@ -143,9 +156,12 @@ static int parse_args(struct program *p, int argc, char **argv)
 	};
 	int c, n;
 
-	while ((c = getopt_long(argc, argv, "C:n:ak:ljdc:b:qhV", longs, NULL)) != -1)
-		if (parse_option(p, c))
+	while ((c = getopt_long(argc, argv, "C:n:as:Rk:ljdc:b:qhV", longs, NULL)) != -1) {
+		if (parse_option(p, c)) {
+			fprintf(stderr, "Try 'leakscan --help' for more information.\n");
 			return -1;
+		}
+	}
 	n = argc - optind;
 	if (n >= 3 && !p->opt.cache && !is_path(argv[argc - 1])) {
 		p->opt.cache = argv[argc - 1];
@@ -157,6 +173,10 @@ static int parse_args(struct program *p, int argc, char **argv)
 	}
 	if ((p->opt.list_live || p->opt.cluster || p->dump) && !p->opt.cache) {
 		fprintf(stderr, "leakscan: -l, -k and -d need a cache\n");
+		return -1;
+	}
+	if (p->opt.json && (p->opt.list_live || p->dump)) {
+		fprintf(stderr, "leakscan: -j cannot go with -l or -d: they print addresses and hex, not JSON\n");
 		return -1;
 	}
 	p->vmlinux = argv[optind];
@@ -207,11 +227,7 @@ static int check_vmlinux(const struct program *p, char *err, size_t errlen)
 
 static void json_error(const char *path, const char *err)
 {
-	printf("{\"schema\":\"%s\",\"source\":", LX_JSON_SCHEMA);
-	lx_json_string(stdout, path, 4096);
-	printf(",\"error\":");
-	lx_json_string(stdout, err, 4096);
-	printf("}\n");
+	lx_json_error_document(stdout, path, err);
 	fflush(stdout);
 }
 
@@ -269,6 +285,13 @@ static int run_one(struct program *p, struct lx_dwarf *dw, const char *path)
 	return ret;
 }
 
+static const char *types_source;	/* for show_type_progress() */
+
+static void show_type_progress(uint64_t units)
+{
+	sa_progress_show(types_source, "loading types, units", units, 0);
+}
+
 static struct lx_dwarf *open_types(const struct program *p)
 {
 	size_t units, types, enums;
@@ -276,7 +299,11 @@ static struct lx_dwarf *open_types(const struct program *p)
 	double seconds;
 	char err[512];
 
-	dw = lx_dwarf_open(p->vmlinux, err, sizeof(err));
+	types_source = p->vmlinux;
+	dw = lx_dwarf_open(p->vmlinux, p->quiet || !isatty(fileno(stderr)) ? NULL :
+			   show_type_progress, err, sizeof(err));
+	if (!p->quiet && isatty(fileno(stderr)))
+		sa_progress_show(p->vmlinux, "", 1, 1);	/* clear the line */
 	if (!dw) {
 		fprintf(stderr, "leakscan: %s\n", err);
 		json_errors(p, err);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <libkdumpfile/kdumpfile.h>
@@ -29,6 +30,29 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	interrupted = 1;
+}
+
+/* Columns of the terminal on stderr; 80 when it does not say. */
+static unsigned int terminal_columns(void)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(stderr), TIOCGWINSZ, &ws) == 0 && ws.ws_col)
+		return ws.ws_col;
+	return 80;
+}
+
+void sa_progress_show(const char *what, const char *phase, uint64_t done,
+		      uint64_t total)
+{
+	char line[512];
+
+	if (total && done >= total) {	/* finished: erase the line */
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	lx_progress_line(line, sizeof(line), terminal_columns(), what, phase, done, total);
+	fprintf(stderr, "\r\033[K%s", line);
 }
 
 static bool sa_read(void *priv, uint64_t addr, void *buf, size_t len)
@@ -118,16 +142,8 @@ static void sa_progress(void *priv, const char *label, uint64_t done, uint64_t t
 {
 	struct sa_dump *d = priv;
 
-	if (!d->progress)
-		return;
-	if (total && done >= total)
-		fprintf(stderr, "\r%-70s\r", "");
-	else if (total)
-		fprintf(stderr, "\rleakscan: %s: %s %llu%%", d->path, label,
-			(unsigned long long)(done * 100 / total));
-	else
-		fprintf(stderr, "\rleakscan: %s: %s %llu", d->path, label,
-			(unsigned long long)done);
+	if (d->progress)
+		sa_progress_show(d->path, label, done, total);
 }
 
 /* max_pfn: the dump file's own extent (kdump max_mapnr, ELF segments). */

@@ -25,5 +25,8 @@ extern const struct lx_target_ops sa_ops;
 int sa_dump_open(struct sa_dump *d, const char *vmlinux, char *err, size_t errlen);
 void sa_dump_close(struct sa_dump *d);
 void sa_catch_interrupts(void);
+/* One progress line on stderr, fitted to the terminal; total == done clears. */
+void sa_progress_show(const char *what, const char *phase, uint64_t done,
+		      uint64_t total);
 
 #endif

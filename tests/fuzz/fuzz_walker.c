@@ -37,7 +37,7 @@
 
 #include "fake_target.h"
 #include "fuzz_util.h"
-#include "leakext/report.h"
+#include "leakext/leakext.h"
 
 #define MAX_PATCHES 256
 #define PATCH_MAX 64

@@ -324,7 +324,7 @@ static int open_sample(struct sweep *sw, const char *vmlinux, const char *vmcore
 
 	sw->ov.dump.fd = -1;
 	sw->ov.dump.path = vmcore;
-	sw->ov.dump.dwarf = lx_dwarf_open(vmlinux, err, sizeof(err));
+	sw->ov.dump.dwarf = lx_dwarf_open(vmlinux, NULL, err, sizeof(err));
 	if (!sw->ov.dump.dwarf || sa_dump_open(&sw->ov.dump, vmlinux, err, sizeof(err))) {
 		printf("FAIL: sweep %s: cannot open the sample: %s\n", sw->label, err);
 		return -1;

@@ -6,7 +6,7 @@
 #include "fake_target.h"
 #include "leakext/cluster.h"
 #include "leakext/owner.h"
-#include "leakext/report.h"
+#include "report_internal.h"
 #include "unit.h"
 
 #define OBJ 512

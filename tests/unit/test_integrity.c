@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fixture.h"
-#include "leakext/report.h"
+#include "leakext/leakext.h"
 #include "unit.h"
 
 /* pfn 10 partial (5 live), pfn 11 a cpu's (7 live), pfn 12 full, untracked. */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leakext/report.h"
+#include "report_internal.h"
 #include "unit.h"
 
 /* lx_json_string() of len bytes, as a malloc'd C string. */
@@ -62,8 +62,25 @@ static bool test_escape_keeps_terminals_safe(void)
 	return unit_ok();
 }
 
+static bool test_progress_line_fits(void)
+{
+	char line[512];
+
+	lx_progress_line(line, sizeof(line), 80, "/var/crash/a.vmcore", "memmap", 42, 100);
+	CHECK(!strcmp(line, "leakscan: /var/crash/a.vmcore: memmap 42%"));
+	lx_progress_line(line, sizeof(line), 40,
+			 "/var/crash/127.0.0.1-2026-11-22-10:00:00/vmcore.flat", "kmalloc-4k",
+			 7, 10);
+	CHECK(strlen(line) <= 39 && strstr(line, "leakscan: ...") == line);
+	CHECK(strstr(line, "kmalloc-4k 70%") != NULL);
+	lx_progress_line(line, sizeof(line), 80, "x\x1b", "clustering", 0, 0);
+	CHECK(!strcmp(line, "leakscan: x\\x1b: clustering"));
+	return unit_ok();
+}
+
 const struct unit_test text_tests[] = {
 	{ "JSON strings: valid UTF-8 kept, the rest escaped", test_json_strings_are_utf8 },
 	{ "messages: escaped for terminals, bounded", test_escape_keeps_terminals_safe },
+	{ "progress: one line that fits the terminal", test_progress_line_fits },
 	{ NULL, NULL },
 };

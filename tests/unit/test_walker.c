@@ -4,7 +4,7 @@
 
 #include "fake_target.h"
 #include "fixture.h"
-#include "leakext/report.h"
+#include "leakext/leakext.h"
 #include "unit.h"
 
 static bool freelist_case(enum lx_freeptr_mode encoding)
