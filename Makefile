@@ -104,6 +104,7 @@ CHECK_ENV = LEAKEXT_CRASH_PRELOAD=$$($(CC) -print-file-name=libasan.so) \
 endif
 
 check: samples
+	tests/install-deps
 	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
 		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) $(CHECK_ENV) tests/run-tests

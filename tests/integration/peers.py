@@ -414,6 +414,97 @@ def test_standalone_cli():
     rc, _, err = run_standalone(["/etc/hostname", "/etc/hostname"])
     check("standalone: a vmlinux without DWARF exits 3 with a reason", rc == 3 and "DWARF" in err,
           err.strip()[:200])
+    # Issue 13: every usage error exits 2 with a reason, before any work.
+    usage_errors = [
+        (["--bogus", "a", "b"], "--help"),
+        (["-s", "weight", "a", "b"], "bytes, live, total, slabs, size, name"),
+        (["-n", "0", "a", "b"], "positive number"),
+        (["-j", "-l", "a", "b", "kmalloc-4k"], "cannot go with -l or -d"),
+        (["-j", "-d", "a", "b", "kmalloc-4k"], "cannot go with -l or -d"),
+        (["-l", "a", "b"], "need a cache"),
+    ]
+    for args, needle in usage_errors:
+        rc, out, err = run_standalone(args)
+        check("standalone: usage error %s exits 2: %s" % (" ".join(args), needle),
+              rc == 2 and needle in err and not out, "rc %d: %s" % (rc, err.strip()[:200]))
+
+
+def test_install(so):
+    """Issue 13: make install DESTDIR=... stages the extension, the program
+    and both man pages; crash loads the staged extension; the staged
+    program runs; man reads both pages."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with tempfile.TemporaryDirectory() as dest:
+        p = subprocess.run(["make", "-s", "install", "DESTDIR=" + dest, "PREFIX=/usr"],
+                           cwd=root, capture_output=True, text=True, timeout=600)
+        staged = {k: os.path.join(dest, v) for k, v in (
+            ("so", "usr/lib/crash/extensions/leakext.so"), ("bin", "usr/bin/leakscan"),
+            ("man1", "usr/share/man/man1/leakscan.1"), ("man8", "usr/share/man/man8/leakext.8"))}
+        check("install: make install DESTDIR stages the .so, the program and two man pages",
+              p.returncode == 0 and all(os.path.isfile(f) for f in staged.values()),
+              p.stderr.strip()[:300])
+        if p.returncode:
+            return
+        v = subprocess.run([staged["bin"], "--version"], capture_output=True, text=True)
+        check("install: the staged leakscan runs", v.returncode == 0 and "leakext" in v.stdout)
+        for page in ("man1", "man8"):
+            m = subprocess.run(["man", "-l", "--warnings", staged[page]], capture_output=True,
+                               text=True, env=dict(os.environ, MANWIDTH="80", MAN_KEEP_FORMATTING=""))
+            check("install: man -l reads %s without warnings" % os.path.basename(staged[page]),
+                  m.returncode == 0 and "leakscan" in m.stdout and not m.stderr.strip(),
+                  m.stderr.strip()[:200])
+        u = subprocess.run(["make", "-s", "uninstall", "DESTDIR=" + dest, "PREFIX=/usr"],
+                           cwd=root, capture_output=True, text=True)
+        check("install: make uninstall removes all four",
+              u.returncode == 0 and not any(os.path.exists(f) for f in staged.values()))
+    return staged["so"]
+
+
+def readme_commands():
+    """The README's two commands, as written (the indented lines that follow
+    'Set up everything' and 'Run the tests')."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    with open(os.path.join(root, "README.md")) as f:
+        text = f.read()
+    found = []
+    for lead in ("Set up everything", "Run the tests"):
+        after = text[text.index(lead):]
+        found.append(next(l.strip() for l in after.splitlines() if l.startswith("    ")))
+    return root, found
+
+
+def test_readme_commands():
+    """Issue 13: the README's demo command works as written (as root; a
+    regular user's apt-get would need sudo, so there only its make part
+    runs), and its test command is the one CI runs last."""
+    root, (demo, tests) = readme_commands()
+    cmd = demo if os.getuid() == 0 else demo.split("&&")[-1].strip()
+    p = subprocess.run(["bash", "-c", cmd], cwd=root, capture_output=True, text=True,
+                       timeout=1800)
+    check("README: '%s' exits 0 and shows the S1 report" % cmd,
+          p.returncode == 0 and "CLUSTER 1: 3000 objects" in p.stdout and
+          "/proc/schedstat" in p.stdout, (p.stdout + p.stderr)[-300:])
+    with open(os.path.join(root, ".ci", "run")) as f:
+        ci_last = [l.strip() for l in f if l.strip() and not l.startswith("#")][-1]
+    check("README: the test command ends with what CI runs last (%s)" % ci_last,
+          tests.endswith(ci_last) and tests.startswith("apt-get update"), tests)
+
+
+def test_staged_extension(samples_dirs):
+    """crash loads leakext.so from a staged install path and runs leakscan."""
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    d = samples_dirs[0]
+    m = read_manifest(d)
+    with tempfile.TemporaryDirectory() as dest:
+        subprocess.run(["make", "-s", "install", "DESTDIR=" + dest, "PREFIX=/usr"],
+                       cwd=root, capture_output=True, timeout=600)
+        so = os.path.join(dest, "usr/lib/crash/extensions/leakext.so")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = run_crash(m["vmlinux"], os.path.join(d, m["vmcore-flat"]), so,
+                            [("rank", "leakscan -n 1"), ("help", "help leakscan")], tmp)
+    check("install: crash extends the staged leakext.so and runs leakscan",
+          "1 of 153 caches shown" in out["rank"] and "leakext " in out["help"],
+          out["rank"][:200])
 
 
 def main():
@@ -428,6 +519,10 @@ def main():
         test_clusters(d, so)
         test_standalone(d, so)
     test_standalone_cli()
+    if not os.environ.get("LEAKEXT_CRASH_PRELOAD"):	# the plain build only
+        test_install(so)
+        test_staged_extension(dirs)
+        test_readme_commands()
     return 0 if all(RESULTS) else 1
 
 
