@@ -86,13 +86,7 @@ static void link_slabs(struct fake_kernel *fk, unsigned int nobjects)
 static void check_output(struct fake_kernel *fk, bool json)
 {
 	fflush(fk->out);
-	if (json && !fz_json_documents_valid(fk->outbuf, fk->outlen))
-		fz_fail("invalid JSON", fk->outbuf, fk->outlen);
-	if (json ? !fz_json_text_is_safe(fk->outbuf, fk->outlen) :
-		   !fz_text_is_safe(fk->outbuf, fk->outlen))
-		fz_fail("unsafe byte in the report", fk->outbuf, fk->outlen);
-	if (!fz_text_is_safe(fk->messages, strlen(fk->messages)))
-		fz_fail("unsafe byte in a message", fk->messages, strlen(fk->messages));
+	fz_check_report(fk->outbuf, fk->outlen, fk->messages, json);
 	rewind(fk->out);
 	fk->messages[0] = '\0';
 }

@@ -99,6 +99,16 @@ bool fz_json_text_is_safe(const char *text, size_t len)
 	return true;
 }
 
+void fz_check_report(const char *out, size_t outlen, const char *messages, bool json)
+{
+	if (json && outlen && !fz_json_documents_valid(out, outlen))
+		fz_fail("invalid JSON", out, outlen);
+	if (json ? !fz_json_text_is_safe(out, outlen) : !fz_text_is_safe(out, outlen))
+		fz_fail("unsafe byte in the report", out, outlen);
+	if (!fz_text_is_safe(messages, strlen(messages)))
+		fz_fail("unsafe byte in a message", messages, strlen(messages));
+}
+
 /* A small recursive-descent JSON checker (RFC 8259 grammar). */
 struct json_cursor {
 	const char *p, *end;

@@ -30,5 +30,11 @@ bool fz_text_is_safe(const char *text, size_t len);
 size_t fz_utf8_len(const uint8_t *p, size_t avail);
 /* JSON output: valid UTF-8, and no control byte but the newline. */
 bool fz_json_text_is_safe(const char *text, size_t len);
+/*
+ * A command's output and messages: JSON documents that parse and are safe
+ * (json), or terminal-safe text; messages always terminal-safe.  Fails
+ * the input otherwise.
+ */
+void fz_check_report(const char *out, size_t outlen, const char *messages, bool json);
 
 #endif

@@ -17,24 +17,10 @@ import subprocess
 import sys
 import tempfile
 
-RESULTS = []
+from common import RESULTS, check, read_manifest
+
 EXE = os.path.abspath(os.environ.get("LEAKEXT_LEAKSCAN") or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan"))
-
-
-def check(name, ok, detail=""):
-    RESULTS.append(ok)
-    print("%s: %s%s" % ("PASS" if ok else "FAIL", name,
-                        "" if ok or not detail else " -- " + detail))
-
-
-def read_manifest(d):
-    m = {}
-    with open(os.path.join(d, "manifest")) as f:
-        for line in f:
-            k, _, v = line.rstrip("\n").partition(" ")
-            m[k] = v
-    return m
 
 
 def run(args):

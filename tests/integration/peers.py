@@ -19,27 +19,13 @@ import subprocess
 import sys
 import tempfile
 
-RESULTS = []
+from common import RESULTS, check, read_manifest
+
 
 CACHE_ROW = re.compile(r"^([0-9a-f]{16})\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\d+k\s+(\S+)$")
 SLAB_ROW = re.compile(r"^  ([0-9a-f]{16})  ([0-9a-f]{16})\s+\d+\s+(\d+)\s+(\d+)\s+(\d+)$")
 RANK_ROW = re.compile(r"^([0-9a-f]{16})\s+(\d+)\s+(\d+|\?)\s+(\d+|\?)\s+(\d+|\?)\s+\S+\s+\S+\s+(\S+)$")
 SOURCE_ROW = re.compile(r"^(cpu|cpu partial|node partial|node full|untracked full \(memmap\)|total)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$")
-
-
-def check(name, ok, detail=""):
-    RESULTS.append(ok)
-    print("%s: %s%s" % ("PASS" if ok else "FAIL", name,
-                        "" if ok or not detail else " -- " + detail))
-
-
-def read_manifest(d):
-    m = {}
-    with open(os.path.join(d, "manifest")) as f:
-        for line in f:
-            k, _, v = line.rstrip("\n").partition(" ")
-            m[k] = v
-    return m
 
 
 def crash_env():

@@ -1,0 +1,21 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""What every integration test script shares: PASS:/FAIL: lines that
+tests/run-tests counts, and the sample recipe's manifest."""
+import os
+
+RESULTS = []
+
+
+def check(name, ok, detail=""):
+    RESULTS.append(ok)
+    print("%s: %s%s" % ("PASS" if ok else "FAIL", name,
+                        "" if ok or not detail else " -- " + detail))
+
+
+def read_manifest(d):
+    m = {}
+    with open(os.path.join(d, "manifest")) as f:
+        for line in f:
+            k, _, v = line.rstrip("\n").partition(" ")
+            m[k] = v
+    return m
