@@ -12,6 +12,7 @@ Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
 import json
 import os
 import random
+import re
 import struct
 import subprocess
 import sys
@@ -156,22 +157,31 @@ def test_batch(vmlinux, samples, tmp):
     mkd1 = os.path.join(s1, read_manifest(s1)["vmcore-mkd"])
     kdump1 = os.path.join(s1, read_manifest(s1)["vmcore-kdump"])
     mkd2 = os.path.join(s2, read_manifest(s2)["vmcore-mkd"])
-    offset = b"KERNELOFFSET=fa00000\n"
     with open(mkd1, "rb") as f:
         top = f.read(65536)
-    if offset not in top:
-        check("hostile: the S1 sample's KERNELOFFSET is fa00000 (test premise)", False)
+    koff = re.search(rb"KERNELOFFSET=([0-9a-f]+)\n", top)
+    rel = re.search(rb"OSRELEASE=([^\n]{8,})\n", top)
+    check("hostile: the S1 sample's VMCOREINFO has KERNELOFFSET and OSRELEASE (test premise)",
+          koff is not None and rel is not None)
+    if not koff or not rel:
         return
+    value = koff.group(1).decode()
+    offset = koff.group(0)
+    # Same lengths as the originals, so the rest of each file stays put.
+    junk_value = "zz" + value[2:]
+    odd_value = value[:-1] + "1"
+    moved_value = "%0*x" % (len(value), int(value, 16) ^ 0x200000)
     junk = patched(mkd1, os.path.join(tmp, "koff-junk.mkd"),
-                   [(offset, b"KERNELOFFSET=zz00000\n")])
+                   [(offset, b"KERNELOFFSET=%s\n" % junk_value.encode())])
     odd = patched(mkd1, os.path.join(tmp, "koff-odd.mkd"),
-                  [(offset, b"KERNELOFFSET=fa00001\n")])
+                  [(offset, b"KERNELOFFSET=%s\n" % odd_value.encode())])
     # OSRELEASE with ESC and BEL, and a KERNELOFFSET that parses but is
     # wrong: the mismatch message quotes the release.
-    release = b"OSRELEASE=6.1.0-56-cloud-amd64\n"
+    release = rel.group(1)
+    hostile_release = release[:6] + b"\x1b\x07" + release[8:]
     osrel = patched(kdump1, os.path.join(tmp, "osrelease.kdump"),
-                    [(offset, b"KERNELOFFSET=fc00000\n"),
-                     (release, b"OSRELEASE=6.1.0-\x1b\x07-cloud-amd64\n")])
+                    [(offset, b"KERNELOFFSET=%s\n" % moved_value.encode()),
+                     (rel.group(0), b"OSRELEASE=%s\n" % hostile_release)])
     cut = write(os.path.join(tmp, "cut.kdump"), head(kdump1, 8000))
     # Cut in its page data: read before, a SIGBUS in libkdumpfile's mmap path.
     half = write(os.path.join(tmp, "half.mkd"), head(mkd2, os.path.getsize(mkd2) // 2))
@@ -186,9 +196,9 @@ def test_batch(vmlinux, samples, tmp):
         return
     check("hostile: batch: the good vmcores are ranked completely",
           all("error" not in docs[i] and len(docs[i].get("caches", [])) > 50 for i in (0, 2)))
-    expect = [(1, "KERNELOFFSET \"zz00000\" is not a hex number"),
-              (3, "KERNELOFFSET \"fa00001\" is not a multiple of 2 MiB"),
-              (4, "6.1.0-\\x1b\\x07-cloud-amd64"),
+    expect = [(1, "KERNELOFFSET \"%s\" is not a hex number" % junk_value),
+              (3, "KERNELOFFSET \"%s\" is not a multiple of 2 MiB" % odd_value),
+              (4, release[:6].decode() + "\\x1b\\x07" + release[8:].decode()),
               (5, "truncated kdump file: 8000 bytes"),
               (6, "no such file")]
     for i, needle in expect:

@@ -56,12 +56,12 @@ static void limit_memory(void)
 /* What the sweep must catch, on request (the self-checks). */
 static void misbehave(struct overlay *ov)
 {
-	volatile int *nowhere = NULL;
 	unsigned int i;
 
 	switch (ov->misbehave) {
 	case MISBEHAVE_FAULT:
-		*nowhere = 1;
+		/* a signal, not a NULL store: UBSan would turn that into an exit */
+		raise(SIGSEGV);
 		break;
 	case MISBEHAVE_HANG:
 		for (;;)
@@ -128,9 +128,14 @@ static void finish(struct outcome *out, size_t got, int status)
 		return;
 	}
 	if (got != sizeof(*out)) {
+		/*
+		 * A child that dies before reporting: under ASan or UBSan a
+		 * fault is caught and ends as exit status 1, not a signal.
+		 */
 		memset(out, 0, sizeof(*out));
-		out->verdict = V_NO_RESULT;
-		snprintf(out->detail, sizeof(out->detail), "exit status %d",
+		out->verdict = WIFEXITED(status) && WEXITSTATUS(status) ? V_FAULT :
+			       V_NO_RESULT;
+		snprintf(out->detail, sizeof(out->detail), "exit status %d before any result",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 		return;
 	}
