@@ -227,6 +227,8 @@ static size_t count_lost(const struct clean *cl, const struct ranking *r)
 	size_t i, lost = 0;
 	struct rank_row key;
 
+	if (!r->count)	/* bsearch() must not see a NULL array */
+		return cl->ncaches;
 	for (i = 0; i < cl->ncaches; i++) {
 		key.addr = cl->ranking[i].addr;
 		if (!bsearch(&key, r->rows, r->count, sizeof(key), row_cmp))
