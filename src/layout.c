@@ -148,7 +148,8 @@ static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 
 /*
  * The highest set bit + 1 of a kernel bitmap of nbits bits at addr, and
- * the bitmap itself in *bits (caller frees); 0 if it cannot be read.
+ * the bitmap itself in *bits (caller frees); 0 and *bits = NULL if it
+ * cannot be read or has no bit set.
  */
 static unsigned int read_mask(struct lx_session *s, uint64_t addr,
 			      unsigned int nbits, uint64_t **bits)
@@ -170,6 +171,10 @@ static unsigned int read_mask(struct lx_session *s, uint64_t addr,
 	for (i = 0; i < words; i++)
 		if (map[i])
 			last = i * 64 + 64 - __builtin_clzll(map[i]);
+	if (!last) {
+		lx_free(s->t, map);
+		return 0;
+	}
 	*bits = map;
 	return last;
 }
@@ -185,27 +190,21 @@ bool lx_mask_test(const uint64_t *bits, unsigned int n)
  * A stored value the mask does not support is not believed: it would
  * make every cache read thousands of garbage per-cpu structures.
  */
-static bool resolve_possible_cpus(struct lx_session *s, struct lx_layout *L)
+static void resolve_possible_cpus(struct lx_session *s, struct lx_layout *L)
 {
 	long mask_size = lx_type_size(s->t, "cpumask");
 	unsigned int last;
 
 	if (mask_size <= 0 || mask_size > MAX_CPUS / 8)
-		return true;
+		return;
 	last = read_mask(s, lx_symbol_addr(s->t, "__cpu_possible_mask"),
 			 mask_size * 8, &L->cpu_possible);
-	if (!last) {
-		lx_free(s->t, L->cpu_possible);
-		L->cpu_possible = NULL;
-		return true;
-	}
-	if (L->nr_cpus > last) {
+	if (last && L->nr_cpus > last) {
 		lx_msg(s->t, LX_MSG_WARN,
 		       "nr_cpu_ids is %u but __cpu_possible_mask allows %u cpus; reading %u",
 		       L->nr_cpus, last, last);
 		L->nr_cpus = last;
 	}
-	return true;
 }
 
 static enum lx_status resolve_cpus(struct lx_session *s, struct lx_layout *L)
@@ -256,11 +255,7 @@ static void resolve_node_masks(struct lx_session *s, struct lx_layout *L)
 		       L->nr_nodes, last, last);
 		L->nr_nodes = last;
 	}
-	if (!read_mask(s, base + normal * mask_bytes, L->kc_node_slots,
-		       &L->node_normal)) {
-		lx_free(s->t, L->node_normal);
-		L->node_normal = NULL;
-	}
+	read_mask(s, base + normal * mask_bytes, L->kc_node_slots, &L->node_normal);
 }
 
 /*
