@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Where the standalone backend gets kernel types: one interface, several
+ * providers (the vmlinux's DWARF, BTF from the vmlinux's .BTF section or
+ * from the dump's own memory).  The rest of the backend calls only the
+ * sa_types_*() functions below and never sees which provider answers.
+ *
+ * Every query answers exactly what the DWARF provider answered before the
+ * interface existed: bare struct/union names ("kmem_cache"), members found
+ * through anonymous structs and unions at any depth, typedefs resolved,
+ * sizes in bytes, enumerators of every enum by name.
+ */
+#ifndef LEAKEXT_STANDALONE_TYPES_H
+#define LEAKEXT_STANDALONE_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The provider a struct sa_types holds; also what --stats and JSON say. */
+enum sa_types_kind {
+	SA_TYPES_NONE,
+	SA_TYPES_DWARF,		/* "dwarf": libdwarf over the debug vmlinux */
+	SA_TYPES_BTF_VMLINUX,	/* "btf-vmlinux": the vmlinux's .BTF section */
+	SA_TYPES_BTF_DUMP,	/* "btf-dump": __start_BTF..__stop_BTF in the dump */
+};
+
+struct sa_types_ops {
+	/* Size of a struct or union by bare name; -1 if absent. */
+	long (*type_size)(void *impl, const char *type);
+	/* Offset of a member, looked up through anonymous members; -1 if absent. */
+	long (*member_offset)(void *impl, const char *type, const char *member);
+	/* Size of that member's type; -1 if absent. */
+	long (*member_size)(void *impl, const char *type, const char *member);
+	/* Value of an enumerator of any enum; false if absent. */
+	bool (*enum_value)(void *impl, const char *name, long *value);
+	/* One line for --stats: what was indexed and how long it took. */
+	void (*describe)(void *impl, char *buf, size_t len);
+	/* Free everything; impl is not used again. */
+	void (*close)(void *impl);
+};
+
+struct sa_types {
+	const struct sa_types_ops *ops;	/* NULL: no provider open */
+	void *impl;
+	enum sa_types_kind kind;
+};
+
+/* "dwarf", "btf-vmlinux", "btf-dump" or "none". */
+const char *sa_types_name(enum sa_types_kind kind);
+
+long sa_types_size(const struct sa_types *ty, const char *type);
+long sa_types_member_offset(const struct sa_types *ty, const char *type,
+			    const char *member);
+long sa_types_member_size(const struct sa_types *ty, const char *type,
+			  const char *member);
+bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *value);
+void sa_types_describe(const struct sa_types *ty, char *buf, size_t len);
+void sa_types_close(struct sa_types *ty);
+
+/*
+ * Providers.  Each returns 0 with *ty filled, or -1 with a message in err
+ * that names the file or the cause (never a crash on bad input).
+ */
+/* The vmlinux's DWARF; progress (may be NULL) hears units indexed so far. */
+int sa_types_open_dwarf(struct sa_types *ty, const char *vmlinux,
+			void (*progress)(uint64_t units), char *err, size_t errlen);
+/* The vmlinux's .BTF section. */
+int sa_types_open_btf_elf(struct sa_types *ty, const char *vmlinux,
+			  char *err, size_t errlen);
+/* Raw BTF bytes (the dump's __start_BTF..__stop_BTF); copied, not kept. */
+int sa_types_open_btf_raw(struct sa_types *ty, const void *data, size_t size,
+			  char *err, size_t errlen);
+
+#endif
