@@ -40,12 +40,13 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
 	   src/standalone/dwarf.c src/standalone/strmap.c \
-	   src/standalone/modsyms.c src/standalone/files.c
+	   src/standalone/modsyms.c src/standalone/files.c \
+	   src/standalone/types.c src/standalone/btf.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
 # libkdumpfile and libelf ship .pc files; Debian's libdwarf-dev does not.
 PKG_CONFIG ?= pkg-config
-SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libelf 2>/dev/null || \
-		   echo -lkdumpfile -lelf) -ldwarf -lz
+SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libelf libbpf 2>/dev/null || \
+		   echo -lkdumpfile -lelf -lbpf) -ldwarf -lz
 
 all: $(SO) $(PROG)
 

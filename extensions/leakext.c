@@ -177,7 +177,7 @@ static void cmd_leakscan(void)
 {
 	struct lx_target target = { .ops = &crash_ops, .out = fp };
 	struct lx_session session = { .t = &target };
-	struct lx_options opt = { .source = "crash" };
+	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
 	int c;
 
 	while ((c = getopt(argcnt, args, "ljan:k:s:R")) != EOF) {
@@ -225,7 +225,7 @@ static void cmd_leakdump(void)
 {
 	struct lx_target target = { .ops = &crash_ops, .out = fp };
 	struct lx_session session = { .t = &target };
-	struct lx_options opt = { .source = "crash" };
+	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
 	int c;
 
 	while ((c = getopt(argcnt, args, "k:c:b:s:")) != EOF) {

@@ -252,12 +252,30 @@ void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
 	fputc('}', out);
 }
 
-void lx_json_begin(FILE *out, const struct lx_options *opt,
-		   const struct lx_cluster_job *job)
+/*
+ * Every document opens with the schema, the dump's label and, when the
+ * front end says, where its types and symbols came from; ends after a ','.
+ */
+void lx_json_header(FILE *out, const struct lx_options *opt)
 {
 	fprintf(out, "{\"schema\":\"%s\",", LX_JSON_SCHEMA);
 	json_key_string(out, "source", opt->source ? opt->source : "");
-	fprintf(out, ",\"redacted\":%s,", job->redact ? "true" : "false");
+	if (opt->types) {
+		fputc(',', out);
+		json_key_string(out, "types", opt->types);
+	}
+	if (opt->symbols) {
+		fputc(',', out);
+		json_key_string(out, "symbols", opt->symbols);
+	}
+	fputc(',', out);
+}
+
+void lx_json_begin(FILE *out, const struct lx_options *opt,
+		   const struct lx_cluster_job *job)
+{
+	lx_json_header(out, opt);
+	fprintf(out, "\"redacted\":%s,", job->redact ? "true" : "false");
 	json_cache(out, job);
 	fprintf(out, "\"clusters_total\":%zu,\"clusters\":[", job->cl.nclusters);
 }

@@ -158,9 +158,8 @@ static void json_ranking(FILE *out, const struct lx_options *opt,
 {
 	size_t i, n = opt->top && opt->top < r->count ? opt->top : r->count;
 
-	fprintf(out, "{\"schema\":\"%s\",\"source\":", LX_JSON_SCHEMA);
-	lx_json_string(out, opt->source ? opt->source : "", 4096);
-	fprintf(out, ",\"slab_bytes\":%llu,\"caches_total\":%zu,\"caches\":[",
+	lx_json_header(out, opt);
+	fprintf(out, "\"slab_bytes\":%llu,\"caches_total\":%zu,\"caches\":[",
 		(unsigned long long)r->all_slab_bytes, r->count);
 	for (i = 0; i < n; i++) {
 		const struct cache_row *row = &r->rows[i];

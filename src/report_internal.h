@@ -44,5 +44,6 @@ void lx_json_begin(FILE *out, const struct lx_options *opt,
 void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
 		     const struct lx_cluster_desc *d);
 void lx_json_string(FILE *out, const char *s, size_t len);
+void lx_json_header(FILE *out, const struct lx_options *opt);
 
 #endif

@@ -38,6 +38,9 @@ struct lx_options {
 	unsigned int bytes;	/* -b: bytes per object (0 = object size) */
 	const char *type;	/* -s: print as this struct type */
 	const char *source;	/* dump label: "crash" or the vmcore path */
+	/* Where types and symbols came from (JSON "types", "symbols"); may be NULL. */
+	const char *types;	/* "btf-dump", "btf-vmlinux", "dwarf", "crash" */
+	const char *symbols;	/* "kallsyms", "vmlinux", "crash" */
 };
 
 /*

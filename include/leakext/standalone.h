@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The standalone backend: types from the debug vmlinux (libdwarf), symbols
- * from its ELF symbol table and from the modules in the dump, memory from
- * libkdumpfile.  Only src/standalone/ and the leakscan program see it.
+ * The standalone backend: types from BTF or DWARF (src/standalone/types.h),
+ * symbols from the vmlinux's ELF symbol table or the dump's kallsyms and
+ * from the modules in the dump, memory from libkdumpfile.
+ * Only src/standalone/ and the leakscan program see it.
  */
 #ifndef LEAKEXT_STANDALONE_H
 #define LEAKEXT_STANDALONE_H
@@ -22,22 +23,6 @@ bool lx_strmap_put(struct lx_strmap *m, const char *key, uint64_t value);
 bool lx_strmap_get(const struct lx_strmap *m, const char *key, uint64_t *value);
 void lx_strmap_free(struct lx_strmap *m);
 
-struct lx_dwarf;
-/*
- * Index the vmlinux's type and enumerator names; NULL with *err set.
- * progress (may be NULL) hears how many units are indexed so far.
- */
-struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint64_t units),
-			       char *err, size_t errlen);
-void lx_dwarf_close(struct lx_dwarf *dw);
-long lx_dwarf_type_size(struct lx_dwarf *dw, const char *type);
-long lx_dwarf_member_offset(struct lx_dwarf *dw, const char *type, const char *member);
-long lx_dwarf_member_size(struct lx_dwarf *dw, const char *type, const char *member);
-bool lx_dwarf_enum_value(struct lx_dwarf *dw, const char *name, long *value);
-/* Counts for --stats. */
-void lx_dwarf_stats(const struct lx_dwarf *dw, size_t *units, size_t *types,
-		    size_t *enumerators, double *seconds);
-
 /* ELF symbols of vmlinux (file addresses, before KASLR). */
 struct lx_symbol {
 	uint64_t addr, size;
@@ -55,6 +40,9 @@ struct lx_symtab {
 /* vmlinux's ELF symbols, each shifted by offset (KERNELOFFSET). */
 int lx_symtab_load_elf(struct lx_symtab *st, const char *vmlinux, uint64_t offset,
 		       char *err, size_t errlen);
+/* vmlinux's GNU build-id as hex ("" if it has none); -1 if not an ELF vmlinux. */
+int lx_elf_build_id(const char *vmlinux, char *hex, size_t len, char *err,
+		    size_t errlen);
 /* Add a symbol (copies the strings). */
 bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 		   const char *name, const char *module);

@@ -16,6 +16,7 @@
 
 #include "leakext/core.h"
 #include "leakext/standalone.h"
+#include "standalone/types.h"
 
 #define MAX_TYPE_DEPTH 16
 
@@ -26,6 +27,8 @@ struct lx_dwarf {
 	size_t units;
 	double seconds;
 };
+
+static void lx_dwarf_close(struct lx_dwarf *dw);
 
 static void die_free(struct lx_dwarf *dw, Dwarf_Die die)
 {
@@ -136,7 +139,7 @@ static void index_unit(struct lx_dwarf *dw)
 	die_free(dw, cu);
 }
 
-struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint64_t units),
+static struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint64_t units),
 			       char *err, size_t errlen)
 {
 	struct lx_dwarf *dw = calloc(1, sizeof(*dw));
@@ -172,7 +175,7 @@ struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint64_t un
 	return dw;
 }
 
-void lx_dwarf_close(struct lx_dwarf *dw)
+static void lx_dwarf_close(struct lx_dwarf *dw)
 {
 	if (!dw)
 		return;
@@ -180,15 +183,6 @@ void lx_dwarf_close(struct lx_dwarf *dw)
 	lx_strmap_free(&dw->types);
 	lx_strmap_free(&dw->enumerators);
 	free(dw);
-}
-
-void lx_dwarf_stats(const struct lx_dwarf *dw, size_t *units, size_t *types,
-		    size_t *enumerators, double *seconds)
-{
-	*units = dw->units;
-	*types = dw->types.count;
-	*enumerators = dw->enumerators.count;
-	*seconds = dw->seconds;
 }
 
 static bool die_at(struct lx_dwarf *dw, Dwarf_Off off, Dwarf_Die *die)
@@ -323,7 +317,7 @@ static bool find_member(struct lx_dwarf *dw, Dwarf_Off agg, const char *member,
 	return found;
 }
 
-long lx_dwarf_type_size(struct lx_dwarf *dw, const char *type)
+static long lx_dwarf_type_size(struct lx_dwarf *dw, const char *type)
 {
 	uint64_t off;
 
@@ -339,21 +333,21 @@ static bool lookup_member(struct lx_dwarf *dw, const char *type, const char *mem
 	       find_member(dw, off, member, 0, hit, 0);
 }
 
-long lx_dwarf_member_offset(struct lx_dwarf *dw, const char *type, const char *member)
+static long lx_dwarf_member_offset(struct lx_dwarf *dw, const char *type, const char *member)
 {
 	struct member_hit hit;
 
 	return lookup_member(dw, type, member, &hit) ? hit.offset : -1;
 }
 
-long lx_dwarf_member_size(struct lx_dwarf *dw, const char *type, const char *member)
+static long lx_dwarf_member_size(struct lx_dwarf *dw, const char *type, const char *member)
 {
 	struct member_hit hit;
 
 	return lookup_member(dw, type, member, &hit) ? type_size_at(dw, hit.type, 0) : -1;
 }
 
-bool lx_dwarf_enum_value(struct lx_dwarf *dw, const char *name, long *value)
+static bool lx_dwarf_enum_value(struct lx_dwarf *dw, const char *name, long *value)
 {
 	uint64_t v;
 
@@ -361,4 +355,59 @@ bool lx_dwarf_enum_value(struct lx_dwarf *dw, const char *name, long *value)
 		return false;
 	*value = (long)v;
 	return true;
+}
+
+static long dwarf_type_size(void *impl, const char *type)
+{
+	return lx_dwarf_type_size(impl, type);
+}
+
+static long dwarf_member_offset(void *impl, const char *type, const char *member)
+{
+	return lx_dwarf_member_offset(impl, type, member);
+}
+
+static long dwarf_member_size(void *impl, const char *type, const char *member)
+{
+	return lx_dwarf_member_size(impl, type, member);
+}
+
+static bool dwarf_enum_value(void *impl, const char *name, long *value)
+{
+	return lx_dwarf_enum_value(impl, name, value);
+}
+
+static void dwarf_describe(void *impl, char *buf, size_t len)
+{
+	const struct lx_dwarf *dw = impl;
+
+	snprintf(buf, len, "%zu DWARF units, %zu structs/unions, %zu enumerators indexed in %.2f s",
+		 dw->units, dw->types.count, dw->enumerators.count, dw->seconds);
+}
+
+static void dwarf_close(void *impl)
+{
+	lx_dwarf_close(impl);
+}
+
+static const struct sa_types_ops dwarf_ops = {
+	.type_size = dwarf_type_size,
+	.member_offset = dwarf_member_offset,
+	.member_size = dwarf_member_size,
+	.enum_value = dwarf_enum_value,
+	.describe = dwarf_describe,
+	.close = dwarf_close,
+};
+
+int sa_types_open_dwarf(struct sa_types *ty, const char *vmlinux,
+			void (*progress)(uint64_t units), char *err, size_t errlen)
+{
+	struct lx_dwarf *dw = lx_dwarf_open(vmlinux, progress, err, errlen);
+
+	if (!dw)
+		return -1;
+	ty->ops = &dwarf_ops;
+	ty->impl = dw;
+	ty->kind = SA_TYPES_DWARF;
+	return 0;
 }

@@ -324,3 +324,25 @@ int sa_check_dump(int fd, const char *path, char *err, size_t errlen)
 		 start);
 	return -1;
 }
+
+enum sa_file_kind sa_file_kind(const char *path)
+{
+	Elf64_Ehdr eh = { 0 };
+	int fd = open(path, O_RDONLY);
+	ssize_t got;
+
+	if (fd < 0)
+		return SA_FILE_UNKNOWN;
+	got = pread(fd, &eh, sizeof(eh), 0);
+	close(fd);
+	if (got >= 8 && !memcmp(&eh, KDUMP_SIGNATURE, 8))
+		return SA_FILE_DUMP;
+	if (got >= 12 && !memcmp(&eh, FLAT_SIGNATURE, 12))
+		return SA_FILE_DUMP;
+	if (got < (ssize_t)sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG))
+		return SA_FILE_UNKNOWN;
+	if (eh.e_type == ET_CORE)
+		return SA_FILE_DUMP;
+	return eh.e_type == ET_EXEC || eh.e_type == ET_DYN ? SA_FILE_VMLINUX :
+	       SA_FILE_UNKNOWN;
+}

@@ -19,4 +19,13 @@ int sa_check_vmlinux(const char *path, char *err, size_t errlen);
  */
 int sa_check_dump(int fd, const char *path, char *err, size_t errlen);
 
+/* What a file is, by its content (as crash tells them apart). */
+enum sa_file_kind {
+	SA_FILE_UNKNOWN,	/* missing, unreadable, or neither */
+	SA_FILE_VMLINUX,	/* an ELF executable: the kernel image */
+	SA_FILE_DUMP,		/* kdump-compressed, flattened, or an ELF core */
+};
+
+enum sa_file_kind sa_file_kind(const char *path);
+
 #endif

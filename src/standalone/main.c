@@ -21,14 +21,19 @@ enum exit_code {
 	EXIT_OK = 0,		/* every vmcore analysed */
 	EXIT_DUMP_FAILED = 1,	/* at least one vmcore could not be analysed */
 	EXIT_USAGE = 2,		/* bad command line */
-	EXIT_VMLINUX = 3,	/* vmlinux unusable (no DWARF / symbols) */
+	EXIT_VMLINUX = 3,	/* vmlinux unusable (no types / symbols) */
 	EXIT_FLAGGED = 4,	/* all analysed, but some result is flagged */
 };
+
+/* Where types come from (--types); AUTO: the vmlinux's BTF, else its DWARF, else the dump's BTF. */
+enum types_choice { TYPES_AUTO, TYPES_BTF_DUMP, TYPES_BTF_VMLINUX, TYPES_DWARF };
 
 struct program {
 	struct lx_options opt;
 	bool dump, stats, quiet;
-	const char *vmlinux;
+	enum types_choice types;
+	const char *vmlinux;		/* NULL: types and symbols from each dump */
+	struct sa_vmlinux vm;
 	char **vmcores;
 	int nvmcores;
 	char (*unusable)[512];	/* per vmcore: why it cannot be read, or "" */
@@ -39,14 +44,18 @@ struct program {
 static void usage(FILE *out)
 {
 	fprintf(out,
-"usage: leakscan [options] VMLINUX VMCORE... [CACHE]\n"
+"usage: leakscan [options] [VMLINUX] VMCORE... [CACHE]\n"
 "\n"
 "Finds leaked slab objects in kernel crash dumps without a crash session.\n"
 "With no CACHE, ranks every slab cache by live bytes; with CACHE, clusters the\n"
-"cache's live objects by content and guesses their owners.  VMLINUX is the\n"
-"debug vmlinux (e.g. /usr/lib/debug/boot/vmlinux-RELEASE); each VMCORE is a\n"
-"kdump-compressed (makedumpfile) or ELF dump.  A last argument that is not a\n"
-"file is the cache name (kmalloc-4096, kmalloc-4k and size-4096 are aliases).\n"
+"cache's live objects by content and guesses their owners.  Each VMCORE is a\n"
+"kdump-compressed (makedumpfile) or ELF dump.  Without VMLINUX, types come\n"
+"from the kernel's own BTF and symbols from its kallsyms, both read from the\n"
+"dump (Linux 6.0 or later with CONFIG_DEBUG_INFO_BTF); with VMLINUX (the\n"
+"kernel image, e.g. /usr/lib/debug/boot/vmlinux-RELEASE, told apart from\n"
+"dumps by its content) from its .BTF section, or its DWARF if it has none,\n"
+"and its symbol table.  A last argument that is not a file is the cache name\n"
+"(kmalloc-4096, kmalloc-4k and size-4096 are aliases).\n"
 "\n"
 "  -C, --cache=NAME    the cache (instead of the last argument)\n"
 "  -n, --top=N         show N clusters (default %d); without CACHE, N caches\n"
@@ -64,12 +73,15 @@ static void usage(FILE *out)
 "  -c, --count=N       objects to dump (default 8, 0 = all)\n"
 "  -b, --bytes=N       bytes of each dumped object (default 256)\n"
 "  -q, --quiet         no progress on stderr\n"
-"      --stats         time and type-loading statistics on stderr\n"
+"      --types=SOURCE  where types come from: btf-dump (the dump's BTF),\n"
+"                      btf-vmlinux (VMLINUX's .BTF) or dwarf (VMLINUX's DWARF)\n"
+"      --dwarf         the same as --types=dwarf\n"
+"      --stats         time, type and symbol sources on stderr\n"
 "  -h, --help          this help\n"
 "  -V, --version       version\n"
 "\n"
 "Exit status: 0 all vmcores analysed, 1 some vmcore failed (see stderr),\n"
-"2 bad usage, 3 VMLINUX unusable, 4 all analysed but some result is flagged\n"
+"2 bad usage, 3 VMLINUX unusable (or does not match), 4 all analysed but some result is flagged\n"
 "(a cache failed its integrity checks or the cache list was cut short).\n"
 "1 takes precedence over 4.\n", LX_DEFAULT_TOP);
 }
@@ -102,6 +114,22 @@ static int parse_number_option(int c, unsigned int *out, bool zero_ok)
 	return -1;
 }
 
+static int parse_types(struct program *p, const char *text)
+{
+	if (!strcmp(text, "btf-dump"))
+		p->types = TYPES_BTF_DUMP;
+	else if (!strcmp(text, "btf-vmlinux"))
+		p->types = TYPES_BTF_VMLINUX;
+	else if (!strcmp(text, "dwarf"))
+		p->types = TYPES_DWARF;
+	else {
+		fprintf(stderr, "leakscan: --types takes btf-dump, btf-vmlinux or dwarf, not \"%s\"\n",
+			text);
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_option(struct program *p, int c)
 {
 	switch (c) {
@@ -128,10 +156,66 @@ static int parse_option(struct program *p, int c)
 	case 'b': return parse_number_option(c, &p->opt.bytes, false);
 	case 'q': p->quiet = true; return 0;
 	case 'S': p->stats = true; return 0;
+	case 'T': return parse_types(p, optarg);
+	case 'D': p->types = TYPES_DWARF; return 0;
 	case 'h': usage(stdout); exit(EXIT_OK);
 	case 'V': printf("leakscan (leakext) %s\n", LEAKEXT_VERSION); exit(EXIT_OK);
 	default: return -1;
 	}
+}
+
+/* Which option combinations make sense; -1 after saying why not. */
+static int check_combination(const struct program *p)
+{
+	if ((p->opt.list_live || p->opt.cluster || p->dump) && !p->opt.cache) {
+		fprintf(stderr, "leakscan: -l, -k and -d need a cache\n");
+		return -1;
+	}
+	if (p->opt.json && (p->opt.list_live || p->dump)) {
+		fprintf(stderr, "leakscan: -j cannot go with -l or -d: they print addresses and hex, not JSON\n");
+		return -1;
+	}
+	if (!p->vmlinux && (p->types == TYPES_DWARF || p->types == TYPES_BTF_VMLINUX)) {
+		fprintf(stderr, "leakscan: --types=%s needs a VMLINUX\n",
+			p->types == TYPES_DWARF ? "dwarf" : "btf-vmlinux");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The arguments by content: at most one vmlinux, dumps, and a last
+ * argument that names no file is the cache.  A path that cannot be read
+ * counts as a dump, and is reported with the others.
+ */
+static int sort_arguments(struct program *p, char **args, int n)
+{
+	int i;
+
+	if (n >= 2 && !p->opt.cache && !is_path(args[n - 1]))
+		p->opt.cache = args[--n];
+	p->vmcores = calloc(n ? n : 1, sizeof(*p->vmcores));
+	if (!p->vmcores) {
+		fprintf(stderr, "leakscan: out of memory\n");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (sa_file_kind(args[i]) != SA_FILE_VMLINUX) {
+			p->vmcores[p->nvmcores++] = args[i];
+			continue;
+		}
+		if (p->vmlinux) {
+			fprintf(stderr, "leakscan: two kernel images (%s and %s): give at most one VMLINUX\n",
+				p->vmlinux, args[i]);
+			return -1;
+		}
+		p->vmlinux = args[i];
+	}
+	if (!p->nvmcores) {
+		fprintf(stderr, "leakscan: need at least one VMCORE (--help)\n");
+		return -1;
+	}
+	return check_combination(p);
 }
 
 static int parse_args(struct program *p, int argc, char **argv)
@@ -150,11 +234,13 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "bytes", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "types", required_argument, NULL, 'T' },
+		{ "dwarf", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c, n;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "C:n:as:Rk:ljdc:b:qhV", longs, NULL)) != -1) {
 		if (parse_option(p, c)) {
@@ -162,27 +248,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 			return -1;
 		}
 	}
-	n = argc - optind;
-	if (n >= 3 && !p->opt.cache && !is_path(argv[argc - 1])) {
-		p->opt.cache = argv[argc - 1];
-		n--;
-	}
-	if (n < 2) {
-		fprintf(stderr, "leakscan: need VMLINUX and at least one VMCORE (--help)\n");
-		return -1;
-	}
-	if ((p->opt.list_live || p->opt.cluster || p->dump) && !p->opt.cache) {
-		fprintf(stderr, "leakscan: -l, -k and -d need a cache\n");
-		return -1;
-	}
-	if (p->opt.json && (p->opt.list_live || p->dump)) {
-		fprintf(stderr, "leakscan: -j cannot go with -l or -d: they print addresses and hex, not JSON\n");
-		return -1;
-	}
-	p->vmlinux = argv[optind];
-	p->vmcores = argv + optind + 1;
-	p->nvmcores = n - 1;
-	return 0;
+	return sort_arguments(p, argv + optind, argc - optind);
 }
 
 /* A vmcore's path and headers; "" in err if it can be opened. */
@@ -218,8 +284,8 @@ static int check_vmcores(struct program *p)
 
 static int check_vmlinux(const struct program *p, char *err, size_t errlen)
 {
-	if (!sa_check_path(p->vmlinux, err, errlen) &&
-	    !sa_check_vmlinux(p->vmlinux, err, errlen))
+	if (!p->vmlinux || (!sa_check_path(p->vmlinux, err, errlen) &&
+			    !sa_check_vmlinux(p->vmlinux, err, errlen)))
 		return 0;
 	fprintf(stderr, "leakscan: %s: %s\n", p->vmlinux, err);
 	return -1;
@@ -250,6 +316,8 @@ static int analyse(struct program *p, struct sa_dump *d, const char *path)
 	int ret;
 
 	opt.source = path;
+	opt.types = sa_types_name(d->types->kind);
+	opt.symbols = sa_symbols_name(d->symbols_kind);
 	if (p->nvmcores > 1 && !opt.json)
 		printf("%s==> %s <==\n", path == p->vmcores[0] ? "" : "\n", path);
 	ret = p->dump ? lx_leakdump(&s, &opt) : lx_leakscan(&s, &opt);
@@ -263,23 +331,37 @@ static int analyse(struct program *p, struct sa_dump *d, const char *path)
 	return ret;
 }
 
-static int run_one(struct program *p, struct lx_dwarf *dw, const char *path)
+/* --stats: where this dump's types and symbols came from, and how long. */
+static void show_sources(const struct sa_dump *d, double opened)
 {
-	struct sa_dump d = { .path = path, .fd = -1, .dwarf = dw,
+	char types[256];
+
+	sa_types_describe(d->types, types, sizeof(types));
+	fprintf(stderr, "leakscan: %s: types %s: %s\n", d->path,
+		sa_types_name(d->types->kind), types);
+	fprintf(stderr, "leakscan: %s: symbols %s: %zu; opened in %.3f s\n", d->path,
+		sa_symbols_name(d->symbols_kind), d->symbols.count, opened);
+}
+
+static int run_one(struct program *p, const char *path)
+{
+	struct sa_dump d = { .path = path, .fd = -1, .vmlinux = p->vmlinux ? &p->vm : NULL,
 			     .progress = !p->quiet && isatty(fileno(stderr)) };
 	char err[512] = "";
 	double start = lx_now();
 	int ret = -1;
 
-	if (sa_dump_open(&d, p->vmlinux, err, sizeof(err))) {
+	if (sa_dump_open(&d, err, sizeof(err))) {
 		fprintf(stderr, "leakscan: %s: %s\n", path, err);
 		if (p->opt.json)
 			json_error(path, err);
 	} else {
+		if (p->stats)
+			show_sources(&d, lx_now() - start);
 		ret = analyse(p, &d, path);
 		if (p->stats)
-			fprintf(stderr, "leakscan: %s: analysed in %.2f s (%zu symbols)\n",
-				path, lx_now() - start, d.symbols.count);
+			fprintf(stderr, "leakscan: %s: analysed in %.2f s\n", path,
+				lx_now() - start);
 	}
 	sa_dump_close(&d);
 	return ret;
@@ -292,32 +374,63 @@ static void show_type_progress(uint64_t units)
 	sa_progress_show(types_source, "loading types, units", units, 0);
 }
 
-static struct lx_dwarf *open_types(const struct program *p)
+static int open_dwarf(struct program *p, char *err, size_t errlen)
 {
-	size_t units, types, enums;
-	struct lx_dwarf *dw;
-	double seconds;
-	char err[512];
+	bool progress = !p->quiet && isatty(fileno(stderr));
+	int ret;
 
 	types_source = p->vmlinux;
-	dw = lx_dwarf_open(p->vmlinux, p->quiet || !isatty(fileno(stderr)) ? NULL :
-			   show_type_progress, err, sizeof(err));
-	if (!p->quiet && isatty(fileno(stderr)))
+	ret = sa_types_open_dwarf(&p->vm.types, p->vmlinux,
+				  progress ? show_type_progress : NULL, err, errlen);
+	if (progress)
 		sa_progress_show(p->vmlinux, "", 1, 1);	/* clear the line */
-	if (!dw) {
-		fprintf(stderr, "leakscan: %s\n", err);
-		json_errors(p, err);
-		return NULL;
-	}
-	if (p->stats) {
-		lx_dwarf_stats(dw, &units, &types, &enums, &seconds);
-		fprintf(stderr, "leakscan: types: %zu units, %zu structs/unions, %zu enumerators indexed in %.2f s\n",
-			units, types, enums, seconds);
-	}
-	return dw;
+	return ret;
 }
 
-static int run_all(struct program *p, struct lx_dwarf *dw)
+/*
+ * The vmlinux's types: its .BTF (a fraction of a second), else its DWARF
+ * (seconds and hundreds of MB), as --types says.  TYPES_BTF_DUMP leaves
+ * p->vm.types closed: each dump's own BTF is used.
+ */
+static int open_vmlinux_types(struct program *p, char *err, size_t errlen)
+{
+	char btf_err[256];
+
+	switch (p->types) {
+	case TYPES_BTF_DUMP:
+		return 0;
+	case TYPES_DWARF:
+		return open_dwarf(p, err, errlen);
+	case TYPES_BTF_VMLINUX:
+		return sa_types_open_btf_elf(&p->vm.types, p->vmlinux, err, errlen);
+	default:
+		if (!sa_types_open_btf_elf(&p->vm.types, p->vmlinux, btf_err, sizeof(btf_err)))
+			return 0;
+		if (!open_dwarf(p, err, errlen))
+			return 0;
+		snprintf(err + strlen(err), errlen - strlen(err), "; and %s", btf_err);
+		return -1;
+	}
+}
+
+static int open_vmlinux(struct program *p)
+{
+	char err[512];
+
+	if (!p->vmlinux)
+		return 0;
+	p->vm.path = p->vmlinux;
+	if (lx_elf_build_id(p->vmlinux, p->vm.build_id, sizeof(p->vm.build_id),
+			    err, sizeof(err)) ||
+	    open_vmlinux_types(p, err, sizeof(err))) {
+		fprintf(stderr, "leakscan: %s: %s\n", p->vmlinux, err);
+		json_errors(p, err);
+		return -1;
+	}
+	return 0;
+}
+
+static int run_all(struct program *p)
 {
 	int i, failed = 0;
 
@@ -327,7 +440,7 @@ static int run_all(struct program *p, struct lx_dwarf *dw)
 			if (p->opt.json)
 				json_error(p->vmcores[i], p->unusable[i]);
 			failed++;
-		} else if (run_one(p, dw, p->vmcores[i])) {
+		} else if (run_one(p, p->vmcores[i])) {
 			failed++;
 		}
 	}
@@ -356,16 +469,14 @@ static int check_inputs(struct program *p)
 
 static int run(struct program *p)
 {
-	struct lx_dwarf *dw;
 	int ret = check_inputs(p);
 
 	if (ret != EXIT_OK)
 		return ret;
-	dw = open_types(p);
-	if (!dw)
+	if (open_vmlinux(p))
 		return EXIT_VMLINUX;
-	ret = run_all(p, dw);
-	lx_dwarf_close(dw);
+	ret = run_all(p);
+	sa_types_close(&p->vm.types);
 	return ret;
 }
 
@@ -383,5 +494,6 @@ int main(int argc, char **argv)
 	}
 	ret = run(&p);
 	free(p.unusable);
+	free(p.vmcores);
 	return ret;
 }

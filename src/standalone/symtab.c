@@ -238,3 +238,49 @@ int lx_symtab_load_elf(struct lx_symtab *st, const char *vmlinux, uint64_t offse
 	munmap((void *)f.map, f.size);
 	return ret;
 }
+
+/* The GNU build-id note in one SHT_NOTE section, as hex; false if none. */
+static bool note_build_id(const struct elf_file *f, const Elf64_Shdr *sh,
+			  char *hex, size_t len)
+{
+	size_t off = sh->sh_offset, end = sh->sh_offset + sh->sh_size, i;
+	const Elf64_Nhdr *nh;
+	size_t name_size, desc_size;
+
+	while (end - off >= sizeof(*nh)) {
+		nh = (const void *)(f->map + off);
+		name_size = (nh->n_namesz + 3) & ~3UL;
+		desc_size = (nh->n_descsz + 3) & ~3UL;
+		if (name_size > end - off - sizeof(*nh) ||
+		    desc_size > end - off - sizeof(*nh) - name_size)
+			return false;
+		if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+		    !memcmp(f->map + off + sizeof(*nh), "GNU", 4) &&
+		    nh->n_descsz && 2 * (size_t)nh->n_descsz < len) {
+			const uint8_t *desc = f->map + off + sizeof(*nh) + name_size;
+
+			for (i = 0; i < nh->n_descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", desc[i]);
+			return true;
+		}
+		off += sizeof(*nh) + name_size + desc_size;
+	}
+	return false;
+}
+
+int lx_elf_build_id(const char *vmlinux, char *hex, size_t len, char *err,
+		    size_t errlen)
+{
+	struct elf_file f;
+	unsigned int i;
+
+	hex[0] = '\0';
+	if (!map_elf(&f, vmlinux, err, errlen))
+		return -1;
+	for (i = 0; i < f.nsections; i++)
+		if (f.shdrs[i].sh_type == SHT_NOTE && section_ok(&f, &f.shdrs[i]) &&
+		    note_build_id(&f, &f.shdrs[i], hex, len))
+			break;
+	munmap((void *)f.map, f.size);
+	return 0;
+}

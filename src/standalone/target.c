@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The standalone target: memory through libkdumpfile, types through the
- * DWARF index, symbols from vmlinux (KASLR-shifted) and from the modules
- * loaded in the dump.
+ * The standalone target: memory through libkdumpfile; types from the
+ * vmlinux (BTF or DWARF) or from the dump's own BTF; symbols from the
+ * vmlinux (KASLR-shifted) or from the dump's kallsyms, and from the
+ * modules loaded in the dump.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -89,22 +91,22 @@ static bool sa_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 
 static long sa_type_size(void *priv, const char *type)
 {
-	return lx_dwarf_type_size(((struct sa_dump *)priv)->dwarf, type);
+	return sa_types_size(((struct sa_dump *)priv)->types, type);
 }
 
 static long sa_member_offset(void *priv, const char *type, const char *member)
 {
-	return lx_dwarf_member_offset(((struct sa_dump *)priv)->dwarf, type, member);
+	return sa_types_member_offset(((struct sa_dump *)priv)->types, type, member);
 }
 
 static long sa_member_size(void *priv, const char *type, const char *member)
 {
-	return lx_dwarf_member_size(((struct sa_dump *)priv)->dwarf, type, member);
+	return sa_types_member_size(((struct sa_dump *)priv)->types, type, member);
 }
 
 static bool sa_enum_value(void *priv, const char *name, long *value)
 {
-	return lx_dwarf_enum_value(((struct sa_dump *)priv)->dwarf, name, value);
+	return sa_types_enum_value(((struct sa_dump *)priv)->types, name, value);
 }
 
 static void *sa_alloc(void *priv, size_t size)
@@ -253,12 +255,12 @@ static void load_module_symbols(struct sa_dump *d)
 {
 	struct lx_target t = { .ops = &sa_ops, .priv = d };
 	struct sa_module_layout ml = {
-		.list = lx_dwarf_member_offset(d->dwarf, "module", "list"),
-		.name = lx_dwarf_member_offset(d->dwarf, "module", "name"),
-		.kallsyms = lx_dwarf_member_offset(d->dwarf, "module", "kallsyms"),
-		.symtab = lx_dwarf_member_offset(d->dwarf, "mod_kallsyms", "symtab"),
-		.num_symtab = lx_dwarf_member_offset(d->dwarf, "mod_kallsyms", "num_symtab"),
-		.strtab = lx_dwarf_member_offset(d->dwarf, "mod_kallsyms", "strtab"),
+		.list = sa_types_member_offset(d->types, "module", "list"),
+		.name = sa_types_member_offset(d->types, "module", "name"),
+		.kallsyms = sa_types_member_offset(d->types, "module", "kallsyms"),
+		.symtab = sa_types_member_offset(d->types, "mod_kallsyms", "symtab"),
+		.num_symtab = sa_types_member_offset(d->types, "mod_kallsyms", "num_symtab"),
+		.strtab = sa_types_member_offset(d->types, "mod_kallsyms", "strtab"),
 	};
 
 	sa_module_symbols_load(&t, &ml, &d->symbols);
@@ -325,20 +327,120 @@ static int kernel_offset(struct sa_dump *d, uint64_t *offset, char *err, size_t 
 	return -1;
 }
 
-int sa_dump_open(struct sa_dump *d, const char *vmlinux, char *err, size_t errlen)
+/*
+ * A vmlinux for another build than the dump's is refused before anything
+ * is read with its symbols: VMCOREINFO's BUILD-ID (kernel commit
+ * 0935288c6e00, "kdump: append kernel build-id string to VMCOREINFO",
+ * 5.9) against the vmlinux's .note.gnu.build-id.
+ */
+static int check_build_id(struct sa_dump *d, char *err, size_t errlen)
+{
+	const char *dump_id = vmcoreinfo(d, "BUILD-ID");
+	char safe[140];
+
+	if (!dump_id || !d->vmlinux->build_id[0])
+		return 0;	/* linux_banner is compared later */
+	if (!strcasecmp(dump_id, d->vmlinux->build_id))
+		return 0;
+	lx_escape(safe, sizeof(safe), dump_id, strlen(dump_id));
+	snprintf(err, errlen, "vmlinux does not match the vmcore: the dump's BUILD-ID is %s, %s's is %s",
+		 safe, d->vmlinux->path, d->vmlinux->build_id);
+	return -1;
+}
+
+static int vmlinux_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
 	uint64_t offset;
 
-	if (open_dump(d, err, errlen) || kernel_offset(d, &offset, err, errlen))
-		return -1;
-	if (lx_symtab_load_elf(&d->symbols, vmlinux, offset, err, errlen))
+	if (kernel_offset(d, &offset, err, errlen) || check_build_id(d, err, errlen) ||
+	    lx_symtab_load_elf(&d->symbols, d->vmlinux->path, offset, err, errlen))
 		return -1;
 	lx_symtab_finish(&d->symbols);
-	if (check_match(d, offset, err, errlen))
+	d->symbols_kind = SA_SYMBOLS_VMLINUX;
+	return check_match(d, offset, err, errlen);
+}
+
+/* Read [start, end) of kernel memory into a new buffer, a chunk at a time. */
+static void *read_range(struct sa_dump *d, uint64_t start, uint64_t end)
+{
+	const size_t chunk = 1 << 20;
+	uint8_t *buf = malloc(end - start);
+	uint64_t at;
+	size_t n;
+
+	for (at = start; buf && at < end; at += n) {
+		n = end - at < chunk ? end - at : chunk;
+		if (!sa_read(d, at, buf + (at - start), n)) {
+			free(buf);
+			return NULL;
+		}
+	}
+	return buf;
+}
+
+/*
+ * The kernel's own BTF, which CONFIG_DEBUG_INFO_BTF keeps in memory
+ * between __start_BTF and __stop_BTF (kernel/bpf/sysfs_btf.c serves it
+ * as /sys/kernel/btf/vmlinux).
+ */
+static int dump_btf(struct sa_dump *d, char *err, size_t errlen)
+{
+	uint64_t start, stop;
+	char why[256];
+	void *data;
+	int ret;
+
+	if (!lx_symtab_lookup(&d->symbols, "__start_BTF", &start) ||
+	    !lx_symtab_lookup(&d->symbols, "__stop_BTF", &stop)) {
+		snprintf(err, errlen, "the kernel has no BTF (no __start_BTF symbol: CONFIG_DEBUG_INFO_BTF is off); pass its debug vmlinux");
 		return -1;
+	}
+	if (stop <= start || stop - start > SA_BTF_MAX_SIZE) {
+		snprintf(err, errlen, "corrupt BTF bounds: __start_BTF %#llx, __stop_BTF %#llx",
+			 (unsigned long long)start, (unsigned long long)stop);
+		return -1;
+	}
+	data = read_range(d, start, stop);
+	if (!data) {
+		snprintf(err, errlen, "the kernel's BTF (%llu bytes at %#llx) is not in the dump; pass the debug vmlinux",
+			 (unsigned long long)(stop - start), (unsigned long long)start);
+		return -1;
+	}
+	ret = sa_types_open_btf_raw(&d->own_types, data, stop - start, why, sizeof(why));
+	free(data);
+	if (ret)
+		snprintf(err, errlen, "the kernel's BTF in the dump: %s; pass the debug vmlinux", why);
+	return ret;
+}
+
+static int dump_symbols(struct sa_dump *d, char *err, size_t errlen)
+{
+	(void)d;
+	snprintf(err, errlen, "no vmlinux given, and this build cannot read kallsyms");
+	return -1;
+}
+
+int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)
+{
+	if (open_dump(d, err, errlen))
+		return -1;
+	if (d->vmlinux ? vmlinux_symbols(d, err, errlen) : dump_symbols(d, err, errlen))
+		return -1;
+	if (!d->vmlinux || d->vmlinux->types.kind == SA_TYPES_NONE) {
+		if (dump_btf(d, err, errlen))
+			return -1;
+		d->types = &d->own_types;
+	} else {
+		d->types = &d->vmlinux->types;
+	}
 	load_module_symbols(d);
 	lx_symtab_finish(&d->symbols);
 	return 0;
+}
+
+const char *sa_symbols_name(enum sa_symbols_kind kind)
+{
+	return kind == SA_SYMBOLS_KALLSYMS ? "kallsyms" : "vmlinux";
 }
 
 void sa_dump_close(struct sa_dump *d)
@@ -348,6 +450,8 @@ void sa_dump_close(struct sa_dump *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	lx_symtab_free(&d->symbols);
+	sa_types_close(&d->own_types);
+	d->types = NULL;
 	d->ctx = NULL;
 	d->fd = -1;
 }

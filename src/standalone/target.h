@@ -8,12 +8,29 @@
 #include "leakext/standalone.h"
 #include "leakext/target.h"
 #include "standalone/modsyms.h"
+#include "standalone/types.h"
+
+/* The vmlinux named on the command line, shared by every dump. */
+struct sa_vmlinux {
+	const char *path;
+	struct sa_types types;		/* its .BTF, or its DWARF */
+	char build_id[2 * 64 + 1];	/* hex, from .note.gnu.build-id; "" if none */
+};
+
+/* Where a dump's symbols came from; also what --stats and JSON say. */
+enum sa_symbols_kind {
+	SA_SYMBOLS_VMLINUX,	/* "vmlinux": its ELF symbol table, KASLR-shifted */
+	SA_SYMBOLS_KALLSYMS,	/* "kallsyms": decoded from the dump's memory */
+};
 
 struct sa_dump {
 	const char *path;
 	int fd;
 	kdump_ctx_t *ctx;
-	struct lx_dwarf *dwarf;		/* shared by every dump of one vmlinux */
+	const struct sa_vmlinux *vmlinux;	/* NULL: types and symbols from the dump */
+	const struct sa_types *types;	/* the vmlinux's, or own_types */
+	struct sa_types own_types;	/* the dump's own BTF */
+	enum sa_symbols_kind symbols_kind;
 	struct lx_symtab symbols;
 	bool progress;
 	unsigned int errors;
@@ -22,7 +39,12 @@ struct sa_dump {
 
 extern const struct lx_target_ops sa_ops;
 
-int sa_dump_open(struct sa_dump *d, const char *vmlinux, char *err, size_t errlen);
+/*
+ * Open d->path; with vmlinux (may be NULL) its types and symbols, else the
+ * dump's own BTF and kallsyms.  Set d->vmlinux before calling.
+ */
+int sa_dump_open(struct sa_dump *d, char *err, size_t errlen);
+const char *sa_symbols_name(enum sa_symbols_kind kind);
 void sa_dump_close(struct sa_dump *d);
 void sa_catch_interrupts(void);
 /* One progress line on stderr, fitted to the terminal; total == done clears. */

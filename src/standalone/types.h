@@ -25,6 +25,9 @@ enum sa_types_kind {
 	SA_TYPES_BTF_DUMP,	/* "btf-dump": __start_BTF..__stop_BTF in the dump */
 };
 
+/* Far above any kernel's BTF (6.1: 5 MB); bounds what a dump can make us read. */
+#define SA_BTF_MAX_SIZE (64U << 20)
+
 struct sa_types_ops {
 	/* Size of a struct or union by bare name; -1 if absent. */
 	long (*type_size)(void *impl, const char *type);

@@ -318,14 +318,21 @@ static int parse_args(struct sweep *sw, int argc, char **argv)
 	return 0;
 }
 
+static struct sa_vmlinux sample_vmlinux;
+
+/* The sample with the vmlinux's symbols and its BTF (as leakscan would). */
 static int open_sample(struct sweep *sw, const char *vmlinux, const char *vmcore)
 {
 	char err[512];
 
 	sw->ov.dump.fd = -1;
 	sw->ov.dump.path = vmcore;
-	sw->ov.dump.dwarf = lx_dwarf_open(vmlinux, NULL, err, sizeof(err));
-	if (!sw->ov.dump.dwarf || sa_dump_open(&sw->ov.dump, vmlinux, err, sizeof(err))) {
+	sample_vmlinux.path = vmlinux;
+	sw->ov.dump.vmlinux = &sample_vmlinux;
+	if (lx_elf_build_id(vmlinux, sample_vmlinux.build_id,
+			    sizeof(sample_vmlinux.build_id), err, sizeof(err)) ||
+	    sa_types_open_btf_elf(&sample_vmlinux.types, vmlinux, err, sizeof(err)) ||
+	    sa_dump_open(&sw->ov.dump, err, sizeof(err))) {
 		printf("FAIL: sweep %s: cannot open the sample: %s\n", sw->label, err);
 		return -1;
 	}
@@ -377,6 +384,6 @@ int main(int argc, char **argv)
 	fields_free(&sw.fields);
 	clean_free(&sw.clean);
 	sa_dump_close(&sw.ov.dump);
-	lx_dwarf_close(sw.ov.dump.dwarf);
+	sa_types_close(&sample_vmlinux.types);
 	return ret;
 }

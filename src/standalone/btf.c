@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Types from BTF through libbpf: the vmlinux's .BTF section, or the bytes
+ * the kernel keeps between __start_BTF and __stop_BTF, read from the dump.
+ *
+ * One pass over the type section indexes every named struct and union and
+ * every enumerator (first definition wins, as in the DWARF provider);
+ * member lookups then walk one type's members, descending into anonymous
+ * structs and unions.  libbpf validates the section when it parses it;
+ * every type id and name offset taken from it is checked again here, since
+ * a dump's BTF is as hostile as the rest of the dump.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "leakext/core.h"
+#include "leakext/standalone.h"
+#include "standalone/types.h"
+
+#define MAX_TYPE_DEPTH 16	/* anonymous nesting and typedef chains */
+
+struct btf_types {
+	struct btf *btf;
+	struct lx_strmap aggregates;	/* struct/union name -> type id */
+	struct lx_strmap enumerators;	/* name -> value */
+	uint32_t ntypes;
+	double seconds;
+};
+
+static const struct btf_type *type_at(const struct btf_types *b, uint32_t id)
+{
+	return id && id < b->ntypes ? btf__type_by_id(b->btf, id) : NULL;
+}
+
+static const char *name_of(const struct btf_types *b, uint32_t name_off)
+{
+	const char *name = btf__name_by_offset(b->btf, name_off);
+
+	return name && *name ? name : NULL;
+}
+
+/* An enumerator's value as the DWARF provider gives it (sign-extended). */
+static long enumerator_value(const struct btf_type *t, unsigned int i)
+{
+	if (btf_is_enum64(t))
+		return (long)btf_enum64_value(&btf_enum64(t)[i]);
+	if (btf_kflag(t))	/* signed enum */
+		return (long)(int32_t)btf_enum(t)[i].val;
+	return (long)btf_enum(t)[i].val;
+}
+
+static uint32_t enumerator_name_off(const struct btf_type *t, unsigned int i)
+{
+	return btf_is_enum64(t) ? btf_enum64(t)[i].name_off : btf_enum(t)[i].name_off;
+}
+
+static bool index_enumerators(struct btf_types *b, const struct btf_type *t)
+{
+	unsigned int i, n = btf_vlen(t);
+	const char *name;
+	uint64_t known;
+
+	for (i = 0; i < n; i++) {
+		name = name_of(b, enumerator_name_off(t, i));
+		if (!name || lx_strmap_get(&b->enumerators, name, &known))
+			continue;
+		if (!lx_strmap_put(&b->enumerators, name, (uint64_t)enumerator_value(t, i)))
+			return false;
+	}
+	return true;
+}
+
+static bool index_type(struct btf_types *b, uint32_t id)
+{
+	const struct btf_type *t = type_at(b, id);
+	const char *name;
+	uint64_t known;
+
+	if (!t)
+		return true;
+	if (btf_is_any_enum(t))
+		return index_enumerators(b, t);
+	if (!btf_is_composite(t))
+		return true;
+	name = name_of(b, t->name_off);
+	if (!name || lx_strmap_get(&b->aggregates, name, &known))
+		return true;
+	return lx_strmap_put(&b->aggregates, name, id);
+}
+
+static int index_btf(struct btf_types *b, char *err, size_t errlen)
+{
+	uint32_t id;
+
+	b->ntypes = btf__type_cnt(b->btf);
+	for (id = 1; id < b->ntypes; id++) {
+		if (!index_type(b, id)) {
+			snprintf(err, errlen, "out of memory indexing BTF");
+			return -1;
+		}
+	}
+	if (!b->aggregates.count) {
+		snprintf(err, errlen, "BTF has no struct types");
+		return -1;
+	}
+	return 0;
+}
+
+/* The struct or union behind typedefs and qualifiers; 0 if none. */
+static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
+{
+	const struct btf_type *t;
+	int depth;
+
+	for (depth = 0; depth <= MAX_TYPE_DEPTH; depth++) {
+		t = type_at(b, id);
+		if (!t)
+			return 0;
+		if (btf_is_composite(t))
+			return id;
+		if (!btf_is_typedef(t) && !btf_is_mod(t))
+			return 0;
+		id = t->type;
+	}
+	return 0;
+}
+
+struct member_hit {
+	long offset;		/* bytes */
+	uint32_t type;
+};
+
+static bool find_member(const struct btf_types *b, uint32_t agg, const char *member,
+			long base, struct member_hit *hit, int depth)
+{
+	const struct btf_type *t = type_at(b, agg);
+	const struct btf_member *m;
+	unsigned int i, n;
+	const char *name;
+	uint32_t inner;
+	long offset;
+
+	if (!t || !btf_is_composite(t) || depth > MAX_TYPE_DEPTH)
+		return false;
+	m = btf_members(t);
+	n = btf_vlen(t);
+	for (i = 0; i < n; i++, m++) {
+		offset = base + btf_member_bit_offset(t, i) / 8;
+		name = name_of(b, m->name_off);
+		if (name) {
+			if (strcmp(name, member))
+				continue;
+			hit->offset = offset;
+			hit->type = m->type;
+			return true;
+		}
+		inner = aggregate_of(b, m->type);
+		if (inner && find_member(b, inner, member, offset, hit, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+static bool lookup_member(const struct btf_types *b, const char *type,
+			  const char *member, struct member_hit *hit)
+{
+	uint64_t id;
+
+	return lx_strmap_get(&b->aggregates, type, &id) &&
+	       find_member(b, (uint32_t)id, member, 0, hit, 0);
+}
+
+static long size_of(const struct btf_types *b, uint32_t id)
+{
+	long long size;
+
+	if (!type_at(b, id))
+		return -1;
+	size = btf__resolve_size(b->btf, id);
+	return size < 0 || size > LONG_MAX ? -1 : (long)size;
+}
+
+static long btf_type_size(void *impl, const char *type)
+{
+	struct btf_types *b = impl;
+	uint64_t id;
+
+	return lx_strmap_get(&b->aggregates, type, &id) ? size_of(b, (uint32_t)id) : -1;
+}
+
+static long btf_member_offset(void *impl, const char *type, const char *member)
+{
+	struct member_hit hit;
+
+	return lookup_member(impl, type, member, &hit) ? hit.offset : -1;
+}
+
+static long btf_member_size(void *impl, const char *type, const char *member)
+{
+	struct member_hit hit;
+
+	return lookup_member(impl, type, member, &hit) ? size_of(impl, hit.type) : -1;
+}
+
+static bool btf_enum_value(void *impl, const char *name, long *value)
+{
+	struct btf_types *b = impl;
+	uint64_t v;
+
+	if (!lx_strmap_get(&b->enumerators, name, &v))
+		return false;
+	*value = (long)v;
+	return true;
+}
+
+static void btf_describe(void *impl, char *buf, size_t len)
+{
+	struct btf_types *b = impl;
+
+	snprintf(buf, len, "%u BTF types, %zu structs/unions, %zu enumerators indexed in %.3f s",
+		 b->ntypes ? b->ntypes - 1 : 0, b->aggregates.count,
+		 b->enumerators.count, b->seconds);
+}
+
+static void btf_close(void *impl)
+{
+	struct btf_types *b = impl;
+
+	if (!b)
+		return;
+	btf__free(b->btf);
+	lx_strmap_free(&b->aggregates);
+	lx_strmap_free(&b->enumerators);
+	free(b);
+}
+
+static const struct sa_types_ops btf_ops = {
+	.type_size = btf_type_size,
+	.member_offset = btf_member_offset,
+	.member_size = btf_member_size,
+	.enum_value = btf_enum_value,
+	.describe = btf_describe,
+	.close = btf_close,
+};
+
+/* Silence libbpf: its warnings would reach the terminal unescaped. */
+static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/* Index a parsed BTF (taking it) into *ty; -1 with err on failure. */
+static int adopt(struct sa_types *ty, struct btf *btf, enum sa_types_kind kind,
+		 double start, char *err, size_t errlen)
+{
+	struct btf_types *b = calloc(1, sizeof(*b));
+
+	if (!b) {
+		btf__free(btf);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	b->btf = btf;
+	if (index_btf(b, err, errlen)) {
+		btf_close(b);
+		return -1;
+	}
+	b->seconds = lx_now() - start;
+	ty->ops = &btf_ops;
+	ty->impl = b;
+	ty->kind = kind;
+	return 0;
+}
+
+int sa_types_open_btf_elf(struct sa_types *ty, const char *vmlinux,
+			  char *err, size_t errlen)
+{
+	double start = lx_now();
+	struct btf *btf;
+
+	libbpf_set_print(quiet_libbpf);
+	errno = 0;
+	btf = btf__parse_elf(vmlinux, NULL);
+	if (!btf) {
+		snprintf(err, errlen, "no usable .BTF section (%s)",
+			 errno == ENOENT ? "none in the file" : strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	return adopt(ty, btf, SA_TYPES_BTF_VMLINUX, start, err, errlen);
+}
+
+int sa_types_open_btf_raw(struct sa_types *ty, const void *data, size_t size,
+			  char *err, size_t errlen)
+{
+	double start = lx_now();
+	struct btf *btf;
+
+	if (!size || size > SA_BTF_MAX_SIZE) {
+		snprintf(err, errlen, "BTF of %zu bytes is not plausible", size);
+		return -1;
+	}
+	libbpf_set_print(quiet_libbpf);
+	errno = 0;
+	btf = btf__new(data, (uint32_t)size);
+	if (!btf) {
+		snprintf(err, errlen, "BTF fails libbpf's validation (%s)",
+			 strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	return adopt(ty, btf, SA_TYPES_BTF_DUMP, start, err, errlen);
+}
