@@ -85,6 +85,14 @@ $(SWEEP): $(SWEEP_SRCS) $(wildcard tests/sweep/*.h) $(SWEEP_OBJS) $(CORE_OBJS)
 	$(COMPILE) -Isrc -Itests/sweep -o $@ $(SWEEP_SRCS) $(SWEEP_OBJS) \
 		$(CORE_OBJS) $(SA_LIBS)
 
+# Every answer of the BTF provider against the DWARF provider's.
+TYPES_COMPARE := $(B)/types_compare
+TYPES_COMPARE_OBJS := $(B)/standalone/types.o $(B)/standalone/btf.o \
+		      $(B)/standalone/dwarf.o $(B)/standalone/strmap.o $(B)/target.o \
+		      $(B)/text.o
+$(TYPES_COMPARE): tests/types/compare.c $(TYPES_COMPARE_OBJS)
+	$(COMPILE) -Isrc -o $@ $^ $(SA_LIBS)
+
 # make-samples installs every package the build and the tests need.
 samples:
 	vmcore-samples/make-samples
@@ -106,9 +114,10 @@ endif
 
 check: samples
 	tests/install-deps
-	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP)
+	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
-		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) $(CHECK_ENV) tests/run-tests
+		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) LEAKEXT_TYPES_COMPARE=$(TYPES_COMPARE) \
+		$(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
 S1 := vmcore-samples/cache/latest/S1-schedstat-4k

@@ -51,8 +51,8 @@ static long enumerator_value(const struct btf_type *t, unsigned int i)
 	if (btf_is_enum64(t))
 		return (long)btf_enum64_value(&btf_enum64(t)[i]);
 	if (btf_kflag(t))	/* signed enum */
-		return (long)(int32_t)btf_enum(t)[i].val;
-	return (long)btf_enum(t)[i].val;
+		return (long)btf_enum(t)[i].val;
+	return (long)(uint32_t)btf_enum(t)[i].val;	/* val is __s32 in libbpf */
 }
 
 static uint32_t enumerator_name_off(const struct btf_type *t, unsigned int i)

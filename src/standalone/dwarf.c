@@ -7,6 +7,7 @@
  * first enumerator is already known is a copy from another unit and is
  * skipped, which keeps the pass to a few seconds on a 590 MB vmlinux.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,19 +203,36 @@ static bool type_ref(struct lx_dwarf *dw, Dwarf_Die die, Dwarf_Off *off)
 	return ok;
 }
 
+/* Elements of one subrange: count, upper bound + 1, or 0 (flexible). */
+static long subrange_length(struct lx_dwarf *dw, Dwarf_Die sub)
+{
+	long count, upper;
+
+	if (attr_signed(dw, sub, DW_AT_count, &count))
+		return count;
+	if (attr_signed(dw, sub, DW_AT_upper_bound, &upper))
+		return upper + 1;
+	return 0;	/* flexible array member */
+}
+
+/* Elements of an array: the product over its subranges (int a[2][3]: 6). */
 static long array_length(struct lx_dwarf *dw, Dwarf_Die array)
 {
 	Dwarf_Die sub = NULL;
-	long count = -1, upper;
+	Dwarf_Half tag;
+	long count = 1, n;
 
 	if (dwarf_child(array, &sub, NULL) != DW_DLV_OK)
 		return -1;
-	if (attr_signed(dw, sub, DW_AT_count, &count))
-		;
-	else if (attr_signed(dw, sub, DW_AT_upper_bound, &upper))
-		count = upper + 1;
-	else
-		count = 0;	/* flexible array member */
+	while (sub) {
+		if (dwarf_tag(sub, &tag, NULL) == DW_DLV_OK && tag == DW_TAG_subrange_type) {
+			n = subrange_length(dw, sub);
+			count = n < 0 || (n && count > LONG_MAX / n) ? -1 : count * n;
+			if (count < 0)
+				break;
+		}
+		sub = next_sibling(dw, sub);
+	}
 	die_free(dw, sub);
 	return count;
 }
