@@ -153,7 +153,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit
-FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms
+FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FUZZ_CORE := $(CORE_SRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz_util.o
 FUZZ_FAKE := build/fuzz/obj/fake_target.o
@@ -193,6 +193,11 @@ build/fuzz/fuzz_json: build/fuzz/obj/fuzz_json.o $(FUZZ_CORE)
 build/fuzz/fuzz_modsyms: build/fuzz/obj/fuzz_modsyms.o build/fuzz/obj/flat_target.o \
 		$(FUZZ_CORE) $(FUZZ_MODSYMS)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
+
+FUZZ_BTF := build/fuzz/obj/standalone/btf.o build/fuzz/obj/standalone/types.o \
+	    build/fuzz/obj/standalone/strmap.o
+build/fuzz/fuzz_btf: build/fuzz/obj/fuzz_btf.o $(FUZZ_CORE) $(FUZZ_BTF)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^ -lbpf
 
 fuzz: $(FUZZ_BINS)
 
