@@ -12,11 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A string-keyed table of 64-bit values (dwarf index, symbol names). */
+/*
+ * A string-keyed table of 64-bit values (type indexes, symbol names).
+ * Keys are copied, unless borrowed is set before the first put: then the
+ * caller keeps them alive for the table's life.
+ */
 struct lx_strmap {
 	char **keys;
 	uint64_t *values;
 	size_t cap, count;
+	bool borrowed;
 };
 
 bool lx_strmap_put(struct lx_strmap *m, const char *key, uint64_t value);
@@ -30,10 +35,18 @@ struct lx_symbol {
 	const char *module;	/* NULL for vmlinux */
 };
 
+/* Symbol names and module names, packed in large blocks. */
+struct lx_string_pool {
+	char *block;		/* the block being filled; a link to the previous first */
+	size_t used, size;
+};
+
 struct lx_symtab {
 	struct lx_symbol *syms;	/* sorted by address */
 	size_t count, cap;
-	struct lx_strmap by_name;	/* name -> address */
+	size_t sorted;		/* syms[0..sorted) are sorted and in by_name */
+	struct lx_strmap by_name;	/* name -> address; names borrowed from pool */
+	struct lx_string_pool pool;
 	char *banner;		/* linux_banner as in the file, if found */
 };
 
@@ -46,7 +59,7 @@ int lx_elf_build_id(const char *vmlinux, char *hex, size_t len, char *err,
 /* Add a symbol (copies the strings). */
 bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 		   const char *name, const char *module);
-/* Sort and index; call after the last add. */
+/* Sort and index what was added since the last call; call before lookups. */
 void lx_symtab_finish(struct lx_symtab *st);
 bool lx_symtab_lookup(const struct lx_symtab *st, const char *name, uint64_t *addr);
 const struct lx_symbol *lx_symtab_containing(const struct lx_symtab *st, uint64_t addr);

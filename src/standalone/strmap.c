@@ -59,7 +59,7 @@ bool lx_strmap_put(struct lx_strmap *m, const char *key, uint64_t value)
 	slot = find_slot(m->keys, m->cap, key);
 	if (m->keys[slot])
 		return true;
-	m->keys[slot] = strdup(key);
+	m->keys[slot] = m->borrowed ? (char *)key : strdup(key);
 	if (!m->keys[slot])
 		return false;
 	m->values[slot] = value;
@@ -84,9 +84,12 @@ void lx_strmap_free(struct lx_strmap *m)
 {
 	size_t i;
 
-	for (i = 0; i < m->cap; i++)
+	bool borrowed = m->borrowed;
+
+	for (i = 0; !borrowed && i < m->cap; i++)
 		free(m->keys[i]);
 	free(m->keys);
 	free(m->values);
 	memset(m, 0, sizeof(*m));
+	m->borrowed = borrowed;
 }

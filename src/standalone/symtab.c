@@ -18,15 +18,44 @@
 
 #define MAX_BANNER 512
 
-static const char *keep_string(const char *s)
-{
-	size_t len = strlen(s) + 1;
-	char *copy = malloc(len);
+#define POOL_BLOCK (1 << 20)
 
-	if (!copy)
+/*
+ * A copy of s in the pool.  Blocks are chained through their first
+ * pointer-sized bytes, so lx_symtab_free() can release them all.
+ */
+static const char *keep_string(struct lx_string_pool *pool, const char *s)
+{
+	size_t len = strlen(s) + 1, size;
+	char *block;
+
+	if (len > POOL_BLOCK / 2)
 		return NULL;
-	memcpy(copy, s, len);
-	return copy;
+	if (!pool->block || pool->size - pool->used < len) {
+		size = POOL_BLOCK;
+		block = malloc(size);
+		if (!block)
+			return NULL;
+		memcpy(block, &pool->block, sizeof(char *));
+		pool->block = block;
+		pool->used = sizeof(char *);
+		pool->size = size;
+	}
+	memcpy(pool->block + pool->used, s, len);
+	pool->used += len;
+	return pool->block + pool->used - len;
+}
+
+static void pool_free(struct lx_string_pool *pool)
+{
+	char *block = pool->block, *prev;
+
+	while (block) {
+		memcpy(&prev, block, sizeof(prev));
+		free(block);
+		block = prev;
+	}
+	memset(pool, 0, sizeof(*pool));
 }
 
 bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
@@ -46,8 +75,8 @@ bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 	sym = &st->syms[st->count];
 	sym->addr = addr;
 	sym->size = size;
-	sym->name = keep_string(name);
-	sym->module = module ? keep_string(module) : NULL;
+	sym->name = keep_string(&st->pool, name);
+	sym->module = module ? keep_string(&st->pool, module) : NULL;
 	if (!sym->name || (module && !sym->module))
 		return false;
 	st->count++;
@@ -63,14 +92,35 @@ static int symbol_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
+static void sort_symbols(struct lx_symbol *syms, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (symbol_cmp(&syms[i - 1], &syms[i]) > 0)
+			break;
+	if (i < n)	/* kallsyms and most ELF tables come sorted */
+		qsort(syms, n, sizeof(*syms), symbol_cmp);
+}
+
+/*
+ * The symbols added since the last call are sorted and indexed by name in
+ * address order, so a name that several symbols share finds the lowest
+ * address; then everything is sorted by address again.
+ */
 void lx_symtab_finish(struct lx_symtab *st)
 {
 	size_t i;
 
-	if (st->count)	/* syms is NULL before the first add */
-		qsort(st->syms, st->count, sizeof(*st->syms), symbol_cmp);
-	for (i = 0; i < st->count; i++)
+	if (st->count == st->sorted)	/* syms is NULL before the first add */
+		return;
+	st->by_name.borrowed = true;	/* names live in st->pool */
+	sort_symbols(st->syms + st->sorted, st->count - st->sorted);
+	for (i = st->sorted; i < st->count; i++)
 		lx_strmap_put(&st->by_name, st->syms[i].name, st->syms[i].addr);
+	if (st->sorted)
+		sort_symbols(st->syms, st->count);
+	st->sorted = st->count;
 }
 
 bool lx_symtab_lookup(const struct lx_symtab *st, const char *name, uint64_t *addr)
@@ -100,15 +150,10 @@ const struct lx_symbol *lx_symtab_containing(const struct lx_symtab *st, uint64_
 
 void lx_symtab_free(struct lx_symtab *st)
 {
-	size_t i;
-
-	for (i = 0; i < st->count; i++) {
-		free((char *)st->syms[i].name);
-		free((char *)st->syms[i].module);
-	}
 	free(st->syms);
 	free(st->banner);
 	lx_strmap_free(&st->by_name);
+	pool_free(&st->pool);
 	memset(st, 0, sizeof(*st));
 }
 
