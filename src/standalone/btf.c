@@ -131,9 +131,17 @@ static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
 	return 0;
 }
 
+/*
+ * Members one lookup may visit.  A kernel struct has at most a few hundred
+ * reachable by name; hostile BTF whose anonymous members point back at
+ * their own struct would otherwise make a lookup take vlen^depth steps.
+ */
+#define MEMBER_BUDGET (1U << 16)
+
 struct member_hit {
 	long offset;		/* bytes */
 	uint32_t type;
+	unsigned int budget;	/* members still allowed to visit */
 };
 
 static bool find_member(const struct btf_types *b, uint32_t agg, const char *member,
@@ -151,6 +159,9 @@ static bool find_member(const struct btf_types *b, uint32_t agg, const char *mem
 	m = btf_members(t);
 	n = btf_vlen(t);
 	for (i = 0; i < n; i++, m++) {
+		if (!hit->budget)
+			return false;
+		hit->budget--;
 		offset = base + btf_member_bit_offset(t, i) / 8;
 		name = name_of(b, m->name_off);
 		if (name) {
@@ -172,6 +183,7 @@ static bool lookup_member(const struct btf_types *b, const char *type,
 {
 	uint64_t id;
 
+	hit->budget = MEMBER_BUDGET;
 	return lx_strmap_get(&b->aggregates, type, &id) &&
 	       find_member(b, (uint32_t)id, member, 0, hit, 0);
 }

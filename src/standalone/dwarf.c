@@ -286,9 +286,13 @@ static bool aggregate_of(struct lx_dwarf *dw, Dwarf_Off off, Dwarf_Off *out, int
 	return ok;
 }
 
+/* Members one lookup may visit (see the BTF provider's MEMBER_BUDGET). */
+#define MEMBER_BUDGET (1U << 16)
+
 struct member_hit {
 	long offset;
 	Dwarf_Off type;
+	unsigned int budget;	/* members still allowed to visit */
 };
 
 static bool find_member(struct lx_dwarf *dw, Dwarf_Off agg, const char *member,
@@ -326,6 +330,9 @@ static bool find_member(struct lx_dwarf *dw, Dwarf_Off agg, const char *member,
 	if (dwarf_child(parent, &child, NULL) != DW_DLV_OK)
 		child = NULL;
 	while (child && !found) {
+		if (!hit->budget)
+			break;
+		hit->budget--;
 		if (dwarf_tag(child, &tag, NULL) == DW_DLV_OK && tag == DW_TAG_member)
 			found = member_matches(dw, child, member, base, hit, depth);
 		child = next_sibling(dw, child);
@@ -347,6 +354,7 @@ static bool lookup_member(struct lx_dwarf *dw, const char *type, const char *mem
 {
 	uint64_t off;
 
+	hit->budget = MEMBER_BUDGET;
 	return lx_strmap_get(&dw->types, type, &off) &&
 	       find_member(dw, off, member, 0, hit, 0);
 }
