@@ -133,10 +133,11 @@ static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
 
 /*
  * Members one lookup may visit.  A kernel struct has at most a few hundred
- * reachable by name; hostile BTF whose anonymous members point back at
+ * reachable by name (types_compare checks that every member of every 6.1
+ * struct is found within it); hostile BTF whose anonymous members point back at
  * their own struct would otherwise make a lookup take vlen^depth steps.
  */
-#define MEMBER_BUDGET (1U << 16)
+#define MEMBER_BUDGET 4096
 
 struct member_hit {
 	long offset;		/* bytes */

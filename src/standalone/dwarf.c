@@ -287,7 +287,7 @@ static bool aggregate_of(struct lx_dwarf *dw, Dwarf_Off off, Dwarf_Off *out, int
 }
 
 /* Members one lookup may visit (see the BTF provider's MEMBER_BUDGET). */
-#define MEMBER_BUDGET (1U << 16)
+#define MEMBER_BUDGET 4096
 
 struct member_hit {
 	long offset;

@@ -82,6 +82,9 @@ static void compare_members(struct compare *c, const char *type, unsigned int id
 		}
 		if (btf_member_bitfield_size(t, i))
 			continue;
+		/* The member exists: the BTF provider must find it. */
+		if (sa_types_member_offset(&c->btf_types, type, name) < 0)
+			check(c, "found", type, name, 1, 0);
 		check(c, "offset", type, name,
 		      sa_types_member_offset(&c->dwarf, type, name),
 		      sa_types_member_offset(&c->btf_types, type, name));
