@@ -155,8 +155,8 @@ static struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint
 	}
 	if (dwarf_init_path(vmlinux, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL,
 			    NULL, &dw->dbg, NULL, 0, NULL, &derr) != DW_DLV_OK) {
-		snprintf(err, errlen, "%s: no DWARF debug info (%s); use the debug vmlinux, e.g. /usr/lib/debug/boot/vmlinux-RELEASE",
-			 vmlinux, derr ? dwarf_errmsg(derr) : "not an ELF file");
+		snprintf(err, errlen, "no DWARF debug info (%s)",
+			 derr ? dwarf_errmsg(derr) : "not an ELF file");
 		free(dw);
 		return NULL;
 	}
@@ -169,7 +169,7 @@ static struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint
 	}
 	dw->seconds = lx_now() - start;
 	if (!dw->types.count) {
-		snprintf(err, errlen, "%s: no struct types in its DWARF", vmlinux);
+		snprintf(err, errlen, "no struct types in its DWARF");
 		lx_dwarf_close(dw);
 		return NULL;
 	}

@@ -343,6 +343,8 @@ enum sa_file_kind sa_file_kind(const char *path)
 		return SA_FILE_UNKNOWN;
 	if (eh.e_type == ET_CORE)
 		return SA_FILE_DUMP;
-	return eh.e_type == ET_EXEC || eh.e_type == ET_DYN ? SA_FILE_VMLINUX :
-	       SA_FILE_UNKNOWN;
+	if (eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_machine == EM_X86_64 &&
+	    (eh.e_type == ET_EXEC || eh.e_type == ET_DYN))
+		return SA_FILE_VMLINUX;
+	return SA_FILE_UNKNOWN;
 }

@@ -192,7 +192,7 @@ static int sort_arguments(struct program *p, char **args, int n)
 {
 	int i;
 
-	if (n >= 2 && !p->opt.cache && !is_path(args[n - 1]))
+	if (n >= 1 && !p->opt.cache && !is_path(args[n - 1]))
 		p->opt.cache = args[--n];
 	p->vmcores = calloc(n ? n : 1, sizeof(*p->vmcores));
 	if (!p->vmcores) {
@@ -394,7 +394,7 @@ static int open_dwarf(struct program *p, char *err, size_t errlen)
  */
 static int open_vmlinux_types(struct program *p, char *err, size_t errlen)
 {
-	char btf_err[256];
+	char btf_err[128], dwarf_err[160];
 
 	switch (p->types) {
 	case TYPES_BTF_DUMP:
@@ -406,9 +406,10 @@ static int open_vmlinux_types(struct program *p, char *err, size_t errlen)
 	default:
 		if (!sa_types_open_btf_elf(&p->vm.types, p->vmlinux, btf_err, sizeof(btf_err)))
 			return 0;
-		if (!open_dwarf(p, err, errlen))
+		if (!open_dwarf(p, dwarf_err, sizeof(dwarf_err)))
 			return 0;
-		snprintf(err + strlen(err), errlen - strlen(err), "; and %s", btf_err);
+		snprintf(err, errlen, "no kernel types: %s, and %s; give the kernel's debug vmlinux (e.g. /usr/lib/debug/boot/vmlinux-RELEASE), or none to use the dump's own BTF",
+			 btf_err, dwarf_err);
 		return -1;
 	}
 }
