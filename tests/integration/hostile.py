@@ -140,15 +140,23 @@ def test_paths(vmlinux, good, tmp):
     check("hostile: a missing vmcore and a directory: exit 1, named as such",
           rc == 1 and "no-such-vmcore: no such file" in text and
           "is a directory" in text and len(docs) == 2, "rc %d: %s" % (rc, text[:300]))
+    # Files are told apart by content: a path that is not a readable
+    # kernel image counts as a vmcore, is named, and the good one is
+    # analysed anyway (from its own BTF and kallsyms).
     for what, path, needle in (("missing", missing, "no such file"),
                                ("a directory", tmp, "is a directory"),
-                               ("not ELF", "/etc/hostname", "not an ELF file")):
+                               ("not ELF", "/etc/hostname", "not a dump")):
         rc, out, err = run(["-j", path, good])
         docs = json_lines(out) or []
-        check("hostile: vmlinux %s: exit 3, \"%s\", error document for the vmcore" % (what, needle),
-              rc == 3 and needle in err.decode() and len(docs) == 1 and
-              needle in docs[0].get("error", ""),
+        check("hostile: first argument %s: exit 1, \"%s\", the good vmcore analysed" % (what, needle),
+              rc == 1 and needle in err.decode() and len(docs) == 2 and
+              needle in docs[0].get("error", "") and "error" not in docs[1],
               "rc %d: %s" % (rc, err.decode()[:300]))
+    rc, out, err = run(["-j", "/bin/true", good])
+    docs = json_lines(out) or []
+    check("hostile: a kernel image without types: exit 3, error document for the vmcore",
+          rc == 3 and "no kernel types" in err.decode() and len(docs) == 1 and
+          "no kernel types" in docs[0].get("error", ""), "rc %d: %s" % (rc, err.decode()[:300]))
 
 
 def test_batch(vmlinux, samples, tmp):

@@ -332,9 +332,9 @@ def test_clusters(d, so):
 
 
 def without_source(doc):
-    doc = dict(doc)
-    doc.pop("source", None)
-    return doc
+    """The fields that name the dump and where types and symbols came from
+    differ between the extension ("crash") and the program."""
+    return {k: v for k, v in doc.items() if k not in ("source", "types", "symbols")}
 
 
 def run_standalone(args):
@@ -397,9 +397,12 @@ def test_standalone_cli():
     check("standalone: --version", rc == 0 and out.startswith("leakscan (leakext) "))
     rc, _, err = run_standalone(["only-one-arg"])
     check("standalone: bad usage exits 2", rc == 2 and "VMCORE" in err)
-    rc, _, err = run_standalone(["/etc/hostname", "/etc/hostname"])
-    check("standalone: a vmlinux without DWARF exits 3 with a reason", rc == 3 and "DWARF" in err,
-          err.strip()[:200])
+    rc, _, err = run_standalone(["/bin/true", "/etc/hostname"])
+    check("standalone: a vmlinux without types exits 3 with a reason",
+          rc == 3 and "no kernel types" in err, err.strip()[:200])
+    rc, _, err = run_standalone(["/bin/true", "/bin/true", "/etc/hostname"])
+    check("standalone: two kernel images are a usage error",
+          rc == 2 and "at most one VMLINUX" in err, err.strip()[:200])
     # Issue 13: every usage error exits 2 with a reason, before any work.
     usage_errors = [
         (["--bogus", "a", "b"], "--help"),
@@ -407,7 +410,8 @@ def test_standalone_cli():
         (["-n", "0", "a", "b"], "positive number"),
         (["-j", "-l", "a", "b", "kmalloc-4k"], "cannot go with -l or -d"),
         (["-j", "-d", "a", "b", "kmalloc-4k"], "cannot go with -l or -d"),
-        (["-l", "a", "b"], "need a cache"),
+        (["-l", "/no/such/vmcore"], "need a cache"),
+        (["--types=ctf", "a"], "--types takes"),
     ]
     for args, needle in usage_errors:
         rc, out, err = run_standalone(args)
