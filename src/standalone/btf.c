@@ -271,11 +271,42 @@ static int quiet_libbpf(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+/*
+ * The header checks libbpf 1.1 leaves out: with a type section that does
+ * not start on a 4-byte boundary it hands out misaligned struct btf_type
+ * pointers (fuzz_btf).  Sections must also lie inside the data.
+ */
+static bool header_ok(const void *data, size_t size, char *err, size_t errlen)
+{
+	struct btf_header h;
+	uint64_t body;
+
+	if (size < sizeof(h)) {
+		snprintf(err, errlen, "BTF of %zu bytes has no header", size);
+		return false;
+	}
+	memcpy(&h, data, sizeof(h));
+	if (h.magic != BTF_MAGIC || h.hdr_len < sizeof(h) || h.hdr_len > size ||
+	    h.hdr_len % 4 || h.type_off % 4) {
+		snprintf(err, errlen, "not BTF, or a BTF header libbpf would misread (magic %#x, header %u bytes, types at %u)",
+			 h.magic, h.hdr_len, h.type_off);
+		return false;
+	}
+	body = size - h.hdr_len;
+	if ((uint64_t)h.type_off + h.type_len > body || (uint64_t)h.str_off + h.str_len > body) {
+		snprintf(err, errlen, "BTF sections end past its %zu bytes", size);
+		return false;
+	}
+	return true;
+}
+
 /* Index a parsed BTF (taking it) into *ty; -1 with err on failure. */
 static int adopt(struct sa_types *ty, struct btf *btf, enum sa_types_kind kind,
 		 double start, char *err, size_t errlen)
 {
 	struct btf_types *b = calloc(1, sizeof(*b));
+	const void *raw;
+	uint32_t raw_size;
 
 	if (!b) {
 		btf__free(btf);
@@ -283,7 +314,10 @@ static int adopt(struct sa_types *ty, struct btf *btf, enum sa_types_kind kind,
 		return -1;
 	}
 	b->btf = btf;
-	if (index_btf(b, err, errlen)) {
+	raw = btf__raw_data(btf, &raw_size);
+	if (!raw || !header_ok(raw, raw_size, err, errlen) || index_btf(b, err, errlen)) {
+		if (!raw)
+			snprintf(err, errlen, "out of memory");
 		btf_close(b);
 		return -1;
 	}
@@ -321,6 +355,8 @@ int sa_types_open_btf_raw(struct sa_types *ty, const void *data, size_t size,
 		snprintf(err, errlen, "BTF of %zu bytes is not plausible", size);
 		return -1;
 	}
+	if (!header_ok(data, size, err, errlen))
+		return -1;
 	libbpf_set_print(quiet_libbpf);
 	errno = 0;
 	btf = btf__new(data, (uint32_t)size);
