@@ -40,7 +40,8 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 
 SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
 	   src/standalone/dwarf.c src/standalone/strmap.c \
-	   src/standalone/modsyms.c src/standalone/files.c
+	   src/standalone/modsyms.c src/standalone/files.c \
+	   src/standalone/kallsyms.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
 # libkdumpfile and libelf ship .pc files; Debian's libdwarf-dev does not.
 PKG_CONFIG ?= pkg-config
@@ -72,7 +73,7 @@ $(PROG): $(SA_OBJS) $(CORE_OBJS)
 
 # The unit tests also cover the standalone parts that need no libraries.
 UNIT_SA_OBJS := $(B)/standalone/modsyms.o $(B)/standalone/symtab.o \
-		$(B)/standalone/strmap.o
+		$(B)/standalone/strmap.o $(B)/standalone/kallsyms.o
 $(UNIT): $(UNIT_SRCS) $(CORE_OBJS) $(UNIT_SA_OBJS) $(wildcard tests/unit/*.h)
 	$(COMPILE) -Isrc -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_OBJS) $(UNIT_SA_OBJS)
 
