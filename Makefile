@@ -85,6 +85,13 @@ $(SWEEP): $(SWEEP_SRCS) $(wildcard tests/sweep/*.h) $(SWEEP_OBJS) $(CORE_OBJS)
 	$(COMPILE) -Isrc -Itests/sweep -o $@ $(SWEEP_SRCS) $(SWEEP_OBJS) \
 		$(CORE_OBJS) $(SA_LIBS)
 
+# kallsyms decoded from a real dump against the vmlinux's ELF symbols.
+KALLSYMS_CHECK := $(B)/kallsyms_check
+KALLSYMS_CHECK_OBJS := $(B)/standalone/kallsyms.o $(B)/standalone/symtab.o \
+		       $(B)/standalone/strmap.o
+$(KALLSYMS_CHECK): tests/kallsyms/check.c $(KALLSYMS_CHECK_OBJS)
+	$(COMPILE) -Isrc -o $@ $< $(KALLSYMS_CHECK_OBJS) $(SA_LIBS)
+
 # make-samples installs every package the build and the tests need.
 samples:
 	vmcore-samples/make-samples
@@ -106,9 +113,10 @@ endif
 
 check: samples
 	tests/install-deps
-	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP)
+	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(KALLSYMS_CHECK)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
-		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) $(CHECK_ENV) tests/run-tests
+		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) LEAKEXT_KALLSYMS_CHECK=$(KALLSYMS_CHECK) \
+		$(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
 S1 := vmcore-samples/cache/latest/S1-schedstat-4k
