@@ -152,12 +152,14 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit
-FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms
+FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_kallsyms
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FUZZ_CORE := $(CORE_SRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz_util.o
 FUZZ_FAKE := build/fuzz/obj/fake_target.o
 FUZZ_MODSYMS := build/fuzz/obj/standalone/modsyms.o \
 		build/fuzz/obj/standalone/symtab.o build/fuzz/obj/standalone/strmap.o
+FUZZ_KALLSYMS := build/fuzz/obj/standalone/kallsyms.o \
+		 build/fuzz/obj/standalone/symtab.o build/fuzz/obj/standalone/strmap.o
 FUZZ_SECONDS ?= 60
 FUZZ_HEADERS := $(wildcard include/leakext/*.h src/standalone/*.h tests/unit/*.h \
 		tests/fuzz/*.h)
@@ -191,6 +193,10 @@ build/fuzz/fuzz_json: build/fuzz/obj/fuzz_json.o $(FUZZ_CORE)
 
 build/fuzz/fuzz_modsyms: build/fuzz/obj/fuzz_modsyms.o build/fuzz/obj/flat_target.o \
 		$(FUZZ_CORE) $(FUZZ_MODSYMS)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
+
+build/fuzz/fuzz_kallsyms: build/fuzz/obj/fuzz_kallsyms.o build/fuzz/obj/flat_target.o \
+		build/fuzz/obj/fuzz_util.o $(FUZZ_KALLSYMS)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
 
 fuzz: $(FUZZ_BINS)
