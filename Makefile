@@ -41,7 +41,8 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
 	   src/standalone/dwarf.c src/standalone/strmap.c \
 	   src/standalone/modsyms.c src/standalone/files.c \
-	   src/standalone/types.c src/standalone/btf.c
+	   src/standalone/types.c src/standalone/btf.c \
+	   src/standalone/kallsyms.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
 # libkdumpfile and libelf ship .pc files; Debian's libdwarf-dev does not.
 PKG_CONFIG ?= pkg-config
@@ -73,7 +74,7 @@ $(PROG): $(SA_OBJS) $(CORE_OBJS)
 
 # The unit tests also cover the standalone parts that need no libraries.
 UNIT_SA_OBJS := $(B)/standalone/modsyms.o $(B)/standalone/symtab.o \
-		$(B)/standalone/strmap.o
+		$(B)/standalone/strmap.o $(B)/standalone/kallsyms.o
 $(UNIT): $(UNIT_SRCS) $(CORE_OBJS) $(UNIT_SA_OBJS) $(wildcard tests/unit/*.h)
 	$(COMPILE) -Isrc -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_OBJS) $(UNIT_SA_OBJS)
 
@@ -92,6 +93,13 @@ TYPES_COMPARE_OBJS := $(B)/standalone/types.o $(B)/standalone/btf.o \
 		      $(B)/text.o
 $(TYPES_COMPARE): tests/types/compare.c $(TYPES_COMPARE_OBJS)
 	$(COMPILE) -Isrc -o $@ $^ $(SA_LIBS)
+
+# kallsyms decoded from a real dump against the vmlinux's ELF symbols.
+KALLSYMS_CHECK := $(B)/kallsyms_check
+KALLSYMS_CHECK_OBJS := $(B)/standalone/kallsyms.o $(B)/standalone/symtab.o \
+		       $(B)/standalone/strmap.o
+$(KALLSYMS_CHECK): tests/kallsyms/check.c $(KALLSYMS_CHECK_OBJS)
+	$(COMPILE) -Isrc -o $@ $< $(KALLSYMS_CHECK_OBJS) $(SA_LIBS)
 
 # make-samples installs every package the build and the tests need.
 samples:
@@ -114,9 +122,10 @@ endif
 
 check: samples
 	tests/install-deps
-	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE)
+	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE) $(KALLSYMS_CHECK)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
 		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) LEAKEXT_TYPES_COMPARE=$(TYPES_COMPARE) \
+		LEAKEXT_KALLSYMS_CHECK=$(KALLSYMS_CHECK) \
 		$(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
@@ -153,12 +162,15 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit
-FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf
+FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
+	   fuzz_kallsyms
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FUZZ_CORE := $(CORE_SRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz_util.o
 FUZZ_FAKE := build/fuzz/obj/fake_target.o
 FUZZ_MODSYMS := build/fuzz/obj/standalone/modsyms.o \
 		build/fuzz/obj/standalone/symtab.o build/fuzz/obj/standalone/strmap.o
+FUZZ_KALLSYMS := build/fuzz/obj/standalone/kallsyms.o \
+		 build/fuzz/obj/standalone/symtab.o build/fuzz/obj/standalone/strmap.o
 FUZZ_SECONDS ?= 60
 FUZZ_HEADERS := $(wildcard include/leakext/*.h src/standalone/*.h tests/unit/*.h \
 		tests/fuzz/*.h)
@@ -198,6 +210,10 @@ FUZZ_BTF := build/fuzz/obj/standalone/btf.o build/fuzz/obj/standalone/types.o \
 	    build/fuzz/obj/standalone/strmap.o
 build/fuzz/fuzz_btf: build/fuzz/obj/fuzz_btf.o $(FUZZ_CORE) $(FUZZ_BTF)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^ -lbpf
+
+build/fuzz/fuzz_kallsyms: build/fuzz/obj/fuzz_kallsyms.o build/fuzz/obj/flat_target.o \
+		build/fuzz/obj/fuzz_util.o $(FUZZ_KALLSYMS)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
 
 fuzz: $(FUZZ_BINS)
 

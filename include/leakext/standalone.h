@@ -59,6 +59,8 @@ int lx_elf_build_id(const char *vmlinux, char *hex, size_t len, char *err,
 /* Add a symbol (copies the strings). */
 bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 		   const char *name, const char *module);
+/* Drop the symbols added after the first count, before lx_symtab_finish(). */
+void lx_symtab_truncate(struct lx_symtab *st, size_t count);
 /* Sort and index what was added since the last call; call before lookups. */
 void lx_symtab_finish(struct lx_symtab *st);
 bool lx_symtab_lookup(const struct lx_symtab *st, const char *name, uint64_t *addr);

@@ -83,6 +83,17 @@ bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 	return true;
 }
 
+/*
+ * Forget the symbols added after the first count (not yet indexed): a
+ * loader that fails leaves the table as it was.  Their names stay in the
+ * pool until lx_symtab_free().
+ */
+void lx_symtab_truncate(struct lx_symtab *st, size_t count)
+{
+	if (count >= st->sorted && count < st->count)
+		st->count = count;
+}
+
 static int symbol_cmp(const void *a, const void *b)
 {
 	const struct lx_symbol *x = a, *y = b;
