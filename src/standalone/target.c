@@ -21,6 +21,7 @@
 #include "leakext/standalone.h"
 #include "leakext/target.h"
 #include "standalone/files.h"
+#include "standalone/kallsyms.h"
 #include "standalone/target.h"
 
 #define KASLR_ALIGN (2ULL << 20)	/* CONFIG_PHYSICAL_ALIGN, x86_64 */
@@ -413,11 +414,23 @@ static int dump_btf(struct sa_dump *d, char *err, size_t errlen)
 	return ret;
 }
 
+static const char *vmcoreinfo_line(void *priv, const char *key)
+{
+	return vmcoreinfo(priv, key);
+}
+
+/* The kernel's kallsyms, where VMCOREINFO says its tables are (6.0+). */
 static int dump_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
-	(void)d;
-	snprintf(err, errlen, "no vmlinux given, and this build cannot read kallsyms");
-	return -1;
+	struct lx_target t = { .ops = &sa_ops, .priv = d };
+	struct sa_kallsyms_addrs addrs;
+
+	if (sa_kallsyms_addrs_from_vmcoreinfo(&addrs, vmcoreinfo_line, d, err, errlen) ||
+	    sa_kallsyms_load_stats(&t, &addrs, &d->symbols, &d->kallsyms, err, errlen))
+		return -1;
+	lx_symtab_finish(&d->symbols);
+	d->symbols_kind = SA_SYMBOLS_KALLSYMS;
+	return 0;
 }
 
 int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)

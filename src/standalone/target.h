@@ -7,6 +7,7 @@
 
 #include "leakext/standalone.h"
 #include "leakext/target.h"
+#include "standalone/kallsyms.h"
 #include "standalone/modsyms.h"
 #include "standalone/types.h"
 
@@ -32,6 +33,7 @@ struct sa_dump {
 	struct sa_types own_types;	/* the dump's own BTF */
 	enum sa_symbols_kind symbols_kind;
 	struct lx_symtab symbols;
+	struct sa_kallsyms_stats kallsyms;	/* when symbols_kind is kallsyms */
 	bool progress;
 	unsigned int errors;
 	char last_error[512];		/* the last error message, escaped */
