@@ -144,8 +144,8 @@ static size_t read_some(const struct lx_target *t, uint64_t addr, uint8_t *buf,
 {
 	size_t got = 0, n;
 
-	if (addr + want < addr)		/* never past the top of the address space */
-		want = 0 - addr;
+	if (want > UINT64_MAX - addr)	/* never up to or past the top of the address space */
+		want = UINT64_MAX - addr;
 	if (!want || t->ops->read(t->priv, addr, buf, want))
 		return want;
 	while (got < want) {

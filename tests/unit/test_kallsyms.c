@@ -417,6 +417,12 @@ static bool holey_read(void *priv, uint64_t addr, void *buf, size_t len)
 {
 	struct holey *h = priv;
 
+	if (addr + len < addr) {
+		fprintf(stderr, "    a read wraps around the address space at %#llx\n",
+			(unsigned long long)addr);
+		unit_failed = true;
+		return false;
+	}
 	if (addr < h->hole_end && addr + len > h->hole)
 		return false;
 	return h->flat.target.ops->read(&h->flat, addr, buf, len);
@@ -585,6 +591,26 @@ static bool test_vmcoreinfo(void)
 	return unit_ok();
 }
 
+/* Tables at the top of the address space: no read wraps around to 0. */
+static bool test_top_of_address_space(void)
+{
+	struct sa_kallsyms_addrs a;
+
+	build(kernel, NKERNEL, SA_KALLSYMS_ABSOLUTE_PERCPU, &a);
+	a.offsets = UINT64_MAX - 8;
+	hole_says(&a, MEM_SIZE - 0x1000, "kallsyms_offsets at 0xfffffffffffffff7: 8 entries run past the end of the address space");
+	build(kernel, NKERNEL, SA_KALLSYMS_ABSOLUTE_PERCPU, &a);
+	a.names = UINT64_MAX - 2;
+	hole_says(&a, MEM_SIZE - 0x1000, "kallsyms_names (at 0xfffffffffffffffd) is not in the dump from 0xfffffffffffffffd on");
+	a.names = BASE + NAMES;
+	a.token_table = UINT64_MAX - 100;
+	hole_says(&a, MEM_SIZE - 0x1000, "kallsyms_token_table (");
+	a.token_table = BASE + TOKEN_TABLE;
+	a.token_index = UINT64_MAX - 100;
+	hole_says(&a, MEM_SIZE - 0x1000, "kallsyms_token_index (512 bytes at 0xffffffffffffff9b)");
+	return unit_ok();
+}
+
 const struct unit_test kallsyms_tests[] = {
 	{ "kallsyms: base-relative offsets", test_base_relative },
 	{ "kallsyms: absolute-percpu offsets", test_absolute_percpu },
@@ -597,5 +623,6 @@ const struct unit_test kallsyms_tests[] = {
 	{ "kallsyms: batches, and pages missing from the dump", test_batches_and_holes },
 	{ "kallsyms: the layout is the one the anchors confirm", test_layout_needs_anchors },
 	{ "kallsyms: tables from VMCOREINFO", test_vmcoreinfo },
+	{ "kallsyms: tables at the top of the address space", test_top_of_address_space },
 	{ NULL, NULL }
 };
