@@ -117,8 +117,7 @@ samples-big:
 CRASH_ASAN_OPTIONS := detect_leaks=0:intercept_strstr=0:alloc_dealloc_mismatch=0
 ifeq ($(SANITIZE),1)
 CHECK_ENV = LEAKEXT_CRASH_PRELOAD=$$($(CC) -print-file-name=libasan.so) \
-	    LEAKEXT_CRASH_ASAN_OPTIONS=$(CRASH_ASAN_OPTIONS) \
-	    LEAKEXT_KALLSYMS_MS=0
+	    LEAKEXT_CRASH_ASAN_OPTIONS=$(CRASH_ASAN_OPTIONS)
 endif
 
 check: samples
