@@ -218,6 +218,58 @@ def test_batch(vmlinux, samples, tmp):
           clean_streams(out, err), repr(raw_controls(out) + raw_controls(err)))
 
 
+def vmcoreinfo_value(data, key):
+    m = re.search(re.escape(key) + rb"=([0-9a-f]+)\n", data)
+    return m.group(1) if m else None
+
+
+def test_kallsyms(vmlinux, sample, tmp):
+    """Issue 10: a dump whose kallsyms cannot be trusted or found, with no
+    vmlinux, is refused with the reason and the advice; never a crash or a
+    wrong symbol table.  VMCOREINFO is patched in copies of the -d 31 dump."""
+    m = read_manifest(sample)
+    mkd = os.path.join(sample, m["vmcore-mkd"])
+    top = head(mkd, 65536)
+    key = lambda name: b"SYMBOL(%s)" % name
+    names = vmcoreinfo_value(top, key(b"kallsyms_names"))
+    tokens = vmcoreinfo_value(top, key(b"kallsyms_token_table"))
+    offsets = vmcoreinfo_value(top, key(b"kallsyms_offsets"))
+    check("hostile: kallsyms: the sample's VMCOREINFO lists the tables",
+          names and tokens and offsets)
+    if not (names and tokens and offsets):
+        return
+    num = vmcoreinfo_value(top, key(b"kallsyms_num_syms"))
+    cases = [
+        ("no kallsyms in VMCOREINFO (a kernel before 6.0)",
+         [(key(b"kallsyms_names") + b"=", b"SYMBOL(kallsyms_nameZ)=")],
+         "pass the debug vmlinux"),
+        ("kallsyms_num_syms pointing at text (an absurd count)",
+         [(key(b"kallsyms_num_syms") + b"=" + num, key(b"kallsyms_num_syms") + b"=" + tokens)],
+         "kallsyms"),
+        ("kallsyms_offsets pointing at the names (no layout fits)",
+         [(key(b"kallsyms_offsets") + b"=" + offsets, key(b"kallsyms_offsets") + b"=" + names)],
+         "kallsyms"),
+        ("kallsyms_token_table pointing at the offsets (garbage names)",
+         [(key(b"kallsyms_token_table") + b"=" + tokens,
+           key(b"kallsyms_token_table") + b"=" + offsets)],
+         "kallsyms"),
+    ]
+    for what, pairs, needle in cases:
+        bad = patched(mkd, os.path.join(tmp, "kallsyms.mkd"), pairs)
+        rc, out, err = run(["-j", bad])
+        docs = json_lines(out) or []
+        check("hostile: kallsyms: %s, no vmlinux: exit 1, \"%s\" in the error document" % (
+                  what, needle),
+              rc == 1 and len(docs) == 1 and needle in docs[0].get("error", "") and
+              clean_streams(out, err),
+              "rc %d: %s" % (rc, err.decode(errors="replace")[:300]))
+        rc, out, err = run(["-j", vmlinux, bad])
+        docs = json_lines(out) or []
+        check("hostile: kallsyms: %s, with the vmlinux: analysed (exit 0)" % what,
+              rc == 0 and len(docs) == 1 and "error" not in docs[0],
+              "rc %d: %s" % (rc, err.decode(errors="replace")[:300]))
+
+
 def main():
     samples_dir = sys.argv[1]
     samples = sorted(os.path.join(samples_dir, d) for d in os.listdir(samples_dir)
@@ -235,6 +287,8 @@ def main():
         test_paths(vmlinux, good, tmp)
     with tempfile.TemporaryDirectory() as tmp:
         test_batch(vmlinux, samples, tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        test_kallsyms(vmlinux, samples[0], tmp)
     return 0 if all(RESULTS) else 1
 
 
