@@ -10,7 +10,9 @@
  * an enumerator name it gives two values, is counted apart, not compared;
  * so is what only BTF knows (the DWARF provider indexes top-level types
  * only, not those declared inside functions).
- * Prints the counts and exits 1 on any mismatch.
+ * Then the raw BTF, cut short at many points and with a bad magic, must
+ * be refused with a message, as a dump's damaged BTF would be.
+ * Prints the counts and exits 1 on any mismatch or acceptance.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,6 +201,38 @@ static void compare_all(struct compare *c)
 	}
 }
 
+/* Damaged copies of the vmlinux's raw BTF: each must be refused. */
+static unsigned long check_damaged(const struct btf *btf)
+{
+	uint32_t size, cut;
+	const uint8_t *raw = btf__raw_data(btf, &size);
+	uint8_t *copy = raw ? malloc(size) : NULL;
+	unsigned long accepted = 0, tried = 0;
+	struct sa_types ty = { 0 };
+	char err[256];
+
+	if (!copy)
+		return 1;
+	memcpy(copy, raw, size);
+	for (cut = 1; cut < size; cut += size / 61 + 1, tried++) {
+		if (!sa_types_open_btf_raw(&ty, copy, cut, err, sizeof(err))) {
+			printf("accepted: BTF cut to %u of %u bytes\n", cut, size);
+			sa_types_close(&ty);
+			accepted++;
+		}
+	}
+	copy[0] ^= 0xff;	/* magic */
+	if (!sa_types_open_btf_raw(&ty, copy, size, err, sizeof(err))) {
+		printf("accepted: BTF with a bad magic\n");
+		sa_types_close(&ty);
+		accepted++;
+	}
+	printf("damaged BTF: %lu copies, %lu accepted (last refusal: %s)\n", tried + 1,
+	       accepted, err);
+	free(copy);
+	return accepted;
+}
+
 int main(int argc, char **argv)
 {
 	struct compare c = { 0 };
@@ -216,6 +250,7 @@ int main(int argc, char **argv)
 	}
 	collect_enumerators(&c);
 	compare_all(&c);
+	c.mismatched += check_damaged(c.btf);
 	printf("compared %lu, mismatched %lu (skipped: %lu names BTF defines twice, %lu answers only BTF has)\n",
 	       c.compared, c.mismatched, c.ambiguous, c.btf_only);
 	free(c.enumerators);
