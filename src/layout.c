@@ -84,7 +84,10 @@ static bool check_allocator(struct lx_session *s)
 
 static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 {
-	/* struct slab split from struct page in 5.17 (mm/slab.h). */
+	/*
+	 * struct slab split from struct page in 5.17 (mm/slab.h, kernel
+	 * commit d122019bf061 "mm: Split slab into its own type").
+	 */
 	if (lx_type_size(s->t, "slab") > 0 && lx_member_offset(s->t, "slab", "slab_cache") >= 0)
 		L->slab_type = "slab";
 	else
@@ -122,10 +125,34 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 
 /*
  * How a page is marked as a slab (include/linux/page-flags.h): the PG_slab
- * flag bit until 6.9; a page type from 6.10, stored inverted in 6.10/6.11
- * (PG_slab = 0x00100000 in enum pagetype) and as the top byte PGTY_slab
- * from 6.12.
+ * flag bit until 6.9.  From 6.10 slab is a page type (kernel commit
+ * 46df8e73a4a3 "mm: free up PG_slab"): PG_slab becomes an enumerator of
+ * enum pagetype, a bit stored inverted in page->page_type.  From 6.12 the
+ * top byte of page_type holds one PGTY_ value (commit 4ffca5a96678 "mm:
+ * support only one page_type per page").  Told apart by the enumerators the
+ * types have: PGTY_slab, or PG_slab as a flag bit number (< 64) or as a
+ * page type mask.  A page type that is not the 32-bit page.page_type, or a
+ * PGTY_slab that is not a byte, is a layout leakext does not know.
  */
+static bool page_type_known(struct lx_session *s, const struct lx_layout *L)
+{
+	long size = s->t->ops->member_size(s->t->priv, "page", "page_type");
+
+	if (L->page_type < 0 || (size > 0 && size != 4)) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "slab is a page type but page.page_type is %s; leakext knows the 32-bit page_type only",
+		       L->page_type < 0 ? "absent" : "not 32 bits");
+		return false;
+	}
+	if (L->slab_test == LX_SLAB_TYPE_BYTE && L->slab_test_value > 0xff) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "PGTY_slab is %#llx, not a byte: an unknown page type encoding",
+		       (unsigned long long)L->slab_test_value);
+		return false;
+	}
+	return true;
+}
+
 static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 {
 	long v;
@@ -138,12 +165,8 @@ static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 		lx_msg(s->t, LX_MSG_ERROR, "neither PG_slab nor PGTY_slab is known");
 		return false;
 	}
-	if (L->slab_test != LX_SLAB_PAGE_FLAG && L->page_type < 0) {
-		lx_msg(s->t, LX_MSG_ERROR, "slab page type without page.page_type");
-		return false;
-	}
 	L->slab_test_value = (uint64_t)v;
-	return true;
+	return L->slab_test == LX_SLAB_PAGE_FLAG || page_type_known(s, L);
 }
 
 /*

@@ -6,6 +6,8 @@ vmlinux's .BTF with its symbol table, or its DWARF.  For every sample and
 every dump format the recipe makes, the ranking (every cache's counts and
 integrity) and the cluster report of the sample's cache must be the same
 JSON, apart from the fields that name the sources, which must name them.
+(That the dump formats agree with each other is peers.py's business; on
+the 6.12 sample they do not, see s5.py.)
 
 usage: sources.py SAMPLES_DIR
 
@@ -66,13 +68,12 @@ def test_sample(d):
                       for doc in docs),
                   str([(doc.get("types"), doc.get("symbols")) for doc in docs]))
             answers = [without_sources(doc) for doc in docs]
-            check(tag + " every dump format gives the same answer",
-                  all(a == answers[0] for a in answers))
             if reference is None:
-                reference = (label, answers[0])
-            else:
-                check(tag + " the same answer as with %s" % reference[0],
-                      answers[0] == reference[1])
+                reference = (label, answers)
+                continue
+            for dump, mine, theirs in zip(dumps, answers, reference[1]):
+                check(tag + " %s: the same answer as with %s" % (
+                          os.path.basename(dump), reference[0]), mine == theirs)
 
 
 def test_refusals(d):

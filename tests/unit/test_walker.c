@@ -283,6 +283,30 @@ static bool test_page_type_byte(void)
 	return unit_ok();
 }
 
+/* 6.12 page types the layout does not know are refused, never guessed. */
+static bool unknown_page_type_refused(long pgty_slab, const char *hidden,
+				      const char *expect)
+{
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	f.fk.pg_slab_value = -1;
+	f.fk.extra_enum = "PGTY_slab";
+	f.fk.extra_enum_value = pgty_slab;
+	if (hidden)
+		fk_hide_member(&f.fk, hidden);
+	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
+	CHECK(strstr(f.fk.messages, expect) != NULL);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+static bool test_unknown_page_type_refused(void)
+{
+	return unknown_page_type_refused(0x1f5, NULL, "not a byte") &&
+	       unknown_page_type_refused(0xf5, "page.page_type", "page_type is absent");
+}
+
 static bool refused_layout(const char *added, const char *hidden, const char *expect)
 {
 	struct fixture f;
@@ -431,6 +455,7 @@ const struct unit_test walker_tests[] = {
 	{ "bogus object count in counters", test_bogus_object_count },
 	{ "free pointer offset that wraps 32 bits refused", test_wrapping_free_pointer_offset },
 	{ "PGTY_slab page type (6.12+)", test_page_type_byte },
+	{ "unknown page type encodings refused", test_unknown_page_type_refused },
 	{ "per-cpu sheaves refused (6.18+)", test_sheaves_refused },
 	{ "no kmem_cache_cpu refused (7.0+)", test_no_kmem_cache_cpu_refused },
 	{ "SLAB allocator refused", test_slab_allocator_refused },
