@@ -59,9 +59,11 @@ def test_sample(d):
         for label, args, types, symbols in RUNS:
             tag = "%s: sources: %s, %s:" % (name, what, label)
             rc, docs, err = run(args(vmlinux) + dumps + extra)
-            check(tag + " exit 0, one document per dump", rc == 0 and len(docs) == len(dumps),
+            # 4: a flagged result (S5's -d 31 dump lacks slab pages, s5.py)
+            check(tag + " exit 0 or 4, one document per dump",
+                  rc in (0, 4) and len(docs) == len(dumps),
                   "rc %d, %d documents: %s" % (rc, len(docs), err.strip()[:300]))
-            if rc != 0 or len(docs) != len(dumps):
+            if rc not in (0, 4) or len(docs) != len(dumps):
                 continue
             check(tag + " documents say types %s, symbols %s" % (types, symbols),
                   all(doc.get("types") == types and doc.get("symbols") == symbols
