@@ -139,8 +139,14 @@ demo: samples
 	./leakscan -n 2 $$(awk '$$1 == "vmlinux" { print $$2 }' $(S1)/manifest) \
 		$(S1)/vmcore.mkd kmalloc-4096
 
+# leakscan's main job beside drgn and crash, and the floor (tests/bench).
+BENCH_FLOOR := build/bench_floor
+$(BENCH_FLOOR): tests/bench.d/floor.c
+	@mkdir -p build
+	$(CC) $(CPPFLAGS) $(LX_CFLAGS) $(CFLAGS) -o $@ $< $(SA_LIBS)
+
 bench: samples
-	$(MAKE) leakext.so leakscan
+	$(MAKE) leakext.so leakscan $(BENCH_FLOOR)
 	tests/bench
 
 MANDIR ?= $(PREFIX)/share/man
