@@ -141,7 +141,7 @@ demo: samples
 
 # leakscan's main job beside drgn and crash, and the floor (tests/bench).
 BENCH_FLOOR := build/bench_floor
-$(BENCH_FLOOR): tests/bench.d/floor.c
+$(BENCH_FLOOR): tests/benchmark/floor.c
 	@mkdir -p build
 	$(CC) $(CPPFLAGS) $(LX_CFLAGS) $(CFLAGS) -o $@ $< $(SA_LIBS)
 
