@@ -9,7 +9,7 @@ JSON, apart from the fields that name the sources, which must name them.
 (That the dump formats agree with each other is peers.py's business; on
 the 6.12 sample they do not, see s5.py.)
 
-usage: sources.py SAMPLES_DIR
+usage: sources.py SAMPLES_DIR [OTHER_SAMPLES_DIR...]
 
 Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
 """
@@ -47,7 +47,9 @@ def without_sources(doc):
 
 
 def dumps_of(d, m):
-    return [os.path.join(d, m[k]) for k in ("vmcore-mkd", "vmcore-kdump") if k in m]
+    """Every dump format the recipe leaves: -d 31, -R, and the ELF when kept."""
+    return [os.path.join(d, m[k]) for k in ("vmcore-mkd", "vmcore-kdump", "vmcore-elf")
+            if k in m]
 
 
 def test_sample(d):
@@ -90,6 +92,21 @@ def test_refusals(d):
           "rc %d: %s" % (rc, err.strip()[:200]))
 
 
+def test_mismatch(dirs):
+    """A vmlinux of another build than the dump's is refused (exit 1)."""
+    builds = {}
+    for d in dirs:
+        m = read_manifest(d)
+        builds.setdefault(m["vmlinux"], dumps_of(d, m)[0])
+    if len(builds) < 2:
+        return
+    (vmlinux_a, _), (_, dump_b) = list(builds.items())[:2]
+    rc, docs, err = run([vmlinux_a, dump_b])
+    check("sources: a vmlinux of another kernel build is refused, exit 1",
+          rc == 1 and "does not match" in err and len(docs) == 1 and
+          "does not match" in docs[0].get("error", ""), "rc %d: %s" % (rc, err.strip()[:300]))
+
+
 def main():
     samples = sys.argv[1]
     dirs = sorted(os.path.join(samples, d) for d in os.listdir(samples)
@@ -99,6 +116,10 @@ def main():
         test_sample(d)
     if dirs:
         test_refusals(dirs[0])
+    # Another kernel's samples (the 6.12 sample S5) for the mismatch test.
+    others = [os.path.join(a, d) for a in sys.argv[2:] for d in sorted(os.listdir(a))
+              if os.path.isfile(os.path.join(a, d, "manifest"))]
+    test_mismatch(dirs + others)
     return 0 if all(RESULTS) else 1
 
 
