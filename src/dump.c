@@ -36,7 +36,7 @@ static bool dump_one(void *arg, uint64_t addr)
 		if (!t->ops->print_type ||
 		    !t->ops->print_type(t->priv, st->opt->type, addr)) {
 			lx_msg(t, LX_MSG_ERROR,
-			       "cannot print struct %s here: the type is unknown (a module's type needs its debuginfo, in crash: mod -s MODULE)",
+			       "cannot print struct %s here: the type is unknown (a module's type needs that module's BTF in the dump, or in crash its debuginfo: mod -s MODULE)",
 			       st->opt->type);
 			st->failed = true;
 			return false;

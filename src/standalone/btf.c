@@ -10,27 +10,41 @@
  * every type id and name offset taken from it is checked again here, since
  * a dump's BTF is as hostile as the rest of the dump.
  */
+#define _GNU_SOURCE	/* memfd_create() */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "leakext/core.h"
 #include "leakext/standalone.h"
+#include "leakext/text.h"
 #include "standalone/types.h"
 
 #define MAX_TYPE_DEPTH 16	/* anonymous nesting and typedef chains */
+
+/* Where btf_dump's output goes: escaped, and at most limit bytes of it. */
+struct print_sink {
+	FILE *out;
+	size_t written, limit;
+	bool cut;
+};
 
 struct btf_types {
 	struct btf *btf;
 	struct lx_strmap aggregates;	/* struct/union name -> type id */
 	struct lx_strmap enumerators;	/* name -> value */
+	uint32_t first;			/* first own type id (split BTF: past the base) */
 	uint32_t ntypes;
 	double seconds;
+	struct btf_dump *dumper;	/* made on the first print */
+	struct print_sink sink;
 };
 
 static const struct btf_type *type_at(const struct btf_types *b, uint32_t id)
@@ -99,13 +113,13 @@ static int index_btf(struct btf_types *b, char *err, size_t errlen)
 	uint32_t id;
 
 	b->ntypes = btf__type_cnt(b->btf);
-	for (id = 1; id < b->ntypes; id++) {
+	for (id = b->first; id < b->ntypes; id++) {
 		if (!index_type(b, id)) {
 			snprintf(err, errlen, "out of memory indexing BTF");
 			return -1;
 		}
 	}
-	if (!b->aggregates.count) {
+	if (!b->aggregates.count && b->first == 1) {
 		snprintf(err, errlen, "BTF has no struct types");
 		return -1;
 	}
@@ -237,7 +251,7 @@ static void btf_describe(void *impl, char *buf, size_t len)
 	struct btf_types *b = impl;
 
 	snprintf(buf, len, "%u BTF types, %zu structs/unions, %zu enumerators indexed in %.3f s",
-		 b->ntypes ? b->ntypes - 1 : 0, b->aggregates.count,
+		 b->ntypes > b->first ? b->ntypes - b->first : 0, b->aggregates.count,
 		 b->enumerators.count, b->seconds);
 }
 
@@ -247,10 +261,87 @@ static void btf_close(void *impl)
 
 	if (!b)
 		return;
+	btf_dump__free(b->dumper);
 	btf__free(b->btf);
 	lx_strmap_free(&b->aggregates);
 	lx_strmap_free(&b->enumerators);
 	free(b);
+}
+
+/*
+ * btf_dump's output, made safe: it prints char arrays as strings, with
+ * whatever bytes the dump holds.  Its own newlines stay; every other byte
+ * goes through lx_escape().
+ */
+static void sink_write(struct print_sink *sink, const char *text, size_t len)
+{
+	char safe[4 * 256 + 1];
+	const char *nl;
+	size_t n;
+
+	while (len && !sink->cut) {
+		if (*text == '\n') {
+			n = 1;
+			fputc('\n', sink->out);
+			sink->written++;
+		} else {
+			nl = memchr(text, '\n', len);
+			n = nl ? (size_t)(nl - text) : len;
+			if (n > 256)
+				n = 256;
+			lx_escape(safe, sizeof(safe), text, n);
+			fputs(safe, sink->out);
+			sink->written += strlen(safe);
+		}
+		text += n;
+		len -= n;
+		if (sink->written >= sink->limit)
+			sink->cut = true;
+	}
+}
+
+static void sink_printf(void *ctx, const char *fmt, va_list args)
+{
+	struct print_sink *sink = ctx;
+	char buf[1024];
+	int n;
+
+	if (sink->cut)
+		return;
+	n = vsnprintf(buf, sizeof(buf), fmt, args);
+	if (n < 0)
+		return;
+	sink_write(sink, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+static bool btf_print(void *impl, const char *type, const void *bytes, size_t len,
+		      FILE *out)
+{
+	struct btf_types *b = impl;
+	struct btf_dump_type_data_opts opts = {
+		.sz = sizeof(opts),
+		.indent_str = "  ",
+		.indent_level = 1,
+		.emit_zeroes = true,	/* every member, as crash's struct does */
+	};
+	uint64_t id;
+	int ret;
+
+	if (!lx_strmap_get(&b->aggregates, type, &id) || size_of(b, (uint32_t)id) != (long)len)
+		return false;
+	if (!b->dumper) {
+		b->dumper = btf_dump__new(b->btf, sink_printf, &b->sink, NULL);
+		if (!b->dumper)
+			return false;
+	}
+	b->sink = (struct print_sink){ .out = out, .limit = SA_PRINT_MAX_OUTPUT };
+	ret = btf_dump__dump_type_data(b->dumper, (uint32_t)id, bytes, len, &opts);
+	if (b->sink.cut)
+		fprintf(out, "\n  ... (cut after %u bytes of output)", SA_PRINT_MAX_OUTPUT);
+	else if (ret < 0)
+		fprintf(out, "\n  ... (libbpf cannot print the rest: %s)", strerror(-ret));
+	fputc('\n', out);
+	return true;
 }
 
 static const struct sa_types_ops btf_ops = {
@@ -258,6 +349,7 @@ static const struct sa_types_ops btf_ops = {
 	.member_offset = btf_member_offset,
 	.member_size = btf_member_size,
 	.enum_value = btf_enum_value,
+	.print = btf_print,
 	.describe = btf_describe,
 	.close = btf_close,
 };
@@ -314,6 +406,7 @@ static int adopt(struct sa_types *ty, struct btf *btf, enum sa_types_kind kind,
 		return -1;
 	}
 	b->btf = btf;
+	b->first = btf__base_btf(btf) ? btf__type_cnt(btf__base_btf(btf)) : 1;
 	raw = btf__raw_data(btf, &raw_size);
 	if (!raw || !header_ok(raw, raw_size, err, errlen) || index_btf(b, err, errlen)) {
 		if (!raw)
@@ -366,4 +459,60 @@ int sa_types_open_btf_raw(struct sa_types *ty, const void *data, size_t size,
 		return -1;
 	}
 	return adopt(ty, btf, SA_TYPES_BTF_DUMP, start, err, errlen);
+}
+
+/*
+ * btf__new_split() is not exported by libbpf 1.1 (Debian 12), only
+ * btf__parse_raw_split(), which reads a file: hand it the bytes through a
+ * memfd.  NULL with errno set, or with a message in err.
+ */
+static struct btf *new_split(const void *data, size_t size, struct btf *base,
+			     char *err, size_t errlen)
+{
+	char path[64];
+	struct btf *btf;
+	int fd, saved;
+
+	*err = '\0';
+	fd = memfd_create("leakscan-module-btf", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
+		snprintf(err, errlen, "cannot stage module BTF in memory: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	errno = 0;
+	btf = btf__parse_raw_split(path, base);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return btf;
+}
+
+int sa_types_open_btf_split(struct sa_types *ty, const struct sa_types *base,
+			    const void *data, size_t size, char *err, size_t errlen)
+{
+	double start = lx_now();
+	struct btf *btf;
+
+	if (!base || base->ops != &btf_ops) {
+		snprintf(err, errlen, "a module's BTF needs the kernel's BTF types (not --dwarf)");
+		return -1;
+	}
+	if (!size || size > SA_BTF_MODULE_MAX_SIZE) {
+		snprintf(err, errlen, "module BTF of %zu bytes is not plausible", size);
+		return -1;
+	}
+	if (!header_ok(data, size, err, errlen))
+		return -1;
+	libbpf_set_print(quiet_libbpf);
+	btf = new_split(data, size, ((struct btf_types *)base->impl)->btf, err, errlen);
+	if (!btf) {
+		if (!*err)
+			snprintf(err, errlen, "module BTF fails libbpf's validation (%s)",
+				 strerror(errno ? errno : EINVAL));
+		return -1;
+	}
+	return adopt(ty, btf, SA_TYPES_BTF_MODULE, start, err, errlen);
 }

@@ -72,6 +72,8 @@ static void usage(FILE *out)
 "  -d, --dump          hex/ASCII dump of live objects (of cluster N with -k)\n"
 "  -c, --count=N       objects to dump (default 8, 0 = all)\n"
 "  -b, --bytes=N       bytes of each dumped object (default 256)\n"
+"  -t, --type=TYPE     with -d: print each object as struct TYPE (BTF types\n"
+"                      only; found in the kernel's or a loaded module's BTF)\n"
 "  -q, --quiet         no progress on stderr\n"
 "      --types=SOURCE  where types come from: btf-dump (the dump's BTF),\n"
 "                      btf-vmlinux (VMLINUX's .BTF) or dwarf (VMLINUX's DWARF)\n"
@@ -154,6 +156,7 @@ static int parse_option(struct program *p, int c)
 			p->opt.count = LX_DUMP_ALL;
 		return 0;
 	case 'b': return parse_number_option(c, &p->opt.bytes, false);
+	case 't': p->opt.type = optarg; return 0;
 	case 'q': p->quiet = true; return 0;
 	case 'S': p->stats = true; return 0;
 	case 'T': return parse_types(p, optarg);
@@ -173,6 +176,10 @@ static int check_combination(const struct program *p)
 	}
 	if (p->opt.json && (p->opt.list_live || p->dump)) {
 		fprintf(stderr, "leakscan: -j cannot go with -l or -d: they print addresses and hex, not JSON\n");
+		return -1;
+	}
+	if (p->opt.type && !p->dump) {
+		fprintf(stderr, "leakscan: -t prints dumped objects: it needs -d\n");
 		return -1;
 	}
 	if (!p->vmlinux && (p->types == TYPES_DWARF || p->types == TYPES_BTF_VMLINUX)) {
@@ -232,6 +239,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "dump", no_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
 		{ "bytes", required_argument, NULL, 'b' },
+		{ "type", required_argument, NULL, 't' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "types", required_argument, NULL, 'T' },
@@ -242,7 +250,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "C:n:as:Rk:ljdc:b:qhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:n:as:Rk:ljdc:b:t:qhV", longs, NULL)) != -1) {
 		if (parse_option(p, c)) {
 			fprintf(stderr, "Try 'leakscan --help' for more information.\n");
 			return -1;

@@ -149,6 +149,148 @@ static void sa_progress(void *priv, const char *label, uint64_t done, uint64_t t
 		sa_progress_show(d->path, label, done, total);
 }
 
+#define MAX_BTF_MODULES 4096	/* entries of btf_modules walked */
+#define MAX_PRINT_SIZE (1U << 20)	/* bytes of one -t object */
+
+struct btf_module_layout {
+	long list, module, btf;		/* struct btf_module */
+	long data, data_size;		/* struct btf */
+	long name;			/* struct module */
+};
+
+static bool btf_module_layout(const struct sa_types *ty, struct btf_module_layout *l)
+{
+	l->list = sa_types_member_offset(ty, "btf_module", "list");
+	l->module = sa_types_member_offset(ty, "btf_module", "module");
+	l->btf = sa_types_member_offset(ty, "btf_module", "btf");
+	l->data = sa_types_member_offset(ty, "btf", "data");
+	l->data_size = sa_types_member_offset(ty, "btf", "data_size");
+	l->name = sa_types_member_offset(ty, "module", "name");
+	return l->list >= 0 && l->module >= 0 && l->btf >= 0 && l->data >= 0 &&
+	       l->data_size >= 0 && l->name >= 0 &&
+	       sa_types_member_size(ty, "btf", "data_size") == 4 &&
+	       sa_types_member_size(ty, "btf", "data") == 8;
+}
+
+static bool read_u64(struct sa_dump *d, uint64_t addr, uint64_t *val)
+{
+	return sa_read(d, addr, val, sizeof(*val));
+}
+
+/* One btf_module entry at entry (its list member's address minus list). */
+static void load_one_module_btf(struct sa_dump *d, const struct btf_module_layout *l,
+				uint64_t entry)
+{
+	struct sa_module_btf *m = &d->module_btf[d->nmodule_btf];
+	uint64_t module, btf, data;
+	char name[56] = "", err[256] = "";
+	uint32_t size;
+	void *bytes;
+
+	if (!read_u64(d, entry + l->btf, &btf) || !read_u64(d, btf + l->data, &data) ||
+	    !sa_read(d, btf + l->data_size, &size, sizeof(size)))
+		return;
+	if (read_u64(d, entry + l->module, &module) && module &&
+	    sa_read(d, module + l->name, name, sizeof(name) - 1))
+		name[sizeof(name) - 1] = '\0';
+	lx_escape(m->name, sizeof(m->name), name, strnlen(name, sizeof(name)));
+	if (!size || size > SA_BTF_MODULE_MAX_SIZE)
+		return;
+	bytes = malloc(size);
+	if (!bytes)
+		return;
+	if (sa_read(d, data, bytes, size) &&
+	    !sa_types_open_btf_split(&m->types, d->types, bytes, size, err, sizeof(err)))
+		d->nmodule_btf++;
+	else if (d->progress)
+		fprintf(stderr, "leakscan: %s: warning: module %s's BTF skipped: %s\n",
+			d->path, m->name, *err ? err : "not in the dump");
+	free(bytes);
+}
+
+/*
+ * The kernel's btf_modules list (kernel/bpf/btf.c): every loaded module's
+ * BTF, which vmlinux's BTF does not have.  Walked once per dump, bounded.
+ */
+static void load_module_btf(struct sa_dump *d)
+{
+	struct btf_module_layout l;
+	uint64_t head, pos;
+	unsigned int n;
+
+	d->module_btf_tried = true;
+	if (!lx_symtab_lookup(&d->symbols, "btf_modules", &head) ||
+	    !btf_module_layout(d->types, &l))
+		return;
+	d->module_btf = calloc(MAX_BTF_MODULES, sizeof(*d->module_btf));
+	if (!d->module_btf)
+		return;
+	if (!read_u64(d, head, &pos))
+		return;
+	for (n = 0; pos != head && n < MAX_BTF_MODULES; n++) {
+		if ((uint64_t)l.list > pos)
+			break;
+		load_one_module_btf(d, &l, pos - l.list);
+		if (!read_u64(d, pos, &pos))
+			break;
+	}
+}
+
+/* The types that know type: the kernel's, else a module's (named in *module). */
+static const struct sa_types *types_for(struct sa_dump *d, const char *type,
+					const char **module)
+{
+	unsigned int i;
+
+	*module = NULL;
+	if (sa_types_size(d->types, type) >= 0)
+		return d->types;
+	if (!d->module_btf_tried)
+		load_module_btf(d);
+	for (i = 0; i < d->nmodule_btf; i++) {
+		if (sa_types_size(&d->module_btf[i].types, type) >= 0) {
+			*module = d->module_btf[i].name;
+			return &d->module_btf[i].types;
+		}
+	}
+	return NULL;
+}
+
+static bool sa_print_type(void *priv, const char *type, uint64_t addr)
+{
+	struct sa_dump *d = priv;
+	const struct sa_types *ty;
+	const char *module;
+	bool ok = false;
+	uint8_t *buf;
+	long size;
+
+	if (d->types->kind == SA_TYPES_DWARF) {
+		fprintf(stderr, "leakscan: %s: -t prints through BTF, not with --dwarf\n", d->path);
+		return false;
+	}
+	ty = types_for(d, type, &module);
+	size = ty ? sa_types_size(ty, type) : -1;
+	if (size > MAX_PRINT_SIZE)
+		fprintf(stderr, "leakscan: %s: struct %s is %ld bytes, more than -t prints\n",
+			d->path, type, size);
+	if (size <= 0 || size > MAX_PRINT_SIZE)
+		return false;
+	buf = malloc(size);
+	if (!buf)
+		return false;
+	if (module)
+		printf("  (struct %s from module %s's BTF)\n", type, module);
+	if (!sa_read(d, addr, buf, size)) {
+		printf("  (unreadable: %ld bytes of struct)\n", size);
+		ok = true;
+	} else {
+		ok = sa_types_print(ty, type, buf, size, stdout);
+	}
+	free(buf);
+	return ok;
+}
+
 /* max_pfn: the dump file's own extent (kdump max_mapnr, ELF segments). */
 static uint64_t sa_phys_end(void *priv)
 {
@@ -174,6 +316,7 @@ const struct lx_target_ops sa_ops = {
 	.release = sa_release,
 	.interrupted = sa_interrupted,
 	.message = sa_message,
+	.print_type = sa_print_type,
 	.progress = sa_progress,
 	.phys_end = sa_phys_end,
 };
@@ -463,6 +606,11 @@ void sa_dump_close(struct sa_dump *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	lx_symtab_free(&d->symbols);
+	while (d->nmodule_btf)	/* before the base they split */
+		sa_types_close(&d->module_btf[--d->nmodule_btf].types);
+	free(d->module_btf);
+	d->module_btf = NULL;
+	d->module_btf_tried = false;
 	sa_types_close(&d->own_types);
 	d->types = NULL;
 	d->ctx = NULL;

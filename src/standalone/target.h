@@ -24,6 +24,12 @@ enum sa_symbols_kind {
 	SA_SYMBOLS_KALLSYMS,	/* "kallsyms": decoded from the dump's memory */
 };
 
+/* One loaded module's BTF, split on the kernel's (leakdump -d -t). */
+struct sa_module_btf {
+	char name[64];			/* the module's, escaped */
+	struct sa_types types;
+};
+
 struct sa_dump {
 	const char *path;
 	int fd;
@@ -34,6 +40,10 @@ struct sa_dump {
 	enum sa_symbols_kind symbols_kind;
 	struct lx_symtab symbols;
 	struct sa_kallsyms_stats kallsyms;	/* when symbols_kind is kallsyms */
+	/* The btf_modules list's BTF, parsed on the first unknown -t type. */
+	struct sa_module_btf *module_btf;
+	unsigned int nmodule_btf;
+	bool module_btf_tried;
 	bool progress;
 	unsigned int errors;
 	char last_error[512];		/* the last error message, escaped */

@@ -10,6 +10,7 @@ const char *sa_types_name(enum sa_types_kind kind)
 	case SA_TYPES_DWARF: return "dwarf";
 	case SA_TYPES_BTF_VMLINUX: return "btf-vmlinux";
 	case SA_TYPES_BTF_DUMP: return "btf-dump";
+	case SA_TYPES_BTF_MODULE: return "btf-module";
 	default: return "none";
 	}
 }
@@ -34,6 +35,13 @@ long sa_types_member_size(const struct sa_types *ty, const char *type,
 bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *value)
 {
 	return ty && ty->ops && ty->ops->enum_value(ty->impl, name, value);
+}
+
+bool sa_types_print(const struct sa_types *ty, const char *type, const void *bytes,
+		    size_t len, FILE *out)
+{
+	return ty && ty->ops && ty->ops->print &&
+	       ty->ops->print(ty->impl, type, bytes, len, out);
 }
 
 void sa_types_describe(const struct sa_types *ty, char *buf, size_t len)

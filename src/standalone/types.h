@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The provider a struct sa_types holds; also what --stats and JSON say. */
 enum sa_types_kind {
@@ -23,10 +24,15 @@ enum sa_types_kind {
 	SA_TYPES_DWARF,		/* "dwarf": libdwarf over the debug vmlinux */
 	SA_TYPES_BTF_VMLINUX,	/* "btf-vmlinux": the vmlinux's .BTF section */
 	SA_TYPES_BTF_DUMP,	/* "btf-dump": __start_BTF..__stop_BTF in the dump */
+	SA_TYPES_BTF_MODULE,	/* "btf-module": a module's split BTF from the dump */
 };
 
 /* Far above any kernel's BTF (6.1: 5 MB); bounds what a dump can make us read. */
 #define SA_BTF_MAX_SIZE (64U << 20)
+/* A module's BTF (the largest 6.1 module's: under 1 MB). */
+#define SA_BTF_MODULE_MAX_SIZE (16U << 20)
+/* Output of one sa_types_print(); the rest is cut with a note. */
+#define SA_PRINT_MAX_OUTPUT (64U << 10)
 
 struct sa_types_ops {
 	/* Size of a struct or union by bare name; -1 if absent. */
@@ -37,6 +43,13 @@ struct sa_types_ops {
 	long (*member_size)(void *impl, const char *type, const char *member);
 	/* Value of an enumerator of any enum; false if absent. */
 	bool (*enum_value)(void *impl, const char *name, long *value);
+	/*
+	 * Print len bytes as struct/union type to out, every byte of it
+	 * terminal-safe; false if the type is absent or len is not its size.
+	 * NULL: the provider cannot print.
+	 */
+	bool (*print)(void *impl, const char *type, const void *bytes, size_t len,
+		      FILE *out);
 	/* One line for --stats: what was indexed and how long it took. */
 	void (*describe)(void *impl, char *buf, size_t len);
 	/* Free everything; impl is not used again. */
@@ -58,6 +71,12 @@ long sa_types_member_offset(const struct sa_types *ty, const char *type,
 long sa_types_member_size(const struct sa_types *ty, const char *type,
 			  const char *member);
 bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *value);
+/*
+ * Print bytes (sa_types_size() of them) as "struct type { .member = ... }";
+ * false if the provider cannot (DWARF) or does not know the type.
+ */
+bool sa_types_print(const struct sa_types *ty, const char *type, const void *bytes,
+		    size_t len, FILE *out);
 void sa_types_describe(const struct sa_types *ty, char *buf, size_t len);
 void sa_types_close(struct sa_types *ty);
 
@@ -74,5 +93,13 @@ int sa_types_open_btf_elf(struct sa_types *ty, const char *vmlinux,
 /* Raw BTF bytes (the dump's __start_BTF..__stop_BTF); copied, not kept. */
 int sa_types_open_btf_raw(struct sa_types *ty, const void *data, size_t size,
 			  char *err, size_t errlen);
+
+/*
+ * A module's BTF (struct btf's data in the dump), split on top of base,
+ * which must be a BTF provider and outlive *ty.  Indexes only the module's
+ * own types; copied, not kept.
+ */
+int sa_types_open_btf_split(struct sa_types *ty, const struct sa_types *base,
+			    const void *data, size_t size, char *err, size_t errlen);
 
 #endif
