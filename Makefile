@@ -41,7 +41,7 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
 	   src/standalone/dwarf.c src/standalone/strmap.c \
 	   src/standalone/modsyms.c src/standalone/files.c \
-	   src/standalone/types.c src/standalone/btf.c \
+	   src/standalone/types.c src/standalone/btf.c src/standalone/kdump.c \
 	   src/standalone/kallsyms.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
 # libkdumpfile and libelf ship .pc files; Debian's libdwarf-dev does not.
@@ -97,7 +97,8 @@ $(TYPES_COMPARE): tests/types/compare.c $(TYPES_COMPARE_OBJS)
 # kallsyms decoded from a real dump against the vmlinux's ELF symbols.
 KALLSYMS_CHECK := $(B)/kallsyms_check
 KALLSYMS_CHECK_OBJS := $(B)/standalone/kallsyms.o $(B)/standalone/symtab.o \
-		       $(B)/standalone/strmap.o
+		       $(B)/standalone/strmap.o $(B)/standalone/kdump.o \
+		       $(B)/standalone/files.o $(B)/text.o
 $(KALLSYMS_CHECK): tests/kallsyms/check.c $(KALLSYMS_CHECK_OBJS)
 	$(COMPILE) -Isrc -o $@ $< $(KALLSYMS_CHECK_OBJS) $(SA_LIBS)
 
@@ -141,9 +142,9 @@ demo: samples
 
 # leakscan's main job beside drgn and crash, and the floor (tests/bench).
 BENCH_FLOOR := build/bench_floor
-$(BENCH_FLOOR): tests/benchmark/floor.c
-	@mkdir -p build
-	$(CC) $(CPPFLAGS) $(LX_CFLAGS) $(CFLAGS) -o $@ $< $(SA_LIBS)
+$(BENCH_FLOOR): tests/benchmark/floor.c build/standalone/kdump.o \
+		build/standalone/files.o build/text.o
+	$(CC) $(CPPFLAGS) -Isrc $(LX_CFLAGS) $(CFLAGS) -o $@ $^ $(SA_LIBS)
 
 bench: samples
 	$(MAKE) leakext.so leakscan $(BENCH_FLOOR)

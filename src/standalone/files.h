@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include <libkdumpfile/kdumpfile.h>
+
 /*
  * path is a readable regular file; else -1 and why in err ("no such
  * file", "is a directory", "cannot read: ...").
@@ -18,6 +20,16 @@ int sa_check_vmlinux(const char *path, char *err, size_t errlen);
  * file; else -1 and why.  Nothing else is handed to libkdumpfile.
  */
 int sa_check_dump(int fd, const char *path, char *err, size_t errlen);
+
+/*
+ * A libkdumpfile context over an open dump that sa_check_dump() accepted:
+ * reads with read(2), x86_64 and Linux when the dump does not say.  NULL
+ * with err set if libkdumpfile refuses it (the context is then leaked on
+ * purpose: see kdump.c).  Free with kdump_free().
+ */
+kdump_ctx_t *sa_kdump_open(int fd, char *err, size_t errlen);
+/* The same for a path, checked with sa_check_dump() first (tests, tools). */
+kdump_ctx_t *sa_kdump_open_path(const char *path, char *err, size_t errlen);
 
 /* What a file is, by its content (as crash tells them apart). */
 enum sa_file_kind {

@@ -337,62 +337,17 @@ static const char *vmcoreinfo(struct sa_dump *d, const char *key)
 	return value;
 }
 
-/*
- * read(2), never mmap(2): with a mapping, libkdumpfile 0.5.1 faults
- * (SIGBUS) reading a page of a truncated file past its end; with reads it
- * reports an error for that page.
- */
-static void read_without_mmap(kdump_ctx_t *ctx)
-{
-	kdump_attr_t policy = {
-		.type = KDUMP_NUMBER,
-		.val.number = KDUMP_MMAP_NEVER,
-	};
-
-	kdump_set_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY, &policy);
-}
-
-static int open_kdump_ctx(struct sa_dump *d, char *err, size_t errlen)
-{
-	char why[256];
-
-	d->ctx = kdump_new();
-	if (!d->ctx) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	read_without_mmap(d->ctx);
-	if (kdump_open_fd(d->ctx, d->fd) == KDUMP_OK)
-		return 0;
-	lx_escape(why, sizeof(why), kdump_get_err(d->ctx), sizeof(why));
-	snprintf(err, errlen, "not a dump libkdumpfile reads (%s)", why);
-	/*
-	 * Leak the context: libkdumpfile 0.5.1 frees part of it when the open
-	 * fails and kdump_free() then uses the freed memory (a kdump file cut
-	 * to 8-433 bytes crashes the program there).  sa_check_dump() refuses
-	 * the files known to do this; this is for the ones it does not know.
-	 */
-	d->ctx = NULL;
-	return -1;
-}
-
 static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 {
-	const char *arch = NULL;
-
 	d->fd = open(d->path, O_RDONLY);
 	if (d->fd < 0) {
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
 		return -1;
 	}
-	if (sa_check_dump(d->fd, d->path, err, errlen) ||
-	    open_kdump_ctx(d, err, errlen))
+	if (sa_check_dump(d->fd, d->path, err, errlen))
 		return -1;
-	/* QEMU fills only utsname.machine; the arch comes from vmlinux. */
-	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK || !arch)
-		kdump_set_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, "x86_64");
-	kdump_set_string_attr(d->ctx, KDUMP_ATTR_OSTYPE, "linux");
-	return 0;
+	d->ctx = sa_kdump_open(d->fd, err, errlen);
+	return d->ctx ? 0 : -1;
 }
 
 static void load_module_symbols(struct sa_dump *d)

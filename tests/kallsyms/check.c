@@ -27,6 +27,8 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
+#include "standalone/files.h"
+
 #include "standalone/kallsyms.h"
 
 #define SHOW 10		/* examples of each kind of difference */
@@ -105,21 +107,11 @@ static const char *vmcoreinfo(void *priv, const char *key)
 
 static kdump_ctx_t *open_dump(const char *path)
 {
-	kdump_attr_t never = { .type = KDUMP_NUMBER, .val.number = KDUMP_MMAP_NEVER };
-	const char *arch = NULL;
-	kdump_ctx_t *ctx = kdump_new();
-	int fd = open(path, O_RDONLY);
+	char err[512];
+	kdump_ctx_t *ctx = sa_kdump_open_path(path, err, sizeof(err));
 
-	if (!ctx || fd < 0)
-		return NULL;
-	kdump_set_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY, &never);
-	if (kdump_open_fd(ctx, fd) != KDUMP_OK) {
-		fprintf(stderr, "%s: %s\n", path, kdump_get_err(ctx));
-		return NULL;
-	}
-	if (kdump_get_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK || !arch)
-		kdump_set_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, "x86_64");
-	kdump_set_string_attr(ctx, KDUMP_ATTR_OSTYPE, "linux");
+	if (!ctx)
+		fprintf(stderr, "%s: %s\n", path, err);
 	return ctx;
 }
 

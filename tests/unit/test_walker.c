@@ -283,6 +283,17 @@ static bool test_page_type_byte(void)
 	return unit_ok();
 }
 
+/* The fixture's kernel, less the hidden member, is refused with expect. */
+static bool layout_refused(struct fixture *f, const char *hidden, const char *expect)
+{
+	if (hidden)
+		fk_hide_member(&f->fk, hidden);
+	CHECK(lx_layout_init(&f->s) == LX_EABSENT);
+	CHECK(strstr(f->fk.messages, expect) != NULL);
+	CHECK(fx_teardown(f));
+	return unit_ok();
+}
+
 /* 6.12 page types the layout does not know are refused, never guessed. */
 static bool unknown_page_type_refused(long pgty_slab, const char *hidden,
 				      const char *expect)
@@ -293,12 +304,7 @@ static bool unknown_page_type_refused(long pgty_slab, const char *hidden,
 	f.fk.pg_slab_value = -1;
 	f.fk.extra_enum = "PGTY_slab";
 	f.fk.extra_enum_value = pgty_slab;
-	if (hidden)
-		fk_hide_member(&f.fk, hidden);
-	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
-	CHECK(strstr(f.fk.messages, expect) != NULL);
-	CHECK(fx_teardown(&f));
-	return unit_ok();
+	return layout_refused(&f, hidden, expect);
 }
 
 static bool test_unknown_page_type_refused(void)
@@ -314,12 +320,7 @@ static bool refused_layout(const char *added, const char *hidden, const char *ex
 	fx_setup(&f, LX_FP_XOR_SWAB);
 	if (added)
 		fk_add_member(&f.fk, added);
-	if (hidden)
-		fk_hide_member(&f.fk, hidden);
-	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
-	CHECK(strstr(f.fk.messages, expect) != NULL);
-	CHECK(fx_teardown(&f));
-	return unit_ok();
+	return layout_refused(&f, hidden, expect);
 }
 
 static bool test_sheaves_refused(void)
