@@ -64,11 +64,6 @@ static bool check_allocator(struct lx_session *s)
 		lx_msg(s->t, LX_MSG_ERROR, "no struct kmem_cache in the dump's types");
 		return false;
 	}
-	if (lx_member_offset(s->t, "kmem_cache", "cpu_sheaves") >= 0) {
-		lx_msg(s->t, LX_MSG_ERROR,
-		       "this kernel keeps free objects in per-cpu sheaves (kmem_cache.cpu_sheaves, 6.18+), which leakext cannot decode yet; refusing to report counts that would be wrong");
-		return false;
-	}
 	if (lx_member_offset(s->t, "kmem_cache", "cpu_slab") < 0) {
 		if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
 		    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0)
@@ -77,6 +72,50 @@ static bool check_allocator(struct lx_session *s)
 		else
 			lx_msg(s->t, LX_MSG_ERROR,
 			       "kmem_cache has no cpu_slab (no kmem_cache_cpu, 7.0+ layout); leakext cannot decode it yet");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Per-cpu sheaves and the barn (mm/slub.c, 6.18+: kernel commit
+ * 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves" and the
+ * barn in the same series).  Objects in a sheaf count in their slab's
+ * inuse but are free: a kernel with kmem_cache.cpu_sheaves is walked only
+ * if every member the sheaf sources read is known.  The barn hangs off
+ * kmem_cache_node until 7.0; 7.1 moves it (kernel commit 5ba6bc27b1f9
+ * "slab: decouple pointer to barn from kmem_cache_node") to
+ * kmem_cache.per_node[], a layout refused here.
+ */
+static bool resolve_sheaves(struct lx_session *s, struct lx_layout *L)
+{
+	const struct member_req req[] = {
+		{ "kmem_cache", "cpu_sheaves", &L->kc_cpu_sheaves, false },
+		{ "kmem_cache", "sheaf_capacity", &L->kc_sheaf_capacity, false },
+		{ "kmem_cache_node", "barn", &L->kcn_barn, false },
+		{ "slub_percpu_sheaves", "main", &L->pcs_main, false },
+		{ "slub_percpu_sheaves", "spare", &L->pcs_spare, false },
+		{ "slab_sheaf", "size", &L->sheaf_size, false },
+		{ "slab_sheaf", "barn_list", &L->sheaf_barn_list, false },
+		{ "node_barn", "sheaves_full", &L->barn_sheaves_full, false },
+		{ "node_barn", "nr_full", &L->barn_nr_full, false },
+	};
+
+	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+		return false;
+	L->pcs_size_of = lx_type_size(s->t, "slub_percpu_sheaves");
+	L->sheaf_size_of = lx_type_size(s->t, "slab_sheaf");
+	L->barn_size_of = lx_type_size(s->t, "node_barn");
+	/* objects[] is a flexible array: it starts at or before the end */
+	L->sheaf_objects = lx_member_offset(s->t, "slab_sheaf", "objects");
+	if (L->kc_cpu_sheaves < 0)
+		return true;
+	if (L->pcs_main < 0 || L->pcs_spare < 0 || L->sheaf_size < 0 ||
+	    L->sheaf_barn_list < 0 || L->barn_sheaves_full < 0 ||
+	    L->kcn_barn < 0 || L->sheaf_objects < 0 ||
+	    L->sheaf_objects > L->sheaf_size_of || L->sheaf_objects % 8) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "this kernel keeps free objects in per-cpu sheaves but its types lack a member leakext reads (slub_percpu_sheaves.main/spare, slab_sheaf.size/objects/barn_list, node_barn.sheaves_full, kmem_cache_node.barn); refusing to report counts that would be wrong");
 		return false;
 	}
 	return true;
@@ -369,7 +408,8 @@ enum lx_status lx_layout_init(struct lx_session *s)
 		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache_cpu/node types");
 		return LX_EABSENT;
 	}
-	if (!resolve_slab_struct(s, L) || !resolve_slab_test(s, L))
+	if (!resolve_sheaves(s, L) || !resolve_slab_struct(s, L) ||
+	    !resolve_slab_test(s, L))
 		return LX_EABSENT;
 	return resolve_globals(s, L);
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * SLUB walker: every slab of one cache, each once, and exactly which of its
- * objects are live.  An object is free when it is on its slab's freelist or
- * on the lockless freelist of the cpu whose active slab it is; every other
- * object is live (mm/slub.c).
+ * objects are live.  An object is free when one of the free-object sources
+ * (free_sources[] below) holds it: its slab's freelist, the lockless
+ * freelist of the cpu whose active slab it is, a cpu's sheaves or a barn's
+ * full sheaves; every other object is live (mm/slub.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -17,6 +18,13 @@
 #define MAX_SLAB_ORDER 10
 #define MAX_SLAB_BYTES (4096u << MAX_SLAB_ORDER)
 #define MAX_OBJECT_SIZE (4u << 20)
+/*
+ * A sheaf holds at most kmem_cache.sheaf_capacity objects; a barn at most
+ * MAX_FULL_SHEAVES (10) full sheaves, though barn_put_full_sheaf() may be
+ * told to ignore that limit (mm/slub.c, 6.18).
+ */
+#define MAX_SHEAF_OBJECTS 65535u
+#define MAX_BARN_SHEAVES 4096u
 
 /* kmem_cache_order_objects: order above OO_SHIFT, objects below (mm/slub.c) */
 #define OO_SHIFT 16
@@ -32,6 +40,7 @@ const char *const lx_problem_names[LX_PROB_COUNT] = {
 	[LX_PROB_NODE] = "kmem_cache_node",
 	[LX_PROB_CPU] = "kmem_cache_cpu",
 	[LX_PROB_MEMMAP] = "memory map",
+	[LX_PROB_SHEAF] = "sheaf or barn",
 };
 
 bool lx_integrity_ok(const struct lx_integrity *in)
@@ -86,7 +95,8 @@ static size_t cache_read_len(const struct lx_layout *L)
 {
 	const long fields[] = { L->kc_cpu_slab, L->kc_flags, L->kc_size, L->kc_object_size,
 				L->kc_offset, L->kc_oo, L->kc_min, L->kc_red_left_pad,
-				L->kc_inuse, L->kc_random, L->kc_name };
+				L->kc_inuse, L->kc_random, L->kc_name,
+				L->kc_cpu_sheaves, L->kc_sheaf_capacity };
 	size_t len = L->kc_node + 8ULL * L->nr_nodes, i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
@@ -117,6 +127,10 @@ enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cach
 		lx_get_u32(buf, L->kc_red_left_pad) : 0;
 	c->inuse = L->kc_inuse >= 0 ? lx_get_u32(buf, L->kc_inuse) : c->object_size;
 	c->random = L->kc_random >= 0 ? lx_get_u64(buf, L->kc_random) : 0;
+	c->cpu_sheaves = L->kc_cpu_sheaves >= 0 ?
+		lx_get_u64(buf, L->kc_cpu_sheaves) : 0;
+	c->sheaf_capacity = L->kc_sheaf_capacity >= 0 ?
+		lx_get_u32(buf, L->kc_sheaf_capacity) : 0;
 	oo = lx_get_u32(buf, L->kc_oo);
 	min = L->kc_min >= 0 ? lx_get_u32(buf, L->kc_min) : oo;
 	c->oo_order = oo >> OO_SHIFT;
@@ -315,6 +329,9 @@ struct walk {
 	void *visit_arg;
 	uint64_t node_total_objects;	/* sum of kmem_cache_node.total_objects */
 	bool total_objects_known;
+	struct lx_set cached;	/* objects held in sheaves: free */
+	uint64_t cached_hits;	/* of those, found in a slab of the cache */
+	uint32_t slab_free;	/* the current slab's own freelist length */
 };
 
 /* struct slab counters: inuse:16, objects:15, frozen:1 (mm/slab.h) */
@@ -823,10 +840,308 @@ static void check_inuse(struct walk *w, const struct lx_slab *slab,
 		     slab->inuse, slab->objects);
 }
 
+/* Free-object source: the slab's own freelist (slab->freelist). */
+static void mark_slab_freelist(struct walk *w, struct lx_slab *slab,
+			       const uint8_t *mem)
+{
+	walk_one_freelist(w, slab, mem, slab->freelist, "slab");
+	w->slab_free = slab->nfree;
+}
+
+/* Free-object source: the lockless freelist of the cpu whose active slab this is. */
+static void mark_cpu_freelist(struct walk *w, struct lx_slab *slab,
+			      const uint8_t *mem)
+{
+	if (slab->source == LX_SRC_CPU)
+		walk_one_freelist(w, slab, mem, w->cpu_freelist[slab->cpu], "cpu");
+}
+
+/*
+ * An object a sheaf holds: free, though its slab counts it in inuse.
+ * Each object may be in one sheaf once; NULL is never stored.
+ */
+static enum lx_status add_cached(struct walk *w, uint64_t obj, const char *where)
+{
+	int added = obj ? lx_set_add(&w->cached, obj) : 0;
+
+	if (added < 0)
+		return LX_ENOMEM;
+	if (!added)
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: %s sheaf holds %s object %#llx",
+			     w->scan->cache.name, where,
+			     obj ? "an already cached" : "a NULL",
+			     (unsigned long long)obj);
+	return LX_OK;
+}
+
+static uint32_t sheaf_bound(const struct lx_cache *c)
+{
+	return c->sheaf_capacity && c->sheaf_capacity < MAX_SHEAF_OBJECTS ?
+	       c->sheaf_capacity : MAX_SHEAF_OBJECTS;
+}
+
+/*
+ * One struct slab_sheaf: objects[0 .. size) are free objects (mm/slub.c
+ * alloc_from_pcs() takes objects[--size]).  A size above the cache's
+ * sheaf_capacity is corrupt: the sheaf is skipped and flagged.
+ */
+static enum lx_status read_sheaf(struct walk *w, uint64_t sheaf, const char *where)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	uint32_t size, i;
+	uint64_t *objs;
+
+	if (!lx_read_u32(w->s->t, sheaf + L->sheaf_size, &size)) {
+		note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: %s sheaf %#llx unreadable",
+			     w->scan->cache.name, where, (unsigned long long)sheaf);
+		return LX_OK;
+	}
+	if (size > sheaf_bound(&w->scan->cache)) {
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: %s sheaf %#llx claims %u objects, capacity %u; skipped",
+			     w->scan->cache.name, where, (unsigned long long)sheaf,
+			     size, sheaf_bound(&w->scan->cache));
+		return LX_OK;
+	}
+	if (!size)
+		return LX_OK;
+	objs = lx_alloc(w->s->t, size * sizeof(*objs));
+	if (!objs)
+		return LX_ENOMEM;
+	if (!lx_read(w->s->t, sheaf + L->sheaf_objects, objs, size * sizeof(*objs)))
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: %s sheaf %#llx objects unreadable",
+			     w->scan->cache.name, where, (unsigned long long)sheaf);
+	else
+		for (i = 0; i < size && !ret; i++)
+			ret = add_cached(w, objs[i], where);
+	lx_free(w->s->t, objs);
+	return ret;
+}
+
+/* One cpu's struct slub_percpu_sheaves: its main and spare sheaves. */
+static enum lx_status read_cpu_sheaves(struct walk *w, unsigned int cpu)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint64_t pcs = w->scan->cache.cpu_sheaves + L->cpu_offsets[cpu];
+	uint64_t main, spare;
+	enum lx_status ret = LX_OK;
+	char where[32];
+
+	if (!lx_read_u64(w->s->t, pcs + L->pcs_main, &main) ||
+	    !lx_read_u64(w->s->t, pcs + L->pcs_spare, &spare)) {
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: cannot read the sheaves of cpu %u",
+			     w->scan->cache.name, cpu);
+		return LX_OK;
+	}
+	snprintf(where, sizeof(where), "cpu %u main", cpu);
+	if (main)
+		ret = read_sheaf(w, main, where);
+	snprintf(where, sizeof(where), "cpu %u spare", cpu);
+	if (spare && !ret)
+		ret = read_sheaf(w, spare, where);
+	return ret;
+}
+
+/*
+ * Free-object source: each cpu's main and spare sheaf (kernel commit
+ * 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves", 6.18).
+ * A cache that did not opt in has no cpu_sheaves.  The rcu_free sheaf
+ * holds objects still waiting for their grace period: not free yet.
+ */
+static enum lx_status collect_cpu_sheaves(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	unsigned int cpu;
+
+	if (!w->scan->cache.cpu_sheaves)
+		return LX_OK;
+	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
+		if (lx_mask_test(L->cpu_possible, cpu))
+			ret = read_cpu_sheaves(w, cpu);
+	return ret;
+}
+
+/* The barn's nr_full is the witness of its sheaves_full list. */
+static void check_barn_count(struct walk *w, unsigned int node, uint64_t barn,
+			     unsigned int found)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint32_t nr_full;
+
+	if (L->barn_nr_full < 0 ||
+	    !lx_read_u32(w->s->t, barn + L->barn_nr_full, &nr_full) ||
+	    nr_full == found)
+		return;
+	note_problem(w->s, w->scan, LX_PROB_SHEAF,
+		     "%s: node %u barn says %u full sheaves, %u found",
+		     w->scan->cache.name, node, nr_full, found);
+}
+
+/* A barn's sheaves_full list, linked through slab_sheaf.barn_list. */
+static enum lx_status walk_barn(struct walk *w, unsigned int node, uint64_t barn,
+				struct lx_set *seen)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint64_t head = barn + L->barn_sheaves_full, next, entry;
+	enum lx_status ret = LX_OK;
+	unsigned int n;
+	char where[32];
+	int added;
+
+	snprintf(where, sizeof(where), "node %u barn", node);
+	if (!lx_read_u64(w->s->t, head, &next)) {
+		note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: node %u barn unreadable",
+			     w->scan->cache.name, node);
+		return LX_OK;
+	}
+	for (n = 0; next != head && !ret; n++) {
+		entry = next;
+		added = entry && n < MAX_BARN_SHEAVES ? lx_set_add(seen, entry) : 0;
+		if (added < 0)
+			return LX_ENOMEM;
+		if (!added || !lx_read_u64(w->s->t, entry, &next)) {
+			note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				     "%s: node %u barn full list is broken or loops; stopped after %u sheaves",
+				     w->scan->cache.name, node, n);
+			return LX_OK;
+		}
+		ret = read_sheaf(w, entry - L->sheaf_barn_list, where);
+	}
+	if (!ret)
+		check_barn_count(w, node, barn, n);
+	return ret;
+}
+
+/*
+ * Free-object source: the full sheaves of each node's barn, through
+ * kmem_cache_node.barn (6.18, 7.0).  Empty sheaves hold no objects.  A
+ * missing or unreadable kmem_cache_node is flagged by collect_one_node().
+ */
+static enum lx_status collect_barn_sheaves(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	uint64_t kcn, barn;
+	struct lx_set seen;
+	unsigned int node;
+
+	lx_set_init(&seen, w->s->t);
+	for (node = 0; node < L->nr_nodes && !ret; node++) {
+		if (!lx_read_u64(w->s->t, w->scan->cache.addr + L->kc_node + 8 * node, &kcn) ||
+		    !kcn)
+			continue;
+		if (!lx_read_u64(w->s->t, kcn + L->kcn_barn, &barn)) {
+			note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				     "%s: node %u barn pointer unreadable",
+				     w->scan->cache.name, node);
+			continue;
+		}
+		if (barn)
+			ret = walk_barn(w, node, barn, &seen);
+	}
+	lx_set_free(&seen);
+	return ret;
+}
+
+static bool always(const struct lx_layout *L)
+{
+	(void)L;
+	return true;
+}
+
+static bool has_cpu_slab(const struct lx_layout *L)
+{
+	return L->kc_cpu_slab >= 0;
+}
+
+static bool has_sheaves(const struct lx_layout *L)
+{
+	return L->kc_cpu_sheaves >= 0;
+}
+
+static bool has_barn(const struct lx_layout *L)
+{
+	return L->kc_cpu_sheaves >= 0 && L->kcn_barn >= 0;
+}
+
+/*
+ * Where free objects are kept.  Sources only mark objects free; liveness is
+ * decided in decide_liveness() alone.  A source present in the layout
+ * (by member presence) either marks a slab's objects as the walk reaches
+ * it (mark), or gathers free object addresses into w->cached once per
+ * cache before the walk (collect), which decide_liveness() consults.  The
+ * slab's own freelist comes first: check_inuse() needs its length alone.
+ */
+static const struct free_source {
+	const char *name;
+	bool (*present)(const struct lx_layout *L);
+	enum lx_status (*collect)(struct walk *w);
+	void (*mark)(struct walk *w, struct lx_slab *slab, const uint8_t *mem);
+} free_sources[] = {
+	{ "slab freelist", always, NULL, mark_slab_freelist },
+	{ "cpu lockless freelist", has_cpu_slab, NULL, mark_cpu_freelist },
+	{ "cpu sheaves (main, spare)", has_sheaves, collect_cpu_sheaves, NULL },
+	{ "barn full sheaves", has_barn, collect_barn_sheaves, NULL },
+};
+
+#define NR_FREE_SOURCES (sizeof(free_sources) / sizeof(free_sources[0]))
+
+static enum lx_status collect_free_sources(struct walk *w)
+{
+	enum lx_status ret = LX_OK;
+	size_t i;
+
+	for (i = 0; i < NR_FREE_SOURCES && !ret; i++)
+		if (free_sources[i].collect && free_sources[i].present(&w->s->L))
+			ret = free_sources[i].collect(w);
+	return ret;
+}
+
+/* The objects of this slab that a sheaf holds are free. */
+static void mark_cached(struct walk *w, struct lx_slab *slab)
+{
+	struct lx_scan *scan = w->scan;
+	uint64_t addr;
+	uint32_t j;
+	size_t bit;
+
+	for (j = 0; j < slab->objects && w->cached.count; j++) {
+		addr = lx_object_addr(scan, slab, j);
+		if (!lx_set_has(&w->cached, addr))
+			continue;
+		w->cached_hits++;
+		bit = (size_t)slab->bitmap + j;
+		if (scan->freebits[bit / 8] & (1u << (bit % 8))) {
+			note_problem(w->s, scan, LX_PROB_SHEAF,
+				     "%s: object %#llx is both in a sheaf and on a freelist",
+				     scan->cache.name, (unsigned long long)addr);
+			continue;
+		}
+		scan->freebits[bit / 8] |= 1u << (bit % 8);
+		slab->nfree++;
+		scan->sheaf_free++;
+	}
+}
+
+/* Every object a sheaf holds must be an object of a slab of this cache. */
+static void check_cached_found(struct walk *w)
+{
+	if (w->cached_hits < w->cached.count)
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: %llu objects held in sheaves are in no slab of this cache that was read",
+			     w->scan->cache.name,
+			     (unsigned long long)(w->cached.count - w->cached_hits));
+}
+
 static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 {
 	struct lx_scan *scan = w->scan;
-	uint32_t slab_free;
+	size_t i;
 
 	if (!lx_read(w->s->t, slab->base, mem, slab_mem_len(scan, slab))) {
 		note_problem(w->s, scan, LX_PROB_UNREADABLE,
@@ -836,12 +1151,12 @@ static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 		scan->bad_slabs++;
 		return;
 	}
-	walk_one_freelist(w, slab, mem, slab->freelist, "slab");
-	slab_free = slab->nfree;
-	/* The lockless freelist of the cpu whose active slab this is. */
-	if (slab->source == LX_SRC_CPU)
-		walk_one_freelist(w, slab, mem, w->cpu_freelist[slab->cpu], "cpu");
-	check_inuse(w, slab, slab_free);
+	w->slab_free = 0;
+	for (i = 0; i < NR_FREE_SOURCES; i++)
+		if (free_sources[i].mark && free_sources[i].present(&w->s->L))
+			free_sources[i].mark(w, slab, mem);
+	mark_cached(w, slab);
+	check_inuse(w, slab, w->slab_free);
 	if (w->visit)
 		w->visit(w->visit_arg, scan, slab, mem);
 }
@@ -919,11 +1234,14 @@ static enum lx_status collect_and_walk(struct walk *w)
 	if (!ret)
 		ret = collect_memmap_slabs(w);
 	if (!ret)
+		ret = collect_free_sources(w);
+	if (!ret)
 		ret = walk_slabs(w);
 	if (ret)
 		return ret;
 	tally(w->scan);
 	check_node_counters(w);
+	check_cached_found(w);
 	if (!lx_integrity_ok(&w->scan->integrity))
 		w->s->flagged = true;
 	return LX_OK;
@@ -947,12 +1265,14 @@ enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *
 		return LX_ECORRUPT;
 	}
 	lx_set_init(&w.seen, s->t);
+	lx_set_init(&w.cached, s->t);
 	w.cpu_freelist = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
 	w.cpu_partial = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
 	w.slab_hdr = lx_alloc(s->t, L->slab_size_of);
 	if (w.cpu_freelist && w.cpu_partial && w.slab_hdr)
 		ret = collect_and_walk(&w);
 	lx_set_free(&w.seen);
+	lx_set_free(&w.cached);
 	lx_free(s->t, w.cpu_freelist);
 	lx_free(s->t, w.cpu_partial);
 	lx_free(s->t, w.slab_hdr);

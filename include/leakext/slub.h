@@ -43,7 +43,16 @@ struct lx_layout {
 	long kcc_size_of, kcc_freelist, kcc_slab, kcc_partial;
 	/* struct kmem_cache_node */
 	long kcn_size_of, kcn_nr_partial, kcn_partial, kcn_nr_slabs, kcn_full;
-	long kcn_total_objects;
+	long kcn_total_objects, kcn_barn;
+	/*
+	 * Per-cpu sheaves and the per-node barn (6.18+, kernel commit
+	 * 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves"):
+	 * -1 when the kernel has none.
+	 */
+	long kc_cpu_sheaves, kc_sheaf_capacity;
+	long pcs_size_of, pcs_main, pcs_spare;
+	long sheaf_size_of, sheaf_size, sheaf_objects, sheaf_barn_list;
+	long barn_size_of, barn_sheaves_full, barn_nr_full;
 	/* struct slab (5.17+) or the slab part of struct page */
 	const char *slab_type;
 	long slab_size_of, slab_flags, slab_list, slab_next, slab_cache;
@@ -77,6 +86,7 @@ enum lx_problem {
 	LX_PROB_NODE,		/* kmem_cache_node absent/unreadable, counters disagree */
 	LX_PROB_CPU,		/* kmem_cache_cpu unreadable or inconsistent */
 	LX_PROB_MEMMAP,		/* memory map and lists disagree, or no memory map */
+	LX_PROB_SHEAF,		/* a sheaf or barn is unreadable or impossible */
 	LX_PROB_COUNT
 };
 
@@ -93,8 +103,8 @@ bool lx_integrity_ok(const struct lx_integrity *in);
 struct lx_cache {
 	uint64_t addr;
 	char name[LX_NAME_MAX];
-	uint64_t flags, random, cpu_slab;
-	uint32_t size, object_size, offset, red_left_pad, inuse;
+	uint64_t flags, random, cpu_slab, cpu_sheaves;
+	uint32_t size, object_size, offset, red_left_pad, inuse, sheaf_capacity;
 	uint32_t oo_order, oo_objects, min_order, min_objects;
 };
 
@@ -120,6 +130,7 @@ struct lx_scan {
 	size_t freebits_len, freebits_cap;
 	uint64_t by_source[LX_SRC_COUNT];
 	uint64_t total, live, free;
+	uint64_t sheaf_free;	/* of free: objects held in sheaves */
 	uint64_t slab_bytes;
 	uint64_t node_nr_slabs;	/* sum of kmem_cache_node.nr_slabs, if known */
 	bool nr_slabs_known, used_memmap;
