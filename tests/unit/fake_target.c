@@ -38,9 +38,40 @@ static const struct fk_member members[] = {
 	{ "kmem_cache_node", "total_objects", 40, 8 },
 };
 
-static const struct { const char *type; long size; } types[] = {
+static const struct fk_type types[] = {
 	{ "slab", 64 }, { "page", 64 }, { "kmem_cache", 248 },
 	{ "kmem_cache_cpu", 32 }, { "kmem_cache_node", 64 }, { "cpumask", 8 },
+};
+
+/*
+ * Linux 6.18 (kernel commit 2d517aa09bbc "slab: add opt-in caching layer
+ * of percpu sheaves"): kmem_cache.cpu_sheaves and sheaf_capacity,
+ * kmem_cache_node.barn, and the sheaf types of mm/slub.c.  Offsets are
+ * this fake's, in the shape of the kernel's structs.
+ */
+static const struct fk_member members_6_18[] = {
+	{ "kmem_cache", "cpu_sheaves", 16, 8 },
+	{ "kmem_cache", "sheaf_capacity", 64, 4 },
+	{ "kmem_cache_node", "barn", 64, 8 },
+	{ "slub_percpu_sheaves", "main", 8, 8 },
+	{ "slub_percpu_sheaves", "spare", 16, 8 },
+	{ "slub_percpu_sheaves", "rcu_free", 24, 8 },
+	{ "slab_sheaf", "barn_list", 0, 16 }, { "slab_sheaf", "cache", 16, 8 },
+	{ "slab_sheaf", "size", 24, 4 }, { "slab_sheaf", "node", 28, 4 },
+	{ "slab_sheaf", "objects", 32, 0 },	/* flexible array */
+	{ "node_barn", "sheaves_full", 8, 16 },
+	{ "node_barn", "sheaves_empty", 24, 16 },
+	{ "node_barn", "nr_full", 40, 4 }, { "node_barn", "nr_empty", 44, 4 },
+};
+
+static const struct fk_type types_6_18[] = {
+	{ "kmem_cache_node", 72 }, { "slub_percpu_sheaves", 32 },
+	{ "slab_sheaf", 32 }, { "node_barn", 48 },
+};
+
+static const struct fk_profile profiles[] = {
+	{ "6.18", members_6_18, sizeof(members_6_18) / sizeof(members_6_18[0]),
+	  types_6_18, sizeof(types_6_18) / sizeof(types_6_18[0]) },
 };
 
 static const struct {
@@ -140,6 +171,10 @@ static const struct fk_member *find_member(struct fake_kernel *fk,
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		if (!strcmp(members[i].type, type) && !strcmp(members[i].member, member))
 			return &members[i];
+	for (i = 0; fk->profile && i < fk->profile->nmembers; i++)
+		if (!strcmp(fk->profile->members[i].type, type) &&
+		    !strcmp(fk->profile->members[i].member, member))
+			return &fk->profile->members[i];
 	/* a member the test "kernel" gained; its offset does not matter */
 	if (listed(fk->added_members, fk->nadded, type, member))
 		return &members[0];
@@ -148,11 +183,17 @@ static const struct fk_member *find_member(struct fake_kernel *fk,
 
 static long fk_type_size(void *priv, const char *type)
 {
+	const struct fk_profile *profile = ((struct fake_kernel *)priv)->profile;
 	size_t i;
 
+	if (hidden(priv, type, ""))
+		return -1;
+	for (i = 0; profile && i < profile->ntypes; i++)
+		if (!strcmp(profile->types[i].type, type))
+			return profile->types[i].size;
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (!strcmp(types[i].type, type))
-			return hidden(priv, type, "") ? -1 : types[i].size;
+			return types[i].size;
 	return -1;
 }
 
@@ -331,7 +372,7 @@ static void init_cache(struct fake_kernel *fk)
 	fk_w64(fk, FK_CACHE + 216, FK_NODE);
 	fk_region(fk, NAME_ADDR, 64);
 	memcpy(find_region(fk, NAME_ADDR, 16)->bytes, "kmalloc-512", 12);
-	fk_region(fk, FK_NODE, 64);
+	fk_region(fk, FK_NODE, 128);	/* room for 6.18's barn pointer */
 	fk_w64(fk, FK_NODE + 16, FK_NODE + 16);		/* empty partial */
 	fk_w64(fk, FK_NODE + 48, FK_NODE + 48);		/* empty full */
 }
@@ -436,4 +477,66 @@ void fk_set_node_nr_slabs(struct fake_kernel *fk, uint64_t n)
 {
 	fk_w64(fk, FK_NODE + 32, n);
 	fk_w64(fk, FK_NODE + 40, n * FK_OBJS);	/* total_objects */
+}
+
+bool fk_profile(struct fake_kernel *fk, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+		if (!strcmp(profiles[i].name, name)) {
+			fk->profile = &profiles[i];
+			fk_region(fk, FK_SHEAVES, FK_SHEAF_STRIDE * FK_NR_SHEAVES);
+			fk_region(fk, FK_BARN, 64);
+			return true;
+		}
+	return false;
+}
+
+void fk_set_sheaves(struct fake_kernel *fk, uint32_t capacity)
+{
+	fk_w64(fk, FK_CACHE + 16, FK_CPU_SHEAVES);
+	fk_w32(fk, FK_CACHE + 64, capacity);
+}
+
+void fk_set_sheaf_size(struct fake_kernel *fk, uint64_t sheaf, uint32_t size)
+{
+	fk_w32(fk, sheaf + 24, size);
+}
+
+uint64_t fk_sheaf(struct fake_kernel *fk, int slot, const uint64_t *objs,
+		  uint32_t n)
+{
+	uint64_t sheaf = FK_SHEAVES + (uint64_t)slot * FK_SHEAF_STRIDE;
+	uint32_t i;
+
+	fk_w64(fk, sheaf + 16, FK_CACHE);
+	fk_set_sheaf_size(fk, sheaf, n);
+	for (i = 0; i < n; i++)
+		fk_w64(fk, sheaf + 32 + 8 * i, objs[i]);
+	return sheaf;
+}
+
+void fk_set_cpu_sheaves(struct fake_kernel *fk, int cpu, uint64_t main,
+			uint64_t spare)
+{
+	uint64_t pcs = FK_CPU_SHEAVES + FK_PERCPU_BASE + cpu * 0x1000;
+
+	fk_w64(fk, pcs + 8, main);
+	fk_w64(fk, pcs + 16, spare);
+}
+
+void fk_barn_full(struct fake_kernel *fk, const uint64_t *sheaves, int n)
+{
+	uint64_t head = FK_BARN + 8, prev = head;
+	int i;
+
+	fk_w64(fk, FK_NODE + 64, FK_BARN);
+	for (i = 0; i < n; i++) {
+		fk_w64(fk, prev, sheaves[i]);	/* barn_list at offset 0 */
+		prev = sheaves[i];
+	}
+	fk_w64(fk, prev, head);
+	fk_w64(fk, FK_BARN + 24, FK_BARN + 24);	/* no empty sheaves */
+	fk_w32(fk, FK_BARN + 40, n);
 }

@@ -25,6 +25,12 @@
 #define FK_N_POSSIBLE 0			/* enum node_states */
 #define FK_N_NORMAL_MEMORY 2
 #define FK_MODULE_FUNC 0xffffffffc0101230ULL	/* fk_module_handler [fk_mod] */
+/* The "6.18" profile: per-cpu sheaves and the node barn. */
+#define FK_CPU_SHEAVES 0x30100ULL	/* __percpu pointer, past kmem_cache_cpu */
+#define FK_SHEAVES 0xffff888001300000ULL	/* sheaf n at + n * FK_SHEAF_STRIDE */
+#define FK_SHEAF_STRIDE 0x200
+#define FK_NR_SHEAVES 16
+#define FK_BARN 0xffff888001400000ULL
 
 struct fk_region {
 	uint64_t addr;
@@ -37,8 +43,23 @@ struct fk_member {
 	long offset, size;
 };
 
+struct fk_type {
+	const char *type;
+	long size;
+};
+
+/* The members and types a kernel version adds to the 6.1 tables. */
+struct fk_profile {
+	const char *name;
+	const struct fk_member *members;
+	size_t nmembers;
+	const struct fk_type *types;	/* these sizes win */
+	size_t ntypes;
+};
+
 struct fake_kernel {
 	struct lx_target target;
+	const struct fk_profile *profile;	/* NULL: plain 6.1 */
 	struct fk_region regions[512];
 	int nregions;
 	const char *hidden_members[8];	/* members this "kernel" lacks */
@@ -61,6 +82,21 @@ void fk_init(struct fake_kernel *fk, enum lx_freeptr_mode encoding);
 void fk_fini(struct fake_kernel *fk);
 void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member);
 void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
+/*
+ * Give the kernel the types and members of a named layout ("6.18": per-cpu
+ * sheaves and the node barn); false if the name is unknown.
+ */
+bool fk_profile(struct fake_kernel *fk, const char *name);
+/* 6.18: the cache gets per-cpu sheaves of this capacity. */
+void fk_set_sheaves(struct fake_kernel *fk, uint32_t capacity);
+/* 6.18: sheaf slot (< FK_NR_SHEAVES) holding n objects; returns its address. */
+uint64_t fk_sheaf(struct fake_kernel *fk, int slot, const uint64_t *objs,
+		  uint32_t n);
+void fk_set_sheaf_size(struct fake_kernel *fk, uint64_t sheaf, uint32_t size);
+void fk_set_cpu_sheaves(struct fake_kernel *fk, int cpu, uint64_t main,
+			uint64_t spare);
+/* 6.18: node 0's barn with these n full sheaves (nr_full = n). */
+void fk_barn_full(struct fake_kernel *fk, const uint64_t *sheaves, int n);
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size);
 void fk_drop_region(struct fake_kernel *fk, uint64_t addr);
 void fk_write(struct fake_kernel *fk, uint64_t addr, const void *bytes, size_t len);

@@ -328,6 +328,100 @@ static bool test_sheaves_refused(void)
 	return refused_layout("kmem_cache.cpu_sheaves", NULL, "sheaves");
 }
 
+/*
+ * 6.18 (kernel commit 2d517aa09bbc): objects in a cpu's main or spare
+ * sheaf or in a barn's full sheaf count in their slab's inuse but are free.
+ * Slab 10 has objects 1, 3 and 5 on its freelist, 0 and 2 in cpu 0's main
+ * sheaf, 6 in cpu 1's spare and 4 in the barn: only 7 is live.
+ */
+static void sheaves_setup(struct fixture *f)
+{
+	const uint64_t main0[] = { fk_obj(10, 0), fk_obj(10, 2) };
+	const uint64_t spare1[] = { fk_obj(10, 6) }, barn[] = { fk_obj(10, 4) };
+	uint64_t full;
+
+	fx_setup(f, LX_FP_XOR_SWAB);
+	CHECK(fk_profile(&f->fk, "6.18") && !fk_profile(&f->fk, "9.99"));
+	fx_one_partial_slab(f);
+	fk_set_sheaves(&f->fk, 4);
+	fk_set_cpu_sheaves(&f->fk, 0, fk_sheaf(&f->fk, 0, main0, 2),
+			   fk_sheaf(&f->fk, 1, NULL, 0));
+	fk_set_cpu_sheaves(&f->fk, 1, fk_sheaf(&f->fk, 2, NULL, 0),
+			   fk_sheaf(&f->fk, 3, spare1, 1));
+	full = fk_sheaf(&f->fk, 4, barn, 1);
+	fk_barn_full(&f->fk, &full, 1);
+}
+
+static bool test_sheaves_free(void)
+{
+	struct fixture f;
+	const struct lx_slab *slab;
+
+	sheaves_setup(&f);
+	CHECK(fx_run_scan(&f) == 0);
+	CHECK(f.scan.total == 8 && f.scan.free == 7 && f.scan.live == 1);
+	CHECK(f.scan.sheaf_free == 4);
+	slab = fx_find_slab(&f.scan, 10);
+	CHECK(slab && lx_object_is_free(&f.scan, slab, 0) &&
+	      lx_object_is_free(&f.scan, slab, 4) &&
+	      lx_object_is_free(&f.scan, slab, 6) &&
+	      !lx_object_is_free(&f.scan, slab, 7));
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* A 6.18 cache that did not opt in to sheaves (cpu_sheaves NULL, no barn). */
+static bool test_sheaves_cache_without(void)
+{
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	CHECK(fk_profile(&f.fk, "6.18"));
+	fx_one_partial_slab(&f);
+	CHECK(fx_run_scan(&f) == 0);
+	CHECK(f.scan.live == 5 && f.scan.free == 3 && f.scan.sheaf_free == 0);
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* Corrupt sheaves are flagged and skipped; the walk still answers. */
+static bool corrupt_sheaves_case(int which, uint64_t free, const char *expect)
+{
+	const uint64_t dup[] = { fk_obj(10, 1) }, stray[] = { fk_obj(11, 0) };
+	const uint64_t full = FK_SHEAVES + 4 * FK_SHEAF_STRIDE;
+	struct fixture f;
+
+	sheaves_setup(&f);
+	if (which == 0)		/* main sheaf size beyond its capacity */
+		fk_set_sheaf_size(&f.fk, FK_SHEAVES, 100000);
+	if (which == 1)		/* the barn's sheaf links to itself */
+		fk_w64(&f.fk, full, full);
+	if (which == 2)		/* an object both free in its slab and cached */
+		fk_set_cpu_sheaves(&f.fk, 1, fk_sheaf(&f.fk, 5, dup, 1), 0);
+	if (which == 3)		/* an object of no slab of this cache */
+		fk_set_cpu_sheaves(&f.fk, 1, fk_sheaf(&f.fk, 5, stray, 1), 0);
+	if (which == 4)		/* nr_full disagrees with the list */
+		fk_w32(&f.fk, FK_BARN + 40, 3);
+	CHECK(fx_run_scan(&f) == 0);
+	CHECK(f.scan.integrity.count[LX_PROB_SHEAF] > 0);
+	CHECK(strstr(f.scan.integrity.first[LX_PROB_SHEAF], expect) != NULL);
+	CHECK(f.scan.free == free && f.scan.live == 8 - free);
+	CHECK(f.s.flagged);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+static bool test_sheaves_corrupt(void)
+{
+	return corrupt_sheaves_case(0, 5, "claims 100000 objects, capacity 4") &&
+	       corrupt_sheaves_case(1, 7, "loops") &&
+	       corrupt_sheaves_case(2, 6, "both in a sheaf and on a freelist") &&
+	       corrupt_sheaves_case(3, 6, "in no slab") &&
+	       corrupt_sheaves_case(4, 7, "says 3 full sheaves, 1 found");
+}
+
 static bool test_no_kmem_cache_cpu_refused(void)
 {
 	return refused_layout(NULL, "kmem_cache.cpu_slab", "no kmem_cache_cpu");
@@ -457,7 +551,10 @@ const struct unit_test walker_tests[] = {
 	{ "free pointer offset that wraps 32 bits refused", test_wrapping_free_pointer_offset },
 	{ "PGTY_slab page type (6.12+)", test_page_type_byte },
 	{ "unknown page type encodings refused", test_unknown_page_type_refused },
-	{ "per-cpu sheaves refused (6.18+)", test_sheaves_refused },
+	{ "per-cpu sheaves without their types refused", test_sheaves_refused },
+	{ "cpu main/spare and barn full sheaves count free (6.18)", test_sheaves_free },
+	{ "6.18 cache without sheaves still exact", test_sheaves_cache_without },
+	{ "corrupt sheaves and barns flagged, not crashed on", test_sheaves_corrupt },
 	{ "no kmem_cache_cpu refused (7.0+)", test_no_kmem_cache_cpu_refused },
 	{ "SLAB allocator refused", test_slab_allocator_refused },
 	{ "no struct slab: page layout checked", test_pre_5_17_page_layout },
