@@ -240,6 +240,9 @@ void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan)
 		(unsigned long long)scan->total, (unsigned long long)scan->live,
 		(unsigned long long)scan->free);
 	fprintf(out, "free pointers: %s\n", lx_freeptr_mode_name(scan->fp_mode));
+	if (scan->sheaf_free)
+		fprintf(out, "free in sheaves: %llu of the free objects are held in per-cpu or barn sheaves\n",
+			(unsigned long long)scan->sheaf_free);
 	if (scan->used_memmap)
 		fprintf(out, "memory map scanned: %llu slabs no list tracks\n",
 			(unsigned long long)scan->by_source[LX_SRC_MEMMAP]);
