@@ -494,8 +494,10 @@ int main(int argc, char **argv)
 	struct program p = { .opt = { 0 } };
 	int ret;
 
-	if (parse_args(&p, argc, argv))
+	if (parse_args(&p, argc, argv)) {
+		free(p.vmcores);
 		return EXIT_USAGE;
+	}
 	p.unusable = calloc(p.nvmcores, sizeof(*p.unusable));
 	if (!p.unusable) {
 		fprintf(stderr, "leakscan: out of memory\n");
