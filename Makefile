@@ -118,7 +118,8 @@ samples-big:
 CRASH_ASAN_OPTIONS := detect_leaks=0:intercept_strstr=0:alloc_dealloc_mismatch=0
 ifeq ($(SANITIZE),1)
 CHECK_ENV = LEAKEXT_CRASH_PRELOAD=$$($(CC) -print-file-name=libasan.so) \
-	    LEAKEXT_CRASH_ASAN_OPTIONS=$(CRASH_ASAN_OPTIONS)
+	    LEAKEXT_CRASH_ASAN_OPTIONS=$(CRASH_ASAN_OPTIONS) \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 endif
 
 check: samples
