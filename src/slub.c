@@ -304,6 +304,17 @@ bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
 	return scan->freebits[bit / 8] & (1u << (bit % 8));
 }
 
+/* Mark object index free; false if it already was (two lists, or a loop). */
+static bool mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index)
+{
+	size_t bit = (size_t)slab->bitmap + index;
+
+	if (lx_object_is_free(scan, slab, index))
+		return false;
+	scan->freebits[bit / 8] |= 1u << (bit % 8);
+	return true;
+}
+
 void lx_for_each_live_object(const struct lx_scan *scan,
 			     bool (*fn)(void *arg, uint64_t addr), void *arg)
 {
@@ -756,16 +767,13 @@ static bool follow_freelist(struct lx_scan *scan, struct lx_slab *slab,
 {
 	uint64_t ptr = head, slot, stored;
 	uint32_t index, steps = 0;
-	size_t bit;
 
 	while (ptr) {
 		if (!object_index(scan, slab, ptr, &index) || steps++ >= slab->objects)
 			return false;
-		bit = (size_t)slab->bitmap + index;
 		if (mark) {
-			if (scan->freebits[bit / 8] & (1u << (bit % 8)))
+			if (!mark_free(scan, slab, index))
 				return false;	/* on two lists, or a loop */
-			scan->freebits[bit / 8] |= 1u << (bit % 8);
 			(*nfree)++;
 		}
 		slot = ptr - slab->base + scan->cache.offset;
@@ -1108,21 +1116,18 @@ static void mark_cached(struct walk *w, struct lx_slab *slab)
 	struct lx_scan *scan = w->scan;
 	uint64_t addr;
 	uint32_t j;
-	size_t bit;
 
 	for (j = 0; j < slab->objects && w->cached.count; j++) {
 		addr = lx_object_addr(scan, slab, j);
 		if (!lx_set_has(&w->cached, addr))
 			continue;
 		w->cached_hits++;
-		bit = (size_t)slab->bitmap + j;
-		if (scan->freebits[bit / 8] & (1u << (bit % 8))) {
+		if (!mark_free(scan, slab, j)) {
 			note_problem(w->s, scan, LX_PROB_SHEAF,
 				     "%s: object %#llx is both in a sheaf and on a freelist",
 				     scan->cache.name, (unsigned long long)addr);
 			continue;
 		}
-		scan->freebits[bit / 8] |= 1u << (bit % 8);
 		slab->nfree++;
 		scan->sheaf_free++;
 	}

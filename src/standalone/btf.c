@@ -392,6 +392,17 @@ static bool header_ok(const void *data, size_t size, char *err, size_t errlen)
 	return true;
 }
 
+/* Raw BTF bytes from a dump, before libbpf sees them: a plausible size, a sound header. */
+static bool raw_ok(const void *data, size_t size, size_t max, const char *what,
+		   char *err, size_t errlen)
+{
+	if (!size || size > max) {
+		snprintf(err, errlen, "%s of %zu bytes is not plausible", what, size);
+		return false;
+	}
+	return header_ok(data, size, err, errlen);
+}
+
 /* Index a parsed BTF (taking it) into *ty; -1 with err on failure. */
 static int adopt(struct sa_types *ty, struct btf *btf, enum sa_types_kind kind,
 		 double start, char *err, size_t errlen)
@@ -444,11 +455,7 @@ int sa_types_open_btf_raw(struct sa_types *ty, const void *data, size_t size,
 	double start = lx_now();
 	struct btf *btf;
 
-	if (!size || size > SA_BTF_MAX_SIZE) {
-		snprintf(err, errlen, "BTF of %zu bytes is not plausible", size);
-		return -1;
-	}
-	if (!header_ok(data, size, err, errlen))
+	if (!raw_ok(data, size, SA_BTF_MAX_SIZE, "BTF", err, errlen))
 		return -1;
 	libbpf_set_print(quiet_libbpf);
 	errno = 0;
@@ -500,11 +507,7 @@ int sa_types_open_btf_split(struct sa_types *ty, const struct sa_types *base,
 		snprintf(err, errlen, "a module's BTF needs the kernel's BTF types (not --dwarf)");
 		return -1;
 	}
-	if (!size || size > SA_BTF_MODULE_MAX_SIZE) {
-		snprintf(err, errlen, "module BTF of %zu bytes is not plausible", size);
-		return -1;
-	}
-	if (!header_ok(data, size, err, errlen))
+	if (!raw_ok(data, size, SA_BTF_MODULE_MAX_SIZE, "module BTF", err, errlen))
 		return -1;
 	libbpf_set_print(quiet_libbpf);
 	btf = new_split(data, size, ((struct btf_types *)base->impl)->btf, err, errlen);

@@ -28,8 +28,12 @@ int sa_check_dump(int fd, const char *path, char *err, size_t errlen);
  * purpose: see kdump.c).  Free with kdump_free().
  */
 kdump_ctx_t *sa_kdump_open(int fd, char *err, size_t errlen);
-/* The same for a path, checked with sa_check_dump() first (tests, tools). */
-kdump_ctx_t *sa_kdump_open_path(const char *path, char *err, size_t errlen);
+/*
+ * The same for a path, checked with sa_check_dump() first.  *fd is the
+ * file the context reads through until kdump_free(), then the caller's to
+ * close; -1 when NULL is returned.
+ */
+kdump_ctx_t *sa_kdump_open_path(const char *path, int *fd, char *err, size_t errlen);
 
 /* What a file is, by its content (as crash tells them apart). */
 enum sa_file_kind {

@@ -35,6 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakext/core.h"
+#include "leakext/text.h"
 #include "standalone/kallsyms.h"
 
 /* 512 since b8a94bfb3395 ("kallsyms: increase maximum kernel symbol length to 512"), 6.1 */
@@ -94,16 +96,6 @@ struct decode {
 static uint16_t get_le16(const uint8_t *p)
 {
 	return p[0] | p[1] << 8;
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	return get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
 }
 
 static int fail(struct decode *d, const char *fmt, ...)
@@ -184,7 +176,7 @@ static int read_num_syms(struct decode *d)
 
 	if (read_table(d, "kallsyms_num_syms", d->a->num_syms, raw, sizeof(raw)))
 		return -1;
-	n = get_le32(raw);
+	n = lx_get_u32(raw, 0);
 	d->stats->num_syms = n;
 	if (!n || n > MAX_SYMS)
 		return fail(d, "kallsyms_num_syms at %#llx is %u (corrupt: a kernel has 1 to %u)",
@@ -272,7 +264,7 @@ static int read_relative_base(struct decode *d)
 		return 0;
 	if (read_table(d, "kallsyms_relative_base", d->a->relative_base, raw, sizeof(raw)))
 		return -1;
-	d->relative_base = get_le64(raw);
+	d->relative_base = lx_get_u64(raw, 0);
 	return 0;
 }
 
@@ -327,7 +319,7 @@ static bool printable(const char *s, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++)
-		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
+		if (s[i] == ' ' || !lx_is_printable(s[i]))
 			return false;
 	return true;
 }
@@ -444,8 +436,8 @@ static uint64_t symbol_address(const struct decode *d, enum sa_kallsyms_layout l
 	int32_t off;
 
 	if (layout == SA_KALLSYMS_ABSOLUTE)
-		return get_le64(v);
-	off = (int32_t)get_le32(v);
+		return lx_get_u64(v, 0);
+	off = (int32_t)lx_get_u32(v, 0);
 	switch (layout) {
 	case SA_KALLSYMS_BASE_RELATIVE:
 		return d->relative_base + (uint32_t)off;

@@ -54,17 +54,19 @@ kdump_ctx_t *sa_kdump_open(int fd, char *err, size_t errlen)
 	return ctx;
 }
 
-kdump_ctx_t *sa_kdump_open_path(const char *path, char *err, size_t errlen)
+kdump_ctx_t *sa_kdump_open_path(const char *path, int *fd, char *err, size_t errlen)
 {
-	int fd = open(path, O_RDONLY);
 	kdump_ctx_t *ctx;
 
-	if (fd < 0) {
+	*fd = open(path, O_RDONLY);
+	if (*fd < 0) {
 		snprintf(err, errlen, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
-	ctx = sa_check_dump(fd, path, err, errlen) ? NULL : sa_kdump_open(fd, err, errlen);
-	if (!ctx)
-		close(fd);
-	return ctx;	/* the context reads through fd until kdump_free() */
+	ctx = sa_check_dump(*fd, path, err, errlen) ? NULL : sa_kdump_open(*fd, err, errlen);
+	if (!ctx) {
+		close(*fd);
+		*fd = -1;
+	}
+	return ctx;
 }

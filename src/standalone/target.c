@@ -5,8 +5,6 @@
  * vmlinux (KASLR-shifted) or from the dump's kallsyms, and from the
  * modules loaded in the dump.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -339,14 +337,7 @@ static const char *vmcoreinfo(struct sa_dump *d, const char *key)
 
 static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 {
-	d->fd = open(d->path, O_RDONLY);
-	if (d->fd < 0) {
-		snprintf(err, errlen, "cannot open: %s", strerror(errno));
-		return -1;
-	}
-	if (sa_check_dump(d->fd, d->path, err, errlen))
-		return -1;
-	d->ctx = sa_kdump_open(d->fd, err, errlen);
+	d->ctx = sa_kdump_open_path(d->path, &d->fd, err, errlen);
 	return d->ctx ? 0 : -1;
 }
 

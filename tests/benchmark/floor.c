@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <libkdumpfile/kdumpfile.h>
 
@@ -20,7 +21,8 @@ int main(int argc, char **argv)
 	unsigned long long addr, objects = 0, failed = 0;
 	size_t size = argc == 3 ? strtoul(argv[2], NULL, 0) : 0, got;
 	char err[512] = "";
-	kdump_ctx_t *ctx = argc == 3 ? sa_kdump_open_path(argv[1], err, sizeof(err)) : NULL;
+	int fd = -1;
+	kdump_ctx_t *ctx = argc == 3 ? sa_kdump_open_path(argv[1], &fd, err, sizeof(err)) : NULL;
 	unsigned char *buf = size ? malloc(size) : NULL;
 
 	if (!ctx || !buf) {
@@ -35,6 +37,7 @@ int main(int argc, char **argv)
 	}
 	printf("read %llu objects of %zu bytes (%llu failed)\n", objects, size, failed);
 	kdump_free(ctx);
+	close(fd);
 	free(buf);
 	return 0;
 }

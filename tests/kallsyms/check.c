@@ -108,7 +108,8 @@ static const char *vmcoreinfo(void *priv, const char *key)
 static kdump_ctx_t *open_dump(const char *path)
 {
 	char err[512];
-	kdump_ctx_t *ctx = sa_kdump_open_path(path, err, sizeof(err));
+	int fd;	/* the context reads through it until the process exits */
+	kdump_ctx_t *ctx = sa_kdump_open_path(path, &fd, err, sizeof(err));
 
 	if (!ctx)
 		fprintf(stderr, "%s: %s\n", path, err);
