@@ -31,6 +31,8 @@ enum types_choice { TYPES_AUTO, TYPES_BTF_DUMP, TYPES_BTF_VMLINUX, TYPES_DWARF }
 struct program {
 	struct lx_options opt;
 	bool dump, stats, quiet;
+	bool refs;			/* --refs ADDR */
+	uint64_t refs_addr;
 	enum types_choice types;
 	const char *vmlinux;		/* NULL: types and symbols from each dump */
 	struct sa_vmlinux vm;
@@ -67,6 +69,12 @@ static void usage(FILE *out)
 "                      lengths and byte classes (symbols and guesses stay)\n"
 "  -k, --cluster=N     only cluster N\n"
 "  -l, --list          print live object addresses (with -k: of cluster N)\n"
+"  -u, --unreferenced  print the live objects (with -k: of cluster N) that no\n"
+"                      root reaches: kernel and module data, per-cpu areas,\n"
+"                      task stacks, vmalloc'd memory, and the objects they\n"
+"                      reach (kmemleak's rule, on the dump)\n"
+"      --refs=ADDR     the slab object containing ADDR and every word in\n"
+"                      scanned memory that points into it\n"
 "  -j, --json          JSON, one document per vmcore per line (JSON Lines),\n"
 "                      schema leakext/1 (see README); not with -l or -d\n"
 "  -d, --dump          hex/ASCII dump of live objects (of cluster N with -k)\n"
@@ -132,6 +140,21 @@ static int parse_types(struct program *p, const char *text)
 	return 0;
 }
 
+static int parse_address(struct program *p, const char *text)
+{
+	char *end;
+
+	errno = 0;
+	p->refs_addr = strtoull(text, &end, 16);
+	if (errno || end == text || *end) {
+		fprintf(stderr, "leakscan: --refs takes a hexadecimal address, not \"%s\"\n",
+			text);
+		return -1;
+	}
+	p->refs = true;
+	return 0;
+}
+
 static int parse_option(struct program *p, int c)
 {
 	switch (c) {
@@ -147,6 +170,8 @@ static int parse_option(struct program *p, int c)
 	case 'R': p->opt.redact = true; return 0;
 	case 'k': return parse_number_option(c, &p->opt.cluster, false);
 	case 'l': p->opt.list_live = true; return 0;
+	case 'u': p->opt.unreferenced = true; return 0;
+	case 'r': return parse_address(p, optarg);
 	case 'j': p->opt.json = true; return 0;
 	case 'd': p->dump = true; return 0;
 	case 'c':
@@ -170,12 +195,17 @@ static int parse_option(struct program *p, int c)
 /* Which option combinations make sense; -1 after saying why not. */
 static int check_combination(const struct program *p)
 {
-	if ((p->opt.list_live || p->opt.cluster || p->dump) && !p->opt.cache) {
-		fprintf(stderr, "leakscan: -l, -k and -d need a cache\n");
+	if ((p->opt.list_live || p->opt.cluster || p->dump || p->opt.unreferenced) &&
+	    !p->opt.cache) {
+		fprintf(stderr, "leakscan: -l, -u, -k and -d need a cache\n");
 		return -1;
 	}
-	if (p->opt.json && (p->opt.list_live || p->dump)) {
-		fprintf(stderr, "leakscan: -j cannot go with -l or -d: they print addresses and hex, not JSON\n");
+	if (p->opt.json && (p->opt.list_live || p->dump || p->opt.unreferenced || p->refs)) {
+		fprintf(stderr, "leakscan: -j cannot go with -l, -u, -d or --refs: they print addresses and hex, not JSON\n");
+		return -1;
+	}
+	if (p->refs + p->dump + p->opt.list_live + p->opt.unreferenced > 1) {
+		fprintf(stderr, "leakscan: choose one of -l, -u, -d and --refs\n");
 		return -1;
 	}
 	if (p->opt.type && !p->dump) {
@@ -235,6 +265,8 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "redact", no_argument, NULL, 'R' },
 		{ "cluster", required_argument, NULL, 'k' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "unreferenced", no_argument, NULL, 'u' },
+		{ "refs", required_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
@@ -250,7 +282,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "C:n:as:Rk:ljdc:b:t:qhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:n:as:Rk:lujdc:b:t:qhV", longs, NULL)) != -1) {
 		if (parse_option(p, c)) {
 			fprintf(stderr, "Try 'leakscan --help' for more information.\n");
 			return -1;
@@ -328,7 +360,12 @@ static int analyse(struct program *p, struct sa_dump *d, const char *path)
 	opt.symbols = sa_symbols_name(d->symbols_kind);
 	if (p->nvmcores > 1 && !opt.json)
 		printf("%s==> %s <==\n", path == p->vmcores[0] ? "" : "\n", path);
-	ret = p->dump ? lx_leakdump(&s, &opt) : lx_leakscan(&s, &opt);
+	if (p->refs)
+		ret = lx_leakrefs(&s, p->refs_addr);
+	else if (opt.unreferenced)
+		ret = lx_leakscan_unreferenced(&s, &opt);
+	else
+		ret = p->dump ? lx_leakdump(&s, &opt) : lx_leakscan(&s, &opt);
 	fflush(stdout);
 	if (s.flagged)
 		p->flagged = true;
