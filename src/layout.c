@@ -5,14 +5,11 @@
  */
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/slub.h"
 
 #define MAX_CPUS 65536
 #define MAX_NODES 4096
-
-/* x86_64 4-level defaults when KASLR's variables are absent (mm.rst). */
-#define DEFAULT_VMEMMAP_BASE 0xffffea0000000000ULL
-#define DEFAULT_PAGE_OFFSET_BASE 0xffff888000000000ULL
 
 struct member_req {
 	const char *type, *member;
@@ -349,10 +346,10 @@ static enum lx_status resolve_globals(struct lx_session *s, struct lx_layout *L)
 		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
 		return LX_EABSENT;
 	}
-	L->page_shift = 12;
-	L->vmemmap_base = lx_symbol_u64_or(s->t, "vmemmap_base", DEFAULT_VMEMMAP_BASE);
+	L->page_shift = LX_PAGE_SHIFT;
+	L->vmemmap_base = lx_symbol_u64_or(s->t, "vmemmap_base", LX_VMEMMAP_BASE);
 	L->page_offset_base = lx_symbol_u64_or(s->t, "page_offset_base",
-					      DEFAULT_PAGE_OFFSET_BASE);
+					      LX_DIRECT_MAP_BASE);
 	resolve_max_pfn(s, L);
 	L->nr_nodes = lx_symbol_u32_or(s->t, "nr_node_ids", 1);
 	node_size = s->t->ops->member_size(s->t->priv, "kmem_cache", "node");

@@ -10,13 +10,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/set.h"
 #include "leakext/slub.h"
 
 /* Bounds against hostile dumps. */
 #define MAX_CACHES 65536
 #define MAX_SLAB_ORDER 10
-#define MAX_SLAB_BYTES (4096u << MAX_SLAB_ORDER)
+#define MAX_SLAB_BYTES (LX_PAGE_SIZE << MAX_SLAB_ORDER)
 #define MAX_OBJECT_SIZE (4u << 20)
 /*
  * A sheaf holds at most kmem_cache.sheaf_capacity objects; a barn at most
@@ -161,7 +162,7 @@ static bool cache_is_sane(const struct lx_cache *c)
 	       c->red_left_pad < c->size && c->oo_objects &&
 	       c->oo_order <= MAX_SLAB_ORDER && c->min_order <= MAX_SLAB_ORDER &&
 	       (uint64_t)c->oo_objects * c->size + c->red_left_pad <=
-	       (4096ULL << c->oo_order);
+	       (LX_PAGE_SIZE << c->oo_order);
 }
 
 /* The slab_caches list was cut short: say so once, and flag the result. */
@@ -286,7 +287,7 @@ uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects)
 	/* allocate_slab() falls back to the minimum order under pressure */
 	if (objects <= c->min_objects && c->min_objects < c->oo_objects)
 		order = c->min_order;
-	return 4096ULL << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
+	return LX_PAGE_SIZE << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
 }
 
 uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
