@@ -349,7 +349,7 @@ static void sheaves_setup(struct fixture *f)
 	fk_set_cpu_sheaves(&f->fk, 1, fk_sheaf(&f->fk, 2, NULL, 0),
 			   fk_sheaf(&f->fk, 3, spare1, 1));
 	full = fk_sheaf(&f->fk, 4, barn, 1);
-	fk_barn_full(&f->fk, &full, 1);
+	fk_barn_full(&f->fk, 0, &full, 1);
 }
 
 static bool test_sheaves_free(void)
