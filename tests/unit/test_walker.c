@@ -366,19 +366,38 @@ static bool test_sheaves_free(void)
 	return unit_ok();
 }
 
-/* A 6.18 cache that did not opt in to sheaves (cpu_sheaves NULL, no barn). */
-static bool test_sheaves_cache_without(void)
+/*
+ * A cache without sheaves counts its slab freelists alone.  In 6.18 it did
+ * not opt in (cpu_sheaves NULL); from 7.0 a cache of capacity 0 has every
+ * cpu's main sheaf point at one empty bootstrap sheaf.
+ */
+static bool cache_without_sheaves(const char *profile, bool bootstrap_sheaf)
 {
 	struct fixture f;
+	uint64_t bootstrap;
 
 	fx_setup(&f, LX_FP_XOR_SWAB);
-	CHECK(fk_profile(&f.fk, "6.18"));
+	CHECK(fk_profile(&f.fk, profile));
 	fx_one_partial_slab(&f);
+	if (bootstrap_sheaf) {
+		fk_set_sheaves(&f.fk, 0);
+		bootstrap = fk_sheaf(&f.fk, 0, NULL, 0);
+		fk_set_cpu_sheaves(&f.fk, 0, bootstrap, 0);
+		fk_set_cpu_sheaves(&f.fk, 1, bootstrap, 0);
+	}
 	CHECK(fx_run_scan(&f) == 0);
-	CHECK(f.scan.live == 5 && f.scan.free == 3 && f.scan.sheaf_free == 0);
+	CHECK(f.scan.total == 8 && f.scan.live == 5 && f.scan.free == 3);
+	CHECK(f.scan.sheaf_free == 0);
 	CHECK(lx_integrity_ok(&f.scan.integrity));
 	CHECK(fx_teardown(&f));
 	return unit_ok();
+}
+
+static bool test_caches_without_sheaves(void)
+{
+	return cache_without_sheaves("6.18", false) &&
+	       cache_without_sheaves("7.0", true) &&
+	       cache_without_sheaves("7.1", true);
 }
 
 /*
@@ -417,30 +436,6 @@ static bool test_7_0_sheaves_free(void)
 	CHECK(f.scan.sheaf_free == 6);
 	slab = fx_find_slab(&f.scan, 11);
 	CHECK(slab && slab->nfree == 2);
-	CHECK(lx_integrity_ok(&f.scan.integrity));
-	CHECK(fx_teardown(&f));
-	return unit_ok();
-}
-
-/*
- * A 7.0 cache without sheaves (capacity 0): every cpu's main sheaf is the
- * empty bootstrap sheaf, and the count is the slab freelists' alone.
- */
-static bool test_7_0_cache_without_sheaves(void)
-{
-	struct fixture f;
-	uint64_t bootstrap;
-
-	fx_setup(&f, LX_FP_XOR_SWAB);
-	CHECK(fk_profile(&f.fk, "7.0"));
-	fx_one_partial_slab(&f);
-	fk_set_sheaves(&f.fk, 0);
-	bootstrap = fk_sheaf(&f.fk, 0, NULL, 0);
-	fk_set_cpu_sheaves(&f.fk, 0, bootstrap, 0);
-	fk_set_cpu_sheaves(&f.fk, 1, bootstrap, 0);
-	CHECK(fx_run_scan(&f) == 0);
-	CHECK(f.scan.total == 8 && f.scan.live == 5 && f.scan.free == 3);
-	CHECK(f.scan.sheaf_free == 0);
 	CHECK(lx_integrity_ok(&f.scan.integrity));
 	CHECK(fx_teardown(&f));
 	return unit_ok();
@@ -694,11 +689,10 @@ const struct unit_test walker_tests[] = {
 	{ "unknown page type encodings refused", test_unknown_page_type_refused },
 	{ "per-cpu sheaves without their types refused", test_sheaves_refused },
 	{ "cpu main/spare and barn full sheaves count free (6.18)", test_sheaves_free },
-	{ "6.18 cache without sheaves still exact", test_sheaves_cache_without },
+	{ "caches without sheaves still exact (6.18, 7.0, 7.1)",
+	  test_caches_without_sheaves },
 	{ "corrupt sheaves and barns flagged, not crashed on", test_sheaves_corrupt },
 	{ "7.0: no kmem_cache_cpu, sheaves hold the per-cpu free objects", test_7_0_sheaves_free },
-	{ "7.0 cache without sheaves (empty bootstrap sheaf) still exact",
-	  test_7_0_cache_without_sheaves },
 	{ "7.1: barns per node in kmem_cache.per_node, memoryless node too",
 	  test_7_1_barns_per_node },
 	{ "SLUB layouts leakext does not know refused", test_unknown_layouts_refused },
