@@ -8,18 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/describe.h"
-
-/*
- * x86_64 virtual memory map (Documentation/arch/x86/x86_64/mm.rst): the
- * kernel image and modules live between __START_KERNEL_map and
- * MODULES_END; the direct map, vmalloc and vmemmap bases move with KASLR
- * and are read from the kernel's own variables.
- */
-#define START_KERNEL_MAP 0xffffffff80000000ULL
-#define MODULES_END 0xffffffffff000000ULL
-#define VMALLOC_SPAN (32ULL << 40)
-#define VMEMMAP_SPAN (1ULL << 40)
 
 enum { KIND_HEAP, KIND_VMALLOC, KIND_VMEMMAP, KIND_IMAGE };
 
@@ -35,11 +25,11 @@ size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *r, size_t max
 		return 0;
 	r[n++] = (struct lx_ptr_range){ L->page_offset_base, direct_end, KIND_HEAP, false };
 	if (vmalloc)
-		r[n++] = (struct lx_ptr_range){ vmalloc, vmalloc + VMALLOC_SPAN,
+		r[n++] = (struct lx_ptr_range){ vmalloc, vmalloc + LX_VMALLOC_SPAN,
 						KIND_VMALLOC, false };
-	r[n++] = (struct lx_ptr_range){ L->vmemmap_base, L->vmemmap_base + VMEMMAP_SPAN,
+	r[n++] = (struct lx_ptr_range){ L->vmemmap_base, L->vmemmap_base + LX_VMEMMAP_SPAN,
 					KIND_VMEMMAP, false };
-	r[n++] = (struct lx_ptr_range){ START_KERNEL_MAP, MODULES_END, KIND_IMAGE, true };
+	r[n++] = (struct lx_ptr_range){ LX_KERNEL_MAP_BASE, LX_MODULES_END, KIND_IMAGE, true };
 	return n;
 }
 
