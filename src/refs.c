@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/refs.h"
 
 #define CHUNK_BYTES (64u << 10)		/* root memory read per call */
-#define PAGE_BYTES 4096u
 #define MAX_OBJECT_BYTES (4u << 20)	/* kmalloc's largest slab object */
 #define PROGRESS_EVERY 65536
 
@@ -139,7 +139,7 @@ static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area
 		size_t n = len < CHUNK_BYTES ? len : CHUNK_BYTES;
 
 		if (!lx_read(p->s->t, addr, p->buf, n)) {
-			n = PAGE_BYTES - (addr % PAGE_BYTES);
+			n = LX_PAGE_SIZE - (addr % LX_PAGE_SIZE);
 			n = n < len ? n : len;
 			if (!lx_read(p->s->t, addr, p->buf, n)) {
 				p->r->unreadable_bytes += n;

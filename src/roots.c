@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/roots.h"
 
 const char *const lx_area_kind_names[LX_AREA_KINDS] = {
@@ -20,7 +21,6 @@ const char *const lx_area_kind_names[LX_AREA_KINDS] = {
 #define MAX_VMAP_AREAS (1u << 22)
 #define VMALLOC_BUDGET (8ULL << 30)	/* bytes of vmalloc'd memory scanned */
 #define VM_ALLOC_FLAG 0x2		/* include/linux/vmalloc.h VM_ALLOC */
-#define GUARD_BYTES 4096		/* vmalloc's trailing guard page */
 #define DEFAULT_THREAD_SIZE (16u << 10)	/* x86_64 THREAD_SIZE without KASAN */
 
 /* Areas being collected: the scanned ones, and module text to keep out. */
@@ -34,7 +34,7 @@ struct roots_build {
 static bool area_believable(uint64_t start, uint64_t len)
 {
 	return len && len <= MAX_AREA_BYTES && start + len > start &&
-	       (start >> 47) == 0x1ffff;	/* a kernel half address */
+	       start >= LX_DIRECT_MAP_BASE;	/* kernel half, past the hole */
 }
 
 static enum lx_status push_area(struct lx_session *s, struct lx_areas *a,
@@ -380,8 +380,8 @@ static enum lx_status collect_vmalloc(struct roots_build *b)
 		if (lx_read_u64(t, va + va_vm, &vm) && vm &&
 		    lx_read_u64(t, vm + vm_flags, &flags) && (flags & VM_ALLOC_FLAG) &&
 		    lx_read_u64(t, vm + vm_addr, &addr) &&
-		    lx_read_u64(t, vm + vm_size, &size) && size > GUARD_BYTES)
-			ret = push_area(b->s, &b->vmalloc, addr, size - GUARD_BYTES,
+		    lx_read_u64(t, vm + vm_size, &size) && size > LX_PAGE_SIZE)
+			ret = push_area(b->s, &b->vmalloc, addr, size - LX_PAGE_SIZE,
 					LX_AREA_VMALLOC, -1, "vmalloc");
 		if (!lx_read_u64(t, next, &next))
 			break;
