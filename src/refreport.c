@@ -86,13 +86,13 @@ static void print_referrers(struct lx_session *s, const struct lx_reach *r)
 		r->nrefs ? "" : " (nothing scanned points at it)");
 	if (!r->nrefs)
 		return;
-	fprintf(s->t->out, "  %-16s  %s\n", "WHERE", "HELD BY");
+	fprintf(s->t->out, "  %-16s  %-8s  %s\n", "WHERE", "TO", "HELD BY");
 	for (i = 0; i < r->nrefs && i < REFS_SHOWN; i++) {
 		char label[96];
 
 		lx_reach_label(s, r, &r->refs[i], label, sizeof(label));
-		fprintf(s->t->out, "  %016llx  %s\n",
-			(unsigned long long)r->refs[i].where, label);
+		fprintf(s->t->out, "  %016llx  +%-7u  %s\n",
+			(unsigned long long)r->refs[i].where, r->refs[i].offset, label);
 	}
 	if (r->nrefs > REFS_SHOWN)
 		fprintf(s->t->out, "  ... and %zu more\n", r->nrefs - REFS_SHOWN);

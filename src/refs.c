@@ -80,7 +80,8 @@ bool lx_reach_target(struct lx_session *s, struct lx_reach *r, uint64_t addr)
 	return true;
 }
 
-static void record_ref(struct pass *p, uint64_t where, uint64_t target, uint32_t area)
+static void record_ref(struct pass *p, uint64_t where, const struct lx_heap_hit *hit,
+		       uint32_t area)
 {
 	struct lx_reach *r = p->r;
 
@@ -89,7 +90,8 @@ static void record_ref(struct pass *p, uint64_t where, uint64_t target, uint32_t
 		r->refs_dropped++;
 		return;
 	}
-	r->refs[r->nrefs++] = (struct lx_ref){ where, target, area };
+	r->refs[r->nrefs++] = (struct lx_ref){ where, hit->number, area,
+					       (uint32_t)hit->offset };
 }
 
 static void push_reached(struct pass *p, uint64_t number)
@@ -125,7 +127,7 @@ static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t 
 		    hit.number == self)
 			continue;
 		if (test_bit(p->r->targets, hit.number))	/* free ones too */
-			record_ref(p, addr + i, hit.number, area);
+			record_ref(p, addr + i, &hit, area);
 		if (mark && hit.live && !test_bit(p->r->reached, hit.number))
 			push_reached(p, hit.number);
 	}

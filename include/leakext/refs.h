@@ -21,6 +21,7 @@ struct lx_ref {
 	uint64_t where;		/* address of the word */
 	uint64_t target;	/* heap-wide number of the object it points into */
 	uint32_t area;		/* index into roots.v, or LX_REF_HEAP */
+	uint32_t offset;	/* where in the target it points */
 };
 
 struct lx_reach {
