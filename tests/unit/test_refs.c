@@ -178,6 +178,33 @@ static bool test_heap_slot_tail(void)
 	return unit_ok();
 }
 
+/*
+ * A cache list flagged as inconsistent (a prev that does not point back)
+ * after its caches were walked: the index is partial but whole for those.
+ */
+static bool test_heap_cut_cache_list(void)
+{
+	struct lx_heap_hit hit;
+	struct lx_reach r;
+	struct fixture f;
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	fk_w64(&f.fk, FK_CACHE + 112, FK_CACHE);	/* list.prev: bent */
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(!r.heap.complete && r.heap.ncaches == 1 && r.heap.nslabs == 2);
+	CHECK(r.heap.nobjects == NOBJECTS && r.heap.nlive == NLIVE && r.heap.live);
+	CHECK(r.heap.lo == fk_slab_mem(10) && r.heap.hi == fk_slab_mem(12));
+	CHECK(lx_heap_find(&r.heap, OBJ_B + 40, &hit) && hit.number == NUM_B);
+	if (r.heap.live) {
+		CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+		CHECK(r.nreached == 2);
+	}
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 static bool test_root_areas(void)
 {
 	const unsigned int missing = 1u << LX_AREA_MODULE | 1u << LX_AREA_PERCPU |
@@ -401,6 +428,8 @@ const struct unit_test refs_tests[] = {
 	{ "heap index: objects, interiors, free objects, outside", test_heap_index },
 	{ "heap index: slot bytes past object_size are in no object",
 	  test_heap_slot_tail },
+	{ "heap index of an inconsistent cache list: partial, still sorted",
+	  test_heap_cut_cache_list },
 	{ "root areas from _sdata/_edata and __bss_start/__bss_stop", test_root_areas },
 	{ "no kernel section symbols: every root kind missing", test_no_kernel_roots },
 	{ "reachability: interior pointers, self lists, cycles, free objects",
