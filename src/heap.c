@@ -154,13 +154,13 @@ enum lx_status lx_heap_build(struct lx_session *s, struct lx_heap *h)
 	memset(h, 0, sizeof(*h));
 	ret = lx_for_each_cache(s, index_one_cache, &b);
 	h->complete = ret == LX_OK && b.status == LX_OK;
+	if (ret == LX_ECORRUPT && h->ncaches)
+		ret = LX_OK;	/* a cut cache list: the index is partial */
 	if (!ret)
 		ret = b.status;
 	if (!ret)
 		ret = sort_and_number(s, &b);
 	lx_free(s->t, b.bits);
-	if (ret == LX_ECORRUPT && h->ncaches)
-		ret = LX_OK;	/* a cut cache list: the index is partial */
 	if (ret)
 		lx_heap_free(s, h);
 	return ret;

@@ -150,9 +150,14 @@ static bool fk_read(void *priv, uint64_t addr, void *buf, size_t len)
 
 static bool fk_symbol(void *priv, const char *name, uint64_t *addr)
 {
+	struct fake_kernel *fk = priv;
 	size_t i;
 
-	(void)priv;
+	for (i = 0; i < (size_t)fk->nsymbols; i++)
+		if (!strcmp(fk->symbols[i].name, name)) {
+			*addr = fk->symbols[i].addr;
+			return true;
+		}
 	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
 		if (!strcmp(symbols[i].name, name)) {
 			*addr = symbols[i].addr;
@@ -164,9 +169,16 @@ static bool fk_symbol(void *priv, const char *name, uint64_t *addr)
 static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 			   uint64_t *offset, char *module, size_t modlen)
 {
+	struct fake_kernel *fk = priv;
 	size_t i;
 
-	(void)priv;
+	for (i = 0; i < (size_t)fk->nsymbols; i++)
+		if (fk->symbols[i].addr == addr) {
+			snprintf(name, len, "%s", fk->symbols[i].name);
+			snprintf(module, modlen, "%s", "");
+			*offset = 0;
+			return true;
+		}
 	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
 		if (symbols[i].addr == addr) {
 			snprintf(name, len, "%s", symbols[i].name);
@@ -335,6 +347,14 @@ void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size)
 	r->addr = addr;
 	r->size = size;
 	r->bytes = calloc(1, size);
+}
+
+void fk_add_symbol(struct fake_kernel *fk, const char *name, uint64_t addr)
+{
+	if (fk->nsymbols == FK_MAX_SYMBOLS)
+		abort();
+	fk->symbols[fk->nsymbols].name = name;
+	fk->symbols[fk->nsymbols++].addr = addr;
 }
 
 void fk_drop_region(struct fake_kernel *fk, uint64_t addr)

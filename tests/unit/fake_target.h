@@ -66,6 +66,13 @@ struct fk_profile {
 	bool per_node;	/* node and barn pointers in kmem_cache.per_node[] */
 };
 
+struct fk_sym {
+	const char *name;
+	uint64_t addr;
+};
+
+#define FK_MAX_SYMBOLS 8
+
 struct fake_kernel {
 	struct lx_target target;
 	const struct fk_profile *profile;	/* NULL: plain 6.1 */
@@ -80,6 +87,8 @@ struct fake_kernel {
 	long pg_slab_value;
 	enum lx_freeptr_mode encoding;
 	uint64_t phys_end;		/* what the "dump file" holds; 0 unknown */
+	struct fk_sym symbols[FK_MAX_SYMBOLS];	/* a test's own, in vmlinux */
+	int nsymbols;
 	long live_allocs;
 	char messages[8192];
 	FILE *out;
@@ -115,6 +124,8 @@ void fk_set_cpu_sheaves(struct fake_kernel *fk, int cpu, uint64_t main,
 uint64_t fk_barn_full(struct fake_kernel *fk, unsigned int node,
 		      const uint64_t *sheaves, int n);
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size);
+/* A vmlinux symbol on top of the fixed table; name must outlive fk. */
+void fk_add_symbol(struct fake_kernel *fk, const char *name, uint64_t addr);
 void fk_drop_region(struct fake_kernel *fk, uint64_t addr);
 void fk_write(struct fake_kernel *fk, uint64_t addr, const void *bytes, size_t len);
 void fk_w64(struct fake_kernel *fk, uint64_t addr, uint64_t val);
