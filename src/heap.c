@@ -7,6 +7,7 @@
  * caches naming the same page) is dropped and counted, so one address never
  * has two answers.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -178,17 +179,10 @@ void lx_heap_free(struct lx_session *s, struct lx_heap *h)
 static const struct lx_heap_slab *slab_at_or_below(const struct lx_heap *h,
 						   uint64_t addr)
 {
-	size_t lo = 0, hi = h->nslabs;
+	size_t n = lx_count_keys_le(h->slabs, h->nslabs, sizeof(*h->slabs),
+				    offsetof(struct lx_heap_slab, base), addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (h->slabs[mid].base <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? &h->slabs[lo - 1] : NULL;
+	return n ? &h->slabs[n - 1] : NULL;
 }
 
 bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit)
@@ -222,21 +216,14 @@ bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hi
 uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,
 			     const struct lx_heap_cache **cache)
 {
-	size_t lo = 0, hi = h->nslabs;
+	size_t n = lx_count_keys_le(h->slabs, h->nslabs, sizeof(*h->slabs),
+				    offsetof(struct lx_heap_slab, first), number);
 	const struct lx_heap_slab *hs;
 	const struct lx_cache *c;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (h->slabs[mid].first <= number)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo)
+	if (!n)
 		return 0;
-	hs = &h->slabs[lo - 1];
+	hs = &h->slabs[n - 1];
 	if (number - hs->first >= hs->objects)
 		return 0;
 	c = &h->caches[hs->cache].cache;

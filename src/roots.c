@@ -5,6 +5,7 @@
  * against a ceiling before it is believed, and a kind this dump lacks is
  * recorded in a->missing rather than failing the command.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -495,17 +496,10 @@ void lx_roots_free(struct lx_session *s, struct lx_areas *a)
 
 const struct lx_area *lx_roots_find(const struct lx_areas *a, uint64_t addr)
 {
-	size_t lo = 0, hi = a->n;
+	size_t n = lx_count_keys_le(a->v, a->n, sizeof(*a->v),
+				    offsetof(struct lx_area, start), addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (a->v[mid].start <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!lo || addr - a->v[lo - 1].start >= a->v[lo - 1].len)
+	if (!n || addr - a->v[n - 1].start >= a->v[n - 1].len)
 		return NULL;
-	return &a->v[lo - 1];
+	return &a->v[n - 1];
 }

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import RESULTS, check, read_manifest
+from common import RESULTS, check, read_manifest, sample_dirs
 
 
 CACHE_ROW = re.compile(r"^([0-9a-f]{16})\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\d+k\s+(\S+)$")
@@ -497,9 +497,7 @@ def test_staged_extension(samples_dirs):
 
 def main():
     samples, so = sys.argv[1], os.path.abspath(sys.argv[2])
-    dirs = sorted(os.path.join(samples, d) for d in os.listdir(samples)
-                  if os.path.isfile(os.path.join(samples, d, "manifest"))
-                  and not d.startswith("S4"))
+    dirs = sample_dirs(samples)
     check("samples present in %s" % samples, len(dirs) >= 3,
           "found %d (run make samples)" % len(dirs))
     for d in dirs:

@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import RESULTS, check, read_manifest
+from common import RESULTS, check, read_manifest, sample_dirs
 from peers import run_crash
 
 EXE = os.path.abspath(os.environ.get("LEAKEXT_LEAKSCAN") or os.path.join(
@@ -116,9 +116,7 @@ def test_sample(d, so):
 
 def main():
     samples, so = sys.argv[1], os.path.abspath(sys.argv[2])
-    dirs = sorted(os.path.join(samples, d) for d in os.listdir(samples)
-                  if os.path.isfile(os.path.join(samples, d, "manifest"))
-                  and not d.startswith("S4"))
+    dirs = sample_dirs(samples)
     check("refs: samples present in %s" % samples, len(dirs) >= 3,
           "found %d (run make samples)" % len(dirs))
     for d in dirs:
