@@ -180,7 +180,7 @@ static void cmd_leakscan(void)
 	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
 	int c;
 
-	while ((c = getopt(argcnt, args, "lujan:k:s:R")) != EOF) {
+	while ((c = getopt(argcnt, args, "lujan:k:s:Rr")) != EOF) {
 		switch (c) {
 		case 'R':
 			opt.redact = true;
@@ -195,6 +195,9 @@ static void cmd_leakscan(void)
 			break;
 		case 'u':
 			opt.unreferenced = true;
+			break;
+		case 'r':
+			opt.referrers = true;
 			break;
 		case 'j':
 			opt.json = true;
@@ -280,7 +283,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l | -u] [-j] [-a] [-R] [-n count] [-k cluster] [-s field] [cache]",
+	"[-l | -u] [-j] [-a] [-r] [-R] [-n count] [-k cluster] [-s field] [cache]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -317,6 +320,11 @@ static char *help_leakscan[] = {
 	"           document, schema leakext/1 (see the README), for \"> file\".",
 	"       -l  print the live object addresses of the cache (with -k: of that",
 	"           cluster), one per line.",
+	"       -r  per cluster, who holds the members: the places (globals as",
+	"           symbol [module], other objects as cache +offset, stacks) that",
+	"           point at them, ranked by members held, and how many members",
+	"           no root reaches; an owner-guess signal.  Scans all memory as",
+	"           -u does.",
 	"       -u  print the live objects of the cache (with -k: of that cluster)",
 	"           that nothing reachable points at, one per line: kmemleak's rule",
 	"           on the dump.  Roots are kernel and module data and bss, per-cpu",

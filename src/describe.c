@@ -580,20 +580,52 @@ static bool weigh_relations(struct lx_cluster_desc *d, char *who, size_t len)
 	return found;
 }
 
+/* Signal 5 (leakscan -r): what points at the members, and what nothing does. */
+static bool weigh_holders(struct lx_cluster_desc *d, char *who, size_t len)
+{
+	const struct lx_holder_stat *top = &d->holders[0];
+	struct lx_evidence *e;
+	bool held;
+
+	if (!d->holders_known)
+		return false;
+	held = d->nholders && top->held * 2 >= d->members_live;
+	if (held && (e = add_evidence(d, "holder")))
+		snprintf(e->text, sizeof(e->text), "held by %s (%llu/%llu members)",
+			 top->label, (unsigned long long)top->held,
+			 (unsigned long long)d->members_live);
+	if (d->unreferenced && (e = add_evidence(d, "orphans")))
+		snprintf(e->text, sizeof(e->text),
+			 "%llu/%llu members unreferenced: no root reaches them (lost)",
+			 (unsigned long long)d->unreferenced,
+			 (unsigned long long)d->members_live);
+	if (!held && !d->unreferenced)
+		d->absent[d->nabsent++] = "holder (no one place points at most members)";
+	if (held && !who[0])
+		snprintf(who, len, "whoever fills %s", top->label);
+	else if (held)
+		snprintf(who + strlen(who), len - strlen(who), ", held by %s", top->label);
+	if (d->unreferenced * 2 > d->members_live)
+		snprintf(who + strlen(who), len - strlen(who), "%sunreferenced: lost, a true leak",
+			 who[0] ? "; " : "");
+	return held || d->unreferenced * 2 > d->members_live;
+}
+
 static void guess_owner(struct lx_cluster_desc *d)
 {
 	char who[sizeof(d->owner)] = "";
-	bool track, symbol, text;
+	bool track, symbol, text, holder;
 
 	track = weigh_tracks(d, who, sizeof(who));
 	symbol = weigh_symbols(d, who, sizeof(who));
 	text = weigh_text(d, who, sizeof(who));
 	weigh_relations(d, who, sizeof(who));
+	holder = weigh_holders(d, who, sizeof(who));
 	if (track && d->alloc_sites[0].count * 5 >= d->with_track * 4)
 		d->confidence = LX_CONF_HIGH;
 	else if (track || (symbol && text))
 		d->confidence = symbol && text ? LX_CONF_HIGH : LX_CONF_MEDIUM;
-	else if (symbol || text)
+	else if (symbol || text || holder)
 		d->confidence = LX_CONF_MEDIUM;
 	else
 		d->confidence = LX_CONF_LOW;

@@ -12,7 +12,7 @@
 
 #define REFS_SHOWN 64		/* referring words listed by leakrefs */
 
-static void print_limits(struct lx_session *s, const struct lx_reach *r)
+void lx_report_reach_limits(struct lx_session *s, const struct lx_reach *r)
 {
 	unsigned int k;
 
@@ -31,9 +31,6 @@ static void print_limits(struct lx_session *s, const struct lx_reach *r)
 	if (r->refs_dropped)
 		lx_msg(s->t, LX_MSG_WARN, "%llu more referrers were counted but not kept",
 		       (unsigned long long)r->refs_dropped);
-	if (r->unreadable_bytes)
-		lx_msg(s->t, LX_MSG_INFO, "%llu bytes of scanned memory are not in the dump",
-		       (unsigned long long)r->unreadable_bytes);
 	if (r->roots.cut || !r->heap.complete || r->heap.bad_caches || r->heap.overlaps)
 		s->flagged = true;
 }
@@ -56,7 +53,7 @@ static enum lx_status reach_prepare(struct lx_session *s, struct lx_reach *r,
 	if (ret)
 		lx_reach_free(s, r);
 	else
-		print_limits(s, r);
+		lx_report_reach_limits(s, r);
 	return ret;
 }
 
@@ -186,10 +183,11 @@ static enum lx_status list_unreferenced(struct lx_session *s,
 		walk_cache_objects(&r, cache.addr, &m);
 	if (!ret) {
 		lx_msg(s->t, LX_MSG_INFO,
-		       "%llu of %llu live objects unreferenced (%llu of %llu heap objects reached from %zu root areas, %llu MiB scanned)",
+		       "%llu of %llu live objects unreferenced (%llu of %llu heap objects reached from %zu root areas, %llu MiB scanned, %llu KiB not in the dump)",
 		       (unsigned long long)m.unreferenced, (unsigned long long)m.members,
 		       (unsigned long long)r.nreached, (unsigned long long)r.heap.nlive,
-		       r.roots.n, (unsigned long long)(r.scanned_bytes >> 20));
+		       r.roots.n, (unsigned long long)(r.scanned_bytes >> 20),
+		       (unsigned long long)(r.unreadable_bytes >> 10));
 		lx_reach_free(s, &r);
 	}
 	if (opt->cluster)

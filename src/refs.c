@@ -281,12 +281,16 @@ static int by_label_target(const void *x, const void *y)
 	return a->target < b->target ? -1 : a->target > b->target;
 }
 
+/* Most members held first; on a tie a root (a named place) before an object. */
 static int by_held(const void *x, const void *y)
 {
 	const struct lx_ref_group *a = x, *b = y;
+	bool a_root = a->kind != LX_AREA_KINDS, b_root = b->kind != LX_AREA_KINDS;
 
 	if (a->held != b->held)
 		return a->held > b->held ? -1 : 1;
+	if (a_root != b_root)
+		return a_root ? -1 : 1;
 	if (a->words != b->words)
 		return a->words > b->words ? -1 : 1;
 	return strcmp(a->label, b->label);
@@ -314,6 +318,7 @@ static size_t count_groups(const struct labelled *l, size_t n, struct lx_ref_gro
 }
 
 enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
+			       const struct lx_ref *refs, size_t nrefs,
 			       struct lx_ref_group **groups, size_t *ngroups)
 {
 	struct labelled *l;
@@ -321,18 +326,18 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 
 	*groups = NULL;
 	*ngroups = 0;
-	if (!r->nrefs)
+	if (!nrefs)
 		return LX_OK;
-	l = lx_alloc(s->t, r->nrefs * sizeof(*l));
-	*groups = lx_alloc(s->t, r->nrefs * sizeof(**groups));
+	l = lx_alloc(s->t, nrefs * sizeof(*l));
+	*groups = lx_alloc(s->t, nrefs * sizeof(**groups));
 	if (!l || !*groups) {
 		lx_free(s->t, l);
 		lx_free(s->t, *groups);
 		*groups = NULL;
 		return LX_ENOMEM;
 	}
-	for (i = 0; i < r->nrefs; i++) {
-		const struct lx_ref *ref = &r->refs[i];
+	for (i = 0; i < nrefs; i++) {
+		const struct lx_ref *ref = &refs[i];
 
 		lx_reach_label(s, r, ref, l[i].label, sizeof(l[i].label));
 		l[i].target = ref->target;
@@ -340,8 +345,8 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 		l[i].kind = ref->area == LX_REF_HEAP || ref->area >= r->roots.n ?
 			    LX_AREA_KINDS : r->roots.v[ref->area].kind;
 	}
-	qsort(l, r->nrefs, sizeof(*l), by_label_target);
-	*ngroups = count_groups(l, r->nrefs, *groups);
+	qsort(l, nrefs, sizeof(*l), by_label_target);
+	*ngroups = count_groups(l, nrefs, *groups);
 	qsort(*groups, *ngroups, sizeof(**groups), by_held);
 	lx_free(s->t, l);
 	return LX_OK;

@@ -28,6 +28,7 @@ struct lx_options {
 	const char *cache;	/* NULL: rank every cache */
 	bool list_live;		/* -l: live object addresses, one per line */
 	bool unreferenced;	/* -u: live objects no root reaches, one per line */
+	bool referrers;		/* -r: holders and unreferenced counts per cluster */
 	bool json;		/* -j: one JSON document */
 	bool all;		/* -a: every cluster (ranking: every cache) */
 	unsigned int top;	/* -n: clusters (ranking: caches) shown, 0 = default */

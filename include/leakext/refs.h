@@ -58,8 +58,9 @@ struct lx_ref_group {
 	uint64_t example;	/* one referring word's address */
 };
 
-/* Group r's referrers; *groups is allocated, lx_free() it. */
+/* Group refs[0..nrefs) of r; *groups is allocated, lx_free() it. */
 enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
+			       const struct lx_ref *refs, size_t nrefs,
 			       struct lx_ref_group **groups, size_t *ngroups);
 /* The label of one referring word, as the groups name it. */
 void lx_reach_label(struct lx_session *s, const struct lx_reach *r,

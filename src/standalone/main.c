@@ -43,6 +43,8 @@ struct program {
 	bool flagged;		/* some analysed result failed its checks */
 };
 
+enum { OPT_REFS = 0x100 };	/* long options without a letter */
+
 static void usage(FILE *out)
 {
 	fprintf(out,
@@ -73,6 +75,9 @@ static void usage(FILE *out)
 "                      root reaches: kernel and module data, per-cpu areas,\n"
 "                      task stacks, vmalloc'd memory, and the objects they\n"
 "                      reach (kmemleak's rule, on the dump)\n"
+"  -r, --referrers     per cluster: the places (globals, stacks, other objects)\n"
+"                      that point at its members, and how many members no\n"
+"                      root reaches (scans all memory as -u does)\n"
 "      --refs=ADDR     the slab object containing ADDR and every word in\n"
 "                      scanned memory that points into it\n"
 "  -j, --json          JSON, one document per vmcore per line (JSON Lines),\n"
@@ -171,7 +176,8 @@ static int parse_option(struct program *p, int c)
 	case 'k': return parse_number_option(c, &p->opt.cluster, false);
 	case 'l': p->opt.list_live = true; return 0;
 	case 'u': p->opt.unreferenced = true; return 0;
-	case 'r': return parse_address(p, optarg);
+	case OPT_REFS: return parse_address(p, optarg);
+	case 'r': p->opt.referrers = true; return 0;
 	case 'j': p->opt.json = true; return 0;
 	case 'd': p->dump = true; return 0;
 	case 'c':
@@ -266,7 +272,8 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "cluster", required_argument, NULL, 'k' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "unreferenced", no_argument, NULL, 'u' },
-		{ "refs", required_argument, NULL, 'r' },
+		{ "refs", required_argument, NULL, OPT_REFS },
+		{ "referrers", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
@@ -282,7 +289,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "C:n:as:Rk:lujdc:b:t:qhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:n:as:Rrk:lujdc:b:t:qhV", longs, NULL)) != -1) {
 		if (parse_option(p, c)) {
 			fprintf(stderr, "Try 'leakscan --help' for more information.\n");
 			return -1;

@@ -15,6 +15,7 @@ space (where only roots live) is one of leakext's referrers.
 
 usage: refs.py SAMPLES_DIR LEAKEXT_SO
 """
+import json
 import os
 import re
 import subprocess
@@ -95,8 +96,51 @@ def test_referrers(tag, d, m, sampled, crash_out):
               roots_only <= starts, "missed: %s" % [hex(h) for h in roots_only - starts])
 
 
+def leak_cluster(doc, truth):
+    """The cluster holding most of the truth, by its shown members."""
+    for c in doc.get("clusters", []):
+        if any(int(a, 16) in truth for a in c["members"]):
+            return c
+    return None
+
+
+def test_cluster_holders(tag, d, m, truth, crash_json):
+    mkd, module = os.path.join(d, m["vmcore-mkd"]), m["module"].split()[0]
+    rc, out, err = run(["-r", "-j", mkd, m["cache"]])
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        doc = {}
+    c = leak_cluster(doc, set(truth))
+    check("%s: -r -j gives the leak's cluster" % tag, rc in (0, 4) and c is not None,
+          err[-300:])
+    if c is None:
+        return
+    top = c["referrers"][0] if c["referrers"] else {}
+    check("%s: -r: the leak's cluster is held by leaked [%s], every member" % (tag, module),
+          top.get("where") == "leaked [%s]" % module and top.get("held") == c["count"]
+          and c["referenced"] == c["count"] and c["unreferenced"] == 0,
+          "top %s, referenced %s, unreferenced %s" % (top, c["referenced"], c["unreferenced"]))
+    check("%s: -r: the owner guess names the holder" % tag,
+          "leaked [%s]" % module in c["owner"]["guess"] and
+          any(e["signal"] == "holder" for e in c["owner"]["evidence"]), c["owner"]["guess"])
+    try:	# crash's own notes share the file: the document is the { line
+        crash_doc = json.loads(next(l for l in crash_json.splitlines()
+                                    if l.startswith("{")))
+    except (ValueError, StopIteration):
+        crash_doc = {}
+    strip = lambda doc: [(k["rank"], k.get("referrers"), k.get("unreferenced"))
+                         for k in doc.get("clusters", [])]
+    check("%s: crash leakscan -r -j gives the same holders" % tag,
+          strip(crash_doc) == strip(doc), "crash %s" % strip(crash_doc)[:2])
+    plain = json.loads(run(["-j", mkd, m["cache"]])[1])
+    check("%s: without -r the JSON carries no referrers" % tag,
+          all("referrers" not in k for k in plain["clusters"]))
+
+
 def crash_commands(m, sampled):
-    cmds = [("unref", "leakscan -u %s" % m["cache"])]
+    cmds = [("unref", "leakscan -u %s" % m["cache"]),
+            ("holders", "leakscan -r -j %s" % m["cache"])]
     for addr in sampled:
         cmds += [("refs%x" % addr, "leakrefs %x" % addr),
                  ("search%x" % addr, "search -k %x" % addr)]
@@ -112,6 +156,7 @@ def test_sample(d, so):
                         crash_commands(m, sampled), tmp)
     test_unreferenced(tag, d, m, truth, out["unref"])
     test_referrers(tag, d, m, sampled, out)
+    test_cluster_holders(tag, d, m, truth, out["holders"])
 
 
 def main():

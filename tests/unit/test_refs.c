@@ -347,17 +347,17 @@ static bool test_groups(void)
 	CHECK(lx_reach_target(&f.s, &r, OBJ_F));
 	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
 	CHECK(r.nrefs == 4);
-	CHECK(lx_reach_groups(&f.s, &r, &g, &ng) == LX_OK);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK);
 	CHECK(ng == 4);
 	if (ng == 4) {
-		/* all hold one: sorted by label */
-		CHECK(group_is(&g[0], "kmalloc-512 +16", LX_AREA_KINDS, 1, 1,
-			       OBJ_A + 16));
-		CHECK(group_is(&g[1], "kmalloc-512 +8", LX_AREA_KINDS, 1, 1,
-			       OBJ_E + 8));
-		CHECK(group_is(&g[2], "leak_root", LX_AREA_KERNEL, 1, 1, DATA + 8));
-		CHECK(group_is(&g[3], "vmlinux .data", LX_AREA_KERNEL, 1, 1,
+		/* all hold one: roots before objects, then by label */
+		CHECK(group_is(&g[0], "leak_root", LX_AREA_KERNEL, 1, 1, DATA + 8));
+		CHECK(group_is(&g[1], "vmlinux .data", LX_AREA_KERNEL, 1, 1,
 			       DATA + 16));
+		CHECK(group_is(&g[2], "kmalloc-512 +16", LX_AREA_KINDS, 1, 1,
+			       OBJ_A + 16));
+		CHECK(group_is(&g[3], "kmalloc-512 +8", LX_AREA_KINDS, 1, 1,
+			       OBJ_E + 8));
 	}
 	lx_free(f.s.t, g);
 	CHECK(reach_teardown(&f, &r));
@@ -382,7 +382,7 @@ static bool test_groups_held(void)
 	CHECK(lx_reach_target(&f.s, &r, OBJ_E));
 	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
 	CHECK(r.nrefs == 4 && r.nreached == 2);
-	CHECK(lx_reach_groups(&f.s, &r, &g, &ng) == LX_OK);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK);
 	CHECK(ng == 3);
 	if (ng == 3) {
 		/* example: the first word by target, E +8 (-> D) */
@@ -412,7 +412,7 @@ static bool test_reach_free(void)
 	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
 	CHECK(lx_reach_target(&f.s, &r, OBJ_B));
 	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
-	CHECK(lx_reach_groups(&f.s, &r, &g, &ng) == LX_OK && ng == 1);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK && ng == 1);
 	lx_free(f.s.t, g);
 	CHECK(f.fk.live_allocs > before);
 	lx_reach_free(&f.s, &r);
