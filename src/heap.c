@@ -116,7 +116,8 @@ static enum lx_status sort_and_number(struct lx_session *s, struct heap_build *b
 	size_t i, kept = 0;
 	uint32_t j;
 
-	qsort(h->slabs, h->nslabs, sizeof(*h->slabs), by_base);
+	if (h->nslabs)
+		qsort(h->slabs, h->nslabs, sizeof(*h->slabs), by_base);
 	h->live = lx_alloc(s->t, h->nobjects / 8 + 1);
 	if (!h->live)
 		return LX_ENOMEM;

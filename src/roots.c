@@ -405,7 +405,8 @@ static void sort_disjoint(struct lx_areas *a)
 	uint64_t end = 0;
 	size_t i, kept = 0;
 
-	qsort(a->v, a->n, sizeof(*a->v), by_start);
+	if (a->n)
+		qsort(a->v, a->n, sizeof(*a->v), by_start);
 	a->bytes = 0;
 	for (i = 0; i < a->n; i++) {
 		if (kept && a->v[i].start < end)
