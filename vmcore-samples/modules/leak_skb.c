@@ -91,7 +91,7 @@ static noinline void leak_skb_fill_frame(struct sk_buff *skb, int seq)
 	payload = skb_put(skb, PAYLOAD_SIZE);
 	while (len < PAYLOAD_SIZE - 1)
 		len += scnprintf(payload + len, PAYLOAD_SIZE - len,
-				 "<30>Jan 12 03:14:%02d edge-gw%d rxd[%d]: flow %d queued %d bytes to 10.0.2.2 port 514\n",
+				 "<30>Jan 12 03:14:%02d edge-gw%d rxd[%d]: flow %04d queued %d bytes to 10.0.2.2 port 514\n",
 				 seq % 60, seq % 4, 400 + seq % 7, seq, PAYLOAD_SIZE);
 	payload[PAYLOAD_SIZE - 1] = '\n';
 
