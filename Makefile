@@ -104,7 +104,7 @@ $(KALLSYMS_CHECK): tests/kallsyms/check.c $(KALLSYMS_CHECK_OBJS)
 
 # make-samples installs every package the build and the tests need.
 samples:
-	vmcore-samples/make-samples S1 S2 S3 S5
+	vmcore-samples/make-samples S1 S2 S3 S6 S5
 
 samples-big:
 	vmcore-samples/make-samples S4

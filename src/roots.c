@@ -58,9 +58,16 @@ static enum lx_status push_area(struct lx_session *s, struct lx_areas *a,
 	return LX_OK;
 }
 
-/* vmlinux's writable data, by the linker's section symbols. */
+/*
+ * vmlinux's writable data, by the linker's section symbols.  The unused
+ * tail of .bss..decrypted (inside .bss) is handed to the page allocator at
+ * boot (mem_encrypt_free_decrypted_mem()); its pages become slabs and page
+ * tables, seen here through the kernel image's alias, so it is no root.
+ */
 static enum lx_status collect_kernel(struct roots_build *b)
 {
+	uint64_t hole = lx_symbol_addr(b->s->t, "__start_bss_decrypted_unused");
+	uint64_t hole_end = lx_symbol_addr(b->s->t, "__end_bss_decrypted");
 	static const char *const bounds[][3] = {
 		{ "_sdata", "_edata", "vmlinux .data" },
 		{ "__bss_start", "__bss_stop", "vmlinux .bss" },
@@ -77,6 +84,13 @@ static enum lx_status collect_kernel(struct roots_build *b)
 		if (!start || end <= start)
 			continue;
 		found++;
+		if (hole_end > hole && hole >= start && hole_end <= end) {
+			ret = push_area(b->s, b->a, start, hole - start, LX_AREA_KERNEL,
+					-1, bounds[i][2]);
+			start = hole_end;
+			if (ret || end == start)
+				continue;
+		}
 		ret = push_area(b->s, b->a, start, end - start, LX_AREA_KERNEL, -1,
 				bounds[i][2]);
 	}

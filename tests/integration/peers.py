@@ -243,6 +243,7 @@ OWNER_EXPECT = {
     "S1": ("text", "/proc/schedstat"),
     "S2": ("symbol", "leak_fnptr_handler [leak_fnptr]"),
     "S3": ("alloc-track", "read_proc_into_buffer"),
+    "S6": ("text", "Ethernet + IPv4 frame"),
 }
 
 
