@@ -217,13 +217,17 @@ static void print_holders(FILE *out, const struct lx_cluster_desc *d)
 	if (!d->holders_known)
 		return;
 	for (i = 0; i < d->nholders; i++) {
-		char name[160];
+		char name[200];
+		const struct lx_holder_stat *h = &d->holders[i];
+		char lost[48] = "";
 
-		snprintf(name, sizeof(name), "%llu/%llu %s (%s, %llu word%s)",
-			 (unsigned long long)d->holders[i].held,
-			 (unsigned long long)d->members_live, d->holders[i].label,
-			 d->holders[i].kind, (unsigned long long)d->holders[i].words,
-			 d->holders[i].words == 1 ? "" : "s");
+		if (h->lost_holders)
+			snprintf(lost, sizeof(lost), "; %llu in unreferenced objects",
+				 (unsigned long long)h->lost_holders);
+		snprintf(name, sizeof(name), "%llu/%llu %s (%s, %llu word%s%s)",
+			 (unsigned long long)h->held, (unsigned long long)d->members_live,
+			 h->label, h->kind, (unsigned long long)h->words,
+			 h->words == 1 ? "" : "s", lost);
 		fprintf(out, "  %-9s %s\n", i ? "" : "held by", name);
 	}
 	if (!d->nholders)

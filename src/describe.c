@@ -591,9 +591,11 @@ static bool weigh_holders(struct lx_cluster_desc *d, char *who, size_t len)
 		return false;
 	held = d->nholders && top->held * 2 >= d->members_live;
 	if (held && (e = add_evidence(d, "holder")))
-		snprintf(e->text, sizeof(e->text), "held by %s (%llu/%llu members)",
+		snprintf(e->text, sizeof(e->text), "held by %s (%llu/%llu members)%s",
 			 top->label, (unsigned long long)top->held,
-			 (unsigned long long)d->members_live);
+			 (unsigned long long)d->members_live,
+			 top->lost_holders == top->words ?
+			 ", every holding object itself unreferenced" : "");
 	if (d->unreferenced && (e = add_evidence(d, "orphans")))
 		snprintf(e->text, sizeof(e->text),
 			 "%llu/%llu members unreferenced: no root reaches them (lost)",
@@ -606,8 +608,10 @@ static bool weigh_holders(struct lx_cluster_desc *d, char *who, size_t len)
 	else if (held)
 		snprintf(who + strlen(who), len - strlen(who), ", held by %s", top->label);
 	if (d->unreferenced * 2 > d->members_live)
-		snprintf(who + strlen(who), len - strlen(who), "%sunreferenced: lost, a true leak",
-			 who[0] ? "; " : "");
+		snprintf(who + strlen(who), len - strlen(who),
+			 "%s%llu/%llu unreferenced: lost, a true leak", who[0] ? "; " : "",
+			 (unsigned long long)d->unreferenced,
+			 (unsigned long long)d->members_live);
 	return held || d->unreferenced * 2 > d->members_live;
 }
 

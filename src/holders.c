@@ -86,6 +86,7 @@ static void keep_holders(struct lx_cluster_desc *d, const struct lx_ref_group *g
 		h->kind = g[i].kind < LX_AREA_KINDS ? lx_area_kind_names[g[i].kind] : "slab";
 		h->held = g[i].held;
 		h->words = g[i].words;
+		h->lost_holders = g[i].lost_holders;
 	}
 }
 

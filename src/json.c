@@ -247,8 +247,9 @@ static void json_holders(FILE *out, const struct lx_cluster_desc *d)
 		json_key_string(out, "where", h->label);
 		fputc(',', out);
 		json_key_string(out, "kind", h->kind);
-		fprintf(out, ",\"held\":%llu,\"words\":%llu}", (unsigned long long)h->held,
-			(unsigned long long)h->words);
+		fprintf(out, ",\"held\":%llu,\"words\":%llu,\"lost_holders\":%llu}",
+			(unsigned long long)h->held, (unsigned long long)h->words,
+			(unsigned long long)h->lost_holders);
 	}
 	fprintf(out, "],\"members_scanned\":%llu,\"referenced\":%llu,\"unreferenced\":%llu,",
 		(unsigned long long)d->members_live, (unsigned long long)d->referenced,

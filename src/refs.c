@@ -269,7 +269,16 @@ struct labelled {
 	char label[96];
 	uint64_t target, where;
 	enum lx_area_kind kind;
+	bool lost_holder;	/* the word sits in an unreached live object */
 };
+
+static bool in_lost_object(const struct lx_reach *r, const struct lx_ref *ref)
+{
+	struct lx_heap_hit hit;
+
+	return ref->area == LX_REF_HEAP && lx_heap_find(&r->heap, ref->where, &hit) &&
+	       hit.live && !lx_reach_reached(r, hit.number);
+}
 
 static int by_label_target(const void *x, const void *y)
 {
@@ -311,6 +320,7 @@ static size_t count_groups(const struct labelled *l, size_t n, struct lx_ref_gro
 			cur->example = l[i].where;
 		}
 		cur->words++;
+		cur->lost_holders += l[i].lost_holder;
 		if (cur->words == 1 || l[i].target != l[i - 1].target)
 			cur->held++;
 	}
@@ -344,6 +354,7 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 		l[i].where = ref->where;
 		l[i].kind = ref->area == LX_REF_HEAP || ref->area >= r->roots.n ?
 			    LX_AREA_KINDS : r->roots.v[ref->area].kind;
+		l[i].lost_holder = in_lost_object(r, ref);
 	}
 	qsort(l, nrefs, sizeof(*l), by_label_target);
 	*ngroups = count_groups(l, nrefs, *groups);

@@ -46,6 +46,7 @@ struct lx_holder_stat {
 	const char *kind;	/* "kernel", "module", ..., "slab" */
 	uint64_t held;		/* members it points into */
 	uint64_t words;
+	uint64_t lost_holders;	/* of words: in objects no root reaches */
 };
 
 struct lx_evidence {

@@ -56,6 +56,7 @@ struct lx_ref_group {
 	uint64_t words;		/* referring words */
 	uint64_t held;		/* distinct targets they point into */
 	uint64_t example;	/* one referring word's address */
+	uint64_t lost_holders;	/* words in live objects no root reaches */
 };
 
 /* Group refs[0..nrefs) of r; *groups is allocated, lx_free() it. */

@@ -207,6 +207,32 @@ def test_held_data(tag, mkd, d, m):
               out[-400:] + err[-200:])
 
 
+def test_lost_cluster(tag, mkd, d, m):
+    """-r on kmalloc-8k: the frames' cluster is held by sk_buff heads, the
+    lost ones counted both as unreferenced members and as lost holders."""
+    lost = set(read_truth(d, m["truth-lost-data"]))
+    held = set(read_truth(d, m["truth-held-data"]))
+    rc, out, err = run(["-r", "-j", mkd, "kmalloc-8k"])
+    c = leak_cluster(json.loads(out) if out.startswith("{") else {}, lost | held)
+    check("%s: -r: the frames' cluster is found" % tag, rc in (0, 4) and c is not None,
+          err[-300:])
+    if c is None:
+        return
+    top = c["referrers"][0] if c["referrers"] else {}
+    check("%s: -r: held by skbuff_head_cache +200, every member" % tag,
+          top.get("where", "").startswith("skbuff_head_cache +200")
+          and top.get("held") == c["count"] == len(lost | held), "top %s" % top)
+    check("%s: -r: %d of the frames unreferenced, %d holding sk_buffs lost" % (
+              tag, len(lost), len(lost)),
+          c["unreferenced"] >= 0.95 * len(lost) and c["unreferenced"] <= len(lost)
+          and top.get("lost_holders") == c["unreferenced"],
+          "unreferenced %s, lost holders %s" % (c["unreferenced"], top.get("lost_holders")))
+    check("%s: -r: the owner guess says the frames are lost" % tag,
+          "true leak" in c["owner"]["guess"]
+          and any(e["signal"] == "orphans" for e in c["owner"]["evidence"]),
+          c["owner"]["guess"])
+
+
 def test_lost_sample(d, so, m):
     tag = os.path.basename(d)
     mkd = os.path.join(d, m["vmcore-mkd"])
@@ -224,6 +250,7 @@ def test_lost_sample(d, so, m):
     test_referrers(tag, d, m, held_skbs, out, "held_skbs")
     test_referrers(tag, d, m, held_objs, out, "records")
     test_held_data(tag, mkd, d, m)
+    test_lost_cluster(tag, mkd, d, m)
 
 
 def test_sample(d, so):
