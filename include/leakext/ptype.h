@@ -2,9 +2,7 @@
 /*
  * A struct's members read back from gdb's "ptype /o struct TYPE" text, to
  * answer target.h's member_at where the front end's types have no reverse
- * lookup (crash).  Paths are those member_at documents, except that an
- * array's elements are not descended into ("frags[2]+8"): gdb does not
- * expand them.  Memory is malloc'd (a front end keeps tables across
+ * lookup (crash).  Paths are those member_at documents.  Memory is malloc'd (a front end keeps tables across
  * commands); the text is bounded and checked, never trusted.
  */
 #ifndef LEAKEXT_PTYPE_H

@@ -35,10 +35,11 @@ struct lx_target_ops {
 	 * The member of struct/union type that covers byte offset, as a name
 	 * path written the way C reaches it: named members joined by "."
 	 * (anonymous structs and unions add no name), an array element by its
-	 * index ("cb[8]", "frags[2].bv_page"), and "+N" when offset lies N
-	 * bytes into a member that has no smaller one covering it (a scalar,
-	 * a bitfield's storage or a hole in a nested struct).  Of a union's
-	 * members the first declared one covering offset wins.  False if the
+	 * index and no further ("cb[8]", "frags[2]+8"), and "+N" when offset
+	 * lies N bytes into a member that has no smaller one covering it (a
+	 * scalar, an array element, a bitfield's storage or a hole in a nested
+	 * struct).  The first declared member covering offset wins (a union's
+	 * members, bitfields sharing a byte).  False if the
 	 * type is unknown, offset is past it or in a hole at its top level,
 	 * or the path does not fit in len.  May be NULL: no member names.
 	 */

@@ -353,18 +353,29 @@ static bool path_in_members(const struct btf_types *b, const struct btf_type *t,
 	return false;
 }
 
+/*
+ * An array element by index, "[i]" ("[i][j]" for arrays of arrays), and
+ * not its members: gdb's ptype /o, which the crash glue reads, does not
+ * expand them, and both front ends give the same names.
+ */
 static bool path_in_array(const struct btf_types *b, const struct btf_type *t,
 			  uint64_t off, struct path_walk *w, int depth)
 {
 	const struct btf_array *a = btf_array(t);
 	long esize = size_of(b, a->type);
+	const struct btf_type *elem;
 	uint64_t i;
 
 	if (esize <= 0 || off / esize >= a->nelems)
 		return false;
 	i = off / esize;
 	path_add(w, "[%llu]", (unsigned long long)i);
-	path_into(b, a->type, off - i * esize, w, depth + 1);
+	off -= i * esize;
+	elem = type_at(b, peel(b, a->type));
+	if (elem && btf_is_array(elem) && path_in_array(b, elem, off, w, depth + 1))
+		return true;
+	if (off)
+		path_add(w, "+%llu", (unsigned long long)off);
 	return true;
 }
 
