@@ -33,6 +33,7 @@ struct lx_pointer_stat {
 	bool symbol;		/* kernel text/data, else a heap object */
 	struct lx_place place;	/* symbol; or place.name = target cache */
 	unsigned int seen;	/* sampled members pointing there */
+	char member[LX_LABEL_MAX];	/* "sk_buff.head" (typed views), else "" */
 };
 
 struct lx_site_stat {

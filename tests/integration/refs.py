@@ -231,6 +231,18 @@ def test_held_data(tag, mkd, d, m, crash_out):
                            crash_out.get("refs%x" % data, ""))
 
 
+HEAD_POINTER = re.compile(r"^\s+(?:pointers)?\s+\+200\s+\(sk_buff\.head\) -> kmalloc-8k \(")
+
+
+def test_typed_pointers(tag, mkd, crash_out):
+    """The cluster report's pointer lines name sk_buff's members too."""
+    rc, out, err = run([mkd, "skbuff_head_cache"])
+    for who, text in (("leakscan", out), ("crash leakscan", crash_out)):
+        check("%s: %s skbuff_head_cache: +200 (sk_buff.head) -> kmalloc-8k" % (tag, who),
+              any(HEAD_POINTER.match(l) for l in text.splitlines()),
+              "\n".join(l for l in text.splitlines() if "->" in l)[:400])
+
+
 def test_lost_sample(d, so, m):
     tag = os.path.basename(d)
     mkd = os.path.join(d, m["vmcore-mkd"])
@@ -241,6 +253,7 @@ def test_lost_sample(d, so, m):
         cmds += [("refs%x" % addr, "leakrefs %x" % addr),
                  ("search%x" % addr, "search -k %x" % addr)]
     cmds += [("refs%x" % data, "leakrefs %x" % data) for _, data in held_data_sample(d, m)]
+    cmds += [("skbs", "leakscan skbuff_head_cache")]
     with tempfile.TemporaryDirectory() as tmp:
         out = run_crash(m["vmlinux"], mkd, so, cmds, tmp)
     for cache, lost, held, share in LOST_SETS:
@@ -249,6 +262,7 @@ def test_lost_sample(d, so, m):
     test_referrers(tag, d, m, held_skbs, out, "held_skbs")
     test_referrers(tag, d, m, held_objs, out, "records")
     test_held_data(tag, mkd, d, m, out)
+    test_typed_pointers(tag, mkd, out["skbs"])
 
 
 def test_sample(d, so):
