@@ -80,13 +80,22 @@ static long crash_member_size(void *priv, const char *type, const char *member)
  * crash has no "member at offset": gdb's "ptype /o struct TYPE" is read
  * back (ptype.c), once per type and session.  Tables, and types that gave
  * none, stay in a few slots taken in turn; they are malloc'd, since GETBUF
- * memory ends with the command.
+ * memory ends with the command.  A lookup walks the table, so each slot
+ * remembers its last answers by offset: a million referrers share a few.
  */
 #define PTYPE_SLOTS 16
+#define PTYPE_MEMO 64
+
+struct ptype_memo {
+	uint64_t offset;
+	bool valid, found;
+	char path[LX_LABEL_MAX];
+};
 
 static struct ptype_slot {
 	char type[LX_NAME_MAX];
 	struct lx_ptype *table;		/* NULL: gdb gave nothing usable */
+	struct ptype_memo memo[PTYPE_MEMO];
 } ptype_slots[PTYPE_SLOTS];
 static unsigned int ptype_next;
 static FILE *ptype_scratch;		/* reused: a ^C in gdb leaks nothing */
@@ -134,6 +143,7 @@ static struct ptype_slot *ptype_slot(const char *type)
 	lx_ptype_free(slot->table);
 	slot->table = NULL;		/* a ^C in gdb must leave no stale table */
 	slot->type[0] = '\0';
+	memset(slot->memo, 0, sizeof(slot->memo));
 	slot->table = size > 0 ? ptype_table(type, size) : NULL;
 	snprintf(slot->type, sizeof(slot->type), "%s", type);
 	return slot;
@@ -142,10 +152,23 @@ static struct ptype_slot *ptype_slot(const char *type)
 static bool crash_member_at(void *priv, const char *type, uint64_t offset,
 			    char *path, size_t len)
 {
+	struct ptype_slot *slot;
+	struct ptype_memo *m;
+
 	(void)priv;
-	if (!plain_identifier(type))
+	if (!plain_identifier(type) || !len)
 		return false;
-	return lx_ptype_member_at(ptype_slot(type)->table, offset, path, len);
+	slot = ptype_slot(type);
+	m = &slot->memo[(offset / 8) % PTYPE_MEMO];
+	if (!m->valid || m->offset != offset) {
+		m->found = lx_ptype_member_at(slot->table, offset, m->path, sizeof(m->path));
+		m->offset = offset;
+		m->valid = true;
+	}
+	if (!m->found || strlen(m->path) >= len)
+		return false;
+	memcpy(path, m->path, strlen(m->path) + 1);
+	return true;
 }
 
 static bool crash_enum_value(void *priv, const char *name, long *value)
