@@ -127,8 +127,8 @@ static int index_btf(struct btf_types *b, char *err, size_t errlen)
 	return 0;
 }
 
-/* The struct or union behind typedefs and qualifiers; 0 if none. */
-static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
+/* The type behind typedefs and qualifiers; 0 if broken or too long a chain. */
+static uint32_t peel(const struct btf_types *b, uint32_t id)
 {
 	const struct btf_type *t;
 	int depth;
@@ -137,13 +137,21 @@ static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
 		t = type_at(b, id);
 		if (!t)
 			return 0;
-		if (btf_is_composite(t))
-			return id;
 		if (!btf_is_typedef(t) && !btf_is_mod(t))
-			return 0;
+			return id;
 		id = t->type;
 	}
 	return 0;
+}
+
+/* The struct or union behind typedefs and qualifiers; 0 if none. */
+static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
+{
+	const struct btf_type *t;
+
+	id = peel(b, id);
+	t = type_at(b, id);
+	return t && btf_is_composite(t) ? id : 0;
 }
 
 /*
@@ -275,23 +283,6 @@ static void path_add(struct path_walk *w, const char *fmt, ...)
 		w->failed = true;
 	else
 		w->used += n;
-}
-
-/* The type behind typedefs and qualifiers; 0 if broken or too long a chain. */
-static uint32_t peel(const struct btf_types *b, uint32_t id)
-{
-	const struct btf_type *t;
-	int depth;
-
-	for (depth = 0; depth <= MAX_TYPE_DEPTH; depth++) {
-		t = type_at(b, id);
-		if (!t)
-			return 0;
-		if (!btf_is_typedef(t) && !btf_is_mod(t))
-			return id;
-		id = t->type;
-	}
-	return 0;
 }
 
 /* Bytes member i of t covers: a bitfield covers the bytes its bits touch. */
