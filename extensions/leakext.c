@@ -6,9 +6,11 @@
  */
 #include "defs.h"
 
+#include <ctype.h>
 #include <sys/ioctl.h>
 
 #include "leakext/leakext.h"
+#include "leakext/ptype.h"
 
 static bool crash_read(void *priv, uint64_t addr, void *buf, size_t len)
 {
@@ -72,6 +74,101 @@ static long crash_member_size(void *priv, const char *type, const char *member)
 {
 	(void)priv;
 	return MEMBER_SIZE((char *)type, (char *)member);
+}
+
+/*
+ * crash has no "member at offset": gdb's "ptype /o struct TYPE" is read
+ * back (ptype.c), once per type and session.  Tables, and types that gave
+ * none, stay in a few slots taken in turn; they are malloc'd, since GETBUF
+ * memory ends with the command.  A lookup walks the table, so each slot
+ * remembers its last answers by offset: a million referrers share a few.
+ */
+#define PTYPE_SLOTS 16
+#define PTYPE_MEMO 64
+
+struct ptype_memo {
+	uint64_t offset;
+	bool valid, found;
+	char path[LX_LABEL_MAX];
+};
+
+static struct ptype_slot {
+	char type[LX_NAME_MAX];
+	struct lx_ptype *table;		/* NULL: gdb gave nothing usable */
+	struct ptype_memo memo[PTYPE_MEMO];
+} ptype_slots[PTYPE_SLOTS];
+static unsigned int ptype_next;
+static FILE *ptype_scratch;		/* reused: a ^C in gdb leaks nothing */
+
+static bool plain_identifier(const char *s)
+{
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return false;
+	for (; s[n]; n++)
+		if (n >= LX_NAME_MAX - 1 || (!isalnum((unsigned char)s[n]) && s[n] != '_'))
+			return false;
+	return true;
+}
+
+static struct lx_ptype *ptype_table(const char *type, long size)
+{
+	char cmd[LX_NAME_MAX + 32];
+
+	if (!ptype_scratch)
+		ptype_scratch = tmpfile();
+	if (!ptype_scratch || ftruncate(fileno(ptype_scratch), 0))
+		return NULL;
+	rewind(ptype_scratch);
+	snprintf(cmd, sizeof(cmd), "ptype /o struct %s", type);
+	if (!gdb_pass_through(cmd, ptype_scratch, GNU_RETURN_ON_ERROR))
+		return NULL;
+	fflush(ptype_scratch);
+	rewind(ptype_scratch);
+	return lx_ptype_parse(ptype_scratch, (uint64_t)size);
+}
+
+static struct ptype_slot *ptype_slot(const char *type)
+{
+	struct ptype_slot *slot;
+	unsigned int i;
+	long size;
+
+	for (i = 0; i < PTYPE_SLOTS; i++)
+		if (!strcmp(ptype_slots[i].type, type))
+			return &ptype_slots[i];
+	size = STRUCT_SIZE((char *)type);
+	slot = &ptype_slots[ptype_next++ % PTYPE_SLOTS];
+	lx_ptype_free(slot->table);
+	slot->table = NULL;		/* a ^C in gdb must leave no stale table */
+	slot->type[0] = '\0';
+	memset(slot->memo, 0, sizeof(slot->memo));
+	slot->table = size > 0 ? ptype_table(type, size) : NULL;
+	snprintf(slot->type, sizeof(slot->type), "%s", type);
+	return slot;
+}
+
+static bool crash_member_at(void *priv, const char *type, uint64_t offset,
+			    char *path, size_t len)
+{
+	struct ptype_slot *slot;
+	struct ptype_memo *m;
+
+	(void)priv;
+	if (!plain_identifier(type) || !len)
+		return false;
+	slot = ptype_slot(type);
+	m = &slot->memo[(offset / 8) % PTYPE_MEMO];
+	if (!m->valid || m->offset != offset) {
+		m->found = lx_ptype_member_at(slot->table, offset, m->path, sizeof(m->path));
+		m->offset = offset;
+		m->valid = true;
+	}
+	if (!m->found || strlen(m->path) >= len)
+		return false;
+	memcpy(path, m->path, strlen(m->path) + 1);
+	return true;
 }
 
 static bool crash_enum_value(void *priv, const char *name, long *value)
@@ -157,6 +254,7 @@ static const struct lx_target_ops crash_ops = {
 	.release = crash_release,
 	.message = crash_message,
 	.print_type = crash_print_type,
+	.member_at = crash_member_at,
 	.progress = crash_progress,
 	.phys_end = crash_phys_end,
 };
@@ -438,4 +536,10 @@ void __attribute__((constructor)) leakext_init(void)
 
 void __attribute__((destructor)) leakext_fini(void)
 {
+	unsigned int i;
+
+	for (i = 0; i < PTYPE_SLOTS; i++)
+		lx_ptype_free(ptype_slots[i].table);
+	if (ptype_scratch)
+		fclose(ptype_scratch);
 }

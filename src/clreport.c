@@ -154,8 +154,10 @@ static void print_pointers(FILE *out, const struct lx_cluster_desc *d)
 		const struct lx_pointer_stat *p = &d->pointers[i];
 
 		lx_place_format(&p->place, where, sizeof(where));
-		fprintf(out, "  %-9s +%-4u %s%s (%u/%u)\n", i ? "" : "pointers", p->offset,
-			p->symbol ? "" : "-> ", where, p->seen, d->readable);
+		fprintf(out, "  %-9s +%-4u %s%s%s%s%s (%u/%u)\n", i ? "" : "pointers",
+			p->offset, p->member[0] ? "(" : "", p->member,
+			p->member[0] ? ") " : "", p->symbol ? "" : "-> ", where, p->seen,
+			d->readable);
 	}
 }
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "leakext/arch_x86_64.h"
+#include "leakext/cachetypes.h"
 #include "leakext/describe.h"
 
 enum { KIND_HEAP, KIND_VMALLOC, KIND_VMEMMAP, KIND_IMAGE };
@@ -357,6 +358,20 @@ static void summarize_pointers(struct lx_session *s, struct lx_cluster_desc *d,
 	lx_free(s->t, memo);
 }
 
+/* Typed views: the member each pointer sits in, when the cache's struct is known. */
+static void name_pointers(struct lx_session *s, const struct lx_cache *c,
+			  struct lx_cluster_desc *d)
+{
+	char type[LX_NAME_MAX];
+	unsigned int i;
+
+	if (!d->npointers || !lx_cache_type(s, c, type, sizeof(type)))
+		return;
+	for (i = 0; i < d->npointers; i++)
+		lx_type_member(s, type, d->pointers[i].offset, d->pointers[i].member,
+			       sizeof(d->pointers[i].member));
+}
+
 static void tally_site(struct lx_session *s, struct lx_site_stat *sites,
 		       unsigned int *n, uint64_t addr)
 {
@@ -675,6 +690,7 @@ int lx_describe_cluster(struct lx_session *s, const struct lx_cache *c,
 	summarize_classes(d, ss);
 	summarize_strings(s, d, ss);
 	summarize_pointers(s, d, ss, ranges, nranges);
+	name_pointers(s, c, d);
 	summarize_tracks(s, c, tracks, d);
 	summarize_signature(d, ss);
 	guess_owner(d);

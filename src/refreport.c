@@ -85,7 +85,7 @@ static void print_referrers(struct lx_session *s, const struct lx_reach *r)
 		return;
 	fprintf(s->t->out, "  %-16s  %-8s  %s\n", "WHERE", "TO", "HELD BY");
 	for (i = 0; i < r->nrefs && i < REFS_SHOWN; i++) {
-		char label[96];
+		char label[LX_LABEL_MAX];
 
 		lx_reach_label(s, r, &r->refs[i], label, sizeof(label));
 		fprintf(s->t->out, "  %016llx  +%-7u  %s\n",

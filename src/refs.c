@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "leakext/arch_x86_64.h"
+#include "leakext/cachetypes.h"
 #include "leakext/refs.h"
 
 #define CHUNK_BYTES (64u << 10)		/* root memory read per call */
@@ -49,6 +50,7 @@ enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r)
 		lx_reach_free(s, r);
 		return ret;
 	}
+	lx_heap_types(s, &r->heap);
 	bytes = r->heap.nobjects / 8 + 1;
 	r->reached = lx_alloc(s->t, bytes);
 	r->targets = lx_alloc(s->t, bytes);
@@ -244,6 +246,21 @@ static void symbol_label(struct lx_session *s, const struct lx_area *a,
 	lx_sanitize(out);
 }
 
+/* "cache +offset", and "(type.member)" when the cache's type is known. */
+static void object_label(struct lx_session *s, const struct lx_heap_hit *hit,
+			 char *out, size_t len)
+{
+	char name[LX_NAME_MAX], member[LX_LABEL_MAX];
+
+	snprintf(name, sizeof(name), "%s", hit->cache->cache.name);
+	lx_sanitize(name);
+	if (lx_type_member(s, hit->cache->type, hit->offset, member, sizeof(member)))
+		snprintf(out, len, "%s +%llu (%s)", name,
+			 (unsigned long long)hit->offset, member);
+	else
+		snprintf(out, len, "%s +%llu", name, (unsigned long long)hit->offset);
+}
+
 void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
 		    const struct lx_ref *ref, char *out, size_t len)
 {
@@ -254,11 +271,7 @@ void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
 		return;
 	}
 	if (lx_heap_find(&r->heap, ref->where, &hit)) {
-		char name[LX_NAME_MAX];
-
-		snprintf(name, sizeof(name), "%s", hit.cache->cache.name);
-		lx_sanitize(name);
-		snprintf(out, len, "%s +%llu", name, (unsigned long long)hit.offset);
+		object_label(s, &hit, out, len);
 		return;
 	}
 	snprintf(out, len, "%#llx", (unsigned long long)ref->where);
@@ -266,7 +279,7 @@ void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
 
 /* A referrer with its label, for sorting into groups. */
 struct labelled {
-	char label[96];
+	char label[LX_LABEL_MAX];
 	uint64_t target, where;
 	enum lx_area_kind kind;
 	bool lost_holder;	/* the word sits in an unreached live object */

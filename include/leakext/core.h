@@ -9,6 +9,8 @@
 #include "leakext/text.h"
 
 #define LX_NAME_MAX 64
+/* A referrer's label: "skbuff_head_cache +200 (sk_buff.head)" */
+#define LX_LABEL_MAX 128
 
 /* Small helpers over the target, shared by every core file. */
 void *lx_alloc(struct lx_target *t, size_t size);

@@ -33,6 +33,7 @@ struct lx_pointer_stat {
 	bool symbol;		/* kernel text/data, else a heap object */
 	struct lx_place place;	/* symbol; or place.name = target cache */
 	unsigned int seen;	/* sampled members pointing there */
+	char member[LX_LABEL_MAX];	/* "sk_buff.head" (typed views), else "" */
 };
 
 struct lx_site_stat {
@@ -42,7 +43,7 @@ struct lx_site_stat {
 
 /* A place holding members (leakscan -r): see lx_ref_group in refs.h. */
 struct lx_holder_stat {
-	char label[96];		/* "leaked [leak_schedstat]", "kmalloc-192 +8" */
+	char label[LX_LABEL_MAX];		/* "leaked [leak_schedstat]", "kmalloc-192 +8" */
 	const char *kind;	/* "kernel", "module", ..., "slab" */
 	uint64_t held;		/* members it points into */
 	uint64_t words;

@@ -14,6 +14,7 @@ struct lx_heap_cache {
 	struct lx_cache cache;
 	uint64_t live, total;
 	bool ok;		/* walked without an integrity problem */
+	char type[LX_NAME_MAX];	/* struct of its objects, "" unknown (cachetypes.h) */
 };
 
 struct lx_heap_slab {

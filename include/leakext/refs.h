@@ -51,7 +51,8 @@ static inline bool lx_reach_reached(const struct lx_reach *r, uint64_t number)
 
 /* Referrers grouped by where they sit, most held members first. */
 struct lx_ref_group {
-	char label[96];		/* "kmalloc-192 +24", "leaked [leak_schedstat]" */
+	char label[LX_LABEL_MAX];	/* "kmalloc-192 +24", "leaked [leak_schedstat]",
+					 * "skbuff_head_cache +200 (sk_buff.head)" */
 	enum lx_area_kind kind;	/* LX_AREA_KINDS for a slab object */
 	uint64_t words;		/* referring words */
 	uint64_t held;		/* distinct targets they point into */

@@ -31,6 +31,20 @@ struct lx_target_ops {
 	long (*member_offset)(void *priv, const char *type, const char *member);
 	/* Size of a member; -1 if absent. */
 	long (*member_size)(void *priv, const char *type, const char *member);
+	/*
+	 * The member of struct/union type that covers byte offset, as a name
+	 * path written the way C reaches it: named members joined by "."
+	 * (anonymous structs and unions add no name), an array element by its
+	 * index and no further ("cb[8]", "frags[2]+8"), and "+N" when offset
+	 * lies N bytes into a member that has no smaller one covering it (a
+	 * scalar, an array element, a bitfield's storage or a hole in a nested
+	 * struct).  The first declared member covering offset wins (a union's
+	 * members, bitfields sharing a byte).  False if the
+	 * type is unknown, offset is past it or in a hole at its top level,
+	 * or the path does not fit in len.  May be NULL: no member names.
+	 */
+	bool (*member_at)(void *priv, const char *type, uint64_t offset,
+			  char *path, size_t len);
 	/* Value of an enumerator; false if absent. */
 	bool (*enum_value)(void *priv, const char *name, long *value);
 	/*

@@ -13,6 +13,7 @@
 #define _GNU_SOURCE	/* memfd_create() */
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,8 +127,8 @@ static int index_btf(struct btf_types *b, char *err, size_t errlen)
 	return 0;
 }
 
-/* The struct or union behind typedefs and qualifiers; 0 if none. */
-static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
+/* The type behind typedefs and qualifiers; 0 if broken or too long a chain. */
+static uint32_t peel(const struct btf_types *b, uint32_t id)
 {
 	const struct btf_type *t;
 	int depth;
@@ -136,13 +137,21 @@ static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
 		t = type_at(b, id);
 		if (!t)
 			return 0;
-		if (btf_is_composite(t))
-			return id;
 		if (!btf_is_typedef(t) && !btf_is_mod(t))
-			return 0;
+			return id;
 		id = t->type;
 	}
 	return 0;
+}
+
+/* The struct or union behind typedefs and qualifiers; 0 if none. */
+static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
+{
+	const struct btf_type *t;
+
+	id = peel(b, id);
+	t = type_at(b, id);
+	return t && btf_is_composite(t) ? id : 0;
 }
 
 /*
@@ -244,6 +253,152 @@ static bool btf_enum_value(void *impl, const char *name, long *value)
 		return false;
 	*value = (long)v;
 	return true;
+}
+
+/*
+ * A member path being built (member_at), bounded like find_member: at most
+ * MEMBER_BUDGET members visited, MAX_TYPE_DEPTH levels, len bytes.
+ */
+struct path_walk {
+	char *buf;
+	size_t len, used;
+	unsigned int budget;
+	bool failed;		/* out of budget or of room: no answer */
+};
+
+static void path_add(struct path_walk *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void path_add(struct path_walk *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->failed)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(w->buf + w->used, w->len - w->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= w->len - w->used)
+		w->failed = true;
+	else
+		w->used += n;
+}
+
+/* Bytes member i of t covers: a bitfield covers the bytes its bits touch. */
+static bool member_span(const struct btf_types *b, const struct btf_type *t,
+			unsigned int i, uint64_t *start, uint64_t *size)
+{
+	uint32_t bits = btf_member_bit_offset(t, i);
+	uint32_t width = btf_member_bitfield_size(t, i);
+	long bytes;
+
+	*start = bits / 8;
+	if (width) {
+		*size = (bits % 8 + width + 7) / 8;
+		return true;
+	}
+	bytes = size_of(b, btf_members(t)[i].type);
+	*size = bytes > 0 ? (uint64_t)bytes : 0;
+	return bytes > 0;
+}
+
+static bool path_in(const struct btf_types *b, uint32_t id, uint64_t off,
+		    struct path_walk *w, int depth);
+
+/* Inside a member that covers off: its own inner member, else "+off". */
+static void path_into(const struct btf_types *b, uint32_t id, uint64_t off,
+		      struct path_walk *w, int depth)
+{
+	if (!path_in(b, id, off, w, depth) && off)
+		path_add(w, "+%llu", (unsigned long long)off);
+}
+
+static bool path_in_members(const struct btf_types *b, const struct btf_type *t,
+			    uint64_t off, struct path_walk *w, int depth)
+{
+	const struct btf_member *m = btf_members(t);
+	unsigned int i, n = btf_vlen(t);
+	uint64_t start, size;
+	const char *name;
+
+	for (i = 0; i < n && !w->failed; i++, m++) {
+		if (!w->budget--) {
+			w->failed = true;
+			break;
+		}
+		if (!member_span(b, t, i, &start, &size) || off < start ||
+		    off - start >= size)
+			continue;
+		name = name_of(b, m->name_off);
+		if (!name) {
+			/* anonymous: a hole in it may be covered by a sibling */
+			if (path_in(b, m->type, off - start, w, depth + 1))
+				return true;
+			continue;
+		}
+		path_add(w, "%s%s", w->used ? "." : "", name);
+		path_into(b, m->type, off - start, w, depth + 1);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * An array element by index, "[i]" ("[i][j]" for arrays of arrays), and
+ * not its members: gdb's ptype /o, which the crash glue reads, does not
+ * expand them, and both front ends give the same names.
+ */
+static bool path_in_array(const struct btf_types *b, const struct btf_type *t,
+			  uint64_t off, struct path_walk *w, int depth)
+{
+	const struct btf_array *a = btf_array(t);
+	long esize = size_of(b, a->type);
+	const struct btf_type *elem;
+	uint64_t i;
+
+	if (esize <= 0 || off / esize >= a->nelems)
+		return false;
+	i = off / esize;
+	path_add(w, "[%llu]", (unsigned long long)i);
+	off -= i * esize;
+	elem = type_at(b, peel(b, a->type));
+	if (elem && btf_is_array(elem) && path_in_array(b, elem, off, w, depth + 1))
+		return true;
+	if (off)
+		path_add(w, "+%llu", (unsigned long long)off);
+	return true;
+}
+
+/* Append the member of type id covering off; false if none (a scalar, a hole). */
+static bool path_in(const struct btf_types *b, uint32_t id, uint64_t off,
+		    struct path_walk *w, int depth)
+{
+	const struct btf_type *t = type_at(b, peel(b, id));
+
+	if (!t || depth > MAX_TYPE_DEPTH || w->failed)
+		return false;
+	if (btf_is_composite(t))
+		return path_in_members(b, t, off, w, depth);
+	if (btf_is_array(t))
+		return path_in_array(b, t, off, w, depth);
+	return false;
+}
+
+static bool btf_member_at(void *impl, const char *type, uint64_t offset, char *path,
+			  size_t len)
+{
+	struct btf_types *b = impl;
+	struct path_walk w = { .buf = path, .len = len, .budget = MEMBER_BUDGET };
+	uint64_t id;
+
+	if (!len || !lx_strmap_get(&b->aggregates, type, &id))
+		return false;
+	path[0] = '\0';
+	if (path_in(b, (uint32_t)id, offset, &w, 0) && !w.failed)
+		return true;
+	path[0] = '\0';
+	return false;
 }
 
 static void btf_describe(void *impl, char *buf, size_t len)
@@ -349,6 +504,7 @@ static const struct sa_types_ops btf_ops = {
 	.member_offset = btf_member_offset,
 	.member_size = btf_member_size,
 	.enum_value = btf_enum_value,
+	.member_at = btf_member_at,
 	.print = btf_print,
 	.describe = btf_describe,
 	.close = btf_close,

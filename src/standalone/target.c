@@ -252,6 +252,17 @@ static const struct sa_types *types_for(struct sa_dump *d, const char *type,
 	return NULL;
 }
 
+/* Module types too, as -t prints them; DWARF has no reverse lookup. */
+static bool sa_member_at(void *priv, const char *type, uint64_t offset, char *path,
+			 size_t len)
+{
+	const struct sa_types *ty;
+	const char *module;
+
+	ty = types_for(priv, type, &module);
+	return ty && sa_types_member_at(ty, type, offset, path, len);
+}
+
 static bool sa_print_type(void *priv, const char *type, uint64_t addr)
 {
 	struct sa_dump *d = priv;
@@ -313,6 +324,7 @@ const struct lx_target_ops sa_ops = {
 	.interrupted = sa_interrupted,
 	.message = sa_message,
 	.print_type = sa_print_type,
+	.member_at = sa_member_at,
 	.progress = sa_progress,
 	.phys_end = sa_phys_end,
 };

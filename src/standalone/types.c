@@ -37,6 +37,13 @@ bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *valu
 	return ty && ty->ops && ty->ops->enum_value(ty->impl, name, value);
 }
 
+bool sa_types_member_at(const struct sa_types *ty, const char *type, uint64_t offset,
+			char *path, size_t len)
+{
+	return ty && ty->ops && ty->ops->member_at && len &&
+	       ty->ops->member_at(ty->impl, type, offset, path, len);
+}
+
 bool sa_types_print(const struct sa_types *ty, const char *type, const void *bytes,
 		    size_t len, FILE *out)
 {

@@ -44,6 +44,13 @@ struct sa_types_ops {
 	/* Value of an enumerator of any enum; false if absent. */
 	bool (*enum_value)(void *impl, const char *name, long *value);
 	/*
+	 * The name path of the innermost member covering byte offset of a
+	 * struct/union, as lx_target_ops.member_at documents it; false if
+	 * none does.  NULL: the provider cannot (DWARF).
+	 */
+	bool (*member_at)(void *impl, const char *type, uint64_t offset, char *path,
+			  size_t len);
+	/*
 	 * Print len bytes as struct/union type to out, every byte of it
 	 * terminal-safe; false if the type is absent or len is not its size.
 	 * NULL: the provider cannot print.
@@ -71,6 +78,9 @@ long sa_types_member_offset(const struct sa_types *ty, const char *type,
 long sa_types_member_size(const struct sa_types *ty, const char *type,
 			  const char *member);
 bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *value);
+/* The member covering offset (lx_target_ops.member_at); false if unknown. */
+bool sa_types_member_at(const struct sa_types *ty, const char *type, uint64_t offset,
+			char *path, size_t len);
 /*
  * Print bytes (sa_types_size() of them) as "struct type { .member = ... }";
  * false if the provider cannot (DWARF) or does not know the type.

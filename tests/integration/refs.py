@@ -12,7 +12,8 @@ skbuff_head_cache, data in kmalloc-8k) and lost objects of the module's own
 cache leakext_lost, beside held ones.  -u must find >= 95% of each lost set
 and all of leakext_lost's, and call no held object unreferenced; held
 objects are held by the module's arrays (held_skbs[], records[]) and held
-data by its sk_buff's head member.  crash's search -k ADDR
+data by its sk_buff's head and data members, which both front ends must
+name ("skbuff_head_cache +200 (sk_buff.head)": typed views).  crash's search -k ADDR
 reads all memory, so it also finds aliases (the direct-map and kernel-map
 views of a module's pages) and freed memory; the comparison is restricted
 the way the issue puts it: every leakext referrer holding the object's
@@ -194,17 +195,52 @@ def test_lost_set(tag, mkd, cache, lost, held, share, crash_out):
           crash_listed == listed, "crash %d, program %d" % (len(crash_listed), len(listed)))
 
 
-def test_held_data(tag, mkd, d, m):
-    """A held data buffer's referrers include its own sk_buff's head member
-    (sk_buff.head is at +200 in 6.1's struct sk_buff)."""
+# Typed views: the words of a held data buffer's sk_buff that point at it
+# (6.1's struct sk_buff: head at +200, data at +208), as labelled.
+SKB_WORDS = {200: "skbuff_head_cache +200 (sk_buff.head)",
+             208: "skbuff_head_cache +208 (sk_buff.data)"}
+
+
+def held_data_sample(d, m):
     skbs, data = read_truth(d, m["truth-held-skb"]), read_truth(d, m["truth-held-data"])
-    for i in range(0, len(data), max(1, len(data) // SAMPLED))[:SAMPLED]:
-        rc, out, err = run(["--refs", "%x" % data[i], mkd])
+    picks = range(0, len(data), max(1, len(data) // SAMPLED))[:SAMPLED]
+    return [(skbs[i], data[i]) for i in picks]
+
+
+def check_typed_labels(tag, who, skb, data, text):
+    """Both words of skb that hold data (unused: none) carry their member name."""
+    labels = {w - skb: label for w, off, label in referrers(text)
+              if off == 0 and skb <= w < skb + 232}
+    check("%s: %s names the sk_buff members holding data %x" % (tag, who, data),
+          all(labels.get(off) == want for off, want in SKB_WORDS.items()),
+          "got %s" % labels)
+
+
+def test_held_data(tag, mkd, d, m, crash_out):
+    """A held data buffer's referrers include its own sk_buff's head member,
+    labelled with the member's name by the program and by crash's leakrefs."""
+    for skb, data in held_data_sample(d, m):
+        rc, out, err = run(["--refs", "%x" % data, mkd])
         holders = [w for w, off, label in referrers(out)
                    if off == 0 and label.startswith("skbuff_head_cache +")]
-        check("%s: held data %x is referenced from its sk_buff %x" % (tag, data[i], skbs[i]),
-              rc in (0, 4) and any(skbs[i] <= w < skbs[i] + 232 for w in holders),
+        check("%s: held data %x is referenced from its sk_buff %x" % (tag, data, skb),
+              rc in (0, 4) and any(skb <= w < skb + 232 for w in holders),
               out[-400:] + err[-200:])
+        check_typed_labels(tag, "leakscan --refs", skb, data, out)
+        check_typed_labels(tag, "crash leakrefs", skb, data,
+                           crash_out.get("refs%x" % data, ""))
+
+
+HEAD_POINTER = re.compile(r"^\s+(?:pointers)?\s+\+200\s+\(sk_buff\.head\) -> kmalloc-8k \(")
+
+
+def test_typed_pointers(tag, mkd, crash_out):
+    """The cluster report's pointer lines name sk_buff's members too."""
+    rc, out, err = run([mkd, "skbuff_head_cache"])
+    for who, text in (("leakscan", out), ("crash leakscan", crash_out)):
+        check("%s: %s skbuff_head_cache: +200 (sk_buff.head) -> kmalloc-8k" % (tag, who),
+              any(HEAD_POINTER.match(l) for l in text.splitlines()),
+              "\n".join(l for l in text.splitlines() if "->" in l)[:400])
 
 
 def test_lost_cluster(tag, mkd, d, m):
@@ -242,6 +278,8 @@ def test_lost_sample(d, so, m):
     for addr in held_skbs + held_objs:
         cmds += [("refs%x" % addr, "leakrefs %x" % addr),
                  ("search%x" % addr, "search -k %x" % addr)]
+    cmds += [("refs%x" % data, "leakrefs %x" % data) for _, data in held_data_sample(d, m)]
+    cmds += [("skbs", "leakscan skbuff_head_cache")]
     with tempfile.TemporaryDirectory() as tmp:
         out = run_crash(m["vmlinux"], mkd, so, cmds, tmp)
     for cache, lost, held, share in LOST_SETS:
@@ -249,7 +287,8 @@ def test_lost_sample(d, so, m):
                       set(read_truth(d, m[held])), share, out["unref-%s" % cache])
     test_referrers(tag, d, m, held_skbs, out, "held_skbs")
     test_referrers(tag, d, m, held_objs, out, "records")
-    test_held_data(tag, mkd, d, m)
+    test_held_data(tag, mkd, d, m, out)
+    test_typed_pointers(tag, mkd, out["skbs"])
     test_lost_cluster(tag, mkd, d, m)
 
 

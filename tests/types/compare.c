@@ -10,6 +10,8 @@
  * an enumerator name it gives two values, is counted apart, not compared;
  * so is what only BTF knows (the DWARF provider indexes top-level types
  * only, not those declared inside functions).
+ * member_at is checked the other way round: at the first and last byte
+ * DWARF gives each of a struct's own named members, BTF must name it.
  * Then the raw BTF, cut short at many points and with a bad magic, must
  * be refused with a message, as a dump's damaged BTF would be.
  * Prints the counts and exits 1 on any mismatch or acceptance.
@@ -65,6 +67,41 @@ static bool ambiguous(const struct btf *btf, const char *name, unsigned int self
 	return false;
 }
 
+/* path names member itself: "member", "member.x", "member[3]" or "member+4". */
+static bool path_is(const char *path, const char *member)
+{
+	size_t n = strlen(member);
+
+	return !strncmp(path, member, n) && strchr(".[+", path[n]) && path[n] ? true :
+	       !strcmp(path, member);
+}
+
+/*
+ * member_at against DWARF: a struct's own named members do not overlap, so
+ * at the member's first and last byte (DWARF's offset and size) BTF's
+ * member_at must name it.  Zero-sized members cover nothing.
+ */
+static void check_member_at(struct compare *c, const char *type, const char *name)
+{
+	long off = sa_types_member_offset(&c->dwarf, type, name);
+	long size = sa_types_member_size(&c->dwarf, type, name);
+	char path[256];
+	int end;
+
+	if (off < 0 || size <= 0)
+		return;
+	for (end = 0; end < 2; end++) {
+		long at = off + (end ? size - 1 : 0);
+		bool ok = sa_types_member_at(&c->btf_types, type, at, path, sizeof(path)) &&
+			  path_is(path, name);
+
+		c->compared++;
+		if (!ok && ++c->mismatched <= 400)
+			printf("mismatch: member_at %s +%ld: \"%s\", not %s\n", type, at,
+			       path, name);
+	}
+}
+
 static void compare_members(struct compare *c, const char *type, unsigned int id,
 			    int depth)
 {
@@ -93,6 +130,8 @@ static void compare_members(struct compare *c, const char *type, unsigned int id
 		check(c, "size", type, name,
 		      sa_types_member_size(&c->dwarf, type, name),
 		      sa_types_member_size(&c->btf_types, type, name));
+		if (!depth && btf_is_struct(t))
+			check_member_at(c, type, name);
 	}
 }
 

@@ -252,12 +252,15 @@ static const struct fk_member *find_member(struct fake_kernel *fk,
 
 static long fk_type_size(void *priv, const char *type)
 {
+	struct fake_kernel *fk = priv;
 	const struct fk_profile *p;
 	size_t i;
 
 	if (hidden(priv, type, ""))
 		return -1;
-	for (p = ((struct fake_kernel *)priv)->profile; p; p = p->base)
+	if (fk->typed && !strcmp(fk->typed, type))
+		return fk->typed_size;
+	for (p = fk->profile; p; p = p->base)
 		for (i = 0; i < p->ntypes; i++)
 			if (!strcmp(p->types[i].type, type))
 				return p->types[i].size;
@@ -265,6 +268,34 @@ static long fk_type_size(void *priv, const char *type)
 		if (!strcmp(types[i].type, type))
 			return types[i].size;
 	return -1;
+}
+
+static bool fk_member_at(void *priv, const char *type, uint64_t offset, char *path,
+			 size_t len)
+{
+	static const struct { uint64_t off, size; const char *name; bool array; } m[] = {
+		{ 0, 8, "next", false }, { 8, 8, "prev", false }, { 16, 8, "dev", false },
+		{ 40, 48, "cb", true }, { 200, 8, "head", false }, { 208, 8, "data", false },
+	};
+	struct fake_kernel *fk = priv;
+	size_t i;
+
+	if (!fk->member_names || !fk->typed || strcmp(type, fk->typed))
+		return false;
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		uint64_t rel = offset - m[i].off;
+
+		if (offset < m[i].off || rel >= m[i].size)
+			continue;
+		if (m[i].array)
+			return snprintf(path, len, "%s[%llu]", m[i].name,
+					(unsigned long long)rel) < (int)len;
+		if (rel)
+			return snprintf(path, len, "%s+%llu", m[i].name,
+					(unsigned long long)rel) < (int)len;
+		return snprintf(path, len, "%s", m[i].name) < (int)len;
+	}
+	return false;
 }
 
 static long fk_member_offset(void *priv, const char *type, const char *member)
@@ -337,7 +368,7 @@ static const struct lx_target_ops fk_ops = {
 	.type_size = fk_type_size, .member_offset = fk_member_offset,
 	.member_size = fk_member_size, .enum_value = fk_enum_value,
 	.alloc = fk_alloc, .release = fk_release, .message = fk_message,
-	.phys_end = fk_phys_end,
+	.phys_end = fk_phys_end, .member_at = fk_member_at,
 };
 
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size)
@@ -391,6 +422,21 @@ void fk_w32(struct fake_kernel *fk, uint64_t addr, uint32_t val)
 void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member)
 {
 	fk->hidden_members[fk->nhidden++] = type_dot_member;
+}
+
+void fk_set_cache_name(struct fake_kernel *fk, const char *name)
+{
+	char buf[64] = { 0 };
+
+	snprintf(buf, sizeof(buf), "%s", name);
+	fk_write(fk, NAME_ADDR, buf, sizeof(buf));
+}
+
+void fk_typed(struct fake_kernel *fk, const char *type, long size, bool member_names)
+{
+	fk->typed = type;
+	fk->typed_size = size;
+	fk->member_names = member_names;
 }
 
 void fk_add_member(struct fake_kernel *fk, const char *type_dot_member)

@@ -89,6 +89,10 @@ struct fake_kernel {
 	uint64_t phys_end;		/* what the "dump file" holds; 0 unknown */
 	struct fk_sym symbols[FK_MAX_SYMBOLS];	/* a test's own, in vmlinux */
 	int nsymbols;
+	/* Typed views: one struct type and, if member_names, its member_at. */
+	const char *typed;		/* e.g. "sk_buff"; NULL: none */
+	long typed_size;
+	bool member_names;
 	long live_allocs;
 	char messages[8192];
 	FILE *out;
@@ -124,6 +128,14 @@ void fk_set_cpu_sheaves(struct fake_kernel *fk, int cpu, uint64_t main,
 uint64_t fk_barn_full(struct fake_kernel *fk, unsigned int node,
 		      const uint64_t *sheaves, int n);
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size);
+/* Rename the fake cache (at most 63 bytes). */
+void fk_set_cache_name(struct fake_kernel *fk, const char *name);
+/*
+ * The kernel knows struct type of size bytes; with member_names, member_at
+ * names "sk_buff" members: next +0, prev +8, dev +16, cb[48] +40, head
+ * +200, data +208 (a hole at 24..39).
+ */
+void fk_typed(struct fake_kernel *fk, const char *type, long size, bool member_names);
 /* A vmlinux symbol on top of the fixed table; name must outlive fk. */
 void fk_add_symbol(struct fake_kernel *fk, const char *name, uint64_t addr);
 void fk_drop_region(struct fake_kernel *fk, uint64_t addr);

@@ -397,6 +397,74 @@ static bool test_groups_held(void)
 	return unit_ok();
 }
 
+/*
+ * Typed views: the referrers A +16 (-> B) and E +8 (-> D) as labelled when
+ * the fake cache is called cache and the kernel knows struct type (size
+ * bytes, member names or not).  want16/want8: the expected labels.
+ */
+static bool typed_labels(const char *cache, const char *type, long size, bool names,
+			 const char *want16, const char *want8)
+{
+	struct lx_ref_group *g = NULL;
+	struct lx_reach r;
+	struct fixture f;
+	size_t ng = 0;
+
+	refs_kernel(&f);
+	fk_set_cache_name(&f.fk, cache);
+	fk_typed(&f.fk, type, size, names);
+	memset(&r, 0, sizeof(r));
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_target(&f.s, &r, OBJ_B));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_D));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(r.nrefs == 2);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK);
+	CHECK(ng == 2);
+	if (ng == 2) {
+		CHECK(group_is(&g[0], want16, LX_AREA_KINDS, 1, 1, OBJ_A + 16));
+		CHECK(group_is(&g[1], want8, LX_AREA_KINDS, 1, 1, OBJ_E + 8));
+	}
+	lx_free(f.s.t, g);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/* The table maps skbuff_head_cache to sk_buff; member_at names the words. */
+static bool test_typed_table(void)
+{
+	CHECK(typed_labels("skbuff_head_cache", "sk_buff", 232, true,
+			   "skbuff_head_cache +16 (sk_buff.dev)",
+			   "skbuff_head_cache +8 (sk_buff.prev)"));
+	return unit_ok();
+}
+
+/* A cache named like a struct the kernel has is that struct. */
+static bool test_typed_by_name(void)
+{
+	CHECK(typed_labels("sk_buff", "sk_buff", 232, true, "sk_buff +16 (sk_buff.dev)",
+			   "sk_buff +8 (sk_buff.prev)"));
+	return unit_ok();
+}
+
+/*
+ * No names: a target without member_at, a struct larger than the objects
+ * (a wrong guess), a struct the kernel lacks, a kmalloc cache.
+ */
+static bool test_typed_none(void)
+{
+	CHECK(typed_labels("skbuff_head_cache", "sk_buff", 232, false,
+			   "skbuff_head_cache +16", "skbuff_head_cache +8"));
+	CHECK(typed_labels("skbuff_head_cache", "sk_buff", FK_OBJ_SIZE + 1, true,
+			   "skbuff_head_cache +16", "skbuff_head_cache +8"));
+	CHECK(typed_labels("skbuff_head_cache", "sk_buff_other", 232, true,
+			   "skbuff_head_cache +16", "skbuff_head_cache +8"));
+	CHECK(typed_labels("kmalloc-512", "sk_buff", 232, true, "kmalloc-512 +16",
+			   "kmalloc-512 +8"));
+	return unit_ok();
+}
+
 /* Everything the pass allocates goes with lx_reach_free(). */
 static bool test_reach_free(void)
 {
@@ -439,5 +507,8 @@ const struct unit_test refs_tests[] = {
 	{ "referrer groups: cache +offset, symbol, area label", test_groups },
 	{ "referrer groups count distinct held targets", test_groups_held },
 	{ "lx_reach_free leaves no allocation", test_reach_free },
+	{ "typed views: skbuff_head_cache +16 (sk_buff.dev)", test_typed_table },
+	{ "typed views: a cache named like a struct", test_typed_by_name },
+	{ "typed views: no member_at, too large, absent, kmalloc", test_typed_none },
 	{ NULL, NULL }
 };
