@@ -496,7 +496,8 @@ def test_staged_extension(samples_dirs):
             out = run_crash(m["vmlinux"], os.path.join(d, m["vmcore-flat"]), so,
                             [("rank", "leakscan -n 1"), ("help", "help leakscan")], tmp)
     check("install: crash extends the staged leakext.so and runs leakscan",
-          "1 of 153 caches shown" in out["rank"] and "leakext " in out["help"],
+          re.search(r"\b1 of [1-9]\d* caches shown", out["rank"]) is not None
+          and "leakext " in out["help"],
           out["rank"][:200])
 
 
