@@ -42,12 +42,13 @@ SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c
 	   src/standalone/dwarf.c src/standalone/strmap.c \
 	   src/standalone/modsyms.c src/standalone/files.c \
 	   src/standalone/types.c src/standalone/btf.c src/standalone/kdump.c \
-	   src/standalone/kallsyms.c
+	   src/standalone/kallsyms.c src/standalone/reader.c src/standalone/diskdump.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
-# libkdumpfile and libelf ship .pc files; Debian's libdwarf-dev does not.
+# libkdumpfile, libelf, libbpf and libdeflate ship .pc files; Debian's
+# libdwarf-dev does not.
 PKG_CONFIG ?= pkg-config
-SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libelf libbpf 2>/dev/null || \
-		   echo -lkdumpfile -lelf -lbpf) -ldwarf -lz
+SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libaddrxlat libelf libbpf libdeflate \
+		   2>/dev/null || echo -lkdumpfile -laddrxlat -lelf -lbpf -ldeflate) -ldwarf -lz
 
 all: $(SO) $(PROG)
 
