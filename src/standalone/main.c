@@ -367,7 +367,7 @@ static void show_sources(const struct sa_dump *d, double opened)
 	fprintf(stderr, "leakscan: %s: symbols %s: %zu; opened in %.3f s\n", d->path,
 		sa_symbols_name(d->symbols_kind), d->symbols.count, opened);
 	if (d->reader.ops)
-		fprintf(stderr, "leakscan: %s: memory: own %s reader for the direct map, libkdumpfile for the rest\n",
+		fprintf(stderr, "leakscan: %s: memory: own %s reader, libkdumpfile where it does not answer\n",
 			d->path, d->reader.ops->name);
 	else
 		fprintf(stderr, "leakscan: %s: memory: libkdumpfile (%s)\n", d->path,
