@@ -103,6 +103,13 @@ KALLSYMS_CHECK_OBJS := $(B)/standalone/kallsyms.o $(B)/standalone/symtab.o \
 $(KALLSYMS_CHECK): tests/kallsyms/check.c $(KALLSYMS_CHECK_OBJS)
 	$(COMPILE) -Isrc -o $@ $< $(KALLSYMS_CHECK_OBJS) $(SA_LIBS)
 
+# The own dump reader against libkdumpfile, page by page, on a real dump.
+READER_COMPARE := $(B)/reader_compare
+READER_COMPARE_OBJS := $(B)/standalone/reader.o $(B)/standalone/diskdump.o \
+		       $(B)/standalone/kdump.o $(B)/standalone/files.o $(B)/text.o
+$(READER_COMPARE): tests/reader/compare.c $(READER_COMPARE_OBJS)
+	$(COMPILE) -Isrc -o $@ $< $(READER_COMPARE_OBJS) $(SA_LIBS)
+
 # make-samples installs every package the build and the tests need.
 samples:
 	vmcore-samples/make-samples S1 S2 S3 S5
@@ -125,10 +132,11 @@ endif
 
 check: samples
 	tests/install-deps
-	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE) $(KALLSYMS_CHECK)
+	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE) $(KALLSYMS_CHECK) \
+		$(READER_COMPARE)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
 		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) LEAKEXT_TYPES_COMPARE=$(TYPES_COMPARE) \
-		LEAKEXT_KALLSYMS_CHECK=$(KALLSYMS_CHECK) \
+		LEAKEXT_KALLSYMS_CHECK=$(KALLSYMS_CHECK) LEAKEXT_READER_COMPARE=$(READER_COMPARE) \
 		$(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
