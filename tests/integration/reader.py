@@ -13,19 +13,9 @@ such directories, e.g. vmcore-samples/cache/latest)
 Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
 """
 import os
-import subprocess
 import sys
 
-from common import RESULTS, check, read_manifest
-
-EXE = os.path.abspath(os.environ.get("LEAKEXT_LEAKSCAN") or os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan"))
-
-
-def run(args):
-    p = subprocess.run([EXE, "-q"] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=900)
-    return p.returncode, p.stdout
+from common import RESULTS, check, read_manifest, run_leakscan
 
 
 def sample_dirs(paths):
@@ -53,8 +43,8 @@ def test_sample(d):
         dump = os.path.join(d, m[key])
         for what, before, after in asks:
             tag = "%s: reader: %s %s:" % (m["scenario"], m[key], what)
-            rc, own = run(before + [dump] + after)
-            rc_lib, lib = run(["--reader=libkdumpfile"] + before + [dump] + after)
+            rc, own, _ = run_leakscan(before + [dump] + after)
+            rc_lib, lib, _ = run_leakscan(["--reader=libkdumpfile"] + before + [dump] + after)
             check(tag + " the same output and exit status as --reader=libkdumpfile",
                   own == lib and rc == rc_lib and bool(own),
                   "exit %d/%d, %d/%d bytes" % (rc, rc_lib, len(own), len(lib)))
