@@ -180,7 +180,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit
 FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
-	   fuzz_kallsyms
+	   fuzz_kallsyms fuzz_diskdump
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FUZZ_CORE := $(CORE_SRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz_util.o
 FUZZ_FAKE := build/fuzz/obj/fake_target.o
@@ -231,6 +231,10 @@ build/fuzz/fuzz_btf: build/fuzz/obj/fuzz_btf.o $(FUZZ_CORE) $(FUZZ_BTF)
 build/fuzz/fuzz_kallsyms: build/fuzz/obj/fuzz_kallsyms.o build/fuzz/obj/flat_target.o \
 		build/fuzz/obj/fuzz_util.o $(FUZZ_KALLSYMS)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
+
+build/fuzz/fuzz_diskdump: build/fuzz/obj/fuzz_diskdump.o build/fuzz/obj/fuzz_util.o \
+		build/fuzz/obj/standalone/diskdump.o
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^ -ldeflate -lz
 
 fuzz: $(FUZZ_BINS)
 
