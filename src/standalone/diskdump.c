@@ -33,7 +33,7 @@
 #define DD_DESC_SLOTS 256		/* blocks of them kept */
 #define DD_PAGE_CACHE (256U << 10)	/* bytes of decoded pages kept */
 #define DD_WINDOW (512U << 10)		/* the largest file read */
-#define DD_READAHEAD (32U << 10)	/* read at an offset out of sequence */
+#define DD_READAHEAD (16U << 10)	/* the first read ahead in sequence */
 
 struct dd_desc_slot {
 	uint64_t block;		/* first descriptor / DD_DESC_BLOCK, + 1; 0: empty */
@@ -207,7 +207,6 @@ static int allocate(struct diskdump *dd, char *err, size_t errlen)
 	dd->inflater = libdeflate_alloc_decompressor();
 	if (!dd->descs || !dd->win.buf || !dd->page_tag || !dd->pages || !dd->inflater)
 		return fail(err, errlen, "out of memory");
-	dd->win.ahead = DD_READAHEAD;
 	return 0;
 }
 
@@ -301,9 +300,10 @@ static bool get_desc(struct diskdump *dd, uint64_t pfn, struct kdump_page_desc *
 }
 
 /*
- * len bytes of the file at off, through the window.  Reads in sequence
- * read further ahead each time, up to DD_WINDOW; a read elsewhere starts
- * again at DD_READAHEAD.
+ * len bytes of the file at off, through the window.  A read out of
+ * sequence reads just len bytes; each read in sequence (at or shortly
+ * after the window's end) reads twice as far ahead as the last, from
+ * DD_READAHEAD up to DD_WINDOW.
  */
 static const uint8_t *file_bytes(struct diskdump *dd, uint64_t off, size_t len)
 {
@@ -317,9 +317,10 @@ static const uint8_t *file_bytes(struct diskdump *dd, uint64_t off, size_t len)
 	if (len > DD_WINDOW || !inside(off, len, dd->file_size))
 		return NULL;
 	if (off >= end && off - end < DD_WINDOW)
-		w->ahead = w->ahead * 2 > DD_WINDOW ? DD_WINDOW : w->ahead * 2;
+		w->ahead = w->ahead < DD_READAHEAD ? DD_READAHEAD :
+			   w->ahead * 2 > DD_WINDOW ? DD_WINDOW : w->ahead * 2;
 	else
-		w->ahead = DD_READAHEAD;
+		w->ahead = 0;
 	want = len > w->ahead ? len : w->ahead;
 	if (want > dd->file_size - off)
 		want = dd->file_size - off;
