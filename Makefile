@@ -153,7 +153,8 @@ demo: samples
 # leakscan's main job beside drgn and crash, and the floor (tests/bench).
 BENCH_FLOOR := build/bench_floor
 $(BENCH_FLOOR): tests/benchmark/floor.c build/standalone/kdump.o \
-		build/standalone/files.o build/text.o
+		build/standalone/files.o build/standalone/reader.o \
+		build/standalone/diskdump.o build/text.o
 	$(CC) $(CPPFLAGS) -Isrc $(LX_CFLAGS) $(CFLAGS) -o $@ $^ $(SA_LIBS)
 
 bench: samples
