@@ -5,7 +5,8 @@ every sample and every kdump-compressed dump the recipe makes, the text
 and the JSON (-j) of the ranking and of the cluster report of the
 sample's cache, with a listing (-l) and a dump (-d) of a cluster, are
 byte for byte what --reader=libkdumpfile prints, and so is the exit
-status.  Page-level agreement is tests/reader/compare.c's business.
+status; and so it is on damaged copies of S1's -d 31 dump.  Page-level
+agreement is tests/reader/compare.c's business.
 
 usage: reader.py SAMPLE_DIR...   (a directory with a manifest, or one of
 such directories, e.g. vmcore-samples/cache/latest)
@@ -13,7 +14,9 @@ such directories, e.g. vmcore-samples/cache/latest)
 Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
 """
 import os
+import random
 import sys
+import tempfile
 
 from common import RESULTS, check, read_manifest, run_leakscan
 
@@ -50,11 +53,38 @@ def test_sample(d):
                   "exit %d/%d, %d/%d bytes" % (rc, rc_lib, len(own), len(lib)))
 
 
+def test_damaged(d):
+    """Bytes changed at random in the descriptors and pages of a -d 31 dump
+    (past its first MiB: headers and bitmaps stay): whatever the damage
+    does, it does the same with both readers (with the vmlinux, so that
+    the kernel's own tables need not survive it)."""
+    m = read_manifest(d)
+    data = open(os.path.join(d, m["vmcore-mkd"]), "rb").read()
+    rnd = random.Random(11)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "damaged.mkd")
+        for trial in range(4):
+            copy = bytearray(data)
+            for _ in range(40):
+                copy[rnd.randrange(1 << 20, len(copy))] = rnd.randrange(256)
+            with open(path, "wb") as f:
+                f.write(copy)
+            args = ["-j", m["vmlinux"], path, m["cache"]]
+            own = run_leakscan(args)[:2]
+            lib = run_leakscan(["--reader=libkdumpfile"] + args)[:2]
+            check("%s: reader: damaged copy %d of %s: the same exit status and JSON as "
+                  "--reader=libkdumpfile" % (m["scenario"], trial, m["vmcore-mkd"]),
+                  own == lib and bool(own[1]), "exit %d/%d" % (own[0], lib[0]))
+
+
 def main():
     dirs = list(sample_dirs(sys.argv[1:]))
     check("reader: samples found", bool(dirs), " ".join(sys.argv[1:]))
     for d in dirs:
         test_sample(d)
+    for d in dirs:
+        if os.path.basename(os.path.normpath(d)).startswith("S1-"):
+            test_damaged(d)
     return 0 if all(RESULTS) else 1
 
 
