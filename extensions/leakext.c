@@ -180,7 +180,7 @@ static void cmd_leakscan(void)
 	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
 	int c;
 
-	while ((c = getopt(argcnt, args, "ljan:k:s:R")) != EOF) {
+	while ((c = getopt(argcnt, args, "lujan:k:s:Rr")) != EOF) {
 		switch (c) {
 		case 'R':
 			opt.redact = true;
@@ -192,6 +192,12 @@ static void cmd_leakscan(void)
 			break;
 		case 'l':
 			opt.list_live = true;
+			break;
+		case 'u':
+			opt.unreferenced = true;
+			break;
+		case 'r':
+			opt.referrers = true;
 			break;
 		case 'j':
 			opt.json = true;
@@ -212,13 +218,32 @@ static void cmd_leakscan(void)
 	}
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
-	if (opt.json && opt.list_live)
-		error(FATAL, "-j cannot go with -l: it prints addresses, not JSON\n");
+	if (opt.json && (opt.list_live || opt.unreferenced))
+		error(FATAL, "-j cannot go with -l or -u: they print addresses, not JSON\n");
+	if (opt.list_live && opt.unreferenced)
+		error(FATAL, "choose one of -l and -u\n");
 	if (optind < argcnt)
 		opt.cache = args[optind];
-	else if (opt.list_live || opt.cluster)
-		error(FATAL, "-l and -k need a cache name\n");
-	lx_leakscan(&session, &opt);
+	else if (opt.list_live || opt.unreferenced || opt.cluster)
+		error(FATAL, "-l, -u and -k need a cache name\n");
+	if (opt.unreferenced)
+		lx_leakscan_unreferenced(&session, &opt);
+	else
+		lx_leakscan(&session, &opt);
+}
+
+static void cmd_leakrefs(void)
+{
+	struct lx_target target = { .ops = &crash_ops, .out = fp };
+	struct lx_session session = { .t = &target };
+	uint64_t addr;
+
+	while (getopt(argcnt, args, "") != EOF)
+		argerrs++;
+	if (argerrs || argcnt - optind != 1)
+		cmd_usage(pc->curcmd, SYNOPSIS);
+	addr = htol(args[optind], FAULT_ON_ERROR, NULL);
+	lx_leakrefs(&session, addr);
 }
 
 static void cmd_leakdump(void)
@@ -258,7 +283,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l] [-j] [-a] [-R] [-n count] [-k cluster] [-s field] [cache]",
+	"[-l | -u] [-j] [-a] [-r] [-R] [-n count] [-k cluster] [-s field] [cache]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -295,6 +320,18 @@ static char *help_leakscan[] = {
 	"           document, schema leakext/1 (see the README), for \"> file\".",
 	"       -l  print the live object addresses of the cache (with -k: of that",
 	"           cluster), one per line.",
+	"       -r  per cluster, who holds the members: the places (globals as",
+	"           symbol [module], other objects as cache +offset, stacks) that",
+	"           point at them, ranked by members held, and how many members",
+	"           no root reaches; an owner-guess signal.  Scans all memory as",
+	"           -u does.",
+	"       -u  print the live objects of the cache (with -k: of that cluster)",
+	"           that nothing reachable points at, one per line: kmemleak's rule",
+	"           on the dump.  Roots are kernel and module data and bss, per-cpu",
+	"           areas, live task stacks and vmalloc'd memory; every live slab",
+	"           object they reach is scanned in turn (see leakrefs).  Pointers",
+	"           kept only in page-allocator memory or stored encoded are not",
+	"           seen, so such objects are listed although they are held.",
 	"       -R  redact: previews, strings and hex of object content become",
 	"           lengths and byte-class maps, for reports shared outside the",
 	"           customer; symbols, caches, counts and owner guesses stay.",
@@ -360,9 +397,37 @@ static char *help_leakdump[] = {
 	NULL
 };
 
+static char *help_leakrefs[] = {
+	"leakrefs",
+	"the slab object holding an address, and who points at it (leakext " LEAKEXT_VERSION ")",
+	"address",
+	"  Indexes every slab cache, then scans memory as kmemleak does: kernel and",
+	"  module data and bss, per-cpu areas, the stacks of live tasks and",
+	"  vmalloc'd memory, then every live slab object they reach, then the live",
+	"  objects nothing reaches.  Prints the object that contains the address",
+	"  (cache, start, offset, live or free, reachable or not) and every",
+	"  aligned word in that memory pointing at or into it, with where the word",
+	"  sits: symbol [module] for globals, cache +offset for slab objects,",
+	"  \"stack of pid N (comm)\" for stacks.  This is kmem ADDR and search -k",
+	"  ADDR in one step, restricted to memory that can hold a live pointer.",
+	"",
+	"    address  a kernel virtual address (hexadecimal).",
+	"",
+	"EXAMPLES",
+	"  Who holds one of the leaked schedstat buffers:",
+	"",
+	"    crash> leakrefs ffff8dc801a6d000",
+	"    ffff8dc801a6d000: kmalloc-4k object ffff8dc801a6d000+0 (4096 bytes), live, reachable from roots",
+	"    REFERRERS: 1 word",
+	"      WHERE             HELD BY",
+	"      ffffffffc03de3c0  leaked [leak_schedstat]",
+	NULL
+};
+
 static struct command_table_entry command_table[] = {
 	{ "leakscan", cmd_leakscan, help_leakscan, 0 },
 	{ "leakdump", cmd_leakdump, help_leakdump, 0 },
+	{ "leakrefs", cmd_leakrefs, help_leakrefs, 0 },
 	{ NULL }
 };
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "leakext/describe.h"
+#include "leakext/refs.h"
 #include "report_internal.h"
 
 static void add_live_objects(void *arg, const struct lx_scan *scan,
@@ -209,6 +210,33 @@ static void print_owner(FILE *out, const struct lx_cluster_desc *d)
 				 d->absent[i]);
 }
 
+static void print_holders(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+
+	if (!d->holders_known)
+		return;
+	for (i = 0; i < d->nholders; i++) {
+		char name[200];
+		const struct lx_holder_stat *h = &d->holders[i];
+		char lost[48] = "";
+
+		if (h->lost_holders)
+			snprintf(lost, sizeof(lost), "; %llu in unreferenced objects",
+				 (unsigned long long)h->lost_holders);
+		snprintf(name, sizeof(name), "%llu/%llu %s (%s, %llu word%s%s)",
+			 (unsigned long long)h->held, (unsigned long long)d->members_live,
+			 h->label, h->kind, (unsigned long long)h->words,
+			 h->words == 1 ? "" : "s", lost);
+		fprintf(out, "  %-9s %s\n", i ? "" : "held by", name);
+	}
+	if (!d->nholders)
+		fprintf(out, "  held by   nothing scanned points at a member\n");
+	fprintf(out, "  referenced %llu of %llu members; %llu unreferenced (no root reaches them)\n",
+		(unsigned long long)d->referenced, (unsigned long long)d->members_live,
+		(unsigned long long)d->unreferenced);
+}
+
 static void print_cluster(FILE *out, const struct lx_cluster_job *job,
 			  const struct lx_cluster_desc *d)
 {
@@ -225,6 +253,7 @@ static void print_cluster(FILE *out, const struct lx_cluster_job *job,
 		d->classes, d->class_unit);
 	print_pointers(out, d);
 	print_tracks(out, d);
+	print_holders(out, d);
 	print_owner(out, d);
 }
 
@@ -266,6 +295,7 @@ enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options 
 				  struct lx_cluster_job *job)
 {
 	struct lx_cluster_desc *descs = NULL;
+	struct lx_reach reach;
 	struct lx_tracks tracks;
 	unsigned int first, n, i;
 	FILE *out = s->t->out;
@@ -280,6 +310,15 @@ enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options 
 		lx_describe_prepare(&job->cl, descs, first + n);
 	}
 	lx_tracks_init(s, &job->cache, &tracks);
+	if (opt->referrers && n) {
+		ret = lx_describe_holders(s, &job->cl, descs, first, n, &reach);
+		if (ret) {
+			lx_free(s->t, descs);
+			return ret;
+		}
+		lx_report_reach_limits(s, &reach);
+		lx_reach_free(s, &reach);
+	}
 	if (opt->json) {
 		lx_json_begin(out, opt, job);
 		s->json_written = true;

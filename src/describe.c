@@ -8,18 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/describe.h"
-
-/*
- * x86_64 virtual memory map (Documentation/arch/x86/x86_64/mm.rst): the
- * kernel image and modules live between __START_KERNEL_map and
- * MODULES_END; the direct map, vmalloc and vmemmap bases move with KASLR
- * and are read from the kernel's own variables.
- */
-#define START_KERNEL_MAP 0xffffffff80000000ULL
-#define MODULES_END 0xffffffffff000000ULL
-#define VMALLOC_SPAN (32ULL << 40)
-#define VMEMMAP_SPAN (1ULL << 40)
 
 enum { KIND_HEAP, KIND_VMALLOC, KIND_VMEMMAP, KIND_IMAGE };
 
@@ -35,11 +25,11 @@ size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *r, size_t max
 		return 0;
 	r[n++] = (struct lx_ptr_range){ L->page_offset_base, direct_end, KIND_HEAP, false };
 	if (vmalloc)
-		r[n++] = (struct lx_ptr_range){ vmalloc, vmalloc + VMALLOC_SPAN,
+		r[n++] = (struct lx_ptr_range){ vmalloc, vmalloc + LX_VMALLOC_SPAN,
 						KIND_VMALLOC, false };
-	r[n++] = (struct lx_ptr_range){ L->vmemmap_base, L->vmemmap_base + VMEMMAP_SPAN,
+	r[n++] = (struct lx_ptr_range){ L->vmemmap_base, L->vmemmap_base + LX_VMEMMAP_SPAN,
 					KIND_VMEMMAP, false };
-	r[n++] = (struct lx_ptr_range){ START_KERNEL_MAP, MODULES_END, KIND_IMAGE, true };
+	r[n++] = (struct lx_ptr_range){ LX_KERNEL_MAP_BASE, LX_MODULES_END, KIND_IMAGE, true };
 	return n;
 }
 
@@ -590,20 +580,56 @@ static bool weigh_relations(struct lx_cluster_desc *d, char *who, size_t len)
 	return found;
 }
 
+/* Signal 5 (leakscan -r): what points at the members, and what nothing does. */
+static bool weigh_holders(struct lx_cluster_desc *d, char *who, size_t len)
+{
+	const struct lx_holder_stat *top = &d->holders[0];
+	struct lx_evidence *e;
+	bool held;
+
+	if (!d->holders_known)
+		return false;
+	held = d->nholders && top->held * 2 >= d->members_live;
+	if (held && (e = add_evidence(d, "holder")))
+		snprintf(e->text, sizeof(e->text), "held by %s (%llu/%llu members)%s",
+			 top->label, (unsigned long long)top->held,
+			 (unsigned long long)d->members_live,
+			 top->lost_holders == top->words ?
+			 ", every holding object itself unreferenced" : "");
+	if (d->unreferenced && (e = add_evidence(d, "orphans")))
+		snprintf(e->text, sizeof(e->text),
+			 "%llu/%llu members unreferenced: no root reaches them (lost)",
+			 (unsigned long long)d->unreferenced,
+			 (unsigned long long)d->members_live);
+	if (!held && !d->unreferenced)
+		d->absent[d->nabsent++] = "holder (no one place points at most members)";
+	if (held && !who[0])
+		snprintf(who, len, "whoever fills %s", top->label);
+	else if (held)
+		snprintf(who + strlen(who), len - strlen(who), ", held by %s", top->label);
+	if (d->unreferenced * 2 > d->members_live)
+		snprintf(who + strlen(who), len - strlen(who),
+			 "%s%llu/%llu unreferenced: lost, a true leak", who[0] ? "; " : "",
+			 (unsigned long long)d->unreferenced,
+			 (unsigned long long)d->members_live);
+	return held || d->unreferenced * 2 > d->members_live;
+}
+
 static void guess_owner(struct lx_cluster_desc *d)
 {
 	char who[sizeof(d->owner)] = "";
-	bool track, symbol, text;
+	bool track, symbol, text, holder;
 
 	track = weigh_tracks(d, who, sizeof(who));
 	symbol = weigh_symbols(d, who, sizeof(who));
 	text = weigh_text(d, who, sizeof(who));
 	weigh_relations(d, who, sizeof(who));
+	holder = weigh_holders(d, who, sizeof(who));
 	if (track && d->alloc_sites[0].count * 5 >= d->with_track * 4)
 		d->confidence = LX_CONF_HIGH;
 	else if (track || (symbol && text))
 		d->confidence = symbol && text ? LX_CONF_HIGH : LX_CONF_MEDIUM;
-	else if (symbol || text)
+	else if (symbol || text || holder)
 		d->confidence = LX_CONF_MEDIUM;
 	else
 		d->confidence = LX_CONF_LOW;

@@ -232,6 +232,30 @@ static void json_owner(FILE *out, const struct lx_cluster_desc *d)
 	fputs("]}", out);
 }
 
+/* leakscan -r: "referrers" (places holding members) and the counts. */
+static void json_holders(FILE *out, const struct lx_cluster_desc *d)
+{
+	unsigned int i;
+
+	if (!d->holders_known)
+		return;
+	fputs("\"referrers\":[", out);
+	for (i = 0; i < d->nholders; i++) {
+		const struct lx_holder_stat *h = &d->holders[i];
+
+		fprintf(out, "%s{", i ? "," : "");
+		json_key_string(out, "where", h->label);
+		fputc(',', out);
+		json_key_string(out, "kind", h->kind);
+		fprintf(out, ",\"held\":%llu,\"words\":%llu,\"lost_holders\":%llu}",
+			(unsigned long long)h->held, (unsigned long long)h->words,
+			(unsigned long long)h->lost_holders);
+	}
+	fprintf(out, "],\"members_scanned\":%llu,\"referenced\":%llu,\"unreferenced\":%llu,",
+		(unsigned long long)d->members_live, (unsigned long long)d->referenced,
+		(unsigned long long)d->unreferenced);
+}
+
 void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
 		     const struct lx_cluster_desc *d)
 {
@@ -248,6 +272,7 @@ void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
 		(unsigned long long)c->count);
 	json_content(out, job, d);
 	json_tracks(out, d);
+	json_holders(out, d);
 	json_owner(out, d);
 	fputc('}', out);
 }

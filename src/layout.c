@@ -3,16 +3,14 @@
  * Resolve the SLUB layout of the dumped kernel by type, member and symbol
  * presence, never by version number.
  */
+#include <stdio.h>
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/slub.h"
 
 #define MAX_CPUS 65536
 #define MAX_NODES 4096
-
-/* x86_64 4-level defaults when KASLR's variables are absent (mm.rst). */
-#define DEFAULT_VMEMMAP_BASE 0xffffea0000000000ULL
-#define DEFAULT_PAGE_OFFSET_BASE 0xffff888000000000ULL
 
 struct member_req {
 	const char *type, *member;
@@ -57,42 +55,71 @@ static bool resolve_members(struct lx_session *s, const struct member_req *req,
 	return true;
 }
 
-/* Refuse allocators and layouts whose free objects we cannot see. */
+/* The SLAB allocator (gone since 6.8) keeps per-cpu arrays leakext cannot read. */
 static bool check_allocator(struct lx_session *s)
 {
 	if (lx_type_size(s->t, "kmem_cache") <= 0) {
 		lx_msg(s->t, LX_MSG_ERROR, "no struct kmem_cache in the dump's types");
 		return false;
 	}
-	if (lx_member_offset(s->t, "kmem_cache", "cpu_slab") < 0) {
-		if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
-		    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0)
-			lx_msg(s->t, LX_MSG_ERROR,
-			       "this kernel uses the SLAB allocator, not SLUB; leakext reads SLUB only");
-		else
-			lx_msg(s->t, LX_MSG_ERROR,
-			       "kmem_cache has no cpu_slab (no kmem_cache_cpu, 7.0+ layout); leakext cannot decode it yet");
+	if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
+	    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "this kernel uses the SLAB allocator, not SLUB; leakext reads SLUB only");
+		return false;
+	}
+	return true;
+}
+
+static bool has(const struct lx_layout *L, unsigned int feature)
+{
+	return L->features & feature;
+}
+
+/*
+ * struct kmem_cache_cpu: each cpu's active slab, its lockless freelist and
+ * its partial slabs.  Gone in 7.0 (kernel commit 32c894c7274b "slab:
+ * remove struct kmem_cache_cpu"): per-cpu free objects are only in sheaves.
+ */
+static bool resolve_cpu_slab(struct lx_session *s, struct lx_layout *L)
+{
+	bool need = has(L, LX_LAYOUT_CPU_SLAB);
+	const struct member_req req[] = {
+		{ "kmem_cache", "cpu_slab", &L->kc_cpu_slab, need },
+		{ "kmem_cache_cpu", "freelist", &L->kcc_freelist, need },
+		{ "kmem_cache_cpu", "slab", &L->kcc_slab, false },
+		{ "kmem_cache_cpu", "partial", &L->kcc_partial, false },
+	};
+
+	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+		return false;
+	if (!need)
+		return true;
+	/* kmem_cache_cpu.slab was "page" before 5.17. */
+	if (L->kcc_slab < 0)
+		L->kcc_slab = lx_member_offset(s->t, "kmem_cache_cpu", "page");
+	L->kcc_size_of = lx_type_size(s->t, "kmem_cache_cpu");
+	if (L->kcc_slab < 0 || L->kcc_size_of <= 0 || L->kcc_slab + 8 > L->kcc_size_of) {
+		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache_cpu type");
 		return false;
 	}
 	return true;
 }
 
 /*
- * Per-cpu sheaves and the barn (mm/slub.c, 6.18+: kernel commit
- * 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves" and the
- * barn in the same series).  Objects in a sheaf count in their slab's
- * inuse but are free: a kernel with kmem_cache.cpu_sheaves is walked only
- * if every member the sheaf sources read is known.  The barn hangs off
- * kmem_cache_node until 7.0; 7.1 moves it (kernel commit 5ba6bc27b1f9
- * "slab: decouple pointer to barn from kmem_cache_node") to
- * kmem_cache.per_node[], a layout refused here.
+ * Per-cpu sheaves and the barns behind them (mm/slub.c, 6.18+: kernel
+ * commit 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves"
+ * and the barn in the same series).  Objects in a sheaf count in their
+ * slab's inuse but are free: a kernel with kmem_cache.cpu_sheaves is
+ * walked only if every member the sheaf sources read is known.  Where a
+ * node's barn hangs is another feature (kmem_cache_node.barn, or
+ * kmem_cache.per_node[] from 7.1).
  */
 static bool resolve_sheaves(struct lx_session *s, struct lx_layout *L)
 {
 	const struct member_req req[] = {
 		{ "kmem_cache", "cpu_sheaves", &L->kc_cpu_sheaves, false },
 		{ "kmem_cache", "sheaf_capacity", &L->kc_sheaf_capacity, false },
-		{ "kmem_cache_node", "barn", &L->kcn_barn, false },
 		{ "slub_percpu_sheaves", "main", &L->pcs_main, false },
 		{ "slub_percpu_sheaves", "spare", &L->pcs_spare, false },
 		{ "slab_sheaf", "size", &L->sheaf_size, false },
@@ -108,16 +135,172 @@ static bool resolve_sheaves(struct lx_session *s, struct lx_layout *L)
 	L->barn_size_of = lx_type_size(s->t, "node_barn");
 	/* objects[] is a flexible array: it starts at or before the end */
 	L->sheaf_objects = lx_member_offset(s->t, "slab_sheaf", "objects");
-	if (L->kc_cpu_sheaves < 0)
+	if (!has(L, LX_LAYOUT_SHEAVES))
 		return true;
 	if (L->pcs_main < 0 || L->pcs_spare < 0 || L->sheaf_size < 0 ||
 	    L->sheaf_barn_list < 0 || L->barn_sheaves_full < 0 ||
-	    L->kcn_barn < 0 || L->sheaf_objects < 0 ||
-	    L->sheaf_objects > L->sheaf_size_of || L->sheaf_objects % 8) {
+	    L->sheaf_objects < 0 || L->sheaf_objects > L->sheaf_size_of ||
+	    L->sheaf_objects % 8) {
 		lx_msg(s->t, LX_MSG_ERROR,
-		       "this kernel keeps free objects in per-cpu sheaves but its types lack a member leakext reads (slub_percpu_sheaves.main/spare, slab_sheaf.size/objects/barn_list, node_barn.sheaves_full, kmem_cache_node.barn); refusing to report counts that would be wrong");
+		       "this kernel keeps free objects in per-cpu sheaves but its types lack a member leakext reads (slub_percpu_sheaves.main/spare, slab_sheaf.size/objects/barn_list, node_barn.sheaves_full); refusing to report counts that would be wrong");
 		return false;
 	}
+	return true;
+}
+
+/* 6.18 and 7.0: each node's barn through its kmem_cache_node. */
+static bool resolve_node_barn(struct lx_session *s, struct lx_layout *L)
+{
+	const struct member_req req[] = {
+		{ "kmem_cache_node", "barn", &L->kcn_barn, has(L, LX_LAYOUT_NODE_BARN) },
+	};
+
+	return resolve_members(s, req, 1);
+}
+
+/* Until 7.1: kmem_cache.node[], one kmem_cache_node pointer a node. */
+static bool resolve_node_array(struct lx_session *s, struct lx_layout *L)
+{
+	long size = s->t->ops->member_size(s->t->priv, "kmem_cache", "node");
+	const struct member_req req[] = {
+		{ "kmem_cache", "node", &L->kc_node, true },
+	};
+
+	if (!has(L, LX_LAYOUT_NODE_ARRAY))
+		return true;
+	if (!resolve_members(s, req, 1))
+		return false;
+	L->kc_node_stride = 8;
+	L->kc_node_ptr = 0;
+	L->kc_node_barn = -1;
+	L->kc_node_slots = size > 0 ? size / 8 : 1;
+	return true;
+}
+
+/*
+ * 7.1 (kernel commit 5ba6bc27b1f9 "slab: decouple pointer to barn from
+ * kmem_cache_node"): kmem_cache.per_node[] holds each node's
+ * kmem_cache_node and barn pointers.  An online node without memory has
+ * a barn but no kmem_cache_node (commit 7f693882f009 "slab: create barns
+ * for online memoryless nodes").
+ */
+static bool resolve_per_node(struct lx_session *s, struct lx_layout *L)
+{
+	long per_node, node_ptr, barn_ptr, size;
+	const struct member_req req[] = {
+		{ "kmem_cache", "per_node", &per_node, true },
+		{ "kmem_cache_per_node_ptrs", "node", &node_ptr, true },
+		{ "kmem_cache_per_node_ptrs", "barn", &barn_ptr, true },
+	};
+
+	if (!has(L, LX_LAYOUT_PER_NODE))
+		return true;
+	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+		return false;
+	L->kc_node = per_node;
+	L->kc_node_stride = lx_type_size(s->t, "kmem_cache_per_node_ptrs");
+	L->kc_node_ptr = node_ptr;
+	L->kc_node_barn = barn_ptr;
+	size = s->t->ops->member_size(s->t->priv, "kmem_cache", "per_node");
+	L->kc_node_slots = size > 0 ? size / L->kc_node_stride : 1;
+	return true;
+}
+
+/* Each feature: the member whose presence says the kernel has it. */
+static const struct layout_feature {
+	unsigned int feature;
+	const char *type, *member;
+	bool (*resolve)(struct lx_session *s, struct lx_layout *L);
+} layout_features[] = {
+	{ LX_LAYOUT_CPU_SLAB, "kmem_cache", "cpu_slab", resolve_cpu_slab },
+	{ LX_LAYOUT_SHEAVES, "kmem_cache", "cpu_sheaves", resolve_sheaves },
+	{ LX_LAYOUT_NODE_ARRAY, "kmem_cache", "node", resolve_node_array },
+	{ LX_LAYOUT_NODE_BARN, "kmem_cache_node", "barn", resolve_node_barn },
+	{ LX_LAYOUT_PER_NODE, "kmem_cache", "per_node", resolve_per_node },
+};
+
+#define NR_LAYOUT_FEATURES (sizeof(layout_features) / sizeof(layout_features[0]))
+
+/*
+ * The SLUB layouts leakext knows where every free object is in: one row
+ * each, the features its types have.  Any other combination is refused.
+ */
+static const struct slub_layout {
+	const char *name;
+	unsigned int features;
+} known_layouts[] = {
+	{ "cpu slabs", LX_LAYOUT_CPU_SLAB | LX_LAYOUT_NODE_ARRAY },
+	/* 6.18: 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves" */
+	{ "cpu slabs and opt-in sheaves, barn in kmem_cache_node (6.18)",
+	  LX_LAYOUT_CPU_SLAB | LX_LAYOUT_SHEAVES | LX_LAYOUT_NODE_ARRAY |
+	  LX_LAYOUT_NODE_BARN },
+	/* 7.0: 32c894c7274b "slab: remove struct kmem_cache_cpu" */
+	{ "sheaves, no kmem_cache_cpu (7.0)",
+	  LX_LAYOUT_SHEAVES | LX_LAYOUT_NODE_ARRAY | LX_LAYOUT_NODE_BARN },
+
+	/* 7.1: 5ba6bc27b1f9 "slab: decouple pointer to barn from kmem_cache_node" */
+	{ "sheaves, barn per node in kmem_cache.per_node (7.1)",
+	  LX_LAYOUT_SHEAVES | LX_LAYOUT_PER_NODE },
+};
+
+/* Appends "type.member" of each feature the kernel has (or lacks) after head. */
+static size_t list_features(unsigned int features, bool present, const char *head,
+			    char *buf, size_t len, size_t used)
+{
+	const char *sep = head;
+	size_t i;
+
+	for (i = 0; i < NR_LAYOUT_FEATURES && used < len; i++) {
+		const struct layout_feature *f = &layout_features[i];
+
+		if (!!(features & f->feature) != present)
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s.%s", sep,
+				 f->type, f->member);
+		sep = ", ";
+	}
+	return used;
+}
+
+/* "has kmem_cache.cpu_sheaves, ...; lacks kmem_cache.cpu_slab, ..." */
+static void describe_features(unsigned int features, char *buf, size_t len)
+{
+	size_t used;
+
+	buf[0] = 0;
+	used = list_features(features, true, "has ", buf, len, 0);
+	list_features(features, false, used ? "; lacks " : "lacks ", buf, len, used);
+}
+
+static bool match_known_layout(struct lx_session *s, struct lx_layout *L)
+{
+	char found[256];
+	size_t i;
+
+	for (i = 0; i < NR_LAYOUT_FEATURES; i++)
+		if (lx_member_offset(s->t, layout_features[i].type,
+				     layout_features[i].member) >= 0)
+			L->features |= layout_features[i].feature;
+	for (i = 0; i < sizeof(known_layouts) / sizeof(known_layouts[0]); i++) {
+		if (known_layouts[i].features == L->features) {
+			L->layout_name = known_layouts[i].name;
+			return true;
+		}
+	}
+	describe_features(L->features, found, sizeof(found));
+	lx_msg(s->t, LX_MSG_ERROR,
+	       "a SLUB layout leakext does not know (the dump's types: %s); where its free objects are is unknown, so no counts are reported",
+	       found);
+	return false;
+}
+
+static bool resolve_features(struct lx_session *s, struct lx_layout *L)
+{
+	size_t i;
+
+	for (i = 0; i < NR_LAYOUT_FEATURES; i++)
+		if (!layout_features[i].resolve(s, L))
+			return false;
 	return true;
 }
 
@@ -343,20 +526,16 @@ static void resolve_max_pfn(struct lx_session *s, struct lx_layout *L)
 
 static enum lx_status resolve_globals(struct lx_session *s, struct lx_layout *L)
 {
-	long node_size;
-
 	if (!s->t->ops->symbol(s->t->priv, "slab_caches", &L->slab_caches)) {
 		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
 		return LX_EABSENT;
 	}
-	L->page_shift = 12;
-	L->vmemmap_base = lx_symbol_u64_or(s->t, "vmemmap_base", DEFAULT_VMEMMAP_BASE);
+	L->page_shift = LX_PAGE_SHIFT;
+	L->vmemmap_base = lx_symbol_u64_or(s->t, "vmemmap_base", LX_VMEMMAP_BASE);
 	L->page_offset_base = lx_symbol_u64_or(s->t, "page_offset_base",
-					      DEFAULT_PAGE_OFFSET_BASE);
+					      LX_DIRECT_MAP_BASE);
 	resolve_max_pfn(s, L);
 	L->nr_nodes = lx_symbol_u32_or(s->t, "nr_node_ids", 1);
-	node_size = s->t->ops->member_size(s->t->priv, "kmem_cache", "node");
-	L->kc_node_slots = node_size > 0 ? node_size / 8 : 1;
 	if (L->nr_nodes == 0 || L->nr_nodes > MAX_NODES ||
 	    L->nr_nodes > L->kc_node_slots) {
 		lx_msg(s->t, LX_MSG_ERROR, "implausible nr_node_ids %u", L->nr_nodes);
@@ -370,7 +549,6 @@ enum lx_status lx_layout_init(struct lx_session *s)
 {
 	struct lx_layout *L = &s->L;
 	const struct member_req req[] = {
-		{ "kmem_cache", "cpu_slab", &L->kc_cpu_slab, true },
 		{ "kmem_cache", "flags", &L->kc_flags, true },
 		{ "kmem_cache", "size", &L->kc_size, true },
 		{ "kmem_cache", "object_size", &L->kc_object_size, true },
@@ -382,10 +560,6 @@ enum lx_status lx_layout_init(struct lx_session *s)
 		{ "kmem_cache", "name", &L->kc_name, true },
 		{ "kmem_cache", "list", &L->kc_list, true },
 		{ "kmem_cache", "random", &L->kc_random, false },
-		{ "kmem_cache", "node", &L->kc_node, true },
-		{ "kmem_cache_cpu", "freelist", &L->kcc_freelist, true },
-		{ "kmem_cache_cpu", "slab", &L->kcc_slab, false },
-		{ "kmem_cache_cpu", "partial", &L->kcc_partial, false },
 		{ "kmem_cache_node", "nr_partial", &L->kcn_nr_partial, true },
 		{ "kmem_cache_node", "partial", &L->kcn_partial, true },
 		{ "kmem_cache_node", "nr_slabs", &L->kcn_nr_slabs, false },
@@ -394,22 +568,17 @@ enum lx_status lx_layout_init(struct lx_session *s)
 	};
 
 	memset(L, 0, sizeof(*L));
-	if (!check_allocator(s) ||
-	    !resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+	if (!check_allocator(s) || !match_known_layout(s, L) ||
+	    !resolve_members(s, req, sizeof(req) / sizeof(req[0])) ||
+	    !resolve_features(s, L))
 		return LX_EABSENT;
-	/* kmem_cache_cpu.slab was "page" before 5.17. */
-	if (L->kcc_slab < 0)
-		L->kcc_slab = lx_member_offset(s->t, "kmem_cache_cpu", "page");
 	L->kc_size_of = lx_type_size(s->t, "kmem_cache");
-	L->kcc_size_of = lx_type_size(s->t, "kmem_cache_cpu");
 	L->kcn_size_of = lx_type_size(s->t, "kmem_cache_node");
-	if (L->kcc_slab < 0 || L->kcc_size_of <= 0 || L->kcn_size_of <= 0 ||
-	    L->kc_size_of <= 0 || L->kcc_slab + 8 > L->kcc_size_of) {
-		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache_cpu/node types");
+	if (L->kcn_size_of <= 0 || L->kc_size_of <= 0) {
+		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache/kmem_cache_node types");
 		return LX_EABSENT;
 	}
-	if (!resolve_sheaves(s, L) || !resolve_slab_struct(s, L) ||
-	    !resolve_slab_test(s, L))
+	if (!resolve_slab_struct(s, L) || !resolve_slab_test(s, L))
 		return LX_EABSENT;
 	return resolve_globals(s, L);
 }

@@ -44,6 +44,9 @@ void lx_json_begin(FILE *out, const struct lx_options *opt,
 void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
 		     const struct lx_cluster_desc *d);
 void lx_json_string(FILE *out, const char *s, size_t len);
+struct lx_reach;
+/* What a reachability pass could not see, as warnings; flags a cut pass. */
+void lx_report_reach_limits(struct lx_session *s, const struct lx_reach *r);
 void lx_json_header(FILE *out, const struct lx_options *opt);
 
 #endif

@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * SLUB walker: every slab of one cache, each once, and exactly which of its
- * objects are live.  An object is free when one of the free-object sources
- * (free_sources[] below) holds it: its slab's freelist, the lockless
- * freelist of the cpu whose active slab it is, a cpu's sheaves or a barn's
- * full sheaves; every other object is live (mm/slub.c).
+ * objects are live.  Slabs come from the slab sources (slab_sources[]
+ * below: cpu slabs, node lists, the memory map).  An object is free when
+ * one of the free-object sources (free_sources[]) holds it: its slab's
+ * freelist, the lockless freelist of the cpu whose active slab it is, a
+ * cpu's sheaves or a barn's full sheaves; every other object is live
+ * (mm/slub.c).  Which sources a kernel has is decided by its layout
+ * (layout.c), never by its version.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/set.h"
 #include "leakext/slub.h"
 
 /* Bounds against hostile dumps. */
 #define MAX_CACHES 65536
 #define MAX_SLAB_ORDER 10
-#define MAX_SLAB_BYTES (4096u << MAX_SLAB_ORDER)
+#define MAX_SLAB_BYTES (LX_PAGE_SIZE << MAX_SLAB_ORDER)
 #define MAX_OBJECT_SIZE (4u << 20)
 /*
  * A sheaf holds at most kmem_cache.sheaf_capacity objects; a barn at most
@@ -86,10 +90,10 @@ const char *const lx_source_names[LX_SRC_COUNT] = {
 
 /*
  * How much of a kmem_cache to read.  The struct ends with node[MAX_NUMNODES]
- * but each cache is allocated only up to node[nr_node_ids]
- * (mm/slub.c kmem_cache_init(): offsetof(node) + nr_node_ids pointers), so
- * reading sizeof(struct kmem_cache) runs into the next object or off the
- * end of memory the dump holds.
+ * (per_node[] from 7.1) but each cache is allocated only up to
+ * node[nr_node_ids] (mm/slub.c kmem_cache_init(): offsetof(node) +
+ * nr_node_ids entries), so reading sizeof(struct kmem_cache) runs into the
+ * next object or off the end of memory the dump holds.
  */
 static size_t cache_read_len(const struct lx_layout *L)
 {
@@ -97,7 +101,7 @@ static size_t cache_read_len(const struct lx_layout *L)
 				L->kc_offset, L->kc_oo, L->kc_min, L->kc_red_left_pad,
 				L->kc_inuse, L->kc_random, L->kc_name,
 				L->kc_cpu_sheaves, L->kc_sheaf_capacity };
-	size_t len = L->kc_node + 8ULL * L->nr_nodes, i;
+	size_t len = L->kc_node + (uint64_t)L->kc_node_stride * L->nr_nodes, i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (fields[i] >= 0 && (size_t)fields[i] + 8 > len)
@@ -118,7 +122,7 @@ enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cach
 	if (!lx_read(s->t, addr, buf, cache_read_len(L)))
 		goto out;
 	c->addr = addr;
-	c->cpu_slab = lx_get_u64(buf, L->kc_cpu_slab);
+	c->cpu_slab = L->kc_cpu_slab >= 0 ? lx_get_u64(buf, L->kc_cpu_slab) : 0;
 	c->flags = L->kc_flags >= 0 ? lx_get_u32(buf, L->kc_flags) : 0;
 	c->size = lx_get_u32(buf, L->kc_size);
 	c->object_size = lx_get_u32(buf, L->kc_object_size);
@@ -161,7 +165,7 @@ static bool cache_is_sane(const struct lx_cache *c)
 	       c->red_left_pad < c->size && c->oo_objects &&
 	       c->oo_order <= MAX_SLAB_ORDER && c->min_order <= MAX_SLAB_ORDER &&
 	       (uint64_t)c->oo_objects * c->size + c->red_left_pad <=
-	       (4096ULL << c->oo_order);
+	       (LX_PAGE_SIZE << c->oo_order);
 }
 
 /* The slab_caches list was cut short: say so once, and flag the result. */
@@ -286,7 +290,7 @@ uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects)
 	/* allocate_slab() falls back to the minimum order under pressure */
 	if (objects <= c->min_objects && c->min_objects < c->oo_objects)
 		order = c->min_order;
-	return 4096ULL << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
+	return LX_PAGE_SIZE << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
 }
 
 uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
@@ -531,9 +535,9 @@ static enum lx_status collect_one_cpu(struct walk *w, unsigned int cpu,
 }
 
 /*
- * kmem_cache_cpu of every possible cpu: the active slabs first, so each is
- * recorded as its cpu's (decide_liveness() then needs no search), then
- * the partials.
+ * Slab source: kmem_cache_cpu of every possible cpu (until 7.0): the
+ * active slabs first, so each is recorded as its cpu's (decide_liveness()
+ * then needs no search), then the partials.
  */
 static enum lx_status collect_cpu_slabs(struct walk *w)
 {
@@ -598,6 +602,14 @@ static void add_node_counters(struct walk *w, const uint8_t *kcn)
 		w->node_total_objects += lx_get_u64(kcn, L->kcn_total_objects);
 }
 
+/* Where the cache keeps node's kmem_cache_node pointer. */
+static uint64_t node_pointer(const struct walk *w, unsigned int node)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	return lx_node_entry(L, w->scan->cache.addr, node) + L->kc_node_ptr;
+}
+
 static enum lx_status collect_one_node(struct walk *w, unsigned int node,
 				       uint8_t *kcn)
 {
@@ -606,7 +618,7 @@ static enum lx_status collect_one_node(struct walk *w, unsigned int node,
 	enum lx_status ret;
 	uint64_t addr;
 
-	if (!lx_read_u64(w->s->t, w->scan->cache.addr + L->kc_node + 8 * node, &addr))
+	if (!lx_read_u64(w->s->t, node_pointer(w, node), &addr))
 		addr = 0;
 	if (!addr) {
 		/* SLUB gives every node with normal memory its kmem_cache_node */
@@ -633,6 +645,7 @@ static enum lx_status collect_one_node(struct walk *w, unsigned int node,
 	return ret;
 }
 
+/* Slab source: each node's partial list, and its full list (debug caches). */
 static enum lx_status collect_node_slabs(struct walk *w)
 {
 	const struct lx_layout *L = &w->s->L;
@@ -693,7 +706,7 @@ static void check_listed_in_memmap(struct walk *w,
 }
 
 /*
- * Slabs no list tracks, from the memory map scan (done once per command
+ * Slab source: slabs no list tracks, from the memory map scan (done once per command
  * and shared by every cache).  Without a memory map, the node counters
  * alone say whether the lists were complete.
  */
@@ -1025,25 +1038,40 @@ static enum lx_status walk_barn(struct walk *w, unsigned int node, uint64_t barn
 	return ret;
 }
 
-/*
- * Free-object source: the full sheaves of each node's barn, through
- * kmem_cache_node.barn (6.18, 7.0).  Empty sheaves hold no objects.  A
- * missing or unreadable kmem_cache_node is flagged by collect_one_node().
- */
-static enum lx_status collect_barn_sheaves(struct walk *w)
+/* Finds node's barn pointer; false (and noted) if it cannot be read. */
+typedef bool (*barn_finder)(struct walk *w, unsigned int node, uint64_t *barn);
+
+/* 6.18, 7.0: the barn pointer is in the node's kmem_cache_node. */
+static bool barn_in_node(struct walk *w, unsigned int node, uint64_t *barn)
+{
+	uint64_t kcn;
+
+	*barn = 0;
+	if (!lx_read_u64(w->s->t, node_pointer(w, node), &kcn) || !kcn)
+		return true;	/* collect_one_node() flags a missing node */
+	return lx_read_u64(w->s->t, kcn + w->s->L.kcn_barn, barn);
+}
+
+/* 7.1: kmem_cache.per_node[node].barn, also for nodes without memory. */
+static bool barn_in_per_node(struct walk *w, unsigned int node, uint64_t *barn)
 {
 	const struct lx_layout *L = &w->s->L;
+
+	return lx_read_u64(w->s->t, lx_node_entry(L, w->scan->cache.addr, node) +
+			   L->kc_node_barn, barn);
+}
+
+/* The full sheaves of every node's barn; empty sheaves hold no objects. */
+static enum lx_status collect_barns(struct walk *w, barn_finder find_barn)
+{
 	enum lx_status ret = LX_OK;
-	uint64_t kcn, barn;
 	struct lx_set seen;
 	unsigned int node;
+	uint64_t barn;
 
 	lx_set_init(&seen, w->s->t);
-	for (node = 0; node < L->nr_nodes && !ret; node++) {
-		if (!lx_read_u64(w->s->t, w->scan->cache.addr + L->kc_node + 8 * node, &kcn) ||
-		    !kcn)
-			continue;
-		if (!lx_read_u64(w->s->t, kcn + L->kcn_barn, &barn)) {
+	for (node = 0; node < w->s->L.nr_nodes && !ret; node++) {
+		if (!find_barn(w, node, &barn)) {
 			note_problem(w->s, w->scan, LX_PROB_SHEAF,
 				     "%s: node %u barn pointer unreadable",
 				     w->scan->cache.name, node);
@@ -1056,6 +1084,22 @@ static enum lx_status collect_barn_sheaves(struct walk *w)
 	return ret;
 }
 
+/* Free-object source: barns through kmem_cache_node.barn (6.18, 7.0). */
+static enum lx_status collect_node_barns(struct walk *w)
+{
+	return collect_barns(w, barn_in_node);
+}
+
+/*
+ * Free-object source: barns through kmem_cache.per_node[] (7.1, kernel
+ * commit 5ba6bc27b1f9 "slab: decouple pointer to barn from
+ * kmem_cache_node").
+ */
+static enum lx_status collect_per_node_barns(struct walk *w)
+{
+	return collect_barns(w, barn_in_per_node);
+}
+
 static bool always(const struct lx_layout *L)
 {
 	(void)L;
@@ -1064,17 +1108,22 @@ static bool always(const struct lx_layout *L)
 
 static bool has_cpu_slab(const struct lx_layout *L)
 {
-	return L->kc_cpu_slab >= 0;
+	return L->features & LX_LAYOUT_CPU_SLAB;
 }
 
 static bool has_sheaves(const struct lx_layout *L)
 {
-	return L->kc_cpu_sheaves >= 0;
+	return L->features & LX_LAYOUT_SHEAVES;
 }
 
-static bool has_barn(const struct lx_layout *L)
+static bool has_node_barn(const struct lx_layout *L)
 {
-	return L->kc_cpu_sheaves >= 0 && L->kcn_barn >= 0;
+	return L->features & LX_LAYOUT_NODE_BARN;
+}
+
+static bool has_per_node_barn(const struct lx_layout *L)
+{
+	return L->features & LX_LAYOUT_PER_NODE;
 }
 
 /*
@@ -1094,10 +1143,41 @@ static const struct free_source {
 	{ "slab freelist", always, NULL, mark_slab_freelist },
 	{ "cpu lockless freelist", has_cpu_slab, NULL, mark_cpu_freelist },
 	{ "cpu sheaves (main, spare)", has_sheaves, collect_cpu_sheaves, NULL },
-	{ "barn full sheaves", has_barn, collect_barn_sheaves, NULL },
+	{ "barn full sheaves, barn in kmem_cache_node", has_node_barn,
+	  collect_node_barns, NULL },
+	{ "barn full sheaves, barn in kmem_cache.per_node", has_per_node_barn,
+	  collect_per_node_barns, NULL },
 };
 
 #define NR_FREE_SOURCES (sizeof(free_sources) / sizeof(free_sources[0]))
+
+/*
+ * Where slabs are found, in this order: each cpu's active slab first (so
+ * it is recorded as its cpu's) and its partials, then the node lists,
+ * then whatever slab of the cache the memory map holds that no list gave.
+ */
+static const struct slab_source {
+	const char *name;
+	bool (*present)(const struct lx_layout *L);
+	enum lx_status (*collect)(struct walk *w);
+} slab_sources[] = {
+	{ "cpu slabs and cpu partials", has_cpu_slab, collect_cpu_slabs },
+	{ "node partial and full lists", always, collect_node_slabs },
+	{ "memory map", always, collect_memmap_slabs },
+};
+
+#define NR_SLAB_SOURCES (sizeof(slab_sources) / sizeof(slab_sources[0]))
+
+static enum lx_status collect_slab_sources(struct walk *w)
+{
+	enum lx_status ret = LX_OK;
+	size_t i;
+
+	for (i = 0; i < NR_SLAB_SOURCES && !ret; i++)
+		if (slab_sources[i].present(&w->s->L))
+			ret = slab_sources[i].collect(w);
+	return ret;
+}
 
 static enum lx_status collect_free_sources(struct walk *w)
 {
@@ -1232,12 +1312,8 @@ enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 
 static enum lx_status collect_and_walk(struct walk *w)
 {
-	enum lx_status ret = collect_cpu_slabs(w);
+	enum lx_status ret = collect_slab_sources(w);
 
-	if (!ret)
-		ret = collect_node_slabs(w);
-	if (!ret)
-		ret = collect_memmap_slabs(w);
 	if (!ret)
 		ret = collect_free_sources(w);
 	if (!ret)

@@ -222,3 +222,22 @@ uint32_t lx_symbol_u32_or(struct lx_target *t, const char *name,
 
 	return addr && lx_read_u32(t, addr, &val) ? val : fallback;
 }
+
+size_t lx_count_keys_le(const void *array, size_t n, size_t stride,
+			size_t key_offset, uint64_t key)
+{
+	const char *base = array;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t k;
+
+		memcpy(&k, base + mid * stride + key_offset, sizeof(k));
+		if (k <= key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}

@@ -44,6 +44,13 @@ uint64_t lx_symbol_u64_or(struct lx_target *t, const char *name,
 uint32_t lx_symbol_u32_or(struct lx_target *t, const char *name,
 			  uint32_t fallback);
 bool lx_interrupted(struct lx_target *t);
+/*
+ * In an array of n elements of stride bytes, sorted by the u64 at
+ * key_offset, the number of elements whose key is <= key (so the last such
+ * element is index - 1, none if 0).
+ */
+size_t lx_count_keys_le(const void *array, size_t n, size_t stride,
+			size_t key_offset, uint64_t key);
 void lx_progress(struct lx_target *t, const char *label, uint64_t done,
 		 uint64_t total);
 

@@ -12,7 +12,8 @@
 #define LX_DESC_STRINGS 5
 #define LX_DESC_POINTERS 8
 #define LX_DESC_SITES 3
-#define LX_DESC_EVIDENCE 6
+#define LX_DESC_EVIDENCE 8
+#define LX_DESC_HOLDERS 4
 #define LX_TEXT_MAX 160
 
 struct lx_place {
@@ -39,8 +40,18 @@ struct lx_site_stat {
 	unsigned int count;
 };
 
+/* A place holding members (leakscan -r): see lx_ref_group in refs.h. */
+struct lx_holder_stat {
+	char label[96];		/* "leaked [leak_schedstat]", "kmalloc-192 +8" */
+	const char *kind;	/* "kernel", "module", ..., "slab" */
+	uint64_t held;		/* members it points into */
+	uint64_t words;
+	uint64_t lost_holders;	/* of words: in objects no root reaches */
+};
+
 struct lx_evidence {
-	const char *signal;	/* "alloc-track", "symbol", "text", "relation" */
+	const char *signal;	/* "alloc-track", "symbol", "text", "relation",
+				 * "holder", "orphans" */
 	char text[2 * LX_TEXT_MAX];
 };
 
@@ -73,14 +84,31 @@ struct lx_cluster_desc {
 	/* text signature */
 	const struct lx_signature *signature;
 	unsigned int signature_hits;
+	/* holders (leakscan -r), filled before the guess */
+	bool holders_known;
+	uint64_t members_live;		/* members the reachability pass saw */
+	uint64_t referenced;		/* members something points into */
+	uint64_t unreferenced;		/* members no root reaches */
+	struct lx_holder_stat holders[LX_DESC_HOLDERS];
+	unsigned int nholders;
 	/* the guess */
 	char owner[2 * LX_TEXT_MAX];
 	enum lx_confidence confidence;
 	struct lx_evidence evidence[LX_DESC_EVIDENCE];
 	unsigned int nevidence;
-	const char *absent[4];
+	const char *absent[5];
 	unsigned int nabsent;
 };
+
+struct lx_reach;
+/*
+ * leakscan -r: one reachability pass whose targets are the members of
+ * clusters [first, first + n), filling their holders and unreferenced
+ * counts.  On LX_OK *r holds the pass (for its limits); lx_reach_free() it.
+ */
+enum lx_status lx_describe_holders(struct lx_session *s, const struct lx_clusterer *cl,
+				   struct lx_cluster_desc *d, unsigned int first,
+				   unsigned int n, struct lx_reach *r);
 
 /* Pointer ranges of an x86_64 kernel for the clusterer. */
 size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *ranges,

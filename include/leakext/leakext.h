@@ -27,6 +27,8 @@ enum lx_sort {
 struct lx_options {
 	const char *cache;	/* NULL: rank every cache */
 	bool list_live;		/* -l: live object addresses, one per line */
+	bool unreferenced;	/* -u: live objects no root reaches, one per line */
+	bool referrers;		/* -r: holders and unreferenced counts per cluster */
 	bool json;		/* -j: one JSON document */
 	bool all;		/* -a: every cluster (ranking: every cache) */
 	unsigned int top;	/* -n: clusters (ranking: caches) shown, 0 = default */
@@ -53,6 +55,11 @@ bool lx_parse_sort(const char *text, enum lx_sort *sort);
 #define LX_SORT_FIELDS "bytes, live, total, slabs, size, name"
 /* The document for a dump that could not be analysed: source, error. */
 void lx_json_error_document(FILE *out, const char *source, const char *error);
+/* leakscan -u: live objects of opt->cache (-k: of one cluster) no root reaches. */
+enum lx_status lx_leakscan_unreferenced(struct lx_session *s,
+					const struct lx_options *opt);
+/* leakrefs ADDR: the object containing addr and every word pointing into it. */
+enum lx_status lx_leakrefs(struct lx_session *s, uint64_t addr);
 /* The leakdump command. */
 enum lx_status lx_leakdump(struct lx_session *s, const struct lx_options *opt);
 

@@ -32,12 +32,33 @@ enum lx_slab_test {
 	LX_SLAB_TYPE_BYTE,	/* 6.12+: page_type >> 24 == PGTY_slab */
 };
 
+/*
+ * What a kernel's SLUB types have, each told by one member's presence
+ * (layout.c layout_features[]); every layout leakext walks is one
+ * combination of these (layout.c known_layouts[]).
+ */
+enum lx_layout_feature {
+	LX_LAYOUT_CPU_SLAB = 1 << 0,	/* kmem_cache.cpu_slab: kmem_cache_cpu (< 7.0) */
+	LX_LAYOUT_SHEAVES = 1 << 1,	/* kmem_cache.cpu_sheaves (6.18+) */
+	LX_LAYOUT_NODE_ARRAY = 1 << 2,	/* kmem_cache.node[]: kmem_cache_node pointers */
+	LX_LAYOUT_NODE_BARN = 1 << 3,	/* kmem_cache_node.barn (6.18, 7.0) */
+	LX_LAYOUT_PER_NODE = 1 << 4,	/* kmem_cache.per_node[]: node and barn (7.1+) */
+};
+
 /* Offsets and globals, resolved once by member/symbol presence. */
 struct lx_layout {
-	/* struct kmem_cache */
+	unsigned int features;		/* LX_LAYOUT_* */
+	const char *layout_name;	/* the known layout they make */
+	/* struct kmem_cache; -1: absent */
 	long kc_size_of, kc_cpu_slab, kc_flags, kc_size, kc_object_size;
 	long kc_offset, kc_oo, kc_min, kc_red_left_pad, kc_name;
-	long kc_list, kc_random, kc_node, kc_inuse;
+	long kc_list, kc_random, kc_inuse;
+	/*
+	 * Per-node pointers: kc_node_slots entries of kc_node_stride bytes
+	 * from kc_node, each with the kmem_cache_node pointer at kc_node_ptr
+	 * and (7.1+) the barn pointer at kc_node_barn, else -1.
+	 */
+	long kc_node, kc_node_stride, kc_node_ptr, kc_node_barn;
 	unsigned int kc_node_slots;
 	/* struct kmem_cache_cpu */
 	long kcc_size_of, kcc_freelist, kcc_slab, kcc_partial;
@@ -160,6 +181,13 @@ enum lx_status lx_layout_init(struct lx_session *s);
 /* Bit n of a mask the layout read; a NULL mask (unknown) has every bit. */
 bool lx_mask_test(const uint64_t *bits, unsigned int n);
 void lx_session_fini(struct lx_session *s);
+
+/* The entry for node in kmem_cache.node[] or .per_node[] of the cache at cache. */
+static inline uint64_t lx_node_entry(const struct lx_layout *L, uint64_t cache,
+				     unsigned int node)
+{
+	return cache + L->kc_node + (uint64_t)L->kc_node_stride * node;
+}
 
 /* slub.c */
 enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c);

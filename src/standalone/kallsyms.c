@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/core.h"
 #include "leakext/text.h"
 #include "standalone/kallsyms.h"
@@ -49,7 +50,6 @@
 #define TOKEN_TABLE_MAX (65536 + MAX_TOKEN_LEN)	/* u16 index + the last token */
 #define MAX_RECORD (2 + 0x7fff)		/* 2-byte len + its tokens */
 #define BATCH (64U << 10)		/* bytes per read; >= MAX_RECORD */
-#define PAGE 4096ULL
 #define MAX_ANCHOR_HITS 64		/* (anchor, symbol) pairs kept */
 
 struct tokens {
@@ -141,7 +141,7 @@ static size_t read_some(const struct lx_target *t, uint64_t addr, uint8_t *buf,
 	if (!want || t->ops->read(t->priv, addr, buf, want))
 		return want;
 	while (got < want) {
-		n = PAGE - ((addr + got) & (PAGE - 1));
+		n = LX_PAGE_SIZE - ((addr + got) & (LX_PAGE_SIZE - 1));
 		if (n > want - got)
 			n = want - got;
 		if (!t->ops->read(t->priv, addr + got, buf + got, n))

@@ -32,6 +32,8 @@ struct program {
 	struct lx_options opt;
 	bool dump, stats, quiet;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
+	bool refs;			/* --refs ADDR */
+	uint64_t refs_addr;
 	enum types_choice types;
 	const char *vmlinux;		/* NULL: types and symbols from each dump */
 	struct sa_vmlinux vm;
@@ -41,6 +43,8 @@ struct program {
 	int nunusable;
 	bool flagged;		/* some analysed result failed its checks */
 };
+
+enum { OPT_REFS = 0x100, OPT_READER };	/* long options without a letter */
 
 static void usage(FILE *out)
 {
@@ -68,6 +72,15 @@ static void usage(FILE *out)
 "                      lengths and byte classes (symbols and guesses stay)\n"
 "  -k, --cluster=N     only cluster N\n"
 "  -l, --list          print live object addresses (with -k: of cluster N)\n"
+"  -u, --unreferenced  print the live objects (with -k: of cluster N) that no\n"
+"                      root reaches: kernel and module data, per-cpu areas,\n"
+"                      task stacks, vmalloc'd memory, and the objects they\n"
+"                      reach (kmemleak's rule, on the dump)\n"
+"  -r, --referrers     per cluster: the places (globals, stacks, other objects)\n"
+"                      that point at its members, and how many members no\n"
+"                      root reaches (scans all memory as -u does)\n"
+"      --refs=ADDR     the slab object containing ADDR and every word in\n"
+"                      scanned memory that points into it\n"
 "  -j, --json          JSON, one document per vmcore per line (JSON Lines),\n"
 "                      schema leakext/1 (see README); not with -l or -d\n"
 "  -d, --dump          hex/ASCII dump of live objects (of cluster N with -k)\n"
@@ -80,9 +93,8 @@ static void usage(FILE *out)
 "                      btf-vmlinux (VMLINUX's .BTF) or dwarf (VMLINUX's DWARF)\n"
 "      --dwarf         the same as --types=dwarf\n"
 "      --reader=READER how memory is read: auto (the default: the program's\n"
-"                      own kdump-compressed reader for the direct map, where\n"
-"                      it applies, libkdumpfile for the rest) or libkdumpfile\n"
-"                      (everything through libkdumpfile)\n"
+"                      own reader for kdump-compressed pages it can decode,\n"
+"                      libkdumpfile for the rest) or libkdumpfile (all of it)\n"
 "      --stats         time, type and symbol sources on stderr\n"
 "  -h, --help          this help\n"
 "  -V, --version       version\n"
@@ -147,6 +159,21 @@ static int parse_reader(struct program *p, const char *text)
 	return -1;
 }
 
+static int parse_address(struct program *p, const char *text)
+{
+	char *end;
+
+	errno = 0;
+	p->refs_addr = strtoull(text, &end, 16);
+	if (errno || end == text || *end) {
+		fprintf(stderr, "leakscan: --refs takes a hexadecimal address, not \"%s\"\n",
+			text);
+		return -1;
+	}
+	p->refs = true;
+	return 0;
+}
+
 static int parse_option(struct program *p, int c)
 {
 	switch (c) {
@@ -162,6 +189,9 @@ static int parse_option(struct program *p, int c)
 	case 'R': p->opt.redact = true; return 0;
 	case 'k': return parse_number_option(c, &p->opt.cluster, false);
 	case 'l': p->opt.list_live = true; return 0;
+	case 'u': p->opt.unreferenced = true; return 0;
+	case OPT_REFS: return parse_address(p, optarg);
+	case 'r': p->opt.referrers = true; return 0;
 	case 'j': p->opt.json = true; return 0;
 	case 'd': p->dump = true; return 0;
 	case 'c':
@@ -176,7 +206,7 @@ static int parse_option(struct program *p, int c)
 	case 'S': p->stats = true; return 0;
 	case 'T': return parse_types(p, optarg);
 	case 'D': p->types = TYPES_DWARF; return 0;
-	case 'M': return parse_reader(p, optarg);
+	case OPT_READER: return parse_reader(p, optarg);
 	case 'h': usage(stdout); exit(EXIT_OK);
 	case 'V': printf("leakscan (leakext) %s\n", LEAKEXT_VERSION); exit(EXIT_OK);
 	default: return -1;
@@ -186,12 +216,17 @@ static int parse_option(struct program *p, int c)
 /* Which option combinations make sense; -1 after saying why not. */
 static int check_combination(const struct program *p)
 {
-	if ((p->opt.list_live || p->opt.cluster || p->dump) && !p->opt.cache) {
-		fprintf(stderr, "leakscan: -l, -k and -d need a cache\n");
+	if ((p->opt.list_live || p->opt.cluster || p->dump || p->opt.unreferenced) &&
+	    !p->opt.cache) {
+		fprintf(stderr, "leakscan: -l, -u, -k and -d need a cache\n");
 		return -1;
 	}
-	if (p->opt.json && (p->opt.list_live || p->dump)) {
-		fprintf(stderr, "leakscan: -j cannot go with -l or -d: they print addresses and hex, not JSON\n");
+	if (p->opt.json && (p->opt.list_live || p->dump || p->opt.unreferenced || p->refs)) {
+		fprintf(stderr, "leakscan: -j cannot go with -l, -u, -d or --refs: they print addresses and hex, not JSON\n");
+		return -1;
+	}
+	if (p->refs + p->dump + p->opt.list_live + p->opt.unreferenced > 1) {
+		fprintf(stderr, "leakscan: choose one of -l, -u, -d and --refs\n");
 		return -1;
 	}
 	if (p->opt.type && !p->dump) {
@@ -251,6 +286,9 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "redact", no_argument, NULL, 'R' },
 		{ "cluster", required_argument, NULL, 'k' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "unreferenced", no_argument, NULL, 'u' },
+		{ "refs", required_argument, NULL, OPT_REFS },
+		{ "referrers", no_argument, NULL, 'r' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
@@ -260,14 +298,14 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "stats", no_argument, NULL, 'S' },
 		{ "types", required_argument, NULL, 'T' },
 		{ "dwarf", no_argument, NULL, 'D' },
-		{ "reader", required_argument, NULL, 'M' },
+		{ "reader", required_argument, NULL, OPT_READER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "C:n:as:Rk:ljdc:b:t:qhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:n:as:Rrk:lujdc:b:t:qhV", longs, NULL)) != -1) {
 		if (parse_option(p, c)) {
 			fprintf(stderr, "Try 'leakscan --help' for more information.\n");
 			return -1;
@@ -345,7 +383,12 @@ static int analyse(struct program *p, struct sa_dump *d, const char *path)
 	opt.symbols = sa_symbols_name(d->symbols_kind);
 	if (p->nvmcores > 1 && !opt.json)
 		printf("%s==> %s <==\n", path == p->vmcores[0] ? "" : "\n", path);
-	ret = p->dump ? lx_leakdump(&s, &opt) : lx_leakscan(&s, &opt);
+	if (p->refs)
+		ret = lx_leakrefs(&s, p->refs_addr);
+	else if (opt.unreferenced)
+		ret = lx_leakscan_unreferenced(&s, &opt);
+	else
+		ret = p->dump ? lx_leakdump(&s, &opt) : lx_leakscan(&s, &opt);
 	fflush(stdout);
 	if (s.flagged)
 		p->flagged = true;

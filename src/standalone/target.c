@@ -15,15 +15,13 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
+#include "leakext/arch_x86_64.h"
 #include "leakext/core.h"
 #include "leakext/standalone.h"
 #include "leakext/target.h"
 #include "standalone/files.h"
 #include "standalone/kallsyms.h"
 #include "standalone/target.h"
-
-#define KASLR_ALIGN (2ULL << 20)	/* CONFIG_PHYSICAL_ALIGN, x86_64 */
-#define KASLR_MAX (1ULL << 30)		/* KERNEL_IMAGE_SIZE with KASLR */
 
 static volatile sig_atomic_t interrupted;
 
@@ -415,9 +413,9 @@ static int kernel_offset(struct sa_dump *d, uint64_t *offset, char *err, size_t 
 	len = strlen(text);
 	if (!len || len > 16 || strspn(text, "0123456789abcdefABCDEF") != len)
 		why = "is not a hex number";
-	else if ((*offset = strtoull(text, NULL, 16)) % KASLR_ALIGN)
+	else if ((*offset = strtoull(text, NULL, 16)) % LX_KASLR_ALIGN)
 		why = "is not a multiple of 2 MiB";
-	else if (*offset >= KASLR_MAX)
+	else if (*offset >= LX_KASLR_MAX)
 		why = "is beyond the 1 GiB KASLR window";
 	if (!why)
 		return 0;

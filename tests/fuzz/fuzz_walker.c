@@ -15,7 +15,9 @@
  *
  * Input:
  *     byte 0   bits 0-1 free pointer encoding (plain, xor, xor+swab),
- *              bit 2 PGTY_slab page type instead of the PG_slab flag
+ *              bit 2 PGTY_slab page type instead of the PG_slab flag,
+ *              bit 3 (fuzz_commands) also the reachability commands:
+ *              leakscan -u, leakscan -r (text and JSON), leakrefs
  *     byte 1   which commands run (bit per command, see run_commands())
  *     patches  until the input ends, each starting with an op byte:
  *       op & 3 == 0, 3  raw: [window][u16 offset][(op >> 2) + 1 bytes]
@@ -23,7 +25,7 @@
  *       op & 3 == 2     the same pointer, stored as an encoded free pointer
  * A window is one structure the walker reads (kmem_cache, kmem_cache_node,
  * each cpu's kmem_cache_cpu, each slab's struct slab and memory, the name,
- * and each global); the offset is taken modulo its size, writes are cut at
+ * each global, and a .data section of roots pointing at objects); the offset is taken modulo its size, writes are cut at
  * its end.  Anchors are addresses of the image, so mutations can rewire
  * lists and freelists to real structures.
  *
@@ -37,6 +39,7 @@
 
 #include "fake_target.h"
 #include "fuzz_util.h"
+#include "leakext/arch_x86_64.h"
 #include "leakext/leakext.h"
 
 #define MAX_PATCHES 256
@@ -86,7 +89,7 @@ struct image {
 	struct pool_block pool[POOL_BLOCKS];
 	struct undo undo[MAX_PATCHES + 1];
 	size_t nundo;
-	struct window windows[8 + 2 * NSLABS + NGLOBALS];
+	struct window windows[10 + 2 * NSLABS + NGLOBALS];
 	size_t nwindows;
 	uint64_t anchors[64];
 	size_t nanchors;
@@ -173,6 +176,21 @@ static void use_page_type(struct image *im)
 		fk_w32(&im->fk, fk_page(slab_pfns[i]) + 48, (uint32_t)PGTY_SLAB << 24);
 }
 
+/* vmlinux .data (_sdata.._edata): roots for the reachability pass. */
+#define DATA_ADDR 0xffffffff82000000ULL
+#define DATA_LEN 128
+
+static void add_roots(struct image *im)
+{
+	unsigned int i;
+
+	fk_region(&im->fk, DATA_ADDR, DATA_LEN);
+	fk_add_symbol(&im->fk, "_sdata", DATA_ADDR);
+	fk_add_symbol(&im->fk, "_edata", DATA_ADDR + DATA_LEN);
+	for (i = 0; i < NSLABS && i < DATA_LEN / 8; i++)
+		fk_w64(&im->fk, DATA_ADDR + 8 * i, fk_obj(slab_pfns[i], 1) + 16 * (i % 2));
+}
+
 static void map_windows(struct image *im)
 {
 	uint64_t name = 0;
@@ -186,12 +204,13 @@ static void map_windows(struct image *im)
 	add_window(im, name, 64);
 	for (i = 0; i < NSLABS; i++) {
 		add_window(im, fk_page(slab_pfns[i]), 64);
-		add_window(im, fk_slab_mem(slab_pfns[i]), 4096);
+		add_window(im, fk_slab_mem(slab_pfns[i]), LX_PAGE_SIZE);
 	}
 	add_window(im, symbol(im, "slab_caches"), 16);
 	add_window(im, symbol(im, "__per_cpu_offset"), 16);
 	for (i = 0; i < NGLOBALS; i++)
 		add_window(im, symbol(im, globals[i]), 8);
+	add_window(im, DATA_ADDR, DATA_LEN);
 }
 
 static void map_anchors(struct image *im)
@@ -276,6 +295,7 @@ static void build_image(struct image *im, uint8_t mode)
 
 	fk_init(&im->fk, encodings[mode & 3]);
 	build_slabs(im);
+	add_roots(im);
 	if (mode & 4)
 		use_page_type(im);
 	im->nwindows = 0;
@@ -424,12 +444,34 @@ static void run_commands(struct fake_kernel *fk, uint8_t which)
 		run_command(fk, &dump_all, true);
 }
 
+#ifdef FUZZ_COMMANDS
+/* leakscan -u, -r (text, JSON) and leakrefs: the heap index and the pass. */
+static void run_reach_commands(struct fake_kernel *fk)
+{
+	static const struct lx_options unref = { .cache = "kmalloc-512",
+						 .unreferenced = true };
+	static const struct lx_options held = { .cache = "kmalloc-512", .referrers = true };
+	static const struct lx_options held_json = { .cache = "kmalloc-512", .json = true,
+						     .referrers = true, .all = true };
+	struct lx_session s = { .t = &fk->target };
+
+	lx_leakscan_unreferenced(&s, &unref);
+	check_output(fk, false);
+	run_command(fk, &held, false);
+	run_command(fk, &held_json, false);
+	memset(&s, 0, sizeof(s));
+	s.t = &fk->target;
+	lx_leakrefs(&s, fk_obj(slab_pfns[0], 1) + 8);
+	check_output(fk, false);
+}
+#endif
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct image im;
 	static int built = -1;
 	struct fz_input in = { data, size };
-	uint8_t mode = fz_u8(&in) & 7, which = fz_u8(&in);
+	uint8_t first = fz_u8(&in), mode = first & 7, which = fz_u8(&in);
 	int n;
 
 	if (built != mode) {
@@ -444,6 +486,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	run_scan(&im.fk);
 #ifdef FUZZ_COMMANDS
 	run_commands(&im.fk, which);
+	if (first & 8)
+		run_reach_commands(&im.fk);
 #else
 	run_commands(&im.fk, which & 3);	/* the ranking, text and JSON */
 #endif

@@ -30,3 +30,10 @@ def read_manifest(d):
             k, _, v = line.rstrip("\n").partition(" ")
             m[k] = v
     return m
+
+
+def sample_dirs(samples):
+    """The 6.1 sample directories of a samples tree (S4 is only for the bench)."""
+    return sorted(os.path.join(samples, d) for d in os.listdir(samples)
+                  if os.path.isfile(os.path.join(samples, d, "manifest"))
+                  and not d.startswith("S4"))

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 
-from common import RESULTS, check, read_manifest
+from common import RESULTS, check, read_manifest, sample_dirs
 
 
 CACHE_ROW = re.compile(r"^([0-9a-f]{16})\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+\d+k\s+(\S+)$")
@@ -243,6 +243,7 @@ OWNER_EXPECT = {
     "S1": ("text", "/proc/schedstat"),
     "S2": ("symbol", "leak_fnptr_handler [leak_fnptr]"),
     "S3": ("alloc-track", "read_proc_into_buffer"),
+    "S6": ("text", "Ethernet + IPv4 frame"),
 }
 
 
@@ -406,8 +407,12 @@ def test_standalone_cli():
         (["--bogus", "a", "b"], "--help"),
         (["-s", "weight", "a", "b"], "bytes, live, total, slabs, size, name"),
         (["-n", "0", "a", "b"], "positive number"),
-        (["-j", "-l", "a", "b", "kmalloc-4k"], "cannot go with -l or -d"),
-        (["-j", "-d", "a", "b", "kmalloc-4k"], "cannot go with -l or -d"),
+        (["-j", "-l", "a", "b", "kmalloc-4k"], "-j cannot go with -l, -u, -d or --refs"),
+        (["-j", "-d", "a", "b", "kmalloc-4k"], "-j cannot go with -l, -u, -d or --refs"),
+        (["-j", "-u", "a", "b", "kmalloc-4k"], "-j cannot go with -l, -u, -d or --refs"),
+        (["-l", "-u", "a", "b", "kmalloc-4k"], "choose one of -l, -u, -d and --refs"),
+        (["--refs=zz", "a"], "--refs takes a hexadecimal address"),
+        (["-u", "/no/such/vmcore"], "need a cache"),
         (["-l", "/no/such/vmcore"], "need a cache"),
         (["--types=ctf", "a"], "--types takes"),
     ]
@@ -497,9 +502,7 @@ def test_staged_extension(samples_dirs):
 
 def main():
     samples, so = sys.argv[1], os.path.abspath(sys.argv[2])
-    dirs = sorted(os.path.join(samples, d) for d in os.listdir(samples)
-                  if os.path.isfile(os.path.join(samples, d, "manifest"))
-                  and not d.startswith("S4"))
+    dirs = sample_dirs(samples)
     check("samples present in %s" % samples, len(dirs) >= 3,
           "found %d (run make samples)" % len(dirs))
     for d in dirs:

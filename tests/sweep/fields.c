@@ -125,7 +125,8 @@ static void add_cache_fields(struct collector *co, uint64_t cache)
 
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		add_member(co, cache, "kmem_cache", members[i], "kmem_cache");
-	add_word(co, cache + L->kc_node, "%s.node[0]", "kmem_cache");
+	add_word(co, lx_node_entry(L, cache, 0) + L->kc_node_ptr, "%s.node[0]",
+		 "kmem_cache");
 	co->global = true;	/* the cache list: the ranking walks it */
 	add_word(co, cache + L->kc_list, "%s.list.next", "kmem_cache");
 	co->global = false;
@@ -140,7 +141,8 @@ static void add_node_fields(struct collector *co, uint64_t cache)
 	uint64_t node;
 	size_t i;
 
-	if (!lx_read_u64(co->s->t, cache + L->kc_node, &node) || !node)
+	if (!lx_read_u64(co->s->t, lx_node_entry(L, cache, 0) + L->kc_node_ptr, &node) ||
+	    !node)
 		return;
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		add_member(co, node, "kmem_cache_node", members[i], "node0");
@@ -156,6 +158,8 @@ static void add_cpu_fields(struct collector *co, const struct lx_cache *c)
 	char label[32];
 	unsigned int cpu;
 
+	if (!(L->features & LX_LAYOUT_CPU_SLAB))
+		return;		/* 7.0+: no kmem_cache_cpu */
 	for (cpu = 0; cpu < L->nr_cpus; cpu++) {
 		uint64_t kcc = c->cpu_slab + L->cpu_offsets[cpu];
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fake_target.h"
+#include "leakext/arch_x86_64.h"
 
 #define SYM_SLAB_CACHES 0xffffffff82000000ULL
 #define SYM_NR_CPU_IDS 0xffffffff82000100ULL
@@ -69,9 +70,42 @@ static const struct fk_type types_6_18[] = {
 	{ "slab_sheaf", 32 }, { "node_barn", 48 },
 };
 
+/*
+ * Linux 7.0 (kernel commit 32c894c7274b "slab: remove struct
+ * kmem_cache_cpu"): no cpu slab, no cpu partials (struct slab loses next),
+ * sheaves for the per-cpu free objects.
+ */
+static const char *const hidden_7_0[] = {
+	"kmem_cache.cpu_slab", "kmem_cache_cpu.", "slab.next",
+};
+
+/*
+ * Linux 7.1 (kernel commit 5ba6bc27b1f9 "slab: decouple pointer to barn
+ * from kmem_cache_node"): kmem_cache.per_node[] replaces node[], each
+ * entry a barn and a kmem_cache_node pointer.
+ */
+static const struct fk_member members_7_1[] = {
+	{ "kmem_cache", "per_node", 216, 16 * FK_MAX_NODES },
+	{ "kmem_cache_per_node_ptrs", "barn", 0, 8 },
+	{ "kmem_cache_per_node_ptrs", "node", 8, 8 },
+};
+
+static const struct fk_type types_7_1[] = {
+	{ "kmem_cache_node", 64 }, { "kmem_cache_per_node_ptrs", 16 },
+};
+
+static const char *const hidden_7_1[] = {
+	"kmem_cache.node", "kmem_cache_node.barn",
+};
+
+#define N(array) (sizeof(array) / sizeof((array)[0]))
+
 static const struct fk_profile profiles[] = {
-	{ "6.18", members_6_18, sizeof(members_6_18) / sizeof(members_6_18[0]),
-	  types_6_18, sizeof(types_6_18) / sizeof(types_6_18[0]) },
+	{ "6.18", NULL, members_6_18, N(members_6_18), types_6_18, N(types_6_18),
+	  NULL, 0, false },
+	{ "7.0", &profiles[0], NULL, 0, NULL, 0, hidden_7_0, N(hidden_7_0), false },
+	{ "7.1", &profiles[1], members_7_1, N(members_7_1), types_7_1, N(types_7_1),
+	  hidden_7_1, N(hidden_7_1), true },
 };
 
 static const struct {
@@ -116,9 +150,14 @@ static bool fk_read(void *priv, uint64_t addr, void *buf, size_t len)
 
 static bool fk_symbol(void *priv, const char *name, uint64_t *addr)
 {
+	struct fake_kernel *fk = priv;
 	size_t i;
 
-	(void)priv;
+	for (i = 0; i < (size_t)fk->nsymbols; i++)
+		if (!strcmp(fk->symbols[i].name, name)) {
+			*addr = fk->symbols[i].addr;
+			return true;
+		}
 	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
 		if (!strcmp(symbols[i].name, name)) {
 			*addr = symbols[i].addr;
@@ -130,9 +169,16 @@ static bool fk_symbol(void *priv, const char *name, uint64_t *addr)
 static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 			   uint64_t *offset, char *module, size_t modlen)
 {
+	struct fake_kernel *fk = priv;
 	size_t i;
 
-	(void)priv;
+	for (i = 0; i < (size_t)fk->nsymbols; i++)
+		if (fk->symbols[i].addr == addr) {
+			snprintf(name, len, "%s", fk->symbols[i].name);
+			snprintf(module, modlen, "%s", "");
+			*offset = 0;
+			return true;
+		}
 	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
 		if (symbols[i].addr == addr) {
 			snprintf(name, len, "%s", symbols[i].name);
@@ -156,14 +202,38 @@ static bool listed(const char *const *list, int n, const char *type,
 	return false;
 }
 
+/* Hidden by the test or by the profile: the member, or its whole type. */
 static bool hidden(struct fake_kernel *fk, const char *type, const char *member)
 {
-	return listed(fk->hidden_members, fk->nhidden, type, member);
+	const struct fk_profile *p;
+
+	if (listed(fk->hidden_members, fk->nhidden, type, member) ||
+	    listed(fk->hidden_members, fk->nhidden, type, ""))
+		return true;
+	for (p = fk->profile; p; p = p->base)
+		if (listed(p->hidden, p->nhidden, type, member) ||
+		    listed(p->hidden, p->nhidden, type, ""))
+			return true;
+	return false;
+}
+
+static const struct fk_member *profile_member(const struct fk_profile *p,
+					      const char *type, const char *member)
+{
+	size_t i;
+
+	for (; p; p = p->base)
+		for (i = 0; i < p->nmembers; i++)
+			if (!strcmp(p->members[i].type, type) &&
+			    !strcmp(p->members[i].member, member))
+				return &p->members[i];
+	return NULL;
 }
 
 static const struct fk_member *find_member(struct fake_kernel *fk,
 					   const char *type, const char *member)
 {
+	const struct fk_member *m;
 	size_t i;
 
 	if (hidden(fk, type, member))
@@ -171,10 +241,9 @@ static const struct fk_member *find_member(struct fake_kernel *fk,
 	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
 		if (!strcmp(members[i].type, type) && !strcmp(members[i].member, member))
 			return &members[i];
-	for (i = 0; fk->profile && i < fk->profile->nmembers; i++)
-		if (!strcmp(fk->profile->members[i].type, type) &&
-		    !strcmp(fk->profile->members[i].member, member))
-			return &fk->profile->members[i];
+	m = profile_member(fk->profile, type, member);
+	if (m)
+		return m;
 	/* a member the test "kernel" gained; its offset does not matter */
 	if (listed(fk->added_members, fk->nadded, type, member))
 		return &members[0];
@@ -183,14 +252,15 @@ static const struct fk_member *find_member(struct fake_kernel *fk,
 
 static long fk_type_size(void *priv, const char *type)
 {
-	const struct fk_profile *profile = ((struct fake_kernel *)priv)->profile;
+	const struct fk_profile *p;
 	size_t i;
 
 	if (hidden(priv, type, ""))
 		return -1;
-	for (i = 0; profile && i < profile->ntypes; i++)
-		if (!strcmp(profile->types[i].type, type))
-			return profile->types[i].size;
+	for (p = ((struct fake_kernel *)priv)->profile; p; p = p->base)
+		for (i = 0; i < p->ntypes; i++)
+			if (!strcmp(p->types[i].type, type))
+				return p->types[i].size;
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		if (!strcmp(types[i].type, type))
 			return types[i].size;
@@ -279,6 +349,14 @@ void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size)
 	r->bytes = calloc(1, size);
 }
 
+void fk_add_symbol(struct fake_kernel *fk, const char *name, uint64_t addr)
+{
+	if (fk->nsymbols == FK_MAX_SYMBOLS)
+		abort();
+	fk->symbols[fk->nsymbols].name = name;
+	fk->symbols[fk->nsymbols++].addr = addr;
+}
+
 void fk_drop_region(struct fake_kernel *fk, uint64_t addr)
 {
 	int i;
@@ -327,7 +405,7 @@ uint64_t fk_page(unsigned long pfn)
 
 uint64_t fk_slab_mem(unsigned long pfn)
 {
-	return FK_PAGE_OFFSET + pfn * 4096;
+	return FK_PAGE_OFFSET + pfn * LX_PAGE_SIZE;
 }
 
 uint64_t fk_obj(unsigned long pfn, unsigned int index)
@@ -409,7 +487,7 @@ void fk_add_slab(struct fake_kernel *fk, unsigned long pfn, unsigned int inuse,
 	fk_w64(fk, page + 0, 1ULL << FK_PG_SLAB);
 	fk_w64(fk, page + 24, FK_CACHE);
 	fk_w64(fk, page + 40, inuse | (FK_OBJS << 16) | ((uint64_t)frozen << 31));
-	fk_region(fk, fk_slab_mem(pfn), 4096);
+	fk_region(fk, fk_slab_mem(pfn), LX_PAGE_SIZE);
 }
 
 static uint64_t encode(struct fake_kernel *fk, uint64_t next, uint64_t slot)
@@ -479,6 +557,13 @@ void fk_set_node_nr_slabs(struct fake_kernel *fk, uint64_t n)
 	fk_w64(fk, FK_NODE + 40, n * FK_OBJS);	/* total_objects */
 }
 
+/* 7.1: node 0's kmem_cache_node pointer moves into kmem_cache.per_node[0]. */
+static void use_per_node(struct fake_kernel *fk)
+{
+	fk_w64(fk, FK_CACHE + 216, 0);		/* per_node[0].barn */
+	fk_w64(fk, FK_CACHE + 224, FK_NODE);	/* per_node[0].node */
+}
+
 bool fk_profile(struct fake_kernel *fk, const char *name)
 {
 	size_t i;
@@ -487,10 +572,20 @@ bool fk_profile(struct fake_kernel *fk, const char *name)
 		if (!strcmp(profiles[i].name, name)) {
 			fk->profile = &profiles[i];
 			fk_region(fk, FK_SHEAVES, FK_SHEAF_STRIDE * FK_NR_SHEAVES);
-			fk_region(fk, FK_BARN, 64);
+			fk_region(fk, FK_BARN, FK_BARN_STRIDE * FK_MAX_NODES);
+			if (fk->profile->per_node)
+				use_per_node(fk);
 			return true;
 		}
 	return false;
+}
+
+void fk_set_nodes(struct fake_kernel *fk, unsigned int n)
+{
+	if (n > FK_MAX_NODES)
+		abort();
+	fk_w32(fk, SYM_NR_NODE_IDS, n);
+	fk_w64(fk, SYM_NODE_STATES + 8 * FK_N_POSSIBLE, (1u << n) - 1);
 }
 
 void fk_set_sheaves(struct fake_kernel *fk, uint32_t capacity)
@@ -526,17 +621,30 @@ void fk_set_cpu_sheaves(struct fake_kernel *fk, int cpu, uint64_t main,
 	fk_w64(fk, pcs + 16, spare);
 }
 
-void fk_barn_full(struct fake_kernel *fk, const uint64_t *sheaves, int n)
+/* Where the profile keeps node's barn pointer. */
+static uint64_t barn_pointer(struct fake_kernel *fk, unsigned int node)
 {
-	uint64_t head = FK_BARN + 8, prev = head;
+	if (fk->profile->per_node)
+		return FK_CACHE + 216 + 16 * node;
+	if (node)
+		abort();	/* only node 0 has a kmem_cache_node here */
+	return FK_NODE + 64;
+}
+
+uint64_t fk_barn_full(struct fake_kernel *fk, unsigned int node,
+		      const uint64_t *sheaves, int n)
+{
+	uint64_t barn = FK_BARN + node * FK_BARN_STRIDE;
+	uint64_t head = barn + 8, prev = head;
 	int i;
 
-	fk_w64(fk, FK_NODE + 64, FK_BARN);
+	fk_w64(fk, barn_pointer(fk, node), barn);
 	for (i = 0; i < n; i++) {
 		fk_w64(fk, prev, sheaves[i]);	/* barn_list at offset 0 */
 		prev = sheaves[i];
 	}
 	fk_w64(fk, prev, head);
-	fk_w64(fk, FK_BARN + 24, FK_BARN + 24);	/* no empty sheaves */
-	fk_w32(fk, FK_BARN + 40, n);
+	fk_w64(fk, barn + 24, barn + 24);	/* no empty sheaves */
+	fk_w32(fk, barn + 40, n);
+	return barn;
 }

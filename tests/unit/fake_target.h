@@ -30,7 +30,9 @@
 #define FK_SHEAVES 0xffff888001300000ULL	/* sheaf n at + n * FK_SHEAF_STRIDE */
 #define FK_SHEAF_STRIDE 0x200
 #define FK_NR_SHEAVES 16
-#define FK_BARN 0xffff888001400000ULL
+#define FK_BARN 0xffff888001400000ULL	/* node n's barn at + n * FK_BARN_STRIDE */
+#define FK_BARN_STRIDE 0x40
+#define FK_MAX_NODES 2			/* kmem_cache.node[] / per_node[] slots used */
 
 struct fk_region {
 	uint64_t addr;
@@ -48,14 +50,28 @@ struct fk_type {
 	long size;
 };
 
-/* The members and types a kernel version adds to the 6.1 tables. */
+/*
+ * The members and types a kernel version adds to the 6.1 tables, and the
+ * ones it lacks, on top of the version it follows (base).
+ */
 struct fk_profile {
 	const char *name;
+	const struct fk_profile *base;	/* NULL: 6.1 */
 	const struct fk_member *members;
 	size_t nmembers;
 	const struct fk_type *types;	/* these sizes win */
 	size_t ntypes;
+	const char *const *hidden;	/* "type.member", or "type." for a type */
+	size_t nhidden;
+	bool per_node;	/* node and barn pointers in kmem_cache.per_node[] */
 };
+
+struct fk_sym {
+	const char *name;
+	uint64_t addr;
+};
+
+#define FK_MAX_SYMBOLS 8
 
 struct fake_kernel {
 	struct lx_target target;
@@ -71,6 +87,8 @@ struct fake_kernel {
 	long pg_slab_value;
 	enum lx_freeptr_mode encoding;
 	uint64_t phys_end;		/* what the "dump file" holds; 0 unknown */
+	struct fk_sym symbols[FK_MAX_SYMBOLS];	/* a test's own, in vmlinux */
+	int nsymbols;
 	long live_allocs;
 	char messages[8192];
 	FILE *out;
@@ -84,9 +102,12 @@ void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member);
 void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
 /*
  * Give the kernel the types and members of a named layout ("6.18": per-cpu
- * sheaves and the node barn); false if the name is unknown.
+ * sheaves and the node barn; "7.0": no kmem_cache_cpu; "7.1": node and
+ * barn pointers in kmem_cache.per_node[]); false if the name is unknown.
  */
 bool fk_profile(struct fake_kernel *fk, const char *name);
+/* nr_node_ids and the possible nodes (0 .. n-1, n <= FK_MAX_NODES). */
+void fk_set_nodes(struct fake_kernel *fk, unsigned int n);
 /* 6.18: the cache gets per-cpu sheaves of this capacity. */
 void fk_set_sheaves(struct fake_kernel *fk, uint32_t capacity);
 /* 6.18: sheaf slot (< FK_NR_SHEAVES) holding n objects; returns its address. */
@@ -95,9 +116,16 @@ uint64_t fk_sheaf(struct fake_kernel *fk, int slot, const uint64_t *objs,
 void fk_set_sheaf_size(struct fake_kernel *fk, uint64_t sheaf, uint32_t size);
 void fk_set_cpu_sheaves(struct fake_kernel *fk, int cpu, uint64_t main,
 			uint64_t spare);
-/* 6.18: node 0's barn with these n full sheaves (nr_full = n). */
-void fk_barn_full(struct fake_kernel *fk, const uint64_t *sheaves, int n);
+/*
+ * 6.18+: node's barn with these n full sheaves (nr_full = n), hung where
+ * the profile keeps barn pointers (kmem_cache_node, only node 0 has one
+ * here; or kmem_cache.per_node[node]); returns the barn's address.
+ */
+uint64_t fk_barn_full(struct fake_kernel *fk, unsigned int node,
+		      const uint64_t *sheaves, int n);
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size);
+/* A vmlinux symbol on top of the fixed table; name must outlive fk. */
+void fk_add_symbol(struct fake_kernel *fk, const char *name, uint64_t addr);
 void fk_drop_region(struct fake_kernel *fk, uint64_t addr);
 void fk_write(struct fake_kernel *fk, uint64_t addr, const void *bytes, size_t len);
 void fk_w64(struct fake_kernel *fk, uint64_t addr, uint64_t val);

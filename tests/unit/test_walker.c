@@ -313,19 +313,14 @@ static bool test_unknown_page_type_refused(void)
 	       unknown_page_type_refused(0xf5, "page.page_type", "page_type is absent");
 }
 
-static bool refused_layout(const char *added, const char *hidden, const char *expect)
+/* A known layout whose types lack a member the walker reads is refused. */
+static bool test_sheaves_refused(void)
 {
 	struct fixture f;
 
 	fx_setup(&f, LX_FP_XOR_SWAB);
-	if (added)
-		fk_add_member(&f.fk, added);
-	return layout_refused(&f, hidden, expect);
-}
-
-static bool test_sheaves_refused(void)
-{
-	return refused_layout("kmem_cache.cpu_sheaves", NULL, "sheaves");
+	CHECK(fk_profile(&f.fk, "6.18"));
+	return layout_refused(&f, "slab_sheaf.barn_list", "lack a member leakext reads");
 }
 
 /*
@@ -349,7 +344,7 @@ static void sheaves_setup(struct fixture *f)
 	fk_set_cpu_sheaves(&f->fk, 1, fk_sheaf(&f->fk, 2, NULL, 0),
 			   fk_sheaf(&f->fk, 3, spare1, 1));
 	full = fk_sheaf(&f->fk, 4, barn, 1);
-	fk_barn_full(&f->fk, &full, 1);
+	fk_barn_full(&f->fk, 0, &full, 1);
 }
 
 static bool test_sheaves_free(void)
@@ -371,19 +366,125 @@ static bool test_sheaves_free(void)
 	return unit_ok();
 }
 
-/* A 6.18 cache that did not opt in to sheaves (cpu_sheaves NULL, no barn). */
-static bool test_sheaves_cache_without(void)
+/*
+ * A cache without sheaves counts its slab freelists alone.  In 6.18 it did
+ * not opt in (cpu_sheaves NULL); from 7.0 a cache of capacity 0 has every
+ * cpu's main sheaf point at one empty bootstrap sheaf.
+ */
+static bool cache_without_sheaves(const char *profile, bool bootstrap_sheaf)
 {
 	struct fixture f;
+	uint64_t bootstrap;
 
 	fx_setup(&f, LX_FP_XOR_SWAB);
-	CHECK(fk_profile(&f.fk, "6.18"));
+	CHECK(fk_profile(&f.fk, profile));
 	fx_one_partial_slab(&f);
+	if (bootstrap_sheaf) {
+		fk_set_sheaves(&f.fk, 0);
+		bootstrap = fk_sheaf(&f.fk, 0, NULL, 0);
+		fk_set_cpu_sheaves(&f.fk, 0, bootstrap, 0);
+		fk_set_cpu_sheaves(&f.fk, 1, bootstrap, 0);
+	}
 	CHECK(fx_run_scan(&f) == 0);
-	CHECK(f.scan.live == 5 && f.scan.free == 3 && f.scan.sheaf_free == 0);
+	CHECK(f.scan.total == 8 && f.scan.live == 5 && f.scan.free == 3);
+	CHECK(f.scan.sheaf_free == 0);
 	CHECK(lx_integrity_ok(&f.scan.integrity));
 	CHECK(fx_teardown(&f));
 	return unit_ok();
+}
+
+static bool test_caches_without_sheaves(void)
+{
+	return cache_without_sheaves("6.18", false) &&
+	       cache_without_sheaves("7.0", true) &&
+	       cache_without_sheaves("7.1", true);
+}
+
+/*
+ * 7.0 (kernel commit 32c894c7274b): no kmem_cache_cpu, so per-cpu free
+ * objects are in sheaves only.  Slab 10 is partial (objects 1, 3, 5 on its
+ * freelist; 0 and 2 in cpu 0's main sheaf, 6 in cpu 1's spare, 4 in the
+ * barn).  Slab 11 counts all its objects in use, so it is full and on no
+ * list, but cpu 1's main sheaf holds its objects 0 and 1.
+ */
+static bool test_7_0_sheaves_free(void)
+{
+	const uint64_t main0[] = { fk_obj(10, 0), fk_obj(10, 2) };
+	const uint64_t main1[] = { fk_obj(11, 0), fk_obj(11, 1) };
+	const uint64_t spare1[] = { fk_obj(10, 6) }, barn[] = { fk_obj(10, 4) };
+	const struct lx_slab *slab;
+	struct fixture f;
+	uint64_t full;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	CHECK(fk_profile(&f.fk, "7.0"));
+	fx_one_partial_slab(&f);
+	fk_add_slab(&f.fk, 11, FK_OBJS, false);
+	fk_set_node_nr_slabs(&f.fk, 2);
+	fk_set_sheaves(&f.fk, 4);
+	fk_set_cpu_sheaves(&f.fk, 0, fk_sheaf(&f.fk, 0, main0, 2), 0);
+	fk_set_cpu_sheaves(&f.fk, 1, fk_sheaf(&f.fk, 1, main1, 2),
+			   fk_sheaf(&f.fk, 2, spare1, 1));
+	full = fk_sheaf(&f.fk, 3, barn, 1);
+	fk_barn_full(&f.fk, 0, &full, 1);
+	CHECK(fx_run_scan(&f) == 0);
+	CHECK(f.s.L.layout_name && strstr(f.s.L.layout_name, "(7.0)"));
+	CHECK(!f.scan.by_source[LX_SRC_CPU] && !f.scan.by_source[LX_SRC_CPU_PARTIAL]);
+	CHECK(f.scan.by_source[LX_SRC_NODE_PARTIAL] == 1);
+	CHECK(f.scan.by_source[LX_SRC_MEMMAP] == 1);
+	CHECK(f.scan.total == 16 && f.scan.free == 9 && f.scan.live == 7);
+	CHECK(f.scan.sheaf_free == 6);
+	slab = fx_find_slab(&f.scan, 11);
+	CHECK(slab && slab->nfree == 2);
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/*
+ * 7.1 (kernel commit 5ba6bc27b1f9): node and barn pointers in
+ * kmem_cache.per_node[].  Node 1 has no memory, so no kmem_cache_node,
+ * but a barn (commit 7f693882f009) whose full sheaf holds objects 4 and 6;
+ * node 0's barn holds 2, cpu 0's main sheaf 0.  Only 7 is live.
+ * nr_full_node1 is what node 1's barn claims to hold.
+ */
+static bool per_node_barns_case(uint32_t nr_full_node1, const char *problem)
+{
+	const uint64_t main0[] = { fk_obj(10, 0) }, barn0[] = { fk_obj(10, 2) };
+	const uint64_t barn1[] = { fk_obj(10, 4), fk_obj(10, 6) };
+	const struct lx_slab *slab;
+	struct fixture f;
+	uint64_t full0, full1;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	CHECK(fk_profile(&f.fk, "7.1"));
+	fk_set_nodes(&f.fk, 2);
+	fx_one_partial_slab(&f);
+	fk_set_sheaves(&f.fk, 4);
+	fk_set_cpu_sheaves(&f.fk, 0, fk_sheaf(&f.fk, 0, main0, 1), 0);
+	full0 = fk_sheaf(&f.fk, 1, barn0, 1);
+	full1 = fk_sheaf(&f.fk, 2, barn1, 2);
+	fk_barn_full(&f.fk, 0, &full0, 1);
+	fk_w32(&f.fk, fk_barn_full(&f.fk, 1, &full1, 1) + 40, nr_full_node1);
+	CHECK(fx_run_scan(&f) == 0);
+	CHECK(f.s.L.layout_name && strstr(f.s.L.layout_name, "(7.1)"));
+	CHECK(f.scan.by_source[LX_SRC_NODE_PARTIAL] == 1);
+	CHECK(f.scan.total == 8 && f.scan.free == 7 && f.scan.live == 1);
+	CHECK(f.scan.sheaf_free == 4);
+	slab = fx_find_slab(&f.scan, 10);
+	CHECK(slab && !lx_object_is_free(&f.scan, slab, 7));
+	if (problem)
+		CHECK(strstr(f.scan.integrity.first[LX_PROB_SHEAF], problem) != NULL);
+	else
+		CHECK(lx_integrity_ok(&f.scan.integrity));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+static bool test_7_1_barns_per_node(void)
+{
+	return per_node_barns_case(1, NULL) &&
+	       per_node_barns_case(2, "node 1 barn says 2 full sheaves, 1 found");
 }
 
 /* Corrupt sheaves are flagged and skipped; the walk still answers. */
@@ -422,9 +523,44 @@ static bool test_sheaves_corrupt(void)
 	       corrupt_sheaves_case(4, 7, "says 3 full sheaves, 1 found");
 }
 
-static bool test_no_kmem_cache_cpu_refused(void)
+/*
+ * The profile's kernel (NULL: 6.1) with one member more or less has a
+ * SLUB layout leakext does not know: refused, and nothing counted.
+ */
+static bool unknown_layout_refused(const char *profile, const char *added,
+				   const char *hidden, const char *expect)
 {
-	return refused_layout(NULL, "kmem_cache.cpu_slab", "no kmem_cache_cpu");
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	CHECK(!profile || fk_profile(&f.fk, profile));
+	if (added)
+		fk_add_member(&f.fk, added);
+	if (hidden)
+		fk_hide_member(&f.fk, hidden);
+	fx_one_partial_slab(&f);
+	CHECK(fx_run_scan(&f) == LX_EABSENT);
+	CHECK(f.scan.nslabs == 0 && f.scan.total == 0);
+	CHECK(strstr(f.fk.messages, "a SLUB layout leakext does not know") != NULL);
+	CHECK(strstr(f.fk.messages, expect) != NULL);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+static bool test_unknown_layouts_refused(void)
+{
+	/* no kmem_cache_cpu and no sheaves: where would per-cpu frees be? */
+	return unknown_layout_refused(NULL, NULL, "kmem_cache.cpu_slab",
+				      "has kmem_cache.node; lacks kmem_cache.cpu_slab, kmem_cache.cpu_sheaves") &&
+	       /* sheaves, but no barn anywhere */
+	       unknown_layout_refused("7.0", NULL, "kmem_cache_node.barn",
+				      "lacks kmem_cache.cpu_slab, kmem_cache_node.barn, kmem_cache.per_node") &&
+	       /* both node[] and per_node[] */
+	       unknown_layout_refused("7.0", "kmem_cache.per_node", NULL,
+				      "has kmem_cache.cpu_sheaves, kmem_cache.node, kmem_cache_node.barn, kmem_cache.per_node") &&
+	       /* cpu slabs and 7.1's per-node pointers, no sheaves */
+	       unknown_layout_refused(NULL, "kmem_cache.per_node", NULL,
+				      "has kmem_cache.cpu_slab, kmem_cache.node, kmem_cache.per_node; lacks kmem_cache.cpu_sheaves");
 }
 
 static bool test_slab_allocator_refused(void)
@@ -553,9 +689,13 @@ const struct unit_test walker_tests[] = {
 	{ "unknown page type encodings refused", test_unknown_page_type_refused },
 	{ "per-cpu sheaves without their types refused", test_sheaves_refused },
 	{ "cpu main/spare and barn full sheaves count free (6.18)", test_sheaves_free },
-	{ "6.18 cache without sheaves still exact", test_sheaves_cache_without },
+	{ "caches without sheaves still exact (6.18, 7.0, 7.1)",
+	  test_caches_without_sheaves },
 	{ "corrupt sheaves and barns flagged, not crashed on", test_sheaves_corrupt },
-	{ "no kmem_cache_cpu refused (7.0+)", test_no_kmem_cache_cpu_refused },
+	{ "7.0: no kmem_cache_cpu, sheaves hold the per-cpu free objects", test_7_0_sheaves_free },
+	{ "7.1: barns per node in kmem_cache.per_node, memoryless node too",
+	  test_7_1_barns_per_node },
+	{ "SLUB layouts leakext does not know refused", test_unknown_layouts_refused },
 	{ "SLAB allocator refused", test_slab_allocator_refused },
 	{ "no struct slab: page layout checked", test_pre_5_17_page_layout },
 	{ "leakscan -l lists exactly the live objects", test_list_live_output },

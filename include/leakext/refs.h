@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Who holds slab objects: a kmemleak-style reachability pass over a dump.
+ * Roots (roots.h) are scanned, every live object they reach is scanned in
+ * turn, and every live object left unreached is scanned last, so each live
+ * object is read exactly once.  Aligned words that point at or into a live
+ * object count; a word inside an object that points back into that same
+ * object does not (a self-pointing list head keeps nothing alive).
+ */
+#ifndef LEAKEXT_REFS_H
+#define LEAKEXT_REFS_H
+
+#include "leakext/heap.h"
+#include "leakext/roots.h"
+
+#define LX_REF_HEAP UINT32_MAX	/* lx_ref.area: the word is in a slab object */
+#define LX_REFS_MAX (1u << 20)	/* referrers recorded; more are counted */
+
+/* One word pointing at a target object. */
+struct lx_ref {
+	uint64_t where;		/* address of the word */
+	uint64_t target;	/* heap-wide number of the object it points into */
+	uint32_t area;		/* index into roots.v, or LX_REF_HEAP */
+	uint32_t offset;	/* where in the target it points */
+};
+
+struct lx_reach {
+	struct lx_heap heap;
+	struct lx_areas roots;
+	uint8_t *reached;	/* bit per heap object: reachable from a root */
+	uint8_t *targets;	/* bit per heap object: record its referrers */
+	struct lx_ref *refs;
+	size_t nrefs, refs_cap;
+	uint64_t refs_dropped;	/* referrers past LX_REFS_MAX */
+	uint64_t nreached, scanned_bytes, unreadable_bytes;
+	bool ran;
+};
+
+/* Index the heap and collect the roots.  Free with lx_reach_free(). */
+enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r);
+/* Record referrers of the object (live or free) containing addr; false if none does. */
+bool lx_reach_target(struct lx_session *s, struct lx_reach *r, uint64_t addr);
+/* The pass itself: reached bits and referrers of the targets. */
+enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r);
+void lx_reach_free(struct lx_session *s, struct lx_reach *r);
+
+static inline bool lx_reach_reached(const struct lx_reach *r, uint64_t number)
+{
+	return r->reached[number / 8] & (1u << (number % 8));
+}
+
+/* Referrers grouped by where they sit, most held members first. */
+struct lx_ref_group {
+	char label[96];		/* "kmalloc-192 +24", "leaked [leak_schedstat]" */
+	enum lx_area_kind kind;	/* LX_AREA_KINDS for a slab object */
+	uint64_t words;		/* referring words */
+	uint64_t held;		/* distinct targets they point into */
+	uint64_t example;	/* one referring word's address */
+	uint64_t lost_holders;	/* words in live objects no root reaches */
+};
+
+/* Group refs[0..nrefs) of r; *groups is allocated, lx_free() it. */
+enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
+			       const struct lx_ref *refs, size_t nrefs,
+			       struct lx_ref_group **groups, size_t *ngroups);
+/* The label of one referring word, as the groups name it. */
+void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
+		    const struct lx_ref *ref, char *out, size_t len);
+
+#endif

@@ -1,0 +1,282 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Referrers and unreferenced objects (leakscan --refs / -u, crash leakrefs /
+leakscan -u) on the 6.1 samples, against the truth the modules printed and
+against crash's own search -k.
+
+Every leaked object of S1-S3 is held by the module's static leaked[] array,
+so: no leaked object may be called unreferenced, and each sampled leaked
+object's referrers must include leaked [MODULE].  S6 (its manifest names
+truth-lost-* files) has true leaks: lost sk_buffs (heads in
+skbuff_head_cache, data in kmalloc-8k) and lost objects of the module's own
+cache leakext_lost, beside held ones.  -u must find >= 95% of each lost set
+and all of leakext_lost's, and call no held object unreferenced; held
+objects are held by the module's arrays (held_skbs[], records[]) and held
+data by its sk_buff's head member.  crash's search -k ADDR
+reads all memory, so it also finds aliases (the direct-map and kernel-map
+views of a module's pages) and freed memory; the comparison is restricted
+the way the issue puts it: every leakext referrer holding the object's
+start is one of crash's hits, and every crash hit in module or vmalloc
+space (where only roots live) is one of leakext's referrers.
+
+usage: refs.py SAMPLES_DIR LEAKEXT_SO
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+from common import RESULTS, check, read_manifest, sample_dirs
+from peers import run_crash
+
+EXE = os.path.abspath(os.environ.get("LEAKEXT_LEAKSCAN") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan"))
+SAMPLED = 4
+REF_ROW = re.compile(r"^  ([0-9a-f]{16})  \+(\d+) +(.+)$")
+VMALLOC_AND_MODULES = 0xffffa00000000000	# above the direct map's reach here
+
+
+def run(args):
+    p = subprocess.run([EXE, "-q"] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=900, universal_newlines=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def referrers(text):
+    return [(int(m.group(1), 16), int(m.group(2)), m.group(3))
+            for m in map(REF_ROW.match, text.splitlines()) if m]
+
+
+def search_hits(text):
+    hits = set()
+    for line in text.splitlines():
+        m = re.match(r"^([0-9a-f]+): ([0-9a-f]+)", line)
+        if m:
+            hits.add(int(m.group(1), 16))
+    return hits
+
+
+def read_truth(d, name):
+    with open(os.path.join(d, name)) as f:
+        return [int(l.split()[-1], 16) for l in f if l.strip()]
+
+
+def spread(addrs, n=SAMPLED):
+    return addrs[::max(1, len(addrs) // n)][:n]
+
+
+def sample_truth(d, m):
+    truth = read_truth(d, m["truth"])
+    return truth, spread(truth)
+
+
+def test_unreferenced(tag, d, m, truth, crash_out):
+    cache, mkd = m["cache"], os.path.join(d, m["vmcore-mkd"])
+    rc, out, err = run(["-u", mkd, cache])
+    listed = {int(l, 16) for l in out.split()}
+    check("%s: leakscan -u %s runs (rc 0 or 4)" % (tag, cache), rc in (0, 4), err[-300:])
+    check("%s: no leaked object is called unreferenced (%d listed)" % (tag, len(listed)),
+          not listed & set(truth), "%d leaked listed" % len(listed & set(truth)))
+    check("%s: the summary counts what it lists" % tag,
+          re.search(r"\b%d of \d+ live objects unreferenced" % len(listed), err) is not None,
+          err[-300:])
+    crash_listed = {int(l, 16) for l in crash_out.splitlines() if re.match(r"^[0-9a-f]{16}$", l)}
+    check("%s: crash leakscan -u lists the same objects" % tag, crash_listed == listed,
+          "crash %d, program %d" % (len(crash_listed), len(listed)))
+
+
+def test_referrers(tag, d, m, sampled, crash_out, array="leaked"):
+    mkd, module = os.path.join(d, m["vmcore-mkd"]), m["module"].split()[0]
+    holder = "%s [%s]" % (array, module)
+    for addr in sampled:
+        rc, out, err = run(["--refs", "%x" % addr, mkd])
+        refs = referrers(out)
+        held = [w for w, _, label in refs if label == holder]
+        check("%s: %x is held by %s" % (tag, addr, holder),
+              rc in (0, 4) and len(held) == 1, out[-400:] + err[-200:])
+        crash_refs = referrers(crash_out["refs%x" % addr])
+        check("%s: crash leakrefs %x gives the same referrers" % (tag, addr),
+              sorted(crash_refs) == sorted(refs), "crash %s, program %s" % (crash_refs, refs))
+        hits = search_hits(crash_out["search%x" % addr])
+        starts = {w for w, off, _ in refs if off == 0}
+        missing = [w for w in starts if w not in hits]
+        check("%s: every referrer of %x that holds its start is a search -k hit" % (tag, addr),
+              not missing, "not found by crash: %s" % [hex(w) for w in missing])
+        roots_only = {h for h in hits if h >= VMALLOC_AND_MODULES and h < 0xffffffff80000000
+                      or h >= 0xffffffffc0000000}
+        check("%s: every search -k hit of %x in module/vmalloc space is a referrer" % (tag, addr),
+              roots_only <= starts, "missed: %s" % [hex(h) for h in roots_only - starts])
+
+
+def leak_cluster(doc, truth):
+    """The cluster holding most of the truth, by its shown members."""
+    for c in doc.get("clusters", []):
+        if any(int(a, 16) in truth for a in c["members"]):
+            return c
+    return None
+
+
+def test_cluster_holders(tag, d, m, truth, crash_json):
+    mkd, module = os.path.join(d, m["vmcore-mkd"]), m["module"].split()[0]
+    rc, out, err = run(["-r", "-j", mkd, m["cache"]])
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        doc = {}
+    c = leak_cluster(doc, set(truth))
+    check("%s: -r -j gives the leak's cluster" % tag, rc in (0, 4) and c is not None,
+          err[-300:])
+    if c is None:
+        return
+    top = c["referrers"][0] if c["referrers"] else {}
+    check("%s: -r: the leak's cluster is held by leaked [%s], every member" % (tag, module),
+          top.get("where") == "leaked [%s]" % module and top.get("held") == c["count"]
+          and c["referenced"] == c["count"] and c["unreferenced"] == 0,
+          "top %s, referenced %s, unreferenced %s" % (top, c["referenced"], c["unreferenced"]))
+    check("%s: -r: the owner guess names the holder" % tag,
+          "leaked [%s]" % module in c["owner"]["guess"] and
+          any(e["signal"] == "holder" for e in c["owner"]["evidence"]), c["owner"]["guess"])
+    try:	# crash's own notes share the file: the document is the { line
+        crash_doc = json.loads(next(l for l in crash_json.splitlines()
+                                    if l.startswith("{")))
+    except (ValueError, StopIteration):
+        crash_doc = {}
+    strip = lambda doc: [(k["rank"], k.get("referrers"), k.get("unreferenced"))
+                         for k in doc.get("clusters", [])]
+    check("%s: crash leakscan -r -j gives the same holders" % tag,
+          strip(crash_doc) == strip(doc), "crash %s" % strip(crash_doc)[:2])
+    plain = json.loads(run(["-j", mkd, m["cache"]])[1])
+    check("%s: without -r the JSON carries no referrers" % tag,
+          all("referrers" not in k for k in plain["clusters"]))
+
+
+def crash_commands(m, sampled):
+    cmds = [("unref", "leakscan -u %s" % m["cache"]),
+            ("holders", "leakscan -r -j %s" % m["cache"])]
+    for addr in sampled:
+        cmds += [("refs%x" % addr, "leakrefs %x" % addr),
+                 ("search%x" % addr, "search -k %x" % addr)]
+    return cmds
+
+
+# S6: the lost and held sets of each cache, by manifest field.
+LOST_SETS = [("skbuff_head_cache", "truth-lost-skb", "truth-held-skb", 0.95),
+             ("kmalloc-8k", "truth-lost-data", "truth-held-data", 0.95),
+             ("leakext_lost", "truth-lost-obj", "truth-held-obj", 1.0)]
+
+
+def test_lost_set(tag, mkd, cache, lost, held, share, crash_out):
+    start = time.monotonic()
+    rc, out, err = run(["-u", mkd, cache])
+    took = time.monotonic() - start
+    listed = {int(l, 16) for l in out.split()}
+    found, wrong = len(listed & lost), len(listed & held)
+    stray = len(listed - lost - held)
+    check("%s: leakscan -u %s runs (rc 0 or 4, %.1f s)" % (tag, cache, took),
+          rc in (0, 4), err[-300:])
+    check("%s: -u %s finds %d of %d lost objects (at least %d%%)" % (
+              tag, cache, found, len(lost), share * 100),
+          lost and found >= share * len(lost))
+    check("%s: -u %s calls none of the %d held objects unreferenced" % (tag, cache, len(held)),
+          held and not wrong, "%d held listed" % wrong)
+    if share == 1.0:
+        check("%s: -u %s lists exactly the lost objects (%d others)" % (tag, cache, stray),
+              listed == lost)
+    else:
+        check("%s: -u %s lists few objects outside the truth (%d of %d)" % (
+                  tag, cache, stray, len(listed)), stray <= 0.01 * max(len(listed), 1))
+    crash_listed = {int(l, 16) for l in crash_out.splitlines()
+                    if re.match(r"^[0-9a-f]{16}$", l)}
+    check("%s: crash leakscan -u %s lists the same objects" % (tag, cache),
+          crash_listed == listed, "crash %d, program %d" % (len(crash_listed), len(listed)))
+
+
+def test_held_data(tag, mkd, d, m):
+    """A held data buffer's referrers include its own sk_buff's head member
+    (sk_buff.head is at +200 in 6.1's struct sk_buff)."""
+    skbs, data = read_truth(d, m["truth-held-skb"]), read_truth(d, m["truth-held-data"])
+    for i in range(0, len(data), max(1, len(data) // SAMPLED))[:SAMPLED]:
+        rc, out, err = run(["--refs", "%x" % data[i], mkd])
+        holders = [w for w, off, label in referrers(out)
+                   if off == 0 and label.startswith("skbuff_head_cache +")]
+        check("%s: held data %x is referenced from its sk_buff %x" % (tag, data[i], skbs[i]),
+              rc in (0, 4) and any(skbs[i] <= w < skbs[i] + 232 for w in holders),
+              out[-400:] + err[-200:])
+
+
+def test_lost_cluster(tag, mkd, d, m):
+    """-r on kmalloc-8k: the frames' cluster is held by sk_buff heads, the
+    lost ones counted both as unreferenced members and as lost holders."""
+    lost = set(read_truth(d, m["truth-lost-data"]))
+    held = set(read_truth(d, m["truth-held-data"]))
+    rc, out, err = run(["-r", "-j", mkd, "kmalloc-8k"])
+    c = leak_cluster(json.loads(out) if out.startswith("{") else {}, lost | held)
+    check("%s: -r: the frames' cluster is found" % tag, rc in (0, 4) and c is not None,
+          err[-300:])
+    if c is None:
+        return
+    top = c["referrers"][0] if c["referrers"] else {}
+    check("%s: -r: held by skbuff_head_cache +200, every member" % tag,
+          top.get("where", "").startswith("skbuff_head_cache +200")
+          and top.get("held") == c["count"] == len(lost | held), "top %s" % top)
+    check("%s: -r: %d of the frames unreferenced, %d holding sk_buffs lost" % (
+              tag, len(lost), len(lost)),
+          c["unreferenced"] >= 0.95 * len(lost) and c["unreferenced"] <= len(lost)
+          and top.get("lost_holders") == c["unreferenced"],
+          "unreferenced %s, lost holders %s" % (c["unreferenced"], top.get("lost_holders")))
+    check("%s: -r: the owner guess says the frames are lost" % tag,
+          "true leak" in c["owner"]["guess"]
+          and any(e["signal"] == "orphans" for e in c["owner"]["evidence"]),
+          c["owner"]["guess"])
+
+
+def test_lost_sample(d, so, m):
+    tag = os.path.basename(d)
+    mkd = os.path.join(d, m["vmcore-mkd"])
+    held_skbs = spread(read_truth(d, m["truth-held-skb"]), 2)
+    held_objs = spread(read_truth(d, m["truth-held-obj"]), 2)
+    cmds = [("unref-%s" % c, "leakscan -u %s" % c) for c, _, _, _ in LOST_SETS]
+    for addr in held_skbs + held_objs:
+        cmds += [("refs%x" % addr, "leakrefs %x" % addr),
+                 ("search%x" % addr, "search -k %x" % addr)]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = run_crash(m["vmlinux"], mkd, so, cmds, tmp)
+    for cache, lost, held, share in LOST_SETS:
+        test_lost_set(tag, mkd, cache, set(read_truth(d, m[lost])),
+                      set(read_truth(d, m[held])), share, out["unref-%s" % cache])
+    test_referrers(tag, d, m, held_skbs, out, "held_skbs")
+    test_referrers(tag, d, m, held_objs, out, "records")
+    test_held_data(tag, mkd, d, m)
+    test_lost_cluster(tag, mkd, d, m)
+
+
+def test_sample(d, so):
+    m = read_manifest(d)
+    if "truth-lost-obj" in m:
+        test_lost_sample(d, so, m)
+        return
+    tag = os.path.basename(d)
+    truth, sampled = sample_truth(d, m)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = run_crash(m["vmlinux"], os.path.join(d, m["vmcore-mkd"]), so,
+                        crash_commands(m, sampled), tmp)
+    test_unreferenced(tag, d, m, truth, out["unref"])
+    test_referrers(tag, d, m, sampled, out)
+    test_cluster_holders(tag, d, m, truth, out["holders"])
+
+
+def main():
+    samples, so = sys.argv[1], os.path.abspath(sys.argv[2])
+    dirs = sample_dirs(samples)
+    check("refs: samples present in %s" % samples, len(dirs) >= 3,
+          "found %d (run make samples)" % len(dirs))
+    for d in dirs:
+        test_sample(d, so)
+    return 0 if all(RESULTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
