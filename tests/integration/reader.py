@@ -4,9 +4,10 @@
 every sample and every kdump-compressed dump the recipe makes, the text
 and the JSON (-j) of the ranking and of the cluster report of the
 sample's cache, with a listing (-l) and a dump (-d) of a cluster, are
-byte for byte what --reader=libkdumpfile prints, and so is the exit
-status; and so it is on damaged copies of S1's -d 31 dump.  Page-level
-agreement is tests/reader/compare.c's business.
+byte for byte what --reader=libkdumpfile prints, and so are the messages
+and the exit status (-u and -r too, which scan all reachable memory), unless
+libkdumpfile crashes; and so it is on damaged copies of S1's -d 31 dump.
+Page-level agreement is tests/reader/compare.c's business.
 
 usage: reader.py SAMPLE_DIR...   (a directory with a manifest, or one of
 such directories, e.g. vmcore-samples/cache/latest)
@@ -18,18 +19,16 @@ import random
 import sys
 import tempfile
 
-from common import RESULTS, check, read_manifest, run_leakscan
+from common import RESULTS, check, read_manifest, run_leakscan, sample_dirs
 
 
-def sample_dirs(paths):
+def dirs_of(paths):
+    """Sample directories named, and those of samples trees named."""
     for path in paths:
         if os.path.isfile(os.path.join(path, "manifest")):
             yield path
-            continue
-        for name in sorted(os.listdir(path)):
-            d = os.path.join(path, name)
-            if name.startswith("S") and os.path.isfile(os.path.join(d, "manifest")):
-                yield d
+        else:
+            yield from sample_dirs(path)
 
 
 def test_sample(d):
@@ -39,17 +38,27 @@ def test_sample(d):
     asks = (("ranking", [], []), ("ranking -j", ["-j"], []), (cache, [], [cache]),
             (cache + " -j", ["-j"], [cache]),
             (cache + " -k 1 -l", ["-k", "1", "-l"], [cache]),
-            (cache + " -k 1 -d", ["-k", "1", "-d", "-c", "4"], [cache]))
+            (cache + " -k 1 -d", ["-k", "1", "-d", "-c", "4"], [cache]),
+            # -u and -r scan every root area and reachable object
+            (cache + " -u", ["-u"], [cache]), (cache + " -r -j", ["-r", "-j"], [cache]))
     for key in ("vmcore-mkd", "vmcore-kdump"):
         if key not in m:
             continue
         dump = os.path.join(d, m[key])
         for what, before, after in asks:
             tag = "%s: reader: %s %s:" % (m["scenario"], m[key], what)
-            rc, own, _ = run_leakscan(before + [dump] + after)
-            rc_lib, lib, _ = run_leakscan(["--reader=libkdumpfile"] + before + [dump] + after)
-            check(tag + " the same output and exit status as --reader=libkdumpfile",
-                  own == lib and rc == rc_lib and bool(own),
+            rc, own, own_err = run_leakscan(before + [dump] + after)
+            rc_lib, lib, lib_err = run_leakscan(["--reader=libkdumpfile"] + before + [dump] +
+                                                after)
+            if rc_lib < 0:
+                # libkdumpfile 0.5.1's cache bug (README): S5's -u and -r
+                # runs crash it in kdump_read(); nothing to compare with.
+                check(tag + " --reader=libkdumpfile crashes (signal %d, libkdumpfile's "
+                      "cache bug); the own reader answers" % -rc_lib, rc in (0, 4),
+                      "exit %d" % rc)
+                continue
+            check(tag + " the same output, messages and exit status as --reader=libkdumpfile",
+                  own == lib and own_err == lib_err and rc == rc_lib and bool(own or own_err),
                   "exit %d/%d, %d/%d bytes" % (rc, rc_lib, len(own), len(lib)))
 
 
@@ -78,7 +87,7 @@ def test_damaged(d):
 
 
 def main():
-    dirs = list(sample_dirs(sys.argv[1:]))
+    dirs = list(dirs_of(sys.argv[1:]))
     check("reader: samples found", bool(dirs), " ".join(sys.argv[1:]))
     for d in dirs:
         test_sample(d)
