@@ -110,7 +110,8 @@ READER_COMPARE_OBJS := $(B)/standalone/reader.o $(B)/standalone/diskdump.o \
 $(READER_COMPARE): tests/reader/compare.c $(READER_COMPARE_OBJS)
 	$(COMPILE) -Isrc -o $@ $< $(READER_COMPARE_OBJS) $(SA_LIBS)
 
-# make-samples installs every package the build and the tests need.
+# make-samples installs the packages the build and the samples need;
+# tests/install-deps the rest (libdeflate for the own reader, man, pkg-config).
 samples:
 	vmcore-samples/make-samples S1 S2 S3 S6 S5
 
@@ -143,6 +144,7 @@ check: samples
 S1 := vmcore-samples/cache/latest/S1-schedstat-4k
 
 demo: samples
+	tests/install-deps
 	$(MAKE) leakext.so leakscan
 	vmcore-samples/crash-run $(S1) "leakscan" "leakscan kmalloc-4096" \
 		"leakdump -k 1 -c 1 -b 128 kmalloc-4096" "help leakscan"
@@ -158,6 +160,7 @@ $(BENCH_FLOOR): tests/benchmark/floor.c build/standalone/kdump.o \
 	$(CC) $(CPPFLAGS) -Isrc $(LX_CFLAGS) $(CFLAGS) -o $@ $^ $(SA_LIBS)
 
 bench: samples
+	tests/install-deps
 	$(MAKE) leakext.so leakscan $(BENCH_FLOOR)
 	tests/bench
 
