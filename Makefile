@@ -43,12 +43,13 @@ SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c
 	   src/standalone/dwarf.c src/standalone/strmap.c \
 	   src/standalone/modsyms.c src/standalone/files.c \
 	   src/standalone/types.c src/standalone/btf.c src/standalone/kdump.c \
-	   src/standalone/kallsyms.c
+	   src/standalone/kallsyms.c src/standalone/reader.c src/standalone/diskdump.c
 SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
-# libkdumpfile and libelf ship .pc files; Debian's libdwarf-dev does not.
+# libkdumpfile, libelf, libbpf and libdeflate ship .pc files; Debian's
+# libdwarf-dev does not.
 PKG_CONFIG ?= pkg-config
-SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libelf libbpf 2>/dev/null || \
-		   echo -lkdumpfile -lelf -lbpf) -ldwarf -lz
+SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libaddrxlat libelf libbpf libdeflate \
+		   2>/dev/null || echo -lkdumpfile -laddrxlat -lelf -lbpf -ldeflate) -ldwarf -lz
 
 all: $(SO) $(PROG)
 
@@ -103,7 +104,15 @@ KALLSYMS_CHECK_OBJS := $(B)/standalone/kallsyms.o $(B)/standalone/symtab.o \
 $(KALLSYMS_CHECK): tests/kallsyms/check.c $(KALLSYMS_CHECK_OBJS)
 	$(COMPILE) -Isrc -o $@ $< $(KALLSYMS_CHECK_OBJS) $(SA_LIBS)
 
-# make-samples installs every package the build and the tests need.
+# The own dump reader against libkdumpfile, page by page, on a real dump.
+READER_COMPARE := $(B)/reader_compare
+READER_COMPARE_OBJS := $(B)/standalone/reader.o $(B)/standalone/diskdump.o \
+		       $(B)/standalone/kdump.o $(B)/standalone/files.o $(B)/text.o
+$(READER_COMPARE): tests/reader/compare.c $(READER_COMPARE_OBJS)
+	$(COMPILE) -Isrc -o $@ $< $(READER_COMPARE_OBJS) $(SA_LIBS)
+
+# make-samples installs the packages the build and the samples need;
+# tests/install-deps the rest (libdeflate for the own reader, man, pkg-config).
 samples:
 	vmcore-samples/make-samples S1 S2 S3 S6 S5
 
@@ -125,16 +134,18 @@ endif
 
 check: samples
 	tests/install-deps
-	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE) $(KALLSYMS_CHECK)
+	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE) $(KALLSYMS_CHECK) \
+		$(READER_COMPARE)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
 		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) LEAKEXT_TYPES_COMPARE=$(TYPES_COMPARE) \
-		LEAKEXT_KALLSYMS_CHECK=$(KALLSYMS_CHECK) \
+		LEAKEXT_KALLSYMS_CHECK=$(KALLSYMS_CHECK) LEAKEXT_READER_COMPARE=$(READER_COMPARE) \
 		$(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
 S1 := vmcore-samples/cache/latest/S1-schedstat-4k
 
 demo: samples
+	tests/install-deps
 	$(MAKE) leakext.so leakscan
 	vmcore-samples/crash-run $(S1) "leakscan" "leakscan kmalloc-4096" \
 		"leakdump -k 1 -c 1 -b 128 kmalloc-4096" "help leakscan"
@@ -145,10 +156,12 @@ demo: samples
 # leakscan's main job beside drgn and crash, and the floor (tests/bench).
 BENCH_FLOOR := build/bench_floor
 $(BENCH_FLOOR): tests/benchmark/floor.c build/standalone/kdump.o \
-		build/standalone/files.o build/text.o
+		build/standalone/files.o build/standalone/reader.o \
+		build/standalone/diskdump.o build/text.o
 	$(CC) $(CPPFLAGS) -Isrc $(LX_CFLAGS) $(CFLAGS) -o $@ $^ $(SA_LIBS)
 
 bench: samples
+	tests/install-deps
 	$(MAKE) leakext.so leakscan $(BENCH_FLOOR)
 	tests/bench
 
@@ -172,7 +185,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit
 FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
-	   fuzz_kallsyms
+	   fuzz_kallsyms fuzz_diskdump
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FUZZ_CORE := $(CORE_SRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz_util.o
 FUZZ_FAKE := build/fuzz/obj/fake_target.o
@@ -223,6 +236,10 @@ build/fuzz/fuzz_btf: build/fuzz/obj/fuzz_btf.o $(FUZZ_CORE) $(FUZZ_BTF)
 build/fuzz/fuzz_kallsyms: build/fuzz/obj/fuzz_kallsyms.o build/fuzz/obj/flat_target.o \
 		build/fuzz/obj/fuzz_util.o $(FUZZ_KALLSYMS)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
+
+build/fuzz/fuzz_diskdump: build/fuzz/obj/fuzz_diskdump.o build/fuzz/obj/fuzz_util.o \
+		build/fuzz/obj/standalone/diskdump.o
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^ -ldeflate -lz
 
 fuzz: $(FUZZ_BINS)
 

@@ -20,47 +20,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "standalone/diskdump.h"
 #include "standalone/files.h"
 
-#define KDUMP_SIGNATURE "KDUMP   "
 #define FLAT_SIGNATURE "makedumpfile"
 #define MAX_BLOCK_SIZE (1 << 20)
 #define MAX_PHDRS (1 << 22)
 #define PHDR_BATCH 256
-
-/* makedumpfile's struct disk_dump_header (diskdump_mod.h), x86_64. */
-struct kdump_header {
-	char signature[8];
-	int32_t header_version;
-	char utsname[6][65];
-	int64_t timestamp[2];
-	uint32_t status;
-	int32_t block_size;
-	int32_t sub_hdr_size;		/* in blocks */
-	uint32_t bitmap_blocks;
-	uint32_t max_mapnr;
-	uint32_t total_ram_blocks, device_blocks, written_blocks, current_cpu;
-	int32_t nr_cpus;
-};
-
-_Static_assert(offsetof(struct kdump_header, block_size) == 428, "kdump header");
-_Static_assert(sizeof(struct kdump_header) == 464, "kdump header");
-
-/* struct kdump_sub_header; fields after split exist from the version noted. */
-struct kdump_sub_header {
-	uint64_t phys_base;
-	int32_t dump_level, split;
-	uint64_t start_pfn, end_pfn;				/* 2 */
-	int64_t offset_vmcoreinfo;				/* 3 */
-	uint64_t size_vmcoreinfo;
-	int64_t offset_note;					/* 4 */
-	uint64_t size_note;
-	int64_t offset_eraseinfo;				/* 5 */
-	uint64_t size_eraseinfo;
-	uint64_t start_pfn_64, end_pfn_64, max_mapnr_64;	/* 6 */
-};
-
-_Static_assert(sizeof(struct kdump_sub_header) == 104, "kdump sub-header");
 
 int sa_check_path(const char *path, char *err, size_t errlen)
 {

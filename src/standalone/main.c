@@ -31,6 +31,7 @@ enum types_choice { TYPES_AUTO, TYPES_BTF_DUMP, TYPES_BTF_VMLINUX, TYPES_DWARF }
 struct program {
 	struct lx_options opt;
 	bool dump, stats, quiet;
+	bool libkdumpfile_only;		/* --reader=libkdumpfile */
 	bool refs;			/* --refs ADDR */
 	uint64_t refs_addr;
 	enum types_choice types;
@@ -43,7 +44,7 @@ struct program {
 	bool flagged;		/* some analysed result failed its checks */
 };
 
-enum { OPT_REFS = 0x100 };	/* long options without a letter */
+enum { OPT_REFS = 0x100, OPT_READER };	/* long options without a letter */
 
 static void usage(FILE *out)
 {
@@ -91,6 +92,9 @@ static void usage(FILE *out)
 "      --types=SOURCE  where types come from: btf-dump (the dump's BTF),\n"
 "                      btf-vmlinux (VMLINUX's .BTF) or dwarf (VMLINUX's DWARF)\n"
 "      --dwarf         the same as --types=dwarf\n"
+"      --reader=READER how memory is read: auto (the default: the program's\n"
+"                      own reader for kdump-compressed pages it can decode,\n"
+"                      libkdumpfile for the rest) or libkdumpfile (all of it)\n"
 "      --stats         time, type and symbol sources on stderr\n"
 "  -h, --help          this help\n"
 "  -V, --version       version\n"
@@ -145,6 +149,16 @@ static int parse_types(struct program *p, const char *text)
 	return 0;
 }
 
+static int parse_reader(struct program *p, const char *text)
+{
+	if (!strcmp(text, "auto") || !strcmp(text, "libkdumpfile")) {
+		p->libkdumpfile_only = !strcmp(text, "libkdumpfile");
+		return 0;
+	}
+	fprintf(stderr, "leakscan: --reader takes auto or libkdumpfile, not \"%s\"\n", text);
+	return -1;
+}
+
 static int parse_address(struct program *p, const char *text)
 {
 	char *end;
@@ -192,6 +206,7 @@ static int parse_option(struct program *p, int c)
 	case 'S': p->stats = true; return 0;
 	case 'T': return parse_types(p, optarg);
 	case 'D': p->types = TYPES_DWARF; return 0;
+	case OPT_READER: return parse_reader(p, optarg);
 	case 'h': usage(stdout); exit(EXIT_OK);
 	case 'V': printf("leakscan (leakext) %s\n", LEAKEXT_VERSION); exit(EXIT_OK);
 	default: return -1;
@@ -283,6 +298,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "stats", no_argument, NULL, 'S' },
 		{ "types", required_argument, NULL, 'T' },
 		{ "dwarf", no_argument, NULL, 'D' },
+		{ "reader", required_argument, NULL, OPT_READER },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -393,12 +409,26 @@ static void show_sources(const struct sa_dump *d, double opened)
 		sa_types_name(d->types->kind), types);
 	fprintf(stderr, "leakscan: %s: symbols %s: %zu; opened in %.3f s\n", d->path,
 		sa_symbols_name(d->symbols_kind), d->symbols.count, opened);
+	if (d->reader.ops)
+		fprintf(stderr, "leakscan: %s: memory: own %s reader, libkdumpfile where it does not answer\n",
+			d->path, d->reader.ops->name);
+	else
+		fprintf(stderr, "leakscan: %s: memory: libkdumpfile (%s)\n", d->path,
+			d->reader.why);
+}
+
+static void show_reads(const struct sa_dump *d, double start)
+{
+	fprintf(stderr, "leakscan: %s: analysed in %.2f s; %llu reads by the own reader, %llu by libkdumpfile\n",
+		d->path, lx_now() - start, (unsigned long long)d->reader.reads,
+		(unsigned long long)d->reader.passed);
 }
 
 static int run_one(struct program *p, const char *path)
 {
 	struct sa_dump d = { .path = path, .fd = -1, .vmlinux = p->vmlinux ? &p->vm : NULL,
-			     .progress = !p->quiet && isatty(fileno(stderr)) };
+			     .progress = !p->quiet && isatty(fileno(stderr)),
+			     .libkdumpfile_only = p->libkdumpfile_only };
 	char err[512] = "";
 	double start = lx_now();
 	int ret = -1;
@@ -412,8 +442,7 @@ static int run_one(struct program *p, const char *path)
 			show_sources(&d, lx_now() - start);
 		ret = analyse(p, &d, path);
 		if (p->stats)
-			fprintf(stderr, "leakscan: %s: analysed in %.2f s\n", path,
-				lx_now() - start);
+			show_reads(&d, start);
 	}
 	sa_dump_close(&d);
 	return ret;

@@ -59,6 +59,9 @@ static bool sa_read(void *priv, uint64_t addr, void *buf, size_t len)
 	struct sa_dump *d = priv;
 	size_t got = len;
 
+	if (d->reader.ops && sa_reader_read(&d->reader, addr, buf, len))
+		return true;
+	d->reader.passed++;
 	return kdump_read(d->ctx, KDUMP_KVADDR, addr, buf, &got) == KDUMP_OK &&
 	       got == len;
 }
@@ -348,7 +351,13 @@ static const char *vmcoreinfo(struct sa_dump *d, const char *key)
 static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 {
 	d->ctx = sa_kdump_open_path(d->path, &d->fd, err, errlen);
-	return d->ctx ? 0 : -1;
+	if (!d->ctx)
+		return -1;
+	if (d->libkdumpfile_only)
+		snprintf(d->reader.why, sizeof(d->reader.why), "--reader=libkdumpfile");
+	else
+		sa_reader_open(&d->reader, d->fd, d->ctx);
+	return 0;
 }
 
 static void load_module_symbols(struct sa_dump *d)
@@ -557,6 +566,7 @@ const char *sa_symbols_name(enum sa_symbols_kind kind)
 
 void sa_dump_close(struct sa_dump *d)
 {
+	sa_reader_close(&d->reader);
 	if (d->ctx)
 		kdump_free(d->ctx);
 	if (d->fd >= 0)

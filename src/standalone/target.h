@@ -9,6 +9,7 @@
 #include "leakext/target.h"
 #include "standalone/kallsyms.h"
 #include "standalone/modsyms.h"
+#include "standalone/reader.h"
 #include "standalone/types.h"
 
 /* The vmlinux named on the command line, shared by every dump. */
@@ -34,6 +35,9 @@ struct sa_dump {
 	const char *path;
 	int fd;
 	kdump_ctx_t *ctx;
+	/* Direct-map reads, through libkdumpfile only if no own reader fits. */
+	struct sa_reader reader;
+	bool libkdumpfile_only;		/* --reader=libkdumpfile */
 	const struct sa_vmlinux *vmlinux;	/* NULL: types and symbols from the dump */
 	const struct sa_types *types;	/* the vmlinux's, or own_types */
 	struct sa_types own_types;	/* the dump's own BTF */

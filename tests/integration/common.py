@@ -1,9 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """What every integration test script shares: PASS:/FAIL: lines that
-tests/run-tests counts, and the sample recipe's manifest."""
+tests/run-tests counts, the sample recipe's manifest, and the program."""
 import os
+import subprocess
 
 RESULTS = []
+
+LEAKSCAN = os.path.abspath(os.environ.get("LEAKEXT_LEAKSCAN") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan"))
+
+
+def run_leakscan(args):
+    """The program, quiet: its exit status, stdout and stderr (bytes)."""
+    p = subprocess.run([LEAKSCAN, "-q"] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=900)
+    return p.returncode, p.stdout, p.stderr
 
 
 def check(name, ok, detail=""):

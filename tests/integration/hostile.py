@@ -14,20 +14,11 @@ import os
 import random
 import re
 import struct
-import subprocess
 import sys
 import tempfile
 
 from common import RESULTS, check, read_manifest
-
-EXE = os.path.abspath(os.environ.get("LEAKEXT_LEAKSCAN") or os.path.join(
-    os.path.dirname(os.path.abspath(__file__)), "..", "..", "leakscan"))
-
-
-def run(args):
-    p = subprocess.run([EXE, "-q"] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=900)
-    return p.returncode, p.stdout, p.stderr
+from common import run_leakscan as run
 
 
 def raw_controls(data):

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Dump formats the program reads itself, for speed: one file per format
+ * (diskdump.c), each behind struct sa_format_ops.  A format answers only
+ * the physical pages it finds stored in a form it decodes, at addresses
+ * translated the way libkdumpfile translates them; everything else
+ * (translations it does not follow, excluded or damaged pages, other
+ * compressions, other formats) is read through libkdumpfile.
+ */
+#ifndef LEAKEXT_SA_READER_H
+#define LEAKEXT_SA_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libkdumpfile/kdumpfile.h>
+
+struct sa_format_ops {
+	const char *name;
+	/* The format's state for the file on fd; NULL and why in err if not. */
+	void *(*open)(int fd, char *err, size_t errlen);
+	/* Its page size and the page frames it describes (max_pfn). */
+	void (*geometry)(const void *priv, uint64_t *page_size, uint64_t *max_pfn);
+	/* len bytes at physical address paddr; false if any is not answered. */
+	bool (*read)(void *priv, uint64_t paddr, void *buf, size_t len);
+	void (*close)(void *priv);
+};
+
+extern const struct sa_format_ops sa_diskdump_ops;
+
+/* How libkdumpfile translates a range of kernel virtual addresses. */
+enum sa_range_kind {
+	SA_RANGE_LINEAR,	/* physical = virtual + to_phys, mod 2^64 */
+	SA_RANGE_PAGE_TABLES,	/* through the kernel's page tables */
+};
+
+struct sa_kv_range {
+	uint64_t start, end;		/* [start, end); end 0: to the top */
+	enum sa_range_kind kind;
+	uint64_t to_phys;
+};
+
+#define SA_READER_RANGES 16
+
+/* The kernel's page tables (x86_64, 4 or 5 levels), and the last page walked. */
+struct sa_page_walk {
+	uint64_t root;			/* the top table's physical address */
+	unsigned int levels;		/* 0: not walked here */
+	uint64_t va, va_end, pa;	/* [va, va_end) maps to pa */
+};
+
+struct sa_reader {
+	const struct sa_format_ops *ops;	/* NULL: libkdumpfile reads it all */
+	void *priv;
+	struct sa_kv_range ranges[SA_READER_RANGES];
+	unsigned int nranges;
+	struct sa_page_walk walk;
+	uint64_t reads, passed;		/* reads it answered; libkdumpfile did */
+	char why[160];			/* why ops is NULL */
+};
+
+/*
+ * Set r up for the dump that ctx reads through fd: an own reader when one
+ * knows the file and agrees with libkdumpfile on its geometry, and
+ * libkdumpfile's translation is one it can follow; else none (r->why).
+ */
+void sa_reader_open(struct sa_reader *r, int fd, kdump_ctx_t *ctx);
+/* Kernel virtual [kvaddr, kvaddr + len); false: read it through libkdumpfile. */
+bool sa_reader_read(struct sa_reader *r, uint64_t kvaddr, void *buf, size_t len);
+void sa_reader_close(struct sa_reader *r);
+
+#endif

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The own kdump-compressed reader (src/standalone/diskdump.c) on a file
+ * whose bytes are the fuzz input (a memfd).  Whatever the bytes, open()
+ * must return, and so must reads of the first 512 page frames, whole and
+ * across frame boundaries, reading only inside the file and their buffers.
+ * A page the reader answers must be what a naive decoder says the file
+ * holds there: the pfn's descriptor found by counting the 2nd bitmap's
+ * bits one by one, and the page its bytes, raw or through zlib's
+ * inflate() (libkdumpfile's decoder), which must then accept them too.
+ * tests/fuzz/diskdump_seeds.py writes the seed corpus.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "fuzz_util.h"
+#include "standalone/diskdump.h"
+#include "standalone/reader.h"
+
+#define MAX_FRAMES 512
+
+struct oracle {
+	const uint8_t *file;
+	size_t size;
+	uint64_t page_size, bitmap_off, desc_off;
+};
+
+static bool inside(const struct oracle *o, uint64_t off, uint64_t len)
+{
+	return off <= o->size && len <= o->size - off;
+}
+
+/* Where the naive decoder finds the 2nd bitmap and the descriptors. */
+static void locate(struct oracle *o, uint64_t max_pfn)
+{
+	struct kdump_header h;
+	uint64_t bitmap;
+
+	memcpy(&h, o->file, sizeof(h));
+	bitmap = (uint64_t)h.bitmap_blocks * o->page_size;
+	o->bitmap_off = (1 + (uint64_t)h.sub_hdr_size) * o->page_size;
+	o->desc_off = o->bitmap_off + bitmap;
+	if (max_pfn <= bitmap * 8 / 2)
+		o->bitmap_off += (uint64_t)(h.bitmap_blocks / 2) * o->page_size;
+}
+
+static bool bit(const struct oracle *o, uint64_t pfn)
+{
+	return o->file[o->bitmap_off + pfn / 8] & (1 << (pfn % 8));
+}
+
+/* pfn's page as the file holds it, into out; false if it holds none. */
+static bool naive_page(const struct oracle *o, uint64_t pfn, uint8_t *out)
+{
+	struct kdump_page_desc d;
+	uint64_t i, index = 0;
+	uLongf outlen = o->page_size;
+
+	if (!bit(o, pfn))
+		return false;
+	for (i = 0; i < pfn; i++)
+		index += bit(o, i);
+	if (!inside(o, o->desc_off + index * sizeof(d), sizeof(d)))
+		return false;
+	memcpy(&d, o->file + o->desc_off + index * sizeof(d), sizeof(d));
+	if (!inside(o, d.offset, d.size))
+		return false;
+	if (!(d.flags & KDUMP_PAGE_ZLIB)) {
+		if (d.size != o->page_size)
+			return false;
+		memcpy(out, o->file + d.offset, d.size);
+		return true;
+	}
+	return uncompress(out, &outlen, o->file + d.offset, d.size) == Z_OK &&
+	       outlen == o->page_size;
+}
+
+static void check_page(const struct oracle *o, void *dd, uint64_t pfn, uint8_t *own,
+		       uint8_t *theirs)
+{
+	uint64_t at = pfn * o->page_size;
+
+	if (!sa_diskdump_ops.read(dd, at, own, o->page_size))
+		return;
+	if (!naive_page(o, pfn, theirs))
+		fz_fail("the reader answered a page the file does not hold", NULL, 0);
+	if (memcmp(own, theirs, o->page_size))
+		fz_fail("the reader's page differs from the file's", NULL, 0);
+	/* the same bytes again, in part, through the decoded-page cache */
+	if (sa_diskdump_ops.read(dd, at + 3, own, 100) && memcmp(own, theirs + 3, 100))
+		fz_fail("a partial read differs from the page", NULL, 0);
+}
+
+static void read_frames(const struct oracle *o, void *dd, uint64_t max_pfn)
+{
+	uint8_t *own = malloc(o->page_size), *theirs = malloc(o->page_size);
+	uint64_t pfn, n = max_pfn < MAX_FRAMES ? max_pfn : MAX_FRAMES;
+
+	for (pfn = 0; own && theirs && pfn < n; pfn++) {
+		check_page(o, dd, pfn, own, theirs);
+		sa_diskdump_ops.read(dd, (pfn + 1) * o->page_size - 10, own, 20);
+	}
+	/* past the end, and a span that wraps */
+	sa_diskdump_ops.read(dd, max_pfn * o->page_size, own, 8);
+	sa_diskdump_ops.read(dd, UINT64_MAX - 3, own, 8);
+	free(own);
+	free(theirs);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct oracle o = { .file = data, .size = size };
+	int fd = memfd_create("fuzz_diskdump", 0);
+	uint64_t max_pfn;
+	char err[128];
+	void *dd;
+
+	if (fd < 0 || write(fd, data, size) != (ssize_t)size) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	dd = sa_diskdump_ops.open(fd, err, sizeof(err));
+	if (dd) {
+		sa_diskdump_ops.geometry(dd, &o.page_size, &max_pfn);
+		locate(&o, max_pfn);
+		read_frames(&o, dd, max_pfn);
+		sa_diskdump_ops.close(dd);
+	} else if (!memchr(err, '\0', sizeof(err)) || !fz_text_is_safe(err, strlen(err))) {
+		fz_fail("open failed without a terminal-safe message", err, sizeof(err));
+	}
+	close(fd);
+	return 0;
+}

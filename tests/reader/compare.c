@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * reader_compare [-l LABEL] [-s STEP] VMCORE: the program's own reader
+ * (src/standalone/reader.c) against libkdumpfile on one dump.
+ *
+ * Physical: every STEP-th page frame below max_pfn (default every one),
+ * read whole and as a span crossing into the next frame, through the
+ * format's read() and through kdump_read(KDUMP_MACHPHYSADDR).  Whatever
+ * the own reader answers must be libkdumpfile's bytes; what it leaves
+ * alone is counted (pages not in the file, which libkdumpfile refuses
+ * too, and pages only libkdumpfile reads).
+ *
+ * Virtual: in each linearly mapped range, and in the 64 MiB from _stext
+ * (the kernel image, linear or through the page tables), every STEP-th
+ * page (at most 1 << 20 pages a range) read unaligned across a page
+ * boundary through sa_reader_read() and through kdump_read(KDUMP_KVADDR),
+ * the same rule.
+ *
+ * Prints PASS/FAIL lines; exit 0 when it passed, 1 when it failed, 2 on
+ * bad usage or a dump it cannot open.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "standalone/files.h"
+#include "standalone/reader.h"
+
+struct tally {
+	uint64_t same, excluded, only_libkdumpfile, differ, only_own;
+	uint64_t first_bad;	/* address of the first disagreement */
+};
+
+struct compare {
+	kdump_ctx_t *ctx;
+	struct sa_reader reader;
+	uint64_t page_size, max_pfn, step;
+	uint8_t *own, *theirs;
+};
+
+static void judge(struct tally *t, bool own_ok, bool their_ok, const void *own,
+		  const void *theirs, size_t len, uint64_t addr)
+{
+	bool bad = false;
+
+	if (own_ok && their_ok && !memcmp(own, theirs, len))
+		t->same++;
+	else if (own_ok && their_ok)
+		bad = ++t->differ;
+	else if (own_ok)
+		bad = ++t->only_own;
+	else if (their_ok)
+		t->only_libkdumpfile++;
+	else
+		t->excluded++;
+	if (bad && !t->first_bad)
+		t->first_bad = addr ? addr : 1;
+}
+
+static bool their_read(struct compare *c, kdump_addrspace_t as, uint64_t addr, size_t len)
+{
+	size_t got = len;
+
+	return kdump_read(c->ctx, as, addr, c->theirs, &got) == KDUMP_OK && got == len;
+}
+
+/* One physical span, through the format itself and through libkdumpfile. */
+static void phys_span(struct compare *c, struct tally *t, uint64_t addr, size_t len)
+{
+	bool own_ok = c->reader.ops->read(c->reader.priv, addr, c->own, len);
+
+	judge(t, own_ok, their_read(c, KDUMP_MACHPHYSADDR, addr, len), c->own, c->theirs,
+	      len, addr);
+}
+
+static void kv_span(struct compare *c, struct tally *t, uint64_t addr, size_t len)
+{
+	bool own_ok = sa_reader_read(&c->reader, addr, c->own, len);
+
+	judge(t, own_ok, their_read(c, KDUMP_KVADDR, addr, len), c->own, c->theirs, len,
+	      addr);
+}
+
+static void compare_phys(struct compare *c, struct tally *whole, struct tally *span)
+{
+	uint64_t pfn;
+
+	for (pfn = 0; pfn < c->max_pfn; pfn += c->step) {
+		phys_span(c, whole, pfn * c->page_size, c->page_size);
+		if (pfn + 1 < c->max_pfn)
+			phys_span(c, span, pfn * c->page_size + c->page_size - 100, 200);
+	}
+}
+
+/* From pages start to end, every step-th, at most 1 << 20 of them. */
+static void kv_pages(struct compare *c, struct tally *t, uint64_t start, uint64_t end)
+{
+	uint64_t addr, n;
+
+	for (addr = start, n = 0; n < (1 << 20) && addr - start < end - start - c->page_size;
+	     addr += c->step * c->page_size, n++)
+		kv_span(c, t, addr + 17, c->page_size);
+}
+
+/* The kernel image from _stext on, through whichever translation covers it. */
+static void kv_kernel_image(struct compare *c, struct tally *t)
+{
+	const char *text = NULL;
+	uint64_t stext;
+
+	if (kdump_get_string_attr(c->ctx, "linux.vmcoreinfo.lines.SYMBOL(_stext)", &text) !=
+	    KDUMP_OK || !text)
+		return;
+	stext = strtoull(text, NULL, 16);
+	kv_pages(c, t, stext, stext + (64ULL << 20));
+}
+
+static void compare_virtual(struct compare *c, struct tally *linear, struct tally *image)
+{
+	const struct sa_kv_range *r;
+	unsigned int i;
+
+	for (i = 0; i < c->reader.nranges; i++) {
+		r = &c->reader.ranges[i];
+		if (r->kind == SA_RANGE_LINEAR)
+			kv_pages(c, linear, r->start, r->end);
+	}
+	kv_kernel_image(c, image);
+}
+
+static bool report(const char *label, const char *what, const struct tally *t)
+{
+	bool ok = !t->differ && !t->only_own && t->same;
+
+	printf("%s: reader %s: %s: %llu identical, %llu unreadable to both, %llu only libkdumpfile read, %llu differ, %llu only the own reader read",
+	       ok ? "PASS" : "FAIL", label, what, (unsigned long long)t->same,
+	       (unsigned long long)t->excluded, (unsigned long long)t->only_libkdumpfile,
+	       (unsigned long long)t->differ, (unsigned long long)t->only_own);
+	if (t->first_bad)
+		printf(" (first at %#llx)", (unsigned long long)t->first_bad);
+	printf("\n");
+	return ok;
+}
+
+static int open_compare(struct compare *c, const char *path, int *fd)
+{
+	char err[512] = "";
+
+	c->ctx = sa_kdump_open_path(path, fd, err, sizeof(err));
+	if (!c->ctx) {
+		fprintf(stderr, "reader_compare: %s: %s\n", path, err);
+		return -1;
+	}
+	sa_reader_open(&c->reader, *fd, c->ctx);
+	if (!c->reader.ops) {
+		fprintf(stderr, "reader_compare: %s: no own reader: %s\n", path, c->reader.why);
+		return -1;
+	}
+	c->reader.ops->geometry(c->reader.priv, &c->page_size, &c->max_pfn);
+	c->own = malloc(c->page_size);
+	c->theirs = malloc(c->page_size);
+	return c->own && c->theirs ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	struct compare c = { .step = 1 };
+	struct tally whole = { 0 }, span = { 0 }, kv = { 0 }, image = { 0 };
+	const char *label = NULL;
+	int opt, fd = -1, ret = 2;
+	bool ok;
+
+	while ((opt = getopt(argc, argv, "l:s:")) != -1) {
+		if (opt == 'l')
+			label = optarg;
+		else if (opt == 's' && atoi(optarg) > 0)
+			c.step = atoi(optarg);
+		else
+			optind = argc + 1;
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: reader_compare [-l LABEL] [-s STEP] VMCORE\n");
+		return 2;
+	}
+	if (!open_compare(&c, argv[optind], &fd)) {
+		label = label ? label : argv[optind];
+		compare_phys(&c, &whole, &span);
+		compare_virtual(&c, &kv, &image);
+		ok = report(label, "physical pages", &whole);
+		ok &= report(label, "physical spans across pages", &span);
+		ok &= report(label, "kernel virtual, linear ranges", &kv);
+		ok &= report(label, "kernel virtual, 64 MiB from _stext", &image);
+		ret = ok ? 0 : 1;
+	}
+	sa_reader_close(&c.reader);
+	if (c.ctx)
+		kdump_free(c.ctx);
+	if (fd >= 0)
+		close(fd);
+	free(c.own);
+	free(c.theirs);
+	return ret;
+}
