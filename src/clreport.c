@@ -7,6 +7,19 @@
 #include "leakext/refs.h"
 #include "report_internal.h"
 
+/* Whether the object just added holds a word that may point into the heap. */
+static void note_words(struct lx_cluster_job *job, const uint8_t *obj, size_t len)
+{
+	size_t i = job->cl.count - 1;
+
+	if (lx_reserve(job->cl.t, &job->misses, &job->misses_cap, i / 8 + 1, 1)) {
+		job->failed = true;
+		return;
+	}
+	if (lx_words_miss(obj, len, job->words_lo, job->words_hi))
+		job->misses[i / 8] |= 1u << (i % 8);
+}
+
 static void add_live_objects(void *arg, const struct lx_scan *scan,
 			     const struct lx_slab *slab, const uint8_t *mem)
 {
@@ -23,6 +36,8 @@ static void add_live_objects(void *arg, const struct lx_scan *scan,
 		if (lx_cluster_add(&job->cl, lx_object_addr(scan, slab, i), mem + off,
 				   c->object_size))
 			job->failed = true;
+		else if (job->note_words)
+			note_words(job, mem + off, c->object_size);
 	}
 	job->hash_seconds += lx_now() - start;
 }
@@ -40,8 +55,8 @@ static void report_timing(struct lx_session *s, const struct lx_cluster_job *job
 	       100 * (job->hash_seconds + group) / (walk - job->hash_seconds) : 0);
 }
 
-enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
-				  struct lx_cluster_job *job)
+static enum lx_status run_job(struct lx_session *s, const struct lx_cache *cache,
+			      struct lx_cluster_job *job, bool note_words)
 {
 	enum lx_status ret;
 	double start, walked;
@@ -49,6 +64,11 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 
 	memset(job, 0, sizeof(*job));
 	job->cache = *cache;
+	if (note_words && s->L.page_offset_base && s->L.max_pfn) {
+		job->note_words = true;
+		job->words_lo = s->L.page_offset_base;
+		job->words_hi = s->L.page_offset_base + (s->L.max_pfn << s->L.page_shift);
+	}
 	job->nranges = lx_kernel_ranges(s, job->ranges,
 					sizeof(job->ranges) / sizeof(job->ranges[0]));
 	lx_cluster_init(&job->cl, s->t, job->ranges, job->nranges);
@@ -76,8 +96,22 @@ fail:
 	return ret;
 }
 
+enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
+				  struct lx_cluster_job *job)
+{
+	return run_job(s, cache, job, false);
+}
+
+enum lx_status lx_cluster_job_run_noting(struct lx_session *s,
+					 const struct lx_cache *cache,
+					 struct lx_cluster_job *job)
+{
+	return run_job(s, cache, job, true);
+}
+
 void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job)
 {
+	lx_free(s->t, job->misses);
 	lx_cluster_free(&job->cl);
 	lx_scan_free(s, &job->scan);
 }
@@ -313,7 +347,12 @@ enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options 
 	}
 	lx_tracks_init(s, &job->cache, &tracks);
 	if (opt->referrers && n) {
-		ret = lx_describe_holders(s, &job->cl, descs, first, n, &reach);
+		struct lx_walk_notes notes = {
+			.scan = &job->scan, .misses = job->misses,
+			.lo = job->words_lo, .hi = job->words_hi,
+		};
+
+		ret = lx_describe_holders(s, &job->cl, descs, first, n, &notes, &reach);
 		if (ret) {
 			lx_free(s->t, descs);
 			return ret;

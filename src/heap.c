@@ -16,6 +16,7 @@
 /* Slabs and bits as collected, before sorting. */
 struct heap_build {
 	struct lx_heap *h;
+	const struct lx_scan *known;	/* a cache already walked, or NULL */
 	uint8_t *bits;			/* live bits in collection order */
 	size_t bits_cap;
 	enum lx_status status;
@@ -60,37 +61,49 @@ static enum lx_status add_cache_slabs(struct lx_session *s, struct heap_build *b
 	return LX_OK;
 }
 
+/* One walked cache into the index; false (b->status set) when memory ran out. */
+static bool add_walked_cache(struct lx_session *s, struct heap_build *b,
+			     const struct lx_cache *c, const struct lx_scan *scan)
+{
+	struct lx_heap *h = b->h;
+	struct lx_heap_cache *hc;
+
+	if (lx_reserve(s->t, &h->caches, &h->caches_cap, h->ncaches + 1,
+		       sizeof(*h->caches)) ||
+	    add_cache_slabs(s, b, scan, (uint32_t)h->ncaches)) {
+		b->status = LX_ENOMEM;
+		return false;
+	}
+	hc = &h->caches[h->ncaches++];
+	memset(hc, 0, sizeof(*hc));
+	hc->cache = *c;
+	hc->live = scan->live;
+	hc->total = scan->total;
+	hc->ok = lx_integrity_ok(&scan->integrity);
+	if (!hc->ok)
+		h->bad_caches++;
+	return true;
+}
+
 static bool index_one_cache(struct lx_session *s, const struct lx_cache *c, void *arg)
 {
 	struct heap_build *b = arg;
 	struct lx_heap *h = b->h;
-	struct lx_heap_cache *hc;
 	struct lx_scan scan;
 
 	if (lx_interrupted(s->t)) {
 		b->status = LX_EINTR;
 		return false;
 	}
+	if (b->known && b->known->cache.addr == c->addr)
+		return add_walked_cache(s, b, c, b->known);
 	if (lx_scan_cache(s, c, &scan)) {
 		h->bad_caches++;
 		return true;
 	}
-	if (lx_reserve(s->t, &h->caches, &h->caches_cap, h->ncaches + 1,
-		       sizeof(*h->caches)) ||
-	    add_cache_slabs(s, b, &scan, (uint32_t)h->ncaches)) {
-		b->status = LX_ENOMEM;
-		lx_scan_free(s, &scan);
-		return false;
-	}
-	hc = &h->caches[h->ncaches++];
-	hc->cache = *c;
-	hc->live = scan.live;
-	hc->total = scan.total;
-	hc->ok = lx_integrity_ok(&scan.integrity);
-	if (!hc->ok)
-		h->bad_caches++;
+	add_walked_cache(s, b, c, &scan);
 	lx_scan_free(s, &scan);
-	return true;
+	return b->status == LX_OK;
 }
 
 static int by_base(const void *a, const void *b)
@@ -150,7 +163,13 @@ static enum lx_status sort_and_number(struct lx_session *s, struct heap_build *b
 
 enum lx_status lx_heap_build(struct lx_session *s, struct lx_heap *h)
 {
-	struct heap_build b = { .h = h };
+	return lx_heap_build_with(s, h, NULL);
+}
+
+enum lx_status lx_heap_build_with(struct lx_session *s, struct lx_heap *h,
+				  const struct lx_scan *known)
+{
+	struct heap_build b = { .h = h, .known = known };
 	enum lx_status ret;
 
 	memset(h, 0, sizeof(*h));

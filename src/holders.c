@@ -19,6 +19,7 @@ struct holders_pass {
 	const struct lx_clusterer *cl;
 	struct lx_cluster_desc *d;
 	unsigned int first, n;
+	const struct lx_walk_notes *notes;
 	uint32_t *cluster_of;	/* per heap object: described cluster or NO_CLUSTER */
 };
 
@@ -41,6 +42,10 @@ static void mark_members(struct holders_pass *p)
 		    !hit.live || hit.offset)
 			continue;
 		lx_reach_target(p->s, &p->r, cl->addrs[i]);
+		if (p->notes && p->notes->misses &&
+		    p->notes->misses[i / 8] & (1u << (i % 8)))
+			lx_reach_no_heap_words(&p->r, cl->addrs[i], p->notes->lo,
+					       p->notes->hi);
 		p->cluster_of[hit.number] = k;
 		p->d[k].members_live++;
 	}
@@ -134,10 +139,12 @@ static enum lx_status run_pass(struct holders_pass *p)
 
 enum lx_status lx_describe_holders(struct lx_session *s, const struct lx_clusterer *cl,
 				   struct lx_cluster_desc *d, unsigned int first,
-				   unsigned int n, struct lx_reach *r)
+				   unsigned int n, const struct lx_walk_notes *notes,
+				   struct lx_reach *r)
 {
-	struct holders_pass p = { .s = s, .cl = cl, .d = d, .first = first, .n = n };
-	enum lx_status ret = lx_reach_init(s, &p.r);
+	struct holders_pass p = { .s = s, .cl = cl, .d = d, .first = first, .n = n,
+				  .notes = notes };
+	enum lx_status ret = lx_reach_init_with(s, &p.r, notes ? notes->scan : NULL);
 
 	if (ret)
 		return ret;

@@ -39,11 +39,17 @@ static bool test_bit(const uint8_t *bits, uint64_t n)
 
 enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r)
 {
+	return lx_reach_init_with(s, r, NULL);
+}
+
+enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
+				  const struct lx_scan *known)
+{
 	enum lx_status ret;
 	size_t bytes;
 
 	memset(r, 0, sizeof(*r));
-	ret = lx_heap_build(s, &r->heap);
+	ret = lx_heap_build_with(s, &r->heap, known);
 	if (!ret)
 		ret = lx_roots_collect(s, &r->roots);
 	if (ret) {
@@ -54,7 +60,8 @@ enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r)
 	bytes = r->heap.nobjects / 8 + 1;
 	r->reached = lx_alloc(s->t, bytes);
 	r->targets = lx_alloc(s->t, bytes);
-	if (!r->reached || !r->targets) {
+	r->no_heap_words = lx_alloc(s->t, bytes);
+	if (!r->reached || !r->targets || !r->no_heap_words) {
 		lx_reach_free(s, r);
 		return LX_ENOMEM;
 	}
@@ -67,6 +74,7 @@ void lx_reach_free(struct lx_session *s, struct lx_reach *r)
 	lx_roots_free(s, &r->roots);
 	lx_free(s->t, r->reached);
 	lx_free(s->t, r->targets);
+	lx_free(s->t, r->no_heap_words);
 	lx_free(s->t, r->refs);
 	memset(r, 0, sizeof(*r));
 }
@@ -79,6 +87,31 @@ bool lx_reach_target(struct lx_session *s, struct lx_reach *r, uint64_t addr)
 	if (!lx_heap_find(&r->heap, addr, &hit))
 		return false;
 	set_bit(r->targets, hit.number);
+	return true;
+}
+
+void lx_reach_no_heap_words(struct lx_reach *r, uint64_t addr, uint64_t lo,
+			    uint64_t hi)
+{
+	struct lx_heap_hit hit;
+
+	if (r->heap.lo < lo || r->heap.hi > hi)
+		return;		/* the check did not cover the whole heap */
+	if (lx_heap_find(&r->heap, addr, &hit) && hit.live && !hit.offset)
+		set_bit(r->no_heap_words, hit.number);
+}
+
+bool lx_words_miss(const uint8_t *mem, size_t len, uint64_t lo, uint64_t hi)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, mem + i, 8);
+		if (v >= lo && v < hi)
+			return false;
+	}
 	return true;
 }
 
@@ -177,6 +210,11 @@ static void scan_object(struct pass *p, uint64_t number, bool mark)
 		return;
 	len = hc->cache.object_size < MAX_OBJECT_BYTES ? hc->cache.object_size :
 							 MAX_OBJECT_BYTES;
+	if (test_bit(p->r->no_heap_words, number)) {	/* read by the caller */
+		p->r->scanned_bytes += len;
+		note_progress(p);
+		return;
+	}
 	if (!lx_read(p->s->t, addr, p->buf, len)) {
 		p->r->unreadable_bytes += len;
 		return;

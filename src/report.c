@@ -310,7 +310,8 @@ static enum lx_status report_cache(struct lx_session *s, const struct lx_options
 		lx_scan_free(s, &scan);
 		return LX_OK;
 	}
-	ret = lx_cluster_job_run(s, &cache, &job);
+	ret = opt->referrers ? lx_cluster_job_run_noting(s, &cache, &job) :
+			       lx_cluster_job_run(s, &cache, &job);
 	if (ret)
 		return ret;
 	job.redact = opt->redact;

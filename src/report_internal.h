@@ -22,12 +22,21 @@ struct lx_cluster_job {
 	double hash_seconds;	/* spent in lx_cluster_add() */
 	bool failed;
 	bool redact;		/* previews and strings become lengths */
+	/* -r: objects with no word in the direct map, by clusterer index */
+	bool note_words;
+	uint8_t *misses;
+	size_t misses_cap;
+	uint64_t words_lo, words_hi;
 };
 
 enum lx_status lx_report_find_cache(struct lx_session *s, const char *name,
 				    struct lx_cache *cache);
 enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
 				  struct lx_cluster_job *job);
+/* The same, also noting which objects hold no direct-map word (for -r). */
+enum lx_status lx_cluster_job_run_noting(struct lx_session *s,
+					 const struct lx_cache *cache,
+					 struct lx_cluster_job *job);
 /* 0 if the job has a cluster numbered k (1-based), else -1 with a message. */
 enum lx_status lx_cluster_job_check(struct lx_session *s,
 				    const struct lx_cluster_job *job, unsigned int k);

@@ -102,6 +102,15 @@ struct lx_cluster_desc {
 };
 
 struct lx_reach;
+
+/* What the clustering walk already learned, so the pass need not again. */
+struct lx_walk_notes {
+	const struct lx_scan *scan;	/* the clustered cache's walk, or NULL */
+	const uint8_t *misses;		/* bit per clusterer object: no word of
+					 * it in [lo, hi); NULL if not noted */
+	uint64_t lo, hi;
+};
+
 /*
  * leakscan -r: one reachability pass whose targets are the members of
  * clusters [first, first + n), filling their holders and unreferenced
@@ -109,7 +118,8 @@ struct lx_reach;
  */
 enum lx_status lx_describe_holders(struct lx_session *s, const struct lx_clusterer *cl,
 				   struct lx_cluster_desc *d, unsigned int first,
-				   unsigned int n, struct lx_reach *r);
+				   unsigned int n, const struct lx_walk_notes *notes,
+				   struct lx_reach *r);
 
 /* Pointer ranges of an x86_64 kernel for the clusterer. */
 size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *ranges,

@@ -54,6 +54,9 @@ struct lx_heap_hit {
  * partial: h->complete and h->bad_caches say.  Free with lx_heap_free().
  */
 enum lx_status lx_heap_build(struct lx_session *s, struct lx_heap *h);
+/* The same, taking known's cache from that finished walk instead of again. */
+enum lx_status lx_heap_build_with(struct lx_session *s, struct lx_heap *h,
+				  const struct lx_scan *known);
 void lx_heap_free(struct lx_session *s, struct lx_heap *h);
 
 /*

@@ -29,6 +29,8 @@ struct lx_reach {
 	struct lx_areas roots;
 	uint8_t *reached;	/* bit per heap object: reachable from a root */
 	uint8_t *targets;	/* bit per heap object: record its referrers */
+	uint8_t *no_heap_words;	/* bit per heap object: known to hold no word
+				 * in the direct map, so scanning it is moot */
 	struct lx_ref *refs;
 	size_t nrefs, refs_cap;
 	uint64_t refs_dropped;	/* referrers past LX_REFS_MAX */
@@ -38,6 +40,18 @@ struct lx_reach {
 
 /* Index the heap and collect the roots.  Free with lx_reach_free(). */
 enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r);
+/* The same, with one cache's walk already done (lx_heap_build_with()). */
+enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
+				  const struct lx_scan *known);
+/*
+ * The live object at addr holds no word in [lo, hi) (its caller read it and
+ * checked): if the heap lies inside [lo, hi), the pass counts the object
+ * scanned without reading it again.
+ */
+void lx_reach_no_heap_words(struct lx_reach *r, uint64_t addr, uint64_t lo,
+			    uint64_t hi);
+/* True if no aligned word of mem[0..len) falls in [lo, hi). */
+bool lx_words_miss(const uint8_t *mem, size_t len, uint64_t lo, uint64_t hi);
 /* Record referrers of the object (live or free) containing addr; false if none does. */
 bool lx_reach_target(struct lx_session *s, struct lx_reach *r, uint64_t addr);
 /* The pass itself: reached bits and referrers of the targets. */
