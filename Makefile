@@ -34,7 +34,7 @@ COMPILE = $(CC) $(CPPFLAGS) $(LX_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(SAN_WARN)
 CORE_SRCS := src/target.c src/set.c src/layout.c src/memmap.c src/slub.c \
 	     src/cachename.c src/report.c src/cluster.c src/tracks.c \
 	     src/signatures.c src/describe.c src/clreport.c src/json.c src/dump.c \
-	     src/text.c src/heap.c src/roots.c src/refs.c src/refreport.c src/holders.c \
+	     src/text.c src/heap.c src/roots.c src/refs.c src/refreport.c src/holders.c src/netview.c \
 	     src/cachetypes.c src/ptype.c
 CORE_OBJS := $(CORE_SRCS:src/%.c=$(B)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)

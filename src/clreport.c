@@ -268,6 +268,8 @@ static void print_holders(FILE *out, const struct lx_cluster_desc *d)
 	}
 	if (!d->nholders)
 		fprintf(out, "  held by   nothing scanned points at a member\n");
+	if (d->holder_note[0])
+		lx_print_wrapped(out, "  holders   ", "            ", d->holder_note);
 	fprintf(out, "  referenced %llu of %llu members; %llu unreferenced (no root reaches them)\n",
 		(unsigned long long)d->referenced, (unsigned long long)d->members_live,
 		(unsigned long long)d->unreferenced);
@@ -284,6 +286,8 @@ static void print_cluster(FILE *out, const struct lx_cluster_job *job,
 		(double)c->count * job->cache.size / (1 << 20));
 	print_members(out, d);
 	print_preview(out, job, d);
+	if (d->frame[0] && !job->redact)
+		lx_print_wrapped(out, "  frame     ", "            ", d->frame);
 	print_strings(out, job, d);
 	fprintf(out, "  classes   %s\n            (%u bytes per char: t text, 0 zero, p pointer, s kernel symbol, n small number, . other)\n",
 		d->classes, d->class_unit);

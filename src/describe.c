@@ -11,6 +11,7 @@
 #include "leakext/arch_x86_64.h"
 #include "leakext/cachetypes.h"
 #include "leakext/describe.h"
+#include "leakext/netview.h"
 
 enum { KIND_HEAP, KIND_VMALLOC, KIND_VMEMMAP, KIND_IMAGE };
 
@@ -464,6 +465,8 @@ static void summarize_signature(struct lx_cluster_desc *d, struct sample_set *ss
 
 		if (!ss->ok[i])
 			continue;
+		if (!d->frame[0])
+			lx_frame_decode(sample(ss, i), ss->len, d->frame, sizeof(d->frame));
 		sig = lx_signature_match(sample(ss, i), ss->len);
 		if (!first)
 			first = sig;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "leakext/describe.h"
+#include "leakext/netview.h"
 #include "leakext/refs.h"
 
 #define NO_CLUSTER UINT32_MAX
@@ -111,6 +112,8 @@ static enum lx_status cluster_holders(struct holders_pass *p, uint32_t k,
 		return ret;
 	keep_holders(&p->d[k], groups, ng);
 	lx_free(p->s->t, groups);
+	lx_skb_holders(p->s, &p->r, scratch, n, p->d[k].holder_note,
+		       sizeof(p->d[k].holder_note));
 	p->d[k].referenced = distinct_targets(scratch, n);
 	p->d[k].holders_known = true;
 	return LX_OK;

@@ -152,7 +152,12 @@ static void json_content(FILE *out, const struct lx_cluster_job *job,
 	fputs(",\"preview_hex\":\"", out);
 	for (i = 0; i < d->head_len && !job->redact; i++)
 		fprintf(out, "%02x", d->head[i]);
-	fprintf(out, "\",\"sampled\":%u,\"strings\":[", d->readable);
+	fputc('"', out);
+	if (d->frame[0] && !job->redact) {
+		fputc(',', out);
+		json_key_string(out, "frame", d->frame);
+	}
+	fprintf(out, ",\"sampled\":%u,\"strings\":[", d->readable);
 	for (i = 0; i < d->nstrings; i++) {
 		fprintf(out, "%s{", i ? "," : "");
 		json_key_string(out, "text", job->redact ? "" : d->strings[i].text);
@@ -254,6 +259,10 @@ static void json_holders(FILE *out, const struct lx_cluster_desc *d)
 	fprintf(out, "],\"members_scanned\":%llu,\"referenced\":%llu,\"unreferenced\":%llu,",
 		(unsigned long long)d->members_live, (unsigned long long)d->referenced,
 		(unsigned long long)d->unreferenced);
+	if (d->holder_note[0]) {
+		json_key_string(out, "holder_note", d->holder_note);
+		fputc(',', out);
+	}
 }
 
 void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,

@@ -92,6 +92,8 @@ struct lx_cluster_desc {
 	uint64_t unreferenced;		/* members no root reaches */
 	struct lx_holder_stat holders[LX_DESC_HOLDERS];
 	unsigned int nholders;
+	char holder_note[160];		/* sk_buffs holding it: device, protocol */
+	char frame[256];		/* the first member's network frame, or "" */
 	/* the guess */
 	char owner[2 * LX_TEXT_MAX];
 	enum lx_confidence confidence;

@@ -263,6 +263,15 @@ def test_lost_cluster(tag, mkd, d, m):
           c["unreferenced"] >= 0.95 * len(lost) and c["unreferenced"] <= len(lost)
           and top.get("lost_holders") == c["unreferenced"],
           "unreferenced %s, lost holders %s" % (c["unreferenced"], top.get("lost_holders")))
+    # the module builds every frame 10.0.2.15 -> 10.0.2.2, UDP to port 514,
+    # and gives every sk_buff dev lo and protocol ETH_P_IP (leak_skb.c)
+    check("%s: -r: the frame is decoded" % tag,
+          re.search(r"IPv4 10\.0\.2\.15 > 10\.0\.2\.2, UDP \d+ > 514",
+                    c.get("frame", "")) is not None, c.get("frame"))
+    check("%s: -r: the holding sk_buffs' device and protocol" % tag,
+          c.get("holder_note", "").startswith(
+              "the head of sk_buffs: dev lo, protocol 0x0800 (IPv4) (32/32"),
+          c.get("holder_note"))
     check("%s: -r: the owner guess says the frames are lost" % tag,
           "true leak" in c["owner"]["guess"]
           and any(e["signal"] == "orphans" for e in c["owner"]["evidence"]),

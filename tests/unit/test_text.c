@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakext/netview.h"
 #include "report_internal.h"
 #include "unit.h"
 
@@ -78,7 +79,45 @@ static bool test_progress_line_fits(void)
 	return unit_ok();
 }
 
+static bool test_frames_decode(void)
+{
+	static const uint8_t v4[] = {
+		0x52, 0x55, 0x0a, 0x00, 0x02, 0x02, 0x52, 0x54, 0x00, 0x12, 0x34, 0x56,
+		0x08, 0x00,				/* IPv4 */
+		0x45, 0x00, 0x00, 0x30, 0, 1, 0x40, 0, 64, 17, 0, 0,
+		10, 0, 2, 15, 10, 0, 2, 2,
+		0x9c, 0x40, 0x02, 0x02, 0x00, 0x1c, 0, 0,	/* UDP 40000 > 514 */
+	};
+	uint8_t v6[2 + 14 + 40 + 4] = { 0 }, buf[sizeof(v4) + 2] = { 0 };
+	char out[256];
+
+	CHECK(lx_frame_decode(v4, sizeof(v4), out, sizeof(out)));
+	CHECK(!strcmp(out, "at +0: Ethernet 52:54:00:12:34:56 > 52:55:0a:00:02:02, "
+			   "IPv4 10.0.2.15 > 10.0.2.2, UDP 40000 > 514, 48 bytes"));
+	memcpy(buf + 2, v4, sizeof(v4));		/* NET_IP_ALIGN headroom */
+	CHECK(lx_frame_decode(buf, sizeof(buf), out, sizeof(out)) &&
+	      !strncmp(out, "at +2: ", 7));
+	CHECK(!lx_frame_decode(v4, 30, out, sizeof(out)));	/* header cut */
+	v6[2 + 12] = 0x86;
+	v6[2 + 13] = 0xdd;
+	v6[2 + 14] = 0x60;
+	v6[2 + 14 + 5] = 4;				/* payload length */
+	v6[2 + 14 + 6] = 6;				/* TCP */
+	v6[2 + 14 + 8] = 0xfe;
+	v6[2 + 14 + 9] = 0x80;
+	v6[2 + 14 + 39] = 1;
+	v6[2 + 14 + 40] = 0x00;
+	v6[2 + 14 + 41] = 0x50;				/* port 80 */
+	CHECK(lx_frame_decode(v6, sizeof(v6), out, sizeof(out)));
+	CHECK(!strcmp(out, "at +2: Ethernet 00:00:00:00:00:00 > 00:00:00:00:00:00, "
+			   "IPv6 fe80:0:0:0:0:0:0:0 > 0:0:0:0:0:0:0:1, TCP 80 > 0, 44 bytes"));
+	v6[2 + 14] = 0x40;				/* version 4 under 0x86dd */
+	CHECK(!lx_frame_decode(v6, sizeof(v6), out, sizeof(out)));
+	return unit_ok();
+}
+
 const struct unit_test text_tests[] = {
+	{ "frames: Ethernet + IPv4/IPv6 decoded, damaged ones refused", test_frames_decode },
 	{ "JSON strings: valid UTF-8 kept, the rest escaped", test_json_strings_are_utf8 },
 	{ "messages: escaped for terminals, bounded", test_escape_keeps_terminals_safe },
 	{ "progress: one line that fits the terminal", test_progress_line_fits },
