@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <sys/ioctl.h>
 
+#include "leakext/cachetypes.h"
 #include "leakext/leakext.h"
 #include "leakext/ptype.h"
 
@@ -271,6 +272,13 @@ static unsigned int number_arg(int opt, const char *text, bool zero_ok)
 	return v;
 }
 
+static void type_hint(struct lx_session *session, const char *text)
+{
+	if (!lx_add_type_hint(session, text))
+		error(FATAL, "-T takes CACHE=TYPE (a struct name; at most %d), not \"%s\"\n",
+		      LX_TYPE_HINTS, text);
+}
+
 static void cmd_leakscan(void)
 {
 	struct lx_target target = { .ops = &crash_ops, .out = fp };
@@ -278,7 +286,7 @@ static void cmd_leakscan(void)
 	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
 	int c;
 
-	while ((c = getopt(argcnt, args, "lujan:k:s:Rr")) != EOF) {
+	while ((c = getopt(argcnt, args, "lujan:k:s:RrT:")) != EOF) {
 		switch (c) {
 		case 'R':
 			opt.redact = true;
@@ -296,6 +304,9 @@ static void cmd_leakscan(void)
 			break;
 		case 'r':
 			opt.referrers = true;
+			break;
+		case 'T':
+			type_hint(&session, optarg);
 			break;
 		case 'j':
 			opt.json = true;
@@ -335,9 +346,14 @@ static void cmd_leakrefs(void)
 	struct lx_target target = { .ops = &crash_ops, .out = fp };
 	struct lx_session session = { .t = &target };
 	uint64_t addr;
+	int c;
 
-	while (getopt(argcnt, args, "") != EOF)
-		argerrs++;
+	while ((c = getopt(argcnt, args, "T:")) != EOF) {
+		if (c == 'T')
+			type_hint(&session, optarg);
+		else
+			argerrs++;
+	}
 	if (argerrs || argcnt - optind != 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
 	addr = htol(args[optind], FAULT_ON_ERROR, NULL);
@@ -381,7 +397,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l | -u] [-j] [-a] [-r] [-R] [-n count] [-k cluster] [-s field] [cache]",
+	"[-l | -u] [-j] [-a] [-r] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -423,6 +439,9 @@ static char *help_leakscan[] = {
 	"           point at them, ranked by members held, and how many members",
 	"           no root reaches; an owner-guess signal.  Scans all memory as",
 	"           -u does.",
+	"       -T  cache=type: the objects of that cache are struct type, so",
+	"           referrers and pointers in them are named by member (built in",
+	"           for skbuff_head_cache, filp, dentry and other typed caches).",
 	"       -u  print the live objects of the cache (with -k: of that cluster)",
 	"           that nothing reachable points at, one per line: kmemleak's rule",
 	"           on the dump.  Roots are kernel and module data and bss, per-cpu",
@@ -498,7 +517,7 @@ static char *help_leakdump[] = {
 static char *help_leakrefs[] = {
 	"leakrefs",
 	"the slab object holding an address, and who points at it (leakext " LEAKEXT_VERSION ")",
-	"address",
+	"[-T cache=type] address",
 	"  Indexes every slab cache, then scans memory as kmemleak does: kernel and",
 	"  module data and bss, per-cpu areas, the stacks of live tasks and",
 	"  vmalloc'd memory, then every live slab object they reach, then the live",

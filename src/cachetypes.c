@@ -58,6 +58,32 @@ static bool is_identifier(const char *name)
 	return true;
 }
 
+static const char *hinted_type(const struct lx_session *s, const char *cache)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->nhints && i < LX_TYPE_HINTS; i++)
+		if (!strcmp(s->hints[i].cache, cache))
+			return s->hints[i].type;
+	return NULL;
+}
+
+bool lx_add_type_hint(struct lx_session *s, const char *text)
+{
+	const char *eq = strchr(text, '=');
+	struct lx_type_hint *h;
+
+	if (!eq || eq == text || !eq[1] || s->nhints >= LX_TYPE_HINTS ||
+	    (size_t)(eq - text) >= sizeof(h->cache) || strlen(eq + 1) >= sizeof(h->type) ||
+	    !is_identifier(eq + 1))
+		return false;
+	h = &s->hints[s->nhints++];
+	memcpy(h->cache, text, eq - text);
+	h->cache[eq - text] = '\0';
+	strcpy(h->type, eq + 1);
+	return true;
+}
+
 static const char *table_type(const char *cache)
 {
 	size_t i;
@@ -71,11 +97,13 @@ static const char *table_type(const char *cache)
 bool lx_cache_type(struct lx_session *s, const struct lx_cache *c, char *type,
 		   size_t len)
 {
-	const char *name = table_type(c->name);
+	const char *name = hinted_type(s, c->name);
 	long size;
 
 	if (len)
 		type[0] = '\0';
+	if (!name)
+		name = table_type(c->name);
 	if (!name)
 		name = c->name;
 	if (!len || strnlen(c->name, sizeof(c->name)) == sizeof(c->name) ||

@@ -162,9 +162,18 @@ struct lx_scan {
 
 struct lx_memmap;
 
+/* The user's word on what a cache holds (--cache-type CACHE=TYPE). */
+#define LX_TYPE_HINTS 4
+struct lx_type_hint {
+	char cache[64];
+	char type[64];
+};
+
 struct lx_session {
 	struct lx_target *t;
 	struct lx_layout L;
+	struct lx_type_hint hints[LX_TYPE_HINTS];	/* set by the front end */
+	unsigned int nhints;
 	struct lx_memmap *memmap;	/* lazily built, per command */
 	enum lx_status memmap_status;	/* why it could not be built */
 	/* Set by the core during a command, for the front ends: */

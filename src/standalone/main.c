@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "leakext/cachetypes.h"
 #include "leakext/leakext.h"
 #include "standalone/files.h"
 #include "standalone/target.h"
@@ -33,6 +34,7 @@ struct program {
 	bool dump, stats, quiet;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
 	bool refs;			/* --refs ADDR */
+	struct lx_session hints;	/* --cache-type CACHE=TYPE, copied to each */
 	uint64_t refs_addr;
 	enum types_choice types;
 	const char *vmlinux;		/* NULL: types and symbols from each dump */
@@ -44,7 +46,7 @@ struct program {
 	bool flagged;		/* some analysed result failed its checks */
 };
 
-enum { OPT_REFS = 0x100, OPT_READER };	/* long options without a letter */
+enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE };	/* long options without a letter */
 
 static void usage(FILE *out)
 {
@@ -79,6 +81,10 @@ static void usage(FILE *out)
 "  -r, --referrers     per cluster: the places (globals, stacks, other objects)\n"
 "                      that point at its members, and how many members no\n"
 "                      root reaches (scans all memory as -u does)\n"
+"      --cache-type=CACHE=TYPE\n"
+"                      the objects of CACHE are struct TYPE: referrers and\n"
+"                      pointers inside them are named by member (as for\n"
+"                      skbuff_head_cache, filp, ... built in)\n"
 "      --refs=ADDR     the slab object containing ADDR and every word in\n"
 "                      scanned memory that points into it\n"
 "  -j, --json          JSON, one document per vmcore per line (JSON Lines),\n"
@@ -192,6 +198,12 @@ static int parse_option(struct program *p, int c)
 	case 'u': p->opt.unreferenced = true; return 0;
 	case OPT_REFS: return parse_address(p, optarg);
 	case 'r': p->opt.referrers = true; return 0;
+	case OPT_CACHE_TYPE:
+		if (lx_add_type_hint(&p->hints, optarg))
+			return 0;
+		fprintf(stderr, "leakscan: --cache-type takes CACHE=TYPE (a struct name; at most %d), not \"%s\"\n",
+			LX_TYPE_HINTS, optarg);
+		return -1;
 	case 'j': p->opt.json = true; return 0;
 	case 'd': p->dump = true; return 0;
 	case 'c':
@@ -289,6 +301,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "unreferenced", no_argument, NULL, 'u' },
 		{ "refs", required_argument, NULL, OPT_REFS },
 		{ "referrers", no_argument, NULL, 'r' },
+		{ "cache-type", required_argument, NULL, OPT_CACHE_TYPE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dump", no_argument, NULL, 'd' },
 		{ "count", required_argument, NULL, 'c' },
@@ -378,6 +391,8 @@ static int analyse(struct program *p, struct sa_dump *d, const char *path)
 	struct lx_options opt = p->opt;
 	int ret;
 
+	memcpy(s.hints, p->hints.hints, sizeof(s.hints));
+	s.nhints = p->hints.nhints;
 	opt.source = path;
 	opt.types = sa_types_name(d->types->kind);
 	opt.symbols = sa_symbols_name(d->symbols_kind);

@@ -154,8 +154,27 @@ def test_cluster_holders(tag, d, m, truth, crash_json):
           all("referrers" not in k for k in plain["clusters"]))
 
 
+def test_type_hint(tag, d, m, crash_text):
+    """--cache-type / -T: a cache's objects named by a struct the user gives
+    (list_head: S2's records start with one, linked to each other)."""
+    mkd, cache = os.path.join(d, m["vmcore-mkd"]), m["cache"]
+    rc, out, err = run(["-r", "-n", "1", "--cache-type=%s=list_head" % cache, mkd, cache])
+    labels = re.findall(r"%s \+\d+ \(list_head\.\w+\)" % re.escape(cache), out)
+    check("%s: --cache-type names the members of %s's holders" % (tag, cache),
+          rc in (0, 4) and "%s +0 (list_head.next)" % cache in labels, out[-600:])
+    crash_labels = re.findall(r"%s \+\d+ \(list_head\.\w+\)" % re.escape(cache),
+                              crash_text)
+    check("%s: crash leakscan -T gives the same names" % tag,
+          sorted(crash_labels) == sorted(labels), "crash %s, program %s" % (
+              crash_labels, labels))
+    rc, out, err = run(["--cache-type=%s" % cache, mkd])
+    check("%s: --cache-type without =TYPE is a usage error" % tag,
+          rc == 2 and "--cache-type takes CACHE=TYPE" in err, err[-200:])
+
+
 def crash_commands(m, sampled):
     cmds = [("unref", "leakscan -u %s" % m["cache"]),
+            ("hint", "leakscan -r -n 1 -T %s=list_head %s" % (m["cache"], m["cache"])),
             ("holders", "leakscan -r -j %s" % m["cache"])]
     for addr in sampled:
         cmds += [("refs%x" % addr, "leakrefs %x" % addr),
@@ -314,6 +333,8 @@ def test_sample(d, so):
     test_unreferenced(tag, d, m, truth, out["unref"])
     test_referrers(tag, d, m, sampled, out)
     test_cluster_holders(tag, d, m, truth, out["holders"])
+    if m["cache"] == "kmalloc-192":
+        test_type_hint(tag, d, m, out["hint"])
 
 
 def main():
