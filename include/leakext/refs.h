@@ -14,7 +14,12 @@
 #include "leakext/roots.h"
 
 #define LX_REF_HEAP UINT32_MAX	/* lx_ref.area: the word is in a slab object */
-#define LX_REFS_MAX (1u << 20)	/* referrers recorded; more are counted */
+/*
+ * Referrers recorded; more are counted (refs_dropped) and warned about.
+ * Each costs about 330 bytes while lx_reach_groups() labels and groups
+ * them, so this caps a crash session's extra memory near 170 MiB.
+ */
+#define LX_REFS_MAX (1u << 19)
 
 /* One word pointing at a target object. */
 struct lx_ref {
