@@ -102,11 +102,18 @@ def test_damaged(d):
             with open(path, "wb") as f:
                 f.write(copy)
             args = ["-j", m["vmlinux"], path, m["cache"]]
-            own = run_leakscan(args)[:2]
-            lib = run_leakscan(["--reader=libkdumpfile"] + args)[:2]
-            check("%s: reader: damaged copy %d of %s: the same exit status and JSON as "
-                  "--reader=libkdumpfile" % (m["scenario"], trial, m["vmcore-mkd"]),
-                  own == lib and bool(own[1]), "exit %d/%d" % (own[0], lib[0]))
+            own = run_leakscan(args)
+            lib = run_leakscan(["--reader=libkdumpfile"] + args)
+            tag = "%s: reader: damaged copy %d of %s:" % (m["scenario"], trial,
+                                                        m["vmcore-mkd"])
+            if lib[0] < 0 or libkdumpfile_fault(lib[2]):
+                # the damage led libkdumpfile into its cache bug
+                check(tag + " libkdumpfile crashes on it; the own reader gives one "
+                      "JSON document", own[0] in (0, 1, 4) and own[1].count(b"\n") == 1
+                      and own[1].startswith(b"{"), "exit %d" % own[0])
+                continue
+            check(tag + " the same exit status and JSON as --reader=libkdumpfile",
+                  own[:2] == lib[:2] and bool(own[1]), "exit %d/%d" % (own[0], lib[0]))
 
 
 def main():
