@@ -17,7 +17,7 @@ static void note_words(struct lx_cluster_job *job, const uint8_t *obj, size_t le
 		return;
 	}
 	if (lx_words_miss(obj, len, job->words_lo, job->words_hi))
-		job->misses[i / 8] |= 1u << (i % 8);
+		lx_bit_set(job->misses, i);
 }
 
 static void add_live_objects(void *arg, const struct lx_scan *scan,

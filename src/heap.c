@@ -22,16 +22,6 @@ struct heap_build {
 	enum lx_status status;
 };
 
-static void set_bit(uint8_t *bits, uint64_t n)
-{
-	bits[n / 8] |= 1u << (n % 8);
-}
-
-static bool test_bit(const uint8_t *bits, uint64_t n)
-{
-	return bits[n / 8] & (1u << (n % 8));
-}
-
 static enum lx_status add_cache_slabs(struct lx_session *s, struct heap_build *b,
 				      const struct lx_scan *scan, uint32_t cache)
 {
@@ -55,7 +45,7 @@ static enum lx_status add_cache_slabs(struct lx_session *s, struct heap_build *b
 			return LX_ENOMEM;
 		for (j = 0; j < sl->objects; j++)
 			if (!lx_object_is_free(scan, sl, j))
-				set_bit(b->bits, h->nobjects + j);
+				lx_bit_set(b->bits, h->nobjects + j);
 		h->nobjects += sl->objects;
 	}
 	return LX_OK;
@@ -143,8 +133,8 @@ static enum lx_status sort_and_number(struct lx_session *s, struct heap_build *b
 			continue;
 		}
 		for (j = 0; j < hs.objects; j++)
-			if (test_bit(b->bits, hs.first + j)) {
-				set_bit(h->live, next + j);
+			if (lx_bit_test(b->bits, hs.first + j)) {
+				lx_bit_set(h->live, next + j);
 				h->nlive++;
 			}
 		hs.first = next;

@@ -42,10 +42,9 @@ static void mark_members(struct holders_pass *p)
 		if (!described(p, k) || !lx_heap_find(&p->r.heap, cl->addrs[i], &hit) ||
 		    !hit.live || hit.offset)
 			continue;
-		lx_reach_target(p->s, &p->r, cl->addrs[i]);
-		if (p->notes && p->notes->misses &&
-		    p->notes->misses[i / 8] & (1u << (i % 8)))
-			lx_reach_no_heap_words(&p->r, cl->addrs[i], p->notes->lo,
+		lx_reach_target_number(&p->r, hit.number);
+		if (p->notes && p->notes->misses && lx_bit_test(p->notes->misses, i))
+			lx_reach_no_heap_words(&p->r, hit.number, p->notes->lo,
 					       p->notes->hi);
 		p->cluster_of[hit.number] = k;
 		p->d[k].members_live++;

@@ -27,16 +27,6 @@ struct pass {
 	enum lx_status status;
 };
 
-static void set_bit(uint8_t *bits, uint64_t n)
-{
-	bits[n / 8] |= 1u << (n % 8);
-}
-
-static bool test_bit(const uint8_t *bits, uint64_t n)
-{
-	return bits[n / 8] & (1u << (n % 8));
-}
-
 enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r)
 {
 	return lx_reach_init_with(s, r, NULL);
@@ -86,19 +76,17 @@ bool lx_reach_target(struct lx_session *s, struct lx_reach *r, uint64_t addr)
 	(void)s;
 	if (!lx_heap_find(&r->heap, addr, &hit))
 		return false;
-	set_bit(r->targets, hit.number);
+	lx_reach_target_number(r, hit.number);
 	return true;
 }
 
-void lx_reach_no_heap_words(struct lx_reach *r, uint64_t addr, uint64_t lo,
+void lx_reach_no_heap_words(struct lx_reach *r, uint64_t number, uint64_t lo,
 			    uint64_t hi)
 {
-	struct lx_heap_hit hit;
-
 	if (r->heap.lo < lo || r->heap.hi > hi)
 		return;		/* the check did not cover the whole heap */
-	if (lx_heap_find(&r->heap, addr, &hit) && hit.live && !hit.offset)
-		set_bit(r->no_heap_words, hit.number);
+	if (number < r->heap.nobjects && lx_heap_live(&r->heap, number))
+		lx_bit_set(r->no_heap_words, number);
 }
 
 bool lx_words_miss(const uint8_t *mem, size_t len, uint64_t lo, uint64_t hi)
@@ -133,7 +121,7 @@ static void push_reached(struct pass *p, uint64_t number)
 {
 	struct lx_reach *r = p->r;
 
-	set_bit(r->reached, number);
+	lx_bit_set(r->reached, number);
 	r->nreached++;
 	if (lx_reserve(p->s->t, &p->stack, &p->cap, p->depth + 1, sizeof(*p->stack))) {
 		p->status = LX_ENOMEM;
@@ -161,9 +149,9 @@ static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t 
 		if (v < h->lo || v >= h->hi || !lx_heap_find(h, v, &hit) ||
 		    hit.number == self)
 			continue;
-		if (test_bit(p->r->targets, hit.number))	/* free ones too */
+		if (lx_bit_test(p->r->targets, hit.number))	/* free ones too */
 			record_ref(p, addr + i, &hit, area);
-		if (mark && hit.live && !test_bit(p->r->reached, hit.number))
+		if (mark && hit.live && !lx_bit_test(p->r->reached, hit.number))
 			push_reached(p, hit.number);
 	}
 	p->r->scanned_bytes += len;
@@ -210,7 +198,7 @@ static void scan_object(struct pass *p, uint64_t number, bool mark)
 		return;
 	len = hc->cache.object_size < MAX_OBJECT_BYTES ? hc->cache.object_size :
 							 MAX_OBJECT_BYTES;
-	if (test_bit(p->r->no_heap_words, number)) {	/* read by the caller */
+	if (lx_bit_test(p->r->no_heap_words, number)) {	/* read by the caller */
 		p->r->scanned_bytes += len;
 		note_progress(p);
 		return;
@@ -299,20 +287,35 @@ static void object_label(struct lx_session *s, const struct lx_heap_hit *hit,
 		snprintf(out, len, "%s +%llu", name, (unsigned long long)hit->offset);
 }
 
-void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
-		    const struct lx_ref *ref, char *out, size_t len)
+/*
+ * The label of one referring word; *lost (may be NULL) says whether the
+ * word sits in a live object no root reaches.  One heap lookup for both.
+ */
+static void label_ref(struct lx_session *s, const struct lx_reach *r,
+		      const struct lx_ref *ref, char *out, size_t len, bool *lost)
 {
 	struct lx_heap_hit hit;
 
+	if (lost)
+		*lost = false;
 	if (ref->area != LX_REF_HEAP && ref->area < r->roots.n) {
 		symbol_label(s, &r->roots.v[ref->area], ref->where, out, len);
 		return;
 	}
 	if (lx_heap_find(&r->heap, ref->where, &hit)) {
 		object_label(s, &hit, out, len);
+		if (lost)
+			*lost = ref->area == LX_REF_HEAP && hit.live &&
+				!lx_reach_reached(r, hit.number);
 		return;
 	}
 	snprintf(out, len, "%#llx", (unsigned long long)ref->where);
+}
+
+void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
+		    const struct lx_ref *ref, char *out, size_t len)
+{
+	label_ref(s, r, ref, out, len, NULL);
 }
 
 /* A referrer with its label, for sorting into groups. */
@@ -323,13 +326,6 @@ struct labelled {
 	bool lost_holder;	/* the word sits in an unreached live object */
 };
 
-static bool in_lost_object(const struct lx_reach *r, const struct lx_ref *ref)
-{
-	struct lx_heap_hit hit;
-
-	return ref->area == LX_REF_HEAP && lx_heap_find(&r->heap, ref->where, &hit) &&
-	       hit.live && !lx_reach_reached(r, hit.number);
-}
 
 static int by_label_target(const void *x, const void *y)
 {
@@ -400,12 +396,11 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 	for (i = 0; i < nrefs; i++) {
 		const struct lx_ref *ref = &refs[i];
 
-		lx_reach_label(s, r, ref, l[i].label, sizeof(l[i].label));
+		label_ref(s, r, ref, l[i].label, sizeof(l[i].label), &l[i].lost_holder);
 		l[i].target = ref->target;
 		l[i].where = ref->where;
 		l[i].kind = ref->area == LX_REF_HEAP || ref->area >= r->roots.n ?
 			    LX_AREA_KINDS : r->roots.v[ref->area].kind;
-		l[i].lost_holder = in_lost_object(r, ref);
 	}
 	qsort(l, nrefs, sizeof(*l), by_label_target);
 	*ngroups = count_groups(l, nrefs, *groups);

@@ -65,9 +65,20 @@ void lx_heap_free(struct lx_session *s, struct lx_heap *h);
  */
 bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit);
 
+/* Bit n of a bitmap (one bit per heap object, or per clustered object). */
+static inline void lx_bit_set(uint8_t *bits, uint64_t n)
+{
+	bits[n / 8] |= 1u << (n % 8);
+}
+
+static inline bool lx_bit_test(const uint8_t *bits, uint64_t n)
+{
+	return bits[n / 8] & (1u << (n % 8));
+}
+
 static inline bool lx_heap_live(const struct lx_heap *h, uint64_t number)
 {
-	return h->live[number / 8] & (1u << (number % 8));
+	return lx_bit_test(h->live, number);
 }
 
 /* Address of a heap-wide object number's first byte; 0 if out of range. */

@@ -49,12 +49,18 @@ enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r);
 enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
 				  const struct lx_scan *known);
 /*
- * The live object at addr holds no word in [lo, hi) (its caller read it and
- * checked): if the heap lies inside [lo, hi), the pass counts the object
- * scanned without reading it again.
+ * The live heap object number holds no word in [lo, hi) (its caller read it
+ * and checked): if the heap lies inside [lo, hi), the pass counts the
+ * object scanned without reading it again.
  */
-void lx_reach_no_heap_words(struct lx_reach *r, uint64_t addr, uint64_t lo,
+void lx_reach_no_heap_words(struct lx_reach *r, uint64_t number, uint64_t lo,
 			    uint64_t hi);
+
+/* Record referrers of heap object number (a hit of lx_heap_find()). */
+static inline void lx_reach_target_number(struct lx_reach *r, uint64_t number)
+{
+	lx_bit_set(r->targets, number);
+}
 /* True if no aligned word of mem[0..len) falls in [lo, hi). */
 bool lx_words_miss(const uint8_t *mem, size_t len, uint64_t lo, uint64_t hi);
 /* Record referrers of the object (live or free) containing addr; false if none does. */
@@ -65,7 +71,7 @@ void lx_reach_free(struct lx_session *s, struct lx_reach *r);
 
 static inline bool lx_reach_reached(const struct lx_reach *r, uint64_t number)
 {
-	return r->reached[number / 8] & (1u << (number % 8));
+	return lx_bit_test(r->reached, number);
 }
 
 /* Referrers grouped by where they sit, most held members first. */
