@@ -335,6 +335,7 @@ enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options 
 				  struct lx_cluster_job *job)
 {
 	struct lx_cluster_desc *descs = NULL;
+	struct lx_describe_work *work;
 	struct lx_reach reach;
 	struct lx_tracks tracks;
 	unsigned int first, n, i;
@@ -364,14 +365,19 @@ enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options 
 		lx_report_reach_limits(s, &reach);
 		lx_reach_free(s, &reach);
 	}
+	work = lx_describe_begin(s, &job->cache);
+	if (!work) {
+		lx_free(s->t, descs);
+		return LX_ENOMEM;
+	}
 	if (opt->json) {
 		lx_json_begin(out, opt, job);
 		s->json_written = true;
 	} else
 		print_cluster_header(out, job, n);
 	for (i = first; i < first + n && !ret; i++) {
-		ret = lx_describe_cluster(s, &job->cache, job->ranges, job->nranges,
-					  &tracks, &descs[i]);
+		ret = lx_describe_cluster(s, work, job->ranges, job->nranges, &tracks,
+					  &descs[i]);
 		if (ret)
 			break;
 		if (opt->json) {
@@ -384,6 +390,7 @@ enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options 
 	}
 	if (opt->json)
 		fputs("]}\n", out);
+	lx_describe_end(s, work);
 	lx_free(s->t, descs);
 	return ret ? LX_ENOMEM : LX_OK;	/* descriptions fail only to allocate */
 }

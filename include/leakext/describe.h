@@ -129,8 +129,12 @@ size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *ranges,
 /* Set up d[0..n) for the n largest clusters and pick their samples. */
 void lx_describe_prepare(const struct lx_clusterer *cl, struct lx_cluster_desc *d,
 			 unsigned int n);
+/* Buffers the descriptions of one report of cache c share; NULL: no memory. */
+struct lx_describe_work;
+struct lx_describe_work *lx_describe_begin(struct lx_session *s, const struct lx_cache *c);
+void lx_describe_end(struct lx_session *s, struct lx_describe_work *w);
 /* Read d's samples and fill in everything else.  -1 if interrupted. */
-int lx_describe_cluster(struct lx_session *s, const struct lx_cache *c,
+int lx_describe_cluster(struct lx_session *s, struct lx_describe_work *w,
 			const struct lx_ptr_range *ranges, size_t nranges,
 			struct lx_tracks *tracks, struct lx_cluster_desc *d);
 const char *lx_confidence_name(enum lx_confidence c);

@@ -476,7 +476,14 @@ static void init_globals(struct fake_kernel *fk)
 	fk_w64(fk, SYM_CPU_POSSIBLE, (1u << FK_NR_CPUS) - 1);
 	fk_w64(fk, SYM_NODE_STATES + 8 * FK_N_POSSIBLE, 1);
 	fk_w64(fk, SYM_NODE_STATES + 8 * FK_N_NORMAL_MEMORY, 1);
-	fk_region(fk, FK_PERCPU_BASE, 0x1000 * FK_NR_CPUS + 0x40000);
+	/*
+	 * Each cpu's unit, and the units' window holding kmem_cache_cpu and
+	 * the sheaves: two small regions, not one of 264 KiB (freed, a large
+	 * allocation costs ASan a madvise and a TLB flush; the fuzz harnesses
+	 * make one per input).
+	 */
+	fk_region(fk, FK_PERCPU_BASE, 0x1000 * FK_NR_CPUS);
+	fk_region(fk, FK_PERCPU_BASE + FK_CPU_SLAB, 0x1000 * (FK_NR_CPUS + 1));
 }
 
 static void init_cache(struct fake_kernel *fk)
