@@ -29,7 +29,7 @@ struct roots_build {
 	struct lx_session *s;
 	struct lx_areas *a;
 	struct lx_areas vmalloc;	/* clipped against a and excluded */
-	struct lx_areas excluded;	/* module text and read-only data */
+	struct lx_areas excluded;	/* module text, read-only data, cached stacks */
 };
 
 static bool area_believable(uint64_t start, uint64_t len)
@@ -404,6 +404,55 @@ static enum lx_status collect_vmalloc(struct roots_build *b)
 	return ret;
 }
 
+/*
+ * The free thread stacks each cpu keeps for reuse, cached_stacks[] in
+ * kernel/fork.c (NR_CACHED_STACKS is 2 since ac496bf48d97 "fork: Optimize
+ * task creation by caching two thread stacks per CPU if
+ * CONFIG_VMAP_STACK=y"): VM_ALLOC areas no task owns, still holding what
+ * their last task left on them.  Free memory, so never a root; seen on S6,
+ * where a stale word on one kept a lost sk_buff's data "referenced".  Only
+ * an area that is exactly one of the busy VM_ALLOC areas is set aside.
+ */
+#define NR_CACHED_STACKS 2
+
+static bool is_vmalloc_area(const struct roots_build *b, uint64_t addr, uint64_t size)
+{
+	size_t i;
+
+	for (i = 0; i < b->vmalloc.n; i++)
+		if (b->vmalloc.v[i].start == addr && b->vmalloc.v[i].len + LX_PAGE_SIZE == size)
+			return true;
+	return false;
+}
+
+static enum lx_status exclude_cached_stacks(struct roots_build *b)
+{
+	const struct lx_layout *L = &b->s->L;
+	struct lx_target *t = b->s->t;
+	uint64_t cached = lx_symbol_addr(t, "cached_stacks"), vm, addr, size;
+	long vm_addr = lx_member_offset(t, "vm_struct", "addr");
+	long vm_size = lx_member_offset(t, "vm_struct", "size");
+	enum lx_status ret = LX_OK;
+	unsigned int cpu, i;
+
+	if (!cached || !L->cpu_offsets || vm_addr < 0 || vm_size < 0)
+		return LX_OK;
+	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++) {
+		if (!lx_mask_test(L->cpu_possible, cpu))
+			continue;
+		for (i = 0; i < NR_CACHED_STACKS && !ret; i++) {
+			if (!lx_read_u64(t, L->cpu_offsets[cpu] + cached + 8 * i, &vm) || !vm ||
+			    !lx_read_u64(t, vm + vm_addr, &addr) ||
+			    !lx_read_u64(t, vm + vm_size, &size) ||
+			    !is_vmalloc_area(b, addr, size))
+				continue;
+			ret = push_area(b->s, &b->excluded, addr, size - LX_PAGE_SIZE,
+					LX_AREA_STACK, -1, "cached free stack");
+		}
+	}
+	return ret;
+}
+
 static int by_start(const void *x, const void *y)
 {
 	const struct lx_area *a = x, *b = y;
@@ -492,6 +541,8 @@ enum lx_status lx_roots_collect(struct lx_session *s, struct lx_areas *a)
 		ret = collect_stacks(&b);
 	if (!ret)
 		ret = collect_vmalloc(&b);
+	if (!ret)
+		ret = exclude_cached_stacks(&b);
 	if (!ret)
 		ret = merge_vmalloc(&b);
 	if (!ret)
