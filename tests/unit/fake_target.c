@@ -37,6 +37,9 @@ static const struct fk_member members[] = {
 	{ "kmem_cache_node", "nr_slabs", 32, 8 },
 	{ "kmem_cache_node", "full", 48, 16 },
 	{ "kmem_cache_node", "total_objects", 40, 8 },
+	{ "vmap_area", "list", 40, 16 }, { "vmap_area", "vm", 56, 8 },
+	{ "vm_struct", "addr", 8, 8 }, { "vm_struct", "size", 16, 8 },
+	{ "vm_struct", "flags", 24, 8 },
 };
 
 static const struct fk_type types[] = {

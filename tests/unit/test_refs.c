@@ -16,6 +16,7 @@
 
 #include "fake_target.h"
 #include "fixture.h"
+#include "leakext/arch_x86_64.h"
 #include "leakext/cachetypes.h"
 #include "leakext/leakext.h"
 #include "leakext/refs.h"
@@ -267,6 +268,69 @@ static bool test_reachability(void)
 	CHECK(r.scanned_bytes == DATA_LEN + BSS_LEN + NLIVE * FK_OBJ_SIZE);
 	CHECK(r.unreadable_bytes == 0);
 	CHECK(r.nrefs == 0 && r.refs_dropped == 0);	/* no targets */
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/*
+ * Two busy VM_ALLOC areas on vmap_area_list, each of 4 pages and a guard
+ * page: one holds a word pointing at D, the other, cpu 0's cached free
+ * stack (cached_stacks[0]), a stale word pointing at C.
+ */
+#define VMAP_HEAD (DATA + 0x1800)
+#define VMAP_AREA(i) (DATA + 0x1840 + 0x80 * (i))
+#define VM_STRUCT(i) (DATA + 0x1940 + 0x40 * (i))
+#define VMALLOC(i) (0xffffc90000100000ULL + 0x10000 * (i))
+#define CACHED_STACKS 0x100ULL	/* __percpu */
+
+static void vmalloc_kernel(struct fixture *f)
+{
+	struct fake_kernel *fk = &f->fk;
+	unsigned int i;
+
+	refs_kernel(f);
+	fk_add_symbol(fk, "vmap_area_list", VMAP_HEAD);
+	fk_add_symbol(fk, "cached_stacks", CACHED_STACKS);
+	fk_w64(fk, VMAP_HEAD, VMAP_AREA(0) + 40);
+	for (i = 0; i < 2; i++) {
+		fk_w64(fk, VMAP_AREA(i) + 40, i ? VMAP_HEAD : VMAP_AREA(1) + 40);
+		fk_w64(fk, VMAP_AREA(i) + 56, VM_STRUCT(i));
+		fk_w64(fk, VM_STRUCT(i) + 8, VMALLOC(i));
+		fk_w64(fk, VM_STRUCT(i) + 16, 5 * LX_PAGE_SIZE);
+		fk_w64(fk, VM_STRUCT(i) + 24, 0x2);	/* VM_ALLOC */
+		fk_region(fk, VMALLOC(i), 4 * LX_PAGE_SIZE);
+	}
+	fk_w64(fk, VMALLOC(0) + 0x100, OBJ_D);
+	fk_w64(fk, VMALLOC(1) + 0x3ff0, OBJ_C);
+	fk_w64(fk, FK_PERCPU_BASE + CACHED_STACKS, VM_STRUCT(1));
+}
+
+static bool test_cached_stacks(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	memset(&r, 0, sizeof(r));
+	vmalloc_kernel(&f);
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(!(r.roots.missing & (1u << LX_AREA_VMALLOC)));
+	CHECK(lx_roots_find(&r.roots, VMALLOC(0) + 0x100) != NULL);
+	CHECK(lx_roots_find(&r.roots, VMALLOC(0) + 0x100)->kind == LX_AREA_VMALLOC);
+	CHECK(!lx_roots_find(&r.roots, VMALLOC(0) + 4 * LX_PAGE_SIZE));	/* guard */
+	CHECK(!lx_roots_find(&r.roots, VMALLOC(1) + 0x3ff0));	/* free stack */
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_D) && lx_reach_reached(&r, NUM_E));
+	CHECK(!lx_reach_reached(&r, NUM_C));	/* the stale word is not seen */
+	/* the same kernel without cached_stacks: the stale word is a root */
+	CHECK(reach_teardown(&f, &r));
+	memset(&r, 0, sizeof(r));
+	vmalloc_kernel(&f);
+	f.fk.symbols[--f.fk.nsymbols].name = NULL;	/* cached_stacks, added last */
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_C));
 	CHECK(reach_teardown(&f, &r));
 	return unit_ok();
 }
@@ -527,6 +591,8 @@ const struct unit_test refs_tests[] = {
 	{ "no kernel section symbols: every root kind missing", test_no_kernel_roots },
 	{ "reachability: interior pointers, self lists, cycles, free objects",
 	  test_reachability },
+	{ "vmalloc roots: busy VM_ALLOC areas, not the cached free stacks",
+	  test_cached_stacks },
 	{ "referrers of one target, live or free", test_referrers },
 	{ "self-pointers are no referrers", test_no_referrers },
 	{ "referrer groups: cache +offset, symbol, area label", test_groups },
