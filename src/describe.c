@@ -173,7 +173,6 @@ static void tally_string(struct string_tally *st, const char *text, unsigned int
 		snprintf(st->key[i], sizeof(st->key[i]), "%s", key);
 		memset(&st->stat[i], 0, sizeof(st->stat[i]));
 		snprintf(st->stat[i].text, sizeof(st->stat[i].text), "%s", text);
-		st->last_sample[i] = 0;
 		st->n++;
 	} else if (st->last_sample[i] == sample_no + 1) {
 		return;		/* count each member once */

@@ -326,7 +326,6 @@ struct labelled {
 	bool lost_holder;	/* the word sits in an unreached live object */
 };
 
-
 static int by_label_target(const void *x, const void *y)
 {
 	const struct labelled *a = x, *b = y;

@@ -279,13 +279,12 @@ def test_lost_cluster(tag, mkd, d, m):
           and top.get("held") == c["count"] == len(lost | held), "top %s" % top)
     # An unreferenced frame's only holder is a lost sk_buff, so there are at
     # least as many lost holders as unreferenced frames; not always as few:
-    # a stale word (a cached thread stack, scanned as vmalloc memory) can
-    # reach a frame whose sk_buff is lost (seen on a CI build: 599 and 600).
+    # a stale word (conservative scanning; on a CI build one on a cached free
+    # stack, no root since) can reach a frame whose sk_buff is lost.
     holders = top.get("lost_holders", -1)
     check("%s: -r: %d of the frames unreferenced, %d holding sk_buffs lost" % (
               tag, len(lost), len(lost)),
-          0.95 * len(lost) <= c["unreferenced"] <= holders <= len(lost)
-          and holders >= 0.95 * len(lost),
+          0.95 * len(lost) <= c["unreferenced"] <= holders <= len(lost),
           "unreferenced %s, lost holders %s" % (c["unreferenced"], holders))
     # the module builds every frame 10.0.2.15 -> 10.0.2.2, UDP to port 514,
     # and gives every sk_buff dev lo and protocol ETH_P_IP (leak_skb.c)

@@ -80,7 +80,11 @@ static void on_fault(int sig)
 	siglongjmp(fault_jump, sig);
 }
 
-/* kdump_read() with SIGSEGV/SIGBUS caught: false, and the oracle lost. */
+/*
+ * kdump_read() with SIGSEGV/SIGBUS caught: false, and the oracle lost.  The
+ * handlers stand only around this call, so a fault in the own reader still
+ * ends the run (exit by signal: "could not run" in tests/run-tests).
+ */
 static bool guarded_kdump_read(struct compare *c, kdump_addrspace_t as, uint64_t addr,
 			       size_t *got)
 {
