@@ -9,9 +9,10 @@
  * compressions, and split dumps.
  *
  * Every header field is checked against the file's size before it is
- * used.  The only allocations the file sizes are the bitmap (at most
- * DD_MAX_BITMAP bytes, all read from the file) and its rank index (an
- * eighth of it); every file read is at most DD_WINDOW bytes.
+ * used.  The allocations the file sizes are the bitmap (at most
+ * DD_MAX_BITMAP bytes, all read from the file), its rank index (an
+ * eighth of it) and the caches, which a small file only makes smaller
+ * than their fixed sizes; every file read is at most DD_WINDOW bytes.
  */
 #include <endian.h>
 #include <stdio.h>
@@ -43,6 +44,7 @@ struct dd_desc_slot {
 /* The last bytes read from the file, and the next read's size. */
 struct dd_window {
 	uint8_t *buf;
+	size_t size;			/* of buf: DD_WINDOW, or the whole file */
 	uint64_t off;
 	size_t len, ahead;
 };
@@ -58,6 +60,7 @@ struct diskdump {
 	uint64_t desc_off;		/* descriptor 0's file offset */
 	uint64_t ndesc;			/* descriptors wholly inside the file */
 	struct dd_desc_slot *descs;
+	unsigned int ndesc_slots;
 	struct dd_window win;
 	uint64_t *page_tag;		/* per cached page: its pfn + 1; 0: empty */
 	uint8_t *pages;
@@ -197,11 +200,24 @@ static int parse(struct diskdump *dd, char *err, size_t errlen)
 	return read_bitmap(dd, &h, err, errlen);
 }
 
+static unsigned int at_most(uint64_t want, unsigned int limit)
+{
+	return want < 1 ? 1 : want < limit ? want : limit;
+}
+
+/*
+ * The caches, no larger than the file can fill: a small file (a fuzz
+ * input, a cut dump) costs kilobytes, not the 1.5 MiB a large one uses.
+ */
 static int allocate(struct diskdump *dd, char *err, size_t errlen)
 {
-	dd->npages = DD_PAGE_CACHE / dd->page_size ? DD_PAGE_CACHE / dd->page_size : 1;
-	dd->descs = calloc(DD_DESC_SLOTS, sizeof(*dd->descs));
-	dd->win.buf = malloc(DD_WINDOW);
+	dd->npages = at_most(dd->ndesc, DD_PAGE_CACHE / dd->page_size ?
+					DD_PAGE_CACHE / dd->page_size : 1);
+	dd->ndesc_slots = at_most((dd->ndesc + DD_DESC_BLOCK - 1) / DD_DESC_BLOCK,
+				  DD_DESC_SLOTS);
+	dd->win.size = at_most(dd->file_size, DD_WINDOW);
+	dd->descs = calloc(dd->ndesc_slots, sizeof(*dd->descs));
+	dd->win.buf = malloc(dd->win.size);
 	dd->page_tag = calloc(dd->npages, sizeof(*dd->page_tag));
 	dd->pages = malloc((size_t)dd->npages * dd->page_size);
 	dd->inflater = libdeflate_alloc_decompressor();
@@ -292,7 +308,7 @@ static bool get_desc(struct diskdump *dd, uint64_t pfn, struct kdump_page_desc *
 	if (!desc_index(dd, pfn, &index))
 		return false;
 	block = index / DD_DESC_BLOCK;
-	slot = &dd->descs[block % DD_DESC_SLOTS];
+	slot = &dd->descs[block % dd->ndesc_slots];
 	if (slot->block != block + 1 && !load_descs(dd, slot, block))
 		return false;
 	*desc = slot->desc[index % DD_DESC_BLOCK];
@@ -314,7 +330,7 @@ static const uint8_t *file_bytes(struct diskdump *dd, uint64_t off, size_t len)
 
 	if (off >= w->off && inside(off - w->off, len, w->len))
 		return w->buf + (off - w->off);
-	if (len > DD_WINDOW || !inside(off, len, dd->file_size))
+	if (len > w->size || !inside(off, len, dd->file_size))
 		return NULL;
 	if (off >= end && off - end < DD_WINDOW)
 		w->ahead = w->ahead < DD_READAHEAD ? DD_READAHEAD :
@@ -324,6 +340,8 @@ static const uint8_t *file_bytes(struct diskdump *dd, uint64_t off, size_t len)
 	want = len > w->ahead ? len : w->ahead;
 	if (want > dd->file_size - off)
 		want = dd->file_size - off;
+	if (want > w->size)
+		want = w->size;
 	got = pread(dd->fd, w->buf, want, off);
 	w->off = off;
 	w->len = got > 0 ? got : 0;
