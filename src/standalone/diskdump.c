@@ -8,6 +8,13 @@
  * max_pfn or not in the file, descriptors or data outside the file, other
  * compressions, and split dumps.
  *
+ * Pages are inflated by libdeflate, which is about twice as fast as zlib.
+ * It is laxer than zlib (and so libkdumpfile) in one documented way: it
+ * does not check that a code-length repeat in a dynamic block's header
+ * stays inside the lengths the block declares.  zlib rejects such a page
+ * as "invalid bit length repeat"; here it is answered when it inflates to
+ * exactly one page whose Adler-32 matches.  No zlib writer produces one.
+ *
  * Every header field is checked against the file's size before it is
  * used.  The allocations the file sizes are the bitmap (at most
  * DD_MAX_BITMAP bytes, all read from the file), its rank index (an
