@@ -3,7 +3,9 @@
 #ifndef LEAKEXT_SA_FILES_H
 #define LEAKEXT_SA_FILES_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <libkdumpfile/kdumpfile.h>
 
@@ -34,6 +36,34 @@ kdump_ctx_t *sa_kdump_open(int fd, char *err, size_t errlen);
  * close; -1 when NULL is returned.
  */
 kdump_ctx_t *sa_kdump_open_path(const char *path, int *fd, char *err, size_t errlen);
+
+/*
+ * libkdumpfile reads that never trip its 0.5.1 page-cache bug (kdump.c):
+ * a context of their own over path, replaced before its cache can fill.
+ * Zero it, set path, and close with sa_kdump_reads_close().
+ */
+struct sa_kdump_reads {
+	const char *path;
+	kdump_ctx_t *ctx;
+	int fd;
+	unsigned int contexts;	/* opened so far */
+};
+
+/*
+ * The context to read len bytes through: the current one, or a fresh one
+ * when this read could fill the current one's cache.  NULL when none
+ * opens.
+ */
+kdump_ctx_t *sa_kdump_reads_ctx(struct sa_kdump_reads *r, size_t len);
+/* kdump_read() of len bytes at addr, through sa_kdump_reads_ctx(). */
+bool sa_kdump_reads_read(struct sa_kdump_reads *r, kdump_addrspace_t as, uint64_t addr,
+			 void *buf, size_t len);
+/*
+ * Forget the current context without freeing it or closing its file (its
+ * state is unknown after a fault inside libkdumpfile); returns it.
+ */
+kdump_ctx_t *sa_kdump_reads_abandon(struct sa_kdump_reads *r);
+void sa_kdump_reads_close(struct sa_kdump_reads *r);
 
 /* What a file is, by its content (as crash tells them apart). */
 enum sa_file_kind {

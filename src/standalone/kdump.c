@@ -70,3 +70,74 @@ kdump_ctx_t *sa_kdump_open_path(const char *path, int *fd, char *err, size_t err
 	}
 	return ctx;
 }
+
+/*
+ * libkdumpfile 0.5.1's page cache can give a reused "ghost" entry another
+ * entry's buffer, or none; reads then return wrong bytes, fail, or fault
+ * in kdump_read() (fixed upstream in e63dab40c8ce, "cache: Get data buffer
+ * before adjusting ghost partition size", 2024).  Ghost entries exist only
+ * after an eviction, and evictions only once the cache is full; the bug
+ * then needs a failed read (any excluded page of a -d 31 dump).  So reads
+ * go to a context replaced before its cache can fill: every page it
+ * caches was a miss ("cache.misses"), and one read caches at most five
+ * pages for each page it spans (four page-table levels and the data).
+ */
+#define READS_CACHE_PAGES 1024		/* DEFAULT_CACHE_SIZE in libkdumpfile 0.5.1 */
+#define READS_PAGES_PER_PAGE 5
+
+static bool cache_could_fill(kdump_ctx_t *ctx, size_t len)
+{
+	uint64_t pages = (len + 4095) / 4096 + 1;
+	kdump_num_t misses;
+
+	if (kdump_get_number_attr(ctx, "cache.misses", &misses) != KDUMP_OK)
+		return true;
+	return misses + pages * READS_PAGES_PER_PAGE > READS_CACHE_PAGES;
+}
+
+static kdump_ctx_t *reopen(struct sa_kdump_reads *r)
+{
+	char err[512];
+
+	sa_kdump_reads_close(r);
+	r->ctx = sa_kdump_open_path(r->path, &r->fd, err, sizeof(err));
+	if (!r->ctx)
+		return NULL;
+	r->contexts++;
+	return r->ctx;
+}
+
+kdump_ctx_t *sa_kdump_reads_ctx(struct sa_kdump_reads *r, size_t len)
+{
+	if (r->ctx && !cache_could_fill(r->ctx, len))
+		return r->ctx;
+	return reopen(r);
+}
+
+bool sa_kdump_reads_read(struct sa_kdump_reads *r, kdump_addrspace_t as, uint64_t addr,
+			 void *buf, size_t len)
+{
+	kdump_ctx_t *ctx = sa_kdump_reads_ctx(r, len);
+	size_t got = len;
+
+	return ctx && kdump_read(ctx, as, addr, buf, &got) == KDUMP_OK && got == len;
+}
+
+kdump_ctx_t *sa_kdump_reads_abandon(struct sa_kdump_reads *r)
+{
+	kdump_ctx_t *ctx = r->ctx;
+
+	r->ctx = NULL;
+	r->fd = -1;
+	return ctx;
+}
+
+void sa_kdump_reads_close(struct sa_kdump_reads *r)
+{
+	if (r->ctx)
+		kdump_free(r->ctx);
+	if (r->ctx && r->fd >= 0)
+		close(r->fd);
+	r->ctx = NULL;
+	r->fd = -1;
+}

@@ -9,13 +9,9 @@
  * holds the slab pages, and part of the kernel image) by their offset,
  * page-table ranges (vmalloc, the memory map, the rest of the kernel
  * image) by walking the x86_64 page tables from the same root, with the
- * same rules as libaddrxlat's x86_64 walker.
- *
- * It also keeps libkdumpfile 0.5.1 out of reach of its own cache bug
- * (fixed upstream in 2024: a reused ghost entry can get a data buffer
- * that is in use), which after some read sequences fails every later
- * compressed page ("Decompresion failed: error -2"): the fewer reads it
- * serves, the less it is exposed.
+ * same rules as libaddrxlat's x86_64 walker.  What it leaves goes to
+ * libkdumpfile through sa_kdump_reads (kdump.c), clear of libkdumpfile
+ * 0.5.1's cache bug.
  */
 #include <stdio.h>
 #include <string.h>

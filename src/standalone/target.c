@@ -57,13 +57,11 @@ void sa_progress_show(const char *what, const char *phase, uint64_t done,
 static bool sa_read(void *priv, uint64_t addr, void *buf, size_t len)
 {
 	struct sa_dump *d = priv;
-	size_t got = len;
 
 	if (d->reader.ops && sa_reader_read(&d->reader, addr, buf, len))
 		return true;
 	d->reader.passed++;
-	return kdump_read(d->ctx, KDUMP_KVADDR, addr, buf, &got) == KDUMP_OK &&
-	       got == len;
+	return sa_kdump_reads_read(&d->reads, KDUMP_KVADDR, addr, buf, len);
 }
 
 static bool sa_symbol(void *priv, const char *name, uint64_t *addr)
@@ -353,6 +351,7 @@ static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 	d->ctx = sa_kdump_open_path(d->path, &d->fd, err, errlen);
 	if (!d->ctx)
 		return -1;
+	d->reads = (struct sa_kdump_reads){ .path = d->path, .fd = -1 };
 	if (d->libkdumpfile_only)
 		snprintf(d->reader.why, sizeof(d->reader.why), "--reader=libkdumpfile");
 	else
@@ -567,6 +566,7 @@ const char *sa_symbols_name(enum sa_symbols_kind kind)
 void sa_dump_close(struct sa_dump *d)
 {
 	sa_reader_close(&d->reader);
+	sa_kdump_reads_close(&d->reads);
 	if (d->ctx)
 		kdump_free(d->ctx);
 	if (d->fd >= 0)

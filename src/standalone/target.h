@@ -7,6 +7,7 @@
 
 #include "leakext/standalone.h"
 #include "leakext/target.h"
+#include "standalone/files.h"
 #include "standalone/kallsyms.h"
 #include "standalone/modsyms.h"
 #include "standalone/reader.h"
@@ -34,7 +35,8 @@ struct sa_module_btf {
 struct sa_dump {
 	const char *path;
 	int fd;
-	kdump_ctx_t *ctx;
+	kdump_ctx_t *ctx;		/* attributes, translation */
+	struct sa_kdump_reads reads;	/* every libkdumpfile read */
 	/* Direct-map reads, through libkdumpfile only if no own reader fits. */
 	struct sa_reader reader;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
