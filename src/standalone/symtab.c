@@ -18,7 +18,14 @@
 
 #define MAX_BANNER 512
 
+/*
+ * The name pool and the symbol array start small and double: a table of a
+ * few module symbols costs kilobytes, a vmlinux's 100 k symbols a handful
+ * of 1 MiB blocks.
+ */
+#define POOL_FIRST_BLOCK (16 << 10)
 #define POOL_BLOCK (1 << 20)
+#define FIRST_SYMBOL_CAP 256
 
 /*
  * A copy of s in the pool.  Blocks are chained through their first
@@ -32,7 +39,10 @@ static const char *keep_string(struct lx_string_pool *pool, const char *s)
 	if (len > POOL_BLOCK / 2)
 		return NULL;
 	if (!pool->block || pool->size - pool->used < len) {
-		size = POOL_BLOCK;
+		size = pool->block ? pool->size : POOL_FIRST_BLOCK / 2;
+		do
+			size = size < POOL_BLOCK ? size * 2 : POOL_BLOCK;
+		while (size - sizeof(char *) < len);
 		block = malloc(size);
 		if (!block)
 			return NULL;
@@ -64,7 +74,7 @@ bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 	struct lx_symbol *sym;
 
 	if (st->count == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 4096;
+		size_t cap = st->cap ? st->cap * 2 : FIRST_SYMBOL_CAP;
 		struct lx_symbol *syms = realloc(st->syms, cap * sizeof(*syms));
 
 		if (!syms)
