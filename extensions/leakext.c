@@ -191,10 +191,29 @@ static void crash_release(void *priv, void *ptr)
 	FREEBUF(ptr);
 }
 
+/*
+ * What one command invocation tells the target: where its messages may go.
+ * crash's error() copies a message into the command's output when that is
+ * redirected ("> file") or piped, which would break a JSON document; so a
+ * JSON command writes its messages to crash's error stream alone.
+ */
+struct crash_command {
+	bool json;
+};
+
 static void crash_message(void *priv, enum lx_msg_level level, const char *text)
 {
-	(void)priv;
-	error(level == LX_MSG_INFO ? NOTE : INFO, "%s\n", text);
+	const struct crash_command *cmd = priv;
+
+	if (!cmd || !cmd->json || fp == pc->error_fp) {
+		error(level == LX_MSG_INFO ? NOTE : INFO, "%s\n", text);
+		return;
+	}
+	if (level == LX_MSG_INFO)
+		fprintf(pc->error_fp, "NOTE: %s\n", text);
+	else
+		fprintf(pc->error_fp, "%s: %s\n", pc->curcmd, text);
+	fflush(pc->error_fp);
 }
 
 /*
@@ -281,7 +300,8 @@ static void type_hint(struct lx_session *session, const char *text)
 
 static void cmd_leakscan(void)
 {
-	struct lx_target target = { .ops = &crash_ops, .out = fp };
+	struct crash_command cmd = { .json = false };
+	struct lx_target target = { .ops = &crash_ops, .priv = &cmd, .out = fp };
 	struct lx_session session = { .t = &target };
 	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
 	int c;
@@ -327,6 +347,7 @@ static void cmd_leakscan(void)
 	}
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
+	cmd.json = opt.json;
 	if (opt.json && (opt.list_live || opt.unreferenced))
 		error(FATAL, "-j cannot go with -l or -u: they print addresses, not JSON\n");
 	if (opt.list_live && opt.unreferenced)
@@ -431,7 +452,8 @@ static char *help_leakscan[] = {
 	"           total, slabs, size (object size) or name.",
 	"       -k  show only this cluster (its number in the report).",
 	"       -j  write the report (without a cache: the ranking) as one JSON",
-	"           document, schema leakext/1 (see the README), for \"> file\".",
+	"           document, schema leakext/1 (see the README), for \"> file\";",
+	"           notes and warnings go to the console, never into it.",
 	"       -l  print the live object addresses of the cache (with -k: of that",
 	"           cluster), one per line.",
 	"       -r  per cluster, who holds the members: the places (globals as",

@@ -28,6 +28,9 @@ RANK_ROW = re.compile(r"^([0-9a-f]{16})\s+(\d+)\s+(\d+|\?)\s+(\d+|\?)\s+(\d+|\?)
 SOURCE_ROW = re.compile(r"^(cpu|cpu partial|node partial|node full|untracked full \(memmap\)|total)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$")
 
 
+CONSOLE = "(console)"
+
+
 def crash_env():
     """crash's environment: the sanitizer runtime an ASan extension needs."""
     env = dict(os.environ)
@@ -38,10 +41,11 @@ def crash_env():
     return env
 
 
-def run_crash(vmlinux, vmcore, so, commands, outdir):
+def run_crash(vmlinux, vmcore, so, commands, outdir, extra_env=None):
     """Run crash non-interactively; each command's output goes to a file
     through crash's own '> file' (plain stdout of later commands can be lost).
-    Returns {key: text}."""
+    Returns {key: text}, and crash's own stdout (its console, where error()
+    writes) under CONSOLE."""
     script = ["extend %s" % so]
     for key, cmd in commands:
         script.append("%s > %s" % (cmd, os.path.join(outdir, key + ".out")))
@@ -49,10 +53,12 @@ def run_crash(vmlinux, vmcore, so, commands, outdir):
     path = os.path.join(outdir, "cmds")
     with open(path, "w") as f:
         f.write("\n".join(script) + "\n")
-    subprocess.run(["crash", "-s", vmlinux, vmcore, "-i", path],
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=900, env=crash_env())
-    out = {}
+    env = crash_env()
+    env.update(extra_env or {})
+    proc = subprocess.run(["crash", "-s", vmlinux, vmcore, "-i", path],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, timeout=900, env=env)
+    out = {CONSOLE: proc.stdout.decode(errors="replace")}
     for key, _ in commands:
         try:
             with open(os.path.join(outdir, key + ".out")) as f:
@@ -483,6 +489,30 @@ def test_readme_commands():
           tests.endswith(ci_last) and tests.startswith("apt-get update"), tests)
 
 
+def test_json_messages(d, so):
+    """A message during "leakscan -j > file" goes to crash's console, never
+    into the JSON; a text report keeps it, as crash's own commands do."""
+    m = read_manifest(d)
+    tag = "%s:" % m["scenario"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = run_crash(m["vmlinux"], os.path.join(d, m["vmcore-flat"]), so,
+                        [("json", "leakscan -j %s" % m["cache"]),
+                         ("text", "leakscan -n 1 %s" % m["cache"])], tmp,
+                        {"LEAKEXT_TIMING": "1"})
+    note = "NOTE: timing %s:" % m["cache"]
+    try:
+        json.loads(out["json"])
+        parsed = True
+    except ValueError:
+        parsed = False
+    check(tag + " with a NOTE during leakscan -j > file, the file is one JSON document",
+          parsed and note not in out["json"], out["json"][:120])
+    check(tag + " that NOTE reaches crash's console instead",
+          note in out[CONSOLE], out[CONSOLE][-300:])
+    check(tag + " a text report keeps its NOTE, as crash's own commands do",
+          note in out["text"], out["text"][:120])
+
+
 def test_staged_extension(samples_dirs):
     """crash loads leakext.so from a staged install path and runs leakscan."""
     root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -510,6 +540,7 @@ def main():
         test_sample(d, so)
         test_clusters(d, so)
         test_standalone(d, so)
+    test_json_messages(dirs[0], so)
     test_standalone_cli()
     if not os.environ.get("LEAKEXT_CRASH_PRELOAD"):	# the plain build only
         test_install(so)
