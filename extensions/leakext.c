@@ -192,20 +192,16 @@ static void crash_release(void *priv, void *ptr)
 }
 
 /*
- * What one command invocation tells the target: where its messages may go.
- * crash's error() copies a message into the command's output when that is
- * redirected ("> file") or piped, which would break a JSON document; so a
- * JSON command writes its messages to crash's error stream alone.
+ * priv: leakscan's options, or NULL.  crash's error() copies a message into
+ * the command's output when that is redirected ("> file") or piped, which
+ * would break a JSON document; so a JSON command writes its messages to
+ * crash's error stream alone, in error()'s own format.
  */
-struct crash_command {
-	bool json;
-};
-
 static void crash_message(void *priv, enum lx_msg_level level, const char *text)
 {
-	const struct crash_command *cmd = priv;
+	const struct lx_options *opt = priv;
 
-	if (!cmd || !cmd->json || fp == pc->error_fp) {
+	if (!opt || !opt->json || fp == pc->error_fp) {
 		error(level == LX_MSG_INFO ? NOTE : INFO, "%s\n", text);
 		return;
 	}
@@ -300,10 +296,9 @@ static void type_hint(struct lx_session *session, const char *text)
 
 static void cmd_leakscan(void)
 {
-	struct crash_command cmd = { .json = false };
-	struct lx_target target = { .ops = &crash_ops, .priv = &cmd, .out = fp };
-	struct lx_session session = { .t = &target };
 	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
+	struct lx_target target = { .ops = &crash_ops, .priv = &opt, .out = fp };
+	struct lx_session session = { .t = &target };
 	int c;
 
 	while ((c = getopt(argcnt, args, "lujan:k:s:RrT:")) != EOF) {
@@ -347,7 +342,6 @@ static void cmd_leakscan(void)
 	}
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
-	cmd.json = opt.json;
 	if (opt.json && (opt.list_live || opt.unreferenced))
 		error(FATAL, "-j cannot go with -l or -u: they print addresses, not JSON\n");
 	if (opt.list_live && opt.unreferenced)
