@@ -31,85 +31,87 @@ endif
 UNIT := $(B)/unit_tests
 COMPILE = $(CC) $(CPPFLAGS) $(LX_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(SAN_WARN)
 
-CORE_SRCS := src/target.c src/set.c src/layout.c src/memmap.c src/slub.c \
-	     src/cachename.c src/report.c src/cluster.c src/tracks.c \
-	     src/signatures.c src/describe.c src/clreport.c src/json.c src/dump.c \
-	     src/text.c src/heap.c src/roots.c src/refs.c src/refreport.c src/holders.c src/netview.c \
-	     src/cachetypes.c src/ptype.c
-CORE_OBJS := $(CORE_SRCS:src/%.c=$(B)/%.o)
-UNIT_SRCS := $(wildcard tests/unit/*.c)
-
-SA_SRCS := src/standalone/main.c src/standalone/target.c src/standalone/symtab.c \
-	   src/standalone/dwarf.c src/standalone/strmap.c \
-	   src/standalone/modsyms.c src/standalone/files.c \
-	   src/standalone/types.c src/standalone/btf.c src/standalone/kdump.c \
-	   src/standalone/kallsyms.c src/standalone/reader.c src/standalone/diskdump.c
-SA_OBJS := $(SA_SRCS:src/%.c=$(B)/%.o)
+# Every list below is derived from the tree: a new .c file in a layer's
+# folder joins its build.  The layers (doc/design.md), lowest first.
+CORE_DIRS := src/base src/kernel src/slub src/analysis src/report src/command
+CORE_SRCS := $(wildcard $(CORE_DIRS:%=%/*.c))
+CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
+CORE_LIB := $(B)/libleakext-core.a
+# The program's backend: dump readers, type providers, symbol sources.
+SA_MAIN := src/standalone/main.c
+SA_SRCS := $(filter-out $(SA_MAIN),$(wildcard src/standalone/*.c src/standalone/*/*.c))
+SA_OBJS := $(SA_SRCS:%.c=$(B)/%.o)
+SA_LIB := $(B)/libleakscan.a
+# The crash glue; ptype.c (gdb's ptype /o read back) needs no crash header.
+EXT_OBJS := $(B)/extensions/leakext.o $(B)/extensions/ptype.o
+UNIT_SRCS := $(shell find tests/unit -name "*.c")
 # libkdumpfile, libelf, libbpf and libdeflate ship .pc files; Debian's
 # libdwarf-dev does not.
 PKG_CONFIG ?= pkg-config
 SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libaddrxlat libelf libbpf libdeflate \
 		   2>/dev/null || echo -lkdumpfile -laddrxlat -lelf -lbpf -ldeflate) -ldwarf -lz
+# Dependencies on headers come from the compiler (-MMD), per object.
+DEPFLAGS = -MMD -MP
 
 all: $(SO) $(PROG)
 
-$(B)/%.o: src/%.c $(wildcard include/leakext/*.h src/standalone/*.h)
+$(B)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(COMPILE) -c -o $@ $<
+	$(COMPILE) -Isrc $(DEPFLAGS) -c -o $@ $<
 
 # crash's defs.h is not -Wextra clean; it is only seen by the glue.
-$(B)/ext-leakext.o: extensions/leakext.c $(wildcard include/leakext/*.h)
-	@mkdir -p $(B)
-	$(COMPILE) -Wno-unused-parameter -Wno-sign-compare -Wno-missing-field-initializers \
-		-D$(CRASH_ARCH) -I$(CRASH_INCLUDE) -c -o $@ $<
+$(B)/extensions/leakext.o: extensions/leakext.c
+	@mkdir -p $(dir $@)
+	$(COMPILE) -Isrc $(DEPFLAGS) -Wno-unused-parameter -Wno-sign-compare \
+		-Wno-missing-field-initializers -D$(CRASH_ARCH) -I$(CRASH_INCLUDE) -c -o $@ $<
+
+$(B)/extensions/ptype.o: extensions/ptype.c
+	@mkdir -p $(dir $@)
+	$(COMPILE) $(DEPFLAGS) -c -o $@ $<
+
+$(CORE_LIB): $(CORE_OBJS)
+	rm -f $@
+	ar rcsT $@ $^
+
+$(SA_LIB): $(SA_OBJS)
+	rm -f $@
+	ar rcsT $@ $^
 
 # crash loads many extensions into one process: the .so exports only its
 # constructor, so no core symbol can clash with crash's or another's.
-$(SO): $(B)/ext-leakext.o $(CORE_OBJS) extensions/leakext.map
+$(SO): $(EXT_OBJS) $(CORE_OBJS) extensions/leakext.map
 	$(CC) $(SAN_FLAGS) -shared -nostartfiles -Wl,--version-script=extensions/leakext.map \
-		-o $@ $(B)/ext-leakext.o $(CORE_OBJS)
+		-o $@ $(EXT_OBJS) $(CORE_OBJS)
 
 # The standalone program: same core, libkdumpfile + libdwarf backend.
-$(B)/standalone/%.o: CPPFLAGS += -Isrc
-$(PROG): $(SA_OBJS) $(CORE_OBJS)
+$(PROG): $(B)/$(SA_MAIN:.c=.o) $(SA_LIB) $(CORE_LIB)
 	$(COMPILE) -o $@ $^ $(SA_LIBS)
 
-# The unit tests also cover the standalone parts that need no libraries.
-UNIT_SA_OBJS := $(B)/standalone/modsyms.o $(B)/standalone/symtab.o \
-		$(B)/standalone/strmap.o $(B)/standalone/kallsyms.o
-$(UNIT): $(UNIT_SRCS) $(CORE_OBJS) $(UNIT_SA_OBJS) $(wildcard tests/unit/*.h)
-	$(COMPILE) -Isrc -Itests/unit -o $@ $(UNIT_SRCS) $(CORE_OBJS) $(UNIT_SA_OBJS)
+# Test programs link the two archives: each takes the objects it uses.
+TEST_LINK = $(SA_LIB) $(CORE_LIB) $(SA_LIBS)
+
+$(UNIT): $(UNIT_SRCS) $(B)/extensions/ptype.o $(SA_LIB) $(CORE_LIB) $(wildcard tests/unit/*.h)
+	$(COMPILE) -Isrc -Iextensions -Itests/unit -o $@ $(UNIT_SRCS) \
+		$(B)/extensions/ptype.o $(TEST_LINK)
 
 # The corruption sweep: the standalone backend without its main().
 SWEEP := $(B)/sweep
 SWEEP_SRCS := $(wildcard tests/sweep/*.c)
-SWEEP_OBJS := $(filter-out $(B)/standalone/main.o,$(SA_OBJS))
-$(SWEEP): $(SWEEP_SRCS) $(wildcard tests/sweep/*.h) $(SWEEP_OBJS) $(CORE_OBJS)
-	$(COMPILE) -Isrc -Itests/sweep -o $@ $(SWEEP_SRCS) $(SWEEP_OBJS) \
-		$(CORE_OBJS) $(SA_LIBS)
+$(SWEEP): $(SWEEP_SRCS) $(wildcard tests/sweep/*.h) $(SA_LIB) $(CORE_LIB)
+	$(COMPILE) -Isrc -Itests/sweep -o $@ $(SWEEP_SRCS) $(TEST_LINK)
 
 # Every answer of the BTF provider against the DWARF provider's.
 TYPES_COMPARE := $(B)/types_compare
-TYPES_COMPARE_OBJS := $(B)/standalone/types.o $(B)/standalone/btf.o \
-		      $(B)/standalone/dwarf.o $(B)/standalone/strmap.o $(B)/target.o \
-		      $(B)/text.o
-$(TYPES_COMPARE): tests/types/compare.c $(TYPES_COMPARE_OBJS)
-	$(COMPILE) -Isrc -o $@ $^ $(SA_LIBS)
-
 # kallsyms decoded from a real dump against the vmlinux's ELF symbols.
 KALLSYMS_CHECK := $(B)/kallsyms_check
-KALLSYMS_CHECK_OBJS := $(B)/standalone/kallsyms.o $(B)/standalone/symtab.o \
-		       $(B)/standalone/strmap.o $(B)/standalone/kdump.o \
-		       $(B)/standalone/files.o $(B)/text.o
-$(KALLSYMS_CHECK): tests/kallsyms/check.c $(KALLSYMS_CHECK_OBJS)
-	$(COMPILE) -Isrc -o $@ $< $(KALLSYMS_CHECK_OBJS) $(SA_LIBS)
-
 # The own dump reader against libkdumpfile, page by page, on a real dump.
 READER_COMPARE := $(B)/reader_compare
-READER_COMPARE_OBJS := $(B)/standalone/reader.o $(B)/standalone/diskdump.o \
-		       $(B)/standalone/kdump.o $(B)/standalone/files.o $(B)/text.o
-$(READER_COMPARE): tests/reader/compare.c $(READER_COMPARE_OBJS)
-	$(COMPILE) -Isrc -o $@ $< $(READER_COMPARE_OBJS) $(SA_LIBS)
+$(TYPES_COMPARE): tests/types/compare.c $(SA_LIB) $(CORE_LIB)
+	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
+$(KALLSYMS_CHECK): tests/kallsyms/check.c $(SA_LIB) $(CORE_LIB)
+	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
+$(READER_COMPARE): tests/reader/compare.c $(SA_LIB) $(CORE_LIB)
+	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
 
 # make-samples installs the packages the build and the samples need;
 # tests/install-deps the rest (libdeflate for the own reader, man, pkg-config).
@@ -155,9 +157,7 @@ demo: samples
 
 # leakscan's main job beside drgn and crash, and the floor (tests/bench).
 BENCH_FLOOR := build/bench_floor
-$(BENCH_FLOOR): tests/benchmark/floor.c build/standalone/kdump.o \
-		build/standalone/files.o build/standalone/reader.o \
-		build/standalone/diskdump.o build/text.o
+$(BENCH_FLOOR): tests/benchmark/floor.c build/libleakscan.a build/libleakext-core.a
 	$(CC) $(CPPFLAGS) -Isrc $(LX_CFLAGS) $(CFLAGS) -o $@ $^ $(SA_LIBS)
 
 bench: samples
@@ -183,65 +183,52 @@ FUZZ_CFLAGS ?= -O1 -g
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	    -fno-omit-frame-pointer
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
-	       -Iinclude -Isrc -Itests/unit
+	       -Iinclude -Isrc -Itests/unit -Itests/fuzz
 FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
 	   fuzz_kallsyms fuzz_diskdump
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
-FUZZ_CORE := $(CORE_SRCS:src/%.c=build/fuzz/obj/%.o) build/fuzz/obj/fuzz_util.o
-FUZZ_FAKE := build/fuzz/obj/fake_target.o
-FUZZ_MODSYMS := build/fuzz/obj/standalone/modsyms.o \
-		build/fuzz/obj/standalone/symtab.o build/fuzz/obj/standalone/strmap.o
-FUZZ_KALLSYMS := build/fuzz/obj/standalone/kallsyms.o \
-		 build/fuzz/obj/standalone/symtab.o build/fuzz/obj/standalone/strmap.o
+FO := build/fuzz/obj
+FUZZ_CORE_LIB := build/fuzz/libleakext-core.a
+FUZZ_SA_LIB := build/fuzz/libleakscan.a
+# fuzz_util.o and the synthetic targets, for every harness that wants them.
+FUZZ_UTIL := $(FO)/tests/fuzz/fuzz_util.o
+FUZZ_FAKE := $(FO)/tests/unit/fake_target.o
+FUZZ_FLAT := $(FO)/tests/unit/flat_target.o
+FUZZ_LINK = $(FUZZ_SA_LIB) $(FUZZ_CORE_LIB) $(SA_LIBS)
 FUZZ_SECONDS ?= 60
-FUZZ_HEADERS := $(wildcard include/leakext/*.h src/standalone/*.h tests/unit/*.h \
-		tests/fuzz/*.h)
 
-build/fuzz/obj/%.o: src/%.c $(FUZZ_HEADERS)
+$(FO)/src/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_COMPILE) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_COMPILE) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 # The synthetic targets are scaffolding, not code under test: sanitized but
 # without coverage, so their name lookups feed libFuzzer nothing.
-build/fuzz/obj/%.o: tests/unit/%.c $(FUZZ_HEADERS)
+$(FO)/tests/unit/%.o: tests/unit/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_COMPILE) -c -o $@ $<
+	$(FUZZ_COMPILE) $(DEPFLAGS) -c -o $@ $<
 
-build/fuzz/obj/%.o: tests/fuzz/%.c $(FUZZ_HEADERS)
+$(FO)/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_COMPILE) -fsanitize=fuzzer-no-link -c -o $@ $<
-
-build/fuzz/fuzz_walker build/fuzz/fuzz_cluster: build/fuzz/%: \
-		build/fuzz/obj/%.o $(FUZZ_CORE) $(FUZZ_FAKE)
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
+	$(FUZZ_COMPILE) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 # fuzz_walker's image through every command (see tests/fuzz/fuzz_walker.c).
-build/fuzz/obj/fuzz_commands.o: tests/fuzz/fuzz_walker.c $(FUZZ_HEADERS)
+$(FO)/tests/fuzz/fuzz_commands.o: tests/fuzz/fuzz_walker.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_COMPILE) -DFUZZ_COMMANDS -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_COMPILE) $(DEPFLAGS) -DFUZZ_COMMANDS -fsanitize=fuzzer-no-link -c -o $@ $<
 
-build/fuzz/fuzz_commands: build/fuzz/obj/fuzz_commands.o $(FUZZ_CORE) $(FUZZ_FAKE)
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
+$(FUZZ_CORE_LIB): $(CORE_SRCS:%.c=$(FO)/%.o)
+	rm -f $@
+	ar rcsT $@ $^
 
-build/fuzz/fuzz_json: build/fuzz/obj/fuzz_json.o $(FUZZ_CORE)
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
+$(FUZZ_SA_LIB): $(SA_SRCS:%.c=$(FO)/%.o)
+	rm -f $@
+	ar rcsT $@ $^
 
-build/fuzz/fuzz_modsyms: build/fuzz/obj/fuzz_modsyms.o build/fuzz/obj/flat_target.o \
-		$(FUZZ_CORE) $(FUZZ_MODSYMS)
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
-
-FUZZ_BTF := build/fuzz/obj/standalone/btf.o build/fuzz/obj/standalone/types.o \
-	    build/fuzz/obj/standalone/strmap.o
-build/fuzz/fuzz_btf: build/fuzz/obj/fuzz_btf.o $(FUZZ_CORE) $(FUZZ_BTF)
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^ -lbpf
-
-build/fuzz/fuzz_kallsyms: build/fuzz/obj/fuzz_kallsyms.o build/fuzz/obj/flat_target.o \
-		build/fuzz/obj/fuzz_util.o $(FUZZ_KALLSYMS)
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^
-
-build/fuzz/fuzz_diskdump: build/fuzz/obj/fuzz_diskdump.o build/fuzz/obj/fuzz_util.o \
-		build/fuzz/obj/standalone/diskdump.o
-	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $^ -ldeflate -lz
+# Each harness: its own object, the scaffolding it names, then the archives.
+build/fuzz/fuzz_walker build/fuzz/fuzz_cluster build/fuzz/fuzz_commands: $(FUZZ_FAKE)
+build/fuzz/fuzz_modsyms build/fuzz/fuzz_kallsyms: $(FUZZ_FLAT)
+build/fuzz/%: $(FO)/tests/fuzz/%.o $(FUZZ_UTIL) $(FUZZ_SA_LIB) $(FUZZ_CORE_LIB)
+	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_LINK)
 
 fuzz: $(FUZZ_BINS)
 
@@ -265,4 +252,10 @@ fuzz-run: fuzz
 clean:
 	rm -rf build leakext.so leakscan
 
+# Header dependencies the compiler wrote (-MMD).
+-include $(shell find build -name '*.d' 2>/dev/null)
+
 .PHONY: all samples samples-big check demo bench install uninstall clean fuzz fuzz-run
+
+# Objects that pattern rules make stay: a second make rebuilds nothing.
+.SECONDARY:

@@ -9,9 +9,9 @@
 #include <ctype.h>
 #include <sys/ioctl.h>
 
-#include "leakext/cachetypes.h"
+#include "analysis/cachetypes.h"
 #include "leakext/leakext.h"
-#include "leakext/ptype.h"
+#include "ptype.h"
 
 static bool crash_read(void *priv, uint64_t addr, void *buf, size_t len)
 {

@@ -7,7 +7,7 @@
 #ifndef LEAKEXT_LEAKEXT_H
 #define LEAKEXT_LEAKEXT_H
 
-#include "leakext/slub.h"
+#include "slub/slub.h"
 #include "leakext/version.h"
 
 #define LX_JSON_SCHEMA "leakext/1"

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "standalone/diskdump.h"
+#include "standalone/readers/diskdump.h"
 #include "standalone/files.h"
 
 #define FLAT_SIGNATURE "makedumpfile"

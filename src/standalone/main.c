@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "leakext/cachetypes.h"
+#include "analysis/cachetypes.h"
 #include "leakext/leakext.h"
 #include "standalone/files.h"
 #include "standalone/target.h"

@@ -15,12 +15,12 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
-#include "leakext/arch_x86_64.h"
+#include "kernel/arch_x86_64.h"
 #include "leakext/core.h"
-#include "leakext/standalone.h"
+#include "standalone/symbols/symtab.h"
 #include "leakext/target.h"
 #include "standalone/files.h"
-#include "standalone/kallsyms.h"
+#include "standalone/symbols/kallsyms.h"
 #include "standalone/target.h"
 
 static volatile sig_atomic_t interrupted;

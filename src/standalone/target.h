@@ -5,13 +5,13 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
-#include "leakext/standalone.h"
+#include "standalone/symbols/symtab.h"
 #include "leakext/target.h"
 #include "standalone/files.h"
-#include "standalone/kallsyms.h"
-#include "standalone/modsyms.h"
-#include "standalone/reader.h"
-#include "standalone/types.h"
+#include "standalone/symbols/kallsyms.h"
+#include "standalone/symbols/modsyms.h"
+#include "standalone/readers/reader.h"
+#include "standalone/types/types.h"
 
 /* The vmlinux named on the command line, shared by every dump. */
 struct sa_vmlinux {

@@ -4,7 +4,7 @@
  * Opens the dump with libkdumpfile as leakscan does and reads SIZE bytes at
  * each kernel address on stdin (the cache's live objects, from leakscan
  * -l), and nothing else: no types, no symbols, no slab walk.  With "own",
- * through the program's own reader first (src/standalone/reader.c), as
+ * through the program's own reader first (src/standalone/readers/reader.c), as
  * leakscan reads.  Prints how many objects and bytes it read.
  */
 #include <inttypes.h>
@@ -16,7 +16,7 @@
 #include <libkdumpfile/kdumpfile.h>
 
 #include "standalone/files.h"
-#include "standalone/reader.h"
+#include "standalone/readers/reader.h"
 
 
 static bool read_object(kdump_ctx_t *ctx, struct sa_reader *own, uint64_t addr,

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Write the seed corpus of tests/fuzz/fuzz_diskdump.c: small
-kdump-compressed files (src/standalone/diskdump.h) of 64 page frames,
+kdump-compressed files (src/standalone/readers/diskdump.h) of 64 page frames,
 some pages raw, some zlib-compressed, some left out.
 
 usage: diskdump_seeds.py [DIR]   (default tests/fuzz/corpus/fuzz_diskdump)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The BTF type provider (src/standalone/btf.c) over raw BTF from the
+ * The BTF type provider (src/standalone/types/btf.c) over raw BTF from the
  * input, as it would come from a dump's __start_BTF..__stop_BTF.  libbpf
  * parses and validates it; then every query the walker and the module
  * symbol reader make must return, in bounds, with a plausible answer, and
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "fuzz_util.h"
-#include "standalone/types.h"
+#include "standalone/types/types.h"
 
 static const char *const queries[][2] = {
 	{ "kmem_cache", "cpu_slab" }, { "kmem_cache", "offset" },

@@ -20,7 +20,7 @@
 
 #include "fake_target.h"
 #include "fuzz_util.h"
-#include "report_internal.h"
+#include "report/report.h"
 
 #define FIRST_PFN 100
 #define MAX_SLABS 24

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The own kdump-compressed reader (src/standalone/diskdump.c) on a file
+ * The own kdump-compressed reader (src/standalone/readers/diskdump.c) on a file
  * whose bytes are the fuzz input (a memfd).  Whatever the bytes, open()
  * must return, and so must reads of the first 512 page frames, whole and
  * across frame boundaries, reading only inside the file and their buffers.
@@ -20,8 +20,8 @@
 #include <zlib.h>
 
 #include "fuzz_util.h"
-#include "standalone/diskdump.h"
-#include "standalone/reader.h"
+#include "standalone/readers/diskdump.h"
+#include "standalone/readers/reader.h"
 
 #define MAX_FRAMES 512
 

@@ -13,7 +13,7 @@
 
 #include "fuzz_util.h"
 #include "leakext/core.h"
-#include "report_internal.h"
+#include "report/report.h"
 
 static int hex_value(char c)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The kallsyms decoder (src/standalone/kallsyms.c) over a target whose only
+ * The kallsyms decoder (src/standalone/symbols/kallsyms.c) over a target whose only
  * memory is the fuzz input (tests/unit/flat_target.c).  The input starts
  * with a header saying where the tables are in it and where VMCOREINFO
  * places two anchors:
@@ -22,7 +22,7 @@
 
 #include "fuzz_util.h"
 #include "flat_target.h"
-#include "standalone/kallsyms.h"
+#include "standalone/symbols/kallsyms.h"
 
 #define HEADER 29
 #define KSYM_NAME_LEN 512

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The module symbol parser (src/standalone/modsyms.c) over a target whose
+ * The module symbol parser (src/standalone/symbols/modsyms.c) over a target whose
  * only memory is the fuzz input (tests/unit/flat_target.c).  The "modules"
  * list head sits at the start of the input; struct module and struct
  * mod_kallsyms use the offsets below.  Whatever the bytes, the parser must
@@ -13,7 +13,7 @@
 #include "fuzz_util.h"
 #include "flat_target.h"
 #include "leakext/core.h"
-#include "standalone/modsyms.h"
+#include "standalone/symbols/modsyms.h"
 
 
 /* 6.1-like: module.list 8, name 24; kallsyms pointer; mod_kallsyms fields. */

@@ -53,7 +53,7 @@ bool fz_text_is_safe(const char *text, size_t len)
 	return true;
 }
 
-/* Written apart from src/json.c on purpose: the oracle must not share its bugs. */
+/* Written apart from src/report/json.c on purpose: the oracle must not share its bugs. */
 size_t fz_utf8_len(const uint8_t *p, size_t avail)
 {
 	static const struct { uint8_t lo, hi; size_t len; uint32_t min; } lead[] = {

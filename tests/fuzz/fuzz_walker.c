@@ -39,7 +39,7 @@
 
 #include "fake_target.h"
 #include "fuzz_util.h"
-#include "leakext/arch_x86_64.h"
+#include "kernel/arch_x86_64.h"
 #include "leakext/leakext.h"
 
 #define MAX_PATCHES 256

@@ -8,7 +8,7 @@ byte for byte what --reader=libkdumpfile prints, and so are the messages
 and the exit status (-u and -r too, which scan all reachable memory); and
 so it is on damaged copies of S1's -d 31 dump.  (libkdumpfile 0.5.1 once
 crashed in -u and -r on S5 and misread its slab_caches list: its cache bug,
-which src/standalone/kdump.c now keeps it clear of.)
+which src/standalone/readers/kdump.c now keeps it clear of.)
 Page-level agreement is tests/reader/compare.c's business.
 
 usage: reader.py SAMPLE_DIR...   (a directory with a manifest, or one of

@@ -29,7 +29,7 @@
 
 #include "standalone/files.h"
 
-#include "standalone/kallsyms.h"
+#include "standalone/symbols/kallsyms.h"
 
 #define SHOW 10		/* examples of each kind of difference */
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * reader_compare [-l LABEL] [-s STEP] VMCORE: the program's own reader
- * (src/standalone/reader.c) against libkdumpfile on one dump.
+ * (src/standalone/readers/reader.c) against libkdumpfile on one dump.
  *
  * Physical: every STEP-th page frame below max_pfn (default every one),
  * read whole and as a span crossing into the next frame, through the
@@ -16,7 +16,7 @@
  * boundary through sa_reader_read() and through kdump_read(KDUMP_KVADDR),
  * the same rule.
  *
- * The oracle reads through sa_kdump_reads (src/standalone/kdump.c), as the
+ * The oracle reads through sa_kdump_reads (src/standalone/readers/kdump.c), as the
  * program's own libkdumpfile reads do: contexts replaced before their page
  * cache fills, so libkdumpfile 0.5.1's cache bug (a reused ghost entry gets
  * a wrong buffer; on a CI build of S5 it made libkdumpfile refuse 7 pages
@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #include "standalone/files.h"
-#include "standalone/reader.h"
+#include "standalone/readers/reader.h"
 
 struct tally {
 	uint64_t same, excluded, only_libkdumpfile, differ, only_own, no_oracle;

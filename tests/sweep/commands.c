@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report_internal.h"
+#include "report/report.h"
 #include "sweep.h"
 
 static int addr_cmp(const void *a, const void *b)

@@ -22,7 +22,7 @@
 
 #include <bpf/btf.h>
 
-#include "standalone/types.h"
+#include "standalone/types/types.h"
 
 struct compare {
 	struct btf *btf;

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "fake_target.h"
-#include "leakext/arch_x86_64.h"
+#include "kernel/arch_x86_64.h"
 
 #define SYM_SLAB_CACHES 0xffffffff82000000ULL
 #define SYM_NR_CPU_IDS 0xffffffff82000100ULL

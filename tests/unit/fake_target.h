@@ -7,7 +7,7 @@
 #ifndef FAKE_TARGET_H
 #define FAKE_TARGET_H
 
-#include "leakext/slub.h"
+#include "slub/slub.h"
 
 #define FK_VMEMMAP 0xffffea0000000000ULL
 #define FK_PAGE_OFFSET 0xffff888000000000ULL

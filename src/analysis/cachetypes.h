@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Typed views: which struct a cache's objects are, so that an offset in
+ * one can be named ("skbuff_head_cache +200 (sk_buff.head)").  The type
+ * comes from a small table of caches whose names differ from their struct
+ * (cachetypes.c), else from a cache named like a struct the dump's types
+ * know; either way the struct must exist and fit in the cache's objects.
+ * kmalloc caches and other caches of mixed content have no type.
+ */
+#ifndef LEAKEXT_CACHETYPES_H
+#define LEAKEXT_CACHETYPES_H
+
+#include "analysis/heap.h"
+
+/* The struct type of c's objects into type; false (type "") if none is known. */
+bool lx_cache_type(struct lx_session *s, const struct lx_cache *c, char *type,
+		   size_t len);
+/*
+ * "CACHE=TYPE" into s->hints (front ends' option parsing); false with no
+ * change if malformed, too long, or the hints are full.
+ */
+bool lx_add_type_hint(struct lx_session *s, const char *text);
+/* Fill every heap cache's type (lx_heap_cache.type). */
+void lx_heap_types(struct lx_session *s, struct lx_heap *h);
+/*
+ * "type.member.path" of offset in an object of type (target.h's
+ * member_at), escaped; false if the target has no member names for it.
+ */
+bool lx_type_member(struct lx_session *s, const char *type, uint64_t offset,
+		    char *out, size_t len);
+
+#endif

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The heap index (heap.h).  Every cache is walked once with lx_scan_cache();
+ * each slab keeps its base, cache and object count, each object one live
+ * bit.  Slabs are then sorted by address so a lookup is a binary search.
+ * A slab whose memory another slab already claims (a corrupt list, or two
+ * caches naming the same page) is dropped and counted, so one address never
+ * has two answers.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/heap.h"
+
+/* Slabs and bits as collected, before sorting. */
+struct heap_build {
+	struct lx_heap *h;
+	const struct lx_scan *known;	/* a cache already walked, or NULL */
+	uint8_t *bits;			/* live bits in collection order */
+	size_t bits_cap;
+	enum lx_status status;
+};
+
+static enum lx_status add_cache_slabs(struct lx_session *s, struct heap_build *b,
+				      const struct lx_scan *scan, uint32_t cache)
+{
+	struct lx_heap *h = b->h;
+	size_t i;
+	uint32_t j;
+
+	if (lx_reserve(s->t, &h->slabs, &h->slabs_cap, h->nslabs + scan->nslabs,
+		       sizeof(*h->slabs)))
+		return LX_ENOMEM;
+	for (i = 0; i < scan->nslabs; i++) {
+		const struct lx_slab *sl = &scan->slabs[i];
+		struct lx_heap_slab *hs = &h->slabs[h->nslabs++];
+
+		hs->base = sl->base;
+		hs->first = h->nobjects;
+		hs->cache = cache;
+		hs->objects = sl->objects;
+		if (lx_reserve(s->t, &b->bits, &b->bits_cap,
+			       (h->nobjects + sl->objects + 7) / 8, 1))
+			return LX_ENOMEM;
+		for (j = 0; j < sl->objects; j++)
+			if (!lx_object_is_free(scan, sl, j))
+				lx_bit_set(b->bits, h->nobjects + j);
+		h->nobjects += sl->objects;
+	}
+	return LX_OK;
+}
+
+/* One walked cache into the index; false (b->status set) when memory ran out. */
+static bool add_walked_cache(struct lx_session *s, struct heap_build *b,
+			     const struct lx_cache *c, const struct lx_scan *scan)
+{
+	struct lx_heap *h = b->h;
+	struct lx_heap_cache *hc;
+
+	if (lx_reserve(s->t, &h->caches, &h->caches_cap, h->ncaches + 1,
+		       sizeof(*h->caches)) ||
+	    add_cache_slabs(s, b, scan, (uint32_t)h->ncaches)) {
+		b->status = LX_ENOMEM;
+		return false;
+	}
+	hc = &h->caches[h->ncaches++];
+	memset(hc, 0, sizeof(*hc));
+	hc->cache = *c;
+	hc->live = scan->live;
+	hc->total = scan->total;
+	hc->ok = lx_integrity_ok(&scan->integrity);
+	if (!hc->ok)
+		h->bad_caches++;
+	return true;
+}
+
+static bool index_one_cache(struct lx_session *s, const struct lx_cache *c, void *arg)
+{
+	struct heap_build *b = arg;
+	struct lx_heap *h = b->h;
+	struct lx_scan scan;
+
+	if (lx_interrupted(s->t)) {
+		b->status = LX_EINTR;
+		return false;
+	}
+	if (b->known && b->known->cache.addr == c->addr)
+		return add_walked_cache(s, b, c, b->known);
+	if (lx_scan_cache(s, c, &scan)) {
+		h->bad_caches++;
+		return true;
+	}
+	add_walked_cache(s, b, c, &scan);
+	lx_scan_free(s, &scan);
+	return b->status == LX_OK;
+}
+
+static int by_base(const void *a, const void *b)
+{
+	const struct lx_heap_slab *x = a, *y = b;
+
+	return x->base < y->base ? -1 : x->base > y->base;
+}
+
+static uint64_t slab_end(const struct lx_heap *h, const struct lx_heap_slab *hs)
+{
+	return hs->base + lx_slab_bytes(&h->caches[hs->cache].cache, hs->objects);
+}
+
+/*
+ * Sort by address, drop slabs that overlap an earlier one, and renumber
+ * the objects in address order with their live bits.
+ */
+static enum lx_status sort_and_number(struct lx_session *s, struct heap_build *b)
+{
+	struct lx_heap *h = b->h;
+	uint64_t next = 0, end = 0;
+	size_t i, kept = 0;
+	uint32_t j;
+
+	if (h->nslabs)
+		qsort(h->slabs, h->nslabs, sizeof(*h->slabs), by_base);
+	h->live = lx_alloc(s->t, h->nobjects / 8 + 1);
+	if (!h->live)
+		return LX_ENOMEM;
+	h->live_cap = h->nobjects / 8 + 1;
+	for (i = 0; i < h->nslabs; i++) {
+		struct lx_heap_slab hs = h->slabs[i];
+
+		if (kept && hs.base < end) {
+			h->overlaps++;
+			continue;
+		}
+		for (j = 0; j < hs.objects; j++)
+			if (lx_bit_test(b->bits, hs.first + j)) {
+				lx_bit_set(h->live, next + j);
+				h->nlive++;
+			}
+		hs.first = next;
+		next += hs.objects;
+		h->slabs[kept++] = hs;
+		end = slab_end(h, &hs);
+	}
+	h->nslabs = kept;
+	h->nobjects = next;
+	if (kept) {
+		h->lo = h->slabs[0].base;
+		h->hi = end;
+	}
+	return LX_OK;
+}
+
+enum lx_status lx_heap_build(struct lx_session *s, struct lx_heap *h)
+{
+	return lx_heap_build_with(s, h, NULL);
+}
+
+enum lx_status lx_heap_build_with(struct lx_session *s, struct lx_heap *h,
+				  const struct lx_scan *known)
+{
+	struct heap_build b = { .h = h, .known = known };
+	enum lx_status ret;
+
+	memset(h, 0, sizeof(*h));
+	ret = lx_for_each_cache(s, index_one_cache, &b);
+	h->complete = ret == LX_OK && b.status == LX_OK;
+	if (ret == LX_ECORRUPT && h->ncaches)
+		ret = LX_OK;	/* a cut cache list: the index is partial */
+	if (!ret)
+		ret = b.status;
+	if (!ret)
+		ret = sort_and_number(s, &b);
+	lx_free(s->t, b.bits);
+	if (ret)
+		lx_heap_free(s, h);
+	return ret;
+}
+
+void lx_heap_free(struct lx_session *s, struct lx_heap *h)
+{
+	lx_free(s->t, h->caches);
+	lx_free(s->t, h->slabs);
+	lx_free(s->t, h->live);
+	memset(h, 0, sizeof(*h));
+}
+
+/* The last slab starting at or below addr, or NULL. */
+static const struct lx_heap_slab *slab_at_or_below(const struct lx_heap *h,
+						   uint64_t addr)
+{
+	size_t n = lx_count_keys_le(h->slabs, h->nslabs, sizeof(*h->slabs),
+				    offsetof(struct lx_heap_slab, base), addr);
+
+	return n ? &h->slabs[n - 1] : NULL;
+}
+
+bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit)
+{
+	const struct lx_heap_slab *hs;
+	const struct lx_cache *c;
+	uint64_t rel, start;
+
+	if (addr < h->lo || addr >= h->hi)
+		return false;
+	hs = slab_at_or_below(h, addr);
+	if (!hs)
+		return false;
+	c = &h->caches[hs->cache].cache;
+	rel = addr - hs->base;
+	if (rel / c->size >= hs->objects)
+		return false;
+	hit->index = (uint32_t)(rel / c->size);
+	start = hs->base + c->red_left_pad + (uint64_t)hit->index * c->size;
+	if (addr < start || addr - start >= c->object_size)
+		return false;
+	hit->cache = &h->caches[hs->cache];
+	hit->slab = hs;
+	hit->object = start;
+	hit->offset = addr - start;
+	hit->number = hs->first + hit->index;
+	hit->live = lx_heap_live(h, hit->number);
+	return true;
+}
+
+uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,
+			     const struct lx_heap_cache **cache)
+{
+	size_t n = lx_count_keys_le(h->slabs, h->nslabs, sizeof(*h->slabs),
+				    offsetof(struct lx_heap_slab, first), number);
+	const struct lx_heap_slab *hs;
+	const struct lx_cache *c;
+
+	if (!n)
+		return 0;
+	hs = &h->slabs[n - 1];
+	if (number - hs->first >= hs->objects)
+		return 0;
+	c = &h->caches[hs->cache].cache;
+	if (cache)
+		*cache = &h->caches[hs->cache];
+	return hs->base + c->red_left_pad + (number - hs->first) * c->size;
+}

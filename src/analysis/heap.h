@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The heap index: one walk of every cache, kept so that any address can be
+ * answered "which cache, which object, live or free" in O(log slabs).
+ * Liveness comes from the walker (decide_liveness() in slub.c) and is only
+ * copied here, one bit per object.
+ */
+#ifndef LEAKEXT_HEAP_H
+#define LEAKEXT_HEAP_H
+
+#include "slub/slub.h"
+
+struct lx_heap_cache {
+	struct lx_cache cache;
+	uint64_t live, total;
+	bool ok;		/* walked without an integrity problem */
+	char type[LX_NAME_MAX];	/* struct of its objects, "" unknown (cachetypes.h) */
+};
+
+struct lx_heap_slab {
+	uint64_t base;		/* first byte of slab memory */
+	uint64_t first;		/* heap-wide number of its object 0 */
+	uint32_t cache;		/* index into lx_heap.caches */
+	uint32_t objects;
+};
+
+struct lx_heap {
+	struct lx_heap_cache *caches;
+	size_t ncaches, caches_cap;
+	struct lx_heap_slab *slabs;	/* sorted by base, never overlapping */
+	size_t nslabs, slabs_cap;
+	uint8_t *live;			/* one bit per object, set = live */
+	size_t live_cap;
+	uint64_t nobjects, nlive;
+	uint64_t lo, hi;		/* lowest slab start, highest slab end */
+	unsigned int bad_caches;	/* caches whose walk was flagged */
+	unsigned int overlaps;		/* slabs dropped: memory claimed twice */
+	bool complete;			/* every cache was walked */
+};
+
+/* Where an address falls in the heap. */
+struct lx_heap_hit {
+	const struct lx_heap_cache *cache;
+	const struct lx_heap_slab *slab;
+	uint32_t index;		/* object index in its slab */
+	uint64_t object;	/* first byte of the object */
+	uint64_t offset;	/* of the address inside the object */
+	uint64_t number;	/* heap-wide object number */
+	bool live;
+};
+
+/*
+ * Walk every cache and index its slabs.  On LX_OK the index may still be
+ * partial: h->complete and h->bad_caches say.  Free with lx_heap_free().
+ */
+enum lx_status lx_heap_build(struct lx_session *s, struct lx_heap *h);
+/* The same, taking known's cache from that finished walk instead of again. */
+enum lx_status lx_heap_build_with(struct lx_session *s, struct lx_heap *h,
+				  const struct lx_scan *known);
+void lx_heap_free(struct lx_session *s, struct lx_heap *h);
+
+/*
+ * The object whose bytes [start, start + object_size) contain addr; false
+ * for an address outside every slab, in a red zone or in slab padding.
+ */
+bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit);
+
+/* Bit n of a bitmap (one bit per heap object, or per clustered object). */
+static inline void lx_bit_set(uint8_t *bits, uint64_t n)
+{
+	bits[n / 8] |= 1u << (n % 8);
+}
+
+static inline bool lx_bit_test(const uint8_t *bits, uint64_t n)
+{
+	return bits[n / 8] & (1u << (n % 8));
+}
+
+static inline bool lx_heap_live(const struct lx_heap *h, uint64_t number)
+{
+	return lx_bit_test(h->live, number);
+}
+
+/* Address of a heap-wide object number's first byte; 0 if out of range. */
+uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,
+			     const struct lx_heap_cache **cache);
+
+#endif

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Holders of clusters (leakscan -r): one reachability pass (refs.h) whose
+ * targets are the members of the clusters being described, then for each
+ * cluster the places that point at its members, ranked by members held,
+ * and how many of its members no root reaches.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/describe.h"
+#include "analysis/netview.h"
+#include "analysis/refs.h"
+
+#define NO_CLUSTER UINT32_MAX
+
+struct holders_pass {
+	struct lx_session *s;
+	struct lx_reach r;
+	const struct lx_clusterer *cl;
+	struct lx_cluster_desc *d;
+	unsigned int first, n;
+	const struct lx_walk_notes *notes;
+	uint32_t *cluster_of;	/* per heap object: described cluster or NO_CLUSTER */
+};
+
+static bool described(const struct holders_pass *p, uint32_t k)
+{
+	return k >= p->first && k - p->first < p->n;
+}
+
+/* Targets: every member of a described cluster. */
+static void mark_members(struct holders_pass *p)
+{
+	const struct lx_clusterer *cl = p->cl;
+	struct lx_heap_hit hit;
+	size_t i;
+
+	for (i = 0; i < cl->count; i++) {
+		uint32_t k = cl->member_of[i];
+
+		if (!described(p, k) || !lx_heap_find(&p->r.heap, cl->addrs[i], &hit) ||
+		    !hit.live || hit.offset)
+			continue;
+		lx_reach_target_number(&p->r, hit.number);
+		if (p->notes && p->notes->misses && lx_bit_test(p->notes->misses, i))
+			lx_reach_no_heap_words(&p->r, hit.number, p->notes->lo,
+					       p->notes->hi);
+		p->cluster_of[hit.number] = k;
+		p->d[k].members_live++;
+	}
+}
+
+static void count_unreferenced(struct holders_pass *p)
+{
+	const struct lx_heap *h = &p->r.heap;
+	uint64_t n;
+
+	for (n = 0; n < h->nobjects; n++)
+		if (p->cluster_of[n] != NO_CLUSTER && !lx_reach_reached(&p->r, n))
+			p->d[p->cluster_of[n]].unreferenced++;
+}
+
+static int by_target(const void *x, const void *y)
+{
+	const struct lx_ref *a = x, *b = y;
+
+	return a->target < b->target ? -1 : a->target > b->target;
+}
+
+static uint64_t distinct_targets(struct lx_ref *refs, size_t n)
+{
+	uint64_t count = 0;
+	size_t i;
+
+	qsort(refs, n, sizeof(*refs), by_target);
+	for (i = 0; i < n; i++)
+		count += !i || refs[i].target != refs[i - 1].target;
+	return count;
+}
+
+static void keep_holders(struct lx_cluster_desc *d, const struct lx_ref_group *g,
+			 size_t ng)
+{
+	size_t i;
+
+	for (i = 0; i < ng && d->nholders < LX_DESC_HOLDERS; i++) {
+		struct lx_holder_stat *h = &d->holders[d->nholders++];
+
+		memcpy(h->label, g[i].label, sizeof(h->label));
+		h->kind = g[i].kind < LX_AREA_KINDS ? lx_area_kind_names[g[i].kind] : "slab";
+		h->held = g[i].held;
+		h->words = g[i].words;
+		h->lost_holders = g[i].lost_holders;
+	}
+}
+
+/* Group the referrers of cluster k's members. */
+static enum lx_status cluster_holders(struct holders_pass *p, uint32_t k,
+				      struct lx_ref *scratch)
+{
+	struct lx_ref_group *groups;
+	size_t i, n = 0, ng;
+	enum lx_status ret;
+
+	for (i = 0; i < p->r.nrefs; i++)
+		if (p->cluster_of[p->r.refs[i].target] == k)
+			scratch[n++] = p->r.refs[i];
+	ret = lx_reach_groups(p->s, &p->r, scratch, n, &groups, &ng);
+	if (ret)
+		return ret;
+	keep_holders(&p->d[k], groups, ng);
+	lx_free(p->s->t, groups);
+	lx_skb_holders(p->s, &p->r, scratch, n, p->d[k].holder_note,
+		       sizeof(p->d[k].holder_note));
+	p->d[k].referenced = distinct_targets(scratch, n);
+	p->d[k].holders_known = true;
+	return LX_OK;
+}
+
+static enum lx_status run_pass(struct holders_pass *p)
+{
+	enum lx_status ret;
+	struct lx_ref *scratch;
+	uint32_t k;
+
+	memset(p->cluster_of, 0xff, p->r.heap.nobjects * sizeof(*p->cluster_of));
+	mark_members(p);
+	ret = lx_reach_run(p->s, &p->r);
+	if (ret)
+		return ret;
+	count_unreferenced(p);
+	scratch = lx_alloc(p->s->t, (p->r.nrefs + 1) * sizeof(*scratch));
+	if (!scratch)
+		return LX_ENOMEM;
+	for (k = p->first; k < p->first + p->n && !ret; k++)
+		ret = cluster_holders(p, k, scratch);
+	lx_free(p->s->t, scratch);
+	return ret;
+}
+
+enum lx_status lx_describe_holders(struct lx_session *s, const struct lx_clusterer *cl,
+				   struct lx_cluster_desc *d, unsigned int first,
+				   unsigned int n, const struct lx_walk_notes *notes,
+				   struct lx_reach *r)
+{
+	struct holders_pass p = { .s = s, .cl = cl, .d = d, .first = first, .n = n,
+				  .notes = notes };
+	enum lx_status ret = lx_reach_init_with(s, &p.r, notes ? notes->scan : NULL);
+
+	if (ret)
+		return ret;
+	p.cluster_of = lx_alloc(s->t, (p.r.heap.nobjects + 1) * sizeof(*p.cluster_of));
+	ret = p.cluster_of ? run_pass(&p) : LX_ENOMEM;
+	lx_free(s->t, p.cluster_of);
+	if (ret)
+		lx_reach_free(s, &p.r);
+	else
+		*r = p.r;	/* the caller reports its limits and frees it */
+	return ret;
+}

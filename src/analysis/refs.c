@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Reachability and referrers (refs.h).  Work is bounded by the heap: each
+ * object is pushed on the mark stack at most once, and each live object
+ * and each root byte is read once.  Unreadable memory is skipped a page at
+ * a time and counted, never guessed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/arch_x86_64.h"
+#include "analysis/cachetypes.h"
+#include "analysis/refs.h"
+
+#define CHUNK_BYTES (64u << 10)		/* root memory read per call */
+#define MAX_OBJECT_BYTES (4u << 20)	/* kmalloc's largest slab object */
+#define PROGRESS_EVERY 65536
+
+struct pass {
+	struct lx_session *s;
+	struct lx_reach *r;
+	uint64_t *stack;		/* objects reached but not yet scanned */
+	size_t depth, cap;
+	uint8_t *buf;			/* CHUNK_BYTES or one object */
+	size_t buf_len;
+	uint64_t done, total;		/* objects scanned, for progress */
+	enum lx_status status;
+};
+
+enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r)
+{
+	return lx_reach_init_with(s, r, NULL);
+}
+
+enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
+				  const struct lx_scan *known)
+{
+	enum lx_status ret;
+	size_t bytes;
+
+	memset(r, 0, sizeof(*r));
+	ret = lx_heap_build_with(s, &r->heap, known);
+	if (!ret)
+		ret = lx_roots_collect(s, &r->roots);
+	if (ret) {
+		lx_reach_free(s, r);
+		return ret;
+	}
+	lx_heap_types(s, &r->heap);
+	bytes = r->heap.nobjects / 8 + 1;
+	r->reached = lx_alloc(s->t, bytes);
+	r->targets = lx_alloc(s->t, bytes);
+	r->no_heap_words = lx_alloc(s->t, bytes);
+	if (!r->reached || !r->targets || !r->no_heap_words) {
+		lx_reach_free(s, r);
+		return LX_ENOMEM;
+	}
+	return LX_OK;
+}
+
+void lx_reach_free(struct lx_session *s, struct lx_reach *r)
+{
+	lx_heap_free(s, &r->heap);
+	lx_roots_free(s, &r->roots);
+	lx_free(s->t, r->reached);
+	lx_free(s->t, r->targets);
+	lx_free(s->t, r->no_heap_words);
+	lx_free(s->t, r->refs);
+	memset(r, 0, sizeof(*r));
+}
+
+bool lx_reach_target(struct lx_session *s, struct lx_reach *r, uint64_t addr)
+{
+	struct lx_heap_hit hit;
+
+	(void)s;
+	if (!lx_heap_find(&r->heap, addr, &hit))
+		return false;
+	lx_reach_target_number(r, hit.number);
+	return true;
+}
+
+void lx_reach_no_heap_words(struct lx_reach *r, uint64_t number, uint64_t lo,
+			    uint64_t hi)
+{
+	if (r->heap.lo < lo || r->heap.hi > hi)
+		return;		/* the check did not cover the whole heap */
+	if (number < r->heap.nobjects && lx_heap_live(&r->heap, number))
+		lx_bit_set(r->no_heap_words, number);
+}
+
+bool lx_words_miss(const uint8_t *mem, size_t len, uint64_t lo, uint64_t hi)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, mem + i, 8);
+		if (v >= lo && v < hi)
+			return false;
+	}
+	return true;
+}
+
+static void record_ref(struct pass *p, uint64_t where, const struct lx_heap_hit *hit,
+		       uint32_t area)
+{
+	struct lx_reach *r = p->r;
+
+	if (r->nrefs >= LX_REFS_MAX ||
+	    lx_reserve(p->s->t, &r->refs, &r->refs_cap, r->nrefs + 1, sizeof(*r->refs))) {
+		r->refs_dropped++;
+		return;
+	}
+	r->refs[r->nrefs++] = (struct lx_ref){ where, hit->number, area,
+					       (uint32_t)hit->offset };
+}
+
+static void push_reached(struct pass *p, uint64_t number)
+{
+	struct lx_reach *r = p->r;
+
+	lx_bit_set(r->reached, number);
+	r->nreached++;
+	if (lx_reserve(p->s->t, &p->stack, &p->cap, p->depth + 1, sizeof(*p->stack))) {
+		p->status = LX_ENOMEM;
+		return;
+	}
+	p->stack[p->depth++] = number;
+}
+
+/*
+ * The words of memory at addr: referrers of targets, and (mark) reached
+ * objects.  self is the heap number of the object being scanned, or
+ * UINT64_MAX for root memory.
+ */
+static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t addr,
+		       uint32_t area, uint64_t self, bool mark)
+{
+	const struct lx_heap *h = &p->r->heap;
+	struct lx_heap_hit hit;
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i += 8) {
+		uint64_t v;
+
+		memcpy(&v, mem + i, 8);
+		if (v < h->lo || v >= h->hi || !lx_heap_find(h, v, &hit) ||
+		    hit.number == self)
+			continue;
+		if (lx_bit_test(p->r->targets, hit.number))	/* free ones too */
+			record_ref(p, addr + i, &hit, area);
+		if (mark && hit.live && !lx_bit_test(p->r->reached, hit.number))
+			push_reached(p, hit.number);
+	}
+	p->r->scanned_bytes += len;
+}
+
+/* Read [addr, addr + len) in chunks, a page at a time where chunks fail. */
+static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area)
+{
+	while (len && !p->status) {
+		size_t n = len < CHUNK_BYTES ? len : CHUNK_BYTES;
+
+		if (!lx_read(p->s->t, addr, p->buf, n)) {
+			n = LX_PAGE_SIZE - (addr % LX_PAGE_SIZE);
+			n = n < len ? n : len;
+			if (!lx_read(p->s->t, addr, p->buf, n)) {
+				p->r->unreadable_bytes += n;
+				addr += n;
+				len -= n;
+				continue;
+			}
+		}
+		scan_words(p, p->buf, n, addr, area, UINT64_MAX, true);
+		addr += n;
+		len -= n;
+	}
+}
+
+static void note_progress(struct pass *p)
+{
+	if (++p->done % PROGRESS_EVERY)
+		return;
+	lx_progress(p->s->t, "scanning the heap", p->done, p->total);
+	if (lx_interrupted(p->s->t))
+		p->status = LX_EINTR;
+}
+
+static void scan_object(struct pass *p, uint64_t number, bool mark)
+{
+	const struct lx_heap_cache *hc;
+	uint64_t addr = lx_heap_object_addr(&p->r->heap, number, &hc);
+	size_t len;
+
+	if (!addr)
+		return;
+	len = hc->cache.object_size < MAX_OBJECT_BYTES ? hc->cache.object_size :
+							 MAX_OBJECT_BYTES;
+	if (lx_bit_test(p->r->no_heap_words, number)) {	/* read by the caller */
+		p->r->scanned_bytes += len;
+		note_progress(p);
+		return;
+	}
+	if (!lx_read(p->s->t, addr, p->buf, len)) {
+		p->r->unreadable_bytes += len;
+		return;
+	}
+	scan_words(p, p->buf, len, addr, LX_REF_HEAP, number, mark);
+	note_progress(p);
+}
+
+static void drain_stack(struct pass *p)
+{
+	while (p->depth && !p->status)
+		scan_object(p, p->stack[--p->depth], true);
+}
+
+/* Live objects no root reaches: scanned for referrers only. */
+static void scan_unreached(struct pass *p)
+{
+	const struct lx_heap *h = &p->r->heap;
+	uint64_t n;
+
+	for (n = 0; n < h->nobjects && !p->status; n++)
+		if (lx_heap_live(h, n) && !lx_reach_reached(p->r, n))
+			scan_object(p, n, false);
+}
+
+enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
+{
+	struct pass p = { .s = s, .r = r, .total = r->heap.nlive };
+	size_t i;
+
+	p.buf_len = CHUNK_BYTES > MAX_OBJECT_BYTES ? CHUNK_BYTES : MAX_OBJECT_BYTES;
+	p.buf = lx_alloc(s->t, p.buf_len);
+	if (!p.buf)
+		return LX_ENOMEM;
+	for (i = 0; i < r->roots.n && !p.status; i++) {
+		scan_area(&p, r->roots.v[i].start, r->roots.v[i].len, (uint32_t)i);
+		drain_stack(&p);
+	}
+	if (!p.status)
+		scan_unreached(&p);
+	lx_progress(s->t, "scanning the heap", 1, 1);
+	lx_free(s->t, p.buf);
+	lx_free(s->t, p.stack);
+	r->ran = !p.status;
+	return p.status;
+}
+
+static void symbol_label(struct lx_session *s, const struct lx_area *a,
+			 uint64_t where, char *out, size_t len)
+{
+	char name[LX_NAME_MAX], module[LX_NAME_MAX];
+	uint64_t offset;
+
+	if ((a->kind == LX_AREA_KERNEL || a->kind == LX_AREA_MODULE) &&
+	    s->t->ops->addr_symbol &&
+	    s->t->ops->addr_symbol(s->t->priv, where, name, sizeof(name), &offset,
+				   module, sizeof(module))) {
+		lx_sanitize(name);
+		lx_sanitize(module);
+		if (module[0])
+			snprintf(out, len, "%s [%s]", name, module);
+		else
+			snprintf(out, len, "%s", name);
+		return;
+	}
+	snprintf(out, len, "%s", a->label);
+	lx_sanitize(out);
+}
+
+/* "cache +offset", and "(type.member)" when the cache's type is known. */
+static void object_label(struct lx_session *s, const struct lx_heap_hit *hit,
+			 char *out, size_t len)
+{
+	char name[LX_NAME_MAX], member[LX_LABEL_MAX];
+
+	snprintf(name, sizeof(name), "%s", hit->cache->cache.name);
+	lx_sanitize(name);
+	if (lx_type_member(s, hit->cache->type, hit->offset, member, sizeof(member)))
+		snprintf(out, len, "%s +%llu (%s)", name,
+			 (unsigned long long)hit->offset, member);
+	else
+		snprintf(out, len, "%s +%llu", name, (unsigned long long)hit->offset);
+}
+
+/*
+ * The label of one referring word; *lost (may be NULL) says whether the
+ * word sits in a live object no root reaches.  One heap lookup for both.
+ */
+static void label_ref(struct lx_session *s, const struct lx_reach *r,
+		      const struct lx_ref *ref, char *out, size_t len, bool *lost)
+{
+	struct lx_heap_hit hit;
+
+	if (lost)
+		*lost = false;
+	if (ref->area != LX_REF_HEAP && ref->area < r->roots.n) {
+		symbol_label(s, &r->roots.v[ref->area], ref->where, out, len);
+		return;
+	}
+	if (lx_heap_find(&r->heap, ref->where, &hit)) {
+		object_label(s, &hit, out, len);
+		if (lost)
+			*lost = ref->area == LX_REF_HEAP && hit.live &&
+				!lx_reach_reached(r, hit.number);
+		return;
+	}
+	snprintf(out, len, "%#llx", (unsigned long long)ref->where);
+}
+
+void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
+		    const struct lx_ref *ref, char *out, size_t len)
+{
+	label_ref(s, r, ref, out, len, NULL);
+}
+
+/* A referrer with its label, for sorting into groups. */
+struct labelled {
+	char label[LX_LABEL_MAX];
+	uint64_t target, where;
+	enum lx_area_kind kind;
+	bool lost_holder;	/* the word sits in an unreached live object */
+};
+
+static int by_label_target(const void *x, const void *y)
+{
+	const struct labelled *a = x, *b = y;
+	int c = strcmp(a->label, b->label);
+
+	if (c)
+		return c;
+	return a->target < b->target ? -1 : a->target > b->target;
+}
+
+/* Most members held first; on a tie a root (a named place) before an object. */
+static int by_held(const void *x, const void *y)
+{
+	const struct lx_ref_group *a = x, *b = y;
+	bool a_root = a->kind != LX_AREA_KINDS, b_root = b->kind != LX_AREA_KINDS;
+
+	if (a->held != b->held)
+		return a->held > b->held ? -1 : 1;
+	if (a_root != b_root)
+		return a_root ? -1 : 1;
+	if (a->words != b->words)
+		return a->words > b->words ? -1 : 1;
+	return strcmp(a->label, b->label);
+}
+
+static size_t count_groups(const struct labelled *l, size_t n, struct lx_ref_group *g)
+{
+	size_t i, ng = 0;
+
+	for (i = 0; i < n; i++) {
+		struct lx_ref_group *cur = ng ? &g[ng - 1] : NULL;
+
+		if (!cur || strcmp(cur->label, l[i].label)) {
+			cur = &g[ng++];
+			memset(cur, 0, sizeof(*cur));
+			memcpy(cur->label, l[i].label, sizeof(cur->label));
+			cur->kind = l[i].kind;
+			cur->example = l[i].where;
+		}
+		cur->words++;
+		cur->lost_holders += l[i].lost_holder;
+		if (cur->words == 1 || l[i].target != l[i - 1].target)
+			cur->held++;
+	}
+	return ng;
+}
+
+enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
+			       const struct lx_ref *refs, size_t nrefs,
+			       struct lx_ref_group **groups, size_t *ngroups)
+{
+	struct labelled *l;
+	size_t i;
+
+	*groups = NULL;
+	*ngroups = 0;
+	if (!nrefs)
+		return LX_OK;
+	l = lx_alloc(s->t, nrefs * sizeof(*l));
+	*groups = lx_alloc(s->t, nrefs * sizeof(**groups));
+	if (!l || !*groups) {
+		lx_free(s->t, l);
+		lx_free(s->t, *groups);
+		*groups = NULL;
+		return LX_ENOMEM;
+	}
+	for (i = 0; i < nrefs; i++) {
+		const struct lx_ref *ref = &refs[i];
+
+		label_ref(s, r, ref, l[i].label, sizeof(l[i].label), &l[i].lost_holder);
+		l[i].target = ref->target;
+		l[i].where = ref->where;
+		l[i].kind = ref->area == LX_REF_HEAP || ref->area >= r->roots.n ?
+			    LX_AREA_KINDS : r->roots.v[ref->area].kind;
+	}
+	qsort(l, nrefs, sizeof(*l), by_label_target);
+	*ngroups = count_groups(l, nrefs, *groups);
+	qsort(*groups, *ngroups, sizeof(**groups), by_held);
+	lx_free(s->t, l);
+	return LX_OK;
+}

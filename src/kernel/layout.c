@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Resolve the SLUB layout of the dumped kernel by type, member and symbol
+ * presence, never by version number.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/arch_x86_64.h"
+#include "slub/slub.h"
+
+#define MAX_CPUS 65536
+#define MAX_NODES 4096
+
+struct member_req {
+	const char *type, *member;
+	long *dest;
+	bool required;
+};
+
+/*
+ * A member the walker reads must lie inside its struct: the core reads
+ * fields out of buffers of the struct's size with unchecked accessors.
+ */
+static bool member_fits(struct lx_session *s, const struct member_req *req)
+{
+	long type_size = lx_type_size(s->t, req->type);
+	long size = s->t->ops->member_size(s->t->priv, req->type, req->member);
+
+	if (size <= 0 || size > 8)
+		size = 8;	/* the widest field read; list heads: .next */
+	return type_size > 0 && *req->dest + size <= type_size;
+}
+
+static bool resolve_members(struct lx_session *s, const struct member_req *req,
+			    size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*req[i].dest = lx_member_offset(s->t, req[i].type, req[i].member);
+		if (*req[i].dest >= 0 && !member_fits(s, &req[i])) {
+			lx_msg(s->t, LX_MSG_ERROR,
+			       "the dump's types put %s.%s at %ld, outside the struct",
+			       req[i].type, req[i].member, *req[i].dest);
+			return false;
+		}
+		if (*req[i].dest < 0 && req[i].required) {
+			lx_msg(s->t, LX_MSG_ERROR,
+			       "the dump's types lack %s.%s; cannot walk SLUB",
+			       req[i].type, req[i].member);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The SLAB allocator (gone since 6.8) keeps per-cpu arrays leakext cannot read. */
+static bool check_allocator(struct lx_session *s)
+{
+	if (lx_type_size(s->t, "kmem_cache") <= 0) {
+		lx_msg(s->t, LX_MSG_ERROR, "no struct kmem_cache in the dump's types");
+		return false;
+	}
+	if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
+	    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "this kernel uses the SLAB allocator, not SLUB; leakext reads SLUB only");
+		return false;
+	}
+	return true;
+}
+
+static bool has(const struct lx_layout *L, unsigned int feature)
+{
+	return L->features & feature;
+}
+
+/*
+ * struct kmem_cache_cpu: each cpu's active slab, its lockless freelist and
+ * its partial slabs.  Gone in 7.0 (kernel commit 32c894c7274b "slab:
+ * remove struct kmem_cache_cpu"): per-cpu free objects are only in sheaves.
+ */
+static bool resolve_cpu_slab(struct lx_session *s, struct lx_layout *L)
+{
+	bool need = has(L, LX_LAYOUT_CPU_SLAB);
+	const struct member_req req[] = {
+		{ "kmem_cache", "cpu_slab", &L->kc_cpu_slab, need },
+		{ "kmem_cache_cpu", "freelist", &L->kcc_freelist, need },
+		{ "kmem_cache_cpu", "slab", &L->kcc_slab, false },
+		{ "kmem_cache_cpu", "partial", &L->kcc_partial, false },
+	};
+
+	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+		return false;
+	if (!need)
+		return true;
+	/* kmem_cache_cpu.slab was "page" before 5.17. */
+	if (L->kcc_slab < 0)
+		L->kcc_slab = lx_member_offset(s->t, "kmem_cache_cpu", "page");
+	L->kcc_size_of = lx_type_size(s->t, "kmem_cache_cpu");
+	if (L->kcc_slab < 0 || L->kcc_size_of <= 0 || L->kcc_slab + 8 > L->kcc_size_of) {
+		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache_cpu type");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Per-cpu sheaves and the barns behind them (mm/slub.c, 6.18+: kernel
+ * commit 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves"
+ * and the barn in the same series).  Objects in a sheaf count in their
+ * slab's inuse but are free: a kernel with kmem_cache.cpu_sheaves is
+ * walked only if every member the sheaf sources read is known.  Where a
+ * node's barn hangs is another feature (kmem_cache_node.barn, or
+ * kmem_cache.per_node[] from 7.1).
+ */
+static bool resolve_sheaves(struct lx_session *s, struct lx_layout *L)
+{
+	const struct member_req req[] = {
+		{ "kmem_cache", "cpu_sheaves", &L->kc_cpu_sheaves, false },
+		{ "kmem_cache", "sheaf_capacity", &L->kc_sheaf_capacity, false },
+		{ "slub_percpu_sheaves", "main", &L->pcs_main, false },
+		{ "slub_percpu_sheaves", "spare", &L->pcs_spare, false },
+		{ "slab_sheaf", "size", &L->sheaf_size, false },
+		{ "slab_sheaf", "barn_list", &L->sheaf_barn_list, false },
+		{ "node_barn", "sheaves_full", &L->barn_sheaves_full, false },
+		{ "node_barn", "nr_full", &L->barn_nr_full, false },
+	};
+
+	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+		return false;
+	L->pcs_size_of = lx_type_size(s->t, "slub_percpu_sheaves");
+	L->sheaf_size_of = lx_type_size(s->t, "slab_sheaf");
+	L->barn_size_of = lx_type_size(s->t, "node_barn");
+	/* objects[] is a flexible array: it starts at or before the end */
+	L->sheaf_objects = lx_member_offset(s->t, "slab_sheaf", "objects");
+	if (!has(L, LX_LAYOUT_SHEAVES))
+		return true;
+	if (L->pcs_main < 0 || L->pcs_spare < 0 || L->sheaf_size < 0 ||
+	    L->sheaf_barn_list < 0 || L->barn_sheaves_full < 0 ||
+	    L->sheaf_objects < 0 || L->sheaf_objects > L->sheaf_size_of ||
+	    L->sheaf_objects % 8) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "this kernel keeps free objects in per-cpu sheaves but its types lack a member leakext reads (slub_percpu_sheaves.main/spare, slab_sheaf.size/objects/barn_list, node_barn.sheaves_full); refusing to report counts that would be wrong");
+		return false;
+	}
+	return true;
+}
+
+/* 6.18 and 7.0: each node's barn through its kmem_cache_node. */
+static bool resolve_node_barn(struct lx_session *s, struct lx_layout *L)
+{
+	const struct member_req req[] = {
+		{ "kmem_cache_node", "barn", &L->kcn_barn, has(L, LX_LAYOUT_NODE_BARN) },
+	};
+
+	return resolve_members(s, req, 1);
+}
+
+/* Until 7.1: kmem_cache.node[], one kmem_cache_node pointer a node. */
+static bool resolve_node_array(struct lx_session *s, struct lx_layout *L)
+{
+	long size = s->t->ops->member_size(s->t->priv, "kmem_cache", "node");
+	const struct member_req req[] = {
+		{ "kmem_cache", "node", &L->kc_node, true },
+	};
+
+	if (!has(L, LX_LAYOUT_NODE_ARRAY))
+		return true;
+	if (!resolve_members(s, req, 1))
+		return false;
+	L->kc_node_stride = 8;
+	L->kc_node_ptr = 0;
+	L->kc_node_barn = -1;
+	L->kc_node_slots = size > 0 ? size / 8 : 1;
+	return true;
+}
+
+/*
+ * 7.1 (kernel commit 5ba6bc27b1f9 "slab: decouple pointer to barn from
+ * kmem_cache_node"): kmem_cache.per_node[] holds each node's
+ * kmem_cache_node and barn pointers.  An online node without memory has
+ * a barn but no kmem_cache_node (commit 7f693882f009 "slab: create barns
+ * for online memoryless nodes").
+ */
+static bool resolve_per_node(struct lx_session *s, struct lx_layout *L)
+{
+	long per_node, node_ptr, barn_ptr, size;
+	const struct member_req req[] = {
+		{ "kmem_cache", "per_node", &per_node, true },
+		{ "kmem_cache_per_node_ptrs", "node", &node_ptr, true },
+		{ "kmem_cache_per_node_ptrs", "barn", &barn_ptr, true },
+	};
+
+	if (!has(L, LX_LAYOUT_PER_NODE))
+		return true;
+	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+		return false;
+	L->kc_node = per_node;
+	L->kc_node_stride = lx_type_size(s->t, "kmem_cache_per_node_ptrs");
+	L->kc_node_ptr = node_ptr;
+	L->kc_node_barn = barn_ptr;
+	size = s->t->ops->member_size(s->t->priv, "kmem_cache", "per_node");
+	L->kc_node_slots = size > 0 ? size / L->kc_node_stride : 1;
+	return true;
+}
+
+/* Each feature: the member whose presence says the kernel has it. */
+static const struct layout_feature {
+	unsigned int feature;
+	const char *type, *member;
+	bool (*resolve)(struct lx_session *s, struct lx_layout *L);
+} layout_features[] = {
+	{ LX_LAYOUT_CPU_SLAB, "kmem_cache", "cpu_slab", resolve_cpu_slab },
+	{ LX_LAYOUT_SHEAVES, "kmem_cache", "cpu_sheaves", resolve_sheaves },
+	{ LX_LAYOUT_NODE_ARRAY, "kmem_cache", "node", resolve_node_array },
+	{ LX_LAYOUT_NODE_BARN, "kmem_cache_node", "barn", resolve_node_barn },
+	{ LX_LAYOUT_PER_NODE, "kmem_cache", "per_node", resolve_per_node },
+};
+
+#define NR_LAYOUT_FEATURES (sizeof(layout_features) / sizeof(layout_features[0]))
+
+/*
+ * The SLUB layouts leakext knows where every free object is in: one row
+ * each, the features its types have.  Any other combination is refused.
+ */
+static const struct slub_layout {
+	const char *name;
+	unsigned int features;
+} known_layouts[] = {
+	{ "cpu slabs", LX_LAYOUT_CPU_SLAB | LX_LAYOUT_NODE_ARRAY },
+	/* 6.18: 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves" */
+	{ "cpu slabs and opt-in sheaves, barn in kmem_cache_node (6.18)",
+	  LX_LAYOUT_CPU_SLAB | LX_LAYOUT_SHEAVES | LX_LAYOUT_NODE_ARRAY |
+	  LX_LAYOUT_NODE_BARN },
+	/* 7.0: 32c894c7274b "slab: remove struct kmem_cache_cpu" */
+	{ "sheaves, no kmem_cache_cpu (7.0)",
+	  LX_LAYOUT_SHEAVES | LX_LAYOUT_NODE_ARRAY | LX_LAYOUT_NODE_BARN },
+
+	/* 7.1: 5ba6bc27b1f9 "slab: decouple pointer to barn from kmem_cache_node" */
+	{ "sheaves, barn per node in kmem_cache.per_node (7.1)",
+	  LX_LAYOUT_SHEAVES | LX_LAYOUT_PER_NODE },
+};
+
+/* Appends "type.member" of each feature the kernel has (or lacks) after head. */
+static size_t list_features(unsigned int features, bool present, const char *head,
+			    char *buf, size_t len, size_t used)
+{
+	const char *sep = head;
+	size_t i;
+
+	for (i = 0; i < NR_LAYOUT_FEATURES && used < len; i++) {
+		const struct layout_feature *f = &layout_features[i];
+
+		if (!!(features & f->feature) != present)
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s.%s", sep,
+				 f->type, f->member);
+		sep = ", ";
+	}
+	return used;
+}
+
+/* "has kmem_cache.cpu_sheaves, ...; lacks kmem_cache.cpu_slab, ..." */
+static void describe_features(unsigned int features, char *buf, size_t len)
+{
+	size_t used;
+
+	buf[0] = 0;
+	used = list_features(features, true, "has ", buf, len, 0);
+	list_features(features, false, used ? "; lacks " : "lacks ", buf, len, used);
+}
+
+static bool match_known_layout(struct lx_session *s, struct lx_layout *L)
+{
+	char found[256];
+	size_t i;
+
+	for (i = 0; i < NR_LAYOUT_FEATURES; i++)
+		if (lx_member_offset(s->t, layout_features[i].type,
+				     layout_features[i].member) >= 0)
+			L->features |= layout_features[i].feature;
+	for (i = 0; i < sizeof(known_layouts) / sizeof(known_layouts[0]); i++) {
+		if (known_layouts[i].features == L->features) {
+			L->layout_name = known_layouts[i].name;
+			return true;
+		}
+	}
+	describe_features(L->features, found, sizeof(found));
+	lx_msg(s->t, LX_MSG_ERROR,
+	       "a SLUB layout leakext does not know (the dump's types: %s); where its free objects are is unknown, so no counts are reported",
+	       found);
+	return false;
+}
+
+static bool resolve_features(struct lx_session *s, struct lx_layout *L)
+{
+	size_t i;
+
+	for (i = 0; i < NR_LAYOUT_FEATURES; i++)
+		if (!layout_features[i].resolve(s, L))
+			return false;
+	return true;
+}
+
+static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
+{
+	/*
+	 * struct slab split from struct page in 5.17 (mm/slab.h, kernel
+	 * commit d122019bf061 "mm: Split slab into its own type").
+	 */
+	if (lx_type_size(s->t, "slab") > 0 && lx_member_offset(s->t, "slab", "slab_cache") >= 0)
+		L->slab_type = "slab";
+	else
+		L->slab_type = "page";
+	L->slab_size_of = lx_type_size(s->t, L->slab_type);
+	L->page_size_of = lx_type_size(s->t, "page");
+	if (L->page_size_of <= 0 || L->slab_size_of <= 0 ||
+	    L->slab_size_of > L->page_size_of) {
+		lx_msg(s->t, LX_MSG_ERROR, "unusable struct page/slab sizes");
+		return false;
+	}
+	{
+		const struct member_req req[] = {
+			{ L->slab_type, "slab_list", &L->slab_list, false },
+			{ L->slab_type, "next", &L->slab_next, false },
+			{ L->slab_type, "slab_cache", &L->slab_cache, true },
+			{ L->slab_type, "freelist", &L->slab_freelist, true },
+			{ L->slab_type, "counters", &L->slab_counters, true },
+			{ "page", "flags", &L->slab_flags, true },
+			{ "page", "compound_head", &L->slab_compound_head, false },
+			{ "page", "page_type", &L->page_type, false },
+		};
+		if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+			return false;
+	}
+	if (L->slab_list < 0)	/* before 4.17 the member was "lru" */
+		L->slab_list = lx_member_offset(s->t, L->slab_type, "lru");
+	if (L->slab_list < 0 || L->slab_list + 8 > L->slab_size_of) {
+		lx_msg(s->t, LX_MSG_ERROR, "the dump's types have no usable %s.slab_list (or lru)",
+		       L->slab_type);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * How a page is marked as a slab (include/linux/page-flags.h): the PG_slab
+ * flag bit until 6.9.  From 6.10 slab is a page type (kernel commit
+ * 46df8e73a4a3 "mm: free up PG_slab"): PG_slab becomes an enumerator of
+ * enum pagetype, a bit stored inverted in page->page_type.  From 6.12 the
+ * top byte of page_type holds one PGTY_ value (commit 4ffca5a96678 "mm:
+ * support only one page_type per page").  Told apart by the enumerators the
+ * types have: PGTY_slab, or PG_slab as a flag bit number (< 64) or as a
+ * page type mask.  A page type that is not the 32-bit page.page_type, or a
+ * PGTY_slab that is not a byte, is a layout leakext does not know.
+ */
+static bool page_type_known(struct lx_session *s, const struct lx_layout *L)
+{
+	long size = s->t->ops->member_size(s->t->priv, "page", "page_type");
+
+	if (L->page_type < 0 || (size > 0 && size != 4)) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "slab is a page type but page.page_type is %s; leakext knows the 32-bit page_type only",
+		       L->page_type < 0 ? "absent" : "not 32 bits");
+		return false;
+	}
+	if (L->slab_test == LX_SLAB_TYPE_BYTE && L->slab_test_value > 0xff) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "PGTY_slab is %#llx, not a byte: an unknown page type encoding",
+		       (unsigned long long)L->slab_test_value);
+		return false;
+	}
+	return true;
+}
+
+static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
+{
+	long v;
+
+	if (s->t->ops->enum_value(s->t->priv, "PGTY_slab", &v)) {
+		L->slab_test = LX_SLAB_TYPE_BYTE;
+	} else if (s->t->ops->enum_value(s->t->priv, "PG_slab", &v)) {
+		L->slab_test = v >= 64 ? LX_SLAB_TYPE_INVERTED : LX_SLAB_PAGE_FLAG;
+	} else {
+		lx_msg(s->t, LX_MSG_ERROR, "neither PG_slab nor PGTY_slab is known");
+		return false;
+	}
+	L->slab_test_value = (uint64_t)v;
+	return L->slab_test == LX_SLAB_PAGE_FLAG || page_type_known(s, L);
+}
+
+/*
+ * The highest set bit + 1 of a kernel bitmap of nbits bits at addr, and
+ * the bitmap itself in *bits (caller frees); 0 and *bits = NULL if it
+ * cannot be read or has no bit set.
+ */
+static unsigned int read_mask(struct lx_session *s, uint64_t addr,
+			      unsigned int nbits, uint64_t **bits)
+{
+	size_t words = (nbits + 63) / 64, i;
+	unsigned int last = 0;
+	uint64_t *map;
+
+	*bits = NULL;
+	if (!addr || !words)
+		return 0;
+	map = lx_alloc(s->t, words * sizeof(*map));
+	if (!map)
+		return 0;
+	if (!lx_read(s->t, addr, map, words * sizeof(*map))) {
+		lx_free(s->t, map);
+		return 0;
+	}
+	for (i = 0; i < words; i++)
+		if (map[i])
+			last = i * 64 + 64 - __builtin_clzll(map[i]);
+	if (!last) {
+		lx_free(s->t, map);
+		return 0;
+	}
+	*bits = map;
+	return last;
+}
+
+bool lx_mask_test(const uint64_t *bits, unsigned int n)
+{
+	return !bits || (bits[n / 64] >> (n % 64)) & 1;
+}
+
+/*
+ * nr_cpu_ids is the highest possible cpu + 1 (kernel/smp.c
+ * setup_nr_cpu_ids()); __cpu_possible_mask is the independent witness.
+ * A stored value the mask does not support is not believed: it would
+ * make every cache read thousands of garbage per-cpu structures.
+ */
+static void resolve_possible_cpus(struct lx_session *s, struct lx_layout *L)
+{
+	long mask_size = lx_type_size(s->t, "cpumask");
+	unsigned int last;
+
+	if (mask_size <= 0 || mask_size > MAX_CPUS / 8)
+		return;
+	last = read_mask(s, lx_symbol_addr(s->t, "__cpu_possible_mask"),
+			 mask_size * 8, &L->cpu_possible);
+	if (last && L->nr_cpus > last) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "nr_cpu_ids is %u but __cpu_possible_mask allows %u cpus; reading %u",
+		       L->nr_cpus, last, last);
+		L->nr_cpus = last;
+	}
+}
+
+static enum lx_status resolve_cpus(struct lx_session *s, struct lx_layout *L)
+{
+	uint64_t addr;
+
+	L->nr_cpus = lx_symbol_u32_or(s->t, "nr_cpu_ids", 1);
+	if (L->nr_cpus == 0 || L->nr_cpus > MAX_CPUS) {
+		lx_msg(s->t, LX_MSG_ERROR, "implausible nr_cpu_ids %u", L->nr_cpus);
+		return LX_ECORRUPT;
+	}
+	resolve_possible_cpus(s, L);
+	L->cpu_offsets = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
+	if (!L->cpu_offsets)
+		return LX_ENOMEM;
+	if (!s->t->ops->symbol(s->t->priv, "__per_cpu_offset", &addr))
+		return LX_OK;	/* uniprocessor: per-cpu data at offset 0 */
+	if (!lx_read(s->t, addr, L->cpu_offsets, L->nr_cpus * sizeof(uint64_t))) {
+		lx_msg(s->t, LX_MSG_ERROR, "cannot read __per_cpu_offset");
+		return LX_EABSENT;
+	}
+	return LX_OK;
+}
+
+/*
+ * node_states[] (mm/page_alloc.c) says which nodes exist (N_POSSIBLE) and
+ * which have normal memory (N_NORMAL_MEMORY): SLUB gives exactly those a
+ * kmem_cache_node (mm/slub.c slab_nodes).  Each nodemask_t holds
+ * MAX_NUMNODES bits, as many as kmem_cache.node has slots.
+ */
+static void resolve_node_masks(struct lx_session *s, struct lx_layout *L)
+{
+	uint64_t base = lx_symbol_addr(s->t, "node_states");
+	uint64_t mask_bytes = (L->kc_node_slots + 63) / 64 * 8;
+	long possible, normal;
+	unsigned int last;
+	uint64_t *unused;
+
+	if (!base || !s->t->ops->enum_value(s->t->priv, "N_POSSIBLE", &possible) ||
+	    !s->t->ops->enum_value(s->t->priv, "N_NORMAL_MEMORY", &normal) ||
+	    possible < 0 || possible > 16 || normal < 0 || normal > 16)
+		return;
+	last = read_mask(s, base + possible * mask_bytes, L->kc_node_slots, &unused);
+	lx_free(s->t, unused);
+	if (last && L->nr_nodes > last) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "nr_node_ids is %u but node_states[N_POSSIBLE] allows %u nodes; reading %u",
+		       L->nr_nodes, last, last);
+		L->nr_nodes = last;
+	}
+	read_mask(s, base + normal * mask_bytes, L->kc_node_slots, &L->node_normal);
+}
+
+/*
+ * max_pfn sizes the memory map scan; the dump file says how much physical
+ * memory there is at all.  Believe the smaller.
+ */
+static void resolve_max_pfn(struct lx_session *s, struct lx_layout *L)
+{
+	uint64_t end = s->t->ops->phys_end ? s->t->ops->phys_end(s->t->priv) : 0;
+	uint64_t dump_pfns = (end + (1ULL << L->page_shift) - 1) >> L->page_shift;
+
+	L->max_pfn = lx_symbol_u64_or(s->t, "max_pfn", 0);
+	if (dump_pfns && L->max_pfn > dump_pfns) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "max_pfn is %#llx but the dump describes memory only up to pfn %#llx; scanning to there",
+		       (unsigned long long)L->max_pfn, (unsigned long long)dump_pfns);
+		L->max_pfn = dump_pfns;
+	}
+	/* Every slab takes at least a page: no list can be longer. */
+	L->max_slabs = L->max_pfn && L->max_pfn < LX_MAX_LIST_NODES ?
+		       L->max_pfn : LX_MAX_LIST_NODES;
+}
+
+static enum lx_status resolve_globals(struct lx_session *s, struct lx_layout *L)
+{
+	if (!s->t->ops->symbol(s->t->priv, "slab_caches", &L->slab_caches)) {
+		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
+		return LX_EABSENT;
+	}
+	L->page_shift = LX_PAGE_SHIFT;
+	L->vmemmap_base = lx_symbol_u64_or(s->t, "vmemmap_base", LX_VMEMMAP_BASE);
+	L->page_offset_base = lx_symbol_u64_or(s->t, "page_offset_base",
+					      LX_DIRECT_MAP_BASE);
+	resolve_max_pfn(s, L);
+	L->nr_nodes = lx_symbol_u32_or(s->t, "nr_node_ids", 1);
+	if (L->nr_nodes == 0 || L->nr_nodes > MAX_NODES ||
+	    L->nr_nodes > L->kc_node_slots) {
+		lx_msg(s->t, LX_MSG_ERROR, "implausible nr_node_ids %u", L->nr_nodes);
+		return LX_ECORRUPT;
+	}
+	resolve_node_masks(s, L);
+	return resolve_cpus(s, L);
+}
+
+enum lx_status lx_layout_init(struct lx_session *s)
+{
+	struct lx_layout *L = &s->L;
+	const struct member_req req[] = {
+		{ "kmem_cache", "flags", &L->kc_flags, true },
+		{ "kmem_cache", "size", &L->kc_size, true },
+		{ "kmem_cache", "object_size", &L->kc_object_size, true },
+		{ "kmem_cache", "offset", &L->kc_offset, true },
+		{ "kmem_cache", "oo", &L->kc_oo, true },
+		{ "kmem_cache", "min", &L->kc_min, false },
+		{ "kmem_cache", "red_left_pad", &L->kc_red_left_pad, false },
+		{ "kmem_cache", "inuse", &L->kc_inuse, false },
+		{ "kmem_cache", "name", &L->kc_name, true },
+		{ "kmem_cache", "list", &L->kc_list, true },
+		{ "kmem_cache", "random", &L->kc_random, false },
+		{ "kmem_cache_node", "nr_partial", &L->kcn_nr_partial, true },
+		{ "kmem_cache_node", "partial", &L->kcn_partial, true },
+		{ "kmem_cache_node", "nr_slabs", &L->kcn_nr_slabs, false },
+		{ "kmem_cache_node", "full", &L->kcn_full, false },
+		{ "kmem_cache_node", "total_objects", &L->kcn_total_objects, false },
+	};
+
+	memset(L, 0, sizeof(*L));
+	if (!check_allocator(s) || !match_known_layout(s, L) ||
+	    !resolve_members(s, req, sizeof(req) / sizeof(req[0])) ||
+	    !resolve_features(s, L))
+		return LX_EABSENT;
+	L->kc_size_of = lx_type_size(s->t, "kmem_cache");
+	L->kcn_size_of = lx_type_size(s->t, "kmem_cache_node");
+	if (L->kcn_size_of <= 0 || L->kc_size_of <= 0) {
+		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache/kmem_cache_node types");
+		return LX_EABSENT;
+	}
+	if (!resolve_slab_struct(s, L) || !resolve_slab_test(s, L))
+		return LX_EABSENT;
+	return resolve_globals(s, L);
+}
+
+void lx_session_fini(struct lx_session *s)
+{
+	lx_free(s->t, s->L.cpu_offsets);
+	lx_free(s->t, s->L.cpu_possible);
+	lx_free(s->t, s->L.node_normal);
+	s->L.cpu_offsets = NULL;
+	s->L.cpu_possible = NULL;
+	s->L.node_normal = NULL;
+	lx_memmap_free(s);
+}

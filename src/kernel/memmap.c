@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Memory map scan: find every slab head page, whichever list (if any)
+ * tracks it.  SLUB keeps full slabs on no list unless the cache stores
+ * owner tracks (mm/slub.c add_full()), so this is how untracked full slabs
+ * are found.
+ *
+ * With SPARSEMEM_VMEMMAP (every x86_64 kernel leakext reads) the struct page
+ * of pfn N sits at vmemmap_base + N * sizeof(struct page), and the memmap of
+ * an absent memory section is simply not mapped; a failed read of a chunk
+ * is the same answer mem_section would give.  Struct pages are read in
+ * 2 MiB chunks (the memmap of one 128 MiB x86_64 section); a chunk that
+ * fails is retried in 64 KiB pieces so a partly mapped section is not lost.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel/arch_x86_64.h"
+#include "slub/slub.h"
+
+#define MEMMAP_CHUNK (2u << 20)
+#define MEMMAP_PIECE (64u << 10)
+
+struct lx_memmap {
+	struct lx_memmap_entry *entries;
+	size_t count, cap;
+	uint64_t unreadable_bytes;
+};
+
+uint64_t lx_page_to_virt(const struct lx_layout *L, uint64_t page)
+{
+	uint64_t pfn = (page - L->vmemmap_base) / (uint64_t)L->page_size_of;
+
+	return L->page_offset_base + (pfn << L->page_shift);
+}
+
+/* See resolve_slab_test() in layout.c for the three encodings. */
+bool lx_page_is_slab(const struct lx_layout *L, const void *page)
+{
+	uint32_t type;
+
+	/* Tail pages have bit 0 of compound_head set (page-flags.h). */
+	if (L->slab_compound_head >= 0 &&
+	    (lx_get_u64(page, L->slab_compound_head) & 1))
+		return false;
+	switch (L->slab_test) {
+	case LX_SLAB_PAGE_FLAG:
+		return lx_get_u64(page, L->slab_flags) &
+		       (1ULL << L->slab_test_value);
+	case LX_SLAB_TYPE_INVERTED:
+		type = lx_get_u32(page, L->page_type);
+		return (type & (0x80000000u | L->slab_test_value)) == 0x80000000u;
+	case LX_SLAB_TYPE_BYTE:
+		type = lx_get_u32(page, L->page_type);
+		return (type >> 24) == L->slab_test_value;
+	}
+	return false;
+}
+
+static int add_entry(struct lx_session *s, struct lx_memmap *m,
+		     uint64_t page_addr, const uint8_t *page)
+{
+	const struct lx_layout *L = &s->L;
+	struct lx_memmap_entry *e;
+
+	if (lx_reserve(s->t, &m->entries, &m->cap, m->count + 1, sizeof(*e)))
+		return -1;
+	e = &m->entries[m->count++];
+	e->slab = page_addr;
+	e->cache = lx_get_u64(page, L->slab_cache);
+	e->freelist = lx_get_u64(page, L->slab_freelist);
+	e->counters = lx_get_u64(page, L->slab_counters);
+	return 0;
+}
+
+static int scan_buffer(struct lx_session *s, struct lx_memmap *m,
+		       uint64_t addr, const uint8_t *buf, size_t len)
+{
+	size_t stride = s->L.page_size_of, off;
+
+	for (off = 0; off + stride <= len; off += stride)
+		if (lx_page_is_slab(&s->L, buf + off) &&
+		    add_entry(s, m, addr + off, buf + off))
+			return -1;
+	return 0;
+}
+
+static int scan_chunk(struct lx_session *s, struct lx_memmap *m, uint8_t *buf,
+		      uint64_t addr, size_t len, size_t piece)
+{
+	size_t off, n;
+
+	if (lx_read(s->t, addr, buf, len))
+		return scan_buffer(s, m, addr, buf, len);
+	for (off = 0; off < len; off += n) {
+		n = len - off < piece ? len - off : piece;
+		if (!lx_read(s->t, addr + off, buf, n)) {
+			m->unreadable_bytes += n;
+			continue;
+		}
+		if (scan_buffer(s, m, addr + off, buf, n))
+			return -1;
+	}
+	return 0;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct lx_memmap_entry *x = a, *y = b;
+
+	if (x->cache != y->cache)
+		return x->cache < y->cache ? -1 : 1;
+	if (x->slab != y->slab)
+		return x->slab < y->slab ? -1 : 1;
+	return 0;
+}
+
+static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
+{
+	const struct lx_layout *L = &s->L;
+	size_t stride = L->page_size_of;
+	size_t chunk = MEMMAP_CHUNK / stride * stride;
+	size_t piece = MEMMAP_PIECE / stride * stride;
+	uint64_t total = L->max_pfn * stride, off;
+	enum lx_status ret = LX_OK;
+	uint8_t *buf;
+
+	if (chunk > total)	/* a small machine: no 2 MiB buffer to clear */
+		chunk = total;
+	buf = lx_alloc(s->t, chunk);
+
+	if (!buf)
+		return LX_ENOMEM;
+	for (off = 0; off < total && !ret; off += chunk) {
+		size_t len = total - off < chunk ? total - off : chunk;
+
+		if (lx_interrupted(s->t))
+			ret = LX_EINTR;
+		else if (scan_chunk(s, m, buf, L->vmemmap_base + off, len, piece))
+			ret = LX_ENOMEM;
+		lx_progress(s->t, "memmap", off + len, total);
+	}
+	lx_free(s->t, buf);
+	return ret;
+}
+
+/*
+ * Once per command: the result (or the failure) serves every cache.  The
+ * layout already bounded max_pfn by the memory the dump describes.
+ */
+enum lx_status lx_memmap_scan(struct lx_session *s)
+{
+	const struct lx_layout *L = &s->L;
+	struct lx_memmap *m;
+	enum lx_status ret;
+
+	if (s->memmap || s->memmap_status)
+		return s->memmap_status;
+	if (!L->max_pfn || L->max_pfn > LX_MAX_PFN_LIMIT) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "max_pfn unknown or implausible; cannot scan the memory map");
+		return s->memmap_status = LX_ECORRUPT;
+	}
+	m = lx_alloc(s->t, sizeof(*m));
+	if (!m)
+		return LX_ENOMEM;
+	ret = scan_all_chunks(s, m);
+	if (ret) {
+		lx_free(s->t, m->entries);
+		lx_free(s->t, m);
+		return ret;
+	}
+	if (m->count)	/* no slab page at all: no array to sort */
+		qsort(m->entries, m->count, sizeof(*m->entries), entry_cmp);
+	s->memmap = m;
+	return LX_OK;
+}
+
+bool lx_memmap_has(const struct lx_memmap_entry *e, size_t n, uint64_t slab)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e[mid].slab == slab)
+			return true;
+		if (e[mid].slab < slab)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+const struct lx_memmap_entry *lx_memmap_find(struct lx_session *s,
+					     uint64_t cache, size_t *count)
+{
+	const struct lx_memmap *m = s->memmap;
+	size_t lo = 0, hi, first;
+
+	*count = 0;
+	if (!m)
+		return NULL;
+	hi = m->count;
+	while (lo < hi) {	/* first entry with entries[i].cache >= cache */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->entries[mid].cache < cache)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	first = lo;
+	while (lo < m->count && m->entries[lo].cache == cache)
+		lo++;
+	*count = lo - first;
+	return *count ? &m->entries[first] : NULL;
+}
+
+void lx_memmap_free(struct lx_session *s)
+{
+	s->memmap_status = LX_OK;
+	if (!s->memmap)
+		return;
+	lx_free(s->t, s->memmap->entries);
+	lx_free(s->t, s->memmap);
+	s->memmap = NULL;
+}
+
+/*
+ * The slab cache an address belongs to: its struct page, the head page
+ * if that is a tail page, then slab->slab_cache.  0 if not slab memory.
+ */
+uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr)
+{
+	const struct lx_layout *L = &s->L;
+	uint8_t page[256];
+	uint64_t pfn, addr, head;
+
+	if (vaddr < L->page_offset_base || L->page_size_of > (long)sizeof(page))
+		return 0;
+	pfn = (vaddr - L->page_offset_base) >> L->page_shift;
+	if (L->max_pfn && pfn >= L->max_pfn)
+		return 0;
+	addr = L->vmemmap_base + pfn * L->page_size_of;
+	if (!lx_read(s->t, addr, page, L->page_size_of))
+		return 0;
+	head = L->slab_compound_head >= 0 ? lx_get_u64(page, L->slab_compound_head) : 0;
+	if ((head & 1) && !lx_read(s->t, head - 1, page, L->page_size_of))
+		return 0;
+	if (!lx_page_is_slab(L, page))
+		return 0;
+	return lx_get_u64(page, L->slab_cache);
+}

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* leakscan reports: the cache ranking and the per-cache summary. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+struct cache_row {
+	struct lx_cache cache;
+	uint64_t live, total, slabs, slab_bytes;
+	enum lx_status status;	/* not LX_OK: no counts */
+	struct lx_integrity integrity;
+};
+
+struct ranking {
+	struct cache_row *rows;
+	size_t count, cap;
+	uint64_t all_slab_bytes;
+	bool complete;		/* the whole slab_caches list was read */
+	size_t flagged;		/* rows whose integrity failed */
+};
+
+static bool rank_one(struct lx_session *s, const struct lx_cache *c, void *arg)
+{
+	struct ranking *r = arg;
+	struct cache_row *row;
+	struct lx_scan scan;
+
+	if (lx_reserve(s->t, &r->rows, &r->cap, r->count + 1, sizeof(*row)))
+		return false;
+	row = &r->rows[r->count++];
+	memset(row, 0, sizeof(*row));
+	row->cache = *c;
+	row->status = lx_scan_cache(s, c, &scan);
+	if (row->status)
+		return row->status != LX_EINTR && row->status != LX_ENOMEM;
+	row->integrity = scan.integrity;
+	r->flagged += !lx_integrity_ok(&scan.integrity);
+	row->live = scan.live;
+	row->total = scan.total;
+	row->slabs = scan.nslabs;
+	row->slab_bytes = scan.slab_bytes;
+	r->all_slab_bytes += scan.slab_bytes;
+	lx_scan_free(s, &scan);
+	lx_progress(s->t, "caches", r->count, 0);
+	return true;
+}
+
+static const char *const sort_names[] = {
+	[LX_SORT_BYTES] = "bytes", [LX_SORT_LIVE] = "live", [LX_SORT_TOTAL] = "total",
+	[LX_SORT_SLABS] = "slabs", [LX_SORT_SIZE] = "size", [LX_SORT_NAME] = "name",
+};
+
+bool lx_parse_sort(const char *text, enum lx_sort *sort)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++) {
+		if (!strcmp(text, sort_names[i])) {
+			*sort = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The row's value for a numeric sort key; failed rows sort last. */
+static uint64_t row_key(const struct cache_row *row, enum lx_sort sort)
+{
+	if (row->status)
+		return 0;
+	switch (sort) {
+	case LX_SORT_LIVE:
+		return row->live;
+	case LX_SORT_TOTAL:
+		return row->total;
+	case LX_SORT_SLABS:
+		return row->slabs;
+	case LX_SORT_SIZE:
+		return row->cache.object_size;
+	default:
+		return row->live * row->cache.size;
+	}
+}
+
+static enum lx_sort row_sort;	/* qsort() has no argument for it */
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct cache_row *x = a, *y = b;
+	uint64_t kx = row_key(x, row_sort), ky = row_key(y, row_sort);
+
+	if (row_sort != LX_SORT_NAME && kx != ky)
+		return kx > ky ? -1 : 1;
+	return strcmp(x->cache.name, y->cache.name);
+}
+
+/* Rows a text ranking shows: -n N of them; without -a, none with 0 live. */
+static bool row_shown(const struct lx_options *opt, const struct cache_row *row,
+		      size_t shown)
+{
+	if (opt->top && shown >= opt->top)
+		return false;
+	return opt->all || row->status || row->live ||
+	       !lx_integrity_ok(&row->integrity);
+}
+
+static void print_row(FILE *out, const struct ranking *r, const struct cache_row *row)
+{
+	double mib = (double)row->live * row->cache.size / (1 << 20);
+	double share = r->all_slab_bytes ? 100.0 * row->slab_bytes / r->all_slab_bytes : 0;
+
+	if (row->status) {
+		fprintf(out, "%016llx  %7u  %9s  %9s  %6s  %8s  %6s  %s\n",
+			(unsigned long long)row->cache.addr, row->cache.object_size,
+			"?", "?", "?", "?", "?", row->cache.name);
+		return;
+	}
+	fprintf(out, "%016llx  %7u  %9llu  %9llu  %6llu  %8.2f  %5.1f%%  %s%s\n",
+		(unsigned long long)row->cache.addr, row->cache.object_size,
+		(unsigned long long)row->live, (unsigned long long)row->total,
+		(unsigned long long)row->slabs, mib, share, row->cache.name,
+		lx_integrity_ok(&row->integrity) ? "" : " (!)");
+}
+
+static void print_ranking(FILE *out, const struct lx_options *opt,
+			  const struct ranking *r)
+{
+	size_t i, shown = 0;
+
+	fprintf(out, "%-16s  %7s  %9s  %9s  %6s  %8s  %6s  %s\n", "CACHE", "OBJSIZE",
+		"LIVE", "TOTAL", "SLABS", "LIVE MiB", "SHARE", "NAME");
+	for (i = 0; i < r->count; i++) {
+		if (!row_shown(opt, &r->rows[i], shown))
+			continue;
+		print_row(out, r, &r->rows[i]);
+		shown++;
+	}
+	fprintf(out, "\n%zu of %zu caches shown", shown, r->count);
+	if (opt->top && shown == opt->top && shown < r->count)
+		fprintf(out, " (-n %u)", opt->top);
+	else if (shown < r->count)
+		fputs(" (-a shows those with no live objects)", out);
+	fprintf(out, "; slab memory in all caches: %.2f MiB\n",
+		(double)r->all_slab_bytes / (1 << 20));
+	fputs("LIVE MiB: live objects at their slot size; SHARE: the cache's share of all slab memory\n",
+	      out);
+	if (r->flagged)
+		fprintf(out, "(!) %zu caches: the dump contradicts itself there and counts may be wrong;\n"
+			"    \"leakscan CACHE\" lists the problems\n", r->flagged);
+	if (!r->complete)
+		fputs("INCOMPLETE: the slab_caches list was cut short; caches after the cut are missing\n",
+		      out);
+}
+
+static void json_ranking(FILE *out, const struct lx_options *opt,
+			 const struct ranking *r)
+{
+	size_t i, n = opt->top && opt->top < r->count ? opt->top : r->count;
+
+	lx_json_header(out, opt);
+	fprintf(out, "\"slab_bytes\":%llu,\"caches_total\":%zu,\"caches\":[",
+		(unsigned long long)r->all_slab_bytes, r->count);
+	for (i = 0; i < n; i++) {
+		const struct cache_row *row = &r->rows[i];
+
+		fprintf(out, "%s{\"name\":", i ? "," : "");
+		lx_json_string(out, row->cache.name, sizeof(row->cache.name));
+		fprintf(out, ",\"address\":\"0x%llx\",\"object_size\":%u,\"slot_size\":%u",
+			(unsigned long long)row->cache.addr, row->cache.object_size,
+			row->cache.size);
+		if (row->status) {
+			fputs(",\"error\":true,\"reason\":", out);
+			lx_json_string(out, lx_status_text(row->status), 128);
+			fputc('}', out);
+			continue;
+		}
+		fprintf(out, ",\"live\":%llu,\"objects\":%llu,\"slabs\":%llu,\"slab_bytes\":%llu,",
+			(unsigned long long)row->live, (unsigned long long)row->total,
+			(unsigned long long)row->slabs,
+			(unsigned long long)row->slab_bytes);
+		lx_json_integrity(out, &row->integrity);
+		fputc('}', out);
+	}
+	fprintf(out, "],\"complete\":%s}\n", r->complete ? "true" : "false");
+}
+
+static enum lx_status rank_caches(struct lx_session *s, const struct lx_options *opt)
+{
+	struct ranking r = { 0 };
+	enum lx_status ret = lx_for_each_cache(s, rank_one, &r);
+	size_t i;
+
+	r.complete = ret == LX_OK;
+	for (i = 0; i < r.count && ret == LX_OK; i++)
+		if (r.rows[i].status == LX_EINTR || r.rows[i].status == LX_ENOMEM)
+			ret = r.rows[i].status;
+	if (ret == LX_EINTR || ret == LX_ENOMEM) {
+		lx_free(s->t, r.rows);
+		return ret;
+	}
+
+	lx_progress(s->t, "caches", r.count, r.count);
+	row_sort = opt->sort;
+	if (r.count)
+		qsort(r.rows, r.count, sizeof(*r.rows), row_cmp);
+	if (opt->json) {
+		json_ranking(s->t->out, opt, &r);
+		s->json_written = true;
+	}
+	else if (r.count)
+		print_ranking(s->t->out, opt, &r);
+	lx_free(s->t, r.rows);
+	return LX_OK;	/* a cut list is flagged in the report, not an error */
+}
+
+void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan)
+{
+	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
+	const struct lx_cache *c = &scan->cache;
+	FILE *out = s->t->out;
+	int src;
+
+	lx_count_by_source(scan, objs, live);
+	fprintf(out, "%-16s  %7s  %7s  %9s  %5s  %s\n", "CACHE", "OBJSIZE", "SIZE",
+		"OBJS/SLAB", "ORDER", "NAME");
+	fprintf(out, "%016llx  %7u  %7u  %9u  %5u  %s\n\n", (unsigned long long)c->addr,
+		c->object_size, c->size, c->oo_objects, c->oo_order, c->name);
+	fprintf(out, "%-24s  %7s  %9s  %9s  %9s\n", "SLABS FOUND ON", "SLABS", "OBJECTS",
+		"LIVE", "FREE");
+	for (src = 0; src < LX_SRC_COUNT; src++) {
+		if (src == LX_SRC_NODE_FULL && s->L.kcn_full < 0)
+			continue;
+		fprintf(out, "%-24s  %7llu  %9llu  %9llu  %9llu\n", lx_source_names[src],
+			(unsigned long long)scan->by_source[src],
+			(unsigned long long)objs[src], (unsigned long long)live[src],
+			(unsigned long long)(objs[src] - live[src]));
+	}
+	fprintf(out, "%-24s  %7zu  %9llu  %9llu  %9llu\n\n", "total", scan->nslabs,
+		(unsigned long long)scan->total, (unsigned long long)scan->live,
+		(unsigned long long)scan->free);
+	fprintf(out, "free pointers: %s\n", lx_freeptr_mode_name(scan->fp_mode));
+	if (scan->sheaf_free)
+		fprintf(out, "free in sheaves: %llu of the free objects are held in per-cpu or barn sheaves\n",
+			(unsigned long long)scan->sheaf_free);
+	if (scan->used_memmap)
+		fprintf(out, "memory map scanned: %llu slabs no list tracks\n",
+			(unsigned long long)scan->by_source[LX_SRC_MEMMAP]);
+	else
+		fputs("memory map not scanned\n", out);
+	if (scan->bad_slabs || scan->bad_lists)
+		fprintf(out, "WARNING: %u bad slabs, %u broken lists: counts are partial\n",
+			scan->bad_slabs, scan->bad_lists);
+	lx_print_integrity(out, &scan->integrity);
+}
+
+void lx_print_integrity(FILE *out, const struct lx_integrity *in)
+{
+	int k;
+
+	if (lx_integrity_ok(in)) {
+		fputs("integrity: ok (lists, counters, freelists and memory map agree)\n", out);
+		return;
+	}
+	fputs("INTEGRITY: FLAGGED: the dump contradicts itself here; counts may be wrong\n", out);
+	for (k = 0; k < LX_PROB_COUNT; k++)
+		if (in->count[k])
+			fprintf(out, "  %6u x %s; first: %s\n", in->count[k],
+				lx_problem_names[k], in->first[k]);
+}
+
+enum lx_status lx_report_find_cache(struct lx_session *s, const char *name,
+				    struct lx_cache *cache)
+{
+	switch (lx_find_cache(s, name, cache)) {
+	case LX_LOOKUP_NONE:
+		lx_msg(s->t, LX_MSG_ERROR, "no slab cache named \"%s\"", name);
+		return LX_EABSENT;
+	case LX_LOOKUP_AMBIGUOUS:
+		lx_msg(s->t, LX_MSG_ERROR, "\"%s\" is ambiguous; name one of the caches above",
+		       name);
+		return LX_EABSENT;
+	case LX_LOOKUP_FOUND:
+		break;
+	}
+	return LX_OK;
+}
+
+static bool print_address(void *out, uint64_t addr)
+{
+	fprintf(out, "%llx\n", (unsigned long long)addr);
+	return true;
+}
+
+static enum lx_status report_cache(struct lx_session *s, const struct lx_options *opt)
+{
+	struct lx_cluster_job job;
+	struct lx_cache cache;
+	struct lx_scan scan;
+	enum lx_status ret;
+
+	ret = lx_report_find_cache(s, opt->cache, &cache);
+	if (ret)
+		return ret;
+	if (opt->list_live && !opt->cluster) {
+		ret = lx_scan_cache(s, &cache, &scan);
+		if (ret)
+			return ret;
+		lx_for_each_live_object(&scan, print_address, s->t->out);
+		lx_scan_free(s, &scan);
+		return LX_OK;
+	}
+	ret = opt->referrers ? lx_cluster_job_run_noting(s, &cache, &job) :
+			       lx_cluster_job_run(s, &cache, &job);
+	if (ret)
+		return ret;
+	job.redact = opt->redact;
+	if (opt->list_live) {
+		ret = lx_cluster_job_check(s, &job, opt->cluster);
+		if (!ret)
+			lx_cluster_for_each_member(&job.cl, opt->cluster - 1, print_address,
+						   s->t->out);
+	} else {
+		if (!opt->json)
+			lx_print_cache_summary(s, &job.scan);
+		ret = lx_report_clusters(s, opt, &job);
+	}
+	lx_cluster_job_free(s, &job);
+	return ret;
+}
+enum lx_status lx_leakscan(struct lx_session *s, const struct lx_options *opt)
+{
+	enum lx_status ret = lx_layout_init(s);
+
+	if (!ret)
+		ret = opt->cache ? report_cache(s, opt) : rank_caches(s, opt);
+	lx_session_fini(s);
+	lx_msg_flush(s->t);
+	return ret;
+}

@@ -1,0 +1,1370 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * SLUB walker: every slab of one cache, each once, and exactly which of its
+ * objects are live.  Slabs come from the slab sources (slab_sources[]
+ * below: cpu slabs, node lists, the memory map).  An object is free when
+ * one of the free-object sources (free_sources[]) holds it: its slab's
+ * freelist, the lockless freelist of the cpu whose active slab it is, a
+ * cpu's sheaves or a barn's full sheaves; every other object is live
+ * (mm/slub.c).  Which sources a kernel has is decided by its layout
+ * (layout.c), never by its version.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernel/arch_x86_64.h"
+#include "base/set.h"
+#include "slub/slub.h"
+
+/* Bounds against hostile dumps. */
+#define MAX_CACHES 65536
+#define MAX_SLAB_ORDER 10
+#define MAX_SLAB_BYTES (LX_PAGE_SIZE << MAX_SLAB_ORDER)
+#define MAX_OBJECT_SIZE (4u << 20)
+/*
+ * A sheaf holds at most kmem_cache.sheaf_capacity objects; a barn at most
+ * MAX_FULL_SHEAVES (10) full sheaves, though barn_put_full_sheaf() may be
+ * told to ignore that limit (mm/slub.c, 6.18).
+ */
+#define MAX_SHEAF_OBJECTS 65535u
+#define MAX_BARN_SHEAVES 4096u
+
+/* kmem_cache_order_objects: order above OO_SHIFT, objects below (mm/slub.c) */
+#define OO_SHIFT 16
+#define OO_MASK ((1u << OO_SHIFT) - 1)
+
+const char *const lx_problem_names[LX_PROB_COUNT] = {
+	[LX_PROB_UNREADABLE] = "unreadable slab",
+	[LX_PROB_FOREIGN] = "slab of another cache",
+	[LX_PROB_OBJECTS] = "impossible object count",
+	[LX_PROB_FREELIST] = "freelist does not decode",
+	[LX_PROB_LIST] = "broken list",
+	[LX_PROB_INUSE] = "inuse disagrees with freelist",
+	[LX_PROB_NODE] = "kmem_cache_node",
+	[LX_PROB_CPU] = "kmem_cache_cpu",
+	[LX_PROB_MEMMAP] = "memory map",
+	[LX_PROB_SHEAF] = "sheaf or barn",
+};
+
+bool lx_integrity_ok(const struct lx_integrity *in)
+{
+	int i;
+
+	for (i = 0; i < LX_PROB_COUNT; i++)
+		if (in->count[i])
+			return false;
+	return true;
+}
+
+/*
+ * Record a problem with this cache's answer and warn about it; the first
+ * of each kind is kept for the reports.  fmt is also the message's kind
+ * for lx_msg()'s repeat counting.
+ */
+static void __attribute__((format(printf, 4, 5)))
+note_problem(struct lx_session *s, struct lx_scan *scan, enum lx_problem kind,
+	     const char *fmt, ...)
+{
+	char text[LX_PROBLEM_TEXT];
+	va_list ap;
+
+	if (!scan->integrity.count[kind]++) {
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof(text), fmt, ap);
+		va_end(ap);
+		lx_escape(scan->integrity.first[kind], LX_PROBLEM_TEXT, text, sizeof(text));
+	}
+	va_start(ap, fmt);
+	lx_vmsg(s->t, LX_MSG_WARN, fmt, ap);
+	va_end(ap);
+}
+
+const char *const lx_source_names[LX_SRC_COUNT] = {
+	[LX_SRC_CPU] = "cpu",
+	[LX_SRC_CPU_PARTIAL] = "cpu partial",
+	[LX_SRC_NODE_PARTIAL] = "node partial",
+	[LX_SRC_NODE_FULL] = "node full",
+	[LX_SRC_MEMMAP] = "untracked full (memmap)",
+};
+
+/*
+ * How much of a kmem_cache to read.  The struct ends with node[MAX_NUMNODES]
+ * (per_node[] from 7.1) but each cache is allocated only up to
+ * node[nr_node_ids] (mm/slub.c kmem_cache_init(): offsetof(node) +
+ * nr_node_ids entries), so reading sizeof(struct kmem_cache) runs into the
+ * next object or off the end of memory the dump holds.
+ */
+static size_t cache_read_len(const struct lx_layout *L)
+{
+	const long fields[] = { L->kc_cpu_slab, L->kc_flags, L->kc_size, L->kc_object_size,
+				L->kc_offset, L->kc_oo, L->kc_min, L->kc_red_left_pad,
+				L->kc_inuse, L->kc_random, L->kc_name,
+				L->kc_cpu_sheaves, L->kc_sheaf_capacity };
+	size_t len = L->kc_node + (uint64_t)L->kc_node_stride * L->nr_nodes, i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i] >= 0 && (size_t)fields[i] + 8 > len)
+			len = fields[i] + 8;
+	return len < (size_t)L->kc_size_of ? len : (size_t)L->kc_size_of;
+}
+
+enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
+{
+	const struct lx_layout *L = &s->L;
+	uint8_t *buf = lx_alloc(s->t, L->kc_size_of);
+	enum lx_status ret = LX_EABSENT;
+	uint32_t oo, min;
+
+	if (!buf)
+		return LX_ENOMEM;
+	memset(c, 0, sizeof(*c));
+	if (!lx_read(s->t, addr, buf, cache_read_len(L)))
+		goto out;
+	c->addr = addr;
+	c->cpu_slab = L->kc_cpu_slab >= 0 ? lx_get_u64(buf, L->kc_cpu_slab) : 0;
+	c->flags = L->kc_flags >= 0 ? lx_get_u32(buf, L->kc_flags) : 0;
+	c->size = lx_get_u32(buf, L->kc_size);
+	c->object_size = lx_get_u32(buf, L->kc_object_size);
+	c->offset = lx_get_u32(buf, L->kc_offset);
+	c->red_left_pad = L->kc_red_left_pad >= 0 ?
+		lx_get_u32(buf, L->kc_red_left_pad) : 0;
+	c->inuse = L->kc_inuse >= 0 ? lx_get_u32(buf, L->kc_inuse) : c->object_size;
+	c->random = L->kc_random >= 0 ? lx_get_u64(buf, L->kc_random) : 0;
+	c->cpu_sheaves = L->kc_cpu_sheaves >= 0 ?
+		lx_get_u64(buf, L->kc_cpu_sheaves) : 0;
+	c->sheaf_capacity = L->kc_sheaf_capacity >= 0 ?
+		lx_get_u32(buf, L->kc_sheaf_capacity) : 0;
+	oo = lx_get_u32(buf, L->kc_oo);
+	min = L->kc_min >= 0 ? lx_get_u32(buf, L->kc_min) : oo;
+	c->oo_order = oo >> OO_SHIFT;
+	c->oo_objects = oo & OO_MASK;
+	c->min_order = min >> OO_SHIFT;
+	c->min_objects = min & OO_MASK;
+	if (!lx_read_string(s->t, lx_get_u64(buf, L->kc_name), c->name,
+			    sizeof(c->name)))
+		snprintf(c->name, sizeof(c->name), "(unreadable name)");
+	lx_sanitize(c->name);
+	ret = LX_OK;
+out:
+	lx_free(s->t, buf);
+	return ret;
+}
+
+/*
+ * Every value here comes from the dump: compare in 64 bits so that a
+ * hostile offset (0xfffffffc + 8) cannot wrap past the check and send
+ * follow_freelist() outside the slab buffer.
+ */
+static bool cache_is_sane(const struct lx_cache *c)
+{
+	/* SLUB aligns sizes and the free pointer to a word (calculate_sizes()) */
+	return c->size && c->size <= MAX_OBJECT_SIZE && c->size % 8 == 0 &&
+	       c->object_size <= c->size &&
+	       (uint64_t)c->offset + 8 <= c->size && c->offset % 8 == 0 &&
+	       c->red_left_pad < c->size && c->oo_objects &&
+	       c->oo_order <= MAX_SLAB_ORDER && c->min_order <= MAX_SLAB_ORDER &&
+	       (uint64_t)c->oo_objects * c->size + c->red_left_pad <=
+	       (LX_PAGE_SIZE << c->oo_order);
+}
+
+/* The slab_caches list was cut short: say so once, and flag the result. */
+static enum lx_status cache_list_cut(struct lx_session *s, enum lx_status why)
+{
+	s->flagged = true;
+	return why;
+}
+
+/*
+ * Each list entry's prev must point back at the entry before it
+ * (lib/list_debug.c checks the same): a next pointer bent to skip caches,
+ * or a head that points at itself, shows here.
+ */
+static bool cache_link_consistent(struct lx_session *s, uint64_t entry,
+				  uint64_t before)
+{
+	uint64_t prev;
+
+	if (lx_read_u64(s->t, entry + 8, &prev) && prev == before)
+		return true;
+	lx_msg(s->t, LX_MSG_WARN,
+	       "slab_caches list is inconsistent: %#llx.prev does not point back to %#llx",
+	       (unsigned long long)entry, (unsigned long long)before);
+	return false;
+}
+
+/* Read the next link of entry; LX_OK or why the walk must stop. */
+static enum lx_status next_cache(struct lx_session *s, unsigned int n,
+				 struct lx_set *seen, uint64_t *entry,
+				 struct lx_cache *c)
+{
+	if (n > MAX_CACHES || lx_set_add(seen, *entry) != 1) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "slab_caches list loops or is too long; stopped after %u caches", n - 1);
+		return LX_ECORRUPT;
+	}
+	if (lx_interrupted(s->t))
+		return LX_EINTR;
+	if (lx_cache_read(s, *entry - s->L.kc_list, c)) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "cannot read the kmem_cache at %#llx; slab_caches list read only to there (%u caches)",
+		       (unsigned long long)(*entry - s->L.kc_list), n - 1);
+		return LX_ECORRUPT;
+	}
+	return LX_OK;
+}
+
+enum lx_status lx_for_each_cache(struct lx_session *s,
+				 bool (*fn)(struct lx_session *, const struct lx_cache *, void *),
+				 void *arg)
+{
+	uint64_t head = s->L.slab_caches, next, before = head;
+	enum lx_status ret = LX_OK;
+	bool consistent = true;
+	struct lx_set seen;
+	struct lx_cache c;
+	unsigned int n = 0;
+
+	if (!lx_read_u64(s->t, head, &next)) {
+		lx_msg(s->t, LX_MSG_ERROR, "cannot read the slab_caches list head");
+		return cache_list_cut(s, LX_EABSENT);
+	}
+	if (next == head) {	/* kmem_cache itself is always a cache */
+		lx_msg(s->t, LX_MSG_ERROR, "the slab_caches list is empty: impossible in a running kernel");
+		return cache_list_cut(s, LX_ECORRUPT);
+	}
+	lx_set_init(&seen, s->t);
+	while (next != head && !ret) {
+		consistent &= cache_link_consistent(s, next, before);
+		ret = next_cache(s, ++n, &seen, &next, &c);
+		if (ret || !fn(s, &c, arg))
+			break;
+		before = next;
+		if (!lx_read_u64(s->t, next, &next)) {
+			lx_msg(s->t, LX_MSG_WARN, "slab_caches list unreadable after %s", c.name);
+			ret = LX_ECORRUPT;
+		}
+	}
+	if (!ret && next == head)
+		consistent &= cache_link_consistent(s, head, before);
+	lx_set_free(&seen);
+	if (!ret && !consistent)
+		ret = LX_ECORRUPT;
+	return ret ? cache_list_cut(s, ret) : LX_OK;
+}
+
+const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
+{
+	switch (mode) {
+	case LX_FP_PLAIN:
+		return "plain pointers";
+	case LX_FP_XOR:
+		return "hardened: ptr ^ random ^ addr";
+	case LX_FP_XOR_SWAB:
+		return "hardened: ptr ^ random ^ swab(addr)";
+	case LX_FP_BROKEN:
+		return "UNDECODABLE (no encoding verifies; free objects may count as live)";
+	default:
+		return "hardened, not exercised (no free objects on any freelist)";
+	}
+}
+
+void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live)
+{
+	size_t i;
+
+	memset(objs, 0, LX_SRC_COUNT * sizeof(*objs));
+	memset(live, 0, LX_SRC_COUNT * sizeof(*live));
+	for (i = 0; i < scan->nslabs; i++) {
+		const struct lx_slab *slab = &scan->slabs[i];
+
+		objs[slab->source] += slab->objects;
+		live[slab->source] += slab->objects - slab->nfree;
+	}
+}
+
+uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects)
+{
+	unsigned int order = c->oo_order;
+
+	/* allocate_slab() falls back to the minimum order under pressure */
+	if (objects <= c->min_objects && c->min_objects < c->oo_objects)
+		order = c->min_order;
+	return LX_PAGE_SIZE << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
+}
+
+uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
+			uint32_t index)
+{
+	return slab->base + scan->cache.red_left_pad +
+	       (uint64_t)index * scan->cache.size;
+}
+
+bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
+		       uint32_t index)
+{
+	size_t bit = (size_t)slab->bitmap + index;
+
+	return scan->freebits[bit / 8] & (1u << (bit % 8));
+}
+
+/* Mark object index free; false if it already was (two lists, or a loop). */
+static bool mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index)
+{
+	size_t bit = (size_t)slab->bitmap + index;
+
+	if (lx_object_is_free(scan, slab, index))
+		return false;
+	scan->freebits[bit / 8] |= 1u << (bit % 8);
+	return true;
+}
+
+void lx_for_each_live_object(const struct lx_scan *scan,
+			     bool (*fn)(void *arg, uint64_t addr), void *arg)
+{
+	size_t i;
+	uint32_t j;
+
+	for (i = 0; i < scan->nslabs; i++)
+		for (j = 0; j < scan->slabs[i].objects; j++)
+			if (!lx_object_is_free(scan, &scan->slabs[i], j) &&
+			    !fn(arg, lx_object_addr(scan, &scan->slabs[i], j)))
+				return;
+}
+
+/* Per-walk state shared by the slab collectors below. */
+struct walk {
+	struct lx_session *s;
+	struct lx_scan *scan;
+	struct lx_set seen;
+	uint64_t *cpu_freelist;	/* head of each cpu's lockless freelist */
+	uint64_t *cpu_partial;	/* head of each cpu's partial chain */
+	uint8_t *slab_hdr;
+	lx_slab_visitor visit;
+	void *visit_arg;
+	uint64_t node_total_objects;	/* sum of kmem_cache_node.total_objects */
+	bool total_objects_known;
+	struct lx_set cached;	/* objects held in sheaves: free */
+	uint64_t cached_hits;	/* of those, found in a slab of the cache */
+	uint32_t slab_free;	/* the current slab's own freelist length */
+};
+
+/* struct slab counters: inuse:16, objects:15, frozen:1 (mm/slab.h) */
+static uint32_t counters_inuse(uint64_t counters)
+{
+	return counters & 0xffff;
+}
+
+static uint32_t counters_objects(uint64_t counters)
+{
+	return (counters >> 16) & 0x7fff;
+}
+
+static bool counters_frozen(uint64_t counters)
+{
+	return (counters >> 31) & 1;
+}
+
+static enum lx_status reserve_slab(struct walk *w, uint32_t objects)
+{
+	struct lx_scan *scan = w->scan;
+
+	if (lx_reserve(w->s->t, &scan->slabs, &scan->slabs_cap,
+		       scan->nslabs + 1, sizeof(*scan->slabs)) ||
+	    lx_reserve(w->s->t, &scan->freebits, &scan->freebits_cap,
+		       (scan->freebits_len + objects + 7) / 8, 1))
+		return LX_ENOMEM;
+	return LX_OK;
+}
+
+static bool object_count_fits(const struct lx_cache *c, uint32_t objects)
+{
+	return objects && objects <= c->oo_objects + c->min_objects &&
+	       (uint64_t)objects * c->size + c->red_left_pad <=
+	       lx_slab_bytes(c, c->oo_objects);
+}
+
+/*
+ * Record one slab from its cache pointer, freelist and counters words.
+ * *accepted says whether it is one of the cache's slabs (new or already
+ * recorded), so that a list may be followed through it; one that is not
+ * is noted as a problem.
+ */
+static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr,
+			       uint64_t freelist, uint64_t counters,
+			       enum lx_slab_source src, int cpu, bool *accepted)
+{
+	const struct lx_cache *c = &w->scan->cache;
+	uint32_t objects = counters_objects(counters);
+	struct lx_slab *slab;
+	int added;
+
+	*accepted = false;
+	if (cache_ptr != c->addr) {
+		note_problem(w->s, w->scan, LX_PROB_FOREIGN,
+			     "%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
+			     c->name, (unsigned long long)addr, lx_source_names[src],
+			     (unsigned long long)cache_ptr);
+		w->scan->bad_lists++;
+		return LX_OK;
+	}
+	added = lx_set_add(&w->seen, addr);	/* rejected ones too: once */
+	if (added < 0)
+		return LX_ENOMEM;
+	if (!added) {
+		*accepted = true;
+		return LX_OK;
+	}
+	if (!object_count_fits(c, objects)) {
+		note_problem(w->s, w->scan, LX_PROB_OBJECTS,
+			     "%s: slab %#llx claims %u objects; skipped",
+			     c->name, (unsigned long long)addr, objects);
+		w->scan->bad_slabs++;
+		return LX_OK;
+	}
+	if (reserve_slab(w, objects))
+		return LX_ENOMEM;
+	slab = &w->scan->slabs[w->scan->nslabs++];
+	memset(slab, 0, sizeof(*slab));
+	slab->addr = addr;
+	slab->base = lx_page_to_virt(&w->s->L, addr);
+	slab->freelist = freelist;
+	slab->objects = objects;
+	slab->inuse = counters_inuse(counters);
+	slab->frozen = counters_frozen(counters);
+	slab->source = src;
+	slab->cpu = cpu;
+	slab->bitmap = w->scan->freebits_len;
+	w->scan->freebits_len += objects;
+	w->scan->by_source[src]++;
+	*accepted = true;
+	return LX_OK;
+}
+
+/* A struct slab address must be a struct page inside the memory map. */
+static bool is_page_address(const struct lx_layout *L, uint64_t addr)
+{
+	uint64_t off = addr - L->vmemmap_base;
+
+	return addr >= L->vmemmap_base && off % L->page_size_of == 0 &&
+	       (!L->max_pfn || off / L->page_size_of < L->max_pfn);
+}
+
+/*
+ * Read the struct slab at addr into w->slab_hdr and record it; *ok says
+ * whether its list links may be followed.
+ */
+static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
+				  enum lx_slab_source src, int cpu, bool *ok)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	*ok = false;
+	if (!is_page_address(L, addr)) {
+		note_problem(w->s, w->scan, LX_PROB_LIST,
+			     "%s: %s list points to %#llx, not a struct page; stopped there",
+			     w->scan->cache.name, lx_source_names[src],
+			     (unsigned long long)addr);
+		w->scan->bad_lists++;
+		return LX_OK;
+	}
+	if (!lx_read(w->s->t, addr, w->slab_hdr, L->slab_size_of)) {
+		note_problem(w->s, w->scan, LX_PROB_UNREADABLE,
+			     "%s: cannot read slab %#llx (%s); skipped",
+			     w->scan->cache.name, (unsigned long long)addr,
+			     lx_source_names[src]);
+		w->scan->bad_slabs++;
+		return LX_OK;
+	}
+	return add_slab(w, addr, lx_get_u64(w->slab_hdr, L->slab_cache),
+			lx_get_u64(w->slab_hdr, L->slab_freelist),
+			lx_get_u64(w->slab_hdr, L->slab_counters), src, cpu, ok);
+}
+
+/* A cpu's partial chain, linked through slab->next. */
+static enum lx_status collect_cpu_partial(struct walk *w, unsigned int cpu,
+					  uint64_t next)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	unsigned int n;
+	bool ok;
+
+	for (n = 0; next && !ret; n++) {
+		if (n >= L->max_slabs || lx_set_has(&w->seen, next)) {
+			note_problem(w->s, w->scan, LX_PROB_LIST,
+				     "%s: cpu %u partial chain loops; stopped after %u slabs",
+				     w->scan->cache.name, cpu, n);
+			w->scan->bad_lists++;
+			break;
+		}
+		ret = add_slab_at(w, next, LX_SRC_CPU_PARTIAL, cpu, &ok);
+		if (!ok)
+			break;
+		next = lx_get_u64(w->slab_hdr, L->slab_next);
+	}
+	return ret;
+}
+
+/* One cpu's kmem_cache_cpu: its active slab, lockless freelist, partials. */
+static enum lx_status collect_one_cpu(struct walk *w, unsigned int cpu,
+				      uint8_t *kcc)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint64_t addr = w->scan->cache.cpu_slab + L->cpu_offsets[cpu], slab;
+	bool ok;
+
+	if (!lx_read(w->s->t, addr, kcc, L->kcc_size_of)) {
+		note_problem(w->s, w->scan, LX_PROB_CPU,
+			     "%s: cannot read kmem_cache_cpu of cpu %u",
+			     w->scan->cache.name, cpu);
+		w->scan->bad_lists++;
+		return LX_OK;
+	}
+	w->cpu_freelist[cpu] = lx_get_u64(kcc, L->kcc_freelist);
+	if (L->kcc_partial >= 0 && L->slab_next >= 0)
+		w->cpu_partial[cpu] = lx_get_u64(kcc, L->kcc_partial);
+	slab = lx_get_u64(kcc, L->kcc_slab);
+	if (slab)
+		return add_slab_at(w, slab, LX_SRC_CPU, cpu, &ok);
+	if (w->cpu_freelist[cpu])
+		note_problem(w->s, w->scan, LX_PROB_CPU,
+			     "%s: cpu %u has a lockless freelist but no slab",
+			     w->scan->cache.name, cpu);
+	return LX_OK;
+}
+
+/*
+ * Slab source: kmem_cache_cpu of every possible cpu (until 7.0): the
+ * active slabs first, so each is recorded as its cpu's (decide_liveness()
+ * then needs no search), then the partials.
+ */
+static enum lx_status collect_cpu_slabs(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint8_t *kcc = lx_alloc(w->s->t, L->kcc_size_of);
+	enum lx_status ret = LX_OK;
+	unsigned int cpu;
+
+	if (!kcc)
+		return LX_ENOMEM;
+	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
+		if (lx_mask_test(L->cpu_possible, cpu))
+			ret = collect_one_cpu(w, cpu, kcc);
+	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
+		ret = collect_cpu_partial(w, cpu, w->cpu_partial[cpu]);
+	lx_free(w->s->t, kcc);
+	return ret;
+}
+
+/* A kmem_cache_node list (partial or full), linked through slab_list. */
+static enum lx_status collect_list(struct walk *w, uint64_t head,
+				   enum lx_slab_source src, unsigned int node)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	uint64_t next;
+	unsigned int n;
+	bool ok;
+
+	if (!lx_read_u64(w->s->t, head, &next)) {
+		note_problem(w->s, w->scan, LX_PROB_NODE,
+			     "%s: node %u %s list head unreadable",
+			     w->scan->cache.name, node, lx_source_names[src]);
+		return LX_OK;
+	}
+	for (n = 0; next != head && !ret; n++) {
+		uint64_t slab = next - L->slab_list;
+
+		if (!next || n >= L->max_slabs || lx_set_has(&w->seen, slab)) {
+			note_problem(w->s, w->scan, LX_PROB_LIST,
+				     "%s: node %u %s list is broken or loops; stopped after %u slabs",
+				     w->scan->cache.name, node, lx_source_names[src], n);
+			w->scan->bad_lists++;
+			break;
+		}
+		ret = add_slab_at(w, slab, src, -1, &ok);
+		if (!ok)
+			break;
+		next = lx_get_u64(w->slab_hdr, L->slab_list);
+	}
+	return ret;
+}
+
+/* The node counters are the independent witness of what the lists hold. */
+static void add_node_counters(struct walk *w, const uint8_t *kcn)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	if (L->kcn_nr_slabs >= 0)
+		w->scan->node_nr_slabs += lx_get_u64(kcn, L->kcn_nr_slabs);
+	if (L->kcn_total_objects >= 0)
+		w->node_total_objects += lx_get_u64(kcn, L->kcn_total_objects);
+}
+
+/* Where the cache keeps node's kmem_cache_node pointer. */
+static uint64_t node_pointer(const struct walk *w, unsigned int node)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	return lx_node_entry(L, w->scan->cache.addr, node) + L->kc_node_ptr;
+}
+
+static enum lx_status collect_one_node(struct walk *w, unsigned int node,
+				       uint8_t *kcn)
+{
+	const struct lx_layout *L = &w->s->L;
+	const char *name = w->scan->cache.name;
+	enum lx_status ret;
+	uint64_t addr;
+
+	if (!lx_read_u64(w->s->t, node_pointer(w, node), &addr))
+		addr = 0;
+	if (!addr) {
+		/* SLUB gives every node with normal memory its kmem_cache_node */
+		if (L->node_normal && lx_mask_test(L->node_normal, node)) {
+			note_problem(w->s, w->scan, LX_PROB_NODE,
+				     "%s: node %u has memory but no kmem_cache_node",
+				     name, node);
+			w->scan->nr_slabs_known = false;
+			w->total_objects_known = false;
+		}
+		return LX_OK;
+	}
+	if (!lx_read(w->s->t, addr, kcn, L->kcn_size_of)) {
+		note_problem(w->s, w->scan, LX_PROB_NODE,
+			     "%s: cannot read kmem_cache_node %u", name, node);
+		w->scan->nr_slabs_known = false;
+		w->total_objects_known = false;
+		return LX_OK;
+	}
+	add_node_counters(w, kcn);
+	ret = collect_list(w, addr + L->kcn_partial, LX_SRC_NODE_PARTIAL, node);
+	if (!ret && L->kcn_full >= 0)
+		ret = collect_list(w, addr + L->kcn_full, LX_SRC_NODE_FULL, node);
+	return ret;
+}
+
+/* Slab source: each node's partial list, and its full list (debug caches). */
+static enum lx_status collect_node_slabs(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint8_t *kcn = lx_alloc(w->s->t, L->kcn_size_of);
+	enum lx_status ret = LX_OK;
+	unsigned int node;
+
+	if (!kcn)
+		return LX_ENOMEM;
+	w->scan->nr_slabs_known = L->kcn_nr_slabs >= 0;
+	w->total_objects_known = L->kcn_total_objects >= 0;
+	for (node = 0; node < L->nr_nodes && !ret; node++)
+		ret = collect_one_node(w, node, kcn);
+	lx_free(w->s->t, kcn);
+	return ret;
+}
+
+/*
+ * A slab no list tracks.  Only a full slab may be there (mm/slub.c keeps
+ * full slabs on no list unless the cache is debugged); one with free
+ * objects was lost from a list, and a frozen one belongs to a cpu that did
+ * not list it.  Its objects are judged all the same.
+ */
+static enum lx_status add_untracked_slab(struct walk *w,
+					 const struct lx_memmap_entry *e)
+{
+	const char *name = w->scan->cache.name;
+	uint32_t objects = counters_objects(e->counters);
+	bool accepted;
+
+	if (counters_frozen(e->counters))
+		note_problem(w->s, w->scan, LX_PROB_CPU,
+			     "%s: slab %#llx is frozen (a cpu's) but no cpu lists it",
+			     name, (unsigned long long)e->slab);
+	else if (counters_inuse(e->counters) < objects)
+		note_problem(w->s, w->scan, LX_PROB_LIST,
+			     "%s: slab %#llx has free objects but is on no list",
+			     name, (unsigned long long)e->slab);
+	return add_slab(w, e->slab, e->cache, e->freelist, e->counters,
+			LX_SRC_MEMMAP, -1, &accepted);
+}
+
+/* Every slab the lists gave must be a slab page of this cache. */
+static void check_listed_in_memmap(struct walk *w,
+				   const struct lx_memmap_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < w->scan->nslabs; i++) {
+		const struct lx_slab *slab = &w->scan->slabs[i];
+
+		if (slab->source != LX_SRC_MEMMAP && !lx_memmap_has(e, n, slab->addr))
+			note_problem(w->s, w->scan, LX_PROB_MEMMAP,
+				     "%s: slab %#llx (%s) is not a slab page of this cache in the memory map",
+				     w->scan->cache.name, (unsigned long long)slab->addr,
+				     lx_source_names[slab->source]);
+	}
+}
+
+/*
+ * Slab source: slabs no list tracks, from the memory map scan (done once per command
+ * and shared by every cache).  Without a memory map, the node counters
+ * alone say whether the lists were complete.
+ */
+static enum lx_status collect_memmap_slabs(struct walk *w)
+{
+	const struct lx_memmap_entry *e;
+	enum lx_status ret = lx_memmap_scan(w->s);
+	size_t n, i;
+
+	if (ret == LX_ENOMEM || ret == LX_EINTR)
+		return ret;
+	if (ret) {
+		if (!w->scan->nr_slabs_known || w->scan->nslabs < w->scan->node_nr_slabs)
+			note_problem(w->s, w->scan, LX_PROB_MEMMAP,
+				     "%s: memory map not scanned; full slabs no list tracks are missing",
+				     w->scan->cache.name);
+		return LX_OK;
+	}
+	w->scan->used_memmap = true;
+	e = lx_memmap_find(w->s, w->scan->cache.addr, &n);
+	check_listed_in_memmap(w, e, n);
+	for (i = 0; i < n && !ret; i++)
+		if (!lx_set_has(&w->seen, e[i].slab))
+			ret = add_untracked_slab(w, &e[i]);
+	return ret;
+}
+
+/* Bytes of slab memory decide_liveness() reads: the objects and the pad. */
+static size_t slab_mem_len(const struct lx_scan *scan, const struct lx_slab *slab)
+{
+	return scan->cache.red_left_pad + (size_t)slab->objects * scan->cache.size;
+}
+
+/* Freelist decoding: see mm/slub.c freelist_ptr() for the encodings. */
+static uint64_t decode_free_ptr(const struct lx_cache *c, enum lx_freeptr_mode mode,
+				uint64_t stored, uint64_t ptr_addr)
+{
+	switch (mode) {
+	case LX_FP_XOR:
+		return stored ^ c->random ^ ptr_addr;
+	case LX_FP_XOR_SWAB:
+		return stored ^ c->random ^ __builtin_bswap64(ptr_addr);
+	default:
+		return stored;
+	}
+}
+
+static bool object_index(const struct lx_scan *scan, const struct lx_slab *slab,
+			 uint64_t ptr, uint32_t *index)
+{
+	uint64_t first = slab->base + scan->cache.red_left_pad, delta;
+
+	if (ptr < first)
+		return false;
+	delta = ptr - first;
+	if (delta % scan->cache.size || delta / scan->cache.size >= slab->objects)
+		return false;
+	*index = delta / scan->cache.size;
+	return true;
+}
+
+/*
+ * Follow a freelist through the slab's memory (mem holds the whole slab).
+ * With mark, set free bits; without, only check that the chain ends in NULL
+ * on object boundaries without repeating: the test that picks the encoding.
+ */
+static bool follow_freelist(struct lx_scan *scan, struct lx_slab *slab,
+			    const uint8_t *mem, uint64_t head,
+			    enum lx_freeptr_mode mode, bool mark,
+			    uint32_t *nfree)
+{
+	uint64_t ptr = head, slot, stored;
+	uint32_t index, steps = 0;
+
+	while (ptr) {
+		if (!object_index(scan, slab, ptr, &index) || steps++ >= slab->objects)
+			return false;
+		if (mark) {
+			if (!mark_free(scan, slab, index))
+				return false;	/* on two lists, or a loop */
+			(*nfree)++;
+		}
+		slot = ptr - slab->base + scan->cache.offset;
+		if (!lx_field_u64(mem, slab_mem_len(scan, slab), slot, &stored))
+			return false;
+		ptr = decode_free_ptr(&scan->cache, mode, stored, slab->base + slot);
+	}
+	return true;
+}
+
+static bool chain_verifies(struct lx_scan *scan, struct lx_slab *slab,
+			   const uint8_t *mem, uint64_t head,
+			   enum lx_freeptr_mode mode)
+{
+	uint32_t unused = 0;
+
+	/* Without marks a loop shows as more steps than objects. */
+	return follow_freelist(scan, slab, mem, head, mode, false, &unused);
+}
+
+/* Pick the encoding on the first chain that has a link to decode. */
+static void detect_freeptr_mode(struct lx_scan *scan, struct lx_slab *slab,
+				const uint8_t *mem, uint64_t head)
+{
+	static const enum lx_freeptr_mode hardened[] = { LX_FP_XOR_SWAB, LX_FP_XOR };
+	size_t i;
+
+	if (!head || (scan->fp_mode != LX_FP_UNKNOWN && scan->fp_mode != LX_FP_BROKEN))
+		return;
+	for (i = 0; i < sizeof(hardened) / sizeof(hardened[0]); i++) {
+		if (chain_verifies(scan, slab, mem, head, hardened[i])) {
+			scan->fp_mode = hardened[i];
+			return;
+		}
+	}
+	scan->fp_mode = LX_FP_BROKEN;
+}
+
+static void walk_one_freelist(struct walk *w, struct lx_slab *slab,
+			      const uint8_t *mem, uint64_t head, const char *what)
+{
+	struct lx_scan *scan = w->scan;
+
+	if (!head)
+		return;
+	detect_freeptr_mode(scan, slab, mem, head);
+	if (scan->fp_mode == LX_FP_BROKEN ||
+	    !follow_freelist(scan, slab, mem, head, scan->fp_mode, true, &slab->nfree)) {
+		if (!slab->bad)
+			scan->bad_slabs++;
+		slab->bad = 1;
+		note_problem(w->s, scan, LX_PROB_FREELIST,
+		       "%s: slab %#llx: %s freelist does not decode; %u free objects found before it broke",
+		       scan->cache.name, (unsigned long long)slab->addr, what, slab->nfree);
+	}
+}
+
+/*
+ * inuse counts the objects not on the slab's own freelist: a cpu's
+ * lockless freelist takes objects the slab already counts as in use
+ * (mm/slub.c get_freelist() sets inuse = objects), so the two must agree
+ * for every slab, active or not.
+ */
+static void check_inuse(struct walk *w, const struct lx_slab *slab,
+			uint32_t slab_free)
+{
+	if (slab->bad || slab->inuse + slab_free == slab->objects)
+		return;
+	note_problem(w->s, w->scan, LX_PROB_INUSE,
+		     "%s: slab %#llx has %u free objects on its freelist but inuse %u of %u",
+		     w->scan->cache.name, (unsigned long long)slab->addr, slab_free,
+		     slab->inuse, slab->objects);
+}
+
+/* Free-object source: the slab's own freelist (slab->freelist). */
+static void mark_slab_freelist(struct walk *w, struct lx_slab *slab,
+			       const uint8_t *mem)
+{
+	walk_one_freelist(w, slab, mem, slab->freelist, "slab");
+	w->slab_free = slab->nfree;
+}
+
+/* Free-object source: the lockless freelist of the cpu whose active slab this is. */
+static void mark_cpu_freelist(struct walk *w, struct lx_slab *slab,
+			      const uint8_t *mem)
+{
+	if (slab->source == LX_SRC_CPU)
+		walk_one_freelist(w, slab, mem, w->cpu_freelist[slab->cpu], "cpu");
+}
+
+/*
+ * An object a sheaf holds: free, though its slab counts it in inuse.
+ * Each object may be in one sheaf once; NULL is never stored.
+ */
+static enum lx_status add_cached(struct walk *w, uint64_t obj, const char *where)
+{
+	int added = obj ? lx_set_add(&w->cached, obj) : 0;
+
+	if (added < 0)
+		return LX_ENOMEM;
+	if (!added)
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: %s sheaf holds %s object %#llx",
+			     w->scan->cache.name, where,
+			     obj ? "an already cached" : "a NULL",
+			     (unsigned long long)obj);
+	return LX_OK;
+}
+
+static uint32_t sheaf_bound(const struct lx_cache *c)
+{
+	return c->sheaf_capacity && c->sheaf_capacity < MAX_SHEAF_OBJECTS ?
+	       c->sheaf_capacity : MAX_SHEAF_OBJECTS;
+}
+
+/*
+ * One struct slab_sheaf: objects[0 .. size) are free objects (mm/slub.c
+ * alloc_from_pcs() takes objects[--size]).  A size above the cache's
+ * sheaf_capacity is corrupt: the sheaf is skipped and flagged.
+ */
+static enum lx_status read_sheaf(struct walk *w, uint64_t sheaf, const char *where)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	uint32_t size, i;
+	uint64_t *objs;
+
+	if (!lx_read_u32(w->s->t, sheaf + L->sheaf_size, &size)) {
+		note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: %s sheaf %#llx unreadable",
+			     w->scan->cache.name, where, (unsigned long long)sheaf);
+		return LX_OK;
+	}
+	if (size > sheaf_bound(&w->scan->cache)) {
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: %s sheaf %#llx claims %u objects, capacity %u; skipped",
+			     w->scan->cache.name, where, (unsigned long long)sheaf,
+			     size, sheaf_bound(&w->scan->cache));
+		return LX_OK;
+	}
+	if (!size)
+		return LX_OK;
+	objs = lx_alloc(w->s->t, size * sizeof(*objs));
+	if (!objs)
+		return LX_ENOMEM;
+	if (!lx_read(w->s->t, sheaf + L->sheaf_objects, objs, size * sizeof(*objs)))
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: %s sheaf %#llx objects unreadable",
+			     w->scan->cache.name, where, (unsigned long long)sheaf);
+	else
+		for (i = 0; i < size && !ret; i++)
+			ret = add_cached(w, objs[i], where);
+	lx_free(w->s->t, objs);
+	return ret;
+}
+
+/* One cpu's struct slub_percpu_sheaves: its main and spare sheaves. */
+static enum lx_status read_cpu_sheaves(struct walk *w, unsigned int cpu)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint64_t pcs = w->scan->cache.cpu_sheaves + L->cpu_offsets[cpu];
+	uint64_t main, spare;
+	enum lx_status ret = LX_OK;
+	char where[32];
+
+	if (!lx_read_u64(w->s->t, pcs + L->pcs_main, &main) ||
+	    !lx_read_u64(w->s->t, pcs + L->pcs_spare, &spare)) {
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: cannot read the sheaves of cpu %u",
+			     w->scan->cache.name, cpu);
+		return LX_OK;
+	}
+	snprintf(where, sizeof(where), "cpu %u main", cpu);
+	if (main)
+		ret = read_sheaf(w, main, where);
+	snprintf(where, sizeof(where), "cpu %u spare", cpu);
+	if (spare && !ret)
+		ret = read_sheaf(w, spare, where);
+	return ret;
+}
+
+/*
+ * Free-object source: each cpu's main and spare sheaf (kernel commit
+ * 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves", 6.18).
+ * A cache that did not opt in has no cpu_sheaves.  The rcu_free sheaf
+ * holds objects still waiting for their grace period: not free yet.
+ */
+static enum lx_status collect_cpu_sheaves(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	unsigned int cpu;
+
+	if (!w->scan->cache.cpu_sheaves)
+		return LX_OK;
+	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
+		if (lx_mask_test(L->cpu_possible, cpu))
+			ret = read_cpu_sheaves(w, cpu);
+	return ret;
+}
+
+/* The barn's nr_full is the witness of its sheaves_full list. */
+static void check_barn_count(struct walk *w, unsigned int node, uint64_t barn,
+			     unsigned int found)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint32_t nr_full;
+
+	if (L->barn_nr_full < 0 ||
+	    !lx_read_u32(w->s->t, barn + L->barn_nr_full, &nr_full) ||
+	    nr_full == found)
+		return;
+	note_problem(w->s, w->scan, LX_PROB_SHEAF,
+		     "%s: node %u barn says %u full sheaves, %u found",
+		     w->scan->cache.name, node, nr_full, found);
+}
+
+/* A barn's sheaves_full list, linked through slab_sheaf.barn_list. */
+static enum lx_status walk_barn(struct walk *w, unsigned int node, uint64_t barn,
+				struct lx_set *seen)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint64_t head = barn + L->barn_sheaves_full, next, entry;
+	enum lx_status ret = LX_OK;
+	unsigned int n;
+	char where[32];
+	int added;
+
+	snprintf(where, sizeof(where), "node %u barn", node);
+	if (!lx_read_u64(w->s->t, head, &next)) {
+		note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: node %u barn unreadable",
+			     w->scan->cache.name, node);
+		return LX_OK;
+	}
+	for (n = 0; next != head && !ret; n++) {
+		entry = next;
+		added = entry && n < MAX_BARN_SHEAVES ? lx_set_add(seen, entry) : 0;
+		if (added < 0)
+			return LX_ENOMEM;
+		if (!added || !lx_read_u64(w->s->t, entry, &next)) {
+			note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				     "%s: node %u barn full list is broken or loops; stopped after %u sheaves",
+				     w->scan->cache.name, node, n);
+			return LX_OK;
+		}
+		ret = read_sheaf(w, entry - L->sheaf_barn_list, where);
+	}
+	if (!ret)
+		check_barn_count(w, node, barn, n);
+	return ret;
+}
+
+/* Finds node's barn pointer; false (and noted) if it cannot be read. */
+typedef bool (*barn_finder)(struct walk *w, unsigned int node, uint64_t *barn);
+
+/* 6.18, 7.0: the barn pointer is in the node's kmem_cache_node. */
+static bool barn_in_node(struct walk *w, unsigned int node, uint64_t *barn)
+{
+	uint64_t kcn;
+
+	*barn = 0;
+	if (!lx_read_u64(w->s->t, node_pointer(w, node), &kcn) || !kcn)
+		return true;	/* collect_one_node() flags a missing node */
+	return lx_read_u64(w->s->t, kcn + w->s->L.kcn_barn, barn);
+}
+
+/* 7.1: kmem_cache.per_node[node].barn, also for nodes without memory. */
+static bool barn_in_per_node(struct walk *w, unsigned int node, uint64_t *barn)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	return lx_read_u64(w->s->t, lx_node_entry(L, w->scan->cache.addr, node) +
+			   L->kc_node_barn, barn);
+}
+
+/* The full sheaves of every node's barn; empty sheaves hold no objects. */
+static enum lx_status collect_barns(struct walk *w, barn_finder find_barn)
+{
+	enum lx_status ret = LX_OK;
+	struct lx_set seen;
+	unsigned int node;
+	uint64_t barn;
+
+	lx_set_init(&seen, w->s->t);
+	for (node = 0; node < w->s->L.nr_nodes && !ret; node++) {
+		if (!find_barn(w, node, &barn)) {
+			note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				     "%s: node %u barn pointer unreadable",
+				     w->scan->cache.name, node);
+			continue;
+		}
+		if (barn)
+			ret = walk_barn(w, node, barn, &seen);
+	}
+	lx_set_free(&seen);
+	return ret;
+}
+
+/* Free-object source: barns through kmem_cache_node.barn (6.18, 7.0). */
+static enum lx_status collect_node_barns(struct walk *w)
+{
+	return collect_barns(w, barn_in_node);
+}
+
+/*
+ * Free-object source: barns through kmem_cache.per_node[] (7.1, kernel
+ * commit 5ba6bc27b1f9 "slab: decouple pointer to barn from
+ * kmem_cache_node").
+ */
+static enum lx_status collect_per_node_barns(struct walk *w)
+{
+	return collect_barns(w, barn_in_per_node);
+}
+
+static bool always(const struct lx_layout *L)
+{
+	(void)L;
+	return true;
+}
+
+static bool has_cpu_slab(const struct lx_layout *L)
+{
+	return L->features & LX_LAYOUT_CPU_SLAB;
+}
+
+static bool has_sheaves(const struct lx_layout *L)
+{
+	return L->features & LX_LAYOUT_SHEAVES;
+}
+
+static bool has_node_barn(const struct lx_layout *L)
+{
+	return L->features & LX_LAYOUT_NODE_BARN;
+}
+
+static bool has_per_node_barn(const struct lx_layout *L)
+{
+	return L->features & LX_LAYOUT_PER_NODE;
+}
+
+/*
+ * Where free objects are kept.  Sources only mark objects free; liveness is
+ * decided in decide_liveness() alone.  A source present in the layout
+ * (by member presence) either marks a slab's objects as the walk reaches
+ * it (mark), or gathers free object addresses into w->cached once per
+ * cache before the walk (collect), which decide_liveness() consults.  The
+ * slab's own freelist comes first: check_inuse() needs its length alone.
+ */
+static const struct free_source {
+	const char *name;
+	bool (*present)(const struct lx_layout *L);
+	enum lx_status (*collect)(struct walk *w);
+	void (*mark)(struct walk *w, struct lx_slab *slab, const uint8_t *mem);
+} free_sources[] = {
+	{ "slab freelist", always, NULL, mark_slab_freelist },
+	{ "cpu lockless freelist", has_cpu_slab, NULL, mark_cpu_freelist },
+	{ "cpu sheaves (main, spare)", has_sheaves, collect_cpu_sheaves, NULL },
+	{ "barn full sheaves, barn in kmem_cache_node", has_node_barn,
+	  collect_node_barns, NULL },
+	{ "barn full sheaves, barn in kmem_cache.per_node", has_per_node_barn,
+	  collect_per_node_barns, NULL },
+};
+
+#define NR_FREE_SOURCES (sizeof(free_sources) / sizeof(free_sources[0]))
+
+/*
+ * Where slabs are found, in this order: each cpu's active slab first (so
+ * it is recorded as its cpu's) and its partials, then the node lists,
+ * then whatever slab of the cache the memory map holds that no list gave.
+ */
+static const struct slab_source {
+	const char *name;
+	bool (*present)(const struct lx_layout *L);
+	enum lx_status (*collect)(struct walk *w);
+} slab_sources[] = {
+	{ "cpu slabs and cpu partials", has_cpu_slab, collect_cpu_slabs },
+	{ "node partial and full lists", always, collect_node_slabs },
+	{ "memory map", always, collect_memmap_slabs },
+};
+
+#define NR_SLAB_SOURCES (sizeof(slab_sources) / sizeof(slab_sources[0]))
+
+static enum lx_status collect_slab_sources(struct walk *w)
+{
+	enum lx_status ret = LX_OK;
+	size_t i;
+
+	for (i = 0; i < NR_SLAB_SOURCES && !ret; i++)
+		if (slab_sources[i].present(&w->s->L))
+			ret = slab_sources[i].collect(w);
+	return ret;
+}
+
+static enum lx_status collect_free_sources(struct walk *w)
+{
+	enum lx_status ret = LX_OK;
+	size_t i;
+
+	for (i = 0; i < NR_FREE_SOURCES && !ret; i++)
+		if (free_sources[i].collect && free_sources[i].present(&w->s->L))
+			ret = free_sources[i].collect(w);
+	return ret;
+}
+
+/* The objects of this slab that a sheaf holds are free. */
+static void mark_cached(struct walk *w, struct lx_slab *slab)
+{
+	struct lx_scan *scan = w->scan;
+	uint64_t addr;
+	uint32_t j;
+
+	for (j = 0; j < slab->objects && w->cached.count; j++) {
+		addr = lx_object_addr(scan, slab, j);
+		if (!lx_set_has(&w->cached, addr))
+			continue;
+		w->cached_hits++;
+		if (!mark_free(scan, slab, j)) {
+			note_problem(w->s, scan, LX_PROB_SHEAF,
+				     "%s: object %#llx is both in a sheaf and on a freelist",
+				     scan->cache.name, (unsigned long long)addr);
+			continue;
+		}
+		slab->nfree++;
+		scan->sheaf_free++;
+	}
+}
+
+/* Every object a sheaf holds must be an object of a slab of this cache. */
+static void check_cached_found(struct walk *w)
+{
+	if (w->cached_hits < w->cached.count)
+		note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			     "%s: %llu objects held in sheaves are in no slab of this cache that was read",
+			     w->scan->cache.name,
+			     (unsigned long long)(w->cached.count - w->cached_hits));
+}
+
+static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
+{
+	struct lx_scan *scan = w->scan;
+	size_t i;
+
+	if (!lx_read(w->s->t, slab->base, mem, slab_mem_len(scan, slab))) {
+		note_problem(w->s, scan, LX_PROB_UNREADABLE,
+			     "%s: slab %#llx memory unreadable; its %u objects counted as live",
+			     scan->cache.name, (unsigned long long)slab->addr, slab->objects);
+		slab->bad = 1;
+		scan->bad_slabs++;
+		return;
+	}
+	w->slab_free = 0;
+	for (i = 0; i < NR_FREE_SOURCES; i++)
+		if (free_sources[i].mark && free_sources[i].present(&w->s->L))
+			free_sources[i].mark(w, slab, mem);
+	mark_cached(w, slab);
+	check_inuse(w, slab, w->slab_free);
+	if (w->visit)
+		w->visit(w->visit_arg, scan, slab, mem);
+}
+
+static void tally(struct lx_scan *scan)
+{
+	size_t i;
+
+	for (i = 0; i < scan->nslabs; i++) {
+		const struct lx_slab *slab = &scan->slabs[i];
+
+		scan->total += slab->objects;
+		scan->free += slab->nfree;
+		scan->slab_bytes += lx_slab_bytes(&scan->cache, slab->objects);
+	}
+	scan->live = scan->total - scan->free;
+}
+
+/* What was found against what kmem_cache_node counts (CONFIG_SLUB_DEBUG). */
+static void check_node_counters(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+
+	if (scan->nr_slabs_known && scan->nslabs != scan->node_nr_slabs)
+		note_problem(w->s, scan, LX_PROB_NODE,
+			     "%s: node counters say %llu slabs, %zu found",
+			     scan->cache.name, (unsigned long long)scan->node_nr_slabs,
+			     scan->nslabs);
+	else if (w->total_objects_known && scan->total != w->node_total_objects)
+		note_problem(w->s, scan, LX_PROB_NODE,
+			     "%s: node counters say %llu objects, %llu found",
+			     scan->cache.name, (unsigned long long)w->node_total_objects,
+			     (unsigned long long)scan->total);
+}
+
+static enum lx_status walk_slabs(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+	size_t max = scan->cache.red_left_pad +
+		     (size_t)scan->cache.size * (scan->cache.oo_objects + scan->cache.min_objects);
+	uint8_t *mem;
+	size_t i;
+
+	if (max > MAX_SLAB_BYTES)
+		max = MAX_SLAB_BYTES;
+	mem = lx_alloc(w->s->t, max);
+	if (!mem)
+		return LX_ENOMEM;
+	for (i = 0; i < scan->nslabs; i++) {
+		if (lx_interrupted(w->s->t)) {
+			lx_free(w->s->t, mem);
+			return LX_EINTR;
+		}
+		decide_liveness(w, &scan->slabs[i], mem);
+		if ((i & 1023) == 1023)
+			lx_progress(w->s->t, scan->cache.name, i + 1, scan->nslabs);
+	}
+	lx_progress(w->s->t, scan->cache.name, scan->nslabs, scan->nslabs);
+	lx_free(w->s->t, mem);
+	return LX_OK;
+}
+
+enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
+			     struct lx_scan *scan)
+{
+	return lx_scan_cache_visit(s, c, scan, NULL, NULL);
+}
+
+static enum lx_status collect_and_walk(struct walk *w)
+{
+	enum lx_status ret = collect_slab_sources(w);
+
+	if (!ret)
+		ret = collect_free_sources(w);
+	if (!ret)
+		ret = walk_slabs(w);
+	if (ret)
+		return ret;
+	tally(w->scan);
+	check_node_counters(w);
+	check_cached_found(w);
+	if (!lx_integrity_ok(&w->scan->integrity))
+		w->s->flagged = true;
+	return LX_OK;
+}
+
+enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
+				   struct lx_scan *scan, lx_slab_visitor visit,
+				   void *arg)
+{
+	const struct lx_layout *L = &s->L;
+	struct walk w = { .s = s, .scan = scan, .visit = visit, .visit_arg = arg };
+	enum lx_status ret = LX_ENOMEM;
+
+	memset(scan, 0, sizeof(*scan));
+	scan->cache = *c;
+	scan->fp_mode = L->kc_random >= 0 ? LX_FP_UNKNOWN : LX_FP_PLAIN;
+	if (!cache_is_sane(c)) {
+		lx_msg(s->t, LX_MSG_ERROR, "cache %#llx (%s) has an implausible layout",
+		       (unsigned long long)c->addr, c->name);
+		s->flagged = true;
+		return LX_ECORRUPT;
+	}
+	lx_set_init(&w.seen, s->t);
+	lx_set_init(&w.cached, s->t);
+	w.cpu_freelist = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
+	w.cpu_partial = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
+	w.slab_hdr = lx_alloc(s->t, L->slab_size_of);
+	if (w.cpu_freelist && w.cpu_partial && w.slab_hdr)
+		ret = collect_and_walk(&w);
+	lx_set_free(&w.seen);
+	lx_set_free(&w.cached);
+	lx_free(s->t, w.cpu_freelist);
+	lx_free(s->t, w.cpu_partial);
+	lx_free(s->t, w.slab_hdr);
+	if (ret)	/* no usable result: hold nothing the caller must free */
+		lx_scan_free(s, scan);
+	return ret;
+}
+
+void lx_scan_free(struct lx_session *s, struct lx_scan *scan)
+{
+	lx_free(s->t, scan->slabs);
+	lx_free(s->t, scan->freebits);
+	memset(scan, 0, sizeof(*scan));
+}

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * SLUB owner tracks (slub_debug=U) and the stack depot behind them.
+ *
+ * With SLAB_STORE_USER, mm/slub.c keeps two struct track after each
+ * object: get_track() puts them at object + get_info_end(s), which is
+ * s->inuse, plus one pointer when the free pointer lives outside the
+ * object (s->offset >= s->inuse).  track[0] is the allocation, track[1]
+ * the free.
+ *
+ * The depot handle (lib/stackdepot.c, union handle_parts) packs a pool
+ * index in its low bits and the record's offset in 16-byte units above
+ * it.  The widths moved between kernels and are bitfields, so they are
+ * found by trying the known splits and keeping the one whose record
+ * carries the same handle back.
+ */
+#include <string.h>
+
+#include "analysis/owner.h"
+
+/* include/linux/slab.h: SLAB_STORE_USER before the flags became an enum. */
+#define SLAB_STORE_USER_OLD 0x00010000u
+#define DEPOT_ALIGN_SHIFT 4
+#define MAX_DEPOT_FRAMES 64
+
+static uint64_t store_user_flag(struct lx_session *s)
+{
+	long bit;
+
+	if (s->t->ops->enum_value(s->t->priv, "_SLAB_STORE_USER", &bit) &&
+	    bit >= 0 && bit < 32)
+		return 1ULL << bit;
+	return SLAB_STORE_USER_OLD;
+}
+
+void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,
+		    struct lx_tracks *tr)
+{
+	memset(tr, 0, sizeof(*tr));
+	tr->size_of = lx_type_size(s->t, "track");
+	tr->addr = lx_member_offset(s->t, "track", "addr");
+	tr->handle = lx_member_offset(s->t, "track", "handle");
+	tr->cpu = lx_member_offset(s->t, "track", "cpu");
+	tr->pid = lx_member_offset(s->t, "track", "pid");
+	tr->when = lx_member_offset(s->t, "track", "when");
+	/* get_track() reads these out of a struct track's bytes */
+	if (tr->size_of <= 0 || tr->size_of > 64 ||
+	    !lx_field_fits(tr->size_of, tr->addr, 8) ||
+	    !lx_field_fits(tr->size_of, tr->cpu, 4) ||
+	    !lx_field_fits(tr->size_of, tr->pid, 4) ||
+	    !lx_field_fits(tr->size_of, tr->when, 8) ||
+	    (tr->handle >= 0 && !lx_field_fits(tr->size_of, tr->handle, 4)))
+		return;
+	if (!(c->flags & store_user_flag(s)))
+		return;
+	tr->present = true;
+	tr->jiffies = lx_symbol_u64_or(s->t, "jiffies", 0);
+}
+
+static void get_track(const struct lx_tracks *tr, const uint8_t *buf,
+		      struct lx_track *out)
+{
+	out->addr = lx_get_u64(buf, tr->addr);
+	out->handle = tr->handle >= 0 ? lx_get_u32(buf, tr->handle) : 0;
+	out->cpu = (int)lx_get_u32(buf, tr->cpu);
+	out->pid = (int)lx_get_u32(buf, tr->pid);
+	out->when = lx_get_u64(buf, tr->when);
+}
+
+bool lx_tracks_read(struct lx_session *s, const struct lx_cache *c,
+		    const struct lx_tracks *tr, uint64_t obj,
+		    struct lx_track *alloc, struct lx_track *freed)
+{
+	uint64_t info_end = c->inuse + (c->offset >= c->inuse ? 8 : 0);
+	uint8_t buf[2 * 64];
+
+	if (!tr->present)
+		return false;
+	if (!lx_read(s->t, obj + info_end, buf, 2 * tr->size_of))
+		return false;
+	get_track(tr, buf, alloc);
+	get_track(tr, buf + tr->size_of, freed);
+	return true;
+}
+
+static uint64_t depot_record(struct lx_session *s, const struct lx_tracks *tr,
+			     uint32_t handle)
+{
+	uint32_t index = (handle & ((1u << tr->index_bits) - 1)) - tr->index_bias;
+	uint32_t offset = (handle >> tr->index_bits) & ((1u << tr->offset_bits) - 1);
+	uint64_t pool;
+
+	if (index >= (1u << tr->index_bits) ||
+	    !lx_read_u64(s->t, tr->pools + 8ULL * index, &pool) || !pool)
+		return 0;
+	return pool + ((uint64_t)offset << DEPOT_ALIGN_SHIFT);
+}
+
+static bool record_matches(struct lx_session *s, const struct lx_tracks *tr,
+			   uint32_t handle)
+{
+	uint64_t rec = depot_record(s, tr, handle);
+	uint32_t stored;
+
+	return rec && lx_read_u32(s->t, rec + tr->rec_handle, &stored) &&
+	       stored == handle;
+}
+
+/* Try the splits kernels used (6.1: 16 index bits, 10 offset bits). */
+static bool resolve_depot(struct lx_session *s, struct lx_tracks *tr,
+			  uint32_t handle)
+{
+	static const unsigned int index_bits[] = { 16, 17, 15, 18, 19, 20, 21 };
+	static const unsigned int offset_bits[] = { 10, 11, 12, 13, 14 };
+	unsigned int i, j, bias;
+
+	tr->pools = lx_symbol_addr(s->t, "stack_slabs");
+	if (!tr->pools)
+		tr->pools = lx_symbol_addr(s->t, "stack_pools");
+	tr->rec_handle = lx_member_offset(s->t, "stack_record", "handle");
+	tr->rec_size = lx_member_offset(s->t, "stack_record", "size");
+	tr->rec_entries = lx_member_offset(s->t, "stack_record", "entries");
+	if (!tr->pools || tr->rec_handle < 0 || tr->rec_size < 0 ||
+	    tr->rec_entries < 0)
+		return false;
+	for (bias = 0; bias < 2; bias++)
+		for (i = 0; i < sizeof(index_bits) / sizeof(index_bits[0]); i++)
+			for (j = 0; j < sizeof(offset_bits) / sizeof(offset_bits[0]); j++) {
+				tr->index_bits = index_bits[i];
+				tr->offset_bits = offset_bits[j];
+				tr->index_bias = bias;
+				if (record_matches(s, tr, handle))
+					return true;
+			}
+	return false;
+}
+
+unsigned int lx_stack_fetch(struct lx_session *s, struct lx_tracks *tr,
+			    uint32_t handle, uint64_t *frames, unsigned int max)
+{
+	uint64_t entries[MAX_DEPOT_FRAMES];
+	uint64_t rec;
+	uint32_t size;
+	unsigned int n;
+
+	if (!handle)
+		return 0;
+	if (!tr->depot_tried) {
+		tr->depot_tried = true;
+		tr->depot_ok = resolve_depot(s, tr, handle);
+	}
+	if (!tr->depot_ok || !record_matches(s, tr, handle))
+		return 0;
+	rec = depot_record(s, tr, handle);
+	if (!lx_read_u32(s->t, rec + tr->rec_size, &size) || !size ||
+	    size > MAX_DEPOT_FRAMES)
+		return 0;
+	n = size < max ? size : max;
+	if (!lx_read(s->t, rec + tr->rec_entries, entries, n * sizeof(*entries)))
+		return 0;
+	memcpy(frames, entries, n * sizeof(*entries));
+	return n;
+}

@@ -1,0 +1,352 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Symbols for the standalone backend: vmlinux's ELF .symtab (shifted by
+ * the dump's KERNELOFFSET) and, added by the caller, module symbols read
+ * from the dump.  Address lookups answer like crash: the nearest symbol
+ * at or below the address.
+ */
+#include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "standalone/symbols/symtab.h"
+
+#define MAX_BANNER 512
+
+/*
+ * The name pool and the symbol array start small and double: a table of a
+ * few module symbols costs kilobytes, a vmlinux's 100 k symbols a handful
+ * of 1 MiB blocks.
+ */
+#define POOL_FIRST_BLOCK (16 << 10)
+#define POOL_BLOCK (1 << 20)
+#define FIRST_SYMBOL_CAP 256
+
+/*
+ * A copy of s in the pool.  Blocks are chained through their first
+ * pointer-sized bytes, so lx_symtab_free() can release them all.
+ */
+static const char *keep_string(struct lx_string_pool *pool, const char *s)
+{
+	size_t len = strlen(s) + 1, size;
+	char *block;
+
+	if (len > POOL_BLOCK / 2)
+		return NULL;
+	if (!pool->block || pool->size - pool->used < len) {
+		size = pool->block ? pool->size : POOL_FIRST_BLOCK / 2;
+		do
+			size = size < POOL_BLOCK ? size * 2 : POOL_BLOCK;
+		while (size - sizeof(char *) < len);
+		block = malloc(size);
+		if (!block)
+			return NULL;
+		memcpy(block, &pool->block, sizeof(char *));
+		pool->block = block;
+		pool->used = sizeof(char *);
+		pool->size = size;
+	}
+	memcpy(pool->block + pool->used, s, len);
+	pool->used += len;
+	return pool->block + pool->used - len;
+}
+
+static void pool_free(struct lx_string_pool *pool)
+{
+	char *block = pool->block, *prev;
+
+	while (block) {
+		memcpy(&prev, block, sizeof(prev));
+		free(block);
+		block = prev;
+	}
+	memset(pool, 0, sizeof(*pool));
+}
+
+bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
+		   const char *name, const char *module)
+{
+	struct lx_symbol *sym;
+
+	if (st->count == st->cap) {
+		size_t cap = st->cap ? st->cap * 2 : FIRST_SYMBOL_CAP;
+		struct lx_symbol *syms = realloc(st->syms, cap * sizeof(*syms));
+
+		if (!syms)
+			return false;
+		st->syms = syms;
+		st->cap = cap;
+	}
+	sym = &st->syms[st->count];
+	sym->addr = addr;
+	sym->size = size;
+	sym->name = keep_string(&st->pool, name);
+	sym->module = module ? keep_string(&st->pool, module) : NULL;
+	if (!sym->name || (module && !sym->module))
+		return false;
+	st->count++;
+	return true;
+}
+
+/*
+ * Forget the symbols added after the first count (not yet indexed): a
+ * loader that fails leaves the table as it was.  Their names stay in the
+ * pool until lx_symtab_free().
+ */
+void lx_symtab_truncate(struct lx_symtab *st, size_t count)
+{
+	if (count >= st->sorted && count < st->count)
+		st->count = count;
+}
+
+static int symbol_cmp(const void *a, const void *b)
+{
+	const struct lx_symbol *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static void sort_symbols(struct lx_symbol *syms, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (symbol_cmp(&syms[i - 1], &syms[i]) > 0)
+			break;
+	if (i < n)	/* kallsyms and most ELF tables come sorted */
+		qsort(syms, n, sizeof(*syms), symbol_cmp);
+}
+
+/*
+ * The symbols added since the last call are sorted and indexed by name in
+ * address order, so a name that several symbols share finds the lowest
+ * address; then everything is sorted by address again.
+ */
+void lx_symtab_finish(struct lx_symtab *st)
+{
+	size_t i;
+
+	if (st->count == st->sorted)	/* syms is NULL before the first add */
+		return;
+	st->by_name.borrowed = true;	/* names live in st->pool */
+	sort_symbols(st->syms + st->sorted, st->count - st->sorted);
+	for (i = st->sorted; i < st->count; i++)
+		lx_strmap_put(&st->by_name, st->syms[i].name, st->syms[i].addr);
+	if (st->sorted)
+		sort_symbols(st->syms, st->count);
+	st->sorted = st->count;
+}
+
+bool lx_symtab_lookup(const struct lx_symtab *st, const char *name, uint64_t *addr)
+{
+	return lx_strmap_get(&st->by_name, name, addr);
+}
+
+/* The nearest symbol at or below addr; the first name of an alias group. */
+const struct lx_symbol *lx_symtab_containing(const struct lx_symtab *st, uint64_t addr)
+{
+	size_t lo = 0, hi = st->count;
+
+	if (!st->count || addr < st->syms[0].addr)
+		return NULL;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (lo > 0 && st->syms[lo - 1].addr == st->syms[lo].addr)
+		lo--;
+	return &st->syms[lo];
+}
+
+void lx_symtab_free(struct lx_symtab *st)
+{
+	free(st->syms);
+	free(st->banner);
+	lx_strmap_free(&st->by_name);
+	pool_free(&st->pool);
+	memset(st, 0, sizeof(*st));
+}
+
+struct elf_file {
+	const uint8_t *map;
+	size_t size;
+	const Elf64_Shdr *shdrs;
+	unsigned int nsections;
+};
+
+static bool section_ok(const struct elf_file *f, const Elf64_Shdr *sh)
+{
+	return sh->sh_offset <= f->size && sh->sh_size <= f->size - sh->sh_offset;
+}
+
+/* linux_banner's text, from the section that holds it in the file. */
+static char *file_banner(const struct elf_file *f, uint64_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nsections; i++) {
+		const Elf64_Shdr *sh = &f->shdrs[i];
+		size_t off;
+
+		if (sh->sh_type != SHT_PROGBITS || addr < sh->sh_addr ||
+		    addr >= sh->sh_addr + sh->sh_size || !section_ok(f, sh))
+			continue;
+		off = sh->sh_offset + (addr - sh->sh_addr);
+		return strndup((const char *)f->map + off,
+			       f->size - off < MAX_BANNER ? f->size - off : MAX_BANNER);
+	}
+	return NULL;
+}
+
+static bool useful_symbol(const Elf64_Sym *sym)
+{
+	unsigned int type = ELF64_ST_TYPE(sym->st_info);
+
+	return sym->st_name && sym->st_shndx != SHN_UNDEF && sym->st_value &&
+	       (type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE);
+}
+
+static int load_symbols(struct lx_symtab *st, const struct elf_file *f,
+			const Elf64_Shdr *symtab, uint64_t offset)
+{
+	const Elf64_Shdr *strs = &f->shdrs[symtab->sh_link];
+	const Elf64_Sym *syms = (const void *)(f->map + symtab->sh_offset);
+	size_t n = symtab->sh_size / sizeof(*syms), i;
+	const char *names = (const char *)f->map + strs->sh_offset;
+
+	for (i = 0; i < n; i++) {
+		if (!useful_symbol(&syms[i]) || syms[i].st_name >= strs->sh_size)
+			continue;
+		if (!strcmp(names + syms[i].st_name, "linux_banner") && !st->banner)
+			st->banner = file_banner(f, syms[i].st_value);
+		if (!lx_symtab_add(st, syms[i].st_value + offset, syms[i].st_size,
+				   names + syms[i].st_name, NULL))
+			return -1;
+	}
+	return 0;
+}
+
+static const Elf64_Shdr *find_symtab(const struct elf_file *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < f->nsections; i++)
+		if (f->shdrs[i].sh_type == SHT_SYMTAB && section_ok(f, &f->shdrs[i]) &&
+		    f->shdrs[i].sh_link < f->nsections &&
+		    section_ok(f, &f->shdrs[f->shdrs[i].sh_link]))
+			return &f->shdrs[i];
+	return NULL;
+}
+
+static bool map_elf(struct elf_file *f, const char *path, char *err, size_t errlen)
+{
+	const Elf64_Ehdr *eh;
+	struct stat sb;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || fstat(fd, &sb)) {
+		snprintf(err, errlen, "%s: cannot open", path);
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	f->size = sb.st_size;
+	f->map = f->size >= sizeof(*eh) ?
+		 mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+	close(fd);
+	if (f->map == MAP_FAILED) {
+		snprintf(err, errlen, "%s: cannot map", path);
+		return false;
+	}
+	eh = (const void *)f->map;
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_machine != EM_X86_64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    eh->e_shoff > f->size ||
+	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > f->size - eh->e_shoff) {
+		snprintf(err, errlen, "%s: not an x86_64 ELF vmlinux", path);
+		munmap((void *)f->map, f->size);
+		return false;
+	}
+	f->shdrs = (const void *)(f->map + eh->e_shoff);
+	f->nsections = eh->e_shnum;
+	return true;
+}
+
+int lx_symtab_load_elf(struct lx_symtab *st, const char *vmlinux, uint64_t offset,
+		       char *err, size_t errlen)
+{
+	struct elf_file f;
+	const Elf64_Shdr *symtab;
+	int ret;
+
+	if (!map_elf(&f, vmlinux, err, errlen))
+		return -1;
+	symtab = find_symtab(&f);
+	if (!symtab) {
+		snprintf(err, errlen, "%s: no symbol table", vmlinux);
+		munmap((void *)f.map, f.size);
+		return -1;
+	}
+	ret = load_symbols(st, &f, symtab, offset);
+	if (ret)
+		snprintf(err, errlen, "out of memory reading symbols");
+	munmap((void *)f.map, f.size);
+	return ret;
+}
+
+/* The GNU build-id note in one SHT_NOTE section, as hex; false if none. */
+static bool note_build_id(const struct elf_file *f, const Elf64_Shdr *sh,
+			  char *hex, size_t len)
+{
+	size_t off = sh->sh_offset, end = sh->sh_offset + sh->sh_size, i;
+	const Elf64_Nhdr *nh;
+	size_t name_size, desc_size;
+
+	while (end - off >= sizeof(*nh)) {
+		nh = (const void *)(f->map + off);
+		name_size = (nh->n_namesz + 3) & ~3UL;
+		desc_size = (nh->n_descsz + 3) & ~3UL;
+		if (name_size > end - off - sizeof(*nh) ||
+		    desc_size > end - off - sizeof(*nh) - name_size)
+			return false;
+		if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+		    !memcmp(f->map + off + sizeof(*nh), "GNU", 4) &&
+		    nh->n_descsz && 2 * (size_t)nh->n_descsz < len) {
+			const uint8_t *desc = f->map + off + sizeof(*nh) + name_size;
+
+			for (i = 0; i < nh->n_descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", desc[i]);
+			return true;
+		}
+		off += sizeof(*nh) + name_size + desc_size;
+	}
+	return false;
+}
+
+int lx_elf_build_id(const char *vmlinux, char *hex, size_t len, char *err,
+		    size_t errlen)
+{
+	struct elf_file f;
+	unsigned int i;
+
+	hex[0] = '\0';
+	if (!map_elf(&f, vmlinux, err, errlen))
+		return -1;
+	for (i = 0; i < f.nsections; i++)
+		if (f.shdrs[i].sh_type == SHT_NOTE && section_ok(&f, &f.shdrs[i]) &&
+		    note_build_id(&f, &f.shdrs[i], hex, len))
+			break;
+	munmap((void *)f.map, f.size);
+	return 0;
+}

@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The type-provider interface: dispatch to whichever provider is open. */
+#include <stdio.h>
+
+#include "standalone/types/types.h"
+
+const char *sa_types_name(enum sa_types_kind kind)
+{
+	switch (kind) {
+	case SA_TYPES_DWARF: return "dwarf";
+	case SA_TYPES_BTF_VMLINUX: return "btf-vmlinux";
+	case SA_TYPES_BTF_DUMP: return "btf-dump";
+	case SA_TYPES_BTF_MODULE: return "btf-module";
+	default: return "none";
+	}
+}
+
+long sa_types_size(const struct sa_types *ty, const char *type)
+{
+	return ty && ty->ops ? ty->ops->type_size(ty->impl, type) : -1;
+}
+
+long sa_types_member_offset(const struct sa_types *ty, const char *type,
+			    const char *member)
+{
+	return ty && ty->ops ? ty->ops->member_offset(ty->impl, type, member) : -1;
+}
+
+long sa_types_member_size(const struct sa_types *ty, const char *type,
+			  const char *member)
+{
+	return ty && ty->ops ? ty->ops->member_size(ty->impl, type, member) : -1;
+}
+
+bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *value)
+{
+	return ty && ty->ops && ty->ops->enum_value(ty->impl, name, value);
+}
+
+bool sa_types_member_at(const struct sa_types *ty, const char *type, uint64_t offset,
+			char *path, size_t len)
+{
+	return ty && ty->ops && ty->ops->member_at && len &&
+	       ty->ops->member_at(ty->impl, type, offset, path, len);
+}
+
+bool sa_types_print(const struct sa_types *ty, const char *type, const void *bytes,
+		    size_t len, FILE *out)
+{
+	return ty && ty->ops && ty->ops->print &&
+	       ty->ops->print(ty->impl, type, bytes, len, out);
+}
+
+void sa_types_describe(const struct sa_types *ty, char *buf, size_t len)
+{
+	if (ty && ty->ops)
+		ty->ops->describe(ty->impl, buf, len);
+	else
+		snprintf(buf, len, "no types");
+}
+
+void sa_types_close(struct sa_types *ty)
+{
+	if (ty && ty->ops)
+		ty->ops->close(ty->impl);
+	if (ty) {
+		ty->ops = NULL;
+		ty->impl = NULL;
+		ty->kind = SA_TYPES_NONE;
+	}
+}

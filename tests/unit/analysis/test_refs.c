@@ -1,0 +1,605 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the heap index, the root areas and the reachability pass
+ * (heap.h, roots.h, refs.h) on a synthetic kernel: two slabs of
+ * kmalloc-512 and a small .data and .bss.
+ *
+ *   .data:  leak_root -> A, then a word -> F (free), then one outside
+ *   A (pfn 10, #0)  +16 -> B + 40	(interior pointer)
+ *   B (pfn 11, #2)  nothing
+ *   C (pfn 10, #2)  +0, +8 -> C	(self-pointing list head)
+ *   D (pfn 10, #3)  +0 -> E;  E (pfn 10, #4)  +8 -> D	(a cycle)
+ *   F (pfn 10, #7)  free, +0 -> H (pfn 11, #6, live)
+ *   pfn 11, #5 free; every other object live and zero
+ */
+#include <string.h>
+
+#include "fake_target.h"
+#include "fixture.h"
+#include "kernel/arch_x86_64.h"
+#include "analysis/cachetypes.h"
+#include "leakext/leakext.h"
+#include "analysis/refs.h"
+#include "unit.h"
+
+#define DATA 0xffffffff82100000ULL
+#define DATA_LEN 0x100
+#define BSS (DATA + 0x1000)
+#define BSS_LEN 0x80
+#define OUTSIDE 0xffff888000000123ULL	/* direct map, in no slab */
+
+#define OBJ_A fk_obj(10, 0)
+#define OBJ_B fk_obj(11, 2)
+#define OBJ_C fk_obj(10, 2)
+#define OBJ_D fk_obj(10, 3)
+#define OBJ_E fk_obj(10, 4)
+#define OBJ_F fk_obj(10, 7)
+#define OBJ_H fk_obj(11, 6)
+/* heap-wide numbers: pfn 10 holds 0-7, pfn 11 8-15 */
+#define NUM_A 0
+#define NUM_C 2
+#define NUM_D 3
+#define NUM_E 4
+#define NUM_F 7
+#define NUM_B 10
+#define NUM_G 13	/* the free object of pfn 11 */
+#define NUM_H 14
+#define NOBJECTS 16
+#define NLIVE 14
+
+static void refs_kernel(struct fixture *f)
+{
+	static const unsigned int free10[] = { 7 }, free11[] = { 5 };
+	static const unsigned long partial[] = { 10, 11, 0 };
+	struct fake_kernel *fk = &f->fk;
+
+	fx_setup(f, LX_FP_XOR_SWAB);
+	fk_add_slab(fk, 10, FK_OBJS - 1, false);
+	fk_set_slab_freelist(fk, 10, fk_chain(fk, 10, free10, 1));
+	fk_add_slab(fk, 11, FK_OBJS - 1, false);
+	fk_set_slab_freelist(fk, 11, fk_chain(fk, 11, free11, 1));
+	fk_node_list(fk, false, partial);
+	fk_set_node_nr_slabs(fk, 2);
+
+	fk_region(fk, DATA, 0x2000);
+	fk_add_symbol(fk, "_sdata", DATA);
+	fk_add_symbol(fk, "_edata", DATA + DATA_LEN);
+	fk_add_symbol(fk, "__bss_start", BSS);
+	fk_add_symbol(fk, "__bss_stop", BSS + BSS_LEN);
+	fk_add_symbol(fk, "leak_root", DATA + 8);
+	fk_w64(fk, DATA + 8, OBJ_A);
+	fk_w64(fk, DATA + 16, OBJ_F);
+	fk_w64(fk, DATA + 24, OUTSIDE);
+
+	fk_w64(fk, OBJ_A + 16, OBJ_B + 40);
+	fk_w64(fk, OBJ_C + 0, OBJ_C);
+	fk_w64(fk, OBJ_C + 8, OBJ_C);
+	fk_w64(fk, OBJ_D + 0, OBJ_E);
+	fk_w64(fk, OBJ_E + 8, OBJ_D);
+	fk_w64(fk, OBJ_F + 0, OBJ_H);
+}
+
+/* The kernel above, its layout and an initialised pass. */
+static bool reach_setup(struct fixture *f, struct lx_reach *r)
+{
+	memset(r, 0, sizeof(*r));
+	refs_kernel(f);
+	if (lx_layout_init(&f->s))
+		return false;
+	return lx_reach_init(&f->s, r) == LX_OK;
+}
+
+static bool reach_teardown(struct fixture *f, struct lx_reach *r)
+{
+	lx_reach_free(&f->s, r);
+	return fx_teardown(f);
+}
+
+static bool found_at(const struct lx_heap *h, uint64_t addr, uint64_t number,
+		     uint64_t offset, bool live)
+{
+	struct lx_heap_hit hit;
+
+	memset(&hit, 0, sizeof(hit));
+	return lx_heap_find(h, addr, &hit) && hit.number == number &&
+	       hit.offset == offset && hit.object == addr - offset &&
+	       hit.live == live && hit.index == number % FK_OBJS &&
+	       hit.slab && hit.slab->base == fk_slab_mem(10 + number / FK_OBJS) &&
+	       hit.cache && !strcmp(hit.cache->cache.name, "kmalloc-512");
+}
+
+static bool test_heap_index(void)
+{
+	const struct lx_heap_cache *hc = NULL;
+	struct lx_heap_hit hit;
+	struct fixture f;
+	struct lx_heap h;
+	uint64_t n;
+
+	refs_kernel(&f);
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_heap_build(&f.s, &h) == LX_OK);
+	CHECK(h.complete && !h.bad_caches && !h.overlaps);
+	CHECK(h.ncaches == 1 && h.nslabs == 2);
+	CHECK(h.nobjects == NOBJECTS && h.nlive == NLIVE);
+	CHECK(h.lo == fk_slab_mem(10) && h.hi == fk_slab_mem(12));
+	CHECK(h.caches[0].live == NLIVE && h.caches[0].total == NOBJECTS &&
+	      h.caches[0].ok);
+
+	CHECK(found_at(&h, OBJ_A, NUM_A, 0, true));
+	CHECK(found_at(&h, OBJ_B + 40, NUM_B, 40, true));
+	CHECK(found_at(&h, OBJ_B + FK_OBJ_SIZE - 1, NUM_B, FK_OBJ_SIZE - 1, true));
+	CHECK(found_at(&h, OBJ_F + 100, NUM_F, 100, false));
+	CHECK(found_at(&h, fk_obj(11, 5), NUM_G, 0, false));
+	CHECK(found_at(&h, fk_slab_mem(12) - 1, 15, FK_OBJ_SIZE - 1, true));
+	CHECK(!lx_heap_find(&h, fk_slab_mem(12), &hit));
+	CHECK(!lx_heap_find(&h, fk_slab_mem(10) - 1, &hit));
+	CHECK(!lx_heap_find(&h, fk_slab_mem(9) + 8, &hit));
+	CHECK(!lx_heap_find(&h, OUTSIDE, &hit));
+	CHECK(!lx_heap_find(&h, DATA + 8, &hit));
+	CHECK(!lx_heap_find(&h, 0, &hit));
+
+	for (n = 0; n < NOBJECTS; n++) {
+		uint64_t addr = lx_heap_object_addr(&h, n, &hc);
+
+		CHECK(addr == fk_obj(10 + n / FK_OBJS, n % FK_OBJS));
+		CHECK(hc == &h.caches[0]);
+		CHECK(lx_heap_find(&h, addr, &hit) && hit.number == n &&
+		      hit.offset == 0);
+		CHECK(lx_heap_live(&h, n) == (n != NUM_F && n != NUM_G));
+	}
+	CHECK(lx_heap_object_addr(&h, NOBJECTS, NULL) == 0);
+	CHECK(lx_heap_object_addr(&h, UINT64_MAX, NULL) == 0);
+
+	lx_heap_free(&f.s, &h);
+	CHECK(!h.caches && !h.slabs && !h.live && !h.nobjects);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* The bytes past object_size in a slot (metadata, red zone) are in no object. */
+static bool test_heap_slot_tail(void)
+{
+	struct lx_heap_hit hit;
+	struct fixture f;
+	struct lx_heap h;
+
+	refs_kernel(&f);
+	fk_w32(&f.fk, FK_CACHE + 28, 448);	/* object_size < size */
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_heap_build(&f.s, &h) == LX_OK);
+	CHECK(h.nobjects == NOBJECTS && h.nlive == NLIVE);
+	CHECK(lx_heap_find(&h, OBJ_B + 447, &hit) && hit.number == NUM_B &&
+	      hit.offset == 447);
+	CHECK(!lx_heap_find(&h, OBJ_B + 448, &hit));
+	CHECK(!lx_heap_find(&h, OBJ_B + FK_OBJ_SIZE - 8, &hit));
+	CHECK(lx_heap_find(&h, OBJ_B + FK_OBJ_SIZE, &hit) &&
+	      hit.number == NUM_B + 1 && hit.offset == 0);
+	lx_heap_free(&f.s, &h);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/*
+ * A cache list flagged as inconsistent (a prev that does not point back)
+ * after its caches were walked: the index is partial but whole for those.
+ */
+static bool test_heap_cut_cache_list(void)
+{
+	struct lx_heap_hit hit;
+	struct lx_reach r;
+	struct fixture f;
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	fk_w64(&f.fk, FK_CACHE + 112, FK_CACHE);	/* list.prev: bent */
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(!r.heap.complete && r.heap.ncaches == 1 && r.heap.nslabs == 2);
+	CHECK(r.heap.nobjects == NOBJECTS && r.heap.nlive == NLIVE && r.heap.live);
+	CHECK(r.heap.lo == fk_slab_mem(10) && r.heap.hi == fk_slab_mem(12));
+	CHECK(lx_heap_find(&r.heap, OBJ_B + 40, &hit) && hit.number == NUM_B);
+	if (r.heap.live) {
+		CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+		CHECK(r.nreached == 2);
+	}
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+static bool test_root_areas(void)
+{
+	const unsigned int missing = 1u << LX_AREA_MODULE | 1u << LX_AREA_PERCPU |
+				     1u << LX_AREA_STACK | 1u << LX_AREA_VMALLOC;
+	struct lx_reach r;
+	struct fixture f;
+
+	CHECK(reach_setup(&f, &r));
+	CHECK(r.roots.n == 2 && r.roots.missing == missing && !r.roots.cut);
+	CHECK(r.roots.bytes == DATA_LEN + BSS_LEN);
+	CHECK(r.roots.v[0].start == DATA && r.roots.v[0].len == DATA_LEN);
+	CHECK(r.roots.v[0].kind == LX_AREA_KERNEL &&
+	      !strcmp(r.roots.v[0].label, "vmlinux .data"));
+	CHECK(r.roots.v[1].start == BSS && r.roots.v[1].len == BSS_LEN);
+	CHECK(r.roots.v[1].kind == LX_AREA_KERNEL &&
+	      !strcmp(r.roots.v[1].label, "vmlinux .bss"));
+	CHECK(lx_roots_find(&r.roots, DATA) == &r.roots.v[0]);
+	CHECK(lx_roots_find(&r.roots, DATA + DATA_LEN - 1) == &r.roots.v[0]);
+	CHECK(!lx_roots_find(&r.roots, DATA + DATA_LEN));
+	CHECK(!lx_roots_find(&r.roots, DATA - 1));
+	CHECK(lx_roots_find(&r.roots, BSS + 8) == &r.roots.v[1]);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/* Without _sdata/_edata or __bss_*, the kernel kind is missing too. */
+static bool test_no_kernel_roots(void)
+{
+	struct lx_areas a;
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_roots_collect(&f.s, &a) == LX_OK);
+	CHECK(a.n == 0 && a.bytes == 0 && !a.cut);
+	CHECK(a.missing == (1u << LX_AREA_KINDS) - 1);
+	lx_roots_free(&f.s, &a);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+static bool test_reachability(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+	uint64_t n;
+
+	CHECK(reach_setup(&f, &r));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(r.ran);
+	CHECK(r.nreached == 2);
+	for (n = 0; n < NOBJECTS; n++)
+		CHECK(lx_reach_reached(&r, n) == (n == NUM_A || n == NUM_B));
+	CHECK(!lx_reach_reached(&r, NUM_C));	/* only itself */
+	CHECK(!lx_reach_reached(&r, NUM_D) && !lx_reach_reached(&r, NUM_E));
+	CHECK(!lx_reach_reached(&r, NUM_F));	/* free, though a root holds it */
+	CHECK(!lx_reach_reached(&r, NUM_H));	/* held only by the free F */
+	/* every root byte and every live object read exactly once */
+	CHECK(r.scanned_bytes == DATA_LEN + BSS_LEN + NLIVE * FK_OBJ_SIZE);
+	CHECK(r.unreadable_bytes == 0);
+	CHECK(r.nrefs == 0 && r.refs_dropped == 0);	/* no targets */
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/*
+ * Two busy VM_ALLOC areas on vmap_area_list, each of 4 pages and a guard
+ * page: one holds a word pointing at D, the other, cpu 0's cached free
+ * stack (cached_stacks[0]), a stale word pointing at C.
+ */
+#define VMAP_HEAD (DATA + 0x1800)
+#define VMAP_AREA(i) (DATA + 0x1840 + 0x80 * (i))
+#define VM_STRUCT(i) (DATA + 0x1940 + 0x40 * (i))
+#define VMALLOC(i) (0xffffc90000100000ULL + 0x10000 * (i))
+#define CACHED_STACKS 0x100ULL	/* __percpu */
+
+static void vmalloc_kernel(struct fixture *f)
+{
+	struct fake_kernel *fk = &f->fk;
+	unsigned int i;
+
+	refs_kernel(f);
+	fk_add_symbol(fk, "vmap_area_list", VMAP_HEAD);
+	fk_add_symbol(fk, "cached_stacks", CACHED_STACKS);
+	fk_w64(fk, VMAP_HEAD, VMAP_AREA(0) + 40);
+	for (i = 0; i < 2; i++) {
+		fk_w64(fk, VMAP_AREA(i) + 40, i ? VMAP_HEAD : VMAP_AREA(1) + 40);
+		fk_w64(fk, VMAP_AREA(i) + 56, VM_STRUCT(i));
+		fk_w64(fk, VM_STRUCT(i) + 8, VMALLOC(i));
+		fk_w64(fk, VM_STRUCT(i) + 16, 5 * LX_PAGE_SIZE);
+		fk_w64(fk, VM_STRUCT(i) + 24, 0x2);	/* VM_ALLOC */
+		fk_region(fk, VMALLOC(i), 4 * LX_PAGE_SIZE);
+	}
+	fk_w64(fk, VMALLOC(0) + 0x100, OBJ_D);
+	fk_w64(fk, VMALLOC(1) + 0x3ff0, OBJ_C);
+	fk_w64(fk, FK_PERCPU_BASE + CACHED_STACKS, VM_STRUCT(1));
+}
+
+static bool test_cached_stacks(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	memset(&r, 0, sizeof(r));
+	vmalloc_kernel(&f);
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(!(r.roots.missing & (1u << LX_AREA_VMALLOC)));
+	CHECK(lx_roots_find(&r.roots, VMALLOC(0) + 0x100) != NULL);
+	CHECK(lx_roots_find(&r.roots, VMALLOC(0) + 0x100)->kind == LX_AREA_VMALLOC);
+	CHECK(!lx_roots_find(&r.roots, VMALLOC(0) + 4 * LX_PAGE_SIZE));	/* guard */
+	CHECK(!lx_roots_find(&r.roots, VMALLOC(1) + 0x3ff0));	/* free stack */
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_D) && lx_reach_reached(&r, NUM_E));
+	CHECK(!lx_reach_reached(&r, NUM_C));	/* the stale word is not seen */
+	/* the same kernel without cached_stacks: the stale word is a root */
+	CHECK(reach_teardown(&f, &r));
+	memset(&r, 0, sizeof(r));
+	vmalloc_kernel(&f);
+	f.fk.symbols[--f.fk.nsymbols].name = NULL;	/* cached_stacks, added last */
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_C));
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/* Run with one target; true if exactly one referrer, at where in area. */
+static bool one_referrer(uint64_t target, uint64_t number, uint64_t where,
+			 uint32_t area)
+{
+	struct lx_reach r;
+	struct fixture f;
+	bool ok;
+
+	ok = reach_setup(&f, &r) && lx_reach_target(&f.s, &r, target) &&
+	     lx_reach_run(&f.s, &r) == LX_OK && r.nrefs == 1 &&
+	     !r.refs_dropped && r.refs[0].where == where &&
+	     r.refs[0].target == number && r.refs[0].area == area;
+	if (!ok && r.nrefs)
+		fprintf(stderr, "    %zu refs, first %#llx -> %llu area %u\n",
+			r.nrefs, (unsigned long long)r.refs[0].where,
+			(unsigned long long)r.refs[0].target, r.refs[0].area);
+	return reach_teardown(&f, &r) && ok;
+}
+
+static bool test_referrers(void)
+{
+	CHECK(one_referrer(OBJ_B, NUM_B, OBJ_A + 16, LX_REF_HEAP));
+	CHECK(one_referrer(OBJ_B + 100, NUM_B, OBJ_A + 16, LX_REF_HEAP));
+	CHECK(one_referrer(OBJ_D, NUM_D, OBJ_E + 8, LX_REF_HEAP));
+	CHECK(one_referrer(OBJ_E, NUM_E, OBJ_D, LX_REF_HEAP));
+	CHECK(one_referrer(OBJ_A + 8, NUM_A, DATA + 8, 0));
+	/* a free target's referrers are recorded too, though nothing is reached */
+	CHECK(one_referrer(OBJ_F, NUM_F, DATA + 16, 0));
+	return unit_ok();
+}
+
+/* Self-pointers keep nothing alive and are no referrers; no object, no target. */
+static bool test_no_referrers(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	CHECK(reach_setup(&f, &r));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_C + 8));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_H));
+	CHECK(!lx_reach_target(&f.s, &r, OUTSIDE));
+	CHECK(!lx_reach_target(&f.s, &r, DATA + 8));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(r.nrefs == 0 && r.refs_dropped == 0);
+	CHECK(r.nreached == 2);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+static bool group_is(const struct lx_ref_group *g, const char *label,
+		     enum lx_area_kind kind, uint64_t words, uint64_t held,
+		     uint64_t example)
+{
+	if (strcmp(g->label, label) || g->kind != kind || g->words != words ||
+	    g->held != held || g->example != example) {
+		fprintf(stderr, "    group \"%s\" kind %d words %llu held %llu at %#llx\n",
+			g->label, g->kind, (unsigned long long)g->words,
+			(unsigned long long)g->held, (unsigned long long)g->example);
+		return false;
+	}
+	return true;
+}
+
+static bool test_groups(void)
+{
+	struct lx_ref_group *g = NULL;
+	struct lx_reach r;
+	struct fixture f;
+	size_t ng = 0;
+
+	CHECK(reach_setup(&f, &r));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_A));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_B));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_D));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_F));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(r.nrefs == 4);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK);
+	CHECK(ng == 4);
+	if (ng == 4) {
+		/* all hold one: roots before objects, then by label */
+		CHECK(group_is(&g[0], "leak_root", LX_AREA_KERNEL, 1, 1, DATA + 8));
+		CHECK(group_is(&g[1], "vmlinux .data", LX_AREA_KERNEL, 1, 1,
+			       DATA + 16));
+		CHECK(group_is(&g[2], "kmalloc-512 +16", LX_AREA_KINDS, 1, 1,
+			       OBJ_A + 16));
+		CHECK(group_is(&g[3], "kmalloc-512 +8", LX_AREA_KINDS, 1, 1,
+			       OBJ_E + 8));
+	}
+	lx_free(f.s.t, g);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/* Words at one offset of several objects make one group; held counts targets. */
+static bool test_groups_held(void)
+{
+	struct lx_ref_group *g = NULL;
+	struct lx_reach r;
+	struct fixture f;
+	size_t ng = 0;
+
+	refs_kernel(&f);
+	fk_w64(&f.fk, OBJ_H + 8, OBJ_E + 8);	/* E: from D +0 and H +8 */
+	fk_w64(&f.fk, OBJ_H + 16, OBJ_E);	/* a second word, same target */
+	memset(&r, 0, sizeof(r));
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_target(&f.s, &r, OBJ_D));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_E));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(r.nrefs == 4 && r.nreached == 2);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK);
+	CHECK(ng == 3);
+	if (ng == 3) {
+		/* example: the first word by target, E +8 (-> D) */
+		CHECK(group_is(&g[0], "kmalloc-512 +8", LX_AREA_KINDS, 2, 2,
+			       OBJ_E + 8));
+		CHECK(group_is(&g[1], "kmalloc-512 +0", LX_AREA_KINDS, 1, 1, OBJ_D));
+		CHECK(group_is(&g[2], "kmalloc-512 +16", LX_AREA_KINDS, 1, 1,
+			       OBJ_H + 16));
+	}
+	lx_free(f.s.t, g);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/*
+ * Typed views: the referrers A +16 (-> B) and E +8 (-> D) as labelled when
+ * the fake cache is called cache and the kernel knows struct type (size
+ * bytes, member names or not).  want16/want8: the expected labels.
+ */
+static bool typed_labels(const char *cache, const char *type, long size, bool names,
+			 const char *want16, const char *want8)
+{
+	struct lx_ref_group *g = NULL;
+	struct lx_reach r;
+	struct fixture f;
+	size_t ng = 0;
+
+	refs_kernel(&f);
+	fk_set_cache_name(&f.fk, cache);
+	fk_typed(&f.fk, type, size, names);
+	memset(&r, 0, sizeof(r));
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_target(&f.s, &r, OBJ_B));
+	CHECK(lx_reach_target(&f.s, &r, OBJ_D));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(r.nrefs == 2);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK);
+	CHECK(ng == 2);
+	if (ng == 2) {
+		CHECK(group_is(&g[0], want16, LX_AREA_KINDS, 1, 1, OBJ_A + 16));
+		CHECK(group_is(&g[1], want8, LX_AREA_KINDS, 1, 1, OBJ_E + 8));
+	}
+	lx_free(f.s.t, g);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/* The table maps skbuff_head_cache to sk_buff; member_at names the words. */
+static bool test_typed_table(void)
+{
+	CHECK(typed_labels("skbuff_head_cache", "sk_buff", 232, true,
+			   "skbuff_head_cache +16 (sk_buff.dev)",
+			   "skbuff_head_cache +8 (sk_buff.prev)"));
+	return unit_ok();
+}
+
+/* A cache named like a struct the kernel has is that struct. */
+static bool test_typed_by_name(void)
+{
+	CHECK(typed_labels("sk_buff", "sk_buff", 232, true, "sk_buff +16 (sk_buff.dev)",
+			   "sk_buff +8 (sk_buff.prev)"));
+	return unit_ok();
+}
+
+/*
+ * No names: a target without member_at, a struct larger than the objects
+ * (a wrong guess), a struct the kernel lacks, a kmalloc cache.
+ */
+static bool test_typed_none(void)
+{
+	CHECK(typed_labels("skbuff_head_cache", "sk_buff", 232, false,
+			   "skbuff_head_cache +16", "skbuff_head_cache +8"));
+	CHECK(typed_labels("skbuff_head_cache", "sk_buff", FK_OBJ_SIZE + 1, true,
+			   "skbuff_head_cache +16", "skbuff_head_cache +8"));
+	CHECK(typed_labels("skbuff_head_cache", "sk_buff_other", 232, true,
+			   "skbuff_head_cache +16", "skbuff_head_cache +8"));
+	CHECK(typed_labels("kmalloc-512", "sk_buff", 232, true, "kmalloc-512 +16",
+			   "kmalloc-512 +8"));
+	return unit_ok();
+}
+
+/* Everything the pass allocates goes with lx_reach_free(). */
+static bool test_reach_free(void)
+{
+	struct lx_ref_group *g = NULL;
+	struct lx_reach r;
+	struct fixture f;
+	size_t ng = 0;
+	long before;
+
+	refs_kernel(&f);
+	CHECK(lx_layout_init(&f.s) == 0);
+	before = f.fk.live_allocs;
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_target(&f.s, &r, OBJ_B));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK && ng == 1);
+	lx_free(f.s.t, g);
+	CHECK(f.fk.live_allocs > before);
+	lx_reach_free(&f.s, &r);
+	CHECK(!r.refs && !r.reached && !r.targets && !r.roots.v && !r.heap.slabs);
+	lx_session_fini(&f.s);
+	CHECK(f.fk.live_allocs == 0);
+	lx_reach_free(&f.s, &r);	/* twice is harmless */
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* --cache-type / -T: CACHE=TYPE parsed strictly, at most LX_TYPE_HINTS. */
+static bool test_type_hints(void)
+{
+	static const char *const bad[] = {
+		"kmalloc-192", "=list_head", "kmalloc-192=", "kmalloc-192=list head",
+		"kmalloc-192=9lives",
+		"kmalloc-192=a_type_name_that_is_far_too_long_to_fit_in_sixty_four_bytes_of_room",
+	};
+	struct lx_session s = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(!lx_add_type_hint(&s, bad[i]));
+	CHECK(s.nhints == 0);
+	CHECK(lx_add_type_hint(&s, "kmalloc-192=list_head"));
+	CHECK(s.nhints == 1 && !strcmp(s.hints[0].cache, "kmalloc-192") &&
+	      !strcmp(s.hints[0].type, "list_head"));
+	for (i = 1; i < LX_TYPE_HINTS; i++)
+		CHECK(lx_add_type_hint(&s, "a=b"));
+	CHECK(!lx_add_type_hint(&s, "c=d") && s.nhints == LX_TYPE_HINTS);
+	return unit_ok();
+}
+
+const struct unit_test refs_tests[] = {
+	{ "type hints: CACHE=TYPE, strictly, at most four", test_type_hints },
+	{ "heap index: objects, interiors, free objects, outside", test_heap_index },
+	{ "heap index: slot bytes past object_size are in no object",
+	  test_heap_slot_tail },
+	{ "heap index of an inconsistent cache list: partial, still sorted",
+	  test_heap_cut_cache_list },
+	{ "root areas from _sdata/_edata and __bss_start/__bss_stop", test_root_areas },
+	{ "no kernel section symbols: every root kind missing", test_no_kernel_roots },
+	{ "reachability: interior pointers, self lists, cycles, free objects",
+	  test_reachability },
+	{ "vmalloc roots: busy VM_ALLOC areas, not the cached free stacks",
+	  test_cached_stacks },
+	{ "referrers of one target, live or free", test_referrers },
+	{ "self-pointers are no referrers", test_no_referrers },
+	{ "referrer groups: cache +offset, symbol, area label", test_groups },
+	{ "referrer groups count distinct held targets", test_groups_held },
+	{ "lx_reach_free leaves no allocation", test_reach_free },
+	{ "typed views: skbuff_head_cache +16 (sk_buff.dev)", test_typed_table },
+	{ "typed views: a cache named like a struct", test_typed_by_name },
+	{ "typed views: no member_at, too large, absent, kmalloc", test_typed_none },
+	{ NULL, NULL }
+};
