@@ -115,10 +115,19 @@ $(READER_COMPARE): tests/reader/compare.c $(SA_LIB) $(CORE_LIB)
 
 # make-samples installs the packages the build and the samples need;
 # tests/install-deps the rest (libdeflate for the own reader, man, pkg-config).
-samples:
+# The samples are cached outside the tree, keyed by release and recipe hash
+# (make-samples), so a clean clone on the same machine (CI) reuses them;
+# vmcore-samples/cache is a link to that cache.
+SAMPLES_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/leakext/samples
+
+vmcore-samples/cache:
+	mkdir -p "$(SAMPLES_CACHE)"
+	ln -sfn "$(SAMPLES_CACHE)" $@
+
+samples: vmcore-samples/cache
 	vmcore-samples/make-samples S1 S2 S3 S6 S5
 
-samples-big:
+samples-big: vmcore-samples/cache
 	vmcore-samples/make-samples S4
 
 # The crash integration tests load the ASan extension into a crash built

@@ -9,7 +9,6 @@
 #include <ctype.h>
 #include <sys/ioctl.h>
 
-#include "analysis/cachetypes.h"
 #include "leakext/leakext.h"
 #include "ptype.h"
 
@@ -275,138 +274,97 @@ static const struct lx_target_ops crash_ops = {
 	.phys_end = crash_phys_end,
 };
 
-/* A positive number option; crash's stol() would abort on junk. */
-static unsigned int number_arg(int opt, const char *text, bool zero_ok)
+/* One of the options both front ends share; a bad value ends the command. */
+static void set_option(struct lx_options *opt, enum lx_option which, int letter,
+		       const char *arg)
 {
-	char *end;
-	unsigned long v = strtoul(text, &end, 0);
+	char name[3] = { '-', (char)letter, '\0' };
+	char why[256];
 
-	if (*text == '\0' || *end || v > 100000000UL || (!v && !zero_ok))
-		error(FATAL, "-%c needs a %snumber, not \"%s\"\n", opt,
-		      zero_ok ? "" : "positive ", text);
-	return v;
+	if (lx_option_set(opt, which, name, arg, why, sizeof(why)))
+		error(FATAL, "%s\n", why);
 }
 
-static void type_hint(struct lx_session *session, const char *text)
+/* The rules between options, then the command; messages go to the host. */
+static void run(struct lx_options *opt)
 {
-	if (!lx_add_type_hint(session, text))
-		error(FATAL, "-T takes CACHE=TYPE (a struct name; at most %d), not \"%s\"\n",
-		      LX_TYPE_HINTS, text);
+	struct lx_target target = { .ops = &crash_ops, .priv = opt, .out = fp };
+	struct lx_result res;
+	char why[256];
+
+	if (lx_options_check(opt, why, sizeof(why)))
+		error(FATAL, "%s\n", why);
+	lx_run(&target, opt, &res);
 }
+
+static const struct crash_option {
+	int letter;
+	enum lx_option which;
+} leakscan_options[] = {
+	{ 'R', LX_OPT_REDACT }, { 's', LX_OPT_SORT }, { 'l', LX_OPT_LIST },
+	{ 'u', LX_OPT_UNREFERENCED }, { 'r', LX_OPT_REFERRERS },
+	{ 'T', LX_OPT_CACHE_TYPE }, { 'j', LX_OPT_JSON }, { 'a', LX_OPT_ALL },
+	{ 'n', LX_OPT_TOP }, { 'k', LX_OPT_CLUSTER }, { 0 },
+}, leakdump_options[] = {
+	{ 'k', LX_OPT_CLUSTER }, { 'c', LX_OPT_COUNT }, { 'b', LX_OPT_BYTES },
+	{ 's', LX_OPT_TYPE }, { 0 },
+}, leakrefs_options[] = {
+	{ 'T', LX_OPT_CACHE_TYPE }, { 0 },
+};
+
+/* crash's getopt over a command's letters; unknown letters count as errors. */
+static void parse_options(struct lx_options *opt, const char *letters,
+			  const struct crash_option *table)
+{
+	const struct crash_option *o;
+	int c;
+
+	while ((c = getopt(argcnt, args, (char *)letters)) != EOF) {
+		for (o = table; o->letter && o->letter != c; o++)
+			;
+		if (o->letter)
+			set_option(opt, o->which, c, optarg);
+		else
+			argerrs++;
+	}
+}
+
+#define CRASH_OPTIONS { .source = "crash", .types = "crash", .symbols = "crash" }
 
 static void cmd_leakscan(void)
 {
-	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
-	struct lx_target target = { .ops = &crash_ops, .priv = &opt, .out = fp };
-	struct lx_session session = { .t = &target };
-	int c;
+	struct lx_options opt = CRASH_OPTIONS;
 
-	while ((c = getopt(argcnt, args, "lujan:k:s:RrT:")) != EOF) {
-		switch (c) {
-		case 'R':
-			opt.redact = true;
-			break;
-		case 's':
-			if (!lx_parse_sort(optarg, &opt.sort))
-				error(FATAL, "-s takes one of %s, not \"%s\"\n",
-				      LX_SORT_FIELDS, optarg);
-			break;
-		case 'l':
-			opt.list_live = true;
-			break;
-		case 'u':
-			opt.unreferenced = true;
-			break;
-		case 'r':
-			opt.referrers = true;
-			break;
-		case 'T':
-			type_hint(&session, optarg);
-			break;
-		case 'j':
-			opt.json = true;
-			break;
-		case 'a':
-			opt.all = true;
-			break;
-		case 'n':
-			opt.top = number_arg(c, optarg, false);
-			break;
-		case 'k':
-			opt.cluster = number_arg(c, optarg, false);
-			break;
-		default:
-			argerrs++;
-			break;
-		}
-	}
+	parse_options(&opt, "lujan:k:s:RrT:", leakscan_options);
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
-	if (opt.json && (opt.list_live || opt.unreferenced))
-		error(FATAL, "-j cannot go with -l or -u: they print addresses, not JSON\n");
-	if (opt.list_live && opt.unreferenced)
-		error(FATAL, "choose one of -l and -u\n");
 	if (optind < argcnt)
 		opt.cache = args[optind];
-	else if (opt.list_live || opt.unreferenced || opt.cluster)
-		error(FATAL, "-l, -u and -k need a cache name\n");
-	if (opt.unreferenced)
-		lx_leakscan_unreferenced(&session, &opt);
-	else
-		lx_leakscan(&session, &opt);
+	run(&opt);
 }
 
 static void cmd_leakrefs(void)
 {
-	struct lx_target target = { .ops = &crash_ops, .out = fp };
-	struct lx_session session = { .t = &target };
-	uint64_t addr;
-	int c;
+	struct lx_options opt = CRASH_OPTIONS;
 
-	while ((c = getopt(argcnt, args, "T:")) != EOF) {
-		if (c == 'T')
-			type_hint(&session, optarg);
-		else
-			argerrs++;
-	}
+	parse_options(&opt, "T:", leakrefs_options);
 	if (argerrs || argcnt - optind != 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
-	addr = htol(args[optind], FAULT_ON_ERROR, NULL);
-	lx_leakrefs(&session, addr);
+	opt.refs = true;
+	opt.address = htol(args[optind], FAULT_ON_ERROR, NULL);
+	run(&opt);
 }
 
 static void cmd_leakdump(void)
 {
-	struct lx_target target = { .ops = &crash_ops, .out = fp };
-	struct lx_session session = { .t = &target };
-	struct lx_options opt = { .source = "crash", .types = "crash", .symbols = "crash" };
-	int c;
+	struct lx_options opt = CRASH_OPTIONS;
 
-	while ((c = getopt(argcnt, args, "k:c:b:s:")) != EOF) {
-		switch (c) {
-		case 'k':
-			opt.cluster = number_arg(c, optarg, false);
-			break;
-		case 'c':
-			opt.count = number_arg(c, optarg, true);
-			if (!opt.count)
-				opt.count = LX_DUMP_ALL;
-			break;
-		case 'b':
-			opt.bytes = number_arg(c, optarg, false);
-			break;
-		case 's':
-			opt.type = optarg;
-			break;
-		default:
-			argerrs++;
-			break;
-		}
-	}
+	parse_options(&opt, "k:c:b:s:", leakdump_options);
 	if (argerrs || argcnt - optind != 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
+	opt.dump = true;
 	opt.cache = args[optind];
-	lx_leakdump(&session, &opt);
+	run(&opt);
 }
 
 static char *help_leakscan[] = {

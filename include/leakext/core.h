@@ -16,9 +16,9 @@
 void *lx_alloc(struct lx_target *t, size_t size);
 void lx_free(struct lx_target *t, void *ptr);
 void *lx_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size);
-/* Make room for need elements in *array of *cap; doubles.  0 or -1. */
-int lx_reserve(struct lx_target *t, void *array, size_t *cap, size_t need,
-	       size_t elem_size);
+/* Make room for need elements in *array of *cap; doubles.  LX_ENOMEM if not. */
+enum lx_status lx_reserve(struct lx_target *t, void *array, size_t *cap, size_t need,
+			  size_t elem_size);
 bool lx_read(struct lx_target *t, uint64_t addr, void *buf, size_t len);
 bool lx_read_u64(struct lx_target *t, uint64_t addr, uint64_t *val);
 bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val);

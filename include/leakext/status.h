@@ -13,6 +13,7 @@ enum lx_status {
 	LX_EINTR,	/* the user asked to stop (^C) */
 	LX_ECORRUPT,	/* dump data is implausible or contradicts itself */
 	LX_EABSENT,	/* a needed type, symbol or memory is not in the dump */
+	LX_EUSAGE,	/* options that are malformed or do not go together */
 };
 
 /* "out of memory", "interrupted", ... for messages and JSON. */

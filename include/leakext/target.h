@@ -86,6 +86,8 @@ struct lx_target {
 	FILE *out;		/* report output (crash's fp, or stdout) */
 	/* Zero-initialised by the front end; owned by lx_msg(). */
 	struct lx_msg_tally tally[LX_MSG_KINDS];
+	/* The last error given to the host, escaped: the context's message. */
+	char error[256];
 };
 
 #endif

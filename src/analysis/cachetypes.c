@@ -68,22 +68,6 @@ static const char *hinted_type(const struct lx_session *s, const char *cache)
 	return NULL;
 }
 
-bool lx_add_type_hint(struct lx_session *s, const char *text)
-{
-	const char *eq = strchr(text, '=');
-	struct lx_type_hint *h;
-
-	if (!eq || eq == text || !eq[1] || s->nhints >= LX_TYPE_HINTS ||
-	    (size_t)(eq - text) >= sizeof(h->cache) || strlen(eq + 1) >= sizeof(h->type) ||
-	    !is_identifier(eq + 1))
-		return false;
-	h = &s->hints[s->nhints++];
-	memcpy(h->cache, text, eq - text);
-	h->cache[eq - text] = '\0';
-	strcpy(h->type, eq + 1);
-	return true;
-}
-
 static const char *table_type(const char *cache)
 {
 	size_t i;

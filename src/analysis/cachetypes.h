@@ -15,11 +15,6 @@
 /* The struct type of c's objects into type; false (type "") if none is known. */
 bool lx_cache_type(struct lx_session *s, const struct lx_cache *c, char *type,
 		   size_t len);
-/*
- * "CACHE=TYPE" into s->hints (front ends' option parsing); false with no
- * change if malformed, too long, or the hints are full.
- */
-bool lx_add_type_hint(struct lx_session *s, const char *text);
 /* Fill every heap cache's type (lx_heap_cache.type). */
 void lx_heap_types(struct lx_session *s, struct lx_heap *h);
 /*

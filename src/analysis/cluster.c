@@ -220,32 +220,32 @@ void lx_cluster_init(struct lx_clusterer *cl, struct lx_target *t,
 	cl->nranges = nranges;
 }
 
-static int reserve_objects(struct lx_clusterer *cl)
+static enum lx_status reserve_objects(struct lx_clusterer *cl)
 {
 	size_t cap = cl->cap, cap2 = cl->cap;
 
 	if (cl->count < cl->cap)
-		return 0;
+		return LX_OK;
 	if (lx_reserve(cl->t, &cl->addrs, &cap, cl->count + 1, sizeof(*cl->addrs)) ||
 	    lx_reserve(cl->t, &cl->prefix, &cap2, cl->count + 1,
 		       LX_CLUSTER_LEVELS * sizeof(*cl->prefix)))
-		return -1;
+		return LX_ENOMEM;
 	cl->cap = cap < cap2 ? cap : cap2;
-	return 0;
+	return LX_OK;
 }
 
-int lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint8_t *obj,
+enum lx_status lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint8_t *obj,
 		   size_t len)
 {
 	struct signature sig = { .hash = 0xcbf29ce484222325ULL };
 
 	if (reserve_objects(cl))
-		return -1;
+		return LX_ENOMEM;
 	sig.prefix = &cl->prefix[cl->count * LX_CLUSTER_LEVELS];
 	build_signature(cl, &sig, obj, len);
 	finish_signature(&sig);
 	cl->addrs[cl->count++] = addr;
-	return 0;
+	return LX_OK;
 }
 
 /* A counting map from 64-bit keys; value 0 means an empty slot. */
@@ -255,7 +255,7 @@ struct count_map {
 	size_t mask;
 };
 
-static int map_init(struct lx_target *t, struct count_map *m, size_t entries)
+static enum lx_status map_init(struct lx_target *t, struct count_map *m, size_t entries)
 {
 	size_t cap = 16;
 
@@ -294,30 +294,30 @@ static uint64_t prefix_of(const struct lx_clusterer *cl, size_t obj,
 #define STILL_DESCENDING 0xff
 
 /* Count the active objects' nodes at level and level + 1. */
-static int count_level(struct lx_clusterer *cl, const uint8_t *stop,
+static enum lx_status count_level(struct lx_clusterer *cl, const uint8_t *stop,
 		       unsigned int level, struct count_map *here,
 		       struct count_map *below)
 {
 	size_t i;
 
 	if (map_init(cl->t, here, cl->count) || map_init(cl->t, below, cl->count))
-		return -1;
+		return LX_ENOMEM;
 	for (i = 0; i < cl->count; i++) {
 		if (stop[i] != STILL_DESCENDING)
 			continue;
 		++*map_slot(here, prefix_of(cl, i, level));
 		++*map_slot(below, prefix_of(cl, i, level + 1));
 	}
-	return 0;
+	return LX_OK;
 }
 
 /* Decide at which tree level each object stops (see the top comment). */
-static int descend(struct lx_clusterer *cl, uint8_t *stop)
+static enum lx_status descend(struct lx_clusterer *cl, uint8_t *stop)
 {
 	struct count_map here = { 0 }, below = { 0 };
 	unsigned int level;
 	size_t i;
-	int ret = 0;
+	enum lx_status ret = LX_OK;
 
 	memset(stop, STILL_DESCENDING, cl->count);
 	for (level = 0; level + 1 < LX_CLUSTER_LEVELS && !ret; level++) {
@@ -334,8 +334,8 @@ static int descend(struct lx_clusterer *cl, uint8_t *stop)
 		}
 		map_free(cl->t, &here);
 		map_free(cl->t, &below);
-		if (lx_interrupted(cl->t))
-			ret = -1;
+		if (!ret && lx_interrupted(cl->t))
+			ret = LX_EINTR;
 	}
 	for (i = 0; i < cl->count; i++)
 		if (stop[i] == STILL_DESCENDING)
@@ -362,14 +362,14 @@ static void add_member(struct lx_cluster *c, uint64_t addr)
 }
 
 /* One cluster per stopping node; member_of[] gets unranked indexes. */
-static int gather(struct lx_clusterer *cl, const uint8_t *stop)
+static enum lx_status gather(struct lx_clusterer *cl, const uint8_t *stop)
 {
 	struct count_map index = { 0 };
 	size_t i, cap = 0;
-	int ret = 0;
+	enum lx_status ret = LX_OK;
 
 	if (map_init(cl->t, &index, cl->count))
-		return -1;
+		return LX_ENOMEM;
 	for (i = 0; i < cl->count; i++) {
 		uint64_t key = mix64(prefix_of(cl, i, stop[i]) + stop[i]);
 		uint32_t *slot = map_slot(&index, key);
@@ -377,7 +377,7 @@ static int gather(struct lx_clusterer *cl, const uint8_t *stop)
 		if (!*slot) {
 			if (lx_reserve(cl->t, &cl->clusters, &cap, cl->nclusters + 1,
 				       sizeof(*cl->clusters))) {
-				ret = -1;
+				ret = LX_ENOMEM;
 				break;
 			}
 			memset(&cl->clusters[cl->nclusters], 0, sizeof(*cl->clusters));
@@ -394,7 +394,7 @@ static int gather(struct lx_clusterer *cl, const uint8_t *stop)
 }
 
 /* Sort clusters by size and renumber members to match. */
-static int rank(struct lx_clusterer *cl)
+static enum lx_status rank(struct lx_clusterer *cl)
 {
 	uint32_t *new_index;
 	size_t i;
@@ -402,29 +402,31 @@ static int rank(struct lx_clusterer *cl)
 	qsort(cl->clusters, cl->nclusters, sizeof(*cl->clusters), cluster_cmp);
 	new_index = lx_alloc(cl->t, (cl->nclusters + 1) * sizeof(*new_index));
 	if (!new_index)
-		return -1;
+		return LX_ENOMEM;
 	for (i = 0; i < cl->nclusters; i++)
 		new_index[cl->clusters[i].id] = i;
 	for (i = 0; i < cl->count; i++)
 		cl->member_of[i] = new_index[cl->member_of[i]];
 	lx_free(cl->t, new_index);
-	return 0;
+	return LX_OK;
 }
 
-int lx_cluster_finish(struct lx_clusterer *cl)
+enum lx_status lx_cluster_finish(struct lx_clusterer *cl)
 {
 	uint8_t *stop;
-	int ret = -1;
+	enum lx_status ret = LX_ENOMEM;
 
 	if (!cl->count)
-		return 0;
+		return LX_OK;
 	stop = lx_alloc(cl->t, cl->count);
 	cl->member_of = lx_alloc(cl->t, cl->count * sizeof(*cl->member_of));
 	if (!stop || !cl->member_of)
 		goto out;
-	if (descend(cl, stop) || gather(cl, stop) || rank(cl))
-		goto out;
-	ret = 0;
+	ret = descend(cl, stop);
+	if (!ret)
+		ret = gather(cl, stop);
+	if (!ret)
+		ret = rank(cl);
 out:
 	lx_free(cl->t, stop);
 	return ret;

@@ -51,11 +51,11 @@ struct lx_clusterer {
 
 void lx_cluster_init(struct lx_clusterer *cl, struct lx_target *t,
 		     const struct lx_ptr_range *ranges, size_t nranges);
-/* Adds one object's content.  -1 on allocation failure. */
-int lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint8_t *obj,
-		   size_t len);
-/* Groups the added objects; clusters are ranked by size. -1 on failure. */
-int lx_cluster_finish(struct lx_clusterer *cl);
+/* Adds one object's content.  LX_ENOMEM on allocation failure. */
+enum lx_status lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint8_t *obj,
+			      size_t len);
+/* Groups the added objects; clusters are ranked by size.  LX_ENOMEM on failure. */
+enum lx_status lx_cluster_finish(struct lx_clusterer *cl);
 void lx_cluster_free(struct lx_clusterer *cl);
 /* Calls fn with each member of cluster (0-based rank) until it returns false. */
 void lx_cluster_for_each_member(const struct lx_clusterer *cl, uint32_t cluster,

@@ -707,9 +707,9 @@ void lx_describe_end(struct lx_session *s, struct lx_describe_work *w)
 	lx_free(s->t, w);
 }
 
-int lx_describe_cluster(struct lx_session *s, struct lx_describe_work *w,
-			const struct lx_ptr_range *ranges, size_t nranges,
-			struct lx_tracks *tracks, struct lx_cluster_desc *d)
+enum lx_status lx_describe_cluster(struct lx_session *s, struct lx_describe_work *w,
+				   const struct lx_ptr_range *ranges, size_t nranges,
+				   struct lx_tracks *tracks, struct lx_cluster_desc *d)
 {
 	struct sample_set *ss = &w->samples;
 
@@ -723,5 +723,5 @@ int lx_describe_cluster(struct lx_session *s, struct lx_describe_work *w,
 	summarize_tracks(s, w->cache, tracks, d);
 	summarize_signature(d, ss);
 	guess_owner(d);
-	return lx_interrupted(s->t) ? -1 : 0;
+	return lx_interrupted(s->t) ? LX_EINTR : LX_OK;
 }

@@ -133,10 +133,10 @@ void lx_describe_prepare(const struct lx_clusterer *cl, struct lx_cluster_desc *
 struct lx_describe_work;
 struct lx_describe_work *lx_describe_begin(struct lx_session *s, const struct lx_cache *c);
 void lx_describe_end(struct lx_session *s, struct lx_describe_work *w);
-/* Read d's samples and fill in everything else.  -1 if interrupted. */
-int lx_describe_cluster(struct lx_session *s, struct lx_describe_work *w,
-			const struct lx_ptr_range *ranges, size_t nranges,
-			struct lx_tracks *tracks, struct lx_cluster_desc *d);
+/* Read d's samples and fill in everything else.  LX_EINTR if interrupted. */
+enum lx_status lx_describe_cluster(struct lx_session *s, struct lx_describe_work *w,
+				   const struct lx_ptr_range *ranges, size_t nranges,
+				   struct lx_tracks *tracks, struct lx_cluster_desc *d);
 const char *lx_confidence_name(enum lx_confidence c);
 void lx_place_format(const struct lx_place *p, char *buf, size_t len);
 

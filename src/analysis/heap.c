@@ -79,6 +79,7 @@ static bool index_one_cache(struct lx_session *s, const struct lx_cache *c, void
 {
 	struct heap_build *b = arg;
 	struct lx_heap *h = b->h;
+	enum lx_status ret;
 	struct lx_scan scan;
 
 	if (lx_interrupted(s->t)) {
@@ -87,7 +88,12 @@ static bool index_one_cache(struct lx_session *s, const struct lx_cache *c, void
 	}
 	if (b->known && b->known->cache.addr == c->addr)
 		return add_walked_cache(s, b, c, b->known);
-	if (lx_scan_cache(s, c, &scan)) {
+	ret = lx_scan_cache(s, c, &scan);
+	if (ret == LX_EINTR || ret == LX_ENOMEM) {
+		b->status = ret;
+		return false;
+	}
+	if (ret) {
 		h->bad_caches++;
 		return true;
 	}

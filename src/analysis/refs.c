@@ -407,3 +407,26 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 	lx_free(s->t, l);
 	return LX_OK;
 }
+
+void lx_reach_warn_limits(struct lx_session *s, const struct lx_reach *r)
+{
+	unsigned int k;
+
+	for (k = 0; k < LX_AREA_KINDS; k++)
+		if (r->roots.missing & (1u << k))
+			lx_msg(s->t, LX_MSG_WARN,
+			       "%s memory was not scanned: this dump does not describe it",
+			       lx_area_kind_names[k]);
+	if (r->roots.cut)
+		lx_msg(s->t, LX_MSG_WARN, "a task, module or vmalloc list was cut short");
+	if (!r->heap.complete || r->heap.bad_caches || r->heap.overlaps)
+		lx_msg(s->t, LX_MSG_WARN,
+		       "the heap index is partial (%u flagged caches, %u overlapping slabs%s)",
+		       r->heap.bad_caches, r->heap.overlaps,
+		       r->heap.complete ? "" : ", cache list cut");
+	if (r->refs_dropped)
+		lx_msg(s->t, LX_MSG_WARN, "%llu more referrers were counted but not kept",
+		       (unsigned long long)r->refs_dropped);
+	if (r->roots.cut || !r->heap.complete || r->heap.bad_caches || r->heap.overlaps)
+		s->flagged = true;
+}

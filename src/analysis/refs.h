@@ -68,6 +68,11 @@ bool lx_reach_target(struct lx_session *s, struct lx_reach *r, uint64_t addr);
 /* The pass itself: reached bits and referrers of the targets. */
 enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r);
 void lx_reach_free(struct lx_session *s, struct lx_reach *r);
+/*
+ * What a finished pass could not see, as warnings; a pass cut short (a
+ * list, the heap index) flags the session's result.
+ */
+void lx_reach_warn_limits(struct lx_session *s, const struct lx_reach *r);
 
 static inline bool lx_reach_reached(const struct lx_reach *r, uint64_t number)
 {

@@ -32,24 +32,24 @@ void *lx_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size)
 	return p;
 }
 
-int lx_reserve(struct lx_target *t, void *array, size_t *cap, size_t need,
-	       size_t elem_size)
+enum lx_status lx_reserve(struct lx_target *t, void *array, size_t *cap, size_t need,
+			  size_t elem_size)
 {
 	size_t new_cap = *cap ? *cap : 64;
 	void *old, *p;
 
 	if (need <= *cap)
-		return 0;
+		return LX_OK;
 	while (new_cap < need)
 		new_cap *= 2;
 	/* array points at a typed pointer: copy it, do not alias it */
 	memcpy(&old, array, sizeof(old));
 	p = lx_grow(t, old, *cap * elem_size, new_cap * elem_size);
 	if (!p)
-		return -1;
+		return LX_ENOMEM;
 	memcpy(array, &p, sizeof(p));
 	*cap = new_cap;
-	return 0;
+	return LX_OK;
 }
 
 bool lx_read(struct lx_target *t, uint64_t addr, void *buf, size_t len)
@@ -123,6 +123,8 @@ void lx_vmsg(struct lx_target *t, enum lx_msg_level level, const char *fmt,
 		memcpy(kind->first, safe, n);
 		kind->first[n] = '\0';
 	}
+	if (level == LX_MSG_ERROR)
+		snprintf(t->error, sizeof(t->error), "%s", safe);
 	t->ops->message(t->priv, level, safe);
 }
 
@@ -165,6 +167,8 @@ const char *lx_status_text(enum lx_status st)
 		return "the dump's data is implausible or inconsistent";
 	case LX_EABSENT:
 		return "needed data is not in the dump";
+	case LX_EUSAGE:
+		return "bad usage";
 	}
 	return "unknown status";
 }

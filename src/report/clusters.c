@@ -3,135 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analysis/describe.h"
-#include "analysis/refs.h"
+#include "report/model.h"
 #include "report/report.h"
 
-/* Whether the object just added holds a word that may point into the heap. */
-static void note_words(struct lx_cluster_job *job, const uint8_t *obj, size_t len)
-{
-	size_t i = job->cl.count - 1;
-
-	if (lx_reserve(job->cl.t, &job->misses, &job->misses_cap, i / 8 + 1, 1)) {
-		job->failed = true;
-		return;
-	}
-	if (lx_words_miss(obj, len, job->words_lo, job->words_hi))
-		lx_bit_set(job->misses, i);
-}
-
-static void add_live_objects(void *arg, const struct lx_scan *scan,
-			     const struct lx_slab *slab, const uint8_t *mem)
-{
-	struct lx_cluster_job *job = arg;
-	const struct lx_cache *c = &scan->cache;
-	double start = lx_now();
-	uint32_t i;
-
-	for (i = 0; i < slab->objects && !job->failed; i++) {
-		size_t off = c->red_left_pad + (size_t)i * c->size;
-
-		if (lx_object_is_free(scan, slab, i))
-			continue;
-		if (lx_cluster_add(&job->cl, lx_object_addr(scan, slab, i), mem + off,
-				   c->object_size))
-			job->failed = true;
-		else if (job->note_words)
-			note_words(job, mem + off, c->object_size);
-	}
-	job->hash_seconds += lx_now() - start;
-}
-
-/* LEAKEXT_TIMING=1: where the time went, for tests/bench. */
-static void report_timing(struct lx_session *s, const struct lx_cluster_job *job,
-			  double walk, double group)
-{
-	if (!getenv("LEAKEXT_TIMING"))
-		return;
-	lx_msg(s->t, LX_MSG_INFO,
-	       "timing %s: %zu objects; walk %.3f s (hashing %.3f s of it), grouping %.3f s; clustering = %.1f%% of the walk without it",
-	       job->cache.name, job->cl.count, walk, job->hash_seconds, group,
-	       walk - job->hash_seconds > 0 ?
-	       100 * (job->hash_seconds + group) / (walk - job->hash_seconds) : 0);
-}
-
-static enum lx_status run_job(struct lx_session *s, const struct lx_cache *cache,
-			      struct lx_cluster_job *job, bool note_words)
-{
-	enum lx_status ret;
-	double start, walked;
-	size_t i;
-
-	memset(job, 0, sizeof(*job));
-	job->cache = *cache;
-	if (note_words && s->L.page_offset_base && s->L.max_pfn) {
-		job->note_words = true;
-		job->words_lo = s->L.page_offset_base;
-		job->words_hi = s->L.page_offset_base + (s->L.max_pfn << s->L.page_shift);
-	}
-	job->nranges = lx_kernel_ranges(s, job->ranges,
-					sizeof(job->ranges) / sizeof(job->ranges[0]));
-	lx_cluster_init(&job->cl, s->t, job->ranges, job->nranges);
-	start = lx_now();
-	ret = lx_scan_cache_visit(s, &job->cache, &job->scan, add_live_objects, job);
-	if (ret)
-		goto fail;
-	walked = lx_now();
-	ret = LX_ENOMEM;
-	if (job->failed) {
-		lx_msg(s->t, LX_MSG_ERROR, "out of memory while clustering %s", job->cache.name);
-		goto fail;
-	}
-	for (i = 0; i < job->scan.nslabs; i++)
-		if (job->scan.slabs[i].bad)
-			job->unread += job->scan.slabs[i].objects - job->scan.slabs[i].nfree;
-	lx_progress(s->t, "clustering", 0, 0);
-	if (lx_cluster_finish(&job->cl))
-		goto fail;
-	lx_progress(s->t, "clustering", 1, 1);
-	report_timing(s, job, walked - start, lx_now() - walked);
-	return LX_OK;
-fail:
-	lx_cluster_job_free(s, job);
-	return ret;
-}
-
-enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
-				  struct lx_cluster_job *job)
-{
-	return run_job(s, cache, job, false);
-}
-
-enum lx_status lx_cluster_job_run_noting(struct lx_session *s,
-					 const struct lx_cache *cache,
-					 struct lx_cluster_job *job)
-{
-	return run_job(s, cache, job, true);
-}
-
-void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job)
-{
-	lx_free(s->t, job->misses);
-	lx_cluster_free(&job->cl);
-	lx_scan_free(s, &job->scan);
-}
-
-enum lx_status lx_cluster_job_check(struct lx_session *s,
-				    const struct lx_cluster_job *job, unsigned int k)
-{
-	if (k && k <= job->cl.nclusters)
-		return LX_OK;
-	lx_msg(s->t, LX_MSG_ERROR, "%s has %zu clusters, not %u", job->cache.name,
-	       job->cl.nclusters, k);
-	return LX_EABSENT;
-}
-
-static void print_preview(FILE *out, const struct lx_cluster_job *job,
+static void print_preview(FILE *out, const struct lx_cluster_report *rep,
 			  const struct lx_cluster_desc *d)
 {
 	size_t i;
 
-	if (job->redact) {
+	if (rep->redact) {
 		if (d->is_text)
 			fprintf(out, "  preview   redacted: text, %zu bytes before the first NUL\n",
 				d->text_len);
@@ -162,7 +42,7 @@ static void print_members(FILE *out, const struct lx_cluster_desc *d)
 	fputs(d->cluster->count > i ? " ...\n" : "\n", out);
 }
 
-static void print_strings(FILE *out, const struct lx_cluster_job *job,
+static void print_strings(FILE *out, const struct lx_cluster_report *rep,
 			  const struct lx_cluster_desc *d)
 {
 	unsigned int i;
@@ -170,7 +50,7 @@ static void print_strings(FILE *out, const struct lx_cluster_job *job,
 	for (i = 0; i < d->nstrings; i++) {
 		fprintf(out, "  %-9s %2u/%-2u ", i ? "" : "strings", d->strings[i].members,
 			d->readable);
-		if (job->redact)
+		if (rep->redact)
 			fprintf(out, "redacted, %zu bytes", strlen(d->strings[i].text));
 		else
 			lx_print_escaped(out, (const uint8_t *)d->strings[i].text,
@@ -275,20 +155,20 @@ static void print_holders(FILE *out, const struct lx_cluster_desc *d)
 		(unsigned long long)d->unreferenced);
 }
 
-static void print_cluster(FILE *out, const struct lx_cluster_job *job,
+static void print_cluster(FILE *out, const struct lx_cluster_report *rep,
 			  const struct lx_cluster_desc *d)
 {
 	const struct lx_cluster *c = d->cluster;
-	double share = job->scan.live ? 100.0 * c->count / job->scan.live : 0;
+	double share = rep->job->scan.live ? 100.0 * c->count / rep->job->scan.live : 0;
 
 	fprintf(out, "\nCLUSTER %u: %llu objects, %.1f%% of %llu live, %.2f MiB\n", d->rank,
-		(unsigned long long)c->count, share, (unsigned long long)job->scan.live,
-		(double)c->count * job->cache.size / (1 << 20));
+		(unsigned long long)c->count, share, (unsigned long long)rep->job->scan.live,
+		(double)c->count * rep->job->cache.size / (1 << 20));
 	print_members(out, d);
-	print_preview(out, job, d);
-	if (d->frame[0] && !job->redact)
+	print_preview(out, rep, d);
+	if (d->frame[0] && !rep->redact)
 		lx_print_wrapped(out, "  frame     ", "            ", d->frame);
-	print_strings(out, job, d);
+	print_strings(out, rep, d);
 	fprintf(out, "  classes   %s\n            (%u bytes per char: t text, 0 zero, p pointer, s kernel symbol, n small number, . other)\n",
 		d->classes, d->class_unit);
 	print_pointers(out, d);
@@ -297,100 +177,25 @@ static void print_cluster(FILE *out, const struct lx_cluster_job *job,
 	print_owner(out, d);
 }
 
-/* Which ranks to describe: [first, first + n). */
-static int pick_clusters(struct lx_session *s, const struct lx_options *opt,
-			 const struct lx_cluster_job *job, unsigned int *first,
-			 unsigned int *n)
-{
-	size_t total = job->cl.nclusters;
-	unsigned int top = opt->top ? opt->top : LX_DEFAULT_TOP;
-
-	if (opt->cluster) {
-		if (lx_cluster_job_check(s, job, opt->cluster))
-			return -1;
-		*first = opt->cluster - 1;
-		*n = 1;
-		return 0;
-	}
-	*first = 0;
-	*n = opt->all || top > total ? total : top;
-	return 0;
-}
-
-static void print_cluster_header(FILE *out, const struct lx_cluster_job *job,
+static void print_cluster_header(FILE *out, const struct lx_cluster_report *rep,
 				 unsigned int shown)
 {
 	fprintf(out, "\n%zu clusters of %llu live objects (content that differs only in numbers,\n"
 		"pointer values or stale bytes is one cluster); %u largest shown",
-		job->cl.nclusters, (unsigned long long)job->cl.count, shown);
-	if (shown < job->cl.nclusters)
+		rep->job->cl.nclusters, (unsigned long long)rep->job->cl.count, shown);
+	if (shown < rep->job->cl.nclusters)
 		fputs(", -a shows all", out);
 	fputs(".\n", out);
-	if (job->unread)
+	if (rep->job->unread)
 		fprintf(out, "WARNING: %llu live objects sit on unreadable slabs and are not clustered\n",
-			(unsigned long long)job->unread);
+			(unsigned long long)rep->job->unread);
 }
 
-enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
-				  struct lx_cluster_job *job)
+void lx_cluster_report_text(FILE *out, const struct lx_cluster_report *rep)
 {
-	struct lx_cluster_desc *descs = NULL;
-	struct lx_describe_work *work;
-	struct lx_reach reach;
-	struct lx_tracks tracks;
-	unsigned int first, n, i;
-	FILE *out = s->t->out;
-	int ret = 0;
+	unsigned int i;
 
-	if (pick_clusters(s, opt, job, &first, &n))
-		return LX_EABSENT;
-	if (first + n) {
-		descs = lx_alloc(s->t, (first + n) * sizeof(*descs));
-		if (!descs)
-			return LX_ENOMEM;
-		lx_describe_prepare(&job->cl, descs, first + n);
-	}
-	lx_tracks_init(s, &job->cache, &tracks);
-	if (opt->referrers && n) {
-		struct lx_walk_notes notes = {
-			.scan = &job->scan, .misses = job->misses,
-			.lo = job->words_lo, .hi = job->words_hi,
-		};
-
-		ret = lx_describe_holders(s, &job->cl, descs, first, n, &notes, &reach);
-		if (ret) {
-			lx_free(s->t, descs);
-			return ret;
-		}
-		lx_report_reach_limits(s, &reach);
-		lx_reach_free(s, &reach);
-	}
-	work = lx_describe_begin(s, &job->cache);
-	if (!work) {
-		lx_free(s->t, descs);
-		return LX_ENOMEM;
-	}
-	if (opt->json) {
-		lx_json_begin(out, opt, job);
-		s->json_written = true;
-	} else
-		print_cluster_header(out, job, n);
-	for (i = first; i < first + n && !ret; i++) {
-		ret = lx_describe_cluster(s, work, job->ranges, job->nranges, &tracks,
-					  &descs[i]);
-		if (ret)
-			break;
-		if (opt->json) {
-			if (i > first)
-				fputc(',', out);
-			lx_json_cluster(out, job, &descs[i]);
-		} else {
-			print_cluster(out, job, &descs[i]);
-		}
-	}
-	if (opt->json)
-		fputs("]}\n", out);
-	lx_describe_end(s, work);
-	lx_free(s->t, descs);
-	return ret ? LX_ENOMEM : LX_OK;	/* descriptions fail only to allocate */
+	print_cluster_header(out, rep, rep->n);
+	for (i = rep->first; i < rep->first + rep->n; i++)
+		print_cluster(out, rep, &rep->descs[i]);
 }

@@ -8,7 +8,7 @@
 #define DEFAULT_DUMP_BYTES 256
 #define MAX_DUMP_BYTES (64u << 10)
 
-struct dump_state {
+struct lx_dump {
 	struct lx_session *s;
 	const struct lx_options *opt;
 	uint8_t *buf;
@@ -17,10 +17,47 @@ struct dump_state {
 	bool failed;
 };
 
-/* false stops the dump. */
-static bool dump_one(void *arg, uint64_t addr)
+struct lx_dump *lx_dump_begin(struct lx_session *s, const struct lx_options *opt,
+			      const struct lx_cache *cache, uint64_t total)
 {
-	struct dump_state *st = arg;
+	struct lx_dump *st = lx_alloc(s->t, sizeof(*st));
+
+	if (!st)
+		return NULL;
+	st->s = s;
+	st->opt = opt;
+	st->total = total;
+	st->limit = opt->count == LX_DUMP_ALL ? 0 :
+		    opt->count ? opt->count : DEFAULT_DUMP_COUNT;
+	st->bytes = opt->bytes ? opt->bytes : DEFAULT_DUMP_BYTES;
+	if (st->bytes > cache->object_size)
+		st->bytes = cache->object_size;
+	if (st->bytes > MAX_DUMP_BYTES)
+		st->bytes = MAX_DUMP_BYTES;
+	st->buf = lx_alloc(s->t, st->bytes);
+	if (!st->buf) {
+		lx_free(s->t, st);
+		return NULL;
+	}
+	return st;
+}
+
+static bool print_as_type(struct lx_dump *st, uint64_t addr)
+{
+	struct lx_target *t = st->s->t;
+
+	if (t->ops->print_type && t->ops->print_type(t->priv, st->opt->type, addr))
+		return true;
+	lx_msg(t, LX_MSG_ERROR,
+	       "cannot print struct %s here: the type is unknown (a module's type needs that module's BTF in the dump, or in crash its debuginfo: mod -s MODULE)",
+	       st->opt->type);
+	st->failed = true;
+	return false;
+}
+
+bool lx_dump_object(void *dump, uint64_t addr)
+{
+	struct lx_dump *st = dump;
 	struct lx_target *t = st->s->t;
 	size_t i;
 
@@ -32,17 +69,8 @@ static bool dump_one(void *arg, uint64_t addr)
 	fprintf(t->out, "%s%llx  (live object %llu of %llu)\n", st->shown > 1 ? "\n" : "",
 		(unsigned long long)addr, (unsigned long long)st->shown,
 		(unsigned long long)st->total);
-	if (st->opt->type) {
-		if (!t->ops->print_type ||
-		    !t->ops->print_type(t->priv, st->opt->type, addr)) {
-			lx_msg(t, LX_MSG_ERROR,
-			       "cannot print struct %s here: the type is unknown (a module's type needs that module's BTF in the dump, or in crash its debuginfo: mod -s MODULE)",
-			       st->opt->type);
-			st->failed = true;
-			return false;
-		}
-		return true;
-	}
+	if (st->opt->type)
+		return print_as_type(st, addr);
 	if (!lx_read(t, addr, st->buf, st->bytes)) {
 		fprintf(t->out, "  (unreadable)\n");
 		return true;
@@ -53,71 +81,19 @@ static bool dump_one(void *arg, uint64_t addr)
 	return true;
 }
 
-static enum lx_status dump_selected(struct dump_state *st, const struct lx_cache *cache)
+enum lx_status lx_dump_end(struct lx_dump *st)
 {
-	struct lx_session *s = st->s;
-	unsigned int k = st->opt->cluster;
-	struct lx_cluster_job job;
-	struct lx_scan scan;
-	enum lx_status ret;
+	struct lx_target *t = st->s->t;
+	enum lx_status ret = LX_OK;
 
-	if (k) {
-		ret = lx_cluster_job_run(s, cache, &job);
-		if (ret)
-			return ret;
-		ret = lx_cluster_job_check(s, &job, k);
-		if (!ret) {
-			st->total = job.cl.clusters[k - 1].count;
-			lx_cluster_for_each_member(&job.cl, k - 1, dump_one, st);
-		}
-		lx_cluster_job_free(s, &job);
-		return ret;
-	}
-	ret = lx_scan_cache(s, cache, &scan);
-	if (ret)
-		return ret;
-	st->total = scan.live;
-	lx_for_each_live_object(&scan, dump_one, st);
-	lx_scan_free(s, &scan);
-	return LX_OK;
-}
-
-enum lx_status lx_leakdump(struct lx_session *s, const struct lx_options *opt)
-{
-	struct dump_state st = { .s = s, .opt = opt };
-	struct lx_cache cache;
-	enum lx_status ret;
-
-	if (opt->redact) {
-		lx_msg(s->t, LX_MSG_ERROR,
-		       "a dump shows object content, which a redacted report leaves out");
-		return LX_EABSENT;
-	}
-	ret = lx_layout_init(s);
-	if (!ret)
-		ret = lx_report_find_cache(s, opt->cache, &cache);
-	if (ret)
-		goto out;
-	st.limit = opt->count == LX_DUMP_ALL ? 0 :
-		   opt->count ? opt->count : DEFAULT_DUMP_COUNT;
-	st.bytes = opt->bytes ? opt->bytes : DEFAULT_DUMP_BYTES;
-	if (st.bytes > cache.object_size)
-		st.bytes = cache.object_size;
-	if (st.bytes > MAX_DUMP_BYTES)
-		st.bytes = MAX_DUMP_BYTES;
-	st.buf = lx_alloc(s->t, st.bytes);
-	ret = LX_ENOMEM;
-	if (!st.buf)
-		goto out;
-	ret = dump_selected(&st, &cache);
-	if (!ret && st.failed)
+	if (st->failed)
 		ret = LX_EABSENT;	/* the -s type is unknown */
-	if (!ret && st.total > st.shown)
-		fprintf(s->t->out, "\n%llu of %llu shown; -c N shows more, -c 0 all\n",
-			(unsigned long long)st.shown, (unsigned long long)st.total);
-	lx_free(s->t, st.buf);
-out:
-	lx_session_fini(s);
-	lx_msg_flush(s->t);
+	else if (lx_interrupted(t))
+		ret = LX_EINTR;
+	else if (st->total > st->shown)
+		fprintf(t->out, "\n%llu of %llu shown; -c N shows more, -c 0 all\n",
+			(unsigned long long)st->shown, (unsigned long long)st->total);
+	lx_free(t, st->buf);
+	lx_free(t, st);
 	return ret;
 }

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "analysis/describe.h"
+#include "report/model.h"
 #include "report/report.h"
 
 /*
@@ -140,7 +140,7 @@ static void json_cache(FILE *out, const struct lx_cluster_job *job)
 	fputc(',', out);
 }
 
-static void json_content(FILE *out, const struct lx_cluster_job *job,
+static void json_content(FILE *out, const struct lx_cluster_report *rep,
 			 const struct lx_cluster_desc *d)
 {
 	unsigned int i;
@@ -148,19 +148,19 @@ static void json_content(FILE *out, const struct lx_cluster_job *job,
 	fprintf(out, "\"kind\":\"%s\",\"text_bytes\":%zu,\"preview\":",
 		d->is_text ? "text" : "binary", d->is_text ? d->text_len : 0);
 	lx_json_string(out, (const char *)d->head,
-		       d->is_text && !job->redact ? d->head_len : 0);
+		       d->is_text && !rep->redact ? d->head_len : 0);
 	fputs(",\"preview_hex\":\"", out);
-	for (i = 0; i < d->head_len && !job->redact; i++)
+	for (i = 0; i < d->head_len && !rep->redact; i++)
 		fprintf(out, "%02x", d->head[i]);
 	fputc('"', out);
-	if (d->frame[0] && !job->redact) {
+	if (d->frame[0] && !rep->redact) {
 		fputc(',', out);
 		json_key_string(out, "frame", d->frame);
 	}
 	fprintf(out, ",\"sampled\":%u,\"strings\":[", d->readable);
 	for (i = 0; i < d->nstrings; i++) {
 		fprintf(out, "%s{", i ? "," : "");
-		json_key_string(out, "text", job->redact ? "" : d->strings[i].text);
+		json_key_string(out, "text", rep->redact ? "" : d->strings[i].text);
 		fprintf(out, ",\"length\":%zu,\"members\":%u}", strlen(d->strings[i].text),
 			d->strings[i].members);
 	}
@@ -265,9 +265,10 @@ static void json_holders(FILE *out, const struct lx_cluster_desc *d)
 	}
 }
 
-void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
-		     const struct lx_cluster_desc *d)
+static void json_cluster(FILE *out, const struct lx_cluster_report *rep,
+			 const struct lx_cluster_desc *d)
 {
+	const struct lx_cluster_job *job = rep->job;
 	const struct lx_cluster *c = d->cluster;
 	unsigned int i;
 
@@ -279,7 +280,7 @@ void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
 		fprintf(out, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)d->samples[i]);
 	fprintf(out, "],\"members_shown\":%u,\"members_total\":%llu,", i,
 		(unsigned long long)c->count);
-	json_content(out, job, d);
+	json_content(out, rep, d);
 	json_tracks(out, d);
 	json_holders(out, d);
 	json_owner(out, d);
@@ -305,13 +306,21 @@ void lx_json_header(FILE *out, const struct lx_options *opt)
 	fputc(',', out);
 }
 
-void lx_json_begin(FILE *out, const struct lx_options *opt,
-		   const struct lx_cluster_job *job)
+void lx_cluster_report_json(FILE *out, const struct lx_options *opt,
+			    const struct lx_cluster_report *rep)
 {
+	unsigned int i;
+
 	lx_json_header(out, opt);
-	fprintf(out, "\"redacted\":%s,", job->redact ? "true" : "false");
-	json_cache(out, job);
-	fprintf(out, "\"clusters_total\":%zu,\"clusters\":[", job->cl.nclusters);
+	fprintf(out, "\"redacted\":%s,", rep->redact ? "true" : "false");
+	json_cache(out, rep->job);
+	fprintf(out, "\"clusters_total\":%zu,\"clusters\":[", rep->job->cl.nclusters);
+	for (i = rep->first; i < rep->first + rep->n; i++) {
+		if (i > rep->first)
+			fputc(',', out);
+		json_cluster(out, rep, &rep->descs[i]);
+	}
+	fputs("]}\n", out);
 }
 
 void lx_json_error_document(FILE *out, const char *source, const char *error)

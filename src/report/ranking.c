@@ -1,29 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* leakscan reports: the cache ranking and the per-cache summary. */
+/* The cache ranking (its model and both renderings) and a cache's summary. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "report/report.h"
 
-struct cache_row {
-	struct lx_cache cache;
-	uint64_t live, total, slabs, slab_bytes;
-	enum lx_status status;	/* not LX_OK: no counts */
-	struct lx_integrity integrity;
-};
-
-struct ranking {
-	struct cache_row *rows;
-	size_t count, cap;
-	uint64_t all_slab_bytes;
-	bool complete;		/* the whole slab_caches list was read */
-	size_t flagged;		/* rows whose integrity failed */
-};
-
 static bool rank_one(struct lx_session *s, const struct lx_cache *c, void *arg)
 {
-	struct ranking *r = arg;
-	struct cache_row *row;
+	struct lx_ranking *r = arg;
+	struct lx_ranking_row *row;
 	struct lx_scan scan;
 
 	if (lx_reserve(s->t, &r->rows, &r->cap, r->count + 1, sizeof(*row)))
@@ -65,7 +50,7 @@ bool lx_parse_sort(const char *text, enum lx_sort *sort)
 }
 
 /* The row's value for a numeric sort key; failed rows sort last. */
-static uint64_t row_key(const struct cache_row *row, enum lx_sort sort)
+static uint64_t row_key(const struct lx_ranking_row *row, enum lx_sort sort)
 {
 	if (row->status)
 		return 0;
@@ -87,7 +72,7 @@ static enum lx_sort row_sort;	/* qsort() has no argument for it */
 
 static int row_cmp(const void *a, const void *b)
 {
-	const struct cache_row *x = a, *y = b;
+	const struct lx_ranking_row *x = a, *y = b;
 	uint64_t kx = row_key(x, row_sort), ky = row_key(y, row_sort);
 
 	if (row_sort != LX_SORT_NAME && kx != ky)
@@ -96,7 +81,7 @@ static int row_cmp(const void *a, const void *b)
 }
 
 /* Rows a text ranking shows: -n N of them; without -a, none with 0 live. */
-static bool row_shown(const struct lx_options *opt, const struct cache_row *row,
+static bool row_shown(const struct lx_options *opt, const struct lx_ranking_row *row,
 		      size_t shown)
 {
 	if (opt->top && shown >= opt->top)
@@ -105,7 +90,7 @@ static bool row_shown(const struct lx_options *opt, const struct cache_row *row,
 	       !lx_integrity_ok(&row->integrity);
 }
 
-static void print_row(FILE *out, const struct ranking *r, const struct cache_row *row)
+static void print_row(FILE *out, const struct lx_ranking *r, const struct lx_ranking_row *row)
 {
 	double mib = (double)row->live * row->cache.size / (1 << 20);
 	double share = r->all_slab_bytes ? 100.0 * row->slab_bytes / r->all_slab_bytes : 0;
@@ -123,8 +108,7 @@ static void print_row(FILE *out, const struct ranking *r, const struct cache_row
 		lx_integrity_ok(&row->integrity) ? "" : " (!)");
 }
 
-static void print_ranking(FILE *out, const struct lx_options *opt,
-			  const struct ranking *r)
+void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ranking *r)
 {
 	size_t i, shown = 0;
 
@@ -153,8 +137,7 @@ static void print_ranking(FILE *out, const struct lx_options *opt,
 		      out);
 }
 
-static void json_ranking(FILE *out, const struct lx_options *opt,
-			 const struct ranking *r)
+void lx_ranking_json(FILE *out, const struct lx_options *opt, const struct lx_ranking *r)
 {
 	size_t i, n = opt->top && opt->top < r->count ? opt->top : r->count;
 
@@ -162,7 +145,7 @@ static void json_ranking(FILE *out, const struct lx_options *opt,
 	fprintf(out, "\"slab_bytes\":%llu,\"caches_total\":%zu,\"caches\":[",
 		(unsigned long long)r->all_slab_bytes, r->count);
 	for (i = 0; i < n; i++) {
-		const struct cache_row *row = &r->rows[i];
+		const struct lx_ranking_row *row = &r->rows[i];
 
 		fprintf(out, "%s{\"name\":", i ? "," : "");
 		lx_json_string(out, row->cache.name, sizeof(row->cache.name));
@@ -185,40 +168,40 @@ static void json_ranking(FILE *out, const struct lx_options *opt,
 	fprintf(out, "],\"complete\":%s}\n", r->complete ? "true" : "false");
 }
 
-static enum lx_status rank_caches(struct lx_session *s, const struct lx_options *opt)
+enum lx_status lx_ranking_build(struct lx_session *s, const struct lx_options *opt,
+				struct lx_ranking *r)
 {
-	struct ranking r = { 0 };
-	enum lx_status ret = lx_for_each_cache(s, rank_one, &r);
+	enum lx_status ret;
 	size_t i;
 
-	r.complete = ret == LX_OK;
-	for (i = 0; i < r.count && ret == LX_OK; i++)
-		if (r.rows[i].status == LX_EINTR || r.rows[i].status == LX_ENOMEM)
-			ret = r.rows[i].status;
+	memset(r, 0, sizeof(*r));
+	ret = lx_for_each_cache(s, rank_one, r);
+	r->complete = ret == LX_OK;
+	for (i = 0; i < r->count && ret == LX_OK; i++)
+		if (r->rows[i].status == LX_EINTR || r->rows[i].status == LX_ENOMEM)
+			ret = r->rows[i].status;
 	if (ret == LX_EINTR || ret == LX_ENOMEM) {
-		lx_free(s->t, r.rows);
+		lx_ranking_free(s, r);
 		return ret;
 	}
-
-	lx_progress(s->t, "caches", r.count, r.count);
+	lx_progress(s->t, "caches", r->count, r->count);
 	row_sort = opt->sort;
-	if (r.count)
-		qsort(r.rows, r.count, sizeof(*r.rows), row_cmp);
-	if (opt->json) {
-		json_ranking(s->t->out, opt, &r);
-		s->json_written = true;
-	}
-	else if (r.count)
-		print_ranking(s->t->out, opt, &r);
-	lx_free(s->t, r.rows);
+	if (r->count)
+		qsort(r->rows, r->count, sizeof(*r->rows), row_cmp);
 	return LX_OK;	/* a cut list is flagged in the report, not an error */
 }
 
-void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan)
+void lx_ranking_free(struct lx_session *s, struct lx_ranking *r)
+{
+	lx_free(s->t, r->rows);
+	r->rows = NULL;
+}
+
+void lx_print_cache_summary(FILE *out, const struct lx_session *s,
+			    const struct lx_scan *scan)
 {
 	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
 	const struct lx_cache *c = &scan->cache;
-	FILE *out = s->t->out;
 	int src;
 
 	lx_count_by_source(scan, objs, live);
@@ -267,74 +250,4 @@ void lx_print_integrity(FILE *out, const struct lx_integrity *in)
 		if (in->count[k])
 			fprintf(out, "  %6u x %s; first: %s\n", in->count[k],
 				lx_problem_names[k], in->first[k]);
-}
-
-enum lx_status lx_report_find_cache(struct lx_session *s, const char *name,
-				    struct lx_cache *cache)
-{
-	switch (lx_find_cache(s, name, cache)) {
-	case LX_LOOKUP_NONE:
-		lx_msg(s->t, LX_MSG_ERROR, "no slab cache named \"%s\"", name);
-		return LX_EABSENT;
-	case LX_LOOKUP_AMBIGUOUS:
-		lx_msg(s->t, LX_MSG_ERROR, "\"%s\" is ambiguous; name one of the caches above",
-		       name);
-		return LX_EABSENT;
-	case LX_LOOKUP_FOUND:
-		break;
-	}
-	return LX_OK;
-}
-
-static bool print_address(void *out, uint64_t addr)
-{
-	fprintf(out, "%llx\n", (unsigned long long)addr);
-	return true;
-}
-
-static enum lx_status report_cache(struct lx_session *s, const struct lx_options *opt)
-{
-	struct lx_cluster_job job;
-	struct lx_cache cache;
-	struct lx_scan scan;
-	enum lx_status ret;
-
-	ret = lx_report_find_cache(s, opt->cache, &cache);
-	if (ret)
-		return ret;
-	if (opt->list_live && !opt->cluster) {
-		ret = lx_scan_cache(s, &cache, &scan);
-		if (ret)
-			return ret;
-		lx_for_each_live_object(&scan, print_address, s->t->out);
-		lx_scan_free(s, &scan);
-		return LX_OK;
-	}
-	ret = opt->referrers ? lx_cluster_job_run_noting(s, &cache, &job) :
-			       lx_cluster_job_run(s, &cache, &job);
-	if (ret)
-		return ret;
-	job.redact = opt->redact;
-	if (opt->list_live) {
-		ret = lx_cluster_job_check(s, &job, opt->cluster);
-		if (!ret)
-			lx_cluster_for_each_member(&job.cl, opt->cluster - 1, print_address,
-						   s->t->out);
-	} else {
-		if (!opt->json)
-			lx_print_cache_summary(s, &job.scan);
-		ret = lx_report_clusters(s, opt, &job);
-	}
-	lx_cluster_job_free(s, &job);
-	return ret;
-}
-enum lx_status lx_leakscan(struct lx_session *s, const struct lx_options *opt)
-{
-	enum lx_status ret = lx_layout_init(s);
-
-	if (!ret)
-		ret = opt->cache ? report_cache(s, opt) : rank_caches(s, opt);
-	lx_session_fini(s);
-	lx_msg_flush(s->t);
-	return ret;
 }

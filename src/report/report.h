@@ -1,61 +1,83 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Private to the report files (report.c, clreport.c, json.c, dump.c) and
- * to tests that look inside them.  Dependencies run one way: report.c
- * uses clreport.c and json.c, clreport.c uses json.c, json.c only the
- * kernel model.
+ * The report layer: it renders models the analysis finished (model.h) and
+ * never runs an analysis itself.  The command layer (src/command/) calls it;
+ * inside it, ranking.c, clusters.c, referrers.c and dump.c use json.c and
+ * text, and json.c uses nothing else of the layer.
  */
-#ifndef LEAKEXT_REPORT_INTERNAL_H
-#define LEAKEXT_REPORT_INTERNAL_H
+#ifndef LEAKEXT_REPORT_H
+#define LEAKEXT_REPORT_H
 
-#include "analysis/cluster.h"
-#include "leakext/leakext.h"
+#include "analysis/refs.h"
+#include "report/model.h"
 
-/* Internal to the report files: a cache's live objects, clustered. */
-struct lx_cluster_job {
+/* ranking.c: every cache's counts (leakscan with no cache). */
+struct lx_ranking_row {
 	struct lx_cache cache;
-	struct lx_scan scan;
-	struct lx_clusterer cl;
-	struct lx_ptr_range ranges[8];
-	size_t nranges;
-	uint64_t unread;	/* live objects on unreadable slabs */
-	double hash_seconds;	/* spent in lx_cluster_add() */
-	bool failed;
-	bool redact;		/* previews and strings become lengths */
-	/* -r: objects with no word in the direct map, by clusterer index */
-	bool note_words;
-	uint8_t *misses;
-	size_t misses_cap;
-	uint64_t words_lo, words_hi;
+	uint64_t live, total, slabs, slab_bytes;
+	enum lx_status status;	/* not LX_OK: no counts */
+	struct lx_integrity integrity;
 };
 
-enum lx_status lx_report_find_cache(struct lx_session *s, const char *name,
-				    struct lx_cache *cache);
-enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
-				  struct lx_cluster_job *job);
-/* The same, also noting which objects hold no direct-map word (for -r). */
-enum lx_status lx_cluster_job_run_noting(struct lx_session *s,
-					 const struct lx_cache *cache,
-					 struct lx_cluster_job *job);
-/* 0 if the job has a cluster numbered k (1-based), else -1 with a message. */
-enum lx_status lx_cluster_job_check(struct lx_session *s,
-				    const struct lx_cluster_job *job, unsigned int k);
-void lx_cluster_job_free(struct lx_session *s, struct lx_cluster_job *job);
-enum lx_status lx_report_clusters(struct lx_session *s, const struct lx_options *opt,
-				  struct lx_cluster_job *job);
-void lx_print_cache_summary(struct lx_session *s, const struct lx_scan *scan);
+struct lx_ranking {
+	struct lx_ranking_row *rows;
+	size_t count, cap;
+	uint64_t all_slab_bytes;
+	bool complete;		/* the whole slab_caches list was read */
+	size_t flagged;		/* rows whose integrity failed */
+};
+
+/*
+ * Walk every cache on slab_caches and sort the rows as opt->sort says.
+ * LX_OK also when the list was cut short (r->complete says so); LX_EINTR
+ * and LX_ENOMEM leave nothing to free.
+ */
+enum lx_status lx_ranking_build(struct lx_session *s, const struct lx_options *opt,
+				struct lx_ranking *r);
+void lx_ranking_free(struct lx_session *s, struct lx_ranking *r);
+void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ranking *r);
+void lx_ranking_json(FILE *out, const struct lx_options *opt, const struct lx_ranking *r);
+
+/* clusters.c: the cache's walk, then its clusters, for people. */
+void lx_print_cache_summary(FILE *out, const struct lx_session *s,
+			    const struct lx_scan *scan);
+void lx_cluster_report_text(FILE *out, const struct lx_cluster_report *rep);
 /* "integrity: ok" or the problems, for people and for JSON. */
 void lx_print_integrity(FILE *out, const struct lx_integrity *in);
+
+/* json.c */
+void lx_cluster_report_json(FILE *out, const struct lx_options *opt,
+			    const struct lx_cluster_report *rep);
 void lx_json_integrity(FILE *out, const struct lx_integrity *in);
-struct lx_cluster_desc;
-void lx_json_begin(FILE *out, const struct lx_options *opt,
-		   const struct lx_cluster_job *job);
-void lx_json_cluster(FILE *out, const struct lx_cluster_job *job,
-		     const struct lx_cluster_desc *d);
 void lx_json_string(FILE *out, const char *s, size_t len);
-struct lx_reach;
-/* What a reachability pass could not see, as warnings; flags a cut pass. */
-void lx_report_reach_limits(struct lx_session *s, const struct lx_reach *r);
+/* The schema, the dump's label, types and symbols; ends after a ','. */
 void lx_json_header(FILE *out, const struct lx_options *opt);
+
+/* referrers.c: leakrefs ADDR and leakscan -u over a finished pass. */
+void lx_print_refs(struct lx_session *s, const struct lx_reach *r, uint64_t addr);
+struct lx_unreferenced {
+	uint64_t members, unreferenced;
+};
+/* Print the unreferenced live objects of a cache, or of one cluster. */
+void lx_print_unreferenced_cache(FILE *out, const struct lx_reach *r, uint64_t cache,
+				 struct lx_unreferenced *u);
+void lx_print_unreferenced_cluster(FILE *out, const struct lx_reach *r,
+				   const struct lx_clusterer *cl, uint32_t cluster,
+				   struct lx_unreferenced *u);
+/* The summary line -u ends with, as a note. */
+void lx_note_unreferenced(struct lx_session *s, const struct lx_reach *r,
+			  const struct lx_unreferenced *u);
+
+/* A live object's address, one per line (-l); for the member walks. */
+bool lx_print_address(void *out, uint64_t addr);
+
+/* dump.c: leakdump, over the objects a walk or a cluster lists. */
+struct lx_dump;
+struct lx_dump *lx_dump_begin(struct lx_session *s, const struct lx_options *opt,
+			      const struct lx_cache *cache, uint64_t total);
+/* Show one object; false once the count is reached, on ^C or a failure. */
+bool lx_dump_object(void *dump, uint64_t addr);
+/* The closing line; LX_EABSENT if the -s type was unknown.  Frees dump. */
+enum lx_status lx_dump_end(struct lx_dump *dump);
 
 #endif

@@ -184,22 +184,25 @@ static void list_candidates(struct lx_session *s, const struct lookup *lk,
 	lx_msg(s->t, LX_MSG_INFO, "%s \"%s\":%s", why, lk->query, line);
 }
 
-enum lx_lookup_result lx_find_cache(struct lx_session *s, const char *query,
-				    struct lx_cache *found)
+/* The cache query names, or why not; *status says why a search stopped. */
+static enum lx_lookup_result find_cache(struct lx_session *s, struct lookup *lk,
+					struct lx_cache *found, enum lx_status *status)
 {
-	struct lookup *lk = lx_alloc(s->t, sizeof(*lk));
 	enum lx_lookup_result ret = LX_LOOKUP_NONE;
+	enum lx_status st;
 
-	if (!lk)
-		return LX_LOOKUP_NONE;
-	lk->query = query;
-	lk->by_size = split_kmalloc_name(query, lk->family, sizeof(lk->family),
+	lk->by_size = split_kmalloc_name(lk->query, lk->family, sizeof(lk->family),
 					 &lk->size);
 	lx_set_init(&lk->buckets, s->t);
 	if (lk->by_size)
 		collect_buckets(s, &lk->buckets);
-	lx_for_each_cache(s, lookup_one, lk);
+	st = lx_for_each_cache(s, lookup_one, lk);
 	lx_set_free(&lk->buckets);
+	/* a cut list still names the caches before the cut */
+	if (st == LX_EINTR || st == LX_ENOMEM || lx_interrupted(s->t)) {
+		*status = st == LX_ENOMEM ? st : LX_EINTR;
+		return LX_LOOKUP_NONE;
+	}
 	if (lk->have_exact) {
 		*found = lk->exact;
 		ret = LX_LOOKUP_FOUND;
@@ -212,6 +215,27 @@ enum lx_lookup_result lx_find_cache(struct lx_session *s, const char *query,
 		list_candidates(s, lk, "several caches could be");
 		ret = LX_LOOKUP_AMBIGUOUS;
 	}
-	lx_free(s->t, lk);
 	return ret;
+}
+
+enum lx_status lx_cache_lookup(struct lx_session *s, const char *query,
+			       struct lx_cache *cache)
+{
+	struct lookup *lk = lx_alloc(s->t, sizeof(*lk));
+	enum lx_status status = LX_OK;
+	enum lx_lookup_result found;
+
+	if (!lk)
+		return LX_ENOMEM;
+	lk->query = query;
+	found = find_cache(s, lk, cache, &status);
+	lx_free(s->t, lk);
+	if (status)
+		return status;
+	if (found == LX_LOOKUP_NONE)
+		lx_msg(s->t, LX_MSG_ERROR, "no slab cache named \"%s\"", query);
+	else if (found == LX_LOOKUP_AMBIGUOUS)
+		lx_msg(s->t, LX_MSG_ERROR, "\"%s\" is ambiguous; name one of the caches above",
+		       query);
+	return found == LX_LOOKUP_FOUND ? LX_OK : LX_EABSENT;
 }

@@ -3,6 +3,7 @@
 #define LEAKEXT_SLUB_H
 
 #include "leakext/core.h"
+#include "leakext/leakext.h"
 
 /* Where a slab was found. */
 enum lx_slab_source {
@@ -162,22 +163,15 @@ struct lx_scan {
 
 struct lx_memmap;
 
-/* The user's word on what a cache holds (--cache-type CACHE=TYPE). */
-#define LX_TYPE_HINTS 4
-struct lx_type_hint {
-	char cache[64];
-	char type[64];
-};
-
 struct lx_session {
 	struct lx_target *t;
 	struct lx_layout L;
-	struct lx_type_hint hints[LX_TYPE_HINTS];	/* set by the front end */
+	/* --cache-type: the user's word on what caches hold */
+	const struct lx_type_hint *hints;
 	unsigned int nhints;
 	struct lx_memmap *memmap;	/* lazily built, per command */
 	enum lx_status memmap_status;	/* why it could not be built */
-	/* Set by the core during a command, for the front ends: */
-	bool json_written;	/* a JSON document went to t->out */
+	/* Set during a command, for its result: */
 	bool flagged;		/* a result failed its integrity checks, or
 				 * the cache list was cut short */
 };
@@ -258,8 +252,9 @@ uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr);
 
 /* cachename.c */
 enum lx_lookup_result { LX_LOOKUP_FOUND, LX_LOOKUP_NONE, LX_LOOKUP_AMBIGUOUS };
-enum lx_lookup_result lx_find_cache(struct lx_session *s, const char *query,
-				    struct lx_cache *found);
 bool lx_parse_size(const char *text, uint64_t *bytes);
+/* The one cache query names; LX_EABSENT with a message if none or several. */
+enum lx_status lx_cache_lookup(struct lx_session *s, const char *query,
+			       struct lx_cache *cache);
 
 #endif

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analysis/cachetypes.h"
+#include "leakext/core.h"
 #include "leakext/leakext.h"
 #include "standalone/files.h"
 #include "standalone/target.h"
@@ -31,11 +31,8 @@ enum types_choice { TYPES_AUTO, TYPES_BTF_DUMP, TYPES_BTF_VMLINUX, TYPES_DWARF }
 
 struct program {
 	struct lx_options opt;
-	bool dump, stats, quiet;
+	bool stats, quiet;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
-	bool refs;			/* --refs ADDR */
-	struct lx_session hints;	/* --cache-type CACHE=TYPE, copied to each */
-	uint64_t refs_addr;
 	enum types_choice types;
 	const char *vmlinux;		/* NULL: types and symbols from each dump */
 	struct sa_vmlinux vm;
@@ -111,32 +108,12 @@ static void usage(FILE *out)
 "1 takes precedence over 4.\n", LX_DEFAULT_TOP);
 }
 
-static bool number(const char *text, unsigned int *out, bool zero_ok)
-{
-	char *end;
-	unsigned long v = strtoul(text, &end, 0);
-
-	if (!*text || *end || v > 100000000UL || (!v && !zero_ok))
-		return false;
-	*out = v;
-	return true;
-}
-
 /* Paths name files; cache names have no '/'. */
 static bool is_path(const char *arg)
 {
 	struct stat sb;
 
 	return strchr(arg, '/') || stat(arg, &sb) == 0;
-}
-
-static int parse_number_option(int c, unsigned int *out, bool zero_ok)
-{
-	if (number(optarg, out, zero_ok))
-		return 0;
-	fprintf(stderr, "leakscan: -%c needs a %snumber, not \"%s\"\n", c,
-		zero_ok ? "" : "positive ", optarg);
-	return -1;
 }
 
 static int parse_types(struct program *p, const char *text)
@@ -165,55 +142,39 @@ static int parse_reader(struct program *p, const char *text)
 	return -1;
 }
 
-static int parse_address(struct program *p, const char *text)
+/* The shared options: each letter's meaning, parsed by the core. */
+static int shared_option(struct program *p, int c)
 {
-	char *end;
+	static const struct { int c; enum lx_option which; const char *name; } table[] = {
+		{ 'n', LX_OPT_TOP, "-n" }, { 'a', LX_OPT_ALL, "-a" },
+		{ 's', LX_OPT_SORT, "-s" }, { 'R', LX_OPT_REDACT, "-R" },
+		{ 'k', LX_OPT_CLUSTER, "-k" }, { 'l', LX_OPT_LIST, "-l" },
+		{ 'u', LX_OPT_UNREFERENCED, "-u" }, { 'r', LX_OPT_REFERRERS, "-r" },
+		{ OPT_REFS, LX_OPT_REFS, "--refs" },
+		{ OPT_CACHE_TYPE, LX_OPT_CACHE_TYPE, "--cache-type" },
+		{ 'j', LX_OPT_JSON, "-j" }, { 'd', LX_OPT_DUMP, "-d" },
+		{ 'c', LX_OPT_COUNT, "-c" }, { 'b', LX_OPT_BYTES, "-b" },
+		{ 't', LX_OPT_TYPE, "-t" },
+	};
+	char why[256];
+	size_t i;
 
-	errno = 0;
-	p->refs_addr = strtoull(text, &end, 16);
-	if (errno || end == text || *end) {
-		fprintf(stderr, "leakscan: --refs takes a hexadecimal address, not \"%s\"\n",
-			text);
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+		if (table[i].c != c)
+			continue;
+		if (!lx_option_set(&p->opt, table[i].which, table[i].name, optarg, why,
+				   sizeof(why)))
+			return 0;
+		fprintf(stderr, "leakscan: %s\n", why);
 		return -1;
 	}
-	p->refs = true;
-	return 0;
+	return -1;
 }
 
 static int parse_option(struct program *p, int c)
 {
 	switch (c) {
 	case 'C': p->opt.cache = optarg; return 0;
-	case 'n': return parse_number_option(c, &p->opt.top, false);
-	case 'a': p->opt.all = true; return 0;
-	case 's':
-		if (lx_parse_sort(optarg, &p->opt.sort))
-			return 0;
-		fprintf(stderr, "leakscan: -s takes one of %s, not \"%s\"\n",
-			LX_SORT_FIELDS, optarg);
-		return -1;
-	case 'R': p->opt.redact = true; return 0;
-	case 'k': return parse_number_option(c, &p->opt.cluster, false);
-	case 'l': p->opt.list_live = true; return 0;
-	case 'u': p->opt.unreferenced = true; return 0;
-	case OPT_REFS: return parse_address(p, optarg);
-	case 'r': p->opt.referrers = true; return 0;
-	case OPT_CACHE_TYPE:
-		if (lx_add_type_hint(&p->hints, optarg))
-			return 0;
-		fprintf(stderr, "leakscan: --cache-type takes CACHE=TYPE (a struct name; at most %d), not \"%s\"\n",
-			LX_TYPE_HINTS, optarg);
-		return -1;
-	case 'j': p->opt.json = true; return 0;
-	case 'd': p->dump = true; return 0;
-	case 'c':
-		if (parse_number_option(c, &p->opt.count, true))
-			return -1;
-		if (!p->opt.count)
-			p->opt.count = LX_DUMP_ALL;
-		return 0;
-	case 'b': return parse_number_option(c, &p->opt.bytes, false);
-	case 't': p->opt.type = optarg; return 0;
 	case 'q': p->quiet = true; return 0;
 	case 'S': p->stats = true; return 0;
 	case 'T': return parse_types(p, optarg);
@@ -221,28 +182,17 @@ static int parse_option(struct program *p, int c)
 	case OPT_READER: return parse_reader(p, optarg);
 	case 'h': usage(stdout); exit(EXIT_OK);
 	case 'V': printf("leakscan (leakext) %s\n", LEAKEXT_VERSION); exit(EXIT_OK);
-	default: return -1;
+	default: return shared_option(p, c);
 	}
 }
 
 /* Which option combinations make sense; -1 after saying why not. */
 static int check_combination(const struct program *p)
 {
-	if ((p->opt.list_live || p->opt.cluster || p->dump || p->opt.unreferenced) &&
-	    !p->opt.cache) {
-		fprintf(stderr, "leakscan: -l, -u, -k and -d need a cache\n");
-		return -1;
-	}
-	if (p->opt.json && (p->opt.list_live || p->dump || p->opt.unreferenced || p->refs)) {
-		fprintf(stderr, "leakscan: -j cannot go with -l, -u, -d or --refs: they print addresses and hex, not JSON\n");
-		return -1;
-	}
-	if (p->refs + p->dump + p->opt.list_live + p->opt.unreferenced > 1) {
-		fprintf(stderr, "leakscan: choose one of -l, -u, -d and --refs\n");
-		return -1;
-	}
-	if (p->opt.type && !p->dump) {
-		fprintf(stderr, "leakscan: -t prints dumped objects: it needs -d\n");
+	char why[256];
+
+	if (lx_options_check(&p->opt, why, sizeof(why))) {
+		fprintf(stderr, "leakscan: %s\n", why);
 		return -1;
 	}
 	if (!p->vmlinux && (p->types == TYPES_DWARF || p->types == TYPES_BTF_VMLINUX)) {
@@ -387,31 +337,22 @@ static void json_errors(const struct program *p, const char *vmlinux_err)
 static int analyse(struct program *p, struct sa_dump *d, const char *path)
 {
 	struct lx_target t = { .ops = &sa_ops, .priv = d, .out = stdout };
-	struct lx_session s = { .t = &t };
 	struct lx_options opt = p->opt;
-	int ret;
+	struct lx_result res;
 
-	memcpy(s.hints, p->hints.hints, sizeof(s.hints));
-	s.nhints = p->hints.nhints;
 	opt.source = path;
 	opt.types = sa_types_name(d->types->kind);
 	opt.symbols = sa_symbols_name(d->symbols_kind);
 	if (p->nvmcores > 1 && !opt.json)
 		printf("%s==> %s <==\n", path == p->vmcores[0] ? "" : "\n", path);
-	if (p->refs)
-		ret = lx_leakrefs(&s, p->refs_addr);
-	else if (opt.unreferenced)
-		ret = lx_leakscan_unreferenced(&s, &opt);
-	else
-		ret = p->dump ? lx_leakdump(&s, &opt) : lx_leakscan(&s, &opt);
+	lx_run(&t, &opt, &res);
 	fflush(stdout);
-	if (s.flagged)
+	if (res.flagged)
 		p->flagged = true;
-	/* One document per vmcore: the core's, or one that says why not. */
-	if (ret && opt.json && !s.json_written)
-		json_error(path, d->last_error[0] ? d->last_error :
-			   "analysis stopped without a reason");
-	return ret;
+	/* One document per vmcore: the report, or one that says why not. */
+	if (res.status && opt.json)
+		json_error(path, res.message);
+	return res.status ? -1 : 0;
 }
 
 /* --stats: where this dump's types and symbols came from, and how long. */

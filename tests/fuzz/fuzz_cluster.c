@@ -102,18 +102,25 @@ static void run_reports(struct fake_kernel *fk, uint8_t options)
 {
 	struct lx_options text = { .all = options & 2, .redact = options & 4 };
 	struct lx_options json = { .json = true, .all = true, .redact = options & 4 };
+	struct lx_options *opt = options & 8 ? &json : &text;
 	struct lx_session s = { .t = &fk->target };
+	struct lx_cluster_report rep;
 	struct lx_cluster_job job;
 	struct lx_cache cache;
 	uint64_t members = 0;
 
 	if (lx_layout_init(&s) || lx_cache_read(&s, FK_CACHE, &cache) ||
-	    lx_cluster_job_run(&s, &cache, &job)) {
+	    lx_cluster_job_run(&s, &cache, &job, false)) {
 		lx_session_fini(&s);
 		return;
 	}
-	job.redact = options & 4;
-	lx_report_clusters(&s, options & 8 ? &json : &text, &job);
+	if (!lx_cluster_report_build(&s, opt, &job, &rep)) {
+		if (opt->json)
+			lx_cluster_report_json(fk->out, opt, &rep);
+		else
+			lx_cluster_report_text(fk->out, &rep);
+		lx_cluster_report_free(&s, &rep);
+	}
 	check_output(fk, options & 8);
 	if (job.cl.nclusters) {
 		lx_cluster_for_each_member(&job.cl, 0, count_member, &members);

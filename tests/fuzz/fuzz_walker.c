@@ -407,15 +407,11 @@ static void run_scan(struct fake_kernel *fk)
 	check_output(fk, false);
 }
 
-static void run_command(struct fake_kernel *fk, const struct lx_options *opt,
-			bool dump)
+static void run_command(struct fake_kernel *fk, const struct lx_options *opt)
 {
-	struct lx_session s = { .t = &fk->target };
+	struct lx_result res;
 
-	if (dump)
-		lx_leakdump(&s, opt);
-	else
-		lx_leakscan(&s, opt);
+	lx_run(&fk->target, opt, &res);
 	check_output(fk, opt->json);
 }
 
@@ -430,18 +426,18 @@ static void run_commands(struct fake_kernel *fk, uint8_t which)
 		{ .cache = "kmalloc-512", .list_live = true, .cluster = 1 },
 	};
 	static const struct lx_options dump = { .cache = "512", .cluster = 1, .count = 2,
-						.bytes = 64 };
+						.bytes = 64, .dump = true };
 	static const struct lx_options dump_all = { .cache = "kmalloc-512",
-						    .count = LX_DUMP_ALL };
+						    .count = LX_DUMP_ALL, .dump = true };
 	size_t i;
 
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (which & (1u << i))
-			run_command(fk, &cmds[i], false);
+			run_command(fk, &cmds[i]);
 	if (which & 0x40)
-		run_command(fk, &dump, true);
+		run_command(fk, &dump);
 	if (which & 0x80)
-		run_command(fk, &dump_all, true);
+		run_command(fk, &dump_all);
 }
 
 #ifdef FUZZ_COMMANDS
@@ -453,16 +449,12 @@ static void run_reach_commands(struct fake_kernel *fk)
 	static const struct lx_options held = { .cache = "kmalloc-512", .referrers = true };
 	static const struct lx_options held_json = { .cache = "kmalloc-512", .json = true,
 						     .referrers = true, .all = true };
-	struct lx_session s = { .t = &fk->target };
+	struct lx_options refs = { .refs = true, .address = fk_obj(slab_pfns[0], 1) + 8 };
 
-	lx_leakscan_unreferenced(&s, &unref);
-	check_output(fk, false);
-	run_command(fk, &held, false);
-	run_command(fk, &held_json, false);
-	memset(&s, 0, sizeof(s));
-	s.t = &fk->target;
-	lx_leakrefs(&s, fk_obj(slab_pfns[0], 1) + 8);
-	check_output(fk, false);
+	run_command(fk, &unref);
+	run_command(fk, &held);
+	run_command(fk, &held_json);
+	run_command(fk, &refs);
 }
 #endif
 

@@ -135,7 +135,7 @@ static enum verdict cache_command(struct lx_target *t, const struct clean *cl,
 	struct lx_session s = { .t = t };
 	enum verdict v = V_REFUSED;
 
-	if (!lx_layout_init(&s) && !lx_report_find_cache(&s, cl->cache_name, c) &&
+	if (!lx_layout_init(&s) && !lx_cache_lookup(&s, cl->cache_name, c) &&
 	    !lx_scan_cache(&s, c, scan)) {
 		v = cl->live_addrs ? judge_scan(&s, scan, cl, out) : V_EXACT;
 		if (keep) {

@@ -388,12 +388,20 @@ static void fk_message(void *priv, enum lx_msg_level level, const char *text)
 	snprintf(fk->messages + used, sizeof(fk->messages) - used, "%s\n", text);
 }
 
+static bool fk_interrupted(void *priv)
+{
+	struct fake_kernel *fk = priv;
+
+	return ++fk->polls >= fk->interrupt_at && fk->interrupt_at;
+}
+
 static const struct lx_target_ops fk_ops = {
 	.read = fk_read, .symbol = fk_symbol, .addr_symbol = fk_addr_symbol,
 	.type_size = fk_type_size, .member_offset = fk_member_offset,
 	.member_size = fk_member_size, .enum_value = fk_enum_value,
 	.alloc = fk_alloc, .release = fk_release, .message = fk_message,
 	.phys_end = fk_phys_end, .member_at = fk_member_at,
+	.interrupted = fk_interrupted,
 };
 
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size)

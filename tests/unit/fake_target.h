@@ -94,6 +94,8 @@ struct fake_kernel {
 	long typed_size;
 	bool member_names;
 	long live_allocs;
+	/* ^C: the interrupted op answers true from its interrupt_at'th call on */
+	unsigned long polls, interrupt_at;	/* interrupt_at 0: never */
 	char messages[8192];
 	FILE *out;
 	char *outbuf;

@@ -54,3 +54,7 @@ void fx_one_partial_slab(struct fixture *f)
 	fk_set_node_nr_slabs(&f->fk, 1);
 }
 
+enum lx_status fx_command(struct fixture *f, const struct lx_options *opt)
+{
+	return lx_run(&f->fk.target, opt, &f->res);
+}

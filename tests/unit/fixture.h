@@ -10,11 +10,14 @@ struct fixture {
 	struct lx_session s;
 	struct lx_cache cache;
 	struct lx_scan scan;
+	struct lx_result res;	/* of the last fx_command() */
 };
 
 void fx_setup(struct fixture *f, enum lx_freeptr_mode encoding);
 /* Lay out, read the cache and scan it; LX_OK on success. */
 enum lx_status fx_run_scan(struct fixture *f);
+/* One command through the front ends' entry (lx_run); its status. */
+enum lx_status fx_command(struct fixture *f, const struct lx_options *opt);
 /* Frees everything; true if the core freed what it allocated. */
 bool fx_teardown(struct fixture *f);
 const struct lx_slab *fx_find_slab(const struct lx_scan *scan, unsigned long pfn);

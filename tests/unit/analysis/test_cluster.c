@@ -332,16 +332,15 @@ static void fill_fake_objects(struct fake_kernel *fk)
 static bool test_cluster_report(void)
 {
 	struct fake_kernel fk;
-	struct lx_session s = { .t = &fk.target };
 	struct lx_options text = { .cache = "kmalloc-512" };
+	struct lx_result res;
 	struct lx_options json = { .cache = "kmalloc-512", .json = true };
 	const char *out;
 
 	fk_init(&fk, LX_FP_XOR_SWAB);
-	s.t = &fk.target;
 	fill_fake_objects(&fk);
-	CHECK(lx_leakscan(&s, &text) == 0);
-	CHECK(lx_leakscan(&s, &json) == 0);
+	CHECK(lx_run(&fk.target, &text, &res) == LX_OK);
+	CHECK(lx_run(&fk.target, &json, &res) == LX_OK);
 	fflush(fk.out);
 	out = fk.outbuf ? fk.outbuf : "";
 	CHECK(strstr(out, "CLUSTER 1: 5 objects, 100.0% of 5 live"));
@@ -359,19 +358,18 @@ static bool test_cluster_report(void)
 static char *report_of(bool redact, bool json)
 {
 	struct fake_kernel fk;
-	struct lx_session s = { .t = &fk.target };
 	struct lx_options opt = { .cache = "kmalloc-512", .json = json,
 				  .redact = redact };
+	struct lx_result res;
 	char *copy;
 	unsigned int i;
 
 	fk_init(&fk, LX_FP_XOR_SWAB);
-	s.t = &fk.target;
 	fill_fake_objects(&fk);
 	for (i = 0; i < FK_OBJS; i++)
 		if (i != 1 && i != 3 && i != 5)
 			fk_write(&fk, fk_obj(10, i) + 64, "customer-secret-0042", 21);
-	lx_leakscan(&s, &opt);
+	lx_run(&fk.target, &opt, &res);
 	fflush(fk.out);
 	copy = strdup(fk.outbuf ? fk.outbuf : "");
 	CHECK(fk.live_allocs == 0);

@@ -557,31 +557,7 @@ static bool test_reach_free(void)
 	return unit_ok();
 }
 
-/* --cache-type / -T: CACHE=TYPE parsed strictly, at most LX_TYPE_HINTS. */
-static bool test_type_hints(void)
-{
-	static const char *const bad[] = {
-		"kmalloc-192", "=list_head", "kmalloc-192=", "kmalloc-192=list head",
-		"kmalloc-192=9lives",
-		"kmalloc-192=a_type_name_that_is_far_too_long_to_fit_in_sixty_four_bytes_of_room",
-	};
-	struct lx_session s = { 0 };
-	unsigned int i;
-
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		CHECK(!lx_add_type_hint(&s, bad[i]));
-	CHECK(s.nhints == 0);
-	CHECK(lx_add_type_hint(&s, "kmalloc-192=list_head"));
-	CHECK(s.nhints == 1 && !strcmp(s.hints[0].cache, "kmalloc-192") &&
-	      !strcmp(s.hints[0].type, "list_head"));
-	for (i = 1; i < LX_TYPE_HINTS; i++)
-		CHECK(lx_add_type_hint(&s, "a=b"));
-	CHECK(!lx_add_type_hint(&s, "c=d") && s.nhints == LX_TYPE_HINTS);
-	return unit_ok();
-}
-
 const struct unit_test refs_tests[] = {
-	{ "type hints: CACHE=TYPE, strictly, at most four", test_type_hints },
 	{ "heap index: objects, interiors, free objects, outside", test_heap_index },
 	{ "heap index: slot bytes past object_size are in no object",
 	  test_heap_slot_tail },

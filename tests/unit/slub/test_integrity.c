@@ -176,9 +176,9 @@ static bool test_cut_cache_list_reported(void)
 	fx_setup(&f, LX_FP_XOR_SWAB);
 	consistent_kernel(&f);
 	fk_w64(&f.fk, FK_CACHE + 104, 0);	/* list.next */
-	CHECK(lx_leakscan(&f.s, &opt) == LX_OK);
+	CHECK(fx_command(&f, &opt) == LX_OK);
 	fflush(f.fk.out);
-	CHECK(f.s.flagged && f.s.json_written);
+	CHECK(f.res.flagged);
 	CHECK(strstr(f.fk.outbuf, "\"complete\":false") != NULL);
 	CHECK(strstr(f.fk.outbuf, "kmalloc-512") != NULL);
 	CHECK(fx_teardown(&f));
@@ -190,10 +190,10 @@ static bool ranking_json(struct fixture *f, const char *expect)
 	struct lx_options opt = { .json = true, .source = "test" };
 
 	consistent_kernel(f);
-	if (lx_leakscan(&f->s, &opt) != LX_OK)
+	if (fx_command(f, &opt) != LX_OK)
 		return false;
 	fflush(f->fk.out);
-	return f->s.json_written && strstr(f->fk.outbuf, expect) != NULL;
+	return strstr(f->fk.outbuf, expect) != NULL;
 }
 
 static bool test_consistent_ranking_complete(void)
@@ -202,7 +202,7 @@ static bool test_consistent_ranking_complete(void)
 
 	fx_setup(&f, LX_FP_XOR_SWAB);
 	CHECK(ranking_json(&f, "\"complete\":true"));
-	CHECK(!f.s.flagged && strstr(f.fk.outbuf, "\"ok\":true") != NULL);
+	CHECK(!f.res.flagged && strstr(f.fk.outbuf, "\"ok\":true") != NULL);
 	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
@@ -215,7 +215,7 @@ static bool test_empty_cache_list_flagged(void)
 	fx_setup(&f, LX_FP_XOR_SWAB);
 	fk_w64(&f.fk, 0xffffffff82000000ULL, 0xffffffff82000000ULL);
 	CHECK(ranking_json(&f, "\"complete\":false"));
-	CHECK(f.s.flagged && strstr(f.fk.messages, "list is empty") != NULL);
+	CHECK(f.res.flagged && strstr(f.fk.messages, "list is empty") != NULL);
 	CHECK(fx_teardown(&f));
 	return unit_ok();
 }
@@ -229,7 +229,7 @@ static bool test_bent_cache_list_flagged(void)
 	fk_w64(&f.fk, FK_CACHE + 112, FK_CACHE + 104);	/* prev: itself */
 	CHECK(ranking_json(&f, "\"complete\":false"));
 	CHECK(strstr(f.fk.outbuf, "kmalloc-512") != NULL);
-	CHECK(f.s.flagged && strstr(f.fk.messages, "inconsistent") != NULL);
+	CHECK(f.res.flagged && strstr(f.fk.messages, "inconsistent") != NULL);
 	CHECK(fx_teardown(&f));
 	return unit_ok();
 }

@@ -598,7 +598,7 @@ static bool test_list_live_output(void)
 
 	fx_setup(&f, LX_FP_XOR_SWAB);
 	fx_one_partial_slab(&f);
-	CHECK(lx_leakscan(&f.s, &opt) == 0);
+	CHECK(fx_command(&f, &opt) == LX_OK);
 	fflush(f.fk.out);
 	for (i = 0; i < FK_OBJS; i++)
 		if (i != 1 && i != 3 && i != 5)
@@ -618,7 +618,7 @@ static bool test_failed_walk_frees(void)
 	static const struct lx_options cmds[] = {
 		{ .cache = NULL }, { .cache = "kmalloc-512", .list_live = true },
 	};
-	static const struct lx_options dump = { .cache = "kmalloc-512" };
+	static const struct lx_options dump = { .cache = "kmalloc-512", .dump = true };
 	struct fixture f;
 	uint64_t max_pfn = 0;
 	size_t i;
@@ -629,10 +629,10 @@ static bool test_failed_walk_frees(void)
 	f.fk.target.ops->symbol(f.fk.target.priv, "max_pfn", &max_pfn);
 	fk_w64(&f.fk, max_pfn, 0);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		lx_leakscan(&f.s, &cmds[i]);
+		fx_command(&f, &cmds[i]);
 		CHECK(f.fk.live_allocs == 0);
 	}
-	CHECK(lx_leakdump(&f.s, &dump) == LX_OK && f.s.flagged);
+	CHECK(fx_command(&f, &dump) == LX_OK && f.res.flagged);
 	CHECK(f.fk.live_allocs == 0);
 	CHECK(strstr(f.fk.messages, "max_pfn unknown") != NULL);
 	CHECK(strstr(f.fk.messages, "memory map not scanned") != NULL);
@@ -643,10 +643,13 @@ static bool test_failed_walk_frees(void)
 static bool lookup_is(struct fixture *f, const char *query,
 		      enum lx_lookup_result want)
 {
+	enum lx_status ret;
 	struct lx_cache c;
 
-	return lx_find_cache(&f->s, query, &c) == want &&
-	       (want != LX_LOOKUP_FOUND || !strcmp(c.name, "kmalloc-512"));
+	ret = lx_cache_lookup(&f->s, query, &c);
+	if (want == LX_LOOKUP_FOUND)
+		return ret == LX_OK && !strcmp(c.name, "kmalloc-512");
+	return ret == LX_EABSENT && strstr(f->fk.messages, query);
 }
 
 static bool test_cache_aliases(void)

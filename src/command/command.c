@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The one command entry both front ends call (leakext.h): it opens a
+ * session on the target, runs the analysis a command needs, has the report
+ * layer render the finished model, and says how it ended.  Nothing below
+ * this layer knows which command runs.
+ */
+#include <string.h>
+
+#include "report/report.h"
+
+/* leakscan with no cache: every cache's counts. */
+static enum lx_status run_ranking(struct lx_session *s, const struct lx_options *opt)
+{
+	struct lx_ranking r;
+	enum lx_status ret = lx_ranking_build(s, opt, &r);
+
+	if (ret)
+		return ret;
+	if (opt->json)
+		lx_ranking_json(s->t->out, opt, &r);
+	else if (r.count)
+		lx_ranking_text(s->t->out, opt, &r);
+	lx_ranking_free(s, &r);
+	return LX_OK;
+}
+
+/* leakscan CACHE: the walk's summary and the clusters' descriptions. */
+static enum lx_status run_cluster_report(struct lx_session *s, const struct lx_options *opt,
+					 const struct lx_cache *cache)
+{
+	struct lx_cluster_report rep;
+	struct lx_cluster_job job;
+	enum lx_status ret;
+
+	ret = lx_cluster_job_run(s, cache, &job, opt->referrers);
+	if (ret)
+		return ret;
+	ret = lx_cluster_report_build(s, opt, &job, &rep);
+	if (!ret && opt->json) {
+		lx_cluster_report_json(s->t->out, opt, &rep);
+	} else if (!ret) {
+		lx_print_cache_summary(s->t->out, s, &job.scan);
+		lx_cluster_report_text(s->t->out, &rep);
+	}
+	lx_cluster_report_free(s, &rep);
+	lx_cluster_job_free(s, &job);
+	return ret;
+}
+
+/* leakscan -l CACHE: every live object; with -k, one cluster's members. */
+static enum lx_status run_list(struct lx_session *s, const struct lx_options *opt,
+			       const struct lx_cache *cache)
+{
+	struct lx_cluster_job job;
+	struct lx_scan scan;
+	enum lx_status ret;
+
+	if (!opt->cluster) {
+		ret = lx_scan_cache(s, cache, &scan);
+		if (ret)
+			return ret;
+		lx_for_each_live_object(&scan, lx_print_address, s->t->out);
+		lx_scan_free(s, &scan);
+		return LX_OK;
+	}
+	ret = lx_cluster_job_run(s, cache, &job, false);
+	if (ret)
+		return ret;
+	ret = lx_cluster_job_check(s, &job, opt->cluster);
+	if (!ret)
+		lx_cluster_for_each_member(&job.cl, opt->cluster - 1, lx_print_address,
+					   s->t->out);
+	lx_cluster_job_free(s, &job);
+	return ret;
+}
+
+/* The reachability pass, whose warnings are said before any output. */
+static enum lx_status reach_prepare(struct lx_session *s, struct lx_reach *r,
+				    const uint64_t *target)
+{
+	enum lx_status ret = lx_reach_init(s, r);
+
+	if (ret)
+		return ret;
+	if (target && !lx_reach_target(s, r, *target)) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "%#llx is not inside a slab object (outside every slab, or in a red zone or padding)",
+		       (unsigned long long)*target);
+		lx_reach_free(s, r);
+		return LX_EABSENT;
+	}
+	ret = lx_reach_run(s, r);
+	if (ret)
+		lx_reach_free(s, r);
+	else
+		lx_reach_warn_limits(s, r);
+	return ret;
+}
+
+/* leakrefs ADDR: the object containing addr and every word pointing into it. */
+static enum lx_status run_refs(struct lx_session *s, const struct lx_options *opt)
+{
+	struct lx_reach r;
+	enum lx_status ret = reach_prepare(s, &r, &opt->address);
+
+	if (ret)
+		return ret;
+	lx_print_refs(s, &r, opt->address);
+	lx_reach_free(s, &r);
+	return LX_OK;
+}
+
+/* leakscan -u CACHE: live objects (-k: of one cluster) no root reaches. */
+static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_options *opt,
+				       const struct lx_cache *cache)
+{
+	struct lx_unreferenced u = { 0 };
+	struct lx_cluster_job job;
+	struct lx_reach r;
+	enum lx_status ret = LX_OK;
+
+	if (opt->cluster) {
+		ret = lx_cluster_job_run(s, cache, &job, false);
+		if (ret)
+			return ret;
+		ret = lx_cluster_job_check(s, &job, opt->cluster);
+	}
+	if (!ret)
+		ret = reach_prepare(s, &r, NULL);
+	if (!ret && opt->cluster)
+		lx_print_unreferenced_cluster(s->t->out, &r, &job.cl, opt->cluster - 1, &u);
+	else if (!ret)
+		lx_print_unreferenced_cache(s->t->out, &r, cache->addr, &u);
+	if (!ret) {
+		lx_note_unreferenced(s, &r, &u);
+		lx_reach_free(s, &r);
+	}
+	if (opt->cluster)
+		lx_cluster_job_free(s, &job);
+	return ret;
+}
+
+/* Dump the objects a walk or one cluster lists, as many as -c says. */
+static enum lx_status dump_members(struct lx_session *s, const struct lx_options *opt,
+				   const struct lx_cache *cache, const struct lx_scan *scan,
+				   const struct lx_clusterer *cl)
+{
+	uint32_t k = opt->cluster;
+	struct lx_dump *dump;
+
+	dump = lx_dump_begin(s, opt, cache, cl ? cl->clusters[k - 1].count : scan->live);
+	if (!dump)
+		return LX_ENOMEM;
+	if (cl)
+		lx_cluster_for_each_member(cl, k - 1, lx_dump_object, dump);
+	else
+		lx_for_each_live_object(scan, lx_dump_object, dump);
+	return lx_dump_end(dump);
+}
+
+/* leakdump CACHE: live objects (-k: of one cluster) as hex or as a type. */
+static enum lx_status run_dump(struct lx_session *s, const struct lx_options *opt,
+			       const struct lx_cache *cache)
+{
+	struct lx_cluster_job job;
+	struct lx_scan scan;
+	enum lx_status ret;
+
+	if (!opt->cluster) {
+		ret = lx_scan_cache(s, cache, &scan);
+		if (ret)
+			return ret;
+		ret = dump_members(s, opt, cache, &scan, NULL);
+		lx_scan_free(s, &scan);
+		return ret;
+	}
+	ret = lx_cluster_job_run(s, cache, &job, false);
+	if (ret)
+		return ret;
+	ret = lx_cluster_job_check(s, &job, opt->cluster);
+	if (!ret)
+		ret = dump_members(s, opt, cache, NULL, &job.cl);
+	lx_cluster_job_free(s, &job);
+	return ret;
+}
+
+static enum lx_status run_command(struct lx_session *s, const struct lx_options *opt)
+{
+	struct lx_cache cache;
+	enum lx_status ret;
+
+	if (opt->refs)
+		return run_refs(s, opt);
+	if (!opt->cache)
+		return run_ranking(s, opt);
+	ret = lx_cache_lookup(s, opt->cache, &cache);
+	if (ret)
+		return ret;
+	if (opt->dump)
+		return run_dump(s, opt, &cache);
+	if (opt->unreferenced)
+		return run_unreferenced(s, opt, &cache);
+	if (opt->list_live)
+		return run_list(s, opt, &cache);
+	return run_cluster_report(s, opt, &cache);
+}
+
+enum lx_status lx_run(struct lx_target *t, const struct lx_options *opt,
+		      struct lx_result *res)
+{
+	struct lx_session s = { .t = t, .hints = opt->hints, .nhints = opt->nhints };
+	char why[LX_MESSAGE_MAX];
+	enum lx_status ret;
+
+	memset(res, 0, sizeof(*res));
+	ret = lx_options_check(opt, why, sizeof(why));
+	if (ret)
+		lx_msg(t, LX_MSG_ERROR, "%s", why);
+	else
+		ret = lx_layout_init(&s);
+	if (!ret)
+		ret = run_command(&s, opt);
+	if (ret == LX_EINTR)
+		lx_msg(t, LX_MSG_ERROR, "interrupted");
+	lx_session_fini(&s);
+	lx_msg_flush(t);
+	res->status = ret;
+	res->flagged = s.flagged;
+	if (ret)
+		snprintf(res->message, sizeof(res->message), "%s",
+			 t->error[0] ? t->error : lx_status_text(ret));
+	return ret;
+}
