@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/arch_x86_64.h"
 #include "analysis/cachetypes.h"
 #include "analysis/describe.h"
 #include "analysis/netview.h"
@@ -18,20 +17,20 @@ enum { KIND_HEAP, KIND_VMALLOC, KIND_VMEMMAP, KIND_IMAGE };
 size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *r, size_t max)
 {
 	const struct lx_layout *L = &s->L;
-	uint64_t vmalloc = lx_symbol_u64_or(s->t, "vmalloc_base", 0);
-	uint64_t direct_end = L->page_offset_base +
-			      ((L->max_pfn ? L->max_pfn : 1ULL << 28) << L->page_shift);
+	const struct lx_arch *a = &s->arch;
+	uint64_t direct_end = a->direct_map_base +
+			      ((L->max_pfn ? L->max_pfn : 1ULL << 28) << a->page_shift);
 	size_t n = 0;
 
 	if (max < 4)
 		return 0;
-	r[n++] = (struct lx_ptr_range){ L->page_offset_base, direct_end, KIND_HEAP, false };
-	if (vmalloc)
-		r[n++] = (struct lx_ptr_range){ vmalloc, vmalloc + LX_VMALLOC_SPAN,
+	r[n++] = (struct lx_ptr_range){ a->direct_map_base, direct_end, KIND_HEAP, false };
+	if (a->vmalloc_start)
+		r[n++] = (struct lx_ptr_range){ a->vmalloc_start, a->vmalloc_end,
 						KIND_VMALLOC, false };
-	r[n++] = (struct lx_ptr_range){ L->vmemmap_base, L->vmemmap_base + LX_VMEMMAP_SPAN,
+	r[n++] = (struct lx_ptr_range){ a->vmemmap_base, a->vmemmap_base + a->vmemmap_span,
 					KIND_VMEMMAP, false };
-	r[n++] = (struct lx_ptr_range){ LX_KERNEL_MAP_BASE, LX_MODULES_END, KIND_IMAGE, true };
+	r[n++] = (struct lx_ptr_range){ a->kernel_map_base, a->modules_end, KIND_IMAGE, true };
 	return n;
 }
 

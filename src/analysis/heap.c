@@ -109,9 +109,10 @@ static int by_base(const void *a, const void *b)
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
-static uint64_t slab_end(const struct lx_heap *h, const struct lx_heap_slab *hs)
+static uint64_t slab_end(const struct lx_session *s, const struct lx_heap *h,
+			 const struct lx_heap_slab *hs)
 {
-	return hs->base + lx_slab_bytes(&h->caches[hs->cache].cache, hs->objects);
+	return hs->base + lx_slab_bytes(s, &h->caches[hs->cache].cache, hs->objects);
 }
 
 /*
@@ -146,7 +147,7 @@ static enum lx_status sort_and_number(struct lx_session *s, struct heap_build *b
 		hs.first = next;
 		next += hs.objects;
 		h->slabs[kept++] = hs;
-		end = slab_end(h, &hs);
+		end = slab_end(s, h, &hs);
 	}
 	h->nslabs = kept;
 	h->nobjects = next;

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/arch_x86_64.h"
 #include "analysis/cachetypes.h"
 #include "analysis/refs.h"
 
@@ -164,7 +163,7 @@ static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area
 		size_t n = len < CHUNK_BYTES ? len : CHUNK_BYTES;
 
 		if (!lx_read(p->s->t, addr, p->buf, n)) {
-			n = LX_PAGE_SIZE - (addr % LX_PAGE_SIZE);
+			n = p->s->arch.page_size - (addr % p->s->arch.page_size);
 			n = n < len ? n : len;
 			if (!lx_read(p->s->t, addr, p->buf, n)) {
 				p->r->unreadable_bytes += n;

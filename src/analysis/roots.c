@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/arch_x86_64.h"
 #include "analysis/roots.h"
 
 const char *const lx_area_kind_names[LX_AREA_KINDS] = {
@@ -22,7 +21,6 @@ const char *const lx_area_kind_names[LX_AREA_KINDS] = {
 #define MAX_VMAP_AREAS (1u << 22)
 #define VMALLOC_BUDGET (8ULL << 30)	/* bytes of vmalloc'd memory scanned */
 #define VM_ALLOC_FLAG 0x2		/* include/linux/vmalloc.h VM_ALLOC */
-#define DEFAULT_THREAD_SIZE (16u << 10)	/* x86_64 THREAD_SIZE without KASAN */
 
 /* Areas being collected: the scanned ones, and module text to keep out. */
 struct roots_build {
@@ -32,10 +30,10 @@ struct roots_build {
 	struct lx_areas excluded;	/* module text, read-only data, cached stacks */
 };
 
-static bool area_believable(uint64_t start, uint64_t len)
+static bool area_believable(const struct lx_session *s, uint64_t start, uint64_t len)
 {
 	return len && len <= MAX_AREA_BYTES && start + len > start &&
-	       start >= LX_DIRECT_MAP_BASE;	/* kernel half, past the hole */
+	       start >= s->arch.kernel_space_base;
 }
 
 static enum lx_status push_area(struct lx_session *s, struct lx_areas *a,
@@ -44,7 +42,7 @@ static enum lx_status push_area(struct lx_session *s, struct lx_areas *a,
 {
 	struct lx_area *v;
 
-	if (!area_believable(start, len))
+	if (!area_believable(s, start, len))
 		return LX_OK;
 	if (lx_reserve(s->t, &a->v, &a->cap, a->n + 1, sizeof(*a->v)))
 		return LX_ENOMEM;
@@ -287,7 +285,7 @@ static bool task_shape_init(struct lx_session *s, struct task_shape *k)
 	k->thread_head = lx_member_offset(t, "signal_struct", "thread_head");
 	/* THREAD_SIZE is sizeof(union thread_union) */
 	k->thread_size = size >= 4096 && size <= (1 << 20) ? (uint64_t)size :
-			 DEFAULT_THREAD_SIZE;
+			 s->arch.thread_size;
 	return k->tasks >= 0 && k->thread_node >= 0 && k->signal >= 0 &&
 	       k->stack >= 0 && k->pid >= 0 && k->comm >= 0 && k->thread_head >= 0;
 }
@@ -362,6 +360,12 @@ static enum lx_status collect_stacks(struct roots_build *b)
 	return ret;
 }
 
+/* A vm_struct's size counts its guard page (get_vm_area_size()). */
+static uint64_t guard_page(const struct roots_build *b)
+{
+	return b->s->arch.page_size;
+}
+
 /*
  * Busy vmalloc areas from vmap_area_list, the list every busy vmap_area
  * was on until 6.9 split the busy tree into per-node vmap_nodes (the
@@ -395,8 +399,8 @@ static enum lx_status collect_vmalloc(struct roots_build *b)
 		if (lx_read_u64(t, va + va_vm, &vm) && vm &&
 		    lx_read_u64(t, vm + vm_flags, &flags) && (flags & VM_ALLOC_FLAG) &&
 		    lx_read_u64(t, vm + vm_addr, &addr) &&
-		    lx_read_u64(t, vm + vm_size, &size) && size > LX_PAGE_SIZE)
-			ret = push_area(b->s, &b->vmalloc, addr, size - LX_PAGE_SIZE,
+		    lx_read_u64(t, vm + vm_size, &size) && size > guard_page(b))
+			ret = push_area(b->s, &b->vmalloc, addr, size - guard_page(b),
 					LX_AREA_VMALLOC, -1, "vmalloc");
 		if (!lx_read_u64(t, next, &next))
 			break;
@@ -420,7 +424,7 @@ static bool is_vmalloc_area(const struct roots_build *b, uint64_t addr, uint64_t
 	size_t i;
 
 	for (i = 0; i < b->vmalloc.n; i++)
-		if (b->vmalloc.v[i].start == addr && b->vmalloc.v[i].len + LX_PAGE_SIZE == size)
+		if (b->vmalloc.v[i].start == addr && b->vmalloc.v[i].len + guard_page(b) == size)
 			return true;
 	return false;
 }
@@ -446,7 +450,7 @@ static enum lx_status exclude_cached_stacks(struct roots_build *b)
 			    !lx_read_u64(t, vm + vm_size, &size) ||
 			    !is_vmalloc_area(b, addr, size))
 				continue;
-			ret = push_area(b->s, &b->excluded, addr, size - LX_PAGE_SIZE,
+			ret = push_area(b->s, &b->excluded, addr, size - guard_page(b),
 					LX_AREA_STACK, -1, "cached free stack");
 		}
 	}

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/arch_x86_64.h"
 #include "slub/slub.h"
 
 #define MAX_CPUS 65536
@@ -524,16 +523,40 @@ static void resolve_max_pfn(struct lx_session *s, struct lx_layout *L)
 		       L->max_pfn : LX_MAX_LIST_NODES;
 }
 
+/*
+ * The dump's architecture, filled from its kernel (s->arch).  The walker
+ * reads words as host-order 64-bit values, so a row of another word size
+ * or byte order is refused.  L keeps copies of what the helpers that see
+ * only the layout need.
+ */
+static bool resolve_arch(struct lx_session *s, struct lx_layout *L)
+{
+	struct lx_arch *a = &s->arch;
+
+	if (!lx_arch_probe(s->t, a)) {
+		lx_msg(s->t, LX_MSG_ERROR, "the dump's architecture is not one leakext knows");
+		return false;
+	}
+	if (a->word_size != sizeof(uint64_t) ||
+	    a->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
+		lx_msg(s->t, LX_MSG_ERROR, "leakext cannot read %s kernels on this host",
+		       a->name);
+		return false;
+	}
+	L->page_shift = a->page_shift;
+	L->vmemmap_base = a->vmemmap_base;
+	L->page_offset_base = a->direct_map_base;
+	return true;
+}
+
 static enum lx_status resolve_globals(struct lx_session *s, struct lx_layout *L)
 {
 	if (!s->t->ops->symbol(s->t->priv, "slab_caches", &L->slab_caches)) {
 		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
 		return LX_EABSENT;
 	}
-	L->page_shift = LX_PAGE_SHIFT;
-	L->vmemmap_base = lx_symbol_u64_or(s->t, "vmemmap_base", LX_VMEMMAP_BASE);
-	L->page_offset_base = lx_symbol_u64_or(s->t, "page_offset_base",
-					      LX_DIRECT_MAP_BASE);
+	if (!resolve_arch(s, L))
+		return LX_EABSENT;
 	resolve_max_pfn(s, L);
 	L->nr_nodes = lx_symbol_u32_or(s->t, "nr_node_ids", 1);
 	if (L->nr_nodes == 0 || L->nr_nodes > MAX_NODES ||

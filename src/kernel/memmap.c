@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/arch_x86_64.h"
 #include "slub/slub.h"
 
 #define MEMMAP_CHUNK (2u << 20)
@@ -156,7 +155,7 @@ enum lx_status lx_memmap_scan(struct lx_session *s)
 
 	if (s->memmap || s->memmap_status)
 		return s->memmap_status;
-	if (!L->max_pfn || L->max_pfn > LX_MAX_PFN_LIMIT) {
+	if (!L->max_pfn || L->max_pfn > s->arch.max_pfn_limit) {
 		lx_msg(s->t, LX_MSG_WARN,
 		       "max_pfn unknown or implausible; cannot scan the memory map");
 		return s->memmap_status = LX_ECORRUPT;

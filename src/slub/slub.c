@@ -13,14 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "kernel/arch_x86_64.h"
 #include "base/set.h"
 #include "slub/slub.h"
 
 /* Bounds against hostile dumps. */
 #define MAX_CACHES 65536
 #define MAX_SLAB_ORDER 10
-#define MAX_SLAB_BYTES (LX_PAGE_SIZE << MAX_SLAB_ORDER)
 #define MAX_OBJECT_SIZE (4u << 20)
 /*
  * A sheaf holds at most kmem_cache.sheaf_capacity objects; a barn at most
@@ -156,7 +154,7 @@ out:
  * hostile offset (0xfffffffc + 8) cannot wrap past the check and send
  * follow_freelist() outside the slab buffer.
  */
-static bool cache_is_sane(const struct lx_cache *c)
+static bool cache_is_sane(const struct lx_session *s, const struct lx_cache *c)
 {
 	/* SLUB aligns sizes and the free pointer to a word (calculate_sizes()) */
 	return c->size && c->size <= MAX_OBJECT_SIZE && c->size % 8 == 0 &&
@@ -165,7 +163,7 @@ static bool cache_is_sane(const struct lx_cache *c)
 	       c->red_left_pad < c->size && c->oo_objects &&
 	       c->oo_order <= MAX_SLAB_ORDER && c->min_order <= MAX_SLAB_ORDER &&
 	       (uint64_t)c->oo_objects * c->size + c->red_left_pad <=
-	       (LX_PAGE_SIZE << c->oo_order);
+	       (s->arch.page_size << c->oo_order);
 }
 
 /* The slab_caches list was cut short: say so once, and flag the result. */
@@ -283,14 +281,15 @@ void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *li
 	}
 }
 
-uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects)
+uint64_t lx_slab_bytes(const struct lx_session *s, const struct lx_cache *c,
+		       uint32_t objects)
 {
 	unsigned int order = c->oo_order;
 
 	/* allocate_slab() falls back to the minimum order under pressure */
 	if (objects <= c->min_objects && c->min_objects < c->oo_objects)
 		order = c->min_order;
-	return LX_PAGE_SIZE << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
+	return s->arch.page_size << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
 }
 
 uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
@@ -377,11 +376,12 @@ static enum lx_status reserve_slab(struct walk *w, uint32_t objects)
 	return LX_OK;
 }
 
-static bool object_count_fits(const struct lx_cache *c, uint32_t objects)
+static bool object_count_fits(const struct lx_session *s, const struct lx_cache *c,
+			      uint32_t objects)
 {
 	return objects && objects <= c->oo_objects + c->min_objects &&
 	       (uint64_t)objects * c->size + c->red_left_pad <=
-	       lx_slab_bytes(c, c->oo_objects);
+	       lx_slab_bytes(s, c, c->oo_objects);
 }
 
 /*
@@ -415,7 +415,7 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr
 		*accepted = true;
 		return LX_OK;
 	}
-	if (!object_count_fits(c, objects)) {
+	if (!object_count_fits(w->s, c, objects)) {
 		note_problem(w->s, w->scan, LX_PROB_OBJECTS,
 			     "%s: slab %#llx claims %u objects; skipped",
 			     c->name, (unsigned long long)addr, objects);
@@ -1246,7 +1246,7 @@ static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 		w->visit(w->visit_arg, scan, slab, mem);
 }
 
-static void tally(struct lx_scan *scan)
+static void tally(const struct lx_session *s, struct lx_scan *scan)
 {
 	size_t i;
 
@@ -1255,7 +1255,7 @@ static void tally(struct lx_scan *scan)
 
 		scan->total += slab->objects;
 		scan->free += slab->nfree;
-		scan->slab_bytes += lx_slab_bytes(&scan->cache, slab->objects);
+		scan->slab_bytes += lx_slab_bytes(s, &scan->cache, slab->objects);
 	}
 	scan->live = scan->total - scan->free;
 }
@@ -1282,11 +1282,12 @@ static enum lx_status walk_slabs(struct walk *w)
 	struct lx_scan *scan = w->scan;
 	size_t max = scan->cache.red_left_pad +
 		     (size_t)scan->cache.size * (scan->cache.oo_objects + scan->cache.min_objects);
+	uint64_t max_slab = w->s->arch.page_size << MAX_SLAB_ORDER;
 	uint8_t *mem;
 	size_t i;
 
-	if (max > MAX_SLAB_BYTES)
-		max = MAX_SLAB_BYTES;
+	if (max > max_slab)
+		max = max_slab;
 	mem = lx_alloc(w->s->t, max);
 	if (!mem)
 		return LX_ENOMEM;
@@ -1320,7 +1321,7 @@ static enum lx_status collect_and_walk(struct walk *w)
 		ret = walk_slabs(w);
 	if (ret)
 		return ret;
-	tally(w->scan);
+	tally(w->s, w->scan);
 	check_node_counters(w);
 	check_cached_found(w);
 	if (!lx_integrity_ok(&w->scan->integrity))
@@ -1339,7 +1340,7 @@ enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *
 	memset(scan, 0, sizeof(*scan));
 	scan->cache = *c;
 	scan->fp_mode = L->kc_random >= 0 ? LX_FP_UNKNOWN : LX_FP_PLAIN;
-	if (!cache_is_sane(c)) {
+	if (!cache_is_sane(s, c)) {
 		lx_msg(s->t, LX_MSG_ERROR, "cache %#llx (%s) has an implausible layout",
 		       (unsigned long long)c->addr, c->name);
 		s->flagged = true;

@@ -2,6 +2,7 @@
 #ifndef LEAKEXT_SLUB_H
 #define LEAKEXT_SLUB_H
 
+#include "leakext/arch.h"
 #include "leakext/core.h"
 #include "leakext/leakext.h"
 
@@ -84,6 +85,7 @@ struct lx_layout {
 	uint64_t slab_test_value;
 	/* globals */
 	uint64_t slab_caches;		/* &slab_caches (list_head) */
+	/* vmemmap_base, page_offset_base and page_shift: copies of s->arch's */
 	uint64_t vmemmap_base, page_offset_base, max_pfn;
 	uint64_t max_slabs;		/* no list can hold more slabs */
 	unsigned int nr_cpus, nr_nodes;
@@ -165,6 +167,7 @@ struct lx_memmap;
 
 struct lx_session {
 	struct lx_target *t;
+	struct lx_arch arch;	/* the dump's, filled by lx_layout_init() */
 	struct lx_layout L;
 	/* --cache-type: the user's word on what caches hold */
 	const struct lx_type_hint *hints;
@@ -223,7 +226,8 @@ uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
 			uint32_t index);
 bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
 		       uint32_t index);
-uint64_t lx_slab_bytes(const struct lx_cache *c, uint32_t objects);
+uint64_t lx_slab_bytes(const struct lx_session *s, const struct lx_cache *c,
+		       uint32_t objects);
 /* Objects and live objects per source (objs[LX_SRC_COUNT], live[...]). */
 void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live);
 /* "plain pointers", "hardened: ptr ^ random ^ swab(addr)", ... */

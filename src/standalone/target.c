@@ -15,7 +15,7 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
-#include "kernel/arch_x86_64.h"
+#include "leakext/arch.h"
 #include "leakext/core.h"
 #include "standalone/symbols/symtab.h"
 #include "leakext/target.h"
@@ -409,13 +409,14 @@ static int check_match(struct sa_dump *d, uint64_t offset, char *err, size_t err
 /*
  * The KASLR shift: VMCOREINFO's KERNELOFFSET (hex, as the kernel prints
  * it), a multiple of CONFIG_PHYSICAL_ALIGN inside the KASLR window.  None
- * means no KASLR.
+ * means no KASLR.  This runs before a session knows the dump's
+ * architecture: the program reads x86_64 dumps only (files.c, symtab.c).
  */
 static int kernel_offset(struct sa_dump *d, uint64_t *offset, char *err, size_t errlen)
 {
+	const struct lx_arch *arch = lx_arch_find("x86_64");
 	const char *text = vmcoreinfo(d, "KERNELOFFSET");
-	const char *why = NULL;
-	char safe[64];
+	char safe[64], why[64] = "";
 	size_t len;
 
 	*offset = 0;
@@ -423,12 +424,14 @@ static int kernel_offset(struct sa_dump *d, uint64_t *offset, char *err, size_t 
 		return 0;
 	len = strlen(text);
 	if (!len || len > 16 || strspn(text, "0123456789abcdefABCDEF") != len)
-		why = "is not a hex number";
-	else if ((*offset = strtoull(text, NULL, 16)) % LX_KASLR_ALIGN)
-		why = "is not a multiple of 2 MiB";
-	else if (*offset >= LX_KASLR_MAX)
-		why = "is beyond the 1 GiB KASLR window";
-	if (!why)
+		snprintf(why, sizeof(why), "is not a hex number");
+	else if ((*offset = strtoull(text, NULL, 16)) % arch->kaslr_align)
+		snprintf(why, sizeof(why), "is not a multiple of %llu MiB",
+			 (unsigned long long)(arch->kaslr_align >> 20));
+	else if (*offset >= arch->kaslr_max)
+		snprintf(why, sizeof(why), "is beyond the %llu GiB KASLR window",
+			 (unsigned long long)(arch->kaslr_max >> 30));
+	if (!why[0])
 		return 0;
 	lx_escape(safe, sizeof(safe), text, len);
 	snprintf(err, errlen, "corrupt VMCOREINFO: KERNELOFFSET \"%s\" %s", safe, why);

@@ -39,7 +39,6 @@
 
 #include "fake_target.h"
 #include "fuzz_util.h"
-#include "kernel/arch_x86_64.h"
 #include "leakext/leakext.h"
 
 #define MAX_PATCHES 256
@@ -204,7 +203,7 @@ static void map_windows(struct image *im)
 	add_window(im, name, 64);
 	for (i = 0; i < NSLABS; i++) {
 		add_window(im, fk_page(slab_pfns[i]), 64);
-		add_window(im, fk_slab_mem(slab_pfns[i]), LX_PAGE_SIZE);
+		add_window(im, fk_slab_mem(slab_pfns[i]), FK_PAGE_SIZE);
 	}
 	add_window(im, symbol(im, "slab_caches"), 16);
 	add_window(im, symbol(im, "__per_cpu_offset"), 16);

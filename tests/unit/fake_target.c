@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "fake_target.h"
-#include "kernel/arch_x86_64.h"
 
 #define SYM_SLAB_CACHES 0xffffffff82000000ULL
 #define SYM_NR_CPU_IDS 0xffffffff82000100ULL
@@ -484,7 +483,7 @@ uint64_t fk_page(unsigned long pfn)
 
 uint64_t fk_slab_mem(unsigned long pfn)
 {
-	return FK_PAGE_OFFSET + pfn * LX_PAGE_SIZE;
+	return FK_PAGE_OFFSET + pfn * FK_PAGE_SIZE;
 }
 
 uint64_t fk_obj(unsigned long pfn, unsigned int index)
@@ -573,7 +572,7 @@ void fk_add_slab(struct fake_kernel *fk, unsigned long pfn, unsigned int inuse,
 	fk_w64(fk, page + 0, 1ULL << FK_PG_SLAB);
 	fk_w64(fk, page + 24, FK_CACHE);
 	fk_w64(fk, page + 40, inuse | (FK_OBJS << 16) | ((uint64_t)frozen << 31));
-	fk_region(fk, fk_slab_mem(pfn), LX_PAGE_SIZE);
+	fk_region(fk, fk_slab_mem(pfn), FK_PAGE_SIZE);
 }
 
 static uint64_t encode(struct fake_kernel *fk, uint64_t next, uint64_t slot)

@@ -9,6 +9,7 @@
 
 #include "slub/slub.h"
 
+#define FK_PAGE_SIZE 4096ULL		/* base pages, as x86_64's */
 #define FK_VMEMMAP 0xffffea0000000000ULL
 #define FK_PAGE_OFFSET 0xffff888000000000ULL
 #define FK_MAX_PFN 256

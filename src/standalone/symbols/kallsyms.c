@@ -35,7 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/arch_x86_64.h"
+#include "leakext/arch.h"
 #include "leakext/core.h"
 #include "leakext/text.h"
 #include "standalone/symbols/kallsyms.h"
@@ -134,6 +134,8 @@ static size_t readable_prefix(const struct lx_target *t, uint64_t addr, uint8_t 
 static size_t read_some(const struct lx_target *t, uint64_t addr, uint8_t *buf,
 			size_t want)
 {
+	/* Before any session: the program reads x86_64 dumps only. */
+	uint64_t page = lx_arch_find("x86_64")->page_size;
 	size_t got = 0, n;
 
 	if (want > UINT64_MAX - addr)	/* never up to or past the top of the address space */
@@ -141,7 +143,7 @@ static size_t read_some(const struct lx_target *t, uint64_t addr, uint8_t *buf,
 	if (!want || t->ops->read(t->priv, addr, buf, want))
 		return want;
 	while (got < want) {
-		n = LX_PAGE_SIZE - ((addr + got) & (LX_PAGE_SIZE - 1));
+		n = page - ((addr + got) & (page - 1));
 		if (n > want - got)
 			n = want - got;
 		if (!t->ops->read(t->priv, addr + got, buf + got, n))

@@ -16,7 +16,6 @@
 
 #include "fake_target.h"
 #include "fixture.h"
-#include "kernel/arch_x86_64.h"
 #include "analysis/cachetypes.h"
 #include "leakext/leakext.h"
 #include "analysis/refs.h"
@@ -296,9 +295,9 @@ static void vmalloc_kernel(struct fixture *f)
 		fk_w64(fk, VMAP_AREA(i) + 40, i ? VMAP_HEAD : VMAP_AREA(1) + 40);
 		fk_w64(fk, VMAP_AREA(i) + 56, VM_STRUCT(i));
 		fk_w64(fk, VM_STRUCT(i) + 8, VMALLOC(i));
-		fk_w64(fk, VM_STRUCT(i) + 16, 5 * LX_PAGE_SIZE);
+		fk_w64(fk, VM_STRUCT(i) + 16, 5 * FK_PAGE_SIZE);
 		fk_w64(fk, VM_STRUCT(i) + 24, 0x2);	/* VM_ALLOC */
-		fk_region(fk, VMALLOC(i), 4 * LX_PAGE_SIZE);
+		fk_region(fk, VMALLOC(i), 4 * FK_PAGE_SIZE);
 	}
 	fk_w64(fk, VMALLOC(0) + 0x100, OBJ_D);
 	fk_w64(fk, VMALLOC(1) + 0x3ff0, OBJ_C);
@@ -317,7 +316,7 @@ static bool test_cached_stacks(void)
 	CHECK(!(r.roots.missing & (1u << LX_AREA_VMALLOC)));
 	CHECK(lx_roots_find(&r.roots, VMALLOC(0) + 0x100) != NULL);
 	CHECK(lx_roots_find(&r.roots, VMALLOC(0) + 0x100)->kind == LX_AREA_VMALLOC);
-	CHECK(!lx_roots_find(&r.roots, VMALLOC(0) + 4 * LX_PAGE_SIZE));	/* guard */
+	CHECK(!lx_roots_find(&r.roots, VMALLOC(0) + 4 * FK_PAGE_SIZE));	/* guard */
 	CHECK(!lx_roots_find(&r.roots, VMALLOC(1) + 0x3ff0));	/* free stack */
 	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
 	CHECK(lx_reach_reached(&r, NUM_D) && lx_reach_reached(&r, NUM_E));

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * An architecture as leakext sees a kernel built for it: its words, pages
+ * and virtual memory map.  Each architecture is one row, in its own file
+ * (src/kernel/arch_<name>.c), holding the values its kernel is built with;
+ * a session copies the row that fits the dump and lets the row replace
+ * what the kernel chose at boot (KASLR) with that kernel's own variables.
+ * No other file knows an architecture's numbers.
+ */
+#ifndef LEAKEXT_ARCH_H
+#define LEAKEXT_ARCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct lx_target;
+
+struct lx_arch {
+	const char *name;		/* "x86_64" */
+	unsigned int word_size;		/* bytes in a pointer */
+	bool big_endian;
+	unsigned int page_shift;	/* base pages */
+	uint64_t page_size;
+	/* The direct map of all physical memory: pfn 0's address. */
+	uint64_t direct_map_base;
+	/* The struct page array (SPARSEMEM_VMEMMAP) and how far it reaches. */
+	uint64_t vmemmap_base, vmemmap_span;
+	/* vmalloc space, [start, end); both 0 when the dump does not say. */
+	uint64_t vmalloc_start, vmalloc_end;
+	/* The kernel image's mapping, and module space up to its end. */
+	uint64_t kernel_map_base, modules_end;
+	/* No kernel memory area lies below this. */
+	uint64_t kernel_space_base;
+	/* KASLR moves the image in steps of kaslr_align, less than kaslr_max. */
+	uint64_t kaslr_align, kaslr_max;
+	/* No pfn reaches this, at the largest physical address space. */
+	uint64_t max_pfn_limit;
+	/* A task's stack (THREAD_SIZE) when the kernel's types do not say. */
+	uint64_t thread_size;
+	/*
+	 * Is the dumped kernel this architecture's?  NULL: the row taken
+	 * when no other row claims the dump.
+	 */
+	bool (*detect)(struct lx_target *t);
+	/* Replace the row's defaults with what the dumped kernel chose. */
+	void (*fill)(struct lx_arch *a, struct lx_target *t);
+};
+
+/* The row called name ("x86_64"); NULL when leakext has none. */
+const struct lx_arch *lx_arch_find(const char *name);
+/*
+ * The dump's architecture in *a: its row, filled from the kernel's own
+ * variables.  False when no row fits.
+ */
+bool lx_arch_probe(struct lx_target *t, struct lx_arch *a);
+
+#endif

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The architecture table (leakext/arch.h): lookup by name, and the probe
+ * that fills a session's row from the kernel's own variables.
+ */
+#include <string.h>
+
+#include "fixture.h"
+#include "leakext/arch.h"
+#include "unit.h"
+
+#define VMALLOC_SYM 0xffffffff82200000ULL
+#define MOVED_DIRECT_MAP 0xffff9a0000000000ULL
+#define MOVED_VMALLOC 0xffffb48000000000ULL
+
+static bool test_find_by_name(void)
+{
+	const struct lx_arch *a = lx_arch_find("x86_64");
+
+	CHECK(a && !strcmp(a->name, "x86_64"));
+	CHECK(a && a->page_size == 1ULL << a->page_shift && a->page_size == 4096);
+	CHECK(a && a->word_size == 8 && !a->big_endian);
+	CHECK(lx_arch_find("vax") == NULL);
+	return unit_ok();
+}
+
+static bool no_symbol(void *priv, const char *name, uint64_t *addr)
+{
+	(void)priv;
+	(void)name;
+	(void)addr;
+	return false;
+}
+
+/* A kernel without page_offset_base and friends keeps the row's defaults. */
+static bool test_probe_without_variables(void)
+{
+	static const struct lx_target_ops ops = { .symbol = no_symbol };
+	struct lx_target t = { .ops = &ops };
+	const struct lx_arch *row = lx_arch_find("x86_64");
+	struct lx_arch a;
+
+	CHECK(lx_arch_probe(&t, &a));
+	CHECK(row && a.direct_map_base == row->direct_map_base);
+	CHECK(row && a.vmemmap_base == row->vmemmap_base);
+	CHECK(a.vmalloc_start == 0 && a.vmalloc_end == 0);
+	return unit_ok();
+}
+
+/* KASLR moved the direct map and vmalloc: the kernel's variables win. */
+static bool test_probe_reads_kernel_bases(void)
+{
+	struct fixture f;
+	uint64_t pob;
+
+	fx_setup(&f, LX_FP_PLAIN);
+	pob = lx_symbol_addr(f.s.t, "page_offset_base");
+	fk_w64(&f.fk, pob, MOVED_DIRECT_MAP);
+	fk_region(&f.fk, VMALLOC_SYM, 8);
+	fk_w64(&f.fk, VMALLOC_SYM, MOVED_VMALLOC);
+	fk_add_symbol(&f.fk, "vmalloc_base", VMALLOC_SYM);
+	CHECK(lx_layout_init(&f.s) == LX_OK);
+	CHECK(!strcmp(f.s.arch.name, "x86_64"));
+	CHECK(f.s.arch.direct_map_base == MOVED_DIRECT_MAP);
+	CHECK(f.s.arch.vmemmap_base == FK_VMEMMAP);
+	CHECK(f.s.arch.vmalloc_start == MOVED_VMALLOC &&
+	      f.s.arch.vmalloc_end > MOVED_VMALLOC);
+	/* The layout's copies agree with the session's row. */
+	CHECK(f.s.L.page_offset_base == MOVED_DIRECT_MAP);
+	CHECK(f.s.L.vmemmap_base == FK_VMEMMAP);
+	CHECK(f.s.L.page_shift == f.s.arch.page_shift);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+const struct unit_test arch_tests[] = {
+	{ "arch: rows are found by name", test_find_by_name },
+	{ "arch: a kernel without the base variables keeps the defaults",
+	  test_probe_without_variables },
+	{ "arch: the kernel's page_offset_base and vmalloc_base win",
+	  test_probe_reads_kernel_bases },
+	{ NULL, NULL },
+};
