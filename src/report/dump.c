@@ -33,8 +33,7 @@ static bool dump_one(void *arg, uint64_t addr)
 		(unsigned long long)addr, (unsigned long long)st->shown,
 		(unsigned long long)st->total);
 	if (st->opt->type) {
-		if (!t->ops->print_type ||
-		    !t->ops->print_type(t->priv, st->opt->type, addr)) {
+		if (!lx_print_type(t, st->opt->type, addr)) {
 			lx_msg(t, LX_MSG_ERROR,
 			       "cannot print struct %s here: the type is unknown (a module's type needs that module's BTF in the dump, or in crash its debuginfo: mod -s MODULE)",
 			       st->opt->type);
