@@ -49,9 +49,10 @@ static bool crash_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 }
 
 /* crash's own struct printer, the one "struct TYPE ADDR" uses. */
-static bool crash_print_type(void *priv, const char *type, uint64_t addr)
+static bool crash_print_type(struct lx_target *t, const char *type,
+			     uint64_t addr)
 {
-	(void)priv;
+	(void)t;
 	if (STRUCT_SIZE((char *)type) <= 0)
 		return false;
 	dump_struct((char *)type, addr, 16);
@@ -178,29 +179,28 @@ static bool crash_enum_value(void *priv, const char *name, long *value)
 }
 
 /* GETBUF memory is reclaimed by crash if ^C aborts the command. */
-static void *crash_alloc(void *priv, size_t size)
+static void *crash_alloc(struct lx_target *t, size_t size)
 {
-	(void)priv;
+	(void)t;
 	return GETBUF(size);
 }
 
-static void crash_release(void *priv, void *ptr)
+static void crash_release(struct lx_target *t, void *ptr)
 {
-	(void)priv;
+	(void)t;
 	FREEBUF(ptr);
 }
 
 /*
- * priv: leakscan's options, or NULL.  crash's error() copies a message into
- * the command's output when that is redirected ("> file") or piped, which
- * would break a JSON document; so a JSON command writes its messages to
- * crash's error stream alone, in error()'s own format.
+ * crash's error() copies a message into the command's output when that is
+ * redirected ("> file") or piped, which would break a JSON document; so a
+ * command whose output is one (t->document) writes its messages to crash's
+ * error stream alone, in error()'s own format.
  */
-static void crash_message(void *priv, enum lx_msg_level level, const char *text)
+static void crash_message(struct lx_target *t, enum lx_msg_level level,
+			  const char *text)
 {
-	const struct lx_options *opt = priv;
-
-	if (!opt || !opt->json || fp == pc->error_fp) {
+	if (!t->document || fp == pc->error_fp) {
 		error(level == LX_MSG_INFO ? NOTE : INFO, "%s\n", text);
 		return;
 	}
@@ -216,14 +216,14 @@ static void crash_message(void *priv, enum lx_msg_level level, const char *text)
  * its width, erased when done.  Redirected output ("> file") goes to fp
  * and never sees it.
  */
-static void crash_progress(void *priv, const char *label, uint64_t done,
-			   uint64_t total)
+static void crash_progress(struct lx_target *t, const char *label,
+			   uint64_t done, uint64_t total)
 {
 	struct winsize ws;
 	unsigned int cols = 80;
 	char line[512];
 
-	(void)priv;
+	(void)t;
 	if (!isatty(fileno(stderr)))
 		return;
 	if (total && done >= total) {
@@ -257,21 +257,25 @@ static uint64_t crash_phys_end(void *priv)
 	return end;
 }
 
-static const struct lx_target_ops crash_ops = {
+static const struct lx_dump_ops crash_dump_ops = {
 	.read = crash_read,
 	.symbol = crash_symbol,
 	.addr_symbol = crash_addr_symbol,
 	.type_size = crash_type_size,
 	.member_offset = crash_member_offset,
 	.member_size = crash_member_size,
+	.member_at = crash_member_at,
 	.enum_value = crash_enum_value,
+	.phys_end = crash_phys_end,
+};
+
+/* No interrupted op: crash itself stops a command on ^C. */
+static const struct lx_host_ops crash_host_ops = {
 	.alloc = crash_alloc,
 	.release = crash_release,
 	.message = crash_message,
-	.print_type = crash_print_type,
-	.member_at = crash_member_at,
 	.progress = crash_progress,
-	.phys_end = crash_phys_end,
+	.print_type = crash_print_type,
 };
 
 /* One of the options both front ends share; a bad value ends the command. */
@@ -288,7 +292,8 @@ static void set_option(struct lx_options *opt, enum lx_option which, int letter,
 /* The rules between options, then the command; messages go to the host. */
 static void run(struct lx_options *opt)
 {
-	struct lx_target target = { .ops = &crash_ops, .priv = opt, .out = fp };
+	struct lx_target target = { .dump = &crash_dump_ops, .host = &crash_host_ops,
+				    .out = fp, .document = opt->json };
 	struct lx_result res;
 	char why[256];
 

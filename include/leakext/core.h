@@ -19,7 +19,8 @@ void *lx_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size);
 /* Make room for need elements in *array of *cap; doubles.  LX_ENOMEM if not. */
 enum lx_status lx_reserve(struct lx_target *t, void *array, size_t *cap, size_t need,
 			  size_t elem_size);
-bool lx_read(struct lx_target *t, uint64_t addr, void *buf, size_t len);
+/* const: a read leaves the context alone (kallsyms' decoder holds it const). */
+bool lx_read(const struct lx_target *t, uint64_t addr, void *buf, size_t len);
 bool lx_read_u64(struct lx_target *t, uint64_t addr, uint64_t *val);
 bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val);
 bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len);
@@ -27,6 +28,7 @@ bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len);
  * A diagnostic.  The text is escaped (no byte from the dump reaches a
  * terminal raw) and each kind (format string) is shown LX_MSG_REPEATS
  * times per command; lx_msg_flush() then says how many more there were.
+ * An error is also kept in t->error.
  */
 void lx_msg(struct lx_target *t, enum lx_msg_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -37,6 +39,17 @@ void lx_msg_flush(struct lx_target *t);
 /* Type layout through the target; -1 if absent. */
 long lx_type_size(struct lx_target *t, const char *type);
 long lx_member_offset(struct lx_target *t, const char *type, const char *member);
+long lx_member_size(struct lx_target *t, const char *type, const char *member);
+/* The dump's ops (target.h); false, or 0, when the op or answer is absent. */
+bool lx_member_at(struct lx_target *t, const char *type, uint64_t offset,
+		  char *path, size_t len);
+bool lx_enum_value(struct lx_target *t, const char *name, long *value);
+bool lx_symbol(struct lx_target *t, const char *name, uint64_t *addr);
+bool lx_addr_symbol(struct lx_target *t, uint64_t addr, char *name, size_t len,
+		    uint64_t *offset, char *module, size_t modlen);
+uint64_t lx_phys_end(struct lx_target *t);
+/* The host's struct printer (lx_host_ops.print_type); false if none. */
+bool lx_print_type(struct lx_target *t, const char *type, uint64_t addr);
 /* Seconds on a monotonic clock, for timings. */
 double lx_now(void);
 /* A symbol's address, 0 if absent; the value stored there, or fallback. */

@@ -96,7 +96,7 @@ enum lx_status lx_option_set(struct lx_options *opt, enum lx_option which,
 enum lx_status lx_options_check(const struct lx_options *opt, char *why, size_t len);
 
 /* How a command ended, for the front end. */
-#define LX_MESSAGE_MAX 256
+#define LX_MESSAGE_MAX LX_ERROR_MAX
 struct lx_result {
 	enum lx_status status;
 	/* some answer failed its integrity checks, or a list was cut short */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The target interface: everything the core needs from a dump.  The crash
- * extension and the standalone libkdumpfile backend each implement it; the
- * core never sees crash's defs.h.
+ * The target interface: everything the core needs from a dump (struct
+ * lx_dump_ops) and from the host running the command (struct lx_host_ops).
+ * The crash extension and the standalone libkdumpfile backend each
+ * implement both; the core never sees crash's defs.h, and only
+ * src/base/core.c calls the ops (through the wrappers in core.h).
  */
 #ifndef LEAKEXT_TARGET_H
 #define LEAKEXT_TARGET_H
@@ -14,14 +16,23 @@
 
 enum lx_msg_level { LX_MSG_INFO, LX_MSG_WARN, LX_MSG_ERROR };
 
-struct lx_target_ops {
+struct lx_target;
+
+/*
+ * The dump's side: its memory, symbols and types.  Every op gets the
+ * dump's priv (lx_target.dump_priv).  read, symbol, type_size,
+ * member_offset and member_size are required; for the others the
+ * wrappers in core.h take a NULL op as "absent".
+ */
+struct lx_dump_ops {
 	/* Read kernel virtual memory; false if any byte is unreadable. */
 	bool (*read)(void *priv, uint64_t kvaddr, void *buf, size_t len);
 	/* Address of a kernel symbol; false if absent. */
 	bool (*symbol)(void *priv, const char *name, uint64_t *addr);
 	/*
 	 * Name of the symbol containing addr, the offset into it and, for a
-	 * module symbol, the module's name (else ""); false if none.
+	 * module symbol, the module's name (else ""); false if none.  May be
+	 * NULL: no symbol names.
 	 */
 	bool (*addr_symbol)(void *priv, uint64_t addr, char *name, size_t len,
 			    uint64_t *offset, char *module, size_t modlen);
@@ -45,29 +56,39 @@ struct lx_target_ops {
 	 */
 	bool (*member_at)(void *priv, const char *type, uint64_t offset,
 			  char *path, size_t len);
-	/* Value of an enumerator; false if absent. */
+	/* Value of an enumerator; false if absent.  May be NULL: none known. */
 	bool (*enum_value)(void *priv, const char *name, long *value);
-	/*
-	 * Memory for one command.  The crash glue hands out buffers that crash
-	 * reclaims if the command is interrupted.  alloc returns zeroed memory.
-	 */
-	void *(*alloc)(void *priv, size_t size);
-	void (*release)(void *priv, void *ptr);
-	/* True once the user asked to stop (^C). */
-	bool (*interrupted)(void *priv);
-	/* Diagnostics; the glue decides where they go. */
-	void (*message)(void *priv, enum lx_msg_level level, const char *text);
-	/* Print the object at addr as a struct type; NULL if not possible. */
-	bool (*print_type)(void *priv, const char *type, uint64_t addr);
-	/* Progress of long work: done of total units, label. May be NULL. */
-	void (*progress)(void *priv, const char *label, uint64_t done,
-			 uint64_t total);
 	/*
 	 * One past the highest physical address the dump describes (from the
 	 * dump file, not from kernel variables), to bound work that kernel
 	 * variables would size; 0 if unknown.  May be NULL.
 	 */
 	uint64_t (*phys_end)(void *priv);
+};
+
+/*
+ * The host's side: what crash or the program gives one command.  Every op
+ * gets the context, so that it can read host state from it (host_priv,
+ * document, out).  alloc, release and message are required; the others
+ * may be NULL.
+ */
+struct lx_host_ops {
+	/*
+	 * Memory for one command.  The crash glue hands out buffers that crash
+	 * reclaims if the command is interrupted.  alloc returns zeroed memory.
+	 */
+	void *(*alloc)(struct lx_target *t, size_t size);
+	void (*release)(struct lx_target *t, void *ptr);
+	/* True once the user asked to stop (^C). */
+	bool (*interrupted)(struct lx_target *t);
+	/* Diagnostics, escaped by lx_msg(); the host decides where they go. */
+	void (*message)(struct lx_target *t, enum lx_msg_level level,
+			const char *text);
+	/* Progress of long work: done of total units, label. */
+	void (*progress)(struct lx_target *t, const char *label, uint64_t done,
+			 uint64_t total);
+	/* Print the object at addr as a struct type; false if not possible. */
+	bool (*print_type)(struct lx_target *t, const char *type, uint64_t addr);
 };
 
 /* How often one kind of message was given in this command (lx_msg()). */
@@ -80,14 +101,26 @@ struct lx_msg_tally {
 #define LX_MSG_KINDS 32
 #define LX_MSG_REPEATS 3	/* shown per kind; the rest are counted */
 
+/* lx_target.error's size: what the program's own last error always kept. */
+#define LX_ERROR_MAX 512
+
+/* One command's context: the dump, the host around it, and the output. */
 struct lx_target {
-	const struct lx_target_ops *ops;
-	void *priv;
+	const struct lx_dump_ops *dump;
+	void *dump_priv;
+	const struct lx_host_ops *host;
+	void *host_priv;
 	FILE *out;		/* report output (crash's fp, or stdout) */
-	/* Zero-initialised by the front end; owned by lx_msg(). */
+	/* out carries one JSON document: messages must never go into it. */
+	bool document;
+	/* These two: zero-initialised by the front end; owned by lx_msg(). */
 	struct lx_msg_tally tally[LX_MSG_KINDS];
-	/* The last error given to the host, escaped: the context's message. */
-	char error[256];
+	/*
+	 * The last LX_MSG_ERROR message as given to the host (escaped), ""
+	 * if none: the command's reason for failing, for front ends to read
+	 * rather than scrape from their output.
+	 */
+	char error[LX_ERROR_MAX];
 };
 
 #endif

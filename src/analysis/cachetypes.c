@@ -113,11 +113,10 @@ bool lx_type_member(struct lx_session *s, const char *type, uint64_t offset,
 		    char *out, size_t len)
 {
 	char path[LX_LABEL_MAX];
-	const struct lx_target_ops *ops = s->t->ops;
 
-	if (!ops->member_at || !type[0] || !len)
+	if (!type[0] || !len)
 		return false;
-	if (!ops->member_at(s->t->priv, type, offset, path, sizeof(path)))
+	if (!lx_member_at(s->t, type, offset, path, sizeof(path)))
 		return false;
 	path[sizeof(path) - 1] = '\0';
 	lx_sanitize(path);

@@ -53,9 +53,8 @@ static bool resolve_place(struct lx_session *s, uint64_t addr, struct lx_place *
 {
 	memset(p, 0, sizeof(*p));
 	p->addr = addr;
-	if (!s->t->ops->addr_symbol ||
-	    !s->t->ops->addr_symbol(s->t->priv, addr, p->name, sizeof(p->name),
-				    &p->offset, p->module, sizeof(p->module))) {
+	if (!lx_addr_symbol(s->t, addr, p->name, sizeof(p->name), &p->offset,
+			    p->module, sizeof(p->module))) {
 		snprintf(p->name, sizeof(p->name), "%#llx", (unsigned long long)addr);
 		return false;
 	}

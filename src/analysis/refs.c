@@ -256,9 +256,8 @@ static void symbol_label(struct lx_session *s, const struct lx_area *a,
 	uint64_t offset;
 
 	if ((a->kind == LX_AREA_KERNEL || a->kind == LX_AREA_MODULE) &&
-	    s->t->ops->addr_symbol &&
-	    s->t->ops->addr_symbol(s->t->priv, where, name, sizeof(name), &offset,
-				   module, sizeof(module))) {
+	    lx_addr_symbol(s->t, where, name, sizeof(name), &offset, module,
+			   sizeof(module))) {
 		lx_sanitize(name);
 		lx_sanitize(module);
 		if (module[0])

@@ -123,15 +123,15 @@ static bool module_shape_init(struct lx_session *s, struct module_shape *m)
 	m->size_of = lx_type_size(t, "module");
 	m->list = lx_member_offset(t, "module", "list");
 	m->name = lx_member_offset(t, "module", "name");
-	m->name_size = t->ops->member_size(t->priv, "module", "name");
+	m->name_size = lx_member_size(t, "module", "name");
 	m->mem = lx_member_offset(t, "module", "mem");
 	m->mm_size_of = lx_type_size(t, "module_memory");
 	m->mm_base = lx_member_offset(t, "module_memory", "base");
 	m->mm_size = lx_member_offset(t, "module_memory", "size");
 	for (i = 0; i < 8; i++) {
 		m->mem_types[i] = -1;
-		if (mod_mem_names[i] && t->ops->enum_value)
-			t->ops->enum_value(t->priv, mod_mem_names[i], &m->mem_types[i]);
+		if (mod_mem_names[i])
+			lx_enum_value(t, mod_mem_names[i], &m->mem_types[i]);
 	}
 	m->core = lx_member_offset(t, "module", "core_layout");
 	m->ml_base = lx_member_offset(t, "module_layout", "base");

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Thin, checked wrappers over the target interface. */
+/*
+ * Thin, checked wrappers over the target interface: the only place that
+ * calls the dump's and the host's ops, so each NULL op is answered here.
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,13 +13,13 @@
 
 void *lx_alloc(struct lx_target *t, size_t size)
 {
-	return t->ops->alloc(t->priv, size ? size : 1);
+	return t->host->alloc(t, size ? size : 1);
 }
 
 void lx_free(struct lx_target *t, void *ptr)
 {
 	if (ptr)
-		t->ops->release(t->priv, ptr);
+		t->host->release(t, ptr);
 }
 
 void *lx_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size)
@@ -52,9 +55,9 @@ enum lx_status lx_reserve(struct lx_target *t, void *array, size_t *cap, size_t 
 	return LX_OK;
 }
 
-bool lx_read(struct lx_target *t, uint64_t addr, void *buf, size_t len)
+bool lx_read(const struct lx_target *t, uint64_t addr, void *buf, size_t len)
 {
-	return t->ops->read(t->priv, addr, buf, len);
+	return t->dump->read(t->dump_priv, addr, buf, len);
 }
 
 bool lx_read_u64(struct lx_target *t, uint64_t addr, uint64_t *val)
@@ -123,9 +126,9 @@ void lx_vmsg(struct lx_target *t, enum lx_msg_level level, const char *fmt,
 		memcpy(kind->first, safe, n);
 		kind->first[n] = '\0';
 	}
-	if (level == LX_MSG_ERROR)
+	if (level == LX_MSG_ERROR)	/* before the host, which may read it */
 		snprintf(t->error, sizeof(t->error), "%s", safe);
-	t->ops->message(t->priv, level, safe);
+	t->host->message(t, level, safe);
 }
 
 void lx_msg(struct lx_target *t, enum lx_msg_level level, const char *fmt, ...)
@@ -149,7 +152,7 @@ void lx_msg_flush(struct lx_target *t)
 			continue;
 		snprintf(text, sizeof(text), "... and %u more like: %.*s",
 			 k->count - LX_MSG_REPEATS, (int)sizeof(k->first), k->first);
-		t->ops->message(t->priv, LX_MSG_WARN, text);
+		t->host->message(t, LX_MSG_WARN, text);
 	}
 	memset(t->tally, 0, sizeof(t->tally));
 }
@@ -175,14 +178,14 @@ const char *lx_status_text(enum lx_status st)
 
 bool lx_interrupted(struct lx_target *t)
 {
-	return t->ops->interrupted && t->ops->interrupted(t->priv);
+	return t->host->interrupted && t->host->interrupted(t);
 }
 
 void lx_progress(struct lx_target *t, const char *label, uint64_t done,
 		 uint64_t total)
 {
-	if (t->ops->progress)
-		t->ops->progress(t->priv, label, done, total);
+	if (t->host->progress)
+		t->host->progress(t, label, done, total);
 }
 
 double lx_now(void)
@@ -195,19 +198,60 @@ double lx_now(void)
 
 long lx_type_size(struct lx_target *t, const char *type)
 {
-	return t->ops->type_size(t->priv, type);
+	return t->dump->type_size(t->dump_priv, type);
 }
 
 long lx_member_offset(struct lx_target *t, const char *type, const char *member)
 {
-	return t->ops->member_offset(t->priv, type, member);
+	return t->dump->member_offset(t->dump_priv, type, member);
+}
+
+long lx_member_size(struct lx_target *t, const char *type, const char *member)
+{
+	return t->dump->member_size(t->dump_priv, type, member);
+}
+
+bool lx_member_at(struct lx_target *t, const char *type, uint64_t offset,
+		  char *path, size_t len)
+{
+	return t->dump->member_at &&
+	       t->dump->member_at(t->dump_priv, type, offset, path, len);
+}
+
+bool lx_enum_value(struct lx_target *t, const char *name, long *value)
+{
+	return t->dump->enum_value &&
+	       t->dump->enum_value(t->dump_priv, name, value);
+}
+
+bool lx_symbol(struct lx_target *t, const char *name, uint64_t *addr)
+{
+	return t->dump->symbol(t->dump_priv, name, addr);
+}
+
+bool lx_addr_symbol(struct lx_target *t, uint64_t addr, char *name, size_t len,
+		    uint64_t *offset, char *module, size_t modlen)
+{
+	return t->dump->addr_symbol &&
+	       t->dump->addr_symbol(t->dump_priv, addr, name, len, offset,
+				    module, modlen);
+}
+
+uint64_t lx_phys_end(struct lx_target *t)
+{
+	return t->dump->phys_end ? t->dump->phys_end(t->dump_priv) : 0;
+}
+
+bool lx_print_type(struct lx_target *t, const char *type, uint64_t addr)
+{
+	return t->host->print_type && t->host->print_type(t, type, addr);
 }
 
 uint64_t lx_symbol_addr(struct lx_target *t, const char *name)
 {
 	uint64_t addr;
 
-	return t->ops->symbol(t->priv, name, &addr) ? addr : 0;
+	return lx_symbol(t, name, &addr) ? addr : 0;
 }
 
 uint64_t lx_symbol_u64_or(struct lx_target *t, const char *name,

@@ -210,7 +210,7 @@ enum lx_status lx_run(struct lx_target *t, const struct lx_options *opt,
 		      struct lx_result *res)
 {
 	struct lx_session s = { .t = t, .hints = opt->hints, .nhints = opt->nhints };
-	char why[LX_MESSAGE_MAX];
+	char why[256];
 	enum lx_status ret;
 
 	memset(res, 0, sizeof(*res));

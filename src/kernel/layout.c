@@ -24,7 +24,7 @@ struct member_req {
 static bool member_fits(struct lx_session *s, const struct member_req *req)
 {
 	long type_size = lx_type_size(s->t, req->type);
-	long size = s->t->ops->member_size(s->t->priv, req->type, req->member);
+	long size = lx_member_size(s->t, req->type, req->member);
 
 	if (size <= 0 || size > 8)
 		size = 8;	/* the widest field read; list heads: .next */
@@ -160,7 +160,7 @@ static bool resolve_node_barn(struct lx_session *s, struct lx_layout *L)
 /* Until 7.1: kmem_cache.node[], one kmem_cache_node pointer a node. */
 static bool resolve_node_array(struct lx_session *s, struct lx_layout *L)
 {
-	long size = s->t->ops->member_size(s->t->priv, "kmem_cache", "node");
+	long size = lx_member_size(s->t, "kmem_cache", "node");
 	const struct member_req req[] = {
 		{ "kmem_cache", "node", &L->kc_node, true },
 	};
@@ -200,7 +200,7 @@ static bool resolve_per_node(struct lx_session *s, struct lx_layout *L)
 	L->kc_node_stride = lx_type_size(s->t, "kmem_cache_per_node_ptrs");
 	L->kc_node_ptr = node_ptr;
 	L->kc_node_barn = barn_ptr;
-	size = s->t->ops->member_size(s->t->priv, "kmem_cache", "per_node");
+	size = lx_member_size(s->t, "kmem_cache", "per_node");
 	L->kc_node_slots = size > 0 ? size / L->kc_node_stride : 1;
 	return true;
 }
@@ -357,7 +357,7 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
  */
 static bool page_type_known(struct lx_session *s, const struct lx_layout *L)
 {
-	long size = s->t->ops->member_size(s->t->priv, "page", "page_type");
+	long size = lx_member_size(s->t, "page", "page_type");
 
 	if (L->page_type < 0 || (size > 0 && size != 4)) {
 		lx_msg(s->t, LX_MSG_ERROR,
@@ -378,9 +378,9 @@ static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 {
 	long v;
 
-	if (s->t->ops->enum_value(s->t->priv, "PGTY_slab", &v)) {
+	if (lx_enum_value(s->t, "PGTY_slab", &v)) {
 		L->slab_test = LX_SLAB_TYPE_BYTE;
-	} else if (s->t->ops->enum_value(s->t->priv, "PG_slab", &v)) {
+	} else if (lx_enum_value(s->t, "PG_slab", &v)) {
 		L->slab_test = v >= 64 ? LX_SLAB_TYPE_INVERTED : LX_SLAB_PAGE_FLAG;
 	} else {
 		lx_msg(s->t, LX_MSG_ERROR, "neither PG_slab nor PGTY_slab is known");
@@ -464,7 +464,7 @@ static enum lx_status resolve_cpus(struct lx_session *s, struct lx_layout *L)
 	L->cpu_offsets = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
 	if (!L->cpu_offsets)
 		return LX_ENOMEM;
-	if (!s->t->ops->symbol(s->t->priv, "__per_cpu_offset", &addr))
+	if (!lx_symbol(s->t, "__per_cpu_offset", &addr))
 		return LX_OK;	/* uniprocessor: per-cpu data at offset 0 */
 	if (!lx_read(s->t, addr, L->cpu_offsets, L->nr_cpus * sizeof(uint64_t))) {
 		lx_msg(s->t, LX_MSG_ERROR, "cannot read __per_cpu_offset");
@@ -487,8 +487,8 @@ static void resolve_node_masks(struct lx_session *s, struct lx_layout *L)
 	unsigned int last;
 	uint64_t *unused;
 
-	if (!base || !s->t->ops->enum_value(s->t->priv, "N_POSSIBLE", &possible) ||
-	    !s->t->ops->enum_value(s->t->priv, "N_NORMAL_MEMORY", &normal) ||
+	if (!base || !lx_enum_value(s->t, "N_POSSIBLE", &possible) ||
+	    !lx_enum_value(s->t, "N_NORMAL_MEMORY", &normal) ||
 	    possible < 0 || possible > 16 || normal < 0 || normal > 16)
 		return;
 	last = read_mask(s, base + possible * mask_bytes, L->kc_node_slots, &unused);
@@ -508,7 +508,7 @@ static void resolve_node_masks(struct lx_session *s, struct lx_layout *L)
  */
 static void resolve_max_pfn(struct lx_session *s, struct lx_layout *L)
 {
-	uint64_t end = s->t->ops->phys_end ? s->t->ops->phys_end(s->t->priv) : 0;
+	uint64_t end = lx_phys_end(s->t);
 	uint64_t dump_pfns = (end + (1ULL << L->page_shift) - 1) >> L->page_shift;
 
 	L->max_pfn = lx_symbol_u64_or(s->t, "max_pfn", 0);
@@ -551,7 +551,7 @@ static bool resolve_arch(struct lx_session *s, struct lx_layout *L)
 
 static enum lx_status resolve_globals(struct lx_session *s, struct lx_layout *L)
 {
-	if (!s->t->ops->symbol(s->t->priv, "slab_caches", &L->slab_caches)) {
+	if (!lx_symbol(s->t, "slab_caches", &L->slab_caches)) {
 		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
 		return LX_EABSENT;
 	}

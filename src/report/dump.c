@@ -46,7 +46,7 @@ static bool print_as_type(struct lx_dump *st, uint64_t addr)
 {
 	struct lx_target *t = st->s->t;
 
-	if (t->ops->print_type && t->ops->print_type(t->priv, st->opt->type, addr))
+	if (lx_print_type(t, st->opt->type, addr))
 		return true;
 	lx_msg(t, LX_MSG_ERROR,
 	       "cannot print struct %s here: the type is unknown (a module's type needs that module's BTF in the dump, or in crash its debuginfo: mod -s MODULE)",

@@ -27,7 +27,7 @@ static uint64_t store_user_flag(struct lx_session *s)
 {
 	long bit;
 
-	if (s->t->ops->enum_value(s->t->priv, "_SLAB_STORE_USER", &bit) &&
+	if (lx_enum_value(s->t, "_SLAB_STORE_USER", &bit) &&
 	    bit >= 0 && bit < 32)
 		return 1ULL << bit;
 	return SLAB_STORE_USER_OLD;

@@ -336,7 +336,8 @@ static void json_errors(const struct program *p, const char *vmlinux_err)
 
 static int analyse(struct program *p, struct sa_dump *d, const char *path)
 {
-	struct lx_target t = { .ops = &sa_ops, .priv = d, .out = stdout };
+	struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d, .host = &sa_host_ops,
+			       .host_priv = d, .out = stdout, .document = p->opt.json };
 	struct lx_options opt = p->opt;
 	struct lx_result res;
 

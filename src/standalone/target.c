@@ -107,40 +107,38 @@ static bool sa_enum_value(void *priv, const char *name, long *value)
 	return sa_types_enum_value(((struct sa_dump *)priv)->types, name, value);
 }
 
-static void *sa_alloc(void *priv, size_t size)
+static void *sa_alloc(struct lx_target *t, size_t size)
 {
-	(void)priv;
+	(void)t;
 	return calloc(1, size ? size : 1);
 }
 
-static void sa_release(void *priv, void *ptr)
+static void sa_release(struct lx_target *t, void *ptr)
 {
-	(void)priv;
+	(void)t;
 	free(ptr);
 }
 
-static bool sa_interrupted(void *priv)
+static bool sa_interrupted(struct lx_target *t)
 {
-	(void)priv;
+	(void)t;
 	return interrupted;
 }
 
-static void sa_message(void *priv, enum lx_msg_level level, const char *text)
+static void sa_message(struct lx_target *t, enum lx_msg_level level,
+		       const char *text)
 {
-	struct sa_dump *d = priv;
+	struct sa_dump *d = t->host_priv;
 
-	if (level == LX_MSG_ERROR) {
-		d->errors++;
-		snprintf(d->last_error, sizeof(d->last_error), "%s", text);
-	}
 	fprintf(stderr, "leakscan: %s: %s%s\n", d->path,
 		level == LX_MSG_ERROR ? "error: " : level == LX_MSG_WARN ? "warning: " : "",
 		text);
 }
 
-static void sa_progress(void *priv, const char *label, uint64_t done, uint64_t total)
+static void sa_progress(struct lx_target *t, const char *label, uint64_t done,
+			uint64_t total)
 {
-	struct sa_dump *d = priv;
+	struct sa_dump *d = t->host_priv;
 
 	if (d->progress)
 		sa_progress_show(d->path, label, done, total);
@@ -264,9 +262,9 @@ static bool sa_member_at(void *priv, const char *type, uint64_t offset, char *pa
 	return ty && sa_types_member_at(ty, type, offset, path, len);
 }
 
-static bool sa_print_type(void *priv, const char *type, uint64_t addr)
+static bool sa_print_type(struct lx_target *t, const char *type, uint64_t addr)
 {
-	struct sa_dump *d = priv;
+	struct sa_dump *d = t->host_priv;
 	const struct sa_types *ty;
 	const char *module;
 	bool ok = false;
@@ -312,22 +310,25 @@ static uint64_t sa_phys_end(void *priv)
 	return max_pfn * page_size;
 }
 
-const struct lx_target_ops sa_ops = {
+const struct lx_dump_ops sa_dump_ops = {
 	.read = sa_read,
 	.symbol = sa_symbol,
 	.addr_symbol = sa_addr_symbol,
 	.type_size = sa_type_size,
 	.member_offset = sa_member_offset,
 	.member_size = sa_member_size,
+	.member_at = sa_member_at,
 	.enum_value = sa_enum_value,
+	.phys_end = sa_phys_end,
+};
+
+const struct lx_host_ops sa_host_ops = {
 	.alloc = sa_alloc,
 	.release = sa_release,
 	.interrupted = sa_interrupted,
 	.message = sa_message,
-	.print_type = sa_print_type,
-	.member_at = sa_member_at,
 	.progress = sa_progress,
-	.phys_end = sa_phys_end,
+	.print_type = sa_print_type,
 };
 
 void sa_catch_interrupts(void)
@@ -361,7 +362,8 @@ static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 
 static void load_module_symbols(struct sa_dump *d)
 {
-	struct lx_target t = { .ops = &sa_ops, .priv = d };
+	struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d,
+			       .host = &sa_host_ops, .host_priv = d };
 	struct sa_module_layout ml = {
 		.list = sa_types_member_offset(d->types, "module", "list"),
 		.name = sa_types_member_offset(d->types, "module", "name"),
@@ -532,7 +534,8 @@ static const char *vmcoreinfo_line(void *priv, const char *key)
 /* The kernel's kallsyms, where VMCOREINFO says its tables are (6.0+). */
 static int dump_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
-	struct lx_target t = { .ops = &sa_ops, .priv = d };
+	struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d,
+			       .host = &sa_host_ops, .host_priv = d };
 	struct sa_kallsyms_addrs addrs;
 
 	if (sa_kallsyms_addrs_from_vmcoreinfo(&addrs, vmcoreinfo_line, d, err, errlen) ||

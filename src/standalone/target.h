@@ -51,11 +51,11 @@ struct sa_dump {
 	unsigned int nmodule_btf;
 	bool module_btf_tried;
 	bool progress;
-	unsigned int errors;
-	char last_error[512];		/* the last error message, escaped */
 };
 
-extern const struct lx_target_ops sa_ops;
+/* Both take the struct sa_dump as their priv (dump_priv, host_priv). */
+extern const struct lx_dump_ops sa_dump_ops;
+extern const struct lx_host_ops sa_host_ops;
 
 /*
  * Open d->path; with vmlinux (may be NULL) its types and symbols, else the

@@ -33,7 +33,7 @@
 
 struct watched {
 	struct flat_target flat;
-	struct lx_target_ops ops;
+	struct lx_dump_ops ops;
 	uint64_t lo[6], hi[6];	/* where reads may go */
 	unsigned int nspans;
 };
@@ -53,7 +53,7 @@ static bool watched_read(void *priv, uint64_t addr, void *buf, size_t len)
 
 	for (i = 0; i < w->nspans; i++)
 		if (addr >= w->lo[i] && len <= w->hi[i] - addr)
-			return w->flat.target.ops->read(&w->flat, addr, buf, len);
+			return w->flat.target.dump->read(&w->flat, addr, buf, len);
 	fz_fail("the decoder read outside the tables", NULL, 0);
 }
 
@@ -144,11 +144,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	read_header(data, size, &a);
 	flat_init(&w.flat, data, size);
-	w.ops = *w.flat.target.ops;
+	w.ops = *w.flat.target.dump;
 	w.ops.read = watched_read;
 	watch_tables(&w, &a);
-	t.ops = &w.ops;
-	t.priv = &w;
+	t.dump = &w.ops;
+	t.dump_priv = &w;
 	if (sa_kallsyms_load_stats(&t, &a, &st, &stats, err, sizeof(err)) == 0) {
 		check_success(&st, &stats);
 	} else {

@@ -83,8 +83,8 @@ struct pool_block {
 
 struct image {
 	struct fake_kernel fk;
-	struct lx_target_ops ops;
-	const struct lx_target_ops *fk_ops;
+	struct lx_host_ops ops;
+	const struct lx_host_ops *fk_ops;
 	struct pool_block pool[POOL_BLOCKS];
 	struct undo undo[MAX_PATCHES + 1];
 	size_t nundo;
@@ -98,7 +98,7 @@ static uint64_t symbol(struct image *im, const char *name)
 {
 	uint64_t addr = 0;
 
-	im->fk.target.ops->symbol(im->fk.target.priv, name, &addr);
+	lx_symbol(&im->fk.target, name, &addr);
 	return addr;
 }
 
@@ -199,7 +199,7 @@ static void map_windows(struct image *im)
 	add_window(im, FK_NODE, 64);
 	add_window(im, kcc(0), 32);
 	add_window(im, kcc(1), 32);
-	im->fk.target.ops->read(im->fk.target.priv, FK_CACHE + 96, &name, 8);
+	lx_read(&im->fk.target, FK_CACHE + 96, &name, 8);
 	add_window(im, name, 64);
 	for (i = 0; i < NSLABS; i++) {
 		add_window(im, fk_page(slab_pfns[i]), 64);
@@ -234,14 +234,14 @@ static void map_anchors(struct image *im)
 	}
 }
 
-static void *pool_alloc(void *priv, size_t size)
+static void *pool_alloc(struct lx_target *t, size_t size)
 {
-	struct image *im = priv;
+	struct image *im = t->host_priv;
 	struct pool_block *b;
 	int i;
 
 	if (size < POOL_MIN)
-		return im->fk_ops->alloc(&im->fk, size);
+		return im->fk_ops->alloc(t, size);
 	for (i = 0; i < POOL_BLOCKS; i++) {
 		b = &im->pool[i];
 		if (!b->used && (!b->ptr || b->size == size)) {
@@ -256,12 +256,12 @@ static void *pool_alloc(void *priv, size_t size)
 			return b->ptr;
 		}
 	}
-	return im->fk_ops->alloc(&im->fk, size);
+	return im->fk_ops->alloc(t, size);
 }
 
-static void pool_release(void *priv, void *ptr)
+static void pool_release(struct lx_target *t, void *ptr)
 {
-	struct image *im = priv;
+	struct image *im = t->host_priv;
 	int i;
 
 	for (i = 0; i < POOL_BLOCKS; i++)
@@ -270,20 +270,21 @@ static void pool_release(void *priv, void *ptr)
 			im->fk.live_allocs--;
 			return;
 		}
-	im->fk_ops->release(&im->fk, ptr);
+	im->fk_ops->release(t, ptr);
 }
 
 /*
- * The fake kernel's ops, with the pool allocator.  priv is the fake kernel,
- * the image's first member, so the pool ops can take it as the image.
+ * The fake kernel's host ops, with the pool allocator.  host_priv is the
+ * fake kernel, the image's first member, so the pool ops can take it as
+ * the image.
  */
 static void hook_ops(struct image *im)
 {
-	im->fk_ops = im->fk.target.ops;
+	im->fk_ops = im->fk.target.host;
 	im->ops = *im->fk_ops;
 	im->ops.alloc = pool_alloc;
 	im->ops.release = pool_release;
-	im->fk.target.ops = &im->ops;
+	im->fk.target.host = &im->ops;
 }
 
 static void build_image(struct image *im, uint8_t mode)
@@ -306,7 +307,7 @@ static void build_image(struct image *im, uint8_t mode)
 
 static bool image_read(struct image *im, uint64_t addr, void *buf, size_t len)
 {
-	return im->fk_ops->read(&im->fk, addr, buf, len);
+	return lx_read(&im->fk.target, addr, buf, len);
 }
 
 static void patch(struct image *im, uint64_t addr, const void *bytes, size_t len)
@@ -366,7 +367,7 @@ static void apply_patch(struct image *im, struct fz_input *in)
  * and makes the memory map scan read up to 2^46 bytes of struct pages, one
  * failing read at a time: minutes per input, which would only teach the
  * fuzzer about time-outs.  Fold it into range (the real fix is bounding
- * the scan by the dump's size, lx_target_ops.phys_end).
+ * the scan by the dump's size, lx_dump_ops.phys_end).
  */
 static void clamp_max_pfn(struct image *im)
 {

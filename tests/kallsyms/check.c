@@ -332,20 +332,20 @@ static int timed_decodes(const char *label, const struct lx_target *t,
 static int run(const char *label, const char *vmcore, const char *vmlinux,
 	       unsigned int runs, unsigned int bound)
 {
-	static const struct lx_target_ops ops = { .read = dump_read };
+	static const struct lx_dump_ops ops = { .read = dump_read };
 	struct sa_kallsyms_stats stats;
 	struct sa_kallsyms_addrs a;
 	struct lx_symtab st = { 0 };
-	struct lx_target t = { .ops = &ops };
+	struct lx_target t = { .dump = &ops };
 	struct timing first = { 0 }, best = { 0 };
 	char err[512];
 
-	t.priv = open_dump(vmcore);
-	if (!t.priv) {
+	t.dump_priv = open_dump(vmcore);
+	if (!t.dump_priv) {
 		result(false, label, "%s: cannot open", vmcore);
 		return -1;
 	}
-	if (sa_kallsyms_addrs_from_vmcoreinfo(&a, vmcoreinfo, t.priv, err, sizeof(err))) {
+	if (sa_kallsyms_addrs_from_vmcoreinfo(&a, vmcoreinfo, t.dump_priv, err, sizeof(err))) {
 		result(false, label, "%s", err);
 		return -1;
 	}
@@ -366,9 +366,9 @@ static int run(const char *label, const char *vmcore, const char *vmlinux,
 	printf("INFO: kallsyms %s: the first decode, on a cold dump cache: %.1f ms CPU (%.1f ms wall), %.1f ms CPU of them in %lu reads of the dump\n",
 	       label, first.cpu, first.wall, first.read_cpu, first.reads);
 	if (vmlinux)
-		compare_with_vmlinux(label, vmlinux, t.priv, &st, stats.layout);
+		compare_with_vmlinux(label, vmlinux, t.dump_priv, &st, stats.layout);
 	lx_symtab_free(&st);
-	kdump_free(t.priv);
+	kdump_free(t.dump_priv);
 	return 0;
 }
 

@@ -78,12 +78,15 @@ static uint64_t count_missing(const uint64_t *a, size_t na, const uint64_t *b,
 	return missing;
 }
 
-static void target_init(struct lx_target *t, const struct lx_target_ops *ops,
-			struct overlay *ov, FILE *out)
+static void target_init(struct lx_target *t, const struct lx_dump_ops *dump,
+			const struct lx_host_ops *host, struct overlay *ov,
+			FILE *out)
 {
 	memset(t, 0, sizeof(*t));
-	t->ops = ops;
-	t->priv = ov;
+	t->dump = dump;
+	t->dump_priv = ov;
+	t->host = host;
+	t->host_priv = ov;
 	t->out = out;
 }
 
@@ -275,7 +278,8 @@ void run_commands(struct overlay *ov, const struct clean *cl, bool ranking,
 	bool flagged;
 	int ret;
 
-	target_init(&t, &overlay_ops, ov, null ? null : stdout);
+	target_init(&t, &overlay_dump_ops, &overlay_host_ops, ov,
+		    null ? null : stdout);
 	out->verdict = cache_command(&t, cl, out, NULL, &scan, &c);
 	if (ranking) {
 		ret = ranking_command(&t, &r, &flagged);
@@ -316,7 +320,7 @@ int clean_collect(struct overlay *ov, const char *cache, struct clean *cl,
 
 	memset(cl, 0, sizeof(*cl));
 	cl->cache_name = cache;
-	target_init(&t, &overlay_ops, ov, stdout);
+	target_init(&t, &overlay_dump_ops, &overlay_host_ops, ov, stdout);
 	if (cache_command(&t, cl, &out, &s, &scan, &c) != V_EXACT)
 		return -1;
 	cl->cache_addr = c.addr;
@@ -350,7 +354,7 @@ int clean_plain_check(struct overlay *ov, const struct clean *cl)
 	struct lx_scan scan;
 	struct lx_cache c;
 
-	target_init(&t, &sa_ops, ov, stdout);
+	target_init(&t, &sa_dump_ops, &sa_host_ops, ov, stdout);
 	return cache_command(&t, cl, &out, NULL, &scan, &c) == V_EXACT ? 0 : -1;
 }
 

@@ -99,7 +99,7 @@ static void add_member(struct collector *co, uint64_t base, const char *type,
 		       const char *member, const char *label)
 {
 	long off = lx_member_offset(co->s->t, type, member);
-	long size = co->s->t->ops->member_size(co->s->t->priv, type, member);
+	long size = lx_member_size(co->s->t, type, member);
 
 	if (off < 0 || size <= 0)
 		return;
@@ -247,7 +247,7 @@ static void add_symbol(struct collector *co, const char *name, unsigned int size
 {
 	uint64_t addr;
 
-	if (!co->s->t->ops->symbol(co->s->t->priv, name, &addr))
+	if (!lx_symbol(co->s->t, name, &addr))
 		return;
 	if (index)
 		add_bits(co, addr + 8ULL * index, size, 0, size * 8, "%s[%u]", name, index);

@@ -2,14 +2,16 @@
 /*
  * The overlay target: the standalone ops, except that every read goes
  * through libkdumpfile first and then gets the patches that overlap it,
- * and messages are counted rather than printed.
+ * and messages are counted rather than printed.  Both sides take the
+ * struct overlay as their priv.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "sweep.h"
 
-struct lx_target_ops overlay_ops;
+struct lx_dump_ops overlay_dump_ops;
+struct lx_host_ops overlay_host_ops;
 
 /* Copy the part of one patch that falls in [addr, addr + len). */
 static bool apply_patch(const struct patch *p, uint64_t addr, uint8_t *buf,
@@ -39,7 +41,7 @@ static bool overlay_read(void *priv, uint64_t addr, void *buf, size_t len)
 	struct overlay *ov = priv;
 	unsigned int i;
 
-	if (!sa_ops.read(priv, addr, buf, len))
+	if (!sa_dump_ops.read(priv, addr, buf, len))
 		return false;
 	for (i = 0; i < ov->npatches; i++)
 		if (apply_patch(&ov->patches[i], addr, buf, len))
@@ -47,9 +49,10 @@ static bool overlay_read(void *priv, uint64_t addr, void *buf, size_t len)
 	return true;
 }
 
-static void overlay_message(void *priv, enum lx_msg_level level, const char *text)
+static void overlay_message(struct lx_target *t, enum lx_msg_level level,
+			    const char *text)
 {
-	struct overlay *ov = priv;
+	struct overlay *ov = t->host_priv;
 
 	if (ov->lines < SWEEP_MSG_KEEP)
 		snprintf(ov->first[ov->lines], SWEEP_MSG_TEXT, "%s", text);
@@ -65,10 +68,11 @@ static void overlay_message(void *priv, enum lx_msg_level level, const char *tex
 
 void overlay_init_ops(void)
 {
-	overlay_ops = sa_ops;
-	overlay_ops.read = overlay_read;
-	overlay_ops.message = overlay_message;
-	overlay_ops.progress = NULL;
+	overlay_dump_ops = sa_dump_ops;
+	overlay_dump_ops.read = overlay_read;
+	overlay_host_ops = sa_host_ops;
+	overlay_host_ops.message = overlay_message;
+	overlay_host_ops.progress = NULL;
 }
 
 void overlay_reset_messages(struct overlay *ov)
@@ -106,20 +110,20 @@ int overlay_self_test(struct overlay *ov, uint64_t addr)
 	unsigned int saved = ov->npatches;
 	int bad = 0;
 
-	if (!overlay_ops.read(ov, addr - 8, before, sizeof(before)) ||
+	if (!overlay_dump_ops.read(ov, addr - 8, before, sizeof(before)) ||
 	    overlay_add(ov, addr, hostile, sizeof(hostile)))
 		return -1;
-	if (!overlay_ops.read(ov, addr - 8, after, sizeof(after)) ||
+	if (!overlay_dump_ops.read(ov, addr - 8, after, sizeof(after)) ||
 	    memcmp(after + 8, hostile, 8) || memcmp(after, before, 8) ||
 	    memcmp(after + 16, before + 16, 8))
 		bad++;
-	if (!overlay_ops.read(ov, addr, after, 8) || memcmp(after, hostile, 8))
+	if (!overlay_dump_ops.read(ov, addr, after, 8) || memcmp(after, hostile, 8))
 		bad++;
-	if (!overlay_ops.read(ov, addr + 3, after, 10) ||
+	if (!overlay_dump_ops.read(ov, addr + 3, after, 10) ||
 	    memcmp(after, hostile + 3, 5) || memcmp(after + 5, before + 16, 5))
 		bad++;
 	ov->npatches = saved;
-	if (!overlay_ops.read(ov, addr - 8, after, sizeof(after)) ||
+	if (!overlay_dump_ops.read(ov, addr - 8, after, sizeof(after)) ||
 	    memcmp(after, before, sizeof(before)))
 		bad++;
 	return bad ? -1 : 0;

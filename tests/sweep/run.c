@@ -56,6 +56,7 @@ static void limit_memory(void)
 /* What the sweep must catch, on request (the self-checks). */
 static void misbehave(struct overlay *ov)
 {
+	struct lx_target t = { .host = &overlay_host_ops, .host_priv = ov };
 	unsigned int i;
 
 	switch (ov->misbehave) {
@@ -68,7 +69,7 @@ static void misbehave(struct overlay *ov)
 			pause();
 	case MISBEHAVE_FLOOD:
 		for (i = 0; i < 10 * FLOOD_LINES; i++)
-			overlay_ops.message(ov, LX_MSG_WARN, "flood");
+			overlay_host_ops.message(&t, LX_MSG_WARN, "flood");
 		break;
 	case MISBEHAVE_NOT:
 		break;

@@ -103,7 +103,7 @@ static bool patch_reads_back(struct overlay *ov, const struct field *f,
 {
 	uint8_t got[8];
 
-	return overlay_ops.read(ov, f->addr, got, f->size) &&
+	return overlay_dump_ops.read(ov, f->addr, got, f->size) &&
 	       !memcmp(got, bytes, f->size);
 }
 

@@ -41,7 +41,8 @@ struct overlay {
 };
 
 /* overlay.c */
-extern struct lx_target_ops overlay_ops;
+extern struct lx_dump_ops overlay_dump_ops;
+extern struct lx_host_ops overlay_host_ops;
 void overlay_init_ops(void);
 void overlay_reset_messages(struct overlay *ov);
 int overlay_add(struct overlay *ov, uint64_t addr, const void *bytes,

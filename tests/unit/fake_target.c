@@ -360,9 +360,9 @@ static uint64_t fk_phys_end(void *priv)
 	return ((struct fake_kernel *)priv)->phys_end;
 }
 
-static void *fk_alloc(void *priv, size_t size)
+static void *fk_alloc(struct lx_target *t, size_t size)
 {
-	struct fake_kernel *fk = priv;
+	struct fake_kernel *fk = t->host_priv;
 	void *p = calloc(1, size);
 
 	if (p)
@@ -370,36 +370,40 @@ static void *fk_alloc(void *priv, size_t size)
 	return p;
 }
 
-static void fk_release(void *priv, void *ptr)
+static void fk_release(struct lx_target *t, void *ptr)
 {
-	struct fake_kernel *fk = priv;
+	struct fake_kernel *fk = t->host_priv;
 
 	fk->live_allocs--;
 	free(ptr);
 }
 
-static void fk_message(void *priv, enum lx_msg_level level, const char *text)
+static void fk_message(struct lx_target *t, enum lx_msg_level level,
+		       const char *text)
 {
-	struct fake_kernel *fk = priv;
+	struct fake_kernel *fk = t->host_priv;
 	size_t used = strlen(fk->messages);
 
 	(void)level;
 	snprintf(fk->messages + used, sizeof(fk->messages) - used, "%s\n", text);
 }
 
-static bool fk_interrupted(void *priv)
+static bool fk_interrupted(struct lx_target *t)
 {
-	struct fake_kernel *fk = priv;
+	struct fake_kernel *fk = t->host_priv;
 
 	return ++fk->polls >= fk->interrupt_at && fk->interrupt_at;
 }
 
-static const struct lx_target_ops fk_ops = {
+static const struct lx_dump_ops fk_dump_ops = {
 	.read = fk_read, .symbol = fk_symbol, .addr_symbol = fk_addr_symbol,
 	.type_size = fk_type_size, .member_offset = fk_member_offset,
 	.member_size = fk_member_size, .enum_value = fk_enum_value,
-	.alloc = fk_alloc, .release = fk_release, .message = fk_message,
 	.phys_end = fk_phys_end, .member_at = fk_member_at,
+};
+
+static const struct lx_host_ops fk_host_ops = {
+	.alloc = fk_alloc, .release = fk_release, .message = fk_message,
 	.interrupted = fk_interrupted,
 };
 
@@ -543,8 +547,10 @@ static void init_cache(struct fake_kernel *fk)
 void fk_init(struct fake_kernel *fk, enum lx_freeptr_mode encoding)
 {
 	memset(fk, 0, sizeof(*fk));
-	fk->target.ops = &fk_ops;
-	fk->target.priv = fk;
+	fk->target.dump = &fk_dump_ops;
+	fk->target.dump_priv = fk;
+	fk->target.host = &fk_host_ops;
+	fk->target.host_priv = fk;
 	fk->out = open_memstream(&fk->outbuf, &fk->outlen);
 	fk->target.out = fk->out;
 	fk->encoding = encoding;

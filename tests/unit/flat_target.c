@@ -23,41 +23,47 @@ static bool flat_symbol(void *priv, const char *name, uint64_t *addr)
 	return !strcmp(name, "modules");
 }
 
-static void *flat_alloc(void *priv, size_t size)
+static void *flat_alloc(struct lx_target *t, size_t size)
 {
-	struct flat_target *f = priv;
+	struct flat_target *f = t->host_priv;
 	void *p = calloc(1, size);
 
 	f->live_allocs += p != NULL;
 	return p;
 }
 
-static void flat_release(void *priv, void *ptr)
+static void flat_release(struct lx_target *t, void *ptr)
 {
-	struct flat_target *f = priv;
+	struct flat_target *f = t->host_priv;
 
 	f->live_allocs--;
 	free(ptr);
 }
 
-static void flat_message(void *priv, enum lx_msg_level level, const char *text)
+static void flat_message(struct lx_target *t, enum lx_msg_level level,
+			 const char *text)
 {
-	struct flat_target *f = priv;
+	struct flat_target *f = t->host_priv;
 
 	(void)level;
 	snprintf(f->last_message, sizeof(f->last_message), "%s", text);
 }
 
-static const struct lx_target_ops flat_ops = {
-	.read = flat_read, .symbol = flat_symbol, .alloc = flat_alloc,
-	.release = flat_release, .message = flat_message,
+static const struct lx_dump_ops flat_dump_ops = {
+	.read = flat_read, .symbol = flat_symbol,
+};
+
+static const struct lx_host_ops flat_host_ops = {
+	.alloc = flat_alloc, .release = flat_release, .message = flat_message,
 };
 
 void flat_init(struct flat_target *f, const uint8_t *mem, size_t size)
 {
 	memset(f, 0, sizeof(*f));
-	f->target.ops = &flat_ops;
-	f->target.priv = f;
+	f->target.dump = &flat_dump_ops;
+	f->target.dump_priv = f;
+	f->target.host = &flat_host_ops;
+	f->target.host_priv = f;
 	f->mem = mem;
 	f->size = size;
 }

@@ -119,7 +119,7 @@ static size_t readable_prefix(const struct lx_target *t, uint64_t addr, uint8_t 
 
 	while (lo < hi) {
 		mid = lo + (hi - lo + 1) / 2;
-		if (t->ops->read(t->priv, addr, buf, mid))
+		if (lx_read(t, addr, buf, mid))
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -140,13 +140,13 @@ static size_t read_some(const struct lx_target *t, uint64_t addr, uint8_t *buf,
 
 	if (want > UINT64_MAX - addr)	/* never up to or past the top of the address space */
 		want = UINT64_MAX - addr;
-	if (!want || t->ops->read(t->priv, addr, buf, want))
+	if (!want || lx_read(t, addr, buf, want))
 		return want;
 	while (got < want) {
 		n = page - ((addr + got) & (page - 1));
 		if (n > want - got)
 			n = want - got;
-		if (!t->ops->read(t->priv, addr + got, buf + got, n))
+		if (!lx_read(t, addr + got, buf + got, n))
 			return got + readable_prefix(t, addr + got, buf + got, n - 1);
 		got += n;
 	}

@@ -75,7 +75,7 @@ int sa_kallsyms_addrs_from_vmcoreinfo(struct sa_kallsyms_addrs *a,
 /*
  * Decode every kallsyms symbol of the dump and add it to st (size 0,
  * module NULL); call lx_symtab_finish(st) afterwards.  Memory is read only
- * through t->ops->read, in large batches.  A name that is empty, holds a
+ * through lx_read(), in large batches.  A name that is empty, holds a
  * byte that is not printable ASCII, or is longer than the kernel allows is
  * skipped and counted.  Returns 0, or -1 with err naming the table and
  * address that is unreadable or corrupt; on failure st is as it was (no

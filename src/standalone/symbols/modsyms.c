@@ -63,7 +63,7 @@ void sa_module_symbols_load(struct lx_target *t, const struct sa_module_layout *
 	uint64_t head, next;
 	unsigned int n = 0;
 
-	if (!layout_complete(ml) || !t->ops->symbol(t->priv, "modules", &head))
+	if (!layout_complete(ml) || !lx_symbol(t, "modules", &head))
 		return;
 	lx_set_init(&seen, t);
 	for (next = head; lx_read_u64(t, next, &next) && next != head; n++) {

@@ -45,7 +45,7 @@ struct sa_types_ops {
 	bool (*enum_value)(void *impl, const char *name, long *value);
 	/*
 	 * The name path of the innermost member covering byte offset of a
-	 * struct/union, as lx_target_ops.member_at documents it; false if
+	 * struct/union, as lx_dump_ops.member_at documents it; false if
 	 * none does.  NULL: the provider cannot (DWARF).
 	 */
 	bool (*member_at)(void *impl, const char *type, uint64_t offset, char *path,
@@ -78,7 +78,7 @@ long sa_types_member_offset(const struct sa_types *ty, const char *type,
 long sa_types_member_size(const struct sa_types *ty, const char *type,
 			  const char *member);
 bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *value);
-/* The member covering offset (lx_target_ops.member_at); false if unknown. */
+/* The member covering offset (lx_dump_ops.member_at); false if unknown. */
 bool sa_types_member_at(const struct sa_types *ty, const char *type, uint64_t offset,
 			char *path, size_t len);
 /*

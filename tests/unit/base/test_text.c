@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "analysis/netview.h"
+#include "flat_target.h"
 #include "report/report.h"
 #include "unit.h"
 
@@ -116,7 +117,26 @@ static bool test_frames_decode(void)
 	return unit_ok();
 }
 
+/* The context keeps the last error as the host got it; nothing else. */
+static bool test_context_keeps_last_error(void)
+{
+	struct flat_target f;
+
+	flat_init(&f, NULL, 0);
+	lx_msg(&f.target, LX_MSG_WARN, "only a warning");
+	CHECK(f.target.error[0] == '\0');
+	lx_msg(&f.target, LX_MSG_ERROR, "cache %s is gone", "a\x1b");
+	CHECK(!strcmp(f.target.error, "cache a\\x1b is gone"));
+	CHECK(!strcmp(f.target.error, f.last_message));
+	lx_msg(&f.target, LX_MSG_INFO, "a note");
+	CHECK(!strcmp(f.target.error, "cache a\\x1b is gone"));
+	lx_msg(&f.target, LX_MSG_ERROR, "%0600d", 1);	/* bounded, ends in NUL */
+	CHECK(strlen(f.target.error) == sizeof(f.target.error) - 1);
+	return unit_ok();
+}
+
 const struct unit_test text_tests[] = {
+	{ "messages: the context keeps the last error", test_context_keeps_last_error },
 	{ "frames: Ethernet + IPv4/IPv6 decoded, damaged ones refused", test_frames_decode },
 	{ "JSON strings: valid UTF-8 kept, the rest escaped", test_json_strings_are_utf8 },
 	{ "messages: escaped for terminals, bounded", test_escape_keeps_terminals_safe },

@@ -35,8 +35,8 @@ static bool no_symbol(void *priv, const char *name, uint64_t *addr)
 /* A kernel without page_offset_base and friends keeps the row's defaults. */
 static bool test_probe_without_variables(void)
 {
-	static const struct lx_target_ops ops = { .symbol = no_symbol };
-	struct lx_target t = { .ops = &ops };
+	static const struct lx_dump_ops ops = { .symbol = no_symbol };
+	struct lx_target t = { .dump = &ops };
 	const struct lx_arch *row = lx_arch_find("x86_64");
 	struct lx_arch a;
 

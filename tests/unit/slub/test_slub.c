@@ -626,7 +626,7 @@ static bool test_failed_walk_frees(void)
 	fx_setup(&f, LX_FP_XOR_SWAB);
 	fx_one_partial_slab(&f);
 	fk_set_node_nr_slabs(&f.fk, 2);		/* one slab on no list */
-	f.fk.target.ops->symbol(f.fk.target.priv, "max_pfn", &max_pfn);
+	lx_symbol(&f.fk.target, "max_pfn", &max_pfn);
 	fk_w64(&f.fk, max_pfn, 0);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		fx_command(&f, &cmds[i]);

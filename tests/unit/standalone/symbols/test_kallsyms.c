@@ -410,7 +410,7 @@ static bool test_corrupt_tokens(void)
 struct holey {
 	struct flat_target flat;
 	uint64_t hole, hole_end;
-	struct lx_target_ops ops;
+	struct lx_dump_ops ops;
 };
 
 static bool holey_read(void *priv, uint64_t addr, void *buf, size_t len)
@@ -425,7 +425,7 @@ static bool holey_read(void *priv, uint64_t addr, void *buf, size_t len)
 	}
 	if (addr < h->hole_end && addr + len > h->hole)
 		return false;
-	return h->flat.target.ops->read(&h->flat, addr, buf, len);
+	return h->flat.target.dump->read(&h->flat, addr, buf, len);
 }
 
 static int load_with_hole(const struct sa_kallsyms_addrs *a, uint64_t hole, size_t holelen,
@@ -437,10 +437,10 @@ static int load_with_hole(const struct sa_kallsyms_addrs *a, uint64_t hole, size
 	flat_init(&h.flat, mem, MEM_SIZE);
 	h.hole = BASE + hole;
 	h.hole_end = BASE + hole + holelen;
-	h.ops = *h.flat.target.ops;
+	h.ops = *h.flat.target.dump;
 	h.ops.read = holey_read;
-	t.ops = &h.ops;
-	t.priv = &h;
+	t.dump = &h.ops;
+	t.dump_priv = &h;
 	return sa_kallsyms_load(&t, a, st, err, errlen);
 }
 
