@@ -33,7 +33,7 @@ COMPILE = $(CC) $(CPPFLAGS) $(LX_CFLAGS) $(CFLAGS) $(SAN_FLAGS) $(SAN_WARN)
 
 # Every list below is derived from the tree: a new .c file in a layer's
 # folder joins its build.  The layers (doc/design.md), lowest first.
-CORE_DIRS := src/base src/kernel src/slub src/analysis src/report src/command
+CORE_DIRS := src/base src/kernel src/slab src/analysis src/report src/command
 CORE_SRCS := $(wildcard $(CORE_DIRS:%=%/*.c))
 CORE_OBJS := $(CORE_SRCS:%.c=$(B)/%.o)
 CORE_LIB := $(B)/libleakext-core.a

@@ -64,10 +64,10 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 
 	memset(job, 0, sizeof(*job));
 	job->cache = *cache;
-	if (note_words && s->L.page_offset_base && s->L.max_pfn) {
+	if (note_words && s->K.page_offset_base && s->K.max_pfn) {
 		job->note_words = true;
-		job->words_lo = s->L.page_offset_base;
-		job->words_hi = s->L.page_offset_base + (s->L.max_pfn << s->L.page_shift);
+		job->words_lo = s->K.page_offset_base;
+		job->words_hi = s->K.page_offset_base + (s->K.max_pfn << s->K.page_shift);
 	}
 	job->nranges = lx_kernel_ranges(s, job->ranges,
 					sizeof(job->ranges) / sizeof(job->ranges[0]));

@@ -7,7 +7,7 @@
 #define LEAKEXT_CLUSTERJOB_H
 
 #include "analysis/cluster.h"
-#include "slub/slub.h"
+#include "slab/allocator.h"
 
 struct lx_cluster_job {
 	struct lx_cache cache;

@@ -10,16 +10,17 @@
 
 #include "analysis/cachetypes.h"
 #include "analysis/describe.h"
+#include "slab/memmap.h"
 #include "analysis/netview.h"
 
 enum { KIND_HEAP, KIND_VMALLOC, KIND_VMEMMAP, KIND_IMAGE };
 
 size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *r, size_t max)
 {
-	const struct lx_layout *L = &s->L;
+	const struct lx_kernel *K = &s->K;
 	const struct lx_arch *a = &s->arch;
 	uint64_t direct_end = a->direct_map_base +
-			      ((L->max_pfn ? L->max_pfn : 1ULL << 28) << a->page_shift);
+			      ((K->max_pfn ? K->max_pfn : 1ULL << 28) << a->page_shift);
 	size_t n = 0;
 
 	if (max < 4)

@@ -8,7 +8,7 @@
 #ifndef LEAKEXT_HEAP_H
 #define LEAKEXT_HEAP_H
 
-#include "slub/slub.h"
+#include "slab/allocator.h"
 
 struct lx_heap_cache {
 	struct lx_cache cache;

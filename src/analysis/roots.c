@@ -244,23 +244,23 @@ static enum lx_status collect_modules(struct roots_build *b)
 /* Each possible cpu's unit of the first chunk: static and early dynamic data. */
 static enum lx_status collect_percpu(struct roots_build *b)
 {
-	const struct lx_layout *L = &b->s->L;
+	const struct lx_kernel *K = &b->s->K;
 	uint64_t start = lx_symbol_addr(b->s->t, "__per_cpu_start");
 	uint32_t unit = lx_symbol_u32_or(b->s->t, "pcpu_unit_size", 0);
 	enum lx_status ret = LX_OK;
 	unsigned int cpu;
 
-	if (!L->cpu_offsets || !unit) {
+	if (!K->cpu_offsets || !unit) {
 		b->a->missing |= 1u << LX_AREA_PERCPU;
 		return LX_OK;
 	}
-	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++) {
+	for (cpu = 0; cpu < K->nr_cpus && !ret; cpu++) {
 		char label[LX_NAME_MAX];
 
-		if (!lx_mask_test(L->cpu_possible, cpu))
+		if (!lx_mask_test(K->cpu_possible, cpu))
 			continue;
 		snprintf(label, sizeof(label), "per-cpu data of cpu %u", cpu);
-		ret = push_area(b->s, b->a, L->cpu_offsets[cpu] + start, unit,
+		ret = push_area(b->s, b->a, K->cpu_offsets[cpu] + start, unit,
 				LX_AREA_PERCPU, -1, label);
 	}
 	return ret;
@@ -431,7 +431,7 @@ static bool is_vmalloc_area(const struct roots_build *b, uint64_t addr, uint64_t
 
 static enum lx_status exclude_cached_stacks(struct roots_build *b)
 {
-	const struct lx_layout *L = &b->s->L;
+	const struct lx_kernel *K = &b->s->K;
 	struct lx_target *t = b->s->t;
 	uint64_t cached = lx_symbol_addr(t, "cached_stacks"), vm, addr, size;
 	long vm_addr = lx_member_offset(t, "vm_struct", "addr");
@@ -439,13 +439,13 @@ static enum lx_status exclude_cached_stacks(struct roots_build *b)
 	enum lx_status ret = LX_OK;
 	unsigned int cpu, i;
 
-	if (!cached || !L->cpu_offsets || vm_addr < 0 || vm_size < 0)
+	if (!cached || !K->cpu_offsets || vm_addr < 0 || vm_size < 0)
 		return LX_OK;
-	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++) {
-		if (!lx_mask_test(L->cpu_possible, cpu))
+	for (cpu = 0; cpu < K->nr_cpus && !ret; cpu++) {
+		if (!lx_mask_test(K->cpu_possible, cpu))
 			continue;
 		for (i = 0; i < NR_CACHED_STACKS && !ret; i++) {
-			if (!lx_read_u64(t, L->cpu_offsets[cpu] + cached + 8 * i, &vm) || !vm ||
+			if (!lx_read_u64(t, K->cpu_offsets[cpu] + cached + 8 * i, &vm) || !vm ||
 			    !lx_read_u64(t, vm + vm_addr, &addr) ||
 			    !lx_read_u64(t, vm + vm_size, &size) ||
 			    !is_vmalloc_area(b, addr, size))

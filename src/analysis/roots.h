@@ -8,7 +8,7 @@
 #ifndef LEAKEXT_ROOTS_H
 #define LEAKEXT_ROOTS_H
 
-#include "slub/slub.h"
+#include "slab/allocator.h"
 
 enum lx_area_kind {
 	LX_AREA_KERNEL,		/* vmlinux .data, .bss, ro_after_init */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "slab/cachename.h"
 
 /* leakscan with no cache: every cache's counts. */
 static enum lx_status run_ranking(struct lx_session *s, const struct lx_options *opt)

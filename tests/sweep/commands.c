@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "slab/cachename.h"
 #include "sweep.h"
 
 static int addr_cmp(const void *a, const void *b)

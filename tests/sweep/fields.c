@@ -154,14 +154,15 @@ static void add_node_fields(struct collector *co, uint64_t cache)
 
 static void add_cpu_fields(struct collector *co, const struct lx_cache *c)
 {
+	const struct lx_kernel *K = &co->s->K;
 	const struct lx_layout *L = &co->s->L;
 	char label[32];
 	unsigned int cpu;
 
 	if (!(L->features & LX_LAYOUT_CPU_SLAB))
 		return;		/* 7.0+: no kmem_cache_cpu */
-	for (cpu = 0; cpu < L->nr_cpus; cpu++) {
-		uint64_t kcc = c->cpu_slab + L->cpu_offsets[cpu];
+	for (cpu = 0; cpu < K->nr_cpus; cpu++) {
+		uint64_t kcc = c->cpu_slab + K->cpu_offsets[cpu];
 
 		snprintf(label, sizeof(label), "cpu%u", cpu);
 		add_word(co, kcc + L->kcc_freelist, "%s.freelist", label);
@@ -228,6 +229,7 @@ static void add_freelist_word(struct collector *co, const struct lx_cache *c,
 static void add_freelist_words(struct collector *co, const struct lx_cache *c,
 			       const struct lx_scan *scan)
 {
+	const struct lx_kernel *K = &co->s->K;
 	const struct lx_layout *L = &co->s->L;
 	const struct lx_slab *partial = first_of(scan, LX_SRC_NODE_PARTIAL, true);
 	const struct lx_slab *cpu = first_of(scan, LX_SRC_CPU, false);
@@ -237,7 +239,7 @@ static void add_freelist_words(struct collector *co, const struct lx_cache *c,
 		add_freelist_word(co, c, partial->freelist, "node-partial slab: first");
 	if (!cpu)
 		return;
-	lx_read_u64(co->s->t, c->cpu_slab + L->cpu_offsets[cpu->cpu] + L->kcc_freelist,
+	lx_read_u64(co->s->t, c->cpu_slab + K->cpu_offsets[cpu->cpu] + L->kcc_freelist,
 		    &head);
 	add_freelist_word(co, c, head ? head : cpu->freelist, "cpu slab: first");
 }
@@ -263,7 +265,7 @@ static void add_globals(struct collector *co)
 	add_symbol(co, "nr_node_ids", 4, 0);
 	add_symbol(co, "max_pfn", 8, 0);
 	add_symbol(co, "__per_cpu_offset", 8, 0);
-	if (co->s->L.nr_cpus > 1)
+	if (co->s->K.nr_cpus > 1)
 		add_symbol(co, "__per_cpu_offset", 8, 1);
 	add_symbol(co, "vmemmap_base", 8, 0);
 	add_symbol(co, "page_offset_base", 8, 0);

@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "slub/slub.h"
+#include "slab/allocator.h"
 #include "standalone/target.h"
 
 #define SWEEP_MAX_PATCHES 4

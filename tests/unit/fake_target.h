@@ -7,7 +7,7 @@
 #ifndef FAKE_TARGET_H
 #define FAKE_TARGET_H
 
-#include "slub/slub.h"
+#include "slab/allocator.h"
 
 #define FK_PAGE_SIZE 4096ULL		/* base pages, as x86_64's */
 #define FK_VMEMMAP 0xffffea0000000000ULL

@@ -16,12 +16,14 @@ extern const struct unit_test refs_tests[];
 extern const struct unit_test ptype_tests[];
 extern const struct unit_test command_tests[];
 extern const struct unit_test arch_tests[];
+extern const struct unit_test cachename_tests[];
 
 int main(int argc, char **argv)
 {
 	const struct unit_test *suites[] = { walker_tests, integrity_tests, cluster_tests,
 					     text_tests, modsyms_tests, kallsyms_tests,
-					     refs_tests, ptype_tests, arch_tests, command_tests };
+					     refs_tests, ptype_tests, arch_tests, cachename_tests,
+					     command_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 

@@ -66,9 +66,9 @@ static bool test_probe_reads_kernel_bases(void)
 	CHECK(f.s.arch.vmalloc_start == MOVED_VMALLOC &&
 	      f.s.arch.vmalloc_end > MOVED_VMALLOC);
 	/* The layout's copies agree with the session's row. */
-	CHECK(f.s.L.page_offset_base == MOVED_DIRECT_MAP);
-	CHECK(f.s.L.vmemmap_base == FK_VMEMMAP);
-	CHECK(f.s.L.page_shift == f.s.arch.page_shift);
+	CHECK(f.s.K.page_offset_base == MOVED_DIRECT_MAP);
+	CHECK(f.s.K.vmemmap_base == FK_VMEMMAP);
+	CHECK(f.s.K.page_shift == f.s.arch.page_shift);
 	CHECK(fx_teardown(&f));
 	return unit_ok();
 }

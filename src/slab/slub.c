@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "base/set.h"
-#include "slub/slub.h"
+#include "slab/memmap.h"
+#include "slab/slub.h"
 
 /* Bounds against hostile dumps. */
 #define MAX_CACHES 65536
@@ -31,29 +32,6 @@
 /* kmem_cache_order_objects: order above OO_SHIFT, objects below (mm/slub.c) */
 #define OO_SHIFT 16
 #define OO_MASK ((1u << OO_SHIFT) - 1)
-
-const char *const lx_problem_names[LX_PROB_COUNT] = {
-	[LX_PROB_UNREADABLE] = "unreadable slab",
-	[LX_PROB_FOREIGN] = "slab of another cache",
-	[LX_PROB_OBJECTS] = "impossible object count",
-	[LX_PROB_FREELIST] = "freelist does not decode",
-	[LX_PROB_LIST] = "broken list",
-	[LX_PROB_INUSE] = "inuse disagrees with freelist",
-	[LX_PROB_NODE] = "kmem_cache_node",
-	[LX_PROB_CPU] = "kmem_cache_cpu",
-	[LX_PROB_MEMMAP] = "memory map",
-	[LX_PROB_SHEAF] = "sheaf or barn",
-};
-
-bool lx_integrity_ok(const struct lx_integrity *in)
-{
-	int i;
-
-	for (i = 0; i < LX_PROB_COUNT; i++)
-		if (in->count[i])
-			return false;
-	return true;
-}
 
 /*
  * Record a problem with this cache's answer and warn about it; the first
@@ -78,14 +56,6 @@ note_problem(struct lx_session *s, struct lx_scan *scan, enum lx_problem kind,
 	va_end(ap);
 }
 
-const char *const lx_source_names[LX_SRC_COUNT] = {
-	[LX_SRC_CPU] = "cpu",
-	[LX_SRC_CPU_PARTIAL] = "cpu partial",
-	[LX_SRC_NODE_PARTIAL] = "node partial",
-	[LX_SRC_NODE_FULL] = "node full",
-	[LX_SRC_MEMMAP] = "untracked full (memmap)",
-};
-
 /*
  * How much of a kmem_cache to read.  The struct ends with node[MAX_NUMNODES]
  * (per_node[] from 7.1) but each cache is allocated only up to
@@ -93,13 +63,15 @@ const char *const lx_source_names[LX_SRC_COUNT] = {
  * nr_node_ids entries), so reading sizeof(struct kmem_cache) runs into the
  * next object or off the end of memory the dump holds.
  */
-static size_t cache_read_len(const struct lx_layout *L)
+static size_t cache_read_len(const struct lx_session *s)
 {
+	const struct lx_layout *L = &s->L;
+	const struct lx_kernel *K = &s->K;
 	const long fields[] = { L->kc_cpu_slab, L->kc_flags, L->kc_size, L->kc_object_size,
 				L->kc_offset, L->kc_oo, L->kc_min, L->kc_red_left_pad,
 				L->kc_inuse, L->kc_random, L->kc_name,
 				L->kc_cpu_sheaves, L->kc_sheaf_capacity };
-	size_t len = L->kc_node + (uint64_t)L->kc_node_stride * L->nr_nodes, i;
+	size_t len = L->kc_node + (uint64_t)L->kc_node_stride * K->nr_nodes, i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (fields[i] >= 0 && (size_t)fields[i] + 8 > len)
@@ -107,7 +79,8 @@ static size_t cache_read_len(const struct lx_layout *L)
 	return len < (size_t)L->kc_size_of ? len : (size_t)L->kc_size_of;
 }
 
-enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
+static enum lx_status slub_cache_read(struct lx_session *s, uint64_t addr,
+				      struct lx_cache *c)
 {
 	const struct lx_layout *L = &s->L;
 	uint8_t *buf = lx_alloc(s->t, L->kc_size_of);
@@ -117,7 +90,7 @@ enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cach
 	if (!buf)
 		return LX_ENOMEM;
 	memset(c, 0, sizeof(*c));
-	if (!lx_read(s->t, addr, buf, cache_read_len(L)))
+	if (!lx_read(s->t, addr, buf, cache_read_len(s)))
 		goto out;
 	c->addr = addr;
 	c->cpu_slab = L->kc_cpu_slab >= 0 ? lx_get_u64(buf, L->kc_cpu_slab) : 0;
@@ -203,7 +176,7 @@ static enum lx_status next_cache(struct lx_session *s, unsigned int n,
 	}
 	if (lx_interrupted(s->t))
 		return LX_EINTR;
-	if (lx_cache_read(s, *entry - s->L.kc_list, c)) {
+	if (slub_cache_read(s, *entry - s->L.kc_list, c)) {
 		lx_msg(s->t, LX_MSG_WARN,
 		       "cannot read the kmem_cache at %#llx; slab_caches list read only to there (%u caches)",
 		       (unsigned long long)(*entry - s->L.kc_list), n - 1);
@@ -212,9 +185,8 @@ static enum lx_status next_cache(struct lx_session *s, unsigned int n,
 	return LX_OK;
 }
 
-enum lx_status lx_for_each_cache(struct lx_session *s,
-				 bool (*fn)(struct lx_session *, const struct lx_cache *, void *),
-				 void *arg)
+static enum lx_status slub_for_each_cache(struct lx_session *s, lx_cache_visitor fn,
+					  void *arg)
 {
 	uint64_t head = s->L.slab_caches, next, before = head;
 	enum lx_status ret = LX_OK;
@@ -267,20 +239,6 @@ const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
 	}
 }
 
-void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live)
-{
-	size_t i;
-
-	memset(objs, 0, LX_SRC_COUNT * sizeof(*objs));
-	memset(live, 0, LX_SRC_COUNT * sizeof(*live));
-	for (i = 0; i < scan->nslabs; i++) {
-		const struct lx_slab *slab = &scan->slabs[i];
-
-		objs[slab->source] += slab->objects;
-		live[slab->source] += slab->objects - slab->nfree;
-	}
-}
-
 uint64_t lx_slab_bytes(const struct lx_session *s, const struct lx_cache *c,
 		       uint32_t objects)
 {
@@ -290,21 +248,6 @@ uint64_t lx_slab_bytes(const struct lx_session *s, const struct lx_cache *c,
 	if (objects <= c->min_objects && c->min_objects < c->oo_objects)
 		order = c->min_order;
 	return s->arch.page_size << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
-}
-
-uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
-			uint32_t index)
-{
-	return slab->base + scan->cache.red_left_pad +
-	       (uint64_t)index * scan->cache.size;
-}
-
-bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
-		       uint32_t index)
-{
-	size_t bit = (size_t)slab->bitmap + index;
-
-	return scan->freebits[bit / 8] & (1u << (bit % 8));
 }
 
 /* Mark object index free; false if it already was (two lists, or a loop). */
@@ -318,18 +261,6 @@ static bool mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t
 	return true;
 }
 
-void lx_for_each_live_object(const struct lx_scan *scan,
-			     bool (*fn)(void *arg, uint64_t addr), void *arg)
-{
-	size_t i;
-	uint32_t j;
-
-	for (i = 0; i < scan->nslabs; i++)
-		for (j = 0; j < scan->slabs[i].objects; j++)
-			if (!lx_object_is_free(scan, &scan->slabs[i], j) &&
-			    !fn(arg, lx_object_addr(scan, &scan->slabs[i], j)))
-				return;
-}
 
 /* Per-walk state shared by the slab collectors below. */
 struct walk {
@@ -427,7 +358,7 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr
 	slab = &w->scan->slabs[w->scan->nslabs++];
 	memset(slab, 0, sizeof(*slab));
 	slab->addr = addr;
-	slab->base = lx_page_to_virt(&w->s->L, addr);
+	slab->base = lx_page_to_virt(w->s, addr);
 	slab->freelist = freelist;
 	slab->objects = objects;
 	slab->inuse = counters_inuse(counters);
@@ -442,12 +373,15 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr
 }
 
 /* A struct slab address must be a struct page inside the memory map. */
-static bool is_page_address(const struct lx_layout *L, uint64_t addr)
+static bool is_page_address(const struct lx_session *s, uint64_t addr)
 {
-	uint64_t off = addr - L->vmemmap_base;
+	const struct lx_layout *L = &s->L;
+	const struct lx_kernel *K = &s->K;
 
-	return addr >= L->vmemmap_base && off % L->page_size_of == 0 &&
-	       (!L->max_pfn || off / L->page_size_of < L->max_pfn);
+	uint64_t off = addr - K->vmemmap_base;
+
+	return addr >= K->vmemmap_base && off % L->page_size_of == 0 &&
+	       (!K->max_pfn || off / L->page_size_of < K->max_pfn);
 }
 
 /*
@@ -460,7 +394,7 @@ static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
 	const struct lx_layout *L = &w->s->L;
 
 	*ok = false;
-	if (!is_page_address(L, addr)) {
+	if (!is_page_address(w->s, addr)) {
 		note_problem(w->s, w->scan, LX_PROB_LIST,
 			     "%s: %s list points to %#llx, not a struct page; stopped there",
 			     w->scan->cache.name, lx_source_names[src],
@@ -485,13 +419,14 @@ static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
 static enum lx_status collect_cpu_partial(struct walk *w, unsigned int cpu,
 					  uint64_t next)
 {
+	const struct lx_kernel *K = &w->s->K;
 	const struct lx_layout *L = &w->s->L;
 	enum lx_status ret = LX_OK;
 	unsigned int n;
 	bool ok;
 
 	for (n = 0; next && !ret; n++) {
-		if (n >= L->max_slabs || lx_set_has(&w->seen, next)) {
+		if (n >= K->max_slabs || lx_set_has(&w->seen, next)) {
 			note_problem(w->s, w->scan, LX_PROB_LIST,
 				     "%s: cpu %u partial chain loops; stopped after %u slabs",
 				     w->scan->cache.name, cpu, n);
@@ -510,8 +445,9 @@ static enum lx_status collect_cpu_partial(struct walk *w, unsigned int cpu,
 static enum lx_status collect_one_cpu(struct walk *w, unsigned int cpu,
 				      uint8_t *kcc)
 {
+	const struct lx_kernel *K = &w->s->K;
 	const struct lx_layout *L = &w->s->L;
-	uint64_t addr = w->scan->cache.cpu_slab + L->cpu_offsets[cpu], slab;
+	uint64_t addr = w->scan->cache.cpu_slab + K->cpu_offsets[cpu], slab;
 	bool ok;
 
 	if (!lx_read(w->s->t, addr, kcc, L->kcc_size_of)) {
@@ -541,6 +477,7 @@ static enum lx_status collect_one_cpu(struct walk *w, unsigned int cpu,
  */
 static enum lx_status collect_cpu_slabs(struct walk *w)
 {
+	const struct lx_kernel *K = &w->s->K;
 	const struct lx_layout *L = &w->s->L;
 	uint8_t *kcc = lx_alloc(w->s->t, L->kcc_size_of);
 	enum lx_status ret = LX_OK;
@@ -548,10 +485,10 @@ static enum lx_status collect_cpu_slabs(struct walk *w)
 
 	if (!kcc)
 		return LX_ENOMEM;
-	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
-		if (lx_mask_test(L->cpu_possible, cpu))
+	for (cpu = 0; cpu < K->nr_cpus && !ret; cpu++)
+		if (lx_mask_test(K->cpu_possible, cpu))
 			ret = collect_one_cpu(w, cpu, kcc);
-	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
+	for (cpu = 0; cpu < K->nr_cpus && !ret; cpu++)
 		ret = collect_cpu_partial(w, cpu, w->cpu_partial[cpu]);
 	lx_free(w->s->t, kcc);
 	return ret;
@@ -561,6 +498,7 @@ static enum lx_status collect_cpu_slabs(struct walk *w)
 static enum lx_status collect_list(struct walk *w, uint64_t head,
 				   enum lx_slab_source src, unsigned int node)
 {
+	const struct lx_kernel *K = &w->s->K;
 	const struct lx_layout *L = &w->s->L;
 	enum lx_status ret = LX_OK;
 	uint64_t next;
@@ -576,7 +514,7 @@ static enum lx_status collect_list(struct walk *w, uint64_t head,
 	for (n = 0; next != head && !ret; n++) {
 		uint64_t slab = next - L->slab_list;
 
-		if (!next || n >= L->max_slabs || lx_set_has(&w->seen, slab)) {
+		if (!next || n >= K->max_slabs || lx_set_has(&w->seen, slab)) {
 			note_problem(w->s, w->scan, LX_PROB_LIST,
 				     "%s: node %u %s list is broken or loops; stopped after %u slabs",
 				     w->scan->cache.name, node, lx_source_names[src], n);
@@ -613,6 +551,7 @@ static uint64_t node_pointer(const struct walk *w, unsigned int node)
 static enum lx_status collect_one_node(struct walk *w, unsigned int node,
 				       uint8_t *kcn)
 {
+	const struct lx_kernel *K = &w->s->K;
 	const struct lx_layout *L = &w->s->L;
 	const char *name = w->scan->cache.name;
 	enum lx_status ret;
@@ -622,7 +561,7 @@ static enum lx_status collect_one_node(struct walk *w, unsigned int node,
 		addr = 0;
 	if (!addr) {
 		/* SLUB gives every node with normal memory its kmem_cache_node */
-		if (L->node_normal && lx_mask_test(L->node_normal, node)) {
+		if (K->node_normal && lx_mask_test(K->node_normal, node)) {
 			note_problem(w->s, w->scan, LX_PROB_NODE,
 				     "%s: node %u has memory but no kmem_cache_node",
 				     name, node);
@@ -648,6 +587,7 @@ static enum lx_status collect_one_node(struct walk *w, unsigned int node,
 /* Slab source: each node's partial list, and its full list (debug caches). */
 static enum lx_status collect_node_slabs(struct walk *w)
 {
+	const struct lx_kernel *K = &w->s->K;
 	const struct lx_layout *L = &w->s->L;
 	uint8_t *kcn = lx_alloc(w->s->t, L->kcn_size_of);
 	enum lx_status ret = LX_OK;
@@ -657,7 +597,7 @@ static enum lx_status collect_node_slabs(struct walk *w)
 		return LX_ENOMEM;
 	w->scan->nr_slabs_known = L->kcn_nr_slabs >= 0;
 	w->total_objects_known = L->kcn_total_objects >= 0;
-	for (node = 0; node < L->nr_nodes && !ret; node++)
+	for (node = 0; node < K->nr_nodes && !ret; node++)
 		ret = collect_one_node(w, node, kcn);
 	lx_free(w->s->t, kcn);
 	return ret;
@@ -945,8 +885,9 @@ static enum lx_status read_sheaf(struct walk *w, uint64_t sheaf, const char *whe
 /* One cpu's struct slub_percpu_sheaves: its main and spare sheaves. */
 static enum lx_status read_cpu_sheaves(struct walk *w, unsigned int cpu)
 {
+	const struct lx_kernel *K = &w->s->K;
 	const struct lx_layout *L = &w->s->L;
-	uint64_t pcs = w->scan->cache.cpu_sheaves + L->cpu_offsets[cpu];
+	uint64_t pcs = w->scan->cache.cpu_sheaves + K->cpu_offsets[cpu];
 	uint64_t main, spare;
 	enum lx_status ret = LX_OK;
 	char where[32];
@@ -975,14 +916,14 @@ static enum lx_status read_cpu_sheaves(struct walk *w, unsigned int cpu)
  */
 static enum lx_status collect_cpu_sheaves(struct walk *w)
 {
-	const struct lx_layout *L = &w->s->L;
+	const struct lx_kernel *K = &w->s->K;
 	enum lx_status ret = LX_OK;
 	unsigned int cpu;
 
 	if (!w->scan->cache.cpu_sheaves)
 		return LX_OK;
-	for (cpu = 0; cpu < L->nr_cpus && !ret; cpu++)
-		if (lx_mask_test(L->cpu_possible, cpu))
+	for (cpu = 0; cpu < K->nr_cpus && !ret; cpu++)
+		if (lx_mask_test(K->cpu_possible, cpu))
 			ret = read_cpu_sheaves(w, cpu);
 	return ret;
 }
@@ -1070,7 +1011,7 @@ static enum lx_status collect_barns(struct walk *w, barn_finder find_barn)
 	uint64_t barn;
 
 	lx_set_init(&seen, w->s->t);
-	for (node = 0; node < w->s->L.nr_nodes && !ret; node++) {
+	for (node = 0; node < w->s->K.nr_nodes && !ret; node++) {
 		if (!find_barn(w, node, &barn)) {
 			note_problem(w->s, w->scan, LX_PROB_SHEAF,
 				     "%s: node %u barn pointer unreadable",
@@ -1305,12 +1246,6 @@ static enum lx_status walk_slabs(struct walk *w)
 	return LX_OK;
 }
 
-enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
-			     struct lx_scan *scan)
-{
-	return lx_scan_cache_visit(s, c, scan, NULL, NULL);
-}
-
 static enum lx_status collect_and_walk(struct walk *w)
 {
 	enum lx_status ret = collect_slab_sources(w);
@@ -1329,10 +1264,10 @@ static enum lx_status collect_and_walk(struct walk *w)
 	return LX_OK;
 }
 
-enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
-				   struct lx_scan *scan, lx_slab_visitor visit,
-				   void *arg)
+static enum lx_status slub_scan(struct lx_session *s, const struct lx_cache *c,
+			      struct lx_scan *scan, lx_slab_visitor visit, void *arg)
 {
+	const struct lx_kernel *K = &s->K;
 	const struct lx_layout *L = &s->L;
 	struct walk w = { .s = s, .scan = scan, .visit = visit, .visit_arg = arg };
 	enum lx_status ret = LX_ENOMEM;
@@ -1348,8 +1283,8 @@ enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *
 	}
 	lx_set_init(&w.seen, s->t);
 	lx_set_init(&w.cached, s->t);
-	w.cpu_freelist = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
-	w.cpu_partial = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
+	w.cpu_freelist = lx_alloc(s->t, K->nr_cpus * sizeof(uint64_t));
+	w.cpu_partial = lx_alloc(s->t, K->nr_cpus * sizeof(uint64_t));
 	w.slab_hdr = lx_alloc(s->t, L->slab_size_of);
 	if (w.cpu_freelist && w.cpu_partial && w.slab_hdr)
 		ret = collect_and_walk(&w);
@@ -1363,9 +1298,11 @@ enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *
 	return ret;
 }
 
-void lx_scan_free(struct lx_session *s, struct lx_scan *scan)
-{
-	lx_free(s->t, scan->slabs);
-	lx_free(s->t, scan->freebits);
-	memset(scan, 0, sizeof(*scan));
-}
+const struct lx_allocator lx_slub_allocator = {
+	.name = "SLUB",
+	.probe = lx_slub_probe,
+	.layout = lx_slub_layout,
+	.cache_read = slub_cache_read,
+	.for_each_cache = slub_for_each_cache,
+	.scan = slub_scan,
+};

@@ -16,7 +16,7 @@
  */
 #include <string.h>
 
-#include "analysis/owner.h"
+#include "slab/tracks.h"
 
 /* include/linux/slab.h: SLAB_STORE_USER before the flags became an enum. */
 #define SLAB_STORE_USER_OLD 0x00010000u

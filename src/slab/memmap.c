@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "slub/slub.h"
+#include "slab/memmap.h"
 
 #define MEMMAP_CHUNK (2u << 20)
 #define MEMMAP_PIECE (64u << 10)
@@ -26,14 +26,14 @@ struct lx_memmap {
 	uint64_t unreadable_bytes;
 };
 
-uint64_t lx_page_to_virt(const struct lx_layout *L, uint64_t page)
+uint64_t lx_page_to_virt(const struct lx_session *s, uint64_t page)
 {
-	uint64_t pfn = (page - L->vmemmap_base) / (uint64_t)L->page_size_of;
+	uint64_t pfn = (page - s->K.vmemmap_base) / (uint64_t)s->L.page_size_of;
 
-	return L->page_offset_base + (pfn << L->page_shift);
+	return s->K.page_offset_base + (pfn << s->K.page_shift);
 }
 
-/* See resolve_slab_test() in layout.c for the three encodings. */
+/* See resolve_slab_test() in slub_layout.c for the three encodings. */
 bool lx_page_is_slab(const struct lx_layout *L, const void *page)
 {
 	uint32_t type;
@@ -116,11 +116,12 @@ static int entry_cmp(const void *a, const void *b)
 
 static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 {
+	const struct lx_kernel *K = &s->K;
 	const struct lx_layout *L = &s->L;
 	size_t stride = L->page_size_of;
 	size_t chunk = MEMMAP_CHUNK / stride * stride;
 	size_t piece = MEMMAP_PIECE / stride * stride;
-	uint64_t total = L->max_pfn * stride, off;
+	uint64_t total = K->max_pfn * stride, off;
 	enum lx_status ret = LX_OK;
 	uint8_t *buf;
 
@@ -135,7 +136,7 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 
 		if (lx_interrupted(s->t))
 			ret = LX_EINTR;
-		else if (scan_chunk(s, m, buf, L->vmemmap_base + off, len, piece))
+		else if (scan_chunk(s, m, buf, K->vmemmap_base + off, len, piece))
 			ret = LX_ENOMEM;
 		lx_progress(s->t, "memmap", off + len, total);
 	}
@@ -149,13 +150,13 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
  */
 enum lx_status lx_memmap_scan(struct lx_session *s)
 {
-	const struct lx_layout *L = &s->L;
+	const struct lx_kernel *K = &s->K;
 	struct lx_memmap *m;
 	enum lx_status ret;
 
 	if (s->memmap || s->memmap_status)
 		return s->memmap_status;
-	if (!L->max_pfn || L->max_pfn > s->arch.max_pfn_limit) {
+	if (!K->max_pfn || K->max_pfn > s->arch.max_pfn_limit) {
 		lx_msg(s->t, LX_MSG_WARN,
 		       "max_pfn unknown or implausible; cannot scan the memory map");
 		return s->memmap_status = LX_ECORRUPT;
@@ -233,16 +234,17 @@ void lx_memmap_free(struct lx_session *s)
  */
 uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr)
 {
+	const struct lx_kernel *K = &s->K;
 	const struct lx_layout *L = &s->L;
 	uint8_t page[256];
 	uint64_t pfn, addr, head;
 
-	if (vaddr < L->page_offset_base || L->page_size_of > (long)sizeof(page))
+	if (vaddr < K->page_offset_base || L->page_size_of > (long)sizeof(page))
 		return 0;
-	pfn = (vaddr - L->page_offset_base) >> L->page_shift;
-	if (L->max_pfn && pfn >= L->max_pfn)
+	pfn = (vaddr - K->page_offset_base) >> K->page_shift;
+	if (K->max_pfn && pfn >= K->max_pfn)
 		return 0;
-	addr = L->vmemmap_base + pfn * L->page_size_of;
+	addr = K->vmemmap_base + pfn * L->page_size_of;
 	if (!lx_read(s->t, addr, page, L->page_size_of))
 		return 0;
 	head = L->slab_compound_head >= 0 ? lx_get_u64(page, L->slab_compound_head) : 0;

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "base/set.h"
-#include "slub/slub.h"
+#include "slab/cachename.h"
 
 #define MAX_MATCHES 32
 /* A kmem_buckets array has KMALLOC_SHIFT_HIGH + 1 slots (14 on x86_64). */

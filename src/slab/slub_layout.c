@@ -6,10 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "slub/slub.h"
+#include "slab/slub.h"
 
-#define MAX_CPUS 65536
-#define MAX_NODES 4096
 
 struct member_req {
 	const char *type, *member;
@@ -54,20 +52,15 @@ static bool resolve_members(struct lx_session *s, const struct member_req *req,
 	return true;
 }
 
-/* The SLAB allocator (gone since 6.8) keeps per-cpu arrays leakext cannot read. */
-static bool check_allocator(struct lx_session *s)
+/*
+ * SLUB's struct kmem_cache has neither SLAB's per-cpu array caches
+ * (kmem_cache.cpu_cache, kmem_cache.array before 3.18) nor anything else
+ * of another allocator; the layout rows below then say which SLUB it is.
+ */
+bool lx_slub_probe(struct lx_session *s)
 {
-	if (lx_type_size(s->t, "kmem_cache") <= 0) {
-		lx_msg(s->t, LX_MSG_ERROR, "no struct kmem_cache in the dump's types");
-		return false;
-	}
-	if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
-	    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0) {
-		lx_msg(s->t, LX_MSG_ERROR,
-		       "this kernel uses the SLAB allocator, not SLUB; leakext reads SLUB only");
-		return false;
-	}
-	return true;
+	return lx_member_offset(s->t, "kmem_cache", "array") < 0 &&
+	       lx_member_offset(s->t, "kmem_cache", "cpu_cache") < 0;
 }
 
 static bool has(const struct lx_layout *L, unsigned int feature)
@@ -390,185 +383,7 @@ static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 	return L->slab_test == LX_SLAB_PAGE_FLAG || page_type_known(s, L);
 }
 
-/*
- * The highest set bit + 1 of a kernel bitmap of nbits bits at addr, and
- * the bitmap itself in *bits (caller frees); 0 and *bits = NULL if it
- * cannot be read or has no bit set.
- */
-static unsigned int read_mask(struct lx_session *s, uint64_t addr,
-			      unsigned int nbits, uint64_t **bits)
-{
-	size_t words = (nbits + 63) / 64, i;
-	unsigned int last = 0;
-	uint64_t *map;
-
-	*bits = NULL;
-	if (!addr || !words)
-		return 0;
-	map = lx_alloc(s->t, words * sizeof(*map));
-	if (!map)
-		return 0;
-	if (!lx_read(s->t, addr, map, words * sizeof(*map))) {
-		lx_free(s->t, map);
-		return 0;
-	}
-	for (i = 0; i < words; i++)
-		if (map[i])
-			last = i * 64 + 64 - __builtin_clzll(map[i]);
-	if (!last) {
-		lx_free(s->t, map);
-		return 0;
-	}
-	*bits = map;
-	return last;
-}
-
-bool lx_mask_test(const uint64_t *bits, unsigned int n)
-{
-	return !bits || (bits[n / 64] >> (n % 64)) & 1;
-}
-
-/*
- * nr_cpu_ids is the highest possible cpu + 1 (kernel/smp.c
- * setup_nr_cpu_ids()); __cpu_possible_mask is the independent witness.
- * A stored value the mask does not support is not believed: it would
- * make every cache read thousands of garbage per-cpu structures.
- */
-static void resolve_possible_cpus(struct lx_session *s, struct lx_layout *L)
-{
-	long mask_size = lx_type_size(s->t, "cpumask");
-	unsigned int last;
-
-	if (mask_size <= 0 || mask_size > MAX_CPUS / 8)
-		return;
-	last = read_mask(s, lx_symbol_addr(s->t, "__cpu_possible_mask"),
-			 mask_size * 8, &L->cpu_possible);
-	if (last && L->nr_cpus > last) {
-		lx_msg(s->t, LX_MSG_WARN,
-		       "nr_cpu_ids is %u but __cpu_possible_mask allows %u cpus; reading %u",
-		       L->nr_cpus, last, last);
-		L->nr_cpus = last;
-	}
-}
-
-static enum lx_status resolve_cpus(struct lx_session *s, struct lx_layout *L)
-{
-	uint64_t addr;
-
-	L->nr_cpus = lx_symbol_u32_or(s->t, "nr_cpu_ids", 1);
-	if (L->nr_cpus == 0 || L->nr_cpus > MAX_CPUS) {
-		lx_msg(s->t, LX_MSG_ERROR, "implausible nr_cpu_ids %u", L->nr_cpus);
-		return LX_ECORRUPT;
-	}
-	resolve_possible_cpus(s, L);
-	L->cpu_offsets = lx_alloc(s->t, L->nr_cpus * sizeof(uint64_t));
-	if (!L->cpu_offsets)
-		return LX_ENOMEM;
-	if (!lx_symbol(s->t, "__per_cpu_offset", &addr))
-		return LX_OK;	/* uniprocessor: per-cpu data at offset 0 */
-	if (!lx_read(s->t, addr, L->cpu_offsets, L->nr_cpus * sizeof(uint64_t))) {
-		lx_msg(s->t, LX_MSG_ERROR, "cannot read __per_cpu_offset");
-		return LX_EABSENT;
-	}
-	return LX_OK;
-}
-
-/*
- * node_states[] (mm/page_alloc.c) says which nodes exist (N_POSSIBLE) and
- * which have normal memory (N_NORMAL_MEMORY): SLUB gives exactly those a
- * kmem_cache_node (mm/slub.c slab_nodes).  Each nodemask_t holds
- * MAX_NUMNODES bits, as many as kmem_cache.node has slots.
- */
-static void resolve_node_masks(struct lx_session *s, struct lx_layout *L)
-{
-	uint64_t base = lx_symbol_addr(s->t, "node_states");
-	uint64_t mask_bytes = (L->kc_node_slots + 63) / 64 * 8;
-	long possible, normal;
-	unsigned int last;
-	uint64_t *unused;
-
-	if (!base || !lx_enum_value(s->t, "N_POSSIBLE", &possible) ||
-	    !lx_enum_value(s->t, "N_NORMAL_MEMORY", &normal) ||
-	    possible < 0 || possible > 16 || normal < 0 || normal > 16)
-		return;
-	last = read_mask(s, base + possible * mask_bytes, L->kc_node_slots, &unused);
-	lx_free(s->t, unused);
-	if (last && L->nr_nodes > last) {
-		lx_msg(s->t, LX_MSG_WARN,
-		       "nr_node_ids is %u but node_states[N_POSSIBLE] allows %u nodes; reading %u",
-		       L->nr_nodes, last, last);
-		L->nr_nodes = last;
-	}
-	read_mask(s, base + normal * mask_bytes, L->kc_node_slots, &L->node_normal);
-}
-
-/*
- * max_pfn sizes the memory map scan; the dump file says how much physical
- * memory there is at all.  Believe the smaller.
- */
-static void resolve_max_pfn(struct lx_session *s, struct lx_layout *L)
-{
-	uint64_t end = lx_phys_end(s->t);
-	uint64_t dump_pfns = (end + (1ULL << L->page_shift) - 1) >> L->page_shift;
-
-	L->max_pfn = lx_symbol_u64_or(s->t, "max_pfn", 0);
-	if (dump_pfns && L->max_pfn > dump_pfns) {
-		lx_msg(s->t, LX_MSG_WARN,
-		       "max_pfn is %#llx but the dump describes memory only up to pfn %#llx; scanning to there",
-		       (unsigned long long)L->max_pfn, (unsigned long long)dump_pfns);
-		L->max_pfn = dump_pfns;
-	}
-	/* Every slab takes at least a page: no list can be longer. */
-	L->max_slabs = L->max_pfn && L->max_pfn < LX_MAX_LIST_NODES ?
-		       L->max_pfn : LX_MAX_LIST_NODES;
-}
-
-/*
- * The dump's architecture, filled from its kernel (s->arch).  The walker
- * reads words as host-order 64-bit values, so a row of another word size
- * or byte order is refused.  L keeps copies of what the helpers that see
- * only the layout need.
- */
-static bool resolve_arch(struct lx_session *s, struct lx_layout *L)
-{
-	struct lx_arch *a = &s->arch;
-
-	if (!lx_arch_probe(s->t, a)) {
-		lx_msg(s->t, LX_MSG_ERROR, "the dump's architecture is not one leakext knows");
-		return false;
-	}
-	if (a->word_size != sizeof(uint64_t) ||
-	    a->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
-		lx_msg(s->t, LX_MSG_ERROR, "leakext cannot read %s kernels on this host",
-		       a->name);
-		return false;
-	}
-	L->page_shift = a->page_shift;
-	L->vmemmap_base = a->vmemmap_base;
-	L->page_offset_base = a->direct_map_base;
-	return true;
-}
-
-static enum lx_status resolve_globals(struct lx_session *s, struct lx_layout *L)
-{
-	if (!lx_symbol(s->t, "slab_caches", &L->slab_caches)) {
-		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
-		return LX_EABSENT;
-	}
-	if (!resolve_arch(s, L))
-		return LX_EABSENT;
-	resolve_max_pfn(s, L);
-	L->nr_nodes = lx_symbol_u32_or(s->t, "nr_node_ids", 1);
-	if (L->nr_nodes == 0 || L->nr_nodes > MAX_NODES ||
-	    L->nr_nodes > L->kc_node_slots) {
-		lx_msg(s->t, LX_MSG_ERROR, "implausible nr_node_ids %u", L->nr_nodes);
-		return LX_ECORRUPT;
-	}
-	resolve_node_masks(s, L);
-	return resolve_cpus(s, L);
-}
-
-enum lx_status lx_layout_init(struct lx_session *s)
+enum lx_status lx_slub_layout(struct lx_session *s)
 {
 	struct lx_layout *L = &s->L;
 	const struct member_req req[] = {
@@ -590,8 +405,7 @@ enum lx_status lx_layout_init(struct lx_session *s)
 		{ "kmem_cache_node", "total_objects", &L->kcn_total_objects, false },
 	};
 
-	memset(L, 0, sizeof(*L));
-	if (!check_allocator(s) || !match_known_layout(s, L) ||
+	if (!match_known_layout(s, L) ||
 	    !resolve_members(s, req, sizeof(req) / sizeof(req[0])) ||
 	    !resolve_features(s, L))
 		return LX_EABSENT;
@@ -603,16 +417,9 @@ enum lx_status lx_layout_init(struct lx_session *s)
 	}
 	if (!resolve_slab_struct(s, L) || !resolve_slab_test(s, L))
 		return LX_EABSENT;
-	return resolve_globals(s, L);
-}
-
-void lx_session_fini(struct lx_session *s)
-{
-	lx_free(s->t, s->L.cpu_offsets);
-	lx_free(s->t, s->L.cpu_possible);
-	lx_free(s->t, s->L.node_normal);
-	s->L.cpu_offsets = NULL;
-	s->L.cpu_possible = NULL;
-	s->L.node_normal = NULL;
-	lx_memmap_free(s);
+	if (!lx_symbol(s->t, "slab_caches", &L->slab_caches)) {
+		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
+		return LX_EABSENT;
+	}
+	return LX_OK;
 }

@@ -141,7 +141,7 @@ static bool test_impossible_cpus_not_read(void)
 	consistent_kernel(&f);
 	fk_w32(&f.fk, 0xffffffff82000100ULL, 65536);	/* nr_cpu_ids */
 	CHECK(fx_run_scan(&f) == LX_OK);
-	CHECK(f.s.L.nr_cpus == FK_NR_CPUS);
+	CHECK(f.s.K.nr_cpus == FK_NR_CPUS);
 	CHECK(f.scan.live == 5 + 7 + 8 && lx_integrity_ok(&f.scan.integrity));
 	CHECK(strstr(f.fk.messages, "__cpu_possible_mask allows 2 cpus") != NULL);
 	CHECK(fx_teardown(&f));
@@ -161,7 +161,7 @@ static bool test_max_pfn_bounded_by_dump(void)
 	start = lx_now();
 	CHECK(fx_run_scan(&f) == LX_OK);
 	CHECK(lx_now() - start < 5);
-	CHECK(f.s.L.max_pfn == FK_MAX_PFN);
+	CHECK(f.s.K.max_pfn == FK_MAX_PFN);
 	CHECK(f.scan.live == 5 + 7 + 8 && lx_integrity_ok(&f.scan.integrity));
 	CHECK(fx_teardown(&f));
 	return unit_ok();

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The allocator interface (allocator.h): the probe list, the ops every
+ * walker answers through, and what is the same for every allocator's
+ * result (objects, liveness bits, sources, integrity).
+ */
+#include <string.h>
+
+#include "slab/memmap.h"
+#include "slab/slub.h"
+
+/* Tried in order; the first whose probe accepts the dump's types walks it. */
+static const struct lx_allocator *const allocators[] = {
+	&lx_slub_allocator,
+};
+
+/* No row accepted the dump: say what it is, as far as the types tell. */
+static void unknown_allocator(struct lx_session *s)
+{
+	if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
+	    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0)
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "this kernel uses the SLAB allocator, not SLUB; leakext reads SLUB only");
+	else
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "the dump's struct kmem_cache is of no allocator leakext knows");
+}
+
+static const struct lx_allocator *probe_allocator(struct lx_session *s)
+{
+	size_t i;
+
+	if (lx_type_size(s->t, "kmem_cache") <= 0) {
+		lx_msg(s->t, LX_MSG_ERROR, "no struct kmem_cache in the dump's types");
+		return NULL;
+	}
+	for (i = 0; i < sizeof(allocators) / sizeof(allocators[0]); i++)
+		if (allocators[i]->probe(s))
+			return allocators[i];
+	unknown_allocator(s);
+	return NULL;
+}
+
+enum lx_status lx_layout_init(struct lx_session *s)
+{
+	enum lx_status ret;
+
+	memset(&s->L, 0, sizeof(s->L));
+	s->alloc = probe_allocator(s);
+	if (!s->alloc)
+		return LX_EABSENT;
+	ret = s->alloc->layout(s);
+	if (!ret)
+		ret = lx_kernel_init(s, s->L.kc_node_slots);
+	return ret;
+}
+
+void lx_session_fini(struct lx_session *s)
+{
+	lx_kernel_fini(s);
+	lx_memmap_free(s);
+}
+
+enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c)
+{
+	return s->alloc->cache_read(s, addr, c);
+}
+
+enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void *arg)
+{
+	return s->alloc->for_each_cache(s, fn, arg);
+}
+
+enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
+				   struct lx_scan *scan, lx_slab_visitor visit,
+				   void *arg)
+{
+	return s->alloc->scan(s, c, scan, visit, arg);
+}
+
+enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
+			     struct lx_scan *scan)
+{
+	return lx_scan_cache_visit(s, c, scan, NULL, NULL);
+}

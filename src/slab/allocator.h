@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The allocator interface: what the analysis knows of slabs.  An allocator
+ * (SLUB today; SLAB beside it) is a row of struct lx_allocator, chosen by
+ * type probe in lx_layout_init(); its walker finds every slab of a cache
+ * and decides each object's liveness, in one place, filling struct lx_scan.
+ * Everything above this layer reads only lx_cache, lx_slab and lx_scan.
+ */
+#ifndef LEAKEXT_ALLOCATOR_H
+#define LEAKEXT_ALLOCATOR_H
+
+#include "kernel/session.h"
+
+/* Where a slab was found. */
+enum lx_slab_source {
+	LX_SRC_CPU,		/* kmem_cache_cpu.slab */
+	LX_SRC_CPU_PARTIAL,	/* kmem_cache_cpu.partial chain */
+	LX_SRC_NODE_PARTIAL,	/* kmem_cache_node.partial */
+	LX_SRC_NODE_FULL,	/* kmem_cache_node.full (debug caches) */
+	LX_SRC_MEMMAP,		/* untracked: found by the memory map scan */
+	LX_SRC_COUNT
+};
+
+extern const char *const lx_source_names[LX_SRC_COUNT];
+
+/* How free pointers inside objects are stored (mm/slub.c freelist_ptr()). */
+enum lx_freeptr_mode {
+	LX_FP_UNKNOWN,
+	LX_FP_PLAIN,		/* no CONFIG_SLAB_FREELIST_HARDENED */
+	LX_FP_XOR,		/* ptr ^ random ^ addr (4.14 .. 5.6) */
+	LX_FP_XOR_SWAB,		/* ptr ^ random ^ swab(addr) (5.7+, RHEL 8.6) */
+	LX_FP_BROKEN,		/* no encoding verifies */
+};
+
+/*
+ * Integrity of one cache's answer: every way the walk found the dump
+ * contradicting itself.  A cache with no problem is exact; one with any is
+ * flagged in text and JSON (and the standalone program exits non-zero).
+ */
+enum lx_problem {
+	LX_PROB_UNREADABLE,	/* a slab header or slab memory is not in the dump */
+	LX_PROB_FOREIGN,	/* a list holds a slab of another cache */
+	LX_PROB_OBJECTS,	/* a slab claims an impossible object count */
+	LX_PROB_FREELIST,	/* a freelist does not decode */
+	LX_PROB_LIST,		/* a list or chain loops, breaks or is too long */
+	LX_PROB_INUSE,		/* a slab's inuse disagrees with its freelist */
+	LX_PROB_NODE,		/* kmem_cache_node absent/unreadable, counters disagree */
+	LX_PROB_CPU,		/* kmem_cache_cpu unreadable or inconsistent */
+	LX_PROB_MEMMAP,		/* memory map and lists disagree, or no memory map */
+	LX_PROB_SHEAF,		/* a sheaf or barn is unreadable or impossible */
+	LX_PROB_COUNT
+};
+
+#define LX_PROBLEM_TEXT 128
+
+struct lx_integrity {
+	uint32_t count[LX_PROB_COUNT];
+	char first[LX_PROB_COUNT][LX_PROBLEM_TEXT];	/* first of each kind */
+};
+
+extern const char *const lx_problem_names[LX_PROB_COUNT];
+bool lx_integrity_ok(const struct lx_integrity *in);
+
+struct lx_cache {
+	uint64_t addr;
+	char name[LX_NAME_MAX];
+	uint64_t flags, random, cpu_slab, cpu_sheaves;
+	uint32_t size, object_size, offset, red_left_pad, inuse, sheaf_capacity;
+	uint32_t oo_order, oo_objects, min_order, min_objects;
+};
+
+struct lx_slab {
+	uint64_t addr;		/* struct slab (= head struct page) */
+	uint64_t base;		/* page_to_virt(): first byte of slab memory */
+	uint64_t freelist;	/* slab->freelist as read */
+	uint32_t objects;
+	uint32_t nfree;
+	uint32_t bitmap;	/* index of first free-bit in scan->freebits */
+	uint16_t inuse;		/* from the counters word */
+	int16_t cpu;		/* cpu for LX_SRC_CPU / CPU_PARTIAL, else -1 */
+	uint8_t source;
+	uint8_t bad:1;
+	uint8_t frozen:1;
+};
+
+struct lx_scan {
+	struct lx_cache cache;
+	struct lx_slab *slabs;
+	size_t nslabs, slabs_cap;
+	uint8_t *freebits;	/* one bit per object, set = free */
+	size_t freebits_len, freebits_cap;
+	uint64_t by_source[LX_SRC_COUNT];
+	uint64_t total, live, free;
+	uint64_t sheaf_free;	/* of free: objects held in sheaves */
+	uint64_t slab_bytes;
+	uint64_t node_nr_slabs;	/* sum of kmem_cache_node.nr_slabs, if known */
+	bool nr_slabs_known, used_memmap;
+	enum lx_freeptr_mode fp_mode;
+	unsigned int bad_slabs, bad_lists;
+	struct lx_integrity integrity;
+};
+
+/*
+ * Called once per readable slab, after its objects' liveness is decided,
+ * with the slab's memory (mem[0] is the byte at slab->base).
+ */
+typedef void (*lx_slab_visitor)(void *arg, const struct lx_scan *scan,
+				const struct lx_slab *slab, const uint8_t *mem);
+typedef bool (*lx_cache_visitor)(struct lx_session *s, const struct lx_cache *c,
+				 void *arg);
+
+/* One allocator; each op's contract is the lx_ function's of that name below. */
+struct lx_allocator {
+	const char *name;		/* "SLUB" */
+	/* Does the dump's kernel use this allocator?  By types, never versions. */
+	bool (*probe)(struct lx_session *s);
+	/* Resolve s->L; a message and LX_EABSENT if the layout is unusable. */
+	enum lx_status (*layout)(struct lx_session *s);
+	enum lx_status (*cache_read)(struct lx_session *s, uint64_t addr,
+				     struct lx_cache *c);
+	enum lx_status (*for_each_cache)(struct lx_session *s, lx_cache_visitor fn,
+					 void *arg);
+	enum lx_status (*scan)(struct lx_session *s, const struct lx_cache *c,
+			       struct lx_scan *scan, lx_slab_visitor visit, void *arg);
+};
+
+/*
+ * Probe the allocator, resolve its layout, then the kernel model; end with
+ * lx_session_fini() whatever it returns.
+ */
+enum lx_status lx_layout_init(struct lx_session *s);
+void lx_session_fini(struct lx_session *s);
+enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cache *c);
+/*
+ * Calls fn for each cache on slab_caches; stops early if fn returns false.
+ * Not LX_OK when the list was cut short (then s->flagged is set).
+ */
+enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void *arg);
+/*
+ * Every slab of one cache and the liveness of each object.  LX_OK also
+ * when the dump contradicted itself: scan->integrity says where (and
+ * s->flagged is set); other statuses leave no usable result and nothing
+ * to free.
+ */
+enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
+			     struct lx_scan *scan);
+enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
+				   struct lx_scan *scan, lx_slab_visitor visit,
+				   void *arg);
+void lx_scan_free(struct lx_session *s, struct lx_scan *scan);
+uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
+			uint32_t index);
+bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
+		       uint32_t index);
+uint64_t lx_slab_bytes(const struct lx_session *s, const struct lx_cache *c,
+		       uint32_t objects);
+/* Objects and live objects per source (objs[LX_SRC_COUNT], live[...]). */
+void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live);
+/* "plain pointers", "hardened: ptr ^ random ^ swab(addr)", ... */
+const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode);
+/* Calls fn with each live object's address, in walk order, until it returns false. */
+void lx_for_each_live_object(const struct lx_scan *scan,
+			     bool (*fn)(void *arg, uint64_t addr), void *arg);
+
+#endif

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What every allocator's answer shares (allocator.h): the objects of a
+ * scan and their liveness bits, where slabs were found, and the integrity
+ * record.  No walker logic: liveness is decided by the walker alone.
+ */
+#include <string.h>
+
+#include "slab/allocator.h"
+
+const char *const lx_problem_names[LX_PROB_COUNT] = {
+	[LX_PROB_UNREADABLE] = "unreadable slab",
+	[LX_PROB_FOREIGN] = "slab of another cache",
+	[LX_PROB_OBJECTS] = "impossible object count",
+	[LX_PROB_FREELIST] = "freelist does not decode",
+	[LX_PROB_LIST] = "broken list",
+	[LX_PROB_INUSE] = "inuse disagrees with freelist",
+	[LX_PROB_NODE] = "kmem_cache_node",
+	[LX_PROB_CPU] = "kmem_cache_cpu",
+	[LX_PROB_MEMMAP] = "memory map",
+	[LX_PROB_SHEAF] = "sheaf or barn",
+};
+
+bool lx_integrity_ok(const struct lx_integrity *in)
+{
+	int i;
+
+	for (i = 0; i < LX_PROB_COUNT; i++)
+		if (in->count[i])
+			return false;
+	return true;
+}
+
+const char *const lx_source_names[LX_SRC_COUNT] = {
+	[LX_SRC_CPU] = "cpu",
+	[LX_SRC_CPU_PARTIAL] = "cpu partial",
+	[LX_SRC_NODE_PARTIAL] = "node partial",
+	[LX_SRC_NODE_FULL] = "node full",
+	[LX_SRC_MEMMAP] = "untracked full (memmap)",
+};
+
+void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live)
+{
+	size_t i;
+
+	memset(objs, 0, LX_SRC_COUNT * sizeof(*objs));
+	memset(live, 0, LX_SRC_COUNT * sizeof(*live));
+	for (i = 0; i < scan->nslabs; i++) {
+		const struct lx_slab *slab = &scan->slabs[i];
+
+		objs[slab->source] += slab->objects;
+		live[slab->source] += slab->objects - slab->nfree;
+	}
+}
+
+uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
+			uint32_t index)
+{
+	return slab->base + scan->cache.red_left_pad +
+	       (uint64_t)index * scan->cache.size;
+}
+
+bool lx_object_is_free(const struct lx_scan *scan, const struct lx_slab *slab,
+		       uint32_t index)
+{
+	size_t bit = (size_t)slab->bitmap + index;
+
+	return scan->freebits[bit / 8] & (1u << (bit % 8));
+}
+
+void lx_for_each_live_object(const struct lx_scan *scan,
+			     bool (*fn)(void *arg, uint64_t addr), void *arg)
+{
+	size_t i;
+	uint32_t j;
+
+	for (i = 0; i < scan->nslabs; i++)
+		for (j = 0; j < scan->slabs[i].objects; j++)
+			if (!lx_object_is_free(scan, &scan->slabs[i], j) &&
+			    !fn(arg, lx_object_addr(scan, &scan->slabs[i], j)))
+				return;
+}
+
+
+void lx_scan_free(struct lx_session *s, struct lx_scan *scan)
+{
+	lx_free(s->t, scan->slabs);
+	lx_free(s->t, scan->freebits);
+	memset(scan, 0, sizeof(*scan));
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * SLUB's owner tracks (slub_debug=U): each object's allocation and free
+ * call sites, pid, cpu and time, and the allocation stack in the stack
+ * depot.  Read per object by the descriptions (slub_tracks.c).
+ */
+#ifndef LEAKEXT_TRACKS_H
+#define LEAKEXT_TRACKS_H
+
+#include "slab/allocator.h"
+
+#define LX_STACK_MAX 16
+
+/* One struct track (mm/slub.c). */
+struct lx_track {
+	uint64_t addr;		/* call site; 0 = never recorded */
+	uint32_t handle;	/* stack depot handle, 0 = none */
+	int cpu, pid;
+	uint64_t when;		/* jiffies */
+};
+
+struct lx_tracks {
+	bool present;		/* the cache stores owner tracks */
+	long size_of, addr, handle, cpu, pid, when;
+	/* stack depot, resolved on first use by verifying a record */
+	uint64_t pools;		/* &stack_slabs[0] or &stack_pools[0] */
+	long rec_handle, rec_size, rec_entries;
+	unsigned int index_bits, offset_bits, index_bias;
+	bool depot_tried, depot_ok;
+	uint64_t jiffies;
+};
+
+/* Whether c stores tracks, and where.  Never fails: present says. */
+void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,
+		    struct lx_tracks *tr);
+/* The allocation and free track of the object at obj.  false if unreadable. */
+bool lx_tracks_read(struct lx_session *s, const struct lx_cache *c,
+		    const struct lx_tracks *tr, uint64_t obj,
+		    struct lx_track *alloc, struct lx_track *freed);
+/* The stack behind a depot handle: number of frames, 0 if unknown. */
+unsigned int lx_stack_fetch(struct lx_session *s, struct lx_tracks *tr,
+			    uint32_t handle, uint64_t *frames, unsigned int max);
+
+#endif
