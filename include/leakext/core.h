@@ -36,6 +36,23 @@ void lx_vmsg(struct lx_target *t, enum lx_msg_level level, const char *fmt,
 	     va_list ap);
 /* End of a command: "... and N more like this" for every capped kind. */
 void lx_msg_flush(struct lx_target *t);
+/* One member a module reads: its offset goes to *dest, -1 if absent. */
+struct lx_member_req {
+	const char *type, *member;
+	long *dest;
+	bool required;		/* absent: the module cannot work */
+};
+
+/*
+ * Resolve a module's member table.  A member must lie inside its struct
+ * (its size, at most 8 bytes, from its offset: the core reads fields out
+ * of struct-sized buffers); false if one does not, or if a required one is
+ * absent.  what names the work that needs them ("walk SLUB") for an error
+ * message; NULL: the caller copes quietly.
+ */
+bool lx_resolve_members(struct lx_target *t, const struct lx_member_req *req,
+			size_t n, const char *what);
+#define LX_MEMBERS(req) (req), sizeof(req) / sizeof((req)[0])
 /* Type layout through the target; -1 if absent. */
 long lx_type_size(struct lx_target *t, const char *type);
 long lx_member_offset(struct lx_target *t, const char *type, const char *member);

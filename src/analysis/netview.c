@@ -126,11 +126,14 @@ struct skb_shape {
 
 static bool skb_shape_init(struct lx_session *s, struct skb_shape *k)
 {
-	k->head = lx_member_offset(s->t, "sk_buff", "head");
-	k->dev = lx_member_offset(s->t, "sk_buff", "dev");
-	k->protocol = lx_member_offset(s->t, "sk_buff", "protocol");
-	k->dev_name = lx_member_offset(s->t, "net_device", "name");
-	return k->head >= 0 && k->dev >= 0 && k->protocol >= 0 && k->dev_name >= 0;
+	const struct lx_member_req req[] = {
+		{ "sk_buff", "head", &k->head, true },
+		{ "sk_buff", "dev", &k->dev, true },
+		{ "sk_buff", "protocol", &k->protocol, true },
+		{ "net_device", "name", &k->dev_name, true },
+	};
+
+	return lx_resolve_members(s->t, LX_MEMBERS(req), NULL);
 }
 
 static const char *ethertype_name(uint16_t type)

@@ -117,27 +117,30 @@ static const char *const mod_mem_names[8] = {
 
 static bool module_shape_init(struct lx_session *s, struct module_shape *m)
 {
+	const struct lx_member_req req[] = {
+		{ "module", "list", &m->list, true },
+		{ "module", "name", &m->name, true },
+		{ "module", "mem", &m->mem, false },			/* 6.4+ */
+		{ "module_memory", "base", &m->mm_base, false },
+		{ "module_memory", "size", &m->mm_size, false },
+		{ "module", "core_layout", &m->core, false },		/* before 6.4 */
+		{ "module_layout", "base", &m->ml_base, false },
+		{ "module_layout", "size", &m->ml_size, false },
+		{ "module_layout", "ro_size", &m->ml_ro_size, false },
+	};
 	struct lx_target *t = s->t;
 	unsigned int i;
 
 	m->size_of = lx_type_size(t, "module");
-	m->list = lx_member_offset(t, "module", "list");
-	m->name = lx_member_offset(t, "module", "name");
 	m->name_size = lx_member_size(t, "module", "name");
-	m->mem = lx_member_offset(t, "module", "mem");
 	m->mm_size_of = lx_type_size(t, "module_memory");
-	m->mm_base = lx_member_offset(t, "module_memory", "base");
-	m->mm_size = lx_member_offset(t, "module_memory", "size");
 	for (i = 0; i < 8; i++) {
 		m->mem_types[i] = -1;
 		if (mod_mem_names[i])
 			lx_enum_value(t, mod_mem_names[i], &m->mem_types[i]);
 	}
-	m->core = lx_member_offset(t, "module", "core_layout");
-	m->ml_base = lx_member_offset(t, "module_layout", "base");
-	m->ml_size = lx_member_offset(t, "module_layout", "size");
-	m->ml_ro_size = lx_member_offset(t, "module_layout", "ro_size");
-	if (m->size_of <= 0 || m->size_of > 65536 || m->list < 0 || m->name < 0)
+	if (!lx_resolve_members(t, LX_MEMBERS(req), NULL) ||
+	    m->size_of <= 0 || m->size_of > 65536)
 		return false;
 	if (m->mem >= 0)
 		return m->mm_size_of > 0 && m->mm_base >= 0 && m->mm_size >= 0 &&
@@ -273,21 +276,21 @@ struct task_shape {
 
 static bool task_shape_init(struct lx_session *s, struct task_shape *k)
 {
-	struct lx_target *t = s->t;
-	long size = lx_type_size(t, "thread_union");
+	const struct lx_member_req req[] = {
+		{ "task_struct", "tasks", &k->tasks, true },
+		{ "task_struct", "thread_node", &k->thread_node, true },
+		{ "task_struct", "signal", &k->signal, true },
+		{ "task_struct", "stack", &k->stack, true },
+		{ "task_struct", "pid", &k->pid, true },
+		{ "task_struct", "comm", &k->comm, true },
+		{ "signal_struct", "thread_head", &k->thread_head, true },
+	};
+	long size = lx_type_size(s->t, "thread_union");
 
-	k->tasks = lx_member_offset(t, "task_struct", "tasks");
-	k->thread_node = lx_member_offset(t, "task_struct", "thread_node");
-	k->signal = lx_member_offset(t, "task_struct", "signal");
-	k->stack = lx_member_offset(t, "task_struct", "stack");
-	k->pid = lx_member_offset(t, "task_struct", "pid");
-	k->comm = lx_member_offset(t, "task_struct", "comm");
-	k->thread_head = lx_member_offset(t, "signal_struct", "thread_head");
 	/* THREAD_SIZE is sizeof(union thread_union) */
 	k->thread_size = size >= 4096 && size <= (1 << 20) ? (uint64_t)size :
 			 s->arch.thread_size;
-	return k->tasks >= 0 && k->thread_node >= 0 && k->signal >= 0 &&
-	       k->stack >= 0 && k->pid >= 0 && k->comm >= 0 && k->thread_head >= 0;
+	return lx_resolve_members(s->t, LX_MEMBERS(req), NULL);
 }
 
 static enum lx_status add_task_stack(struct roots_build *b,

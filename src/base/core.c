@@ -289,3 +289,40 @@ size_t lx_count_keys_le(const void *array, size_t n, size_t stride,
 	}
 	return lo;
 }
+
+/* A member the core reads must lie inside its struct. */
+static bool member_fits(struct lx_target *t, const struct lx_member_req *req)
+{
+	long type_size = lx_type_size(t, req->type);
+	long size = lx_member_size(t, req->type, req->member);
+
+	if (size <= 0 && type_size > 0 && *req->dest == type_size)
+		return true;	/* a flexible array member, read past the struct */
+	if (size <= 0 || size > 8)
+		size = 8;	/* the widest field read; list heads: .next */
+	return type_size > 0 && *req->dest + size <= type_size;
+}
+
+bool lx_resolve_members(struct lx_target *t, const struct lx_member_req *req,
+			size_t n, const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*req[i].dest = lx_member_offset(t, req[i].type, req[i].member);
+		if (*req[i].dest >= 0 && !member_fits(t, &req[i])) {
+			if (what)
+				lx_msg(t, LX_MSG_ERROR,
+				       "the dump's types put %s.%s at %ld, outside the struct",
+				       req[i].type, req[i].member, *req[i].dest);
+			return false;
+		}
+		if (*req[i].dest < 0 && req[i].required) {
+			if (what)
+				lx_msg(t, LX_MSG_ERROR, "the dump's types lack %s.%s; cannot %s",
+				       req[i].type, req[i].member, what);
+			return false;
+		}
+	}
+	return true;
+}

@@ -9,49 +9,6 @@
 #include "slab/slub.h"
 
 
-struct member_req {
-	const char *type, *member;
-	long *dest;
-	bool required;
-};
-
-/*
- * A member the walker reads must lie inside its struct: the core reads
- * fields out of buffers of the struct's size with unchecked accessors.
- */
-static bool member_fits(struct lx_session *s, const struct member_req *req)
-{
-	long type_size = lx_type_size(s->t, req->type);
-	long size = lx_member_size(s->t, req->type, req->member);
-
-	if (size <= 0 || size > 8)
-		size = 8;	/* the widest field read; list heads: .next */
-	return type_size > 0 && *req->dest + size <= type_size;
-}
-
-static bool resolve_members(struct lx_session *s, const struct member_req *req,
-			    size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		*req[i].dest = lx_member_offset(s->t, req[i].type, req[i].member);
-		if (*req[i].dest >= 0 && !member_fits(s, &req[i])) {
-			lx_msg(s->t, LX_MSG_ERROR,
-			       "the dump's types put %s.%s at %ld, outside the struct",
-			       req[i].type, req[i].member, *req[i].dest);
-			return false;
-		}
-		if (*req[i].dest < 0 && req[i].required) {
-			lx_msg(s->t, LX_MSG_ERROR,
-			       "the dump's types lack %s.%s; cannot walk SLUB",
-			       req[i].type, req[i].member);
-			return false;
-		}
-	}
-	return true;
-}
-
 /*
  * SLUB's struct kmem_cache has neither SLAB's per-cpu array caches
  * (kmem_cache.cpu_cache, kmem_cache.array before 3.18) nor anything else
@@ -76,14 +33,14 @@ static bool has(const struct lx_layout *L, unsigned int feature)
 static bool resolve_cpu_slab(struct lx_session *s, struct lx_layout *L)
 {
 	bool need = has(L, LX_LAYOUT_CPU_SLAB);
-	const struct member_req req[] = {
+	const struct lx_member_req req[] = {
 		{ "kmem_cache", "cpu_slab", &L->kc_cpu_slab, need },
 		{ "kmem_cache_cpu", "freelist", &L->kcc_freelist, need },
 		{ "kmem_cache_cpu", "slab", &L->kcc_slab, false },
 		{ "kmem_cache_cpu", "partial", &L->kcc_partial, false },
 	};
 
-	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+	if (!lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB"))
 		return false;
 	if (!need)
 		return true;
@@ -109,7 +66,7 @@ static bool resolve_cpu_slab(struct lx_session *s, struct lx_layout *L)
  */
 static bool resolve_sheaves(struct lx_session *s, struct lx_layout *L)
 {
-	const struct member_req req[] = {
+	const struct lx_member_req req[] = {
 		{ "kmem_cache", "cpu_sheaves", &L->kc_cpu_sheaves, false },
 		{ "kmem_cache", "sheaf_capacity", &L->kc_sheaf_capacity, false },
 		{ "slub_percpu_sheaves", "main", &L->pcs_main, false },
@@ -120,7 +77,7 @@ static bool resolve_sheaves(struct lx_session *s, struct lx_layout *L)
 		{ "node_barn", "nr_full", &L->barn_nr_full, false },
 	};
 
-	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+	if (!lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB"))
 		return false;
 	L->pcs_size_of = lx_type_size(s->t, "slub_percpu_sheaves");
 	L->sheaf_size_of = lx_type_size(s->t, "slab_sheaf");
@@ -143,24 +100,24 @@ static bool resolve_sheaves(struct lx_session *s, struct lx_layout *L)
 /* 6.18 and 7.0: each node's barn through its kmem_cache_node. */
 static bool resolve_node_barn(struct lx_session *s, struct lx_layout *L)
 {
-	const struct member_req req[] = {
+	const struct lx_member_req req[] = {
 		{ "kmem_cache_node", "barn", &L->kcn_barn, has(L, LX_LAYOUT_NODE_BARN) },
 	};
 
-	return resolve_members(s, req, 1);
+	return lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB");
 }
 
 /* Until 7.1: kmem_cache.node[], one kmem_cache_node pointer a node. */
 static bool resolve_node_array(struct lx_session *s, struct lx_layout *L)
 {
 	long size = lx_member_size(s->t, "kmem_cache", "node");
-	const struct member_req req[] = {
+	const struct lx_member_req req[] = {
 		{ "kmem_cache", "node", &L->kc_node, true },
 	};
 
 	if (!has(L, LX_LAYOUT_NODE_ARRAY))
 		return true;
-	if (!resolve_members(s, req, 1))
+	if (!lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB"))
 		return false;
 	L->kc_node_stride = 8;
 	L->kc_node_ptr = 0;
@@ -179,7 +136,7 @@ static bool resolve_node_array(struct lx_session *s, struct lx_layout *L)
 static bool resolve_per_node(struct lx_session *s, struct lx_layout *L)
 {
 	long per_node, node_ptr, barn_ptr, size;
-	const struct member_req req[] = {
+	const struct lx_member_req req[] = {
 		{ "kmem_cache", "per_node", &per_node, true },
 		{ "kmem_cache_per_node_ptrs", "node", &node_ptr, true },
 		{ "kmem_cache_per_node_ptrs", "barn", &barn_ptr, true },
@@ -187,7 +144,7 @@ static bool resolve_per_node(struct lx_session *s, struct lx_layout *L)
 
 	if (!has(L, LX_LAYOUT_PER_NODE))
 		return true;
-	if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+	if (!lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB"))
 		return false;
 	L->kc_node = per_node;
 	L->kc_node_stride = lx_type_size(s->t, "kmem_cache_per_node_ptrs");
@@ -314,7 +271,7 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 		return false;
 	}
 	{
-		const struct member_req req[] = {
+		const struct lx_member_req req[] = {
 			{ L->slab_type, "slab_list", &L->slab_list, false },
 			{ L->slab_type, "next", &L->slab_next, false },
 			{ L->slab_type, "slab_cache", &L->slab_cache, true },
@@ -324,7 +281,7 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 			{ "page", "compound_head", &L->slab_compound_head, false },
 			{ "page", "page_type", &L->page_type, false },
 		};
-		if (!resolve_members(s, req, sizeof(req) / sizeof(req[0])))
+		if (!lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB"))
 			return false;
 	}
 	if (L->slab_list < 0)	/* before 4.17 the member was "lru" */
@@ -386,7 +343,7 @@ static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 enum lx_status lx_slub_layout(struct lx_session *s)
 {
 	struct lx_layout *L = &s->L;
-	const struct member_req req[] = {
+	const struct lx_member_req req[] = {
 		{ "kmem_cache", "flags", &L->kc_flags, true },
 		{ "kmem_cache", "size", &L->kc_size, true },
 		{ "kmem_cache", "object_size", &L->kc_object_size, true },
@@ -406,7 +363,7 @@ enum lx_status lx_slub_layout(struct lx_session *s)
 	};
 
 	if (!match_known_layout(s, L) ||
-	    !resolve_members(s, req, sizeof(req) / sizeof(req[0])) ||
+	    !lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB") ||
 	    !resolve_features(s, L))
 		return LX_EABSENT;
 	L->kc_size_of = lx_type_size(s->t, "kmem_cache");

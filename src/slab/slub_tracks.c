@@ -36,15 +36,19 @@ static uint64_t store_user_flag(struct lx_session *s)
 void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,
 		    struct lx_tracks *tr)
 {
+	const struct lx_member_req req[] = {
+		{ "track", "addr", &tr->addr, true },
+		{ "track", "handle", &tr->handle, false },	/* the stack depot's */
+		{ "track", "cpu", &tr->cpu, true },
+		{ "track", "pid", &tr->pid, true },
+		{ "track", "when", &tr->when, true },
+	};
+
 	memset(tr, 0, sizeof(*tr));
 	tr->size_of = lx_type_size(s->t, "track");
-	tr->addr = lx_member_offset(s->t, "track", "addr");
-	tr->handle = lx_member_offset(s->t, "track", "handle");
-	tr->cpu = lx_member_offset(s->t, "track", "cpu");
-	tr->pid = lx_member_offset(s->t, "track", "pid");
-	tr->when = lx_member_offset(s->t, "track", "when");
 	/* get_track() reads these out of a struct track's bytes */
 	if (tr->size_of <= 0 || tr->size_of > 64 ||
+	    !lx_resolve_members(s->t, LX_MEMBERS(req), NULL) ||
 	    !lx_field_fits(tr->size_of, tr->addr, 8) ||
 	    !lx_field_fits(tr->size_of, tr->cpu, 4) ||
 	    !lx_field_fits(tr->size_of, tr->pid, 4) ||
@@ -112,16 +116,17 @@ static bool resolve_depot(struct lx_session *s, struct lx_tracks *tr,
 {
 	static const unsigned int index_bits[] = { 16, 17, 15, 18, 19, 20, 21 };
 	static const unsigned int offset_bits[] = { 10, 11, 12, 13, 14 };
+	const struct lx_member_req record[] = {
+		{ "stack_record", "handle", &tr->rec_handle, true },
+		{ "stack_record", "size", &tr->rec_size, true },
+		{ "stack_record", "entries", &tr->rec_entries, true },
+	};
 	unsigned int i, j, bias;
 
 	tr->pools = lx_symbol_addr(s->t, "stack_slabs");
 	if (!tr->pools)
 		tr->pools = lx_symbol_addr(s->t, "stack_pools");
-	tr->rec_handle = lx_member_offset(s->t, "stack_record", "handle");
-	tr->rec_size = lx_member_offset(s->t, "stack_record", "size");
-	tr->rec_entries = lx_member_offset(s->t, "stack_record", "entries");
-	if (!tr->pools || tr->rec_handle < 0 || tr->rec_size < 0 ||
-	    tr->rec_entries < 0)
+	if (!tr->pools || !lx_resolve_members(s->t, LX_MEMBERS(record), NULL))
 		return false;
 	for (bias = 0; bias < 2; bias++)
 		for (i = 0; i < sizeof(index_bits) / sizeof(index_bits[0]); i++)
