@@ -41,6 +41,8 @@ static inline size_t lx_text_run(const uint8_t *obj, size_t pos, size_t len)
 char *lx_escape(char *dst, size_t dstlen, const char *src, size_t srclen);
 /* Make dump bytes safe for a terminal in place: others become '.'. */
 void lx_sanitize(char *s);
+/* Only a C identifier can name a struct ("kmalloc-64" cannot). */
+bool lx_is_identifier(const char *name);
 /*
  * "..." with C escapes for at most max bytes of p[0..len), and at most
  * cols output columns; "..." after the quote when cut.

@@ -6,7 +6,6 @@
  * An entry whose struct this kernel lacks, or whose struct is larger than
  * the cache's objects, gives no type rather than a wrong one.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "analysis/cachetypes.h"
@@ -47,17 +46,6 @@ static const struct {
 	{ "net_namespace", "net" },
 };
 
-/* Only a C identifier can name a struct ("kmalloc-64" cannot). */
-static bool is_identifier(const char *name)
-{
-	if (!isalpha((unsigned char)*name) && *name != '_')
-		return false;
-	for (; *name; name++)
-		if (!isalnum((unsigned char)*name) && *name != '_')
-			return false;
-	return true;
-}
-
 static const char *hinted_type(const struct lx_session *s, const char *cache)
 {
 	unsigned int i;
@@ -91,7 +79,7 @@ bool lx_cache_type(struct lx_session *s, const struct lx_cache *c, char *type,
 	if (!name)
 		name = c->name;
 	if (!len || strnlen(c->name, sizeof(c->name)) == sizeof(c->name) ||
-	    !is_identifier(name) || strlen(name) >= len)
+	    !lx_is_identifier(name) || strlen(name) >= len)
 		return false;
 	size = lx_type_size(s->t, name);
 	if (size <= 0 || (uint64_t)size > c->object_size)

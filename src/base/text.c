@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Terminal-safe text: escapes, hex lines, wrapped lines (text.h). */
+#include <ctype.h>
 #include <string.h>
 
 #include "leakext/text.h"
@@ -132,4 +133,14 @@ void lx_progress_line(char *buf, size_t len, unsigned int cols, const char *what
 		snprintf(buf, len, "leakscan: %s: %s", safe_what, tail);
 	if (strlen(buf) > cols - 1)
 		buf[cols - 1] = '\0';
+}
+
+bool lx_is_identifier(const char *name)
+{
+	if (!isalpha((unsigned char)*name) && *name != '_')
+		return false;
+	for (; *name; name++)
+		if (!isalnum((unsigned char)*name) && *name != '_')
+			return false;
+	return true;
 }

@@ -49,31 +49,64 @@ static enum lx_status run_cluster_report(struct lx_session *s, const struct lx_o
 	return ret;
 }
 
+/* The objects a command works on: the cache's live ones, or (-k) one cluster's. */
+struct selection {
+	uint32_t cluster;		/* 0: every live object */
+	struct lx_scan scan;
+	struct lx_cluster_job job;
+};
+
+static enum lx_status select_objects(struct lx_session *s, const struct lx_options *opt,
+				     const struct lx_cache *cache, struct selection *sel)
+{
+	enum lx_status ret;
+
+	sel->cluster = opt->cluster;
+	if (!sel->cluster)
+		return lx_scan_cache(s, cache, &sel->scan);
+	ret = lx_cluster_job_run(s, cache, &sel->job, false);
+	if (ret)
+		return ret;
+	ret = lx_cluster_job_check(s, &sel->job, sel->cluster);
+	if (ret)
+		lx_cluster_job_free(s, &sel->job);
+	return ret;
+}
+
+static uint64_t selection_count(const struct selection *sel)
+{
+	return sel->cluster ? sel->job.cl.clusters[sel->cluster - 1].count : sel->scan.live;
+}
+
+static void selection_for_each(const struct selection *sel,
+			       bool (*fn)(void *arg, uint64_t addr), void *arg)
+{
+	if (sel->cluster)
+		lx_cluster_for_each_member(&sel->job.cl, sel->cluster - 1, fn, arg);
+	else
+		lx_for_each_live_object(&sel->scan, fn, arg);
+}
+
+static void selection_free(struct lx_session *s, struct selection *sel)
+{
+	if (sel->cluster)
+		lx_cluster_job_free(s, &sel->job);
+	else
+		lx_scan_free(s, &sel->scan);
+}
+
 /* leakscan -l CACHE: every live object; with -k, one cluster's members. */
 static enum lx_status run_list(struct lx_session *s, const struct lx_options *opt,
 			       const struct lx_cache *cache)
 {
-	struct lx_cluster_job job;
-	struct lx_scan scan;
-	enum lx_status ret;
+	struct selection sel;
+	enum lx_status ret = select_objects(s, opt, cache, &sel);
 
-	if (!opt->cluster) {
-		ret = lx_scan_cache(s, cache, &scan);
-		if (ret)
-			return ret;
-		lx_for_each_live_object(&scan, lx_print_address, s->t->out);
-		lx_scan_free(s, &scan);
-		return LX_OK;
-	}
-	ret = lx_cluster_job_run(s, cache, &job, false);
 	if (ret)
 		return ret;
-	ret = lx_cluster_job_check(s, &job, opt->cluster);
-	if (!ret)
-		lx_cluster_for_each_member(&job.cl, opt->cluster - 1, lx_print_address,
-					   s->t->out);
-	lx_cluster_job_free(s, &job);
-	return ret;
+	selection_for_each(&sel, lx_print_address, s->t->out);
+	selection_free(s, &sel);
+	return LX_OK;
 }
 
 /* The reachability pass, whose warnings are said before any output. */
@@ -142,47 +175,23 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 	return ret;
 }
 
-/* Dump the objects a walk or one cluster lists, as many as -c says. */
-static enum lx_status dump_members(struct lx_session *s, const struct lx_options *opt,
-				   const struct lx_cache *cache, const struct lx_scan *scan,
-				   const struct lx_clusterer *cl)
-{
-	uint32_t k = opt->cluster;
-	struct lx_dump *dump;
-
-	dump = lx_dump_begin(s, opt, cache, cl ? cl->clusters[k - 1].count : scan->live);
-	if (!dump)
-		return LX_ENOMEM;
-	if (cl)
-		lx_cluster_for_each_member(cl, k - 1, lx_dump_object, dump);
-	else
-		lx_for_each_live_object(scan, lx_dump_object, dump);
-	return lx_dump_end(dump);
-}
-
 /* leakdump CACHE: live objects (-k: of one cluster) as hex or as a type. */
 static enum lx_status run_dump(struct lx_session *s, const struct lx_options *opt,
 			       const struct lx_cache *cache)
 {
-	struct lx_cluster_job job;
-	struct lx_scan scan;
-	enum lx_status ret;
+	struct selection sel;
+	struct lx_dump *dump;
+	enum lx_status ret = select_objects(s, opt, cache, &sel);
 
-	if (!opt->cluster) {
-		ret = lx_scan_cache(s, cache, &scan);
-		if (ret)
-			return ret;
-		ret = dump_members(s, opt, cache, &scan, NULL);
-		lx_scan_free(s, &scan);
-		return ret;
-	}
-	ret = lx_cluster_job_run(s, cache, &job, false);
 	if (ret)
 		return ret;
-	ret = lx_cluster_job_check(s, &job, opt->cluster);
-	if (!ret)
-		ret = dump_members(s, opt, cache, NULL, &job.cl);
-	lx_cluster_job_free(s, &job);
+	dump = lx_dump_begin(s, opt, cache, selection_count(&sel));
+	ret = LX_ENOMEM;
+	if (dump) {
+		selection_for_each(&sel, lx_dump_object, dump);
+		ret = lx_dump_end(dump);
+	}
+	selection_free(s, &sel);
 	return ret;
 }
 

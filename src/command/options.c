@@ -4,12 +4,12 @@
  * once, and the rules between them in one place, so the crash commands
  * and the program accept and refuse the same things with the same words.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "leakext/leakext.h"
+#include "leakext/text.h"
 
 #define LX_NUMBER_MAX 100000000UL
 
@@ -54,16 +54,6 @@ static enum lx_status set_sort(struct lx_options *opt, const char *name, const c
 	return LX_EUSAGE;
 }
 
-static bool is_identifier(const char *name)
-{
-	if (!isalpha((unsigned char)*name) && *name != '_')
-		return false;
-	for (; *name; name++)
-		if (!isalnum((unsigned char)*name) && *name != '_')
-			return false;
-	return true;
-}
-
 /* "CACHE=TYPE": a cache name and a struct name, at most LX_TYPE_HINTS. */
 static enum lx_status add_type_hint(struct lx_options *opt, const char *name,
 				    const char *arg, char *why, size_t len)
@@ -73,7 +63,7 @@ static enum lx_status add_type_hint(struct lx_options *opt, const char *name,
 
 	if (!eq || eq == arg || !eq[1] || opt->nhints >= LX_TYPE_HINTS ||
 	    (size_t)(eq - arg) >= sizeof(h->cache) || strlen(eq + 1) >= sizeof(h->type) ||
-	    !is_identifier(eq + 1)) {
+	    !lx_is_identifier(eq + 1)) {
 		snprintf(why, len, "%s takes CACHE=TYPE (a struct name; at most %d), not \"%s\"",
 			 name, LX_TYPE_HINTS, arg);
 		return LX_EUSAGE;
