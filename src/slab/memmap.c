@@ -56,36 +56,36 @@ bool lx_page_is_slab(const struct lx_layout *L, const void *page)
 	return false;
 }
 
-static int add_entry(struct lx_session *s, struct lx_memmap *m,
-		     uint64_t page_addr, const uint8_t *page)
+static enum lx_status add_entry(struct lx_session *s, struct lx_memmap *m,
+				uint64_t page_addr, const uint8_t *page)
 {
 	const struct lx_layout *L = &s->L;
 	struct lx_memmap_entry *e;
 
 	if (lx_reserve(s->t, &m->entries, &m->cap, m->count + 1, sizeof(*e)))
-		return -1;
+		return LX_ENOMEM;
 	e = &m->entries[m->count++];
 	e->slab = page_addr;
 	e->cache = lx_get_u64(page, L->slab_cache);
 	e->freelist = lx_get_u64(page, L->slab_freelist);
 	e->counters = lx_get_u64(page, L->slab_counters);
-	return 0;
+	return LX_OK;
 }
 
-static int scan_buffer(struct lx_session *s, struct lx_memmap *m,
-		       uint64_t addr, const uint8_t *buf, size_t len)
+static enum lx_status scan_buffer(struct lx_session *s, struct lx_memmap *m,
+				  uint64_t addr, const uint8_t *buf, size_t len)
 {
 	size_t stride = s->L.page_size_of, off;
 
 	for (off = 0; off + stride <= len; off += stride)
 		if (lx_page_is_slab(&s->L, buf + off) &&
 		    add_entry(s, m, addr + off, buf + off))
-			return -1;
-	return 0;
+			return LX_ENOMEM;
+	return LX_OK;
 }
 
-static int scan_chunk(struct lx_session *s, struct lx_memmap *m, uint8_t *buf,
-		      uint64_t addr, size_t len, size_t piece)
+static enum lx_status scan_chunk(struct lx_session *s, struct lx_memmap *m, uint8_t *buf,
+				 uint64_t addr, size_t len, size_t piece)
 {
 	size_t off, n;
 
@@ -98,9 +98,9 @@ static int scan_chunk(struct lx_session *s, struct lx_memmap *m, uint8_t *buf,
 			continue;
 		}
 		if (scan_buffer(s, m, addr + off, buf, n))
-			return -1;
+			return LX_ENOMEM;
 	}
-	return 0;
+	return LX_OK;
 }
 
 static int entry_cmp(const void *a, const void *b)
@@ -136,8 +136,8 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 
 		if (lx_interrupted(s->t))
 			ret = LX_EINTR;
-		else if (scan_chunk(s, m, buf, K->vmemmap_base + off, len, piece))
-			ret = LX_ENOMEM;
+		else
+			ret = scan_chunk(s, m, buf, K->vmemmap_base + off, len, piece);
 		lx_progress(s->t, "memmap", off + len, total);
 	}
 	lx_free(s->t, buf);
