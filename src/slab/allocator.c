@@ -66,11 +66,6 @@ enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cach
 	return s->alloc->cache_read(s, addr, c);
 }
 
-enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void *arg)
-{
-	return s->alloc->for_each_cache(s, fn, arg);
-}
-
 enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
 				   struct lx_scan *scan, lx_slab_visitor visit,
 				   void *arg)

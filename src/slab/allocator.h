@@ -109,7 +109,10 @@ typedef void (*lx_slab_visitor)(void *arg, const struct lx_scan *scan,
 typedef bool (*lx_cache_visitor)(struct lx_session *s, const struct lx_cache *c,
 				 void *arg);
 
-/* One allocator; each op's contract is the lx_ function's of that name below. */
+/*
+ * One allocator; each op's contract is the lx_ function's of that name
+ * below.  The slab_caches list is every allocator's (caches.c).
+ */
 struct lx_allocator {
 	const char *name;		/* "SLUB" */
 	/* Does the dump's kernel use this allocator?  By types, never versions. */
@@ -118,8 +121,6 @@ struct lx_allocator {
 	enum lx_status (*layout)(struct lx_session *s);
 	enum lx_status (*cache_read)(struct lx_session *s, uint64_t addr,
 				     struct lx_cache *c);
-	enum lx_status (*for_each_cache)(struct lx_session *s, lx_cache_visitor fn,
-					 void *arg);
 	enum lx_status (*scan)(struct lx_session *s, const struct lx_cache *c,
 			       struct lx_scan *scan, lx_slab_visitor visit, void *arg);
 };

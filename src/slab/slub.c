@@ -18,7 +18,6 @@
 #include "slab/slub.h"
 
 /* Bounds against hostile dumps. */
-#define MAX_CACHES 65536
 #define MAX_SLAB_ORDER 10
 #define MAX_OBJECT_SIZE (4u << 20)
 /*
@@ -137,90 +136,6 @@ static bool cache_is_sane(const struct lx_session *s, const struct lx_cache *c)
 	       c->oo_order <= MAX_SLAB_ORDER && c->min_order <= MAX_SLAB_ORDER &&
 	       (uint64_t)c->oo_objects * c->size + c->red_left_pad <=
 	       (s->arch.page_size << c->oo_order);
-}
-
-/* The slab_caches list was cut short: say so once, and flag the result. */
-static enum lx_status cache_list_cut(struct lx_session *s, enum lx_status why)
-{
-	s->flagged = true;
-	return why;
-}
-
-/*
- * Each list entry's prev must point back at the entry before it
- * (lib/list_debug.c checks the same): a next pointer bent to skip caches,
- * or a head that points at itself, shows here.
- */
-static bool cache_link_consistent(struct lx_session *s, uint64_t entry,
-				  uint64_t before)
-{
-	uint64_t prev;
-
-	if (lx_read_u64(s->t, entry + 8, &prev) && prev == before)
-		return true;
-	lx_msg(s->t, LX_MSG_WARN,
-	       "slab_caches list is inconsistent: %#llx.prev does not point back to %#llx",
-	       (unsigned long long)entry, (unsigned long long)before);
-	return false;
-}
-
-/* Read the next link of entry; LX_OK or why the walk must stop. */
-static enum lx_status next_cache(struct lx_session *s, unsigned int n,
-				 struct lx_set *seen, uint64_t *entry,
-				 struct lx_cache *c)
-{
-	if (n > MAX_CACHES || lx_set_add(seen, *entry) != 1) {
-		lx_msg(s->t, LX_MSG_WARN,
-		       "slab_caches list loops or is too long; stopped after %u caches", n - 1);
-		return LX_ECORRUPT;
-	}
-	if (lx_interrupted(s->t))
-		return LX_EINTR;
-	if (slub_cache_read(s, *entry - s->L.kc_list, c)) {
-		lx_msg(s->t, LX_MSG_WARN,
-		       "cannot read the kmem_cache at %#llx; slab_caches list read only to there (%u caches)",
-		       (unsigned long long)(*entry - s->L.kc_list), n - 1);
-		return LX_ECORRUPT;
-	}
-	return LX_OK;
-}
-
-static enum lx_status slub_for_each_cache(struct lx_session *s, lx_cache_visitor fn,
-					  void *arg)
-{
-	uint64_t head = s->L.slab_caches, next, before = head;
-	enum lx_status ret = LX_OK;
-	bool consistent = true;
-	struct lx_set seen;
-	struct lx_cache c;
-	unsigned int n = 0;
-
-	if (!lx_read_u64(s->t, head, &next)) {
-		lx_msg(s->t, LX_MSG_ERROR, "cannot read the slab_caches list head");
-		return cache_list_cut(s, LX_EABSENT);
-	}
-	if (next == head) {	/* kmem_cache itself is always a cache */
-		lx_msg(s->t, LX_MSG_ERROR, "the slab_caches list is empty: impossible in a running kernel");
-		return cache_list_cut(s, LX_ECORRUPT);
-	}
-	lx_set_init(&seen, s->t);
-	while (next != head && !ret) {
-		consistent &= cache_link_consistent(s, next, before);
-		ret = next_cache(s, ++n, &seen, &next, &c);
-		if (ret || !fn(s, &c, arg))
-			break;
-		before = next;
-		if (!lx_read_u64(s->t, next, &next)) {
-			lx_msg(s->t, LX_MSG_WARN, "slab_caches list unreadable after %s", c.name);
-			ret = LX_ECORRUPT;
-		}
-	}
-	if (!ret && next == head)
-		consistent &= cache_link_consistent(s, head, before);
-	lx_set_free(&seen);
-	if (!ret && !consistent)
-		ret = LX_ECORRUPT;
-	return ret ? cache_list_cut(s, ret) : LX_OK;
 }
 
 const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
@@ -1303,6 +1218,5 @@ const struct lx_allocator lx_slub_allocator = {
 	.probe = lx_slub_probe,
 	.layout = lx_slub_layout,
 	.cache_read = slub_cache_read,
-	.for_each_cache = slub_for_each_cache,
 	.scan = slub_scan,
 };
