@@ -27,6 +27,9 @@ enum lx_layout_feature {
 	LX_LAYOUT_NODE_ARRAY = 1 << 2,	/* kmem_cache.node[]: kmem_cache_node pointers */
 	LX_LAYOUT_NODE_BARN = 1 << 3,	/* kmem_cache_node.barn (6.18, 7.0) */
 	LX_LAYOUT_PER_NODE = 1 << 4,	/* kmem_cache.per_node[]: node and barn (7.1+) */
+	LX_LAYOUT_STRUCT_SLAB = 1 << 5,	/* slab.slab_cache: struct slab (5.17+) */
+	LX_LAYOUT_CPU_PAGE = 1 << 6,	/* kmem_cache_cpu.page (< 5.17) */
+	LX_LAYOUT_PAGE_SLAB_LIST = 1 << 7, /* page.slab_list (4.18 - 5.16) */
 };
 
 /* Offsets, resolved once by member and symbol presence; -1: absent. */

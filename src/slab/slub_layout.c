@@ -155,7 +155,10 @@ static bool resolve_per_node(struct lx_session *s, struct lx_layout *L)
 	return true;
 }
 
-/* Each feature: the member whose presence says the kernel has it. */
+/*
+ * Each feature: the member whose presence says the kernel has it, and what
+ * resolves the members it brings (NULL: resolve_slab_struct() does).
+ */
 static const struct layout_feature {
 	unsigned int feature;
 	const char *type, *member;
@@ -166,6 +169,9 @@ static const struct layout_feature {
 	{ LX_LAYOUT_NODE_ARRAY, "kmem_cache", "node", resolve_node_array },
 	{ LX_LAYOUT_NODE_BARN, "kmem_cache_node", "barn", resolve_node_barn },
 	{ LX_LAYOUT_PER_NODE, "kmem_cache", "per_node", resolve_per_node },
+	{ LX_LAYOUT_STRUCT_SLAB, "slab", "slab_cache", NULL },
+	{ LX_LAYOUT_CPU_PAGE, "kmem_cache_cpu", "page", NULL },
+	{ LX_LAYOUT_PAGE_SLAB_LIST, "page", "slab_list", NULL },
 };
 
 #define NR_LAYOUT_FEATURES (sizeof(layout_features) / sizeof(layout_features[0]))
@@ -178,18 +184,41 @@ static const struct slub_layout {
 	const char *name;
 	unsigned int features;
 } known_layouts[] = {
-	{ "cpu slabs", LX_LAYOUT_CPU_SLAB | LX_LAYOUT_NODE_ARRAY },
+	/*
+	 * Until 4.17: SLUB's slab fields in struct page, its node lists
+	 * through page.lru, the cpu slab in kmem_cache_cpu.page and the cpu
+	 * partial slabs chained through page.next (3.1, 49e2258586b4 "slub:
+	 * per cpu cache for partial pages").
+	 */
+	{ "slab fields in struct page, lists through page.lru (before 4.18)",
+	  LX_LAYOUT_CPU_SLAB | LX_LAYOUT_NODE_ARRAY | LX_LAYOUT_CPU_PAGE },
+	/*
+	 * 4.18: 4da1984edbbe "mm: combine LRU and main union in struct page"
+	 * names page.slab_list (SLUB links its lists through it from 5.2,
+	 * 916ac0527837 "slub: use slab_list instead of lru", at lru's offset).
+	 */
+	{ "slab fields in struct page, page.slab_list (4.18 - 5.16)",
+	  LX_LAYOUT_CPU_SLAB | LX_LAYOUT_NODE_ARRAY | LX_LAYOUT_CPU_PAGE |
+	  LX_LAYOUT_PAGE_SLAB_LIST },
+	/*
+	 * 5.17: d122019bf061 "mm: Split slab into its own type"; the same
+	 * series (merge 9d6c59c1c0d6) took the slab fields out of struct
+	 * page and renamed kmem_cache_cpu.page to slab.
+	 */
+	{ "struct slab, cpu slabs (5.17 - 6.17)",
+	  LX_LAYOUT_CPU_SLAB | LX_LAYOUT_NODE_ARRAY | LX_LAYOUT_STRUCT_SLAB },
 	/* 6.18: 2d517aa09bbc "slab: add opt-in caching layer of percpu sheaves" */
 	{ "cpu slabs and opt-in sheaves, barn in kmem_cache_node (6.18)",
 	  LX_LAYOUT_CPU_SLAB | LX_LAYOUT_SHEAVES | LX_LAYOUT_NODE_ARRAY |
-	  LX_LAYOUT_NODE_BARN },
+	  LX_LAYOUT_NODE_BARN | LX_LAYOUT_STRUCT_SLAB },
 	/* 7.0: 32c894c7274b "slab: remove struct kmem_cache_cpu" */
 	{ "sheaves, no kmem_cache_cpu (7.0)",
-	  LX_LAYOUT_SHEAVES | LX_LAYOUT_NODE_ARRAY | LX_LAYOUT_NODE_BARN },
+	  LX_LAYOUT_SHEAVES | LX_LAYOUT_NODE_ARRAY | LX_LAYOUT_NODE_BARN |
+	  LX_LAYOUT_STRUCT_SLAB },
 
 	/* 7.1: 5ba6bc27b1f9 "slab: decouple pointer to barn from kmem_cache_node" */
 	{ "sheaves, barn per node in kmem_cache.per_node (7.1)",
-	  LX_LAYOUT_SHEAVES | LX_LAYOUT_PER_NODE },
+	  LX_LAYOUT_SHEAVES | LX_LAYOUT_PER_NODE | LX_LAYOUT_STRUCT_SLAB },
 };
 
 /* Appends "type.member" of each feature the kernel has (or lacks) after head. */
@@ -223,7 +252,7 @@ static void describe_features(unsigned int features, char *buf, size_t len)
 
 static bool match_known_layout(struct lx_session *s, struct lx_layout *L)
 {
-	char found[256];
+	char found[384];
 	size_t i;
 
 	for (i = 0; i < NR_LAYOUT_FEATURES; i++)
@@ -248,9 +277,26 @@ static bool resolve_features(struct lx_session *s, struct lx_layout *L)
 	size_t i;
 
 	for (i = 0; i < NR_LAYOUT_FEATURES; i++)
-		if (!layout_features[i].resolve(s, L))
+		if (layout_features[i].resolve && !layout_features[i].resolve(s, L))
 			return false;
 	return true;
+}
+
+/*
+ * A cpu's partial slabs are chained through the slabs' next member:
+ * page.next with pages and pobjects from 3.1 (49e2258586b4), slab.next
+ * from 5.17.  kmem_cache_cpu.partial and that member come and go together
+ * (CONFIG_SLUB_CPU_PARTIAL); a kernel with the chain's head but no link
+ * is no kernel leakext knows, and its cpu partial slabs would be missed.
+ */
+static bool cpu_partial_known(struct lx_session *s, const struct lx_layout *L)
+{
+	if (L->kcc_partial < 0 || L->slab_next >= 0)
+		return true;
+	lx_msg(s->t, LX_MSG_ERROR,
+	       "the dump's types have kmem_cache_cpu.partial but no %s.next to follow the cpu partial slabs through; refusing to report counts that would be wrong",
+	       L->slab_type);
+	return false;
 }
 
 static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
@@ -284,14 +330,15 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 		if (!lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB"))
 			return false;
 	}
-	if (L->slab_list < 0)	/* before 4.17 the member was "lru" */
+	/* until 4.17 struct page has no slab_list (4da1984edbbe): "lru" */
+	if (L->slab_list < 0)
 		L->slab_list = lx_member_offset(s->t, L->slab_type, "lru");
 	if (L->slab_list < 0 || L->slab_list + 8 > L->slab_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR, "the dump's types have no usable %s.slab_list (or lru)",
 		       L->slab_type);
 		return false;
 	}
-	return true;
+	return cpu_partial_known(s, L);
 }
 
 /*

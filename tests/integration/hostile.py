@@ -261,6 +261,35 @@ def test_kallsyms(vmlinux, sample, tmp):
               "rc %d: %s" % (rc, err.decode(errors="replace")[:300]))
 
 
+def test_pre_6_0(vmlinux, sample, tmp):
+    """A dump whose VMCOREINFO lists no kallsyms, as before 6.0 (kernel
+    commit 5fd8fea935a1): alone it is refused with "pass the debug
+    vmlinux"; with the debug vmlinux's DWARF (the types an old kernel's
+    debuginfo has) it gives the answer the vmlinux's BTF gives on the
+    unpatched dump, apart from the fields that name the sources."""
+    m = read_manifest(sample)
+    mkd = os.path.join(sample, m["vmcore-mkd"])
+    old = patched(mkd, os.path.join(tmp, "pre-6.0.mkd"),
+                  [(b"SYMBOL(kallsyms_names)=", b"SYMBOL(kallsyms_nameZ)=")])
+    rc, out, err = run(["-j", old, m["cache"]])
+    docs = json_lines(out) or []
+    check("hostile: pre-6.0: no kallsyms, no vmlinux: exit 1, \"pass the debug vmlinux\"",
+          rc == 1 and len(docs) == 1 and
+          "pass the debug vmlinux" in docs[0].get("error", "") and
+          b"pass the debug vmlinux" in err,
+          "rc %d: %s" % (rc, err.decode(errors="replace")[:300]))
+    rc, out, err = run(["-j", "--dwarf", vmlinux, old, m["cache"]])
+    docs = json_lines(out) or []
+    rc_ref, out_ref, _ = run(["-j", vmlinux, mkd, m["cache"]])
+    ref = json_lines(out_ref) or []
+    drop = lambda d: {k: v for k, v in d.items() if k not in ("source", "types")}
+    check("hostile: pre-6.0: with the vmlinux's DWARF: the vmlinux BTF's answer",
+          rc == 0 and rc_ref == 0 and len(docs) == 1 and len(ref) == 1 and
+          docs[0].get("types") == "dwarf" and docs[0].get("symbols") == "vmlinux" and
+          drop(docs[0]) == drop(ref[0]),
+          "rc %d/%d: %s" % (rc, rc_ref, err.decode(errors="replace")[:300]))
+
+
 def main():
     samples_dir = sys.argv[1]
     samples = sorted(os.path.join(samples_dir, d) for d in os.listdir(samples_dir)
@@ -280,6 +309,8 @@ def main():
         test_batch(vmlinux, samples, tmp)
     with tempfile.TemporaryDirectory() as tmp:
         test_kallsyms(vmlinux, samples[0], tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        test_pre_6_0(vmlinux, samples[0], tmp)
     return 0 if all(RESULTS) else 1
 
 

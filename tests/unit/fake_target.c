@@ -100,14 +100,82 @@ static const char *const hidden_7_1[] = {
 	"kmem_cache.node", "kmem_cache_node.barn",
 };
 
+/*
+ * Kernels before 5.17 (struct slab: kernel commit d122019bf061): SLUB's
+ * slab fields are in struct page and kmem_cache_cpu's slab is "page".
+ * These offsets are x86_64's own (include/linux/mm_types.h); the other
+ * types keep the 6.1 tables' offsets, as in those kernels.
+ *
+ * Linux 3.10 (RHEL 7): freelist and counters in the second double word,
+ * the node lists through lru and the cpu partial chain through next in
+ * the third (3.1, 49e2258586b4 "slub: per cpu cache for partial pages"),
+ * slab_cache beside private.  No compound_head (4.4, 1d798ca3f164 "mm:
+ * make compound_head() robust": tails had PG_tail and first_page), no
+ * page_type (4.18, 6e292b9be7f4), no kmem_cache.random (4.14, 2482ddec670f
+ * "mm: add SLUB free list pointer obfuscation"), no red_left_pad (4.6; RHEL
+ * 7.9 has it), and PG_slab after PG_active: 7.
+ */
+static const struct fk_member members_3_10[] = {
+	{ "page", "mapping", 8, 8 }, { "page", "index", 16, 8 },
+	{ "page", "freelist", 16, 8 }, { "page", "counters", 24, 8 },
+	{ "page", "_mapcount", 24, 4 }, { "page", "_count", 28, 4 },
+	{ "page", "lru", 32, 16 }, { "page", "next", 32, 8 },
+	{ "page", "pages", 40, 4 }, { "page", "pobjects", 44, 4 },
+	{ "page", "private", 48, 8 }, { "page", "slab_cache", 48, 8 },
+	{ "page", "first_page", 48, 8 },
+	{ "kmem_cache_cpu", "tid", 8, 8 }, { "kmem_cache_cpu", "page", 16, 8 },
+};
+
+static const char *const hidden_3_10[] = {
+	"slab.", "kmem_cache_cpu.slab", "page.compound_head", "page.page_type",
+	"kmem_cache.random", "kmem_cache.red_left_pad",
+};
+
+/*
+ * Linux 4.18 (RHEL 8) to 5.16: one five-word union after flags (4.18,
+ * 4da1984edbbe "mm: combine LRU and main union in struct page") holds
+ * lru and, for slabs, slab_list (at lru's offset; SLUB links through it
+ * from 5.2, 916ac0527837) or next, pages and pobjects, then slab_cache,
+ * freelist and counters.  PG_slab follows PG_waiters (4.10): 8.
+ */
+static const struct fk_member members_4_18[] = {
+	{ "page", "lru", 8, 16 }, { "page", "mapping", 24, 8 },
+	{ "page", "slab_list", 8, 16 }, { "page", "next", 8, 8 },
+	{ "page", "pages", 16, 4 }, { "page", "pobjects", 20, 4 },
+	{ "page", "slab_cache", 24, 8 }, { "page", "freelist", 32, 8 },
+	{ "page", "s_mem", 40, 8 }, { "page", "counters", 40, 8 },
+	{ "page", "_mapcount", 48, 4 }, { "page", "_refcount", 52, 4 },
+	{ "kmem_cache_cpu", "tid", 8, 8 }, { "kmem_cache_cpu", "page", 16, 8 },
+};
+
+static const char *const hidden_4_18[] = { "slab.", "kmem_cache_cpu.slab" };
+
+/*
+ * Linux 5.15 (bd0e7491a931 "mm, slub: convert kmem_cpu_slab protection
+ * to local_lock"): kmem_cache_cpu.lock, no bytes without lock debugging.
+ */
+static const struct fk_member members_5_15[] = {
+	{ "kmem_cache_cpu", "lock", 32, 0 },
+};
+
 #define N(array) (sizeof(array) / sizeof((array)[0]))
 
 static const struct fk_profile profiles[] = {
 	{ "6.18", NULL, members_6_18, N(members_6_18), types_6_18, N(types_6_18),
-	  NULL, 0, false },
-	{ "7.0", &profiles[0], NULL, 0, NULL, 0, hidden_7_0, N(hidden_7_0), false },
+	  NULL, 0, false, 0 },
+	{ "7.0", &profiles[0], NULL, 0, NULL, 0, hidden_7_0, N(hidden_7_0), false,
+	  0 },
 	{ "7.1", &profiles[1], members_7_1, N(members_7_1), types_7_1, N(types_7_1),
-	  hidden_7_1, N(hidden_7_1), true },
+	  hidden_7_1, N(hidden_7_1), true, 0 },
+	{ "3.10", NULL, members_3_10, N(members_3_10), NULL, 0,
+	  hidden_3_10, N(hidden_3_10), false, 7 },
+	{ "4.18", NULL, members_4_18, N(members_4_18), NULL, 0,
+	  hidden_4_18, N(hidden_4_18), false, 8 },
+	/* 5.4: PG_workingset (4.20) comes before PG_slab: 9, as in 6.1 */
+	{ "5.4", &profiles[4], NULL, 0, NULL, 0, NULL, 0, false, 9 },
+	{ "5.14", &profiles[5], NULL, 0, NULL, 0, NULL, 0, false, 0 },
+	{ "5.15", &profiles[6], members_5_15, N(members_5_15), NULL, 0,
+	  NULL, 0, false, 0 },
 };
 
 static const struct {
@@ -272,6 +340,26 @@ static const struct fk_member *find_member(struct fake_kernel *fk,
 	if (listed(fk->added_members, fk->nadded, type, member))
 		return &members[0];
 	return NULL;
+}
+
+/* The profile's offset of a slab field in struct page, else 6.1's. */
+static long slab_field(const struct fake_kernel *fk, const char *member,
+		       long offset_6_1)
+{
+	const struct fk_member *m = profile_member(fk->profile, "page", member);
+
+	return m ? m->offset : offset_6_1;
+}
+
+/* enum pageflags PG_slab of the profile's kernel. */
+static int profile_pg_slab(const struct fake_kernel *fk)
+{
+	const struct fk_profile *p;
+
+	for (p = fk->profile; p; p = p->base)
+		if (p->pg_slab)
+			return p->pg_slab;
+	return FK_PG_SLAB;
 }
 
 static long fk_type_size(void *priv, const char *type)
@@ -575,9 +663,10 @@ void fk_add_slab(struct fake_kernel *fk, unsigned long pfn, unsigned int inuse,
 {
 	uint64_t page = fk_page(pfn);
 
-	fk_w64(fk, page + 0, 1ULL << FK_PG_SLAB);
-	fk_w64(fk, page + 24, FK_CACHE);
-	fk_w64(fk, page + 40, inuse | (FK_OBJS << 16) | ((uint64_t)frozen << 31));
+	fk_w64(fk, page + 0, 1ULL << profile_pg_slab(fk));
+	fk_w64(fk, page + slab_field(fk, "slab_cache", 24), FK_CACHE);
+	fk_w64(fk, page + slab_field(fk, "counters", 40),
+	       inuse | (FK_OBJS << 16) | ((uint64_t)frozen << 31));
 	fk_region(fk, fk_slab_mem(pfn), FK_PAGE_SIZE);
 }
 
@@ -609,7 +698,7 @@ uint64_t fk_chain(struct fake_kernel *fk, unsigned long pfn,
 
 void fk_set_slab_freelist(struct fake_kernel *fk, unsigned long pfn, uint64_t head)
 {
-	fk_w64(fk, fk_page(pfn) + 32, head);
+	fk_w64(fk, fk_page(pfn) + slab_field(fk, "freelist", 32), head);
 }
 
 void fk_set_cpu(struct fake_kernel *fk, int cpu, unsigned long slab_pfn,
@@ -625,17 +714,19 @@ void fk_set_cpu(struct fake_kernel *fk, int cpu, unsigned long slab_pfn,
 void fk_set_partial_next(struct fake_kernel *fk, unsigned long pfn,
 			 unsigned long next_pfn)
 {
-	fk_w64(fk, fk_page(pfn) + 8, next_pfn ? fk_page(next_pfn) : 0);
+	fk_w64(fk, fk_page(pfn) + slab_field(fk, "next", 8),
+	       next_pfn ? fk_page(next_pfn) : 0);
 }
 
 void fk_node_list(struct fake_kernel *fk, bool full, const unsigned long *pfns)
 {
 	uint64_t head = FK_NODE + (full ? 48 : 16), prev = head;
+	long link = slab_field(fk, "lru", 8);
 	unsigned long n = 0;
 
 	for (; *pfns; pfns++, n++) {
-		fk_w64(fk, prev, fk_page(*pfns) + 8);
-		prev = fk_page(*pfns) + 8;
+		fk_w64(fk, prev, fk_page(*pfns) + link);
+		prev = fk_page(*pfns) + link;
 	}
 	fk_w64(fk, prev, head);
 	if (!full)
@@ -662,6 +753,7 @@ bool fk_profile(struct fake_kernel *fk, const char *name)
 	for (i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
 		if (same(profiles[i].name, name)) {
 			fk->profile = &profiles[i];
+			fk->pg_slab_value = profile_pg_slab(fk);
 			fk_region(fk, FK_SHEAVES, FK_SHEAF_STRIDE * FK_NR_SHEAVES);
 			fk_region(fk, FK_BARN, FK_BARN_STRIDE * FK_MAX_NODES);
 			if (fk->profile->per_node)
@@ -669,6 +761,22 @@ bool fk_profile(struct fake_kernel *fk, const char *name)
 			return true;
 		}
 	return false;
+}
+
+bool fk_set_page_field(struct fake_kernel *fk, unsigned long pfn,
+		       const char *member, uint64_t value)
+{
+	const struct fk_member *m = find_member(fk, "page", member);
+
+	if (!m)		/* 5.17+: struct slab overlays struct page */
+		m = find_member(fk, "slab", member);
+	if (!m || (m->size != 4 && m->size != 8))
+		return false;
+	if (m->size == 4)
+		fk_w32(fk, fk_page(pfn) + m->offset, (uint32_t)value);
+	else
+		fk_w64(fk, fk_page(pfn) + m->offset, value);
+	return true;
 }
 
 void fk_set_nodes(struct fake_kernel *fk, unsigned int n)

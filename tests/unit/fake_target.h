@@ -65,6 +65,7 @@ struct fk_profile {
 	const char *const *hidden;	/* "type.member", or "type." for a type */
 	size_t nhidden;
 	bool per_node;	/* node and barn pointers in kmem_cache.per_node[] */
+	int pg_slab;	/* enum pageflags PG_slab; 0: 6.1's (FK_PG_SLAB) */
 };
 
 struct fk_sym {
@@ -113,6 +114,15 @@ void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
  * barn pointers in kmem_cache.per_node[]); false if the name is unknown.
  */
 bool fk_profile(struct fake_kernel *fk, const char *name);
+/*
+ * Profiles of kernels before 5.17, whose slab fields are in struct page at
+ * that kernel's offsets: "3.10", "4.18", "5.4", "5.14", "5.15".  The slab
+ * writers below (fk_add_slab() and on) follow the profile's offsets; any
+ * other field of struct page (or struct slab) is set with this: false if
+ * the kernel has no such member.
+ */
+bool fk_set_page_field(struct fake_kernel *fk, unsigned long pfn,
+		       const char *member, uint64_t value);
 /* nr_node_ids and the possible nodes (0 .. n-1, n <= FK_MAX_NODES). */
 void fk_set_nodes(struct fake_kernel *fk, unsigned int n);
 /* 6.18: the cache gets per-cpu sheaves of this capacity. */
