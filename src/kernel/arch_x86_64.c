@@ -16,6 +16,36 @@
 #define X86_64_MAX_PHYSMEM_BITS 52
 
 /*
+ * Before 4.20 (kernel commit d52888aa2753 "x86/mm: Move LDT remap out of
+ * KASLR region on 5-level paging") the fixed direct map began 512 GiB
+ * lower, at 0xffff880000000000, and a kernel without
+ * CONFIG_RANDOMIZE_MEMORY has no page_offset_base to say so.  The caches
+ * on slab_caches live in the direct map, so where they are tells which
+ * base this kernel had: below the 4.20 base (and a machine with less
+ * than 512 GiB) is the old one.
+ */
+#define X86_64_OLD_DIRECT_MAP 0xffff880000000000ULL
+#define X86_64_CACHES_LOOKED_AT 4
+
+static uint64_t x86_64_fixed_direct_map(struct lx_target *t, uint64_t base)
+{
+	uint64_t head, entry;
+	unsigned int i;
+
+	if (!lx_symbol(t, "slab_caches", &head) || !lx_read_u64(t, head, &entry))
+		return base;
+	for (i = 0; i < X86_64_CACHES_LOOKED_AT && entry != head; i++) {
+		if (entry >= X86_64_OLD_DIRECT_MAP && entry < base)
+			return X86_64_OLD_DIRECT_MAP;
+		if (entry >= base && entry < base + (64ULL << 40))
+			return base;	/* a cache above the 4.20 base */
+		if (!lx_read_u64(t, entry, &entry))	/* list_head.next */
+			break;
+	}
+	return base;
+}
+
+/*
  * page_offset_base, vmemmap_base and vmalloc_base exist when the kernel
  * can move those regions (CONFIG_RANDOMIZE_MEMORY, 5-level paging).
  * Without vmalloc_base the vmalloc range stays unknown.
@@ -25,8 +55,11 @@ static void x86_64_fill(struct lx_arch *a, struct lx_target *t)
 	uint64_t vmalloc;
 
 	a->vmemmap_base = lx_symbol_u64_or(t, "vmemmap_base", a->vmemmap_base);
-	a->direct_map_base = lx_symbol_u64_or(t, "page_offset_base",
-					      a->direct_map_base);
+	if (!lx_symbol_u64_or(t, "page_offset_base", 0))
+		a->direct_map_base = x86_64_fixed_direct_map(t, a->direct_map_base);
+	else
+		a->direct_map_base = lx_symbol_u64_or(t, "page_offset_base",
+						      a->direct_map_base);
 	vmalloc = lx_symbol_u64_or(t, "vmalloc_base", 0);
 	if (vmalloc) {
 		a->vmalloc_start = vmalloc;

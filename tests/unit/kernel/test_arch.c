@@ -47,6 +47,52 @@ static bool test_probe_without_variables(void)
 	return unit_ok();
 }
 
+/* A kernel before 4.20 with no page_offset_base: slab_caches' entries say where. */
+#define SLAB_CACHES 0xffffffff82100000ULL
+
+struct old_kernel {
+	uint64_t first_entry;	/* slab_caches.next */
+};
+
+static bool old_symbol(void *priv, const char *name, uint64_t *addr)
+{
+	(void)priv;
+	if (strcmp(name, "slab_caches"))
+		return false;
+	*addr = SLAB_CACHES;
+	return true;
+}
+
+static bool old_read(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	const struct old_kernel *k = priv;
+	uint64_t next = addr == SLAB_CACHES ? k->first_entry : SLAB_CACHES;
+
+	if (len != sizeof(next))
+		return false;
+	memcpy(buf, &next, sizeof(next));
+	return true;
+}
+
+static bool direct_map_with_first_cache_at(uint64_t entry, uint64_t want)
+{
+	static const struct lx_dump_ops ops = { .symbol = old_symbol, .read = old_read };
+	struct old_kernel k = { .first_entry = entry };
+	struct lx_target t = { .dump = &ops, .dump_priv = &k };
+	struct lx_arch a;
+
+	return lx_arch_probe(&t, &a) && a.direct_map_base == want;
+}
+
+static bool test_direct_map_before_4_20(void)
+{
+	CHECK(direct_map_with_first_cache_at(0xffff88003e843f68ULL, 0xffff880000000000ULL));
+	CHECK(direct_map_with_first_cache_at(0xffff88800a843f68ULL, 0xffff888000000000ULL));
+	/* a cache in the kernel image (SLAB's kmem_cache_boot) says nothing */
+	CHECK(direct_map_with_first_cache_at(0xffffffff82a0b000ULL, 0xffff888000000000ULL));
+	return unit_ok();
+}
+
 /* KASLR moved the direct map and vmalloc: the kernel's variables win. */
 static bool test_probe_reads_kernel_bases(void)
 {
@@ -79,5 +125,7 @@ const struct unit_test arch_tests[] = {
 	  test_probe_without_variables },
 	{ "arch: the kernel's page_offset_base and vmalloc_base win",
 	  test_probe_reads_kernel_bases },
+	{ "arch: before 4.20, slab_caches tells the fixed direct map's base",
+	  test_direct_map_before_4_20 },
 	{ NULL, NULL },
 };
