@@ -52,14 +52,14 @@ static uint64_t x86_64_fixed_direct_map(struct lx_target *t, uint64_t base)
  */
 static void x86_64_fill(struct lx_arch *a, struct lx_target *t)
 {
-	uint64_t vmalloc;
+	uint64_t vmalloc, base;
 
 	a->vmemmap_base = lx_symbol_u64_or(t, "vmemmap_base", a->vmemmap_base);
-	if (!lx_symbol_u64_or(t, "page_offset_base", 0))
-		a->direct_map_base = x86_64_fixed_direct_map(t, a->direct_map_base);
-	else
+	if (lx_symbol(t, "page_offset_base", &base))
 		a->direct_map_base = lx_symbol_u64_or(t, "page_offset_base",
 						      a->direct_map_base);
+	else
+		a->direct_map_base = x86_64_fixed_direct_map(t, a->direct_map_base);
 	vmalloc = lx_symbol_u64_or(t, "vmalloc_base", 0);
 	if (vmalloc) {
 		a->vmalloc_start = vmalloc;
