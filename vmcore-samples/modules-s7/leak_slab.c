@@ -6,7 +6,11 @@
  *
  * 1. S1's leak: nr_leaks kmalloc(4096) buffers holding /proc/schedstat text,
  *    never freed, among nr_decoys zeroed, struct-like and /proc/meminfo-like
- *    decoys, every other one freed.
+ *    decoys, every other one freed.  Each /proc file is opened once and
+ *    read from offset 0 each time: the last fput() of a file insmod opened
+ *    runs when insmod returns to user space, and with it the kfree() of the
+ *    file's 4 KiB seq_file buffer; thousands of those after part 4 would
+ *    push its freed kmalloc-4k buffers out of the array cache.
  *      leakext-truth leak <addr>
  * 2. leakext_ctor, a constructor cache (so never merged, and never an
  *    OBJFREELIST_SLAB cache): nr_ctor objects, every third one and a run in
@@ -85,10 +89,11 @@ static noinline void decoy_callback(struct decoy_record *rec)
 	pr_info("leak_slab: decoy %lu\n", rec->serial);
 }
 
-/* A whole procfs file in a fresh 4 KiB buffer (not zeroed). */
-static noinline void *slab_read_proc(const char *path)
+static struct file *schedstat_file, *meminfo_file;
+
+/* A whole procfs file, read again from its start, in a fresh 4 KiB buffer. */
+static noinline void *slab_read_proc(struct file *file)
 {
-	struct file *file;
 	loff_t pos = 0;
 	ssize_t len;
 	char *buf;
@@ -96,20 +101,14 @@ static noinline void *slab_read_proc(const char *path)
 	buf = kmalloc(LEAK_BUF_SIZE, GFP_KERNEL);
 	if (!buf)
 		return NULL;
-	file = filp_open(path, O_RDONLY, 0);
-	if (IS_ERR(file)) {
-		kfree(buf);
-		return NULL;
-	}
 	len = kernel_read(file, buf, LEAK_BUF_SIZE - 1, &pos);
-	filp_close(file, NULL);
 	buf[len > 0 ? len : 0] = '\0';
 	return buf;
 }
 
 static noinline void *slab_leak_schedstat(void)
 {
-	return slab_read_proc("/proc/schedstat");
+	return slab_read_proc(schedstat_file);
 }
 
 static noinline void *slab_make_decoy(int kind, unsigned long serial)
@@ -129,7 +128,7 @@ static noinline void *slab_make_decoy(int kind, unsigned long serial)
 		}
 		return rec;
 	default:
-		return slab_read_proc("/proc/meminfo");
+		return slab_read_proc(meminfo_file);
 	}
 }
 
@@ -141,6 +140,14 @@ static noinline int slab_run_schedstat(int *made, int *freed)
 
 	*made = 0;
 	*freed = 0;
+	schedstat_file = filp_open("/proc/schedstat", O_RDONLY, 0);
+	if (IS_ERR(schedstat_file))
+		return -1;
+	meminfo_file = filp_open("/proc/meminfo", O_RDONLY, 0);
+	if (IS_ERR(meminfo_file)) {
+		filp_close(schedstat_file, NULL);
+		return -1;
+	}
 	for (i = 0; i < leaks || *made < ndecoys; i++) {
 		if (i < leaks) {
 			leaked[stored] = slab_leak_schedstat();
@@ -152,6 +159,8 @@ static noinline int slab_run_schedstat(int *made, int *freed)
 			(*made)++;
 		}
 	}
+	filp_close(schedstat_file, NULL);
+	filp_close(meminfo_file, NULL);
 	/* Every other decoy freed: holes among the leaked buffers. */
 	for (i = 0; i < *made; i += 2) {
 		kfree(decoys[i]);
@@ -459,9 +468,9 @@ static noinline int slab_run(void)
 	live = slab_run_ctor();
 	lost = slab_run_lost(&held);
 	pcpu_live = slab_pcpu_prepare(&planned_objs, &planned_bufs);
-	if (live < 0 || lost < 0 || pcpu_live < 0) {
-		pr_err("leak_slab: setup failed (live=%d lost=%d pcpu_live=%d)\n",
-		       live, lost, pcpu_live);
+	if (leaked_nr < 0 || live < 0 || lost < 0 || pcpu_live < 0) {
+		pr_err("leak_slab: setup failed (leaked=%d live=%d lost=%d pcpu_live=%d)\n",
+		       leaked_nr, live, lost, pcpu_live);
 		return -ENOMEM;
 	}
 	pr_info("leakext-truth summary leaked=%d decoys=%d decoys_freed=%d live=%d lost_obj=%d held_obj=%d pcpu_live=%d freed_leakext_pcpu=%d freed_kmalloc-4k=%d cpus=%d\n",
