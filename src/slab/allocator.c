@@ -70,7 +70,15 @@ enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *
 				   struct lx_scan *scan, lx_slab_visitor visit,
 				   void *arg)
 {
-	return s->alloc->scan(s, c, scan, visit, arg);
+	const struct lx_allocator *a = s->alloc;
+	enum lx_status ret = a->scan(s, c, scan, visit, arg);
+
+	if (!ret) {
+		scan->sources = a->sources;
+		scan->sources_shown = a->sources &
+				      ~(a->sources_absent ? a->sources_absent(s) : 0);
+	}
+	return ret;
 }
 
 enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,

@@ -19,6 +19,8 @@ const char *const lx_problem_names[LX_PROB_COUNT] = {
 	[LX_PROB_CPU] = "kmem_cache_cpu",
 	[LX_PROB_MEMMAP] = "memory map",
 	[LX_PROB_SHEAF] = "sheaf or barn",
+	[LX_PROB_ARRAY] = "array cache",
+	[LX_PROB_WRONG_LIST] = "slab on the wrong list",
 };
 
 bool lx_integrity_ok(const struct lx_integrity *in)
@@ -37,6 +39,9 @@ const char *const lx_source_names[LX_SRC_COUNT] = {
 	[LX_SRC_NODE_PARTIAL] = "node partial",
 	[LX_SRC_NODE_FULL] = "node full",
 	[LX_SRC_MEMMAP] = "untracked full (memmap)",
+	[LX_SRC_SLABS_PARTIAL] = "slabs partial",
+	[LX_SRC_SLABS_FULL] = "slabs full",
+	[LX_SRC_SLABS_FREE] = "slabs free",
 };
 
 void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live)
