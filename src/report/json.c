@@ -116,7 +116,7 @@ static void json_cache(FILE *out, const struct lx_cluster_job *job)
 	const struct lx_scan *scan = &job->scan;
 	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
 	const char *sep = "";
-	int src;
+	int i, src;
 
 	fputs("\"cache\":{", out);
 	json_key_string(out, "name", c->name);
@@ -128,7 +128,8 @@ static void json_cache(FILE *out, const struct lx_cluster_job *job)
 	fprintf(out, "\"counts\":{\"slabs\":%zu,\"objects\":%llu,\"live\":%llu,\"free\":%llu,\"by_source\":{",
 		scan->nslabs, (unsigned long long)scan->total,
 		(unsigned long long)scan->live, (unsigned long long)scan->free);
-	for (src = 0; src < LX_SRC_COUNT; src++) {
+	for (i = 0; i < LX_SRC_COUNT; i++) {
+		src = lx_source_order[i];
 		if (!(scan->sources & LX_SRC_BIT(src)))
 			continue;
 		fprintf(out, "%s\"%s\":{\"slabs\":%llu,\"objects\":%llu,\"live\":%llu}",

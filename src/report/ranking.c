@@ -201,7 +201,7 @@ void lx_print_cache_summary(FILE *out, const struct lx_scan *scan)
 {
 	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
 	const struct lx_cache *c = &scan->cache;
-	int src;
+	int i, src;
 
 	lx_count_by_source(scan, objs, live);
 	fprintf(out, "%-16s  %7s  %7s  %9s  %5s  %s\n", "CACHE", "OBJSIZE", "SIZE",
@@ -210,7 +210,8 @@ void lx_print_cache_summary(FILE *out, const struct lx_scan *scan)
 		c->object_size, c->size, c->oo_objects, c->oo_order, c->name);
 	fprintf(out, "%-24s  %7s  %9s  %9s  %9s\n", "SLABS FOUND ON", "SLABS", "OBJECTS",
 		"LIVE", "FREE");
-	for (src = 0; src < LX_SRC_COUNT; src++) {
+	for (i = 0; i < LX_SRC_COUNT; i++) {
+		src = lx_source_order[i];
 		if (!(scan->sources_shown & LX_SRC_BIT(src)))
 			continue;
 		fprintf(out, "%-24s  %7llu  %9llu  %9llu  %9llu\n", lx_source_names[src],
@@ -230,7 +231,8 @@ void lx_print_cache_summary(FILE *out, const struct lx_scan *scan)
 			(unsigned long long)scan->array_free);
 	if (scan->used_memmap)
 		fprintf(out, "memory map scanned: %llu slabs no list tracks\n",
-			(unsigned long long)scan->by_source[LX_SRC_MEMMAP]);
+			(unsigned long long)(scan->by_source[LX_SRC_MEMMAP] +
+					     scan->by_source[LX_SRC_UNLISTED]));
 	else
 		fputs("memory map not scanned\n", out);
 	if (scan->bad_slabs || scan->bad_lists)

@@ -7,23 +7,20 @@
 #include <string.h>
 
 #include "slab/memmap.h"
+#include "slab/slab_alloc.h"
 #include "slab/slub.h"
 
 /* Tried in order; the first whose probe accepts the dump's types walks it. */
 static const struct lx_allocator *const allocators[] = {
 	&lx_slub_allocator,
+	&lx_slab_allocator,
 };
 
-/* No row accepted the dump: say what it is, as far as the types tell. */
+/* No row accepted the dump. */
 static void unknown_allocator(struct lx_session *s)
 {
-	if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
-	    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0)
-		lx_msg(s->t, LX_MSG_ERROR,
-		       "this kernel uses the SLAB allocator, not SLUB; leakext reads SLUB only");
-	else
-		lx_msg(s->t, LX_MSG_ERROR,
-		       "the dump's struct kmem_cache is of no allocator leakext knows");
+	lx_msg(s->t, LX_MSG_ERROR,
+	       "the dump's struct kmem_cache is of no allocator leakext knows");
 }
 
 static const struct lx_allocator *probe_allocator(struct lx_session *s)

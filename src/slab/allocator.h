@@ -21,8 +21,12 @@ enum lx_slab_source {
 	LX_SRC_SLABS_PARTIAL,	/* SLAB: kmem_cache_node.slabs_partial */
 	LX_SRC_SLABS_FULL,	/* SLAB: kmem_cache_node.slabs_full */
 	LX_SRC_SLABS_FREE,	/* SLAB: kmem_cache_node.slabs_free */
+	LX_SRC_UNLISTED,	/* SLAB: on no list, found by the memory map scan */
 	LX_SRC_COUNT
 };
+
+/* The order reports list sources in (each allocator's are a subset). */
+extern const uint8_t lx_source_order[LX_SRC_COUNT];
 
 #define LX_SRC_BIT(src) (1u << (src))
 
@@ -74,6 +78,15 @@ struct lx_integrity {
 
 extern const char *const lx_problem_names[LX_PROB_COUNT];
 bool lx_integrity_ok(const struct lx_integrity *in);
+struct lx_scan;
+/*
+ * Record a problem with a cache's answer and warn about it; the first of
+ * each kind is kept for the reports.  fmt is also the message's kind for
+ * lx_msg()'s repeat counting.
+ */
+void lx_note_problem(struct lx_session *s, struct lx_scan *scan,
+		     enum lx_problem kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 struct lx_cache {
 	uint64_t addr;
