@@ -325,9 +325,12 @@ static enum lx_status collect_list(struct walk *w, uint64_t head,
 static void check_counter(struct walk *w, unsigned int node, long off,
 			  const char *what, uint64_t found)
 {
-	uint64_t said = lx_get_u64(w->kcn, off);
+	uint64_t said;
 
-	if (off >= 0 && said != found)
+	if (off < 0)
+		return;
+	said = lx_get_u64(w->kcn, off);
+	if (said != found)
 		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
 				"%s: node %u %s is %llu, its lists hold %llu",
 				cache_name(w), node, what, (unsigned long long)said,

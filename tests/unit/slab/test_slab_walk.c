@@ -510,6 +510,45 @@ static bool test_impossible_active(void)
 	return unit_ok();
 }
 
+/* Kernels whose kmem_cache_node has no total_slabs or free_slabs. */
+static bool test_node_without_slab_counts(void)
+{
+	const struct fs_config cfg = { .width = 2 };
+	struct sfix f;
+
+	setup(&f, &cfg);
+	fk_hide_member(&f.fs.fk, "kmem_cache_node.total_slabs");
+	fk_hide_member(&f.fs.fk, "kmem_cache_node.free_slabs");
+	three_slabs(&f);
+	CHECK(run_scan(&f) == LX_OK);
+	CHECK(f.scan.live == 10 && !f.scan.nr_slabs_known);
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+/* No memory map: the node counters alone say whether the lists were whole. */
+static bool test_no_memmap(void)
+{
+	const struct fs_config cfg = { .width = 1 };
+	uint64_t max_pfn = 0;
+	struct sfix f;
+
+	setup(&f, &cfg);
+	three_slabs(&f);
+	lx_symbol(&f.fs.fk.target, "max_pfn", &max_pfn);
+	fk_w64(&f.fs.fk, max_pfn, 0);
+	CHECK(run_scan(&f) == LX_OK);
+	CHECK(!f.scan.used_memmap && f.scan.live == 10);
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	lx_scan_free(&f.s, &f.scan);
+	fs_set_counter(&f.fs, 0, "total_slabs", 4);	/* a slab no list holds */
+	CHECK(lx_scan_cache(&f.s, &f.cache, &f.scan) == LX_OK);
+	CHECK(problems(&f, LX_PROB_MEMMAP) == 1 && problems(&f, LX_PROB_NODE) == 1);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
 static bool test_kmem_cache_array_refused(void)
 {
 	const struct fs_config cfg = { .width = 1 };
@@ -559,6 +598,8 @@ const struct unit_test slab_walk_tests[] = {
 	{ "SLAB: slab on no list found by the memory map, flagged", test_unlisted_slab },
 	{ "SLAB: slab memory missing from the dump", test_slab_memory_missing },
 	{ "SLAB: impossible active count or first object", test_impossible_active },
+	{ "SLAB: node without total_slabs and free_slabs", test_node_without_slab_counts },
+	{ "SLAB: no memory map, counters witness the lists", test_no_memmap },
 	{ "SLAB: kmem_cache.array (before 3.18) refused", test_kmem_cache_array_refused },
 	{ "SLAB: struct slab with kmem_bufctl_t (before 3.13) refused", test_bufctl_slab_refused },
 	{ NULL, NULL }
