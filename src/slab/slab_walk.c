@@ -642,8 +642,8 @@ static bool freelist_placed(const struct walk *w, const struct lx_slab *slab,
 		last = freelist_index(w, width, slab->objects - 1);
 		return last < slab->objects && fl == lx_object_addr(w->scan, slab, last);
 	}
-	if (c->flags & LX_CFLGS_OFF_SLAB)
-		return fl + len <= start || fl >= end;
+	if (c->flags & LX_CFLGS_OFF_SLAB)	/* no wrap: fl comes from the dump */
+		return fl >= end || (fl < start && start - fl >= len);
 	return fl >= start && fl <= end && end - fl >= len &&
 	       (fl + len <= slab->base || fl >= slab->base + (uint64_t)slab->objects * c->size);
 }
