@@ -40,6 +40,13 @@
  */
 #define OBJ_PFMEMALLOC 1ULL
 
+/*
+ * A node's alien pointer of kernels that had no alien caches allocated
+ * (mm/slab.c BAD_ALIEN_MAGIC, removed in 2014 with the alien_cache
+ * series): no alien cache, not a corrupt pointer.
+ */
+#define BAD_ALIEN_MAGIC 0x01020304ULL
+
 /* Per-walk state. */
 struct walk {
 	struct lx_session *s;
@@ -603,7 +610,7 @@ static enum lx_status collect_node_caches(struct walk *w)
 		snprintf(where, sizeof(where), "node %u shared", node);
 		if (shared)
 			ret = read_array_cache(w, shared, where);
-		if (alien && !ret)
+		if (alien && alien != BAD_ALIEN_MAGIC && !ret)
 			ret = collect_alien(w, node, alien);
 	}
 	return ret;
