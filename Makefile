@@ -201,7 +201,7 @@ FUZZ_CORE_LIB := build/fuzz/libleakext-core.a
 FUZZ_SA_LIB := build/fuzz/libleakscan.a
 # fuzz_util.o and the synthetic targets, for every harness that wants them.
 FUZZ_UTIL := $(FO)/tests/fuzz/fuzz_util.o
-FUZZ_FAKE := $(FO)/tests/unit/fake_target.o
+FUZZ_FAKE := $(FO)/tests/unit/fake_target.o $(FO)/tests/unit/fake_slab.o
 FUZZ_FLAT := $(FO)/tests/unit/flat_target.o
 FUZZ_LINK = $(FUZZ_SA_LIB) $(FUZZ_CORE_LIB) $(SA_LIBS)
 FUZZ_SECONDS ?= 60

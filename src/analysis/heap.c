@@ -109,10 +109,14 @@ static int by_base(const void *a, const void *b)
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
-static uint64_t slab_end(const struct lx_session *s, const struct lx_heap *h,
-			 const struct lx_heap_slab *hs)
+/*
+ * The end of a slab's object slots.  Not base + the slab's bytes: a SLAB
+ * slab's base is its first object (s_mem, past the colour offset), so
+ * that would reach into the next slab's page and drop it as an overlap.
+ */
+static uint64_t slab_end(const struct lx_heap *h, const struct lx_heap_slab *hs)
 {
-	return hs->base + lx_slab_bytes(s, &h->caches[hs->cache].cache, hs->objects);
+	return hs->base + (uint64_t)hs->objects * h->caches[hs->cache].cache.size;
 }
 
 /*
@@ -147,7 +151,7 @@ static enum lx_status sort_and_number(struct lx_session *s, struct heap_build *b
 		hs.first = next;
 		next += hs.objects;
 		h->slabs[kept++] = hs;
-		end = slab_end(s, h, &hs);
+		end = slab_end(h, &hs);
 	}
 	h->nslabs = kept;
 	h->nobjects = next;

@@ -115,7 +115,8 @@ static void json_cache(FILE *out, const struct lx_cluster_job *job)
 	const struct lx_cache *c = &job->cache;
 	const struct lx_scan *scan = &job->scan;
 	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
-	int src;
+	const char *sep = "";
+	int i, src;
 
 	fputs("\"cache\":{", out);
 	json_key_string(out, "name", c->name);
@@ -127,11 +128,16 @@ static void json_cache(FILE *out, const struct lx_cluster_job *job)
 	fprintf(out, "\"counts\":{\"slabs\":%zu,\"objects\":%llu,\"live\":%llu,\"free\":%llu,\"by_source\":{",
 		scan->nslabs, (unsigned long long)scan->total,
 		(unsigned long long)scan->live, (unsigned long long)scan->free);
-	for (src = 0; src < LX_SRC_COUNT; src++)
+	for (i = 0; i < LX_SRC_COUNT; i++) {
+		src = lx_source_order[i];
+		if (!(scan->sources & LX_SRC_BIT(src)))
+			continue;
 		fprintf(out, "%s\"%s\":{\"slabs\":%llu,\"objects\":%llu,\"live\":%llu}",
-			src ? "," : "", lx_source_names[src],
+			sep, lx_source_names[src],
 			(unsigned long long)scan->by_source[src],
 			(unsigned long long)objs[src], (unsigned long long)live[src]);
+		sep = ",";
+	}
 	fprintf(out, "},\"memmap_scanned\":%s,", scan->used_memmap ? "true" : "false");
 	json_key_string(out, "free_pointers", lx_freeptr_mode_name(scan->fp_mode));
 	fprintf(out, ",\"bad_slabs\":%u,\"broken_lists\":%u,\"unread_live\":%llu},",

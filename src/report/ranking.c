@@ -197,12 +197,11 @@ void lx_ranking_free(struct lx_session *s, struct lx_ranking *r)
 	r->rows = NULL;
 }
 
-void lx_print_cache_summary(FILE *out, const struct lx_session *s,
-			    const struct lx_scan *scan)
+void lx_print_cache_summary(FILE *out, const struct lx_scan *scan)
 {
 	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
 	const struct lx_cache *c = &scan->cache;
-	int src;
+	int i, src;
 
 	lx_count_by_source(scan, objs, live);
 	fprintf(out, "%-16s  %7s  %7s  %9s  %5s  %s\n", "CACHE", "OBJSIZE", "SIZE",
@@ -211,8 +210,9 @@ void lx_print_cache_summary(FILE *out, const struct lx_session *s,
 		c->object_size, c->size, c->oo_objects, c->oo_order, c->name);
 	fprintf(out, "%-24s  %7s  %9s  %9s  %9s\n", "SLABS FOUND ON", "SLABS", "OBJECTS",
 		"LIVE", "FREE");
-	for (src = 0; src < LX_SRC_COUNT; src++) {
-		if (src == LX_SRC_NODE_FULL && s->L.kcn_full < 0)
+	for (i = 0; i < LX_SRC_COUNT; i++) {
+		src = lx_source_order[i];
+		if (!(scan->sources_shown & LX_SRC_BIT(src)))
 			continue;
 		fprintf(out, "%-24s  %7llu  %9llu  %9llu  %9llu\n", lx_source_names[src],
 			(unsigned long long)scan->by_source[src],
@@ -226,9 +226,13 @@ void lx_print_cache_summary(FILE *out, const struct lx_session *s,
 	if (scan->sheaf_free)
 		fprintf(out, "free in sheaves: %llu of the free objects are held in per-cpu or barn sheaves\n",
 			(unsigned long long)scan->sheaf_free);
+	if (scan->array_free)
+		fprintf(out, "free in array caches: %llu of the free objects are held in per-cpu, shared or alien array caches\n",
+			(unsigned long long)scan->array_free);
 	if (scan->used_memmap)
 		fprintf(out, "memory map scanned: %llu slabs no list tracks\n",
-			(unsigned long long)scan->by_source[LX_SRC_MEMMAP]);
+			(unsigned long long)(scan->by_source[LX_SRC_MEMMAP] +
+					     scan->by_source[LX_SRC_UNLISTED]));
 	else
 		fputs("memory map not scanned\n", out);
 	if (scan->bad_slabs || scan->bad_lists)

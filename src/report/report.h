@@ -39,8 +39,7 @@ void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ra
 void lx_ranking_json(FILE *out, const struct lx_options *opt, const struct lx_ranking *r);
 
 /* clusters.c: the cache's walk, then its clusters, for people. */
-void lx_print_cache_summary(FILE *out, const struct lx_session *s,
-			    const struct lx_scan *scan);
+void lx_print_cache_summary(FILE *out, const struct lx_scan *scan);
 void lx_cluster_report_text(FILE *out, const struct lx_cluster_report *rep);
 /* "integrity: ok" or the problems, for people and for JSON. */
 void lx_print_integrity(FILE *out, const struct lx_integrity *in);

@@ -7,23 +7,20 @@
 #include <string.h>
 
 #include "slab/memmap.h"
+#include "slab/slab_alloc.h"
 #include "slab/slub.h"
 
 /* Tried in order; the first whose probe accepts the dump's types walks it. */
 static const struct lx_allocator *const allocators[] = {
 	&lx_slub_allocator,
+	&lx_slab_allocator,
 };
 
-/* No row accepted the dump: say what it is, as far as the types tell. */
+/* No row accepted the dump. */
 static void unknown_allocator(struct lx_session *s)
 {
-	if (lx_member_offset(s->t, "kmem_cache", "array") >= 0 ||
-	    lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0)
-		lx_msg(s->t, LX_MSG_ERROR,
-		       "this kernel uses the SLAB allocator, not SLUB; leakext reads SLUB only");
-	else
-		lx_msg(s->t, LX_MSG_ERROR,
-		       "the dump's struct kmem_cache is of no allocator leakext knows");
+	lx_msg(s->t, LX_MSG_ERROR,
+	       "the dump's struct kmem_cache is of no allocator leakext knows");
 }
 
 static const struct lx_allocator *probe_allocator(struct lx_session *s)
@@ -70,7 +67,15 @@ enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *
 				   struct lx_scan *scan, lx_slab_visitor visit,
 				   void *arg)
 {
-	return s->alloc->scan(s, c, scan, visit, arg);
+	const struct lx_allocator *a = s->alloc;
+	enum lx_status ret = a->scan(s, c, scan, visit, arg);
+
+	if (!ret) {
+		scan->sources = a->sources;
+		scan->sources_shown = a->sources &
+				      ~(a->sources_absent ? a->sources_absent(s) : 0);
+	}
+	return ret;
 }
 
 enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,

@@ -18,18 +18,34 @@ enum lx_slab_source {
 	LX_SRC_NODE_PARTIAL,	/* kmem_cache_node.partial */
 	LX_SRC_NODE_FULL,	/* kmem_cache_node.full (debug caches) */
 	LX_SRC_MEMMAP,		/* untracked: found by the memory map scan */
+	LX_SRC_SLABS_PARTIAL,	/* SLAB: kmem_cache_node.slabs_partial */
+	LX_SRC_SLABS_FULL,	/* SLAB: kmem_cache_node.slabs_full */
+	LX_SRC_SLABS_FREE,	/* SLAB: kmem_cache_node.slabs_free */
+	LX_SRC_UNLISTED,	/* SLAB: on no list, found by the memory map scan */
 	LX_SRC_COUNT
 };
 
+/* The order reports list sources in (each allocator's are a subset). */
+extern const uint8_t lx_source_order[LX_SRC_COUNT];
+
+#define LX_SRC_BIT(src) (1u << (src))
+
 extern const char *const lx_source_names[LX_SRC_COUNT];
 
-/* How free pointers inside objects are stored (mm/slub.c freelist_ptr()). */
+/*
+ * How a slab records its free objects: SLUB's free pointers inside
+ * objects (mm/slub.c freelist_ptr()), or SLAB's array of object indexes
+ * (mm/slab.c freelist_idx_t).
+ */
 enum lx_freeptr_mode {
 	LX_FP_UNKNOWN,
 	LX_FP_PLAIN,		/* no CONFIG_SLAB_FREELIST_HARDENED */
 	LX_FP_XOR,		/* ptr ^ random ^ addr (4.14 .. 5.6) */
 	LX_FP_XOR_SWAB,		/* ptr ^ random ^ swab(addr) (5.7+, RHEL 8.6) */
 	LX_FP_BROKEN,		/* no encoding verifies */
+	LX_FP_INDEX_UNKNOWN,	/* SLAB: no free index to tell the width by */
+	LX_FP_INDEX1,		/* SLAB: one-byte freelist_idx_t */
+	LX_FP_INDEX2,		/* SLAB: two-byte freelist_idx_t */
 };
 
 /*
@@ -48,6 +64,8 @@ enum lx_problem {
 	LX_PROB_CPU,		/* kmem_cache_cpu unreadable or inconsistent */
 	LX_PROB_MEMMAP,		/* memory map and lists disagree, or no memory map */
 	LX_PROB_SHEAF,		/* a sheaf or barn is unreadable or impossible */
+	LX_PROB_ARRAY,		/* SLAB: an array cache is unreadable or impossible */
+	LX_PROB_WRONG_LIST,	/* SLAB: a slab's active count does not fit its list */
 	LX_PROB_COUNT
 };
 
@@ -60,6 +78,15 @@ struct lx_integrity {
 
 extern const char *const lx_problem_names[LX_PROB_COUNT];
 bool lx_integrity_ok(const struct lx_integrity *in);
+struct lx_scan;
+/*
+ * Record a problem with a cache's answer and warn about it; the first of
+ * each kind is kept for the reports.  fmt is also the message's kind for
+ * lx_msg()'s repeat counting.
+ */
+void lx_note_problem(struct lx_session *s, struct lx_scan *scan,
+		     enum lx_problem kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 struct lx_cache {
 	uint64_t addr;
@@ -71,12 +98,17 @@ struct lx_cache {
 
 struct lx_slab {
 	uint64_t addr;		/* struct slab (= head struct page) */
-	uint64_t base;		/* page_to_virt(): first byte of slab memory */
+	/*
+	 * The first object's slot: page_to_virt() for SLUB, slab->s_mem
+	 * (past the colour offset) for SLAB.  Object i's slot is
+	 * base + i * size, its address base + red_left_pad + i * size.
+	 */
+	uint64_t base;
 	uint64_t freelist;	/* slab->freelist as read */
 	uint32_t objects;
 	uint32_t nfree;
 	uint32_t bitmap;	/* index of first free-bit in scan->freebits */
-	uint16_t inuse;		/* from the counters word */
+	uint16_t inuse;		/* from the counters word; SLAB: slab->active */
 	int16_t cpu;		/* cpu for LX_SRC_CPU / CPU_PARTIAL, else -1 */
 	uint8_t source;
 	uint8_t bad:1;
@@ -92,10 +124,16 @@ struct lx_scan {
 	uint64_t by_source[LX_SRC_COUNT];
 	uint64_t total, live, free;
 	uint64_t sheaf_free;	/* of free: objects held in sheaves */
+	uint64_t array_free;	/* of free: objects held in SLAB's array caches */
 	uint64_t slab_bytes;
 	uint64_t node_nr_slabs;	/* sum of kmem_cache_node.nr_slabs, if known */
 	bool nr_slabs_known, used_memmap;
 	enum lx_freeptr_mode fp_mode;
+	/*
+	 * LX_SRC_BIT()s of the allocator's slab sources (JSON lists each),
+	 * and of those the ones this kernel's layout has (text lists these).
+	 */
+	uint32_t sources, sources_shown;
 	unsigned int bad_slabs, bad_lists;
 	struct lx_integrity integrity;
 };
@@ -115,6 +153,9 @@ typedef bool (*lx_cache_visitor)(struct lx_session *s, const struct lx_cache *c,
  */
 struct lx_allocator {
 	const char *name;		/* "SLUB" */
+	uint32_t sources;		/* LX_SRC_BIT()s its walker fills */
+	/* Of those, the ones this kernel's layout lacks; NULL: none. */
+	uint32_t (*sources_absent)(const struct lx_session *s);
 	/* Does the dump's kernel use this allocator?  By types, never versions. */
 	bool (*probe)(struct lx_session *s);
 	/* Resolve s->L; a message and LX_EABSENT if the layout is unusable. */

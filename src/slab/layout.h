@@ -2,7 +2,8 @@
 /*
  * The slab layout of the dumped kernel: offsets of the allocator's types
  * and of struct slab (or struct page), resolved once per command by member
- * and symbol presence (slub_layout.c).  The session holds it (s->L).
+ * and symbol presence (slub_layout.c, slab_layout.c).  The session holds
+ * it (s->L).
  */
 #ifndef LEAKEXT_SLAB_LAYOUT_H
 #define LEAKEXT_SLAB_LAYOUT_H
@@ -66,6 +67,20 @@ struct lx_layout {
 	long slab_size_of, slab_flags, slab_list, slab_next, slab_cache;
 	long slab_freelist, slab_counters, slab_compound_head, page_type;
 	long page_size_of;
+	/*
+	 * SLAB (mm/slab.c), -1 where absent.  struct kmem_cache: the per-cpu
+	 * array caches, objects per slab, page order, the debug offset of the
+	 * object in its slot and the bytes of a freelist.
+	 */
+	long kc_cpu_cache, kc_num, kc_gfporder, kc_obj_offset, kc_freelist_size;
+	/* struct array_cache, and where struct alien_cache holds one */
+	long ac_size_of, ac_avail, ac_limit, ac_entry, alien_ac;
+	/* struct kmem_cache_node: the three slab lists, counters, caches */
+	long kcn_slabs_partial, kcn_slabs_full, kcn_slabs_free;
+	long kcn_total_slabs, kcn_free_slabs, kcn_free_objects;
+	long kcn_shared, kcn_alien;
+	/* struct slab (or page): first object, allocated count (unsigned int) */
+	long slab_s_mem, slab_active;
 	enum lx_slab_test slab_test;
 	uint64_t slab_test_value;
 	uint64_t slab_caches;		/* &slab_caches (list_head) */

@@ -4,6 +4,8 @@
  * scan and their liveness bits, where slabs were found, and the integrity
  * record.  No walker logic: liveness is decided by the walker alone.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "slab/allocator.h"
@@ -19,7 +21,26 @@ const char *const lx_problem_names[LX_PROB_COUNT] = {
 	[LX_PROB_CPU] = "kmem_cache_cpu",
 	[LX_PROB_MEMMAP] = "memory map",
 	[LX_PROB_SHEAF] = "sheaf or barn",
+	[LX_PROB_ARRAY] = "array cache",
+	[LX_PROB_WRONG_LIST] = "slab on the wrong list",
 };
+
+void lx_note_problem(struct lx_session *s, struct lx_scan *scan,
+		     enum lx_problem kind, const char *fmt, ...)
+{
+	char text[LX_PROBLEM_TEXT];
+	va_list ap;
+
+	if (!scan->integrity.count[kind]++) {
+		va_start(ap, fmt);
+		vsnprintf(text, sizeof(text), fmt, ap);
+		va_end(ap);
+		lx_escape(scan->integrity.first[kind], LX_PROBLEM_TEXT, text, sizeof(text));
+	}
+	va_start(ap, fmt);
+	lx_vmsg(s->t, LX_MSG_WARN, fmt, ap);
+	va_end(ap);
+}
 
 bool lx_integrity_ok(const struct lx_integrity *in)
 {
@@ -37,6 +58,17 @@ const char *const lx_source_names[LX_SRC_COUNT] = {
 	[LX_SRC_NODE_PARTIAL] = "node partial",
 	[LX_SRC_NODE_FULL] = "node full",
 	[LX_SRC_MEMMAP] = "untracked full (memmap)",
+	[LX_SRC_SLABS_PARTIAL] = "slabs partial",
+	[LX_SRC_SLABS_FULL] = "slabs full",
+	[LX_SRC_SLABS_FREE] = "slabs free",
+	[LX_SRC_UNLISTED] = "on no list (memmap)",
+};
+
+/* Where the allocator keeps slabs first, the memory map's finds last. */
+const uint8_t lx_source_order[LX_SRC_COUNT] = {
+	LX_SRC_CPU, LX_SRC_CPU_PARTIAL, LX_SRC_NODE_PARTIAL, LX_SRC_NODE_FULL,
+	LX_SRC_SLABS_PARTIAL, LX_SRC_SLABS_FULL, LX_SRC_SLABS_FREE,
+	LX_SRC_MEMMAP, LX_SRC_UNLISTED,
 };
 
 void lx_count_by_source(const struct lx_scan *scan, uint64_t *objs, uint64_t *live)

@@ -149,6 +149,12 @@ const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
 		return "hardened: ptr ^ random ^ swab(addr)";
 	case LX_FP_BROKEN:
 		return "UNDECODABLE (no encoding verifies; free objects may count as live)";
+	case LX_FP_INDEX_UNKNOWN:
+		return "object indexes, width not exercised (no free objects on any freelist)";
+	case LX_FP_INDEX1:
+		return "object indexes, 1 byte (freelist_idx_t)";
+	case LX_FP_INDEX2:
+		return "object indexes, 2 bytes (freelist_idx_t)";
 	default:
 		return "hardened, not exercised (no free objects on any freelist)";
 	}
@@ -1213,8 +1219,18 @@ static enum lx_status slub_scan(struct lx_session *s, const struct lx_cache *c,
 	return ret;
 }
 
+/* The node full list is kept for debug caches only (CONFIG_SLUB_DEBUG). */
+static uint32_t slub_sources_absent(const struct lx_session *s)
+{
+	return s->L.kcn_full < 0 ? LX_SRC_BIT(LX_SRC_NODE_FULL) : 0;
+}
+
 const struct lx_allocator lx_slub_allocator = {
 	.name = "SLUB",
+	.sources = LX_SRC_BIT(LX_SRC_CPU) | LX_SRC_BIT(LX_SRC_CPU_PARTIAL) |
+		   LX_SRC_BIT(LX_SRC_NODE_PARTIAL) | LX_SRC_BIT(LX_SRC_NODE_FULL) |
+		   LX_SRC_BIT(LX_SRC_MEMMAP),
+	.sources_absent = slub_sources_absent,
 	.probe = lx_slub_probe,
 	.layout = lx_slub_layout,
 	.cache_read = slub_cache_read,

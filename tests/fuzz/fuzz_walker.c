@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The SLUB walker and the command entry points over a synthetic 6.1-shaped
- * kernel (tests/unit/fake_target.c) whose memory the input overwrites.
+ * The SLUB and SLAB walkers and the command entry points over synthetic
+ * 6.1-shaped kernels (tests/unit/fake_target.c, fake_slab.c) whose memory
+ * the input overwrites.
  *
- * The image: cpu 0 and cpu 1 each have a cpu slab with a lockless freelist
- * (cpu 1's also has a remote free and a cpu partial chain of two slabs),
- * node 0 has two partial slabs and one slab on its full list, and one full
- * slab is on no list (found by the memory map scan).
+ * The SLUB image: cpu 0 and cpu 1 each have a cpu slab with a lockless
+ * freelist (cpu 1's also has a remote free and a cpu partial chain of two
+ * slabs), node 0 has two partial slabs and one slab on its full list, and
+ * one full slab is on no list (found by the memory map scan).
+ *
+ * The SLAB images (three freelist layouts): node 0 has two partial slabs,
+ * a full and a free one, node 1 a full one; both cpus' array caches,
+ * node 0's shared cache and an alien cache on each node hold objects.
  *
  * Built twice: fuzz_walker runs the walk and the ranking (text or JSON, by
  * bit 0 of byte 1), the hot path every command shares, fast enough for
@@ -17,7 +22,11 @@
  *     byte 0   bits 0-1 free pointer encoding (plain, xor, xor+swab),
  *              bit 2 PGTY_slab page type instead of the PG_slab flag,
  *              bit 3 (fuzz_commands) also the reachability commands:
- *              leakscan -u, leakscan -r (text and JSON), leakrefs
+ *              leakscan -u, leakscan -r (text and JSON), leakrefs,
+ *              bits 4-5 the image: 0 SLUB; SLAB with 1-byte indexes on
+ *              the slab, 2-byte in a free object (OBJFREELIST), 1-byte
+ *              off the slab with the slab fields in struct page
+ *              (bits 0-2 then do not matter)
  *     byte 1   which commands run (bit per command, see run_commands())
  *     patches  until the input ends, each starting with an op byte:
  *       op & 3 == 0, 3  raw: [window][u16 offset][(op >> 2) + 1 bytes]
@@ -37,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fake_target.h"
+#include "fake_slab.h"
 #include "fuzz_util.h"
 #include "leakext/leakext.h"
 
@@ -81,14 +90,27 @@ struct pool_block {
 	bool used;
 };
 
+/* SLAB images: slabs by pfn, node 0 unless said. */
+enum { S_PARTIAL1 = 10, S_PARTIAL2 = 11, S_FULL = 12, S_FREE = 13, S_NODE1 = 14 };
+
+static const unsigned long slab_image_pfns[] = {
+	S_PARTIAL1, S_PARTIAL2, S_FULL, S_FREE, S_NODE1,
+};
+#define NSLAB_SLABS (sizeof(slab_image_pfns) / sizeof(slab_image_pfns[0]))
+
 struct image {
-	struct fake_kernel fk;
+	union {		/* the fake kernel first: the ops' priv for both */
+		struct fake_kernel fk;
+		struct fake_slab fs;
+	};
+	bool slab;		/* a SLAB image */
+	uint64_t cache;		/* the kmem_cache walked */
 	struct lx_host_ops ops;
 	const struct lx_host_ops *fk_ops;
 	struct pool_block pool[POOL_BLOCKS];
 	struct undo undo[MAX_PATCHES + 1];
 	size_t nundo;
-	struct window windows[10 + 2 * NSLABS + NGLOBALS];
+	struct window windows[16 + 2 * NSLABS + NGLOBALS];
 	size_t nwindows;
 	uint64_t anchors[64];
 	size_t nanchors;
@@ -175,8 +197,12 @@ static void use_page_type(struct image *im)
 		fk_w32(&im->fk, fk_page(slab_pfns[i]) + 48, (uint32_t)PGTY_SLAB << 24);
 }
 
-/* vmlinux .data (_sdata.._edata): roots for the reachability pass. */
-#define DATA_ADDR 0xffffffff82000000ULL
+/*
+ * vmlinux .data (_sdata.._edata): roots for the reachability pass, apart
+ * from the fake kernel's globals (at 0xffffffff82000000: writing the roots
+ * there cut its slab_caches list, so no command found a cache).
+ */
+#define DATA_ADDR 0xffffffff82100000ULL
 #define DATA_LEN 128
 
 static void add_roots(struct image *im)
@@ -287,23 +313,171 @@ static void hook_ops(struct image *im)
 	im->fk.target.host = &im->ops;
 }
 
-static void build_image(struct image *im, uint8_t mode)
+/*
+ * A SLAB slab at pfn whose objects in live (a bit each) are allocated:
+ * the free ones on its freelist in descending order.  Live objects hold
+ * schedstat text or a module pointer, as the SLUB image's.
+ */
+static void add_slab_slab(struct image *im, unsigned long pfn, unsigned int colour,
+			  uint32_t live)
+{
+	static const char text[] = "version 15\ntimestamp 4294892700\ncpu0 0 0 1 2\n";
+	struct fake_slab *fs = &im->fs;
+	unsigned int free[16], nfree = 0, i;
+
+	for (i = fs->num; i-- > 0;)
+		if (!(live & (1u << i)))
+			free[nfree++] = i;
+	fs_add_slab(fs, pfn, fs->cfg.where == FS_ON_SLAB ? colour : 0,
+		    fs->num - nfree, free);
+	for (i = 0; i < fs->num; i++) {
+		if (!(live & (1u << i)))
+			continue;
+		if (i % 2)
+			fk_write(&fs->fk, fs_obj(fs, pfn, i), text, sizeof(text));
+		else
+			fk_w64(&fs->fk, fs_obj(fs, pfn, i) + 8, FK_MODULE_FUNC);
+	}
+}
+
+static void build_slab_caches(struct image *im)
+{
+	struct fake_slab *fs = &im->fs;
+	uint64_t cpu0[2], cpu1[1], shared[2], alien0[1], alien1[1];
+
+	cpu0[0] = fs_slot(fs, S_FULL, 1);
+	cpu0[1] = fs_slot(fs, S_PARTIAL1, 0);
+	cpu1[0] = fs_slot(fs, S_FULL, 4);
+	fs_cpu_cache(fs, 0, cpu0, 2, 120);
+	fs_cpu_cache(fs, 1, cpu1, 1, 120);
+	shared[0] = fs_slot(fs, S_PARTIAL2, 2);
+	shared[1] = fs_slot(fs, S_FULL, 6);
+	fs_shared(fs, 0, fs_array(fs, shared, 2, 16));
+	alien0[0] = fs_slot(fs, S_NODE1, 3);	/* node 1's object, freed on 0 */
+	fs_alien(fs, 0, 1, alien0, 1);
+	alien1[0] = fs_slot(fs, S_PARTIAL2, 5);
+	fs_alien(fs, 1, 0, alien1, 1);
+}
+
+static void build_slab_image(struct image *im, unsigned int kind)
+{
+	static const struct fs_config configs[] = {
+		{ .width = 1 },
+		{ .width = 2, .where = FS_OBJFREELIST },
+		{ .width = 1, .where = FS_OFF_SLAB, .page_fields = true },
+	};
+	static const unsigned long partial[] = { S_PARTIAL1, S_PARTIAL2, 0 };
+	static const unsigned long full[] = { S_FULL, 0 }, free_list[] = { S_FREE, 0 };
+	static const unsigned long node1[] = { S_NODE1, 0 };
+	struct fake_slab *fs = &im->fs;
+
+	fs_init(fs, &configs[kind - 1]);
+	fk_set_nodes(&fs->fk, 2);
+	add_slab_slab(im, S_PARTIAL1, 1, 0x2d);
+	add_slab_slab(im, S_PARTIAL2, 2, 0x65);
+	add_slab_slab(im, S_FULL, 0, 0xff);
+	add_slab_slab(im, S_FREE, 3, 0);
+	add_slab_slab(im, S_NODE1, 0, 0xff);
+	fs_list(fs, 0, LX_SRC_SLABS_PARTIAL, partial);
+	fs_list(fs, 0, LX_SRC_SLABS_FULL, full);
+	fs_list(fs, 0, LX_SRC_SLABS_FREE, free_list);
+	fs_list(fs, 1, LX_SRC_SLABS_FULL, node1);
+	fs_counters(fs);
+	build_slab_caches(im);
+}
+
+static void add_slab_roots(struct image *im)
+{
+	unsigned int i;
+
+	fk_region(&im->fk, DATA_ADDR, DATA_LEN);
+	fk_add_symbol(&im->fk, "_sdata", DATA_ADDR);
+	fk_add_symbol(&im->fk, "_edata", DATA_ADDR + DATA_LEN);
+	for (i = 0; i < NSLAB_SLABS; i++)
+		fk_w64(&im->fk, DATA_ADDR + 8 * i,
+		       fs_obj(&im->fs, slab_image_pfns[i], 1) + 16 * (i % 2));
+}
+
+static void map_slab_windows(struct image *im)
+{
+	unsigned int node, cpu;
+	size_t i;
+
+	add_window(im, FS_CACHE, 136);
+	add_window(im, FS_CACHE + 0x200, 16);	/* the name */
+	for (node = 0; node < 2; node++) {
+		add_window(im, FS_NODE + 0x100 * node, 120);
+		add_window(im, FS_ALIEN_PTRS + 0x40 * node, 16);
+	}
+	for (cpu = 0; cpu < FK_NR_CPUS; cpu++)
+		add_window(im, kcc(cpu), 40);	/* the cpu's array cache */
+	add_window(im, FS_ARRAYS, 3 * FS_ARRAY_STRIDE);
+	add_window(im, FS_OFFSLAB + 0x20 * S_PARTIAL1, 0x20 * (S_NODE1 - S_PARTIAL1 + 1));
+	for (i = 0; i < NSLAB_SLABS; i++) {
+		add_window(im, fk_page(slab_image_pfns[i]), 64);
+		add_window(im, fk_slab_mem(slab_image_pfns[i]), FK_PAGE_SIZE);
+	}
+	add_window(im, symbol(im, "slab_caches"), 16);
+	add_window(im, symbol(im, "__per_cpu_offset"), 16);
+	for (i = 0; i < NGLOBALS; i++)
+		add_window(im, symbol(im, globals[i]), 8);
+	add_window(im, DATA_ADDR, DATA_LEN);
+}
+
+static void map_slab_anchors(struct image *im)
+{
+	size_t i;
+
+	add_anchor(im, 0);
+	add_anchor(im, FS_CACHE);
+	add_anchor(im, FS_CACHE + 80);
+	add_anchor(im, FS_NODE + 8);
+	add_anchor(im, FS_NODE + 24);
+	add_anchor(im, FS_NODE + 40);
+	add_anchor(im, FS_ARRAYS);
+	add_anchor(im, FS_CPU_CACHE);
+	add_anchor(im, FS_OFFSLAB);
+	add_anchor(im, FK_PERCPU_BASE);
+	add_anchor(im, FK_VMEMMAP);
+	add_anchor(im, FK_PAGE_OFFSET);
+	add_anchor(im, FK_MODULE_FUNC);
+	add_anchor(im, symbol(im, "slab_caches"));
+	for (i = 0; i < NSLAB_SLABS; i++) {
+		add_anchor(im, fk_page(slab_image_pfns[i]));
+		add_anchor(im, fk_page(slab_image_pfns[i]) + 8);
+		add_anchor(im, fs_slot(&im->fs, slab_image_pfns[i], 0));
+	}
+}
+
+/* kind 0: the SLUB image (mode: encoding, page type); 1-3: SLAB's. */
+static void build_image(struct image *im, uint8_t mode, unsigned int kind)
 {
 	static const enum lx_freeptr_mode encodings[] = {
 		LX_FP_PLAIN, LX_FP_XOR, LX_FP_XOR_SWAB, LX_FP_XOR_SWAB,
 	};
 
-	fk_init(&im->fk, encodings[mode & 3]);
-	build_slabs(im);
-	add_roots(im);
-	if (mode & 4)
-		use_page_type(im);
 	im->nwindows = 0;
 	im->nanchors = 0;
-	map_windows(im);
-	map_anchors(im);
+	im->slab = kind;
+	if (kind) {
+		build_slab_image(im, kind);
+		add_slab_roots(im);
+		map_slab_windows(im);
+		map_slab_anchors(im);
+		im->cache = FS_CACHE;
+	} else {
+		fk_init(&im->fk, encodings[mode & 3]);
+		build_slabs(im);
+		add_roots(im);
+		if (mode & 4)
+			use_page_type(im);
+		map_windows(im);
+		map_anchors(im);
+		im->cache = FK_CACHE;
+	}
 	hook_ops(im);
 }
+
 
 static bool image_read(struct image *im, uint64_t addr, void *buf, size_t len)
 {
@@ -389,14 +563,14 @@ static void check_output(struct fake_kernel *fk, bool json)
 }
 
 /* The walker's own entry points, as the unit tests call them. */
-static void run_scan(struct fake_kernel *fk)
+static void run_scan(struct fake_kernel *fk, uint64_t cache_addr)
 {
 	struct lx_session s = { .t = &fk->target };
 	struct lx_cache cache;
 	struct lx_scan scan;
 
 	memset(&scan, 0, sizeof(scan));
-	if (!lx_layout_init(&s) && !lx_cache_read(&s, FK_CACHE, &cache) &&
+	if (!lx_layout_init(&s) && !lx_cache_read(&s, cache_addr, &cache) &&
 	    !lx_scan_cache(&s, &cache, &scan)) {
 		if (scan.free > scan.total || scan.live != scan.total - scan.free)
 			fz_fail("free objects exceed the total", NULL, 0);
@@ -442,14 +616,18 @@ static void run_commands(struct fake_kernel *fk, uint8_t which)
 
 #ifdef FUZZ_COMMANDS
 /* leakscan -u, -r (text, JSON) and leakrefs: the heap index and the pass. */
-static void run_reach_commands(struct fake_kernel *fk)
+static void run_reach_commands(struct image *im)
 {
+	struct fake_kernel *fk = &im->fk;
 	static const struct lx_options unref = { .cache = "kmalloc-512",
 						 .unreferenced = true };
 	static const struct lx_options held = { .cache = "kmalloc-512", .referrers = true };
 	static const struct lx_options held_json = { .cache = "kmalloc-512", .json = true,
 						     .referrers = true, .all = true };
 	struct lx_options refs = { .refs = true, .address = fk_obj(slab_pfns[0], 1) + 8 };
+
+	if (im->slab)
+		refs.address = fs_obj(&im->fs, slab_image_pfns[0], 1) + 8;
 
 	run_command(fk, &unref);
 	run_command(fk, &held);
@@ -463,23 +641,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct image im;
 	static int built = -1;
 	struct fz_input in = { data, size };
-	uint8_t first = fz_u8(&in), mode = first & 7, which = fz_u8(&in);
-	int n;
+	uint8_t first = fz_u8(&in), which = fz_u8(&in);
+	unsigned int kind = (first >> 4) % 4;
+	int n, key = kind ? 8 * (int)kind : first & 7;
 
-	if (built != mode) {
+	if (built != key) {
 		if (built >= 0)
 			fk_fini(&im.fk);
-		build_image(&im, mode);
-		built = mode;
+		build_image(&im, first & 7, kind);
+		built = key;
 	}
 	for (n = 0; in.left && n < MAX_PATCHES; n++)
 		apply_patch(&im, &in);
 	clamp_max_pfn(&im);
-	run_scan(&im.fk);
+	run_scan(&im.fk, im.cache);
 #ifdef FUZZ_COMMANDS
 	run_commands(&im.fk, which);
 	if (first & 8)
-		run_reach_commands(&im.fk);
+		run_reach_commands(&im);
 #else
 	run_commands(&im.fk, which & 3);	/* the ranking, text and JSON */
 #endif

@@ -3,7 +3,10 @@
  * Every field the walker reads, located in the real dump through the layout
  * the core resolved (s->L) and the cache it found: the kmem_cache, node 0's
  * kmem_cache_node, each cpu's kmem_cache_cpu, one slab of each source, the
- * first freelist link of two slabs, and the globals.
+ * first freelist link of two slabs, and the globals.  On a SLAB kernel:
+ * the kmem_cache, node 0's kmem_cache_node, each cpu's array cache and node
+ * 0's shared one, one slab of each source with its first free index, and
+ * the globals.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -274,12 +277,110 @@ static void add_globals(struct collector *co)
 	co->global = false;
 }
 
+/* SLAB (mm/slab.c): the kmem_cache and node 0's kmem_cache_node. */
+static void add_slab_cache_fields(struct collector *co, uint64_t cache)
+{
+	static const char *const members[] = {
+		"cpu_cache", "flags", "size", "object_size", "num", "gfporder",
+		"obj_offset", "freelist_size", "name",
+	};
+	static const char *const node_members[] = {
+		"slabs_partial", "slabs_full", "slabs_free", "total_slabs",
+		"free_slabs", "free_objects", "shared", "alien",
+	};
+	const struct lx_layout *L = &co->s->L;
+	uint64_t node = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		add_member(co, cache, "kmem_cache", members[i], "kmem_cache");
+	add_word(co, lx_node_entry(L, cache, 0), "%s.node[0]", "kmem_cache");
+	co->global = true;
+	add_word(co, cache + L->kc_list, "%s.list.next", "kmem_cache");
+	co->global = false;
+	if (!lx_read_u64(co->s->t, lx_node_entry(L, cache, 0), &node) || !node)
+		return;
+	for (i = 0; i < sizeof(node_members) / sizeof(node_members[0]); i++)
+		add_member(co, node, "kmem_cache_node", node_members[i], "node0");
+}
+
+/* One struct array_cache: its avail, limit and first entry. */
+static void add_array_cache(struct collector *co, uint64_t ac, const char *label)
+{
+	const struct lx_layout *L = &co->s->L;
+
+	add_bits(co, ac + L->ac_avail, 4, 0, 32, "%s.avail", label);
+	add_bits(co, ac + L->ac_limit, 4, 0, 32, "%s.limit", label);
+	add_word(co, ac + L->ac_entry, "%s.entry[0]", label);
+}
+
+/* Each cpu's array cache and node 0's shared one. */
+static void add_array_caches(struct collector *co, uint64_t cache)
+{
+	const struct lx_kernel *K = &co->s->K;
+	const struct lx_layout *L = &co->s->L;
+	uint64_t cpu_cache = 0, node = 0, shared = 0;
+	char label[32];
+	unsigned int cpu;
+
+	if (lx_read_u64(co->s->t, cache + L->kc_cpu_cache, &cpu_cache) && cpu_cache)
+		for (cpu = 0; cpu < K->nr_cpus; cpu++) {
+			snprintf(label, sizeof(label), "cpu%u array", cpu);
+			add_array_cache(co, cpu_cache + K->cpu_offsets[cpu], label);
+		}
+	if (lx_read_u64(co->s->t, lx_node_entry(L, cache, 0), &node) && node &&
+	    lx_read_u64(co->s->t, node + L->kcn_shared, &shared) && shared)
+		add_array_cache(co, shared, "node0 shared");
+}
+
+/* One SLAB slab of each source, and the first free index of its freelist. */
+static void add_slab_slab_fields(struct collector *co, const struct lx_slab *slab)
+{
+	const struct lx_layout *L = &co->s->L;
+	const char *src = lx_source_names[slab->source];
+
+	add_word(co, slab->addr + L->slab_cache, "slab[%s].slab_cache", src);
+	add_word(co, slab->addr + L->slab_freelist, "slab[%s].freelist", src);
+	add_word(co, slab->addr + L->slab_s_mem, "slab[%s].s_mem", src);
+	add_bits(co, slab->addr + L->slab_active, 4, 0, 32, "slab[%s].active", src);
+	add_word(co, slab->addr + L->slab_list, "slab[%s].slab_list.next", src);
+	add_word(co, slab->addr + L->slab_list + 8, "slab[%s].slab_list.prev", src);
+	if (slab->freelist && slab->inuse < slab->objects)
+		add_bits(co, slab->freelist + slab->inuse, 1, 0, 8,
+			 "slab[%s].freelist[active]", src);
+}
+
+static void add_slab_slabs(struct collector *co, const struct lx_scan *scan)
+{
+	bool done[LX_SRC_COUNT] = { false };
+	size_t i;
+
+	for (i = 0; i < scan->nslabs; i++) {
+		if (done[scan->slabs[i].source])
+			continue;
+		done[scan->slabs[i].source] = true;
+		add_slab_slab_fields(co, &scan->slabs[i]);
+	}
+}
+
+static bool slab_allocator(const struct lx_session *s)
+{
+	return s->L.kc_cpu_cache >= 0;
+}
+
 int fields_collect(struct lx_session *s, const struct lx_cache *c,
 		   const struct lx_scan *scan, struct field_list *out)
 {
 	struct collector co = { .s = s, .fl = out };
 
 	memset(out, 0, sizeof(*out));
+	if (slab_allocator(s)) {
+		add_slab_cache_fields(&co, c->addr);
+		add_array_caches(&co, c->addr);
+		add_slab_slabs(&co, scan);
+		add_globals(&co);
+		return out->count ? 0 : -1;
+	}
 	add_cache_fields(&co, c->addr);
 	add_node_fields(&co, c->addr);
 	add_cpu_fields(&co, c);

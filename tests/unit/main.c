@@ -8,6 +8,7 @@ bool unit_failed;
 
 extern const struct unit_test walker_tests[];
 extern const struct unit_test profile_tests[];
+extern const struct unit_test slab_walk_tests[];
 extern const struct unit_test cluster_tests[];
 extern const struct unit_test integrity_tests[];
 extern const struct unit_test text_tests[];
@@ -21,8 +22,8 @@ extern const struct unit_test cachename_tests[];
 
 int main(int argc, char **argv)
 {
-	const struct unit_test *suites[] = { walker_tests, profile_tests, integrity_tests,
-					     cluster_tests,
+	const struct unit_test *suites[] = { walker_tests, profile_tests, slab_walk_tests,
+					     integrity_tests, cluster_tests,
 					     text_tests, modsyms_tests, kallsyms_tests,
 					     refs_tests, ptype_tests, arch_tests, cachename_tests,
 					     command_tests };

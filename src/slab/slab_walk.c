@@ -1,0 +1,985 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * SLAB walker (mm/slab.c): every slab of one cache, each once, and exactly
+ * which of its objects are live.
+ *
+ * Every SLAB slab is on one of its node's three lists (slabs_partial,
+ * slabs_full, slabs_free); the memory map scan finds any that is not, and
+ * flags it.  A slab counts slab->active objects as allocated: the free
+ * ones are the object indexes freelist[active .. num-1], an array of
+ * freelist_idx_t (one or two bytes, told apart by verification).  An
+ * allocated object may still be free for the kernel: held for reuse in a
+ * per-cpu array cache, a node's shared array cache or an alien cache
+ * (objects of another node's slabs freed here).  So an object is live when
+ * its slab counts it allocated and no array cache holds it; that is
+ * decided in decide_liveness() alone.
+ *
+ * Witnesses: each node's free_objects, total_slabs and free_slabs against
+ * its lists; each slab's list against its active count; each freelist's
+ * indexes (valid, distinct) and where the freelist lies; the memory map
+ * against the lists; every array cache entry must be an allocated object
+ * of this cache, in one array cache once.
+ */
+#include <string.h>
+
+#include "base/set.h"
+#include "slab/memmap.h"
+#include "slab/slab_alloc.h"
+
+/* Bounds against hostile dumps. */
+#define MAX_SLAB_ORDER 10
+#define MAX_OBJECT_SIZE (4u << 20)
+#define MAX_SLAB_OBJECTS 65535u	/* SLAB_OBJ_MAX_NUM of two-byte indexes */
+#define MAX_ARRAY_ENTRIES 65536u	/* an array cache's limit */
+/* Slabs whose freelists are tried when telling the index width. */
+#define WIDTH_SAMPLE 256
+/*
+ * Array cache entries may carry SLAB_OBJ_PFMEMALLOC in bit 0 (kernel
+ * commit 072bb0aa5e06 "mm: sl[au]b: add knowledge of PFMEMALLOC reserve
+ * pages", 3.6); objects are word aligned, so the bit is never an address's.
+ */
+#define OBJ_PFMEMALLOC 1ULL
+
+/*
+ * A node's alien pointer of kernels that had no alien caches allocated
+ * (mm/slab.c BAD_ALIEN_MAGIC, removed in 2014 with the alien_cache
+ * series): no alien cache, not a corrupt pointer.
+ */
+#define BAD_ALIEN_MAGIC 0x01020304ULL
+
+/* Per-walk state. */
+struct walk {
+	struct lx_session *s;
+	struct lx_scan *scan;
+	struct lx_set seen;	/* slabs recorded (or rejected), once each */
+	struct lx_set cached;	/* slot addresses held in array caches: free */
+	uint64_t cached_hits;	/* of those, found in a slab of the cache */
+	uint8_t *hdr;		/* one struct slab (or page) */
+	uint8_t *kcn;		/* one kmem_cache_node */
+	uint8_t *idx;		/* one freelist: up to num two-byte indexes */
+	lx_slab_visitor visit;
+	void *visit_arg;
+	uint64_t cpu_cache;	/* kmem_cache.cpu_cache (__percpu) */
+	uint32_t freelist_size;	/* kmem_cache.freelist_size, 0 unknown */
+	unsigned int width;	/* bytes of a freelist_idx_t, 0 unknown */
+	/* what one node's lists held, against its counters */
+	uint64_t node_slabs, node_free_slabs, node_free_objects;
+};
+
+static const char *cache_name(const struct walk *w)
+{
+	return w->scan->cache.name;
+}
+
+/* How much of a kmem_cache to read: its fields and node[nr_node_ids]. */
+static size_t cache_read_len(const struct lx_session *s)
+{
+	const struct lx_layout *L = &s->L;
+	const long fields[] = { L->kc_cpu_cache, L->kc_flags, L->kc_size,
+				L->kc_object_size, L->kc_num, L->kc_gfporder,
+				L->kc_obj_offset, L->kc_freelist_size, L->kc_name };
+	size_t len = L->kc_node + 8 * (size_t)s->K.nr_nodes, i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (fields[i] >= 0 && (size_t)fields[i] + 8 > len)
+			len = fields[i] + 8;
+	return len < (size_t)L->kc_size_of ? len : (size_t)L->kc_size_of;
+}
+
+static uint32_t get_u32_or(const uint8_t *buf, size_t len, long off, uint32_t dflt)
+{
+	uint32_t v;
+
+	return off >= 0 && lx_field_u32(buf, len, off, &v) ? v : dflt;
+}
+
+static void fill_cache(const struct lx_layout *L, const uint8_t *buf, size_t len,
+		       struct lx_cache *c)
+{
+	c->flags = get_u32_or(buf, len, L->kc_flags, 0);
+	c->size = get_u32_or(buf, len, L->kc_size, 0);
+	c->object_size = get_u32_or(buf, len, L->kc_object_size, 0);
+	c->inuse = c->object_size;
+	c->red_left_pad = get_u32_or(buf, len, L->kc_obj_offset, 0);
+	c->oo_objects = get_u32_or(buf, len, L->kc_num, 0);
+	c->oo_order = get_u32_or(buf, len, L->kc_gfporder, 0);
+	c->min_objects = c->oo_objects;		/* SLAB has one slab size */
+	c->min_order = c->oo_order;
+}
+
+static enum lx_status slab_cache_read(struct lx_session *s, uint64_t addr,
+				      struct lx_cache *c)
+{
+	size_t len = cache_read_len(s);
+	uint8_t *buf = lx_alloc(s->t, len);
+	enum lx_status ret = LX_EABSENT;
+	uint64_t name;
+
+	if (!buf)
+		return LX_ENOMEM;
+	memset(c, 0, sizeof(*c));
+	if (!lx_read(s->t, addr, buf, len))
+		goto out;
+	c->addr = addr;
+	fill_cache(&s->L, buf, len, c);
+	if (!lx_field_u64(buf, len, s->L.kc_name, &name) ||
+	    !lx_read_string(s->t, name, c->name, sizeof(c->name)))
+		snprintf(c->name, sizeof(c->name), "(unreadable name)");
+	lx_sanitize(c->name);
+	ret = LX_OK;
+out:
+	lx_free(s->t, buf);
+	return ret;
+}
+
+/* Every value here comes from the dump: compare in 64 bits. */
+static bool cache_is_sane(const struct lx_session *s, const struct lx_cache *c)
+{
+	return c->size && c->size <= MAX_OBJECT_SIZE && c->size % 8 == 0 &&
+	       (uint64_t)c->red_left_pad + c->object_size <= c->size &&
+	       c->oo_objects && c->oo_objects <= MAX_SLAB_OBJECTS &&
+	       c->oo_order <= MAX_SLAB_ORDER &&
+	       (uint64_t)c->oo_objects * c->size <= (s->arch.page_size << c->oo_order);
+}
+
+/* The bytes of every slab of the cache (SLAB has one slab size). */
+static uint64_t slab_bytes(const struct walk *w)
+{
+	return w->s->arch.page_size << w->scan->cache.oo_order;
+}
+
+/* A struct slab address must be a struct page inside the memory map. */
+static bool is_page_address(const struct lx_session *s, uint64_t addr)
+{
+	const struct lx_kernel *K = &s->K;
+	uint64_t off = addr - K->vmemmap_base;
+
+	return addr >= K->vmemmap_base && off % s->L.page_size_of == 0 &&
+	       (!K->max_pfn || off / s->L.page_size_of < K->max_pfn);
+}
+
+static enum lx_status reserve_slab(struct walk *w, uint32_t objects)
+{
+	struct lx_scan *scan = w->scan;
+
+	if (lx_reserve(w->s->t, &scan->slabs, &scan->slabs_cap,
+		       scan->nslabs + 1, sizeof(*scan->slabs)) ||
+	    lx_reserve(w->s->t, &scan->freebits, &scan->freebits_cap,
+		       (scan->freebits_len + objects + 7) / 8, 1))
+		return LX_ENOMEM;
+	return LX_OK;
+}
+
+/* active within num, and the object slots inside the slab's pages. */
+static bool slab_fits(const struct walk *w, uint64_t addr, uint64_t s_mem,
+		      uint32_t active)
+{
+	const struct lx_cache *c = &w->scan->cache;
+	uint64_t start = lx_page_to_virt(w->s, addr);
+
+	return active <= c->oo_objects && s_mem >= start &&
+	       s_mem - start <= slab_bytes(w) &&
+	       slab_bytes(w) - (s_mem - start) >= (uint64_t)c->oo_objects * c->size;
+}
+
+/* Which active counts a list may hold (mm/slab.c fixup_slab_list()). */
+static bool fits_list(const struct lx_cache *c, enum lx_slab_source src,
+		      uint32_t active)
+{
+	switch (src) {
+	case LX_SRC_SLABS_PARTIAL:
+		return active && active < c->oo_objects;
+	case LX_SRC_SLABS_FULL:
+		return active == c->oo_objects;
+	case LX_SRC_SLABS_FREE:
+		return !active;
+	default:
+		return true;
+	}
+}
+
+/* A listed slab counts towards its node's counters. */
+static void count_for_node(struct walk *w, enum lx_slab_source src, uint32_t active)
+{
+	if (src == LX_SRC_UNLISTED)
+		return;
+	w->node_slabs++;
+	w->node_free_slabs += src == LX_SRC_SLABS_FREE;
+	w->node_free_objects += w->scan->cache.oo_objects - active;
+}
+
+static void record_slab(struct walk *w, uint64_t addr, enum lx_slab_source src,
+			uint64_t s_mem, uint32_t active)
+{
+	struct lx_scan *scan = w->scan;
+	struct lx_slab *slab = &scan->slabs[scan->nslabs++];
+
+	memset(slab, 0, sizeof(*slab));
+	slab->addr = addr;
+	slab->base = s_mem;
+	slab->freelist = lx_get_u64(w->hdr, w->s->L.slab_freelist);
+	slab->objects = scan->cache.oo_objects;
+	slab->inuse = active;
+	slab->source = src;
+	slab->cpu = -1;
+	slab->bitmap = scan->freebits_len;
+	scan->freebits_len += slab->objects;
+	scan->by_source[src]++;
+}
+
+/*
+ * Record the slab whose header is in w->hdr.  *ok says whether it is one
+ * of the cache's slabs, so that a list may be followed through it.
+ */
+static enum lx_status add_slab(struct walk *w, uint64_t addr,
+			       enum lx_slab_source src, bool *ok)
+{
+	const struct lx_layout *L = &w->s->L;
+	const struct lx_cache *c = &w->scan->cache;
+	uint64_t cache = lx_get_u64(w->hdr, L->slab_cache);
+	uint64_t s_mem = lx_get_u64(w->hdr, L->slab_s_mem);
+	uint32_t active = lx_get_u32(w->hdr, L->slab_active);
+	int added;
+
+	if (cache != c->addr) {
+		lx_note_problem(w->s, w->scan, LX_PROB_FOREIGN,
+				"%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
+				c->name, (unsigned long long)addr, lx_source_names[src],
+				(unsigned long long)cache);
+		w->scan->bad_lists++;
+		return LX_OK;
+	}
+	*ok = true;
+	added = lx_set_add(&w->seen, addr);
+	if (added <= 0)
+		return added < 0 ? LX_ENOMEM : LX_OK;
+	if (!slab_fits(w, addr, s_mem, active)) {
+		lx_note_problem(w->s, w->scan, LX_PROB_OBJECTS,
+				"%s: slab %#llx claims %u active of %u objects from %#llx; skipped",
+				c->name, (unsigned long long)addr, active, c->oo_objects,
+				(unsigned long long)s_mem);
+		w->scan->bad_slabs++;
+		return LX_OK;
+	}
+	if (!fits_list(c, src, active))
+		lx_note_problem(w->s, w->scan, LX_PROB_WRONG_LIST,
+				"%s: slab %#llx with %u of %u objects active is on the %s list",
+				c->name, (unsigned long long)addr, active, c->oo_objects,
+				lx_source_names[src]);
+	if (reserve_slab(w, c->oo_objects))
+		return LX_ENOMEM;
+	count_for_node(w, src, active);
+	record_slab(w, addr, src, s_mem, active);
+	return LX_OK;
+}
+
+/* Read the struct slab at addr into w->hdr and record it. */
+static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
+				  enum lx_slab_source src, bool *ok)
+{
+	*ok = false;
+	if (!is_page_address(w->s, addr)) {
+		lx_note_problem(w->s, w->scan, LX_PROB_LIST,
+				"%s: %s list points to %#llx, not a struct page; stopped there",
+				cache_name(w), lx_source_names[src], (unsigned long long)addr);
+		w->scan->bad_lists++;
+		return LX_OK;
+	}
+	if (!lx_read(w->s->t, addr, w->hdr, w->s->L.slab_size_of)) {
+		lx_note_problem(w->s, w->scan, LX_PROB_UNREADABLE,
+				"%s: cannot read slab %#llx (%s); skipped",
+				cache_name(w), (unsigned long long)addr, lx_source_names[src]);
+		w->scan->bad_slabs++;
+		return LX_OK;
+	}
+	return add_slab(w, addr, src, ok);
+}
+
+/* One of a node's slab lists, linked through slab_list (lru). */
+static enum lx_status collect_list(struct walk *w, uint64_t head,
+				   enum lx_slab_source src, unsigned int node)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	uint64_t next, slab;
+	unsigned int n;
+	bool ok;
+
+	if (!lx_read_u64(w->s->t, head, &next)) {
+		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
+				"%s: node %u %s list head unreadable",
+				cache_name(w), node, lx_source_names[src]);
+		return LX_OK;
+	}
+	for (n = 0; next != head && !ret; n++) {
+		slab = next - L->slab_list;
+		if (!next || n >= w->s->K.max_slabs || lx_set_has(&w->seen, slab)) {
+			lx_note_problem(w->s, w->scan, LX_PROB_LIST,
+					"%s: node %u %s list is broken or loops; stopped after %u slabs",
+					cache_name(w), node, lx_source_names[src], n);
+			w->scan->bad_lists++;
+			break;
+		}
+		ret = add_slab_at(w, slab, src, &ok);
+		if (!ok)
+			break;
+		next = lx_get_u64(w->hdr, L->slab_list);
+	}
+	return ret;
+}
+
+/* One node counter against what its lists held; -1 offset: not kept. */
+static void check_counter(struct walk *w, unsigned int node, long off,
+			  const char *what, uint64_t found)
+{
+	uint64_t said;
+
+	if (off < 0)
+		return;
+	said = lx_get_u64(w->kcn, off);
+	if (said != found)
+		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
+				"%s: node %u %s is %llu, its lists hold %llu",
+				cache_name(w), node, what, (unsigned long long)said,
+				(unsigned long long)found);
+}
+
+static void check_node_counters(struct walk *w, unsigned int node)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	check_counter(w, node, L->kcn_total_slabs, "total_slabs", w->node_slabs);
+	check_counter(w, node, L->kcn_free_slabs, "free_slabs", w->node_free_slabs);
+	check_counter(w, node, L->kcn_free_objects, "free_objects", w->node_free_objects);
+	if (L->kcn_total_slabs >= 0)
+		w->scan->node_nr_slabs += lx_get_u64(w->kcn, L->kcn_total_slabs);
+}
+
+/* The kmem_cache_node of node into w->kcn; false if it has none or unreadable. */
+static bool read_node(struct walk *w, unsigned int node, uint64_t *addr)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	if (!lx_read_u64(w->s->t, lx_node_entry(L, w->scan->cache.addr, node), addr))
+		*addr = 0;
+	return *addr && lx_read(w->s->t, *addr, w->kcn, L->kcn_size_of);
+}
+
+/* A node with memory must have its kmem_cache_node, readable. */
+static void node_missing(struct walk *w, unsigned int node, uint64_t addr)
+{
+	const struct lx_kernel *K = &w->s->K;
+
+	if (addr)
+		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
+				"%s: cannot read kmem_cache_node %u", cache_name(w), node);
+	else if (K->node_normal && lx_mask_test(K->node_normal, node))
+		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
+				"%s: node %u has memory but no kmem_cache_node",
+				cache_name(w), node);
+	else
+		return;
+	w->scan->nr_slabs_known = false;
+}
+
+static enum lx_status collect_one_node(struct walk *w, unsigned int node)
+{
+	const struct lx_layout *L = &w->s->L;
+	static const enum lx_slab_source lists[] = {
+		LX_SRC_SLABS_PARTIAL, LX_SRC_SLABS_FULL, LX_SRC_SLABS_FREE,
+	};
+	const long heads[] = { L->kcn_slabs_partial, L->kcn_slabs_full, L->kcn_slabs_free };
+	enum lx_status ret = LX_OK;
+	uint64_t addr;
+	size_t i;
+
+	if (!read_node(w, node, &addr)) {
+		node_missing(w, node, addr);
+		return LX_OK;
+	}
+	w->node_slabs = w->node_free_slabs = w->node_free_objects = 0;
+	for (i = 0; i < 3 && !ret; i++)
+		ret = collect_list(w, addr + heads[i], lists[i], node);
+	if (!ret)
+		check_node_counters(w, node);
+	return ret;
+}
+
+/* Slab source: each node's partial, full and free lists. */
+static enum lx_status collect_node_slabs(struct walk *w)
+{
+	enum lx_status ret = LX_OK;
+	unsigned int node;
+
+	w->scan->nr_slabs_known = w->s->L.kcn_total_slabs >= 0;
+	for (node = 0; node < w->s->K.nr_nodes && !ret; node++)
+		ret = collect_one_node(w, node);
+	return ret;
+}
+
+/* Every slab the lists gave must be a slab page of this cache. */
+static void check_listed_in_memmap(struct walk *w, const struct lx_memmap_entry *e,
+				   size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < w->scan->nslabs; i++) {
+		const struct lx_slab *slab = &w->scan->slabs[i];
+
+		if (!lx_memmap_has(e, n, slab->addr))
+			lx_note_problem(w->s, w->scan, LX_PROB_MEMMAP,
+					"%s: slab %#llx (%s) is not a slab page of this cache in the memory map",
+					cache_name(w), (unsigned long long)slab->addr,
+					lx_source_names[slab->source]);
+	}
+}
+
+/* SLAB keeps every slab on a list: one the lists lack was lost from one. */
+static enum lx_status add_unlisted_slab(struct walk *w, uint64_t addr)
+{
+	bool ok;
+
+	lx_note_problem(w->s, w->scan, LX_PROB_MEMMAP,
+			"%s: slab %#llx of this cache is on no list", cache_name(w),
+			(unsigned long long)addr);
+	return add_slab_at(w, addr, LX_SRC_UNLISTED, &ok);
+}
+
+/*
+ * Slab source: the memory map scan (once per command, for every cache).
+ * Without it, the node counters alone say whether the lists were complete.
+ */
+static enum lx_status collect_memmap_slabs(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+	const struct lx_memmap_entry *e;
+	enum lx_status ret = lx_memmap_scan(w->s);
+	size_t n, i;
+
+	if (ret == LX_ENOMEM || ret == LX_EINTR)
+		return ret;
+	if (ret) {
+		if (!scan->nr_slabs_known || scan->nslabs != scan->node_nr_slabs)
+			lx_note_problem(w->s, scan, LX_PROB_MEMMAP,
+					"%s: memory map not scanned; slabs no list tracks are missing",
+					cache_name(w));
+		return LX_OK;
+	}
+	scan->used_memmap = true;
+	e = lx_memmap_find(w->s, scan->cache.addr, &n);
+	check_listed_in_memmap(w, e, n);
+	for (i = 0; i < n && !ret; i++)
+		if (!lx_set_has(&w->seen, e[i].slab))
+			ret = add_unlisted_slab(w, e[i].slab);
+	return ret;
+}
+
+/*
+ * An object an array cache holds: free, though its slab counts it
+ * active.  Each object may be in one array cache once; NULL is never
+ * stored.  Entries are slot addresses (with CONFIG_DEBUG_SLAB, the slot
+ * before obj_offset: mm/slab.c cache_free_debugcheck()).
+ */
+static enum lx_status add_cached(struct walk *w, uint64_t entry, const char *where)
+{
+	uint64_t obj = entry & ~OBJ_PFMEMALLOC;
+	int added = obj ? lx_set_add(&w->cached, obj) : 0;
+
+	if (added < 0)
+		return LX_ENOMEM;
+	if (!added)
+		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
+				"%s: %s array cache holds %s object %#llx",
+				cache_name(w), where, obj ? "an already cached" : "a NULL",
+				(unsigned long long)obj);
+	return LX_OK;
+}
+
+static enum lx_status add_entries(struct walk *w, uint64_t ac, uint32_t avail,
+				  const char *where)
+{
+	uint64_t *objs = lx_alloc(w->s->t, (size_t)avail * sizeof(*objs));
+	enum lx_status ret = LX_OK;
+	uint32_t i;
+
+	if (!objs)
+		return LX_ENOMEM;
+	if (!lx_read(w->s->t, ac + w->s->L.ac_entry, objs, (size_t)avail * sizeof(*objs)))
+		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
+				"%s: %s array cache %#llx entries unreadable",
+				cache_name(w), where, (unsigned long long)ac);
+	else
+		for (i = 0; i < avail && !ret; i++)
+			ret = add_cached(w, objs[i], where);
+	lx_free(w->s->t, objs);
+	return ret;
+}
+
+/*
+ * One struct array_cache: entry[0 .. avail) are free objects (mm/slab.c
+ * ____cache_alloc() takes entry[--avail]).  avail above limit is corrupt:
+ * the cache is skipped and flagged.
+ */
+static enum lx_status read_array_cache(struct walk *w, uint64_t ac, const char *where)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint32_t avail, limit;
+
+	if (!lx_read_u32(w->s->t, ac + L->ac_avail, &avail) ||
+	    !lx_read_u32(w->s->t, ac + L->ac_limit, &limit)) {
+		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
+				"%s: %s array cache %#llx unreadable",
+				cache_name(w), where, (unsigned long long)ac);
+		return LX_OK;
+	}
+	if (avail > limit || limit > MAX_ARRAY_ENTRIES) {
+		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
+				"%s: %s array cache %#llx claims %u objects, limit %u; skipped",
+				cache_name(w), where, (unsigned long long)ac, avail, limit);
+		return LX_OK;
+	}
+	return avail ? add_entries(w, ac, avail, where) : LX_OK;
+}
+
+/* Free-object source: each possible cpu's array cache (kmem_cache.cpu_cache). */
+static enum lx_status collect_cpu_caches(struct walk *w)
+{
+	const struct lx_kernel *K = &w->s->K;
+	enum lx_status ret = LX_OK;
+	unsigned int cpu;
+	char where[32];
+
+	if (!w->cpu_cache) {
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: no per-cpu array caches (cpu_cache is NULL)",
+				cache_name(w));
+		return LX_OK;
+	}
+	for (cpu = 0; cpu < K->nr_cpus && !ret; cpu++) {
+		if (!lx_mask_test(K->cpu_possible, cpu))
+			continue;
+		snprintf(where, sizeof(where), "cpu %u", cpu);
+		ret = read_array_cache(w, w->cpu_cache + K->cpu_offsets[cpu], where);
+	}
+	return ret;
+}
+
+/*
+ * A node's alien caches: kmem_cache_node.alien points to nr_node_ids
+ * pointers, each (if not NULL) an alien_cache holding objects of that
+ * node's slabs freed on this node.
+ */
+static enum lx_status collect_alien(struct walk *w, unsigned int node, uint64_t alien)
+{
+	unsigned int n = w->s->K.nr_nodes, i;
+	enum lx_status ret = LX_OK;
+	uint64_t *ptrs = lx_alloc(w->s->t, n * sizeof(*ptrs));
+	char where[48];
+
+	if (!ptrs)
+		return LX_ENOMEM;
+	if (!lx_read(w->s->t, alien, ptrs, n * sizeof(*ptrs)))
+		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
+				"%s: node %u alien cache pointers unreadable",
+				cache_name(w), node);
+	else
+		for (i = 0; i < n && !ret; i++) {
+			if (!ptrs[i])
+				continue;
+			snprintf(where, sizeof(where), "node %u alien %u", node, i);
+			ret = read_array_cache(w, ptrs[i] + w->s->L.alien_ac, where);
+		}
+	lx_free(w->s->t, ptrs);
+	return ret;
+}
+
+/* Free-object source: each node's shared and alien array caches. */
+static enum lx_status collect_node_caches(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	enum lx_status ret = LX_OK;
+	uint64_t addr, shared, alien;
+	unsigned int node;
+	char where[32];
+
+	for (node = 0; node < w->s->K.nr_nodes && !ret; node++) {
+		if (!read_node(w, node, &addr))
+			continue;	/* collect_one_node() flagged it */
+		shared = lx_get_u64(w->kcn, L->kcn_shared);
+		alien = lx_get_u64(w->kcn, L->kcn_alien);
+		snprintf(where, sizeof(where), "node %u shared", node);
+		if (shared)
+			ret = read_array_cache(w, shared, where);
+		if (alien && alien != BAD_ALIEN_MAGIC && !ret)
+			ret = collect_alien(w, node, alien);
+	}
+	return ret;
+}
+
+/* Index i of the freelist in w->idx, of the given width. */
+static uint32_t freelist_index(const struct walk *w, unsigned int width, uint32_t i)
+{
+	if (width == 1)
+		return w->idx[i];
+	return w->idx[2 * i] | (uint32_t)w->idx[2 * i + 1] << 8;
+}
+
+/* Read slab's freelist array as width-byte indexes into w->idx. */
+static bool read_freelist(struct walk *w, const struct lx_slab *slab, unsigned int width)
+{
+	return slab->freelist &&
+	       lx_read(w->s->t, slab->freelist, w->idx, (size_t)slab->objects * width);
+}
+
+/*
+ * Where the cache keeps a slab's freelist (mm/slab.c alloc_slabmgmt()):
+ * inside the free object it names last (OBJFREELIST_SLAB), in another
+ * cache's object (OFF_SLAB), or in the slab's own pages outside the
+ * object slots (at their end since 4.6, before s_mem earlier).
+ */
+static bool freelist_placed(const struct walk *w, const struct lx_slab *slab,
+			    unsigned int width)
+{
+	const struct lx_cache *c = &w->scan->cache;
+	uint64_t start = lx_page_to_virt(w->s, slab->addr), end = start + slab_bytes(w);
+	uint64_t fl = slab->freelist, len = (uint64_t)slab->objects * width;
+	uint32_t last;
+
+	if (c->flags & LX_CFLGS_OBJFREELIST_SLAB) {
+		last = freelist_index(w, width, slab->objects - 1);
+		return last < slab->objects && fl == lx_object_addr(w->scan, slab, last);
+	}
+	if (c->flags & LX_CFLGS_OFF_SLAB)	/* no wrap: fl comes from the dump */
+		return fl >= end || (fl < start && start - fl >= len);
+	return fl >= start && fl <= end && end - fl >= len &&
+	       (fl + len <= slab->base || fl >= slab->base + (uint64_t)slab->objects * c->size);
+}
+
+/* The free indexes freelist[active .. num-1] are valid and distinct. */
+static bool indexes_valid(struct walk *w, const struct lx_slab *slab, unsigned int width,
+			  uint8_t *seen)
+{
+	uint32_t i, index;
+
+	memset(seen, 0, (slab->objects + 7) / 8);
+	for (i = slab->inuse; i < slab->objects; i++) {
+		index = freelist_index(w, width, i);
+		if (index >= slab->objects || (seen[index / 8] & (1u << (index % 8))))
+			return false;
+		seen[index / 8] |= 1u << (index % 8);
+	}
+	return true;
+}
+
+/* kmem_cache.freelist_size / num, where the kernel keeps it; else 0. */
+static unsigned int width_hint(const struct walk *w)
+{
+	uint32_t num = w->scan->cache.oo_objects;
+
+	return w->freelist_size && w->freelist_size % num == 0 &&
+	       w->freelist_size / num <= 2 ? w->freelist_size / num : 0;
+}
+
+/* Of widths 1 and 2, the one with more votes; a tie goes to the hint, then 1. */
+static unsigned int better(const unsigned int votes[3], unsigned int hint)
+{
+	if (votes[1] == votes[2])
+		return hint == 2 ? 2 : 1;
+	return votes[2] > votes[1] ? 2 : 1;
+}
+
+/*
+ * The width that verified on every slab tried; else the one that verified
+ * on more, or whose freelists at least lay where the cache keeps them
+ * (the slabs it does not fit are flagged when marked); 0 if none did.
+ */
+static unsigned int choose_width(const struct walk *w, const unsigned int verified[3],
+				 const unsigned int placed[3], unsigned int tried)
+{
+	unsigned int hint = width_hint(w);
+
+	if (verified[1] == tried || verified[2] == tried) {
+		if (verified[1] == tried && verified[2] == tried)
+			return hint == 2 ? 2 : 1;
+		return verified[1] == tried ? 1 : 2;
+	}
+	if (verified[1] || verified[2])
+		return better(verified, hint);
+	if (placed[1] || placed[2])
+		return better(placed, hint);
+	return 0;
+}
+
+/*
+ * freelist_idx_t is one byte when a page holds few enough of the smallest
+ * objects, else two (mm/slab.c FREELIST_BYTE_INDEX): told by which width
+ * reads valid, distinct free indexes from freelists where the cache keeps
+ * them, on up to WIDTH_SAMPLE slabs with free objects.
+ */
+static enum lx_status pick_width(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+	uint8_t *seen = lx_alloc(w->s->t, MAX_SLAB_OBJECTS / 8 + 1);
+	unsigned int verified[3] = { 0 }, placed[3] = { 0 }, tried = 0, width;
+	size_t i;
+
+	if (!seen)
+		return LX_ENOMEM;
+	for (i = 0; i < scan->nslabs && tried < WIDTH_SAMPLE; i++) {
+		const struct lx_slab *slab = &scan->slabs[i];
+
+		if (slab->inuse >= slab->objects)
+			continue;
+		tried++;
+		for (width = 1; width <= 2; width++) {
+			if (!read_freelist(w, slab, width) ||
+			    !freelist_placed(w, slab, width))
+				continue;
+			placed[width]++;
+			verified[width] += indexes_valid(w, slab, width, seen);
+		}
+	}
+	lx_free(w->s->t, seen);
+	w->width = tried ? choose_width(w, verified, placed, tried) : 0;
+	scan->fp_mode = !tried ? LX_FP_INDEX_UNKNOWN :
+			w->width == 1 ? LX_FP_INDEX1 :
+			w->width == 2 ? LX_FP_INDEX2 : LX_FP_BROKEN;
+	return LX_OK;
+}
+
+static void bad_freelist(struct walk *w, struct lx_slab *slab, const char *why)
+{
+	if (!slab->bad)
+		w->scan->bad_slabs++;
+	slab->bad = 1;
+	lx_note_problem(w->s, w->scan, LX_PROB_FREELIST,
+			"%s: slab %#llx: freelist %#llx %s; %u free objects found before it",
+			cache_name(w), (unsigned long long)slab->addr,
+			(unsigned long long)slab->freelist, why, slab->nfree);
+}
+
+/* Mark object index free; false if it already was. */
+static bool mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index)
+{
+	size_t bit = (size_t)slab->bitmap + index;
+
+	if (lx_object_is_free(scan, slab, index))
+		return false;
+	scan->freebits[bit / 8] |= 1u << (bit % 8);
+	return true;
+}
+
+/* Free-object source: the slab's freelist, indexes [active .. num-1]. */
+static void mark_slab_freelist(struct walk *w, struct lx_slab *slab)
+{
+	uint32_t i, index;
+
+	if (slab->inuse >= slab->objects)
+		return;		/* full: no free index (OBJFREELIST: no freelist) */
+	if (!w->width || !read_freelist(w, slab, w->width)) {
+		bad_freelist(w, slab, w->width ? "is unreadable" : "does not decode");
+		return;
+	}
+	if (!freelist_placed(w, slab, w->width)) {
+		bad_freelist(w, slab, "is not where the cache keeps freelists");
+		return;
+	}
+	for (i = slab->inuse; i < slab->objects; i++) {
+		index = freelist_index(w, w->width, i);
+		if (index >= slab->objects || !mark_free(w->scan, slab, index)) {
+			bad_freelist(w, slab, "holds an invalid or repeated index");
+			return;
+		}
+		slab->nfree++;
+	}
+}
+
+/* Free-object source: the objects of this slab that an array cache holds. */
+static void mark_cached(struct walk *w, struct lx_slab *slab)
+{
+	struct lx_scan *scan = w->scan;
+	uint64_t slot;
+	uint32_t j;
+
+	for (j = 0; j < slab->objects && w->cached.count; j++) {
+		slot = slab->base + (uint64_t)j * scan->cache.size;
+		if (!lx_set_has(&w->cached, slot))
+			continue;
+		w->cached_hits++;
+		if (!mark_free(scan, slab, j)) {
+			lx_note_problem(w->s, scan, LX_PROB_ARRAY,
+					"%s: object %#llx is both in an array cache and on a freelist",
+					cache_name(w), (unsigned long long)slot);
+			continue;
+		}
+		slab->nfree++;
+		scan->array_free++;
+	}
+}
+
+/* Every object an array cache holds must be an object of this cache. */
+static void check_cached_found(struct walk *w)
+{
+	if (w->cached_hits < w->cached.count)
+		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
+				"%s: %llu objects held in array caches are in no slab of this cache that was read",
+				cache_name(w),
+				(unsigned long long)(w->cached.count - w->cached_hits));
+}
+
+static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
+{
+	struct lx_scan *scan = w->scan;
+	bool readable = lx_read(w->s->t, slab->base, mem,
+				(size_t)slab->objects * scan->cache.size);
+
+	mark_slab_freelist(w, slab);
+	mark_cached(w, slab);
+	if (!readable) {
+		lx_note_problem(w->s, scan, LX_PROB_UNREADABLE,
+				"%s: slab %#llx memory unreadable; its live objects were not read",
+				cache_name(w), (unsigned long long)slab->addr);
+		if (!slab->bad)
+			scan->bad_slabs++;
+		slab->bad = 1;
+		return;
+	}
+	if (w->visit)
+		w->visit(w->visit_arg, scan, slab, mem);
+}
+
+static enum lx_status walk_slabs(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+	uint8_t *mem = lx_alloc(w->s->t, (size_t)scan->cache.oo_objects * scan->cache.size);
+	size_t i;
+
+	if (!mem)
+		return LX_ENOMEM;
+	for (i = 0; i < scan->nslabs; i++) {
+		if (lx_interrupted(w->s->t)) {
+			lx_free(w->s->t, mem);
+			return LX_EINTR;
+		}
+		decide_liveness(w, &scan->slabs[i], mem);
+		if ((i & 1023) == 1023)
+			lx_progress(w->s->t, scan->cache.name, i + 1, scan->nslabs);
+	}
+	lx_progress(w->s->t, scan->cache.name, scan->nslabs, scan->nslabs);
+	lx_free(w->s->t, mem);
+	return LX_OK;
+}
+
+static void tally(struct walk *w)
+{
+	struct lx_scan *scan = w->scan;
+	size_t i;
+
+	for (i = 0; i < scan->nslabs; i++) {
+		scan->total += scan->slabs[i].objects;
+		scan->free += scan->slabs[i].nfree;
+	}
+	scan->slab_bytes = scan->nslabs * slab_bytes(w);
+	scan->live = scan->total - scan->free;
+}
+
+/*
+ * Where slabs are found, then where free objects are kept, then the walk;
+ * sources only collect, liveness is decided in decide_liveness() alone.
+ */
+static enum lx_status (*const steps[])(struct walk *w) = {
+	collect_node_slabs,	/* slabs_partial, slabs_full, slabs_free */
+	collect_memmap_slabs,	/* slabs no list holds */
+	collect_cpu_caches,	/* per-cpu array caches */
+	collect_node_caches,	/* shared and alien array caches */
+	pick_width,		/* freelist_idx_t, before any freelist is read */
+	walk_slabs,
+};
+
+static enum lx_status collect_and_walk(struct walk *w)
+{
+	enum lx_status ret = LX_OK;
+	size_t i;
+
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]) && !ret; i++)
+		ret = steps[i](w);
+	if (ret)
+		return ret;
+	tally(w);
+	check_cached_found(w);
+	if (!lx_integrity_ok(&w->scan->integrity))
+		w->s->flagged = true;
+	return LX_OK;
+}
+
+/* kmem_cache fields only the walk reads: the array caches, freelist size. */
+static bool read_walk_fields(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	uint64_t addr = w->scan->cache.addr;
+
+	w->freelist_size = 0;
+	if (L->kc_freelist_size >= 0 &&
+	    !lx_read_u32(w->s->t, addr + L->kc_freelist_size, &w->freelist_size))
+		return false;
+	return lx_read_u64(w->s->t, addr + L->kc_cpu_cache, &w->cpu_cache);
+}
+
+static bool alloc_walk(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	w->hdr = lx_alloc(w->s->t, L->slab_size_of);
+	w->kcn = lx_alloc(w->s->t, L->kcn_size_of);
+	w->idx = lx_alloc(w->s->t, (size_t)w->scan->cache.oo_objects * 2);
+	return w->hdr && w->kcn && w->idx;
+}
+
+static void free_walk(struct walk *w)
+{
+	lx_set_free(&w->seen);
+	lx_set_free(&w->cached);
+	lx_free(w->s->t, w->hdr);
+	lx_free(w->s->t, w->kcn);
+	lx_free(w->s->t, w->idx);
+}
+
+static enum lx_status slab_scan(struct lx_session *s, const struct lx_cache *c,
+				struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+{
+	struct walk w = { .s = s, .scan = scan, .visit = visit, .visit_arg = arg };
+	enum lx_status ret = LX_ENOMEM;
+
+	memset(scan, 0, sizeof(*scan));
+	scan->cache = *c;
+	if (!cache_is_sane(s, c)) {
+		lx_msg(s->t, LX_MSG_ERROR, "cache %#llx (%s) has an implausible layout",
+		       (unsigned long long)c->addr, c->name);
+		s->flagged = true;
+		return LX_ECORRUPT;
+	}
+	if (!read_walk_fields(&w)) {
+		lx_msg(s->t, LX_MSG_ERROR, "cannot read the kmem_cache at %#llx (%s)",
+		       (unsigned long long)c->addr, c->name);
+		s->flagged = true;
+		return LX_ECORRUPT;
+	}
+	lx_set_init(&w.seen, s->t);
+	lx_set_init(&w.cached, s->t);
+	if (alloc_walk(&w))
+		ret = collect_and_walk(&w);
+	free_walk(&w);
+	if (ret)	/* no usable result: hold nothing the caller must free */
+		lx_scan_free(s, scan);
+	return ret;
+}
+
+const struct lx_allocator lx_slab_allocator = {
+	.name = "SLAB",
+	.sources = LX_SRC_BIT(LX_SRC_SLABS_PARTIAL) | LX_SRC_BIT(LX_SRC_SLABS_FULL) |
+		   LX_SRC_BIT(LX_SRC_SLABS_FREE) | LX_SRC_BIT(LX_SRC_UNLISTED),
+	.probe = lx_slab_probe,
+	.layout = lx_slab_layout,
+	.cache_read = slab_cache_read,
+	.scan = slab_scan,
+};
