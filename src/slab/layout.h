@@ -73,8 +73,10 @@ struct lx_layout {
 	 * object in its slot and the bytes of a freelist.
 	 */
 	long kc_cpu_cache, kc_num, kc_gfporder, kc_obj_offset, kc_freelist_size;
+	/* the array cache tunables and the objects' alignment */
+	long kc_limit, kc_batchcount, kc_shared, kc_align;
 	/* struct array_cache, and where struct alien_cache holds one */
-	long ac_size_of, ac_avail, ac_limit, ac_entry, alien_ac;
+	long ac_size_of, ac_avail, ac_limit, ac_batchcount, ac_entry, alien_ac;
 	/* struct kmem_cache_node: the three slab lists, counters, caches */
 	long kcn_slabs_partial, kcn_slabs_full, kcn_slabs_free;
 	long kcn_total_slabs, kcn_free_slabs, kcn_free_objects;

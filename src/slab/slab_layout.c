@@ -55,6 +55,11 @@ static bool resolve_cache(struct lx_session *s, struct lx_layout *L)
 		/* CONFIG_DEBUG_SLAB: the object's offset in its slot */
 		{ "kmem_cache", "obj_offset", &L->kc_obj_offset, false },
 		{ "kmem_cache", "freelist_size", &L->kc_freelist_size, false },
+		/* witnesses of the array caches and of each slab's s_mem */
+		{ "kmem_cache", "limit", &L->kc_limit, false },
+		{ "kmem_cache", "batchcount", &L->kc_batchcount, false },
+		{ "kmem_cache", "shared", &L->kc_shared, false },
+		{ "kmem_cache", "align", &L->kc_align, false },
 	};
 	long node_size = lx_member_size(s->t, "kmem_cache", "node");
 
@@ -85,6 +90,7 @@ static bool resolve_array_cache(struct lx_session *s, struct lx_layout *L)
 	const struct lx_member_req req[] = {
 		{ "array_cache", "avail", &L->ac_avail, true },
 		{ "array_cache", "limit", &L->ac_limit, true },
+		{ "array_cache", "batchcount", &L->ac_batchcount, false },
 		{ "array_cache", "entry", &L->ac_entry, true },
 		{ "alien_cache", "ac", &L->alien_ac, false },
 	};

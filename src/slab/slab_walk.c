@@ -46,6 +46,17 @@
  * series): no alien cache, not a corrupt pointer.
  */
 #define BAD_ALIEN_MAGIC 0x01020304ULL
+/*
+ * The batchcount of every shared and alien array cache (mm/slab.c
+ * setup_kmem_cache_node(), __alloc_alien_cache()): per-cpu ones have the
+ * cache's batchcount instead.
+ */
+#define SHARED_BATCH 0xbaadf00dU
+
+/* What an array cache's header must say; 0 where not known. */
+struct ac_expect {
+	uint32_t limit, batch;
+};
 
 /* Per-walk state. */
 struct walk {
@@ -61,6 +72,8 @@ struct walk {
 	void *visit_arg;
 	uint64_t cpu_cache;	/* kmem_cache.cpu_cache (__percpu) */
 	uint32_t freelist_size;	/* kmem_cache.freelist_size, 0 unknown */
+	/* kmem_cache's array cache tunables and alignment; 0 unknown */
+	uint32_t limit, batchcount, shared, align;
 	unsigned int width;	/* bytes of a freelist_idx_t, 0 unknown */
 	/* what one node's lists held, against its counters */
 	uint64_t node_slabs, node_free_slabs, node_free_objects;
@@ -170,7 +183,12 @@ static enum lx_status reserve_slab(struct walk *w, uint32_t objects)
 	return LX_OK;
 }
 
-/* active within num, and the object slots inside the slab's pages. */
+/*
+ * active within num, and the object slots inside the slab's pages,
+ * starting at a multiple of the cache's alignment: the colour offset is
+ * a multiple of colour_off, itself of align (mm/slab.c
+ * __kmem_cache_create()), as was an on-slab freelist before s_mem.
+ */
 static bool slab_fits(const struct walk *w, uint64_t addr, uint64_t s_mem,
 		      uint32_t active)
 {
@@ -179,7 +197,8 @@ static bool slab_fits(const struct walk *w, uint64_t addr, uint64_t s_mem,
 
 	return active <= c->oo_objects && s_mem >= start &&
 	       s_mem - start <= slab_bytes(w) &&
-	       slab_bytes(w) - (s_mem - start) >= (uint64_t)c->oo_objects * c->size;
+	       slab_bytes(w) - (s_mem - start) >= (uint64_t)c->oo_objects * c->size &&
+	       (!w->align || (s_mem - start) % w->align == 0);
 }
 
 /* Which active counts a list may hold (mm/slab.c fixup_slab_list()). */
@@ -520,13 +539,16 @@ static enum lx_status add_entries(struct walk *w, uint64_t ac, uint32_t avail,
  * ____cache_alloc() takes entry[--avail]).  avail above limit is corrupt:
  * the cache is skipped and flagged.
  */
-static enum lx_status read_array_cache(struct walk *w, uint64_t ac, const char *where)
+static enum lx_status read_array_cache(struct walk *w, uint64_t ac, const char *where,
+				       const struct ac_expect *want)
 {
 	const struct lx_layout *L = &w->s->L;
-	uint32_t avail, limit;
+	uint32_t avail, limit, batch = 0;
 
 	if (!lx_read_u32(w->s->t, ac + L->ac_avail, &avail) ||
-	    !lx_read_u32(w->s->t, ac + L->ac_limit, &limit)) {
+	    !lx_read_u32(w->s->t, ac + L->ac_limit, &limit) ||
+	    (L->ac_batchcount >= 0 &&
+	     !lx_read_u32(w->s->t, ac + L->ac_batchcount, &batch))) {
 		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
 				"%s: %s array cache %#llx unreadable",
 				cache_name(w), where, (unsigned long long)ac);
@@ -538,13 +560,41 @@ static enum lx_status read_array_cache(struct walk *w, uint64_t ac, const char *
 				cache_name(w), where, (unsigned long long)ac, avail, limit);
 		return LX_OK;
 	}
+	if ((want->limit && limit != want->limit) ||
+	    (want->batch && L->ac_batchcount >= 0 && batch != want->batch)) {
+		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
+				"%s: %s array cache %#llx has limit %u, batch %#x, not %u, %#x; skipped",
+				cache_name(w), where, (unsigned long long)ac, limit, batch,
+				want->limit, want->batch);
+		return LX_OK;
+	}
 	return avail ? add_entries(w, ac, avail, where) : LX_OK;
 }
 
-/* Free-object source: each possible cpu's array cache (kmem_cache.cpu_cache). */
+/*
+ * nr_cpu_ids is one past the last possible cpu (kernel/smp.c
+ * setup_nr_cpu_ids()): a possible mask without that cpu hides array
+ * caches, whether the kernel model kept nr_cpu_ids or cut it to the mask.
+ */
+static void check_possible_mask(struct walk *w)
+{
+	const struct lx_kernel *K = &w->s->K;
+	uint32_t said = lx_symbol_u32_or(w->s->t, "nr_cpu_ids", K->nr_cpus);
+
+	if (said != K->nr_cpus || !lx_mask_test(K->cpu_possible, K->nr_cpus - 1))
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: the possible cpu mask lacks cpu %u (nr_cpu_ids %u); array caches may be missed",
+				cache_name(w), said - 1, said);
+}
+
+/*
+ * Free-object source: each possible cpu's array cache (kmem_cache.cpu_cache),
+ * sized by the cache's limit and batchcount (mm/slab.c do_tune_cpucache()).
+ */
 static enum lx_status collect_cpu_caches(struct walk *w)
 {
 	const struct lx_kernel *K = &w->s->K;
+	const struct ac_expect want = { w->limit, w->batchcount };
 	enum lx_status ret = LX_OK;
 	unsigned int cpu;
 	char where[32];
@@ -555,11 +605,12 @@ static enum lx_status collect_cpu_caches(struct walk *w)
 				cache_name(w));
 		return LX_OK;
 	}
+	check_possible_mask(w);
 	for (cpu = 0; cpu < K->nr_cpus && !ret; cpu++) {
 		if (!lx_mask_test(K->cpu_possible, cpu))
 			continue;
 		snprintf(where, sizeof(where), "cpu %u", cpu);
-		ret = read_array_cache(w, w->cpu_cache + K->cpu_offsets[cpu], where);
+		ret = read_array_cache(w, w->cpu_cache + K->cpu_offsets[cpu], where, &want);
 	}
 	return ret;
 }
@@ -571,6 +622,7 @@ static enum lx_status collect_cpu_caches(struct walk *w)
  */
 static enum lx_status collect_alien(struct walk *w, unsigned int node, uint64_t alien)
 {
+	const struct ac_expect want = { 0, SHARED_BATCH };
 	unsigned int n = w->s->K.nr_nodes, i;
 	enum lx_status ret = LX_OK;
 	uint64_t *ptrs = lx_alloc(w->s->t, n * sizeof(*ptrs));
@@ -587,10 +639,33 @@ static enum lx_status collect_alien(struct walk *w, unsigned int node, uint64_t 
 			if (!ptrs[i])
 				continue;
 			snprintf(where, sizeof(where), "node %u alien %u", node, i);
-			ret = read_array_cache(w, ptrs[i] + w->s->L.alien_ac, where);
+			ret = read_array_cache(w, ptrs[i] + w->s->L.alien_ac, where, &want);
 		}
 	lx_free(w->s->t, ptrs);
 	return ret;
+}
+
+/*
+ * A node's shared array cache: there exactly when the cache's shared
+ * tunable is not 0, of shared * batchcount entries (mm/slab.c
+ * setup_kmem_cache_node()).
+ */
+static enum lx_status collect_shared(struct walk *w, unsigned int node, uint64_t shared)
+{
+	const struct ac_expect want = { w->shared * w->batchcount, SHARED_BATCH };
+	char where[32];
+
+	if (w->s->L.kc_shared >= 0 && !shared != !w->shared) {
+		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
+				"%s: node %u shared array cache is %#llx, the cache's shared is %u",
+				cache_name(w), node, (unsigned long long)shared, w->shared);
+		if (!shared || !w->shared)
+			return LX_OK;
+	}
+	if (!shared)
+		return LX_OK;
+	snprintf(where, sizeof(where), "node %u shared", node);
+	return read_array_cache(w, shared, where, &want);
 }
 
 /* Free-object source: each node's shared and alien array caches. */
@@ -598,18 +673,14 @@ static enum lx_status collect_node_caches(struct walk *w)
 {
 	const struct lx_layout *L = &w->s->L;
 	enum lx_status ret = LX_OK;
-	uint64_t addr, shared, alien;
+	uint64_t addr, alien;
 	unsigned int node;
-	char where[32];
 
 	for (node = 0; node < w->s->K.nr_nodes && !ret; node++) {
 		if (!read_node(w, node, &addr))
 			continue;	/* collect_one_node() flagged it */
-		shared = lx_get_u64(w->kcn, L->kcn_shared);
+		ret = collect_shared(w, node, lx_get_u64(w->kcn, L->kcn_shared));
 		alien = lx_get_u64(w->kcn, L->kcn_alien);
-		snprintf(where, sizeof(where), "node %u shared", node);
-		if (shared)
-			ret = read_array_cache(w, shared, where);
 		if (alien && alien != BAD_ALIEN_MAGIC && !ret)
 			ret = collect_alien(w, node, alien);
 	}
@@ -912,17 +983,27 @@ static enum lx_status collect_and_walk(struct walk *w)
 	return LX_OK;
 }
 
-/* kmem_cache fields only the walk reads: the array caches, freelist size. */
+/* A u32 member of the kmem_cache into *val; 0 when the kernel has none. */
+static bool read_cache_u32(struct walk *w, long off, uint32_t *val)
+{
+	*val = 0;
+	return off < 0 || lx_read_u32(w->s->t, w->scan->cache.addr + off, val);
+}
+
+/*
+ * kmem_cache fields only the walk reads: the array caches and their
+ * tunables, the freelist size, the objects' alignment.
+ */
 static bool read_walk_fields(struct walk *w)
 {
 	const struct lx_layout *L = &w->s->L;
-	uint64_t addr = w->scan->cache.addr;
 
-	w->freelist_size = 0;
-	if (L->kc_freelist_size >= 0 &&
-	    !lx_read_u32(w->s->t, addr + L->kc_freelist_size, &w->freelist_size))
-		return false;
-	return lx_read_u64(w->s->t, addr + L->kc_cpu_cache, &w->cpu_cache);
+	return read_cache_u32(w, L->kc_freelist_size, &w->freelist_size) &&
+	       read_cache_u32(w, L->kc_limit, &w->limit) &&
+	       read_cache_u32(w, L->kc_batchcount, &w->batchcount) &&
+	       read_cache_u32(w, L->kc_shared, &w->shared) &&
+	       read_cache_u32(w, L->kc_align, &w->align) &&
+	       lx_read_u64(w->s->t, w->scan->cache.addr + L->kc_cpu_cache, &w->cpu_cache);
 }
 
 static bool alloc_walk(struct walk *w)

@@ -352,7 +352,7 @@ static void build_slab_caches(struct image *im)
 	fs_cpu_cache(fs, 1, cpu1, 1, 120);
 	shared[0] = fs_slot(fs, S_PARTIAL2, 2);
 	shared[1] = fs_slot(fs, S_FULL, 6);
-	fs_shared(fs, 0, fs_array(fs, shared, 2, 16));
+	fs_shared(fs, 0, fs_array(fs, shared, 2, FS_SHARED_LIMIT));
 	alien0[0] = fs_slot(fs, S_NODE1, 3);	/* node 1's object, freed on 0 */
 	fs_alien(fs, 0, 1, alien0, 1);
 	alien1[0] = fs_slot(fs, S_PARTIAL2, 5);
@@ -411,7 +411,7 @@ static void map_slab_windows(struct image *im)
 	}
 	for (cpu = 0; cpu < FK_NR_CPUS; cpu++)
 		add_window(im, kcc(cpu), 40);	/* the cpu's array cache */
-	add_window(im, FS_ARRAYS, 3 * FS_ARRAY_STRIDE);
+	add_window(im, FS_ARRAYS, 5 * FS_ARRAY_STRIDE);
 	add_window(im, FS_OFFSLAB + 0x20 * S_PARTIAL1, 0x20 * (S_NODE1 - S_PARTIAL1 + 1));
 	for (i = 0; i < NSLAB_SLABS; i++) {
 		add_window(im, fk_page(slab_image_pfns[i]), 64);

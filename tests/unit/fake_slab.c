@@ -253,7 +253,11 @@ static void init_cache(struct fake_slab *fs)
 
 	fk_region(fk, FS_CACHE, 0x300);
 	fk_w64(fk, FS_CACHE + 0, FS_CPU_CACHE);
+	fk_w32(fk, FS_CACHE + 8, FS_BATCH);
+	fk_w32(fk, FS_CACHE + 12, FS_LIMIT);
+	fk_w32(fk, FS_CACHE + 16, FS_SHARED);
 	fk_w32(fk, FS_CACHE + 20, FS_OBJ_SIZE);
+	fk_w32(fk, FS_CACHE + 104, FS_ALIGN);
 	fk_w32(fk, FS_CACHE + 32, cache_flags(fs));
 	fk_w32(fk, FS_CACHE + 36, fs->num);
 	fk_w32(fk, FS_CACHE + 40, 0);			/* gfporder */
@@ -302,6 +306,10 @@ void fs_init(struct fake_slab *fs, const struct fs_config *cfg)
 	init_cache(fs);
 	init_nodes(fs);
 	fk_region(&fs->fk, FS_ARRAYS, FS_ARRAY_STRIDE * FS_NR_ARRAYS);
+	fs_shared(fs, 0, fs_array(fs, NULL, 0, FS_SHARED_LIMIT));
+	fs_shared(fs, 1, fs_array(fs, NULL, 0, FS_SHARED_LIMIT));
+	fs_cpu_cache(fs, 0, NULL, 0, FS_LIMIT);
+	fs_cpu_cache(fs, 1, NULL, 0, FS_LIMIT);
 	fk_region(&fs->fk, FS_ALIEN_PTRS, 0x40 * FK_MAX_NODES);
 	fk_region(&fs->fk, FS_OFFSLAB, 0x20 * FK_MAX_PFN);
 }
@@ -463,12 +471,13 @@ void fs_counters(struct fake_slab *fs)
 }
 
 static void write_array(struct fake_slab *fs, uint64_t ac, const uint64_t *objs,
-			uint32_t n, uint32_t limit)
+			uint32_t n, uint32_t limit, uint32_t batch)
 {
 	uint32_t i;
 
 	fk_w32(&fs->fk, ac, n);			/* avail */
 	fk_w32(&fs->fk, ac + 4, limit);
+	fk_w32(&fs->fk, ac + 8, batch);
 	for (i = 0; i < n; i++)
 		fk_w64(&fs->fk, ac + 16 + 8 * i, objs[i]);
 }
@@ -476,7 +485,8 @@ static void write_array(struct fake_slab *fs, uint64_t ac, const uint64_t *objs,
 void fs_cpu_cache(struct fake_slab *fs, int cpu, const uint64_t *objs, uint32_t n,
 		  uint32_t limit)
 {
-	write_array(fs, FK_PERCPU_BASE + cpu * 0x1000 + FS_CPU_CACHE, objs, n, limit);
+	write_array(fs, FK_PERCPU_BASE + cpu * 0x1000 + FS_CPU_CACHE, objs, n, limit,
+		    FS_BATCH);
 }
 
 uint64_t fs_array(struct fake_slab *fs, const uint64_t *objs, uint32_t n,
@@ -486,7 +496,7 @@ uint64_t fs_array(struct fake_slab *fs, const uint64_t *objs, uint32_t n,
 
 	if (fs->next_array > FS_NR_ARRAYS)
 		abort();
-	write_array(fs, ac, objs, n, limit);
+	write_array(fs, ac, objs, n, limit, FS_SHARED_BATCH);
 	return ac;
 }
 
@@ -501,7 +511,7 @@ void fs_alien(struct fake_slab *fs, unsigned int node, unsigned int from_node,
 	uint64_t alien = fs_array(fs, NULL, 0, 0);	/* struct alien_cache */
 	uint64_t ptrs = FS_ALIEN_PTRS + 0x40 * node;
 
-	write_array(fs, alien + 8, objs, n, 12);
+	write_array(fs, alien + 8, objs, n, 12, FS_SHARED_BATCH);
 	fk_w64(&fs->fk, ptrs + 8 * from_node, alien);
 	fk_w64(&fs->fk, FS_NODE + 0x100 * node + 96, ptrs);
 }

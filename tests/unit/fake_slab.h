@@ -22,6 +22,13 @@
 #define FS_OBJ_SIZE 512
 #define FS_COLOUR 64			/* colour_off: one cache line */
 #define FS_NAME "size-512"
+/* The cache's array cache tunables (kmem_cache limit, batchcount, shared). */
+#define FS_LIMIT 120
+#define FS_BATCH 60
+#define FS_SHARED 8
+#define FS_SHARED_LIMIT (FS_SHARED * FS_BATCH)
+#define FS_ALIGN 64
+#define FS_SHARED_BATCH 0xbaadf00dU	/* every shared and alien cache's */
 
 /* Where a slab keeps its freelist (kmem_cache.flags, mm/slab.c). */
 enum fs_freelist { FS_ON_SLAB, FS_OBJFREELIST, FS_OFF_SLAB };
@@ -68,10 +75,10 @@ void fs_list(struct fake_slab *fs, unsigned int node, enum lx_slab_source which,
 void fs_counters(struct fake_slab *fs);
 void fs_set_counter(struct fake_slab *fs, unsigned int node, const char *member,
 		    uint64_t value);
-/* cpu's array cache holds these n objects (limit: its limit). */
+/* cpu's array cache holds these n objects (limit: its limit; FS_BATCH). */
 void fs_cpu_cache(struct fake_slab *fs, int cpu, const uint64_t *objs, uint32_t n,
 		  uint32_t limit);
-/* A fresh array cache holding these n objects; its address. */
+/* A fresh shared array cache holding these n objects; its address. */
 uint64_t fs_array(struct fake_slab *fs, const uint64_t *objs, uint32_t n,
 		  uint32_t limit);
 void fs_shared(struct fake_slab *fs, unsigned int node, uint64_t ac);

@@ -234,7 +234,7 @@ static bool test_shared_and_alien(void)
 	fs_counters(&f.fs);
 	shared[0] = fs_slot(&f.fs, 20, 0);
 	shared[1] = fs_slot(&f.fs, 20, 6);
-	fs_shared(&f.fs, 0, fs_array(&f.fs, shared, 2, 16));
+	fs_shared(&f.fs, 0, fs_array(&f.fs, shared, 2, FS_SHARED_LIMIT));
 	alien1[0] = fs_slot(&f.fs, 21, 0);
 	fs_alien(&f.fs, 1, 0, alien1, 1);
 	alien0[0] = fs_slot(&f.fs, 30, 1);
@@ -460,6 +460,63 @@ static bool test_array_cache_over_limit(void)
 	return unit_ok();
 }
 
+/*
+ * Array cache headers against the cache's tunables: a cpu cache of
+ * another limit, a node without its shared cache, a shared cache without
+ * the shared batch mark.  What they hold is not taken.
+ */
+static bool test_array_headers(void)
+{
+	const struct fs_config cfg = { .width = 1 };
+	uint64_t cpu0[1], shared[1];
+	struct sfix f;
+
+	setup(&f, &cfg);
+	three_slabs(&f);
+	cpu0[0] = fs_slot(&f.fs, 11, 1);
+	fs_cpu_cache(&f.fs, 0, cpu0, 1, FS_LIMIT - 1);
+	CHECK(run_scan(&f) == LX_OK);
+	CHECK(problems(&f, LX_PROB_ARRAY) == 1 && f.scan.live == 10);
+	CHECK(strstr(f.fs.fk.messages, "has limit 119, batch 0x3c, not 120, 0x3c") != NULL);
+	lx_scan_free(&f.s, &f.scan);
+	fs_cpu_cache(&f.fs, 0, cpu0, 1, FS_LIMIT);
+	fs_shared(&f.fs, 0, 0);
+	CHECK(lx_scan_cache(&f.s, &f.cache, &f.scan) == LX_OK);
+	CHECK(problems(&f, LX_PROB_ARRAY) == 1 && f.scan.live == 9);
+	lx_scan_free(&f.s, &f.scan);
+	shared[0] = fs_slot(&f.fs, 11, 2);
+	fs_shared(&f.fs, 0, fs_array(&f.fs, shared, 1, FS_SHARED_LIMIT));
+	fk_w32(&f.fs.fk, FS_ARRAYS + 2 * FS_ARRAY_STRIDE + 8, FS_BATCH);
+	CHECK(lx_scan_cache(&f.s, &f.cache, &f.scan) == LX_OK);
+	CHECK(problems(&f, LX_PROB_ARRAY) == 1 && f.scan.live == 9);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
+/* s_mem off the cache's alignment; a possible mask without nr_cpu_ids - 1. */
+static bool test_misaligned_and_cpu_mask(void)
+{
+	const struct fs_config cfg = { .width = 1 };
+	uint64_t mask = 0;
+	struct sfix f;
+
+	setup(&f, &cfg);
+	three_slabs(&f);
+	fs_set_slab_field(&f.fs, 12, "s_mem", fk_slab_mem(12) + 2 * FS_COLOUR + 8);
+	lx_symbol(&f.fs.fk.target, "__cpu_possible_mask", &mask);
+	fk_w64(&f.fs.fk, mask, 1);	/* cpu 0 only, nr_cpu_ids 2 */
+	CHECK(run_scan(&f) == LX_OK);
+	CHECK(problems(&f, LX_PROB_OBJECTS) == 1 && f.scan.nslabs == 2);
+	CHECK(problems(&f, LX_PROB_CPU) == 1);
+	CHECK(strstr(f.fs.fk.messages, "the possible cpu mask lacks cpu 1 (nr_cpu_ids 2)"));
+	lx_scan_free(&f.s, &f.scan);
+	lx_session_fini(&f.s);
+	fk_w64(&f.fs.fk, mask, 4);	/* cpu 2 only: nr_cpu_ids stays 2 */
+	CHECK(run_scan(&f) == LX_OK && problems(&f, LX_PROB_CPU) == 1);
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
 /* SLAB keeps every slab on a list: one only the memory map has is flagged. */
 static bool test_unlisted_slab(void)
 {
@@ -595,6 +652,9 @@ const struct unit_test slab_walk_tests[] = {
 	{ "SLAB: full slab on the partial list flagged", test_wrong_list },
 	{ "SLAB: array cache entries that are no allocated object", test_bad_array_entries },
 	{ "SLAB: array cache over its limit, unreadable shared cache", test_array_cache_over_limit },
+	{ "SLAB: array cache headers against the cache's tunables", test_array_headers },
+	{ "SLAB: misaligned s_mem, possible cpu mask without the last cpu",
+	  test_misaligned_and_cpu_mask },
 	{ "SLAB: slab on no list found by the memory map, flagged", test_unlisted_slab },
 	{ "SLAB: slab memory missing from the dump", test_slab_memory_missing },
 	{ "SLAB: impossible active count or first object", test_impossible_active },
