@@ -84,6 +84,15 @@ struct lx_scan;
  * each kind is kept for the reports.  fmt is also the message's kind for
  * lx_msg()'s repeat counting.
  */
+/*
+ * A walker's last step: decide(walk, slab, mem) for each slab of scan in
+ * turn, with a buffer of len bytes for the slab's memory; ^C stops it
+ * (LX_EINTR), progress is shown by cache name.
+ */
+struct lx_slab;
+typedef void (*lx_slab_decider)(void *walk, struct lx_slab *slab, uint8_t *mem);
+enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, size_t len,
+				 lx_slab_decider decide, void *walk);
 void lx_note_problem(struct lx_session *s, struct lx_scan *scan,
 		     enum lx_problem kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

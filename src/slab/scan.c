@@ -120,3 +120,25 @@ void lx_scan_free(struct lx_session *s, struct lx_scan *scan)
 	lx_free(s->t, scan->freebits);
 	memset(scan, 0, sizeof(*scan));
 }
+
+enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, size_t len,
+				 lx_slab_decider decide, void *walk)
+{
+	uint8_t *mem = lx_alloc(s->t, len);
+	size_t i;
+
+	if (!mem)
+		return LX_ENOMEM;
+	for (i = 0; i < scan->nslabs; i++) {
+		if (lx_interrupted(s->t)) {
+			lx_free(s->t, mem);
+			return LX_EINTR;
+		}
+		decide(walk, &scan->slabs[i], mem);
+		if ((i & 1023) == 1023)
+			lx_progress(s->t, scan->cache.name, i + 1, scan->nslabs);
+	}
+	lx_progress(s->t, scan->cache.name, scan->nslabs, scan->nslabs);
+	lx_free(s->t, mem);
+	return LX_OK;
+}

@@ -898,8 +898,9 @@ static void check_cached_found(struct walk *w)
 				(unsigned long long)(w->cached.count - w->cached_hits));
 }
 
-static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
+static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 {
+	struct walk *w = walk;
 	struct lx_scan *scan = w->scan;
 	bool readable = lx_read(w->s->t, slab->base, mem,
 				(size_t)slab->objects * scan->cache.size);
@@ -922,23 +923,9 @@ static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
 static enum lx_status walk_slabs(struct walk *w)
 {
 	struct lx_scan *scan = w->scan;
-	uint8_t *mem = lx_alloc(w->s->t, (size_t)scan->cache.oo_objects * scan->cache.size);
-	size_t i;
 
-	if (!mem)
-		return LX_ENOMEM;
-	for (i = 0; i < scan->nslabs; i++) {
-		if (lx_interrupted(w->s->t)) {
-			lx_free(w->s->t, mem);
-			return LX_EINTR;
-		}
-		decide_liveness(w, &scan->slabs[i], mem);
-		if ((i & 1023) == 1023)
-			lx_progress(w->s->t, scan->cache.name, i + 1, scan->nslabs);
-	}
-	lx_progress(w->s->t, scan->cache.name, scan->nslabs, scan->nslabs);
-	lx_free(w->s->t, mem);
-	return LX_OK;
+	return lx_scan_each_slab(w->s, scan, (size_t)scan->cache.oo_objects * scan->cache.size,
+				 decide_liveness, w);
 }
 
 static void tally(struct walk *w)

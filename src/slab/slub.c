@@ -33,29 +33,6 @@
 #define OO_MASK ((1u << OO_SHIFT) - 1)
 
 /*
- * Record a problem with this cache's answer and warn about it; the first
- * of each kind is kept for the reports.  fmt is also the message's kind
- * for lx_msg()'s repeat counting.
- */
-static void __attribute__((format(printf, 4, 5)))
-note_problem(struct lx_session *s, struct lx_scan *scan, enum lx_problem kind,
-	     const char *fmt, ...)
-{
-	char text[LX_PROBLEM_TEXT];
-	va_list ap;
-
-	if (!scan->integrity.count[kind]++) {
-		va_start(ap, fmt);
-		vsnprintf(text, sizeof(text), fmt, ap);
-		va_end(ap);
-		lx_escape(scan->integrity.first[kind], LX_PROBLEM_TEXT, text, sizeof(text));
-	}
-	va_start(ap, fmt);
-	lx_vmsg(s->t, LX_MSG_WARN, fmt, ap);
-	va_end(ap);
-}
-
-/*
  * How much of a kmem_cache to read.  The struct ends with node[MAX_NUMNODES]
  * (per_node[] from 7.1) but each cache is allocated only up to
  * node[nr_node_ids] (mm/slub.c kmem_cache_init(): offsetof(node) +
@@ -253,10 +230,10 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr
 
 	*accepted = false;
 	if (cache_ptr != c->addr) {
-		note_problem(w->s, w->scan, LX_PROB_FOREIGN,
-			     "%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
-			     c->name, (unsigned long long)addr, lx_source_names[src],
-			     (unsigned long long)cache_ptr);
+		lx_note_problem(w->s, w->scan, LX_PROB_FOREIGN,
+				"%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
+				c->name, (unsigned long long)addr, lx_source_names[src],
+				(unsigned long long)cache_ptr);
 		w->scan->bad_lists++;
 		return LX_OK;
 	}
@@ -268,9 +245,9 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr
 		return LX_OK;
 	}
 	if (!object_count_fits(w->s, c, objects)) {
-		note_problem(w->s, w->scan, LX_PROB_OBJECTS,
-			     "%s: slab %#llx claims %u objects; skipped",
-			     c->name, (unsigned long long)addr, objects);
+		lx_note_problem(w->s, w->scan, LX_PROB_OBJECTS,
+				"%s: slab %#llx claims %u objects; skipped",
+				c->name, (unsigned long long)addr, objects);
 		w->scan->bad_slabs++;
 		return LX_OK;
 	}
@@ -316,18 +293,18 @@ static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
 
 	*ok = false;
 	if (!is_page_address(w->s, addr)) {
-		note_problem(w->s, w->scan, LX_PROB_LIST,
-			     "%s: %s list points to %#llx, not a struct page; stopped there",
-			     w->scan->cache.name, lx_source_names[src],
-			     (unsigned long long)addr);
+		lx_note_problem(w->s, w->scan, LX_PROB_LIST,
+				"%s: %s list points to %#llx, not a struct page; stopped there",
+				w->scan->cache.name, lx_source_names[src],
+				(unsigned long long)addr);
 		w->scan->bad_lists++;
 		return LX_OK;
 	}
 	if (!lx_read(w->s->t, addr, w->slab_hdr, L->slab_size_of)) {
-		note_problem(w->s, w->scan, LX_PROB_UNREADABLE,
-			     "%s: cannot read slab %#llx (%s); skipped",
-			     w->scan->cache.name, (unsigned long long)addr,
-			     lx_source_names[src]);
+		lx_note_problem(w->s, w->scan, LX_PROB_UNREADABLE,
+				"%s: cannot read slab %#llx (%s); skipped",
+				w->scan->cache.name, (unsigned long long)addr,
+				lx_source_names[src]);
 		w->scan->bad_slabs++;
 		return LX_OK;
 	}
@@ -348,9 +325,9 @@ static enum lx_status collect_cpu_partial(struct walk *w, unsigned int cpu,
 
 	for (n = 0; next && !ret; n++) {
 		if (n >= K->max_slabs || lx_set_has(&w->seen, next)) {
-			note_problem(w->s, w->scan, LX_PROB_LIST,
-				     "%s: cpu %u partial chain loops; stopped after %u slabs",
-				     w->scan->cache.name, cpu, n);
+			lx_note_problem(w->s, w->scan, LX_PROB_LIST,
+					"%s: cpu %u partial chain loops; stopped after %u slabs",
+					w->scan->cache.name, cpu, n);
 			w->scan->bad_lists++;
 			break;
 		}
@@ -372,9 +349,9 @@ static enum lx_status collect_one_cpu(struct walk *w, unsigned int cpu,
 	bool ok;
 
 	if (!lx_read(w->s->t, addr, kcc, L->kcc_size_of)) {
-		note_problem(w->s, w->scan, LX_PROB_CPU,
-			     "%s: cannot read kmem_cache_cpu of cpu %u",
-			     w->scan->cache.name, cpu);
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: cannot read kmem_cache_cpu of cpu %u",
+				w->scan->cache.name, cpu);
 		w->scan->bad_lists++;
 		return LX_OK;
 	}
@@ -385,9 +362,9 @@ static enum lx_status collect_one_cpu(struct walk *w, unsigned int cpu,
 	if (slab)
 		return add_slab_at(w, slab, LX_SRC_CPU, cpu, &ok);
 	if (w->cpu_freelist[cpu])
-		note_problem(w->s, w->scan, LX_PROB_CPU,
-			     "%s: cpu %u has a lockless freelist but no slab",
-			     w->scan->cache.name, cpu);
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: cpu %u has a lockless freelist but no slab",
+				w->scan->cache.name, cpu);
 	return LX_OK;
 }
 
@@ -427,18 +404,18 @@ static enum lx_status collect_list(struct walk *w, uint64_t head,
 	bool ok;
 
 	if (!lx_read_u64(w->s->t, head, &next)) {
-		note_problem(w->s, w->scan, LX_PROB_NODE,
-			     "%s: node %u %s list head unreadable",
-			     w->scan->cache.name, node, lx_source_names[src]);
+		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
+				"%s: node %u %s list head unreadable",
+				w->scan->cache.name, node, lx_source_names[src]);
 		return LX_OK;
 	}
 	for (n = 0; next != head && !ret; n++) {
 		uint64_t slab = next - L->slab_list;
 
 		if (!next || n >= K->max_slabs || lx_set_has(&w->seen, slab)) {
-			note_problem(w->s, w->scan, LX_PROB_LIST,
-				     "%s: node %u %s list is broken or loops; stopped after %u slabs",
-				     w->scan->cache.name, node, lx_source_names[src], n);
+			lx_note_problem(w->s, w->scan, LX_PROB_LIST,
+					"%s: node %u %s list is broken or loops; stopped after %u slabs",
+					w->scan->cache.name, node, lx_source_names[src], n);
 			w->scan->bad_lists++;
 			break;
 		}
@@ -483,17 +460,17 @@ static enum lx_status collect_one_node(struct walk *w, unsigned int node,
 	if (!addr) {
 		/* SLUB gives every node with normal memory its kmem_cache_node */
 		if (K->node_normal && lx_mask_test(K->node_normal, node)) {
-			note_problem(w->s, w->scan, LX_PROB_NODE,
-				     "%s: node %u has memory but no kmem_cache_node",
-				     name, node);
+			lx_note_problem(w->s, w->scan, LX_PROB_NODE,
+					"%s: node %u has memory but no kmem_cache_node",
+					name, node);
 			w->scan->nr_slabs_known = false;
 			w->total_objects_known = false;
 		}
 		return LX_OK;
 	}
 	if (!lx_read(w->s->t, addr, kcn, L->kcn_size_of)) {
-		note_problem(w->s, w->scan, LX_PROB_NODE,
-			     "%s: cannot read kmem_cache_node %u", name, node);
+		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
+				"%s: cannot read kmem_cache_node %u", name, node);
 		w->scan->nr_slabs_known = false;
 		w->total_objects_known = false;
 		return LX_OK;
@@ -538,13 +515,13 @@ static enum lx_status add_untracked_slab(struct walk *w,
 	bool accepted;
 
 	if (counters_frozen(e->counters))
-		note_problem(w->s, w->scan, LX_PROB_CPU,
-			     "%s: slab %#llx is frozen (a cpu's) but no cpu lists it",
-			     name, (unsigned long long)e->slab);
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: slab %#llx is frozen (a cpu's) but no cpu lists it",
+				name, (unsigned long long)e->slab);
 	else if (counters_inuse(e->counters) < objects)
-		note_problem(w->s, w->scan, LX_PROB_LIST,
-			     "%s: slab %#llx has free objects but is on no list",
-			     name, (unsigned long long)e->slab);
+		lx_note_problem(w->s, w->scan, LX_PROB_LIST,
+				"%s: slab %#llx has free objects but is on no list",
+				name, (unsigned long long)e->slab);
 	return add_slab(w, e->slab, e->cache, e->freelist, e->counters,
 			LX_SRC_MEMMAP, -1, &accepted);
 }
@@ -559,10 +536,10 @@ static void check_listed_in_memmap(struct walk *w,
 		const struct lx_slab *slab = &w->scan->slabs[i];
 
 		if (slab->source != LX_SRC_MEMMAP && !lx_memmap_has(e, n, slab->addr))
-			note_problem(w->s, w->scan, LX_PROB_MEMMAP,
-				     "%s: slab %#llx (%s) is not a slab page of this cache in the memory map",
-				     w->scan->cache.name, (unsigned long long)slab->addr,
-				     lx_source_names[slab->source]);
+			lx_note_problem(w->s, w->scan, LX_PROB_MEMMAP,
+					"%s: slab %#llx (%s) is not a slab page of this cache in the memory map",
+					w->scan->cache.name, (unsigned long long)slab->addr,
+					lx_source_names[slab->source]);
 	}
 }
 
@@ -581,9 +558,9 @@ static enum lx_status collect_memmap_slabs(struct walk *w)
 		return ret;
 	if (ret) {
 		if (!w->scan->nr_slabs_known || w->scan->nslabs < w->scan->node_nr_slabs)
-			note_problem(w->s, w->scan, LX_PROB_MEMMAP,
-				     "%s: memory map not scanned; full slabs no list tracks are missing",
-				     w->scan->cache.name);
+			lx_note_problem(w->s, w->scan, LX_PROB_MEMMAP,
+					"%s: memory map not scanned; full slabs no list tracks are missing",
+					w->scan->cache.name);
 		return LX_OK;
 	}
 	w->scan->used_memmap = true;
@@ -699,9 +676,9 @@ static void walk_one_freelist(struct walk *w, struct lx_slab *slab,
 		if (!slab->bad)
 			scan->bad_slabs++;
 		slab->bad = 1;
-		note_problem(w->s, scan, LX_PROB_FREELIST,
-		       "%s: slab %#llx: %s freelist does not decode; %u free objects found before it broke",
-		       scan->cache.name, (unsigned long long)slab->addr, what, slab->nfree);
+		lx_note_problem(w->s, scan, LX_PROB_FREELIST,
+				"%s: slab %#llx: %s freelist does not decode; %u free objects found before it broke",
+				scan->cache.name, (unsigned long long)slab->addr, what, slab->nfree);
 	}
 }
 
@@ -716,10 +693,10 @@ static void check_inuse(struct walk *w, const struct lx_slab *slab,
 {
 	if (slab->bad || slab->inuse + slab_free == slab->objects)
 		return;
-	note_problem(w->s, w->scan, LX_PROB_INUSE,
-		     "%s: slab %#llx has %u free objects on its freelist but inuse %u of %u",
-		     w->scan->cache.name, (unsigned long long)slab->addr, slab_free,
-		     slab->inuse, slab->objects);
+	lx_note_problem(w->s, w->scan, LX_PROB_INUSE,
+			"%s: slab %#llx has %u free objects on its freelist but inuse %u of %u",
+			w->scan->cache.name, (unsigned long long)slab->addr, slab_free,
+			slab->inuse, slab->objects);
 }
 
 /* Free-object source: the slab's own freelist (slab->freelist). */
@@ -749,11 +726,11 @@ static enum lx_status add_cached(struct walk *w, uint64_t obj, const char *where
 	if (added < 0)
 		return LX_ENOMEM;
 	if (!added)
-		note_problem(w->s, w->scan, LX_PROB_SHEAF,
-			     "%s: %s sheaf holds %s object %#llx",
-			     w->scan->cache.name, where,
-			     obj ? "an already cached" : "a NULL",
-			     (unsigned long long)obj);
+		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				"%s: %s sheaf holds %s object %#llx",
+				w->scan->cache.name, where,
+				obj ? "an already cached" : "a NULL",
+				(unsigned long long)obj);
 	return LX_OK;
 }
 
@@ -776,15 +753,15 @@ static enum lx_status read_sheaf(struct walk *w, uint64_t sheaf, const char *whe
 	uint64_t *objs;
 
 	if (!lx_read_u32(w->s->t, sheaf + L->sheaf_size, &size)) {
-		note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: %s sheaf %#llx unreadable",
-			     w->scan->cache.name, where, (unsigned long long)sheaf);
+		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: %s sheaf %#llx unreadable",
+				w->scan->cache.name, where, (unsigned long long)sheaf);
 		return LX_OK;
 	}
 	if (size > sheaf_bound(&w->scan->cache)) {
-		note_problem(w->s, w->scan, LX_PROB_SHEAF,
-			     "%s: %s sheaf %#llx claims %u objects, capacity %u; skipped",
-			     w->scan->cache.name, where, (unsigned long long)sheaf,
-			     size, sheaf_bound(&w->scan->cache));
+		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				"%s: %s sheaf %#llx claims %u objects, capacity %u; skipped",
+				w->scan->cache.name, where, (unsigned long long)sheaf,
+				size, sheaf_bound(&w->scan->cache));
 		return LX_OK;
 	}
 	if (!size)
@@ -793,9 +770,9 @@ static enum lx_status read_sheaf(struct walk *w, uint64_t sheaf, const char *whe
 	if (!objs)
 		return LX_ENOMEM;
 	if (!lx_read(w->s->t, sheaf + L->sheaf_objects, objs, size * sizeof(*objs)))
-		note_problem(w->s, w->scan, LX_PROB_SHEAF,
-			     "%s: %s sheaf %#llx objects unreadable",
-			     w->scan->cache.name, where, (unsigned long long)sheaf);
+		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				"%s: %s sheaf %#llx objects unreadable",
+				w->scan->cache.name, where, (unsigned long long)sheaf);
 	else
 		for (i = 0; i < size && !ret; i++)
 			ret = add_cached(w, objs[i], where);
@@ -815,9 +792,9 @@ static enum lx_status read_cpu_sheaves(struct walk *w, unsigned int cpu)
 
 	if (!lx_read_u64(w->s->t, pcs + L->pcs_main, &main) ||
 	    !lx_read_u64(w->s->t, pcs + L->pcs_spare, &spare)) {
-		note_problem(w->s, w->scan, LX_PROB_SHEAF,
-			     "%s: cannot read the sheaves of cpu %u",
-			     w->scan->cache.name, cpu);
+		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				"%s: cannot read the sheaves of cpu %u",
+				w->scan->cache.name, cpu);
 		return LX_OK;
 	}
 	snprintf(where, sizeof(where), "cpu %u main", cpu);
@@ -860,9 +837,9 @@ static void check_barn_count(struct walk *w, unsigned int node, uint64_t barn,
 	    !lx_read_u32(w->s->t, barn + L->barn_nr_full, &nr_full) ||
 	    nr_full == found)
 		return;
-	note_problem(w->s, w->scan, LX_PROB_SHEAF,
-		     "%s: node %u barn says %u full sheaves, %u found",
-		     w->scan->cache.name, node, nr_full, found);
+	lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
+			"%s: node %u barn says %u full sheaves, %u found",
+			w->scan->cache.name, node, nr_full, found);
 }
 
 /* A barn's sheaves_full list, linked through slab_sheaf.barn_list. */
@@ -878,8 +855,8 @@ static enum lx_status walk_barn(struct walk *w, unsigned int node, uint64_t barn
 
 	snprintf(where, sizeof(where), "node %u barn", node);
 	if (!lx_read_u64(w->s->t, head, &next)) {
-		note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: node %u barn unreadable",
-			     w->scan->cache.name, node);
+		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: node %u barn unreadable",
+				w->scan->cache.name, node);
 		return LX_OK;
 	}
 	for (n = 0; next != head && !ret; n++) {
@@ -888,9 +865,9 @@ static enum lx_status walk_barn(struct walk *w, unsigned int node, uint64_t barn
 		if (added < 0)
 			return LX_ENOMEM;
 		if (!added || !lx_read_u64(w->s->t, entry, &next)) {
-			note_problem(w->s, w->scan, LX_PROB_SHEAF,
-				     "%s: node %u barn full list is broken or loops; stopped after %u sheaves",
-				     w->scan->cache.name, node, n);
+			lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
+					"%s: node %u barn full list is broken or loops; stopped after %u sheaves",
+					w->scan->cache.name, node, n);
 			return LX_OK;
 		}
 		ret = read_sheaf(w, entry - L->sheaf_barn_list, where);
@@ -934,9 +911,9 @@ static enum lx_status collect_barns(struct walk *w, barn_finder find_barn)
 	lx_set_init(&seen, w->s->t);
 	for (node = 0; node < w->s->K.nr_nodes && !ret; node++) {
 		if (!find_barn(w, node, &barn)) {
-			note_problem(w->s, w->scan, LX_PROB_SHEAF,
-				     "%s: node %u barn pointer unreadable",
-				     w->scan->cache.name, node);
+			lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
+					"%s: node %u barn pointer unreadable",
+					w->scan->cache.name, node);
 			continue;
 		}
 		if (barn)
@@ -1065,9 +1042,9 @@ static void mark_cached(struct walk *w, struct lx_slab *slab)
 			continue;
 		w->cached_hits++;
 		if (!mark_free(scan, slab, j)) {
-			note_problem(w->s, scan, LX_PROB_SHEAF,
-				     "%s: object %#llx is both in a sheaf and on a freelist",
-				     scan->cache.name, (unsigned long long)addr);
+			lx_note_problem(w->s, scan, LX_PROB_SHEAF,
+					"%s: object %#llx is both in a sheaf and on a freelist",
+					scan->cache.name, (unsigned long long)addr);
 			continue;
 		}
 		slab->nfree++;
@@ -1079,21 +1056,22 @@ static void mark_cached(struct walk *w, struct lx_slab *slab)
 static void check_cached_found(struct walk *w)
 {
 	if (w->cached_hits < w->cached.count)
-		note_problem(w->s, w->scan, LX_PROB_SHEAF,
-			     "%s: %llu objects held in sheaves are in no slab of this cache that was read",
-			     w->scan->cache.name,
-			     (unsigned long long)(w->cached.count - w->cached_hits));
+		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
+				"%s: %llu objects held in sheaves are in no slab of this cache that was read",
+				w->scan->cache.name,
+				(unsigned long long)(w->cached.count - w->cached_hits));
 }
 
-static void decide_liveness(struct walk *w, struct lx_slab *slab, uint8_t *mem)
+static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 {
+	struct walk *w = walk;
 	struct lx_scan *scan = w->scan;
 	size_t i;
 
 	if (!lx_read(w->s->t, slab->base, mem, slab_mem_len(scan, slab))) {
-		note_problem(w->s, scan, LX_PROB_UNREADABLE,
-			     "%s: slab %#llx memory unreadable; its %u objects counted as live",
-			     scan->cache.name, (unsigned long long)slab->addr, slab->objects);
+		lx_note_problem(w->s, scan, LX_PROB_UNREADABLE,
+				"%s: slab %#llx memory unreadable; its %u objects counted as live",
+				scan->cache.name, (unsigned long long)slab->addr, slab->objects);
 		slab->bad = 1;
 		scan->bad_slabs++;
 		return;
@@ -1128,15 +1106,15 @@ static void check_node_counters(struct walk *w)
 	struct lx_scan *scan = w->scan;
 
 	if (scan->nr_slabs_known && scan->nslabs != scan->node_nr_slabs)
-		note_problem(w->s, scan, LX_PROB_NODE,
-			     "%s: node counters say %llu slabs, %zu found",
-			     scan->cache.name, (unsigned long long)scan->node_nr_slabs,
-			     scan->nslabs);
+		lx_note_problem(w->s, scan, LX_PROB_NODE,
+				"%s: node counters say %llu slabs, %zu found",
+				scan->cache.name, (unsigned long long)scan->node_nr_slabs,
+				scan->nslabs);
 	else if (w->total_objects_known && scan->total != w->node_total_objects)
-		note_problem(w->s, scan, LX_PROB_NODE,
-			     "%s: node counters say %llu objects, %llu found",
-			     scan->cache.name, (unsigned long long)w->node_total_objects,
-			     (unsigned long long)scan->total);
+		lx_note_problem(w->s, scan, LX_PROB_NODE,
+				"%s: node counters say %llu objects, %llu found",
+				scan->cache.name, (unsigned long long)w->node_total_objects,
+				(unsigned long long)scan->total);
 }
 
 static enum lx_status walk_slabs(struct walk *w)
@@ -1145,26 +1123,10 @@ static enum lx_status walk_slabs(struct walk *w)
 	size_t max = scan->cache.red_left_pad +
 		     (size_t)scan->cache.size * (scan->cache.oo_objects + scan->cache.min_objects);
 	uint64_t max_slab = w->s->arch.page_size << MAX_SLAB_ORDER;
-	uint8_t *mem;
-	size_t i;
 
 	if (max > max_slab)
 		max = max_slab;
-	mem = lx_alloc(w->s->t, max);
-	if (!mem)
-		return LX_ENOMEM;
-	for (i = 0; i < scan->nslabs; i++) {
-		if (lx_interrupted(w->s->t)) {
-			lx_free(w->s->t, mem);
-			return LX_EINTR;
-		}
-		decide_liveness(w, &scan->slabs[i], mem);
-		if ((i & 1023) == 1023)
-			lx_progress(w->s->t, scan->cache.name, i + 1, scan->nslabs);
-	}
-	lx_progress(w->s->t, scan->cache.name, scan->nslabs, scan->nslabs);
-	lx_free(w->s->t, mem);
-	return LX_OK;
+	return lx_scan_each_slab(w->s, scan, max, decide_liveness, w);
 }
 
 static enum lx_status collect_and_walk(struct walk *w)
