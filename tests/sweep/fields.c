@@ -363,9 +363,10 @@ static void add_slab_slabs(struct collector *co, const struct lx_scan *scan)
 	}
 }
 
+/* The row lx_layout_init() chose (a SLUB layout leaves kc_cpu_cache 0). */
 static bool slab_allocator(const struct lx_session *s)
 {
-	return s->L.kc_cpu_cache >= 0;
+	return s->alloc && !strcmp(s->alloc->name, "SLAB");
 }
 
 int fields_collect(struct lx_session *s, const struct lx_cache *c,
