@@ -16,7 +16,9 @@
 struct lx_target;
 
 struct lx_arch {
-	const char *name;		/* "x86_64" */
+	const char *name;		/* the kernel's name: "x86_64", "arm64" */
+	const char *machine;		/* utsname's and libkdumpfile's: "aarch64" */
+	uint16_t elf_machine;		/* e_machine of its ELF files (EM_X86_64) */
 	unsigned int word_size;		/* bytes in a pointer */
 	bool big_endian;
 	unsigned int page_shift;	/* base pages */
@@ -27,8 +29,10 @@ struct lx_arch {
 	uint64_t vmemmap_base, vmemmap_span;
 	/* vmalloc space, [start, end); both 0 when the dump does not say. */
 	uint64_t vmalloc_start, vmalloc_end;
-	/* The kernel image's mapping, and module space up to its end. */
-	uint64_t kernel_map_base, modules_end;
+	/* The kernel image's mapping [base, end), with module space in it or not. */
+	uint64_t kernel_map_base, kernel_map_end;
+	/* Module space when it lies outside the image's mapping; else 0, 0. */
+	uint64_t modules_start, modules_end;
 	/* No kernel memory area lies below this. */
 	uint64_t kernel_space_base;
 	/* KASLR moves the image in steps of kaslr_align, less than kaslr_max. */
@@ -46,8 +50,10 @@ struct lx_arch {
 	void (*fill)(struct lx_arch *a, struct lx_target *t);
 };
 
-/* The row called name ("x86_64"); NULL when leakext has none. */
+/* The row called name or machine ("arm64", "aarch64"); NULL when none. */
 const struct lx_arch *lx_arch_find(const char *name);
+/* The row of ELF files for machine (EM_AARCH64); NULL when none. */
+const struct lx_arch *lx_arch_find_elf(unsigned int machine);
 /*
  * The dump's architecture in *a: its row, filled from the kernel's own
  * variables.  False when no row fits.

@@ -65,6 +65,13 @@ bool lx_symbol(struct lx_target *t, const char *name, uint64_t *addr);
 bool lx_addr_symbol(struct lx_target *t, uint64_t addr, char *name, size_t len,
 		    uint64_t *offset, char *module, size_t modlen);
 uint64_t lx_phys_end(struct lx_target *t);
+/*
+ * A VMCOREINFO number: key's value in *value, read as the kernel prints
+ * it (decimal, negative decimal, or hex with 0x; KERNELOFFSET's bare hex
+ * when hex is true).  False if absent or not wholly a number.
+ */
+bool lx_vmcoreinfo_number(struct lx_target *t, const char *key, bool hex,
+			  uint64_t *value);
 /* The host's struct printer (lx_host_ops.print_type); false if none. */
 bool lx_print_type(struct lx_target *t, const char *type, uint64_t addr);
 /* Seconds on a monotonic clock, for timings. */

@@ -64,6 +64,13 @@ struct lx_dump_ops {
 	 * variables would size; 0 if unknown.  May be NULL.
 	 */
 	uint64_t (*phys_end)(void *priv);
+	/*
+	 * The value of the dump's VMCOREINFO line key ("NUMBER(VA_BITS)",
+	 * "PAGESIZE"), as written there, in buf; false if the dump has no
+	 * such line or the value does not fit in len.  May be NULL: no
+	 * VMCOREINFO.
+	 */
+	bool (*vmcoreinfo)(void *priv, const char *key, char *buf, size_t len);
 };
 
 /*

@@ -23,15 +23,19 @@ size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *r, size_t max
 			      ((K->max_pfn ? K->max_pfn : 1ULL << 28) << a->page_shift);
 	size_t n = 0;
 
-	if (max < 4)
+	if (max < 5)
 		return 0;
+	/* First match wins: the image and modules may lie inside vmalloc space (arm64). */
+	r[n++] = (struct lx_ptr_range){ a->kernel_map_base, a->kernel_map_end, KIND_IMAGE, true };
+	if (a->modules_end)
+		r[n++] = (struct lx_ptr_range){ a->modules_start, a->modules_end,
+						KIND_IMAGE, true };
 	r[n++] = (struct lx_ptr_range){ a->direct_map_base, direct_end, KIND_HEAP, false };
 	if (a->vmalloc_start)
 		r[n++] = (struct lx_ptr_range){ a->vmalloc_start, a->vmalloc_end,
 						KIND_VMALLOC, false };
 	r[n++] = (struct lx_ptr_range){ a->vmemmap_base, a->vmemmap_base + a->vmemmap_span,
 					KIND_VMEMMAP, false };
-	r[n++] = (struct lx_ptr_range){ a->kernel_map_base, a->modules_end, KIND_IMAGE, true };
 	return n;
 }
 

@@ -3,8 +3,10 @@
  * Thin, checked wrappers over the target interface: the only place that
  * calls the dump's and the host's ops, so each NULL op is answered here.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -240,6 +242,22 @@ bool lx_addr_symbol(struct lx_target *t, uint64_t addr, char *name, size_t len,
 uint64_t lx_phys_end(struct lx_target *t)
 {
 	return t->dump->phys_end ? t->dump->phys_end(t->dump_priv) : 0;
+}
+
+bool lx_vmcoreinfo_number(struct lx_target *t, const char *key, bool hex,
+			  uint64_t *value)
+{
+	char text[32], *end;
+
+	if (!t->dump->vmcoreinfo ||
+	    !t->dump->vmcoreinfo(t->dump_priv, key, text, sizeof(text)) || !text[0])
+		return false;
+	errno = 0;
+	if (text[0] == '-')
+		*value = (uint64_t)strtoll(text, &end, 10);
+	else
+		*value = strtoull(text, &end, hex ? 16 : 0);
+	return !errno && !*end && (hex || text[0] != '0' || text[1] == 'x' || !text[1]);
 }
 
 bool lx_print_type(struct lx_target *t, const char *type, uint64_t addr)

@@ -11,6 +11,7 @@
 
 /* Probed in order: rows that detect first, the fallback row last. */
 static const struct lx_arch *const rows[] = {
+	&lx_arch_arm64,
 	&lx_arch_x86_64,
 };
 
@@ -21,7 +22,17 @@ const struct lx_arch *lx_arch_find(const char *name)
 	size_t i;
 
 	for (i = 0; i < NR_ROWS; i++)
-		if (!strcmp(rows[i]->name, name))
+		if (!strcmp(rows[i]->name, name) || !strcmp(rows[i]->machine, name))
+			return rows[i];
+	return NULL;
+}
+
+const struct lx_arch *lx_arch_find_elf(unsigned int machine)
+{
+	size_t i;
+
+	for (i = 0; i < NR_ROWS; i++)
+		if (rows[i]->elf_machine == machine)
 			return rows[i];
 	return NULL;
 }

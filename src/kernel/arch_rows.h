@@ -6,5 +6,6 @@
 #include "leakext/arch.h"
 
 extern const struct lx_arch lx_arch_x86_64;
+extern const struct lx_arch lx_arch_arm64;
 
 #endif

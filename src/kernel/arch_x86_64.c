@@ -73,6 +73,8 @@ static void x86_64_fill(struct lx_arch *a, struct lx_target *t)
  */
 const struct lx_arch lx_arch_x86_64 = {
 	.name = "x86_64",
+	.machine = "x86_64",
+	.elf_machine = 62,	/* EM_X86_64 */
 	.word_size = 8,
 	.big_endian = false,
 	.page_shift = X86_64_PAGE_SHIFT,
@@ -82,9 +84,9 @@ const struct lx_arch lx_arch_x86_64 = {
 	/* __VMEMMAP_BASE_L4; 1 TiB of struct pages with 4-level paging */
 	.vmemmap_base = 0xffffea0000000000ULL,
 	.vmemmap_span = 1ULL << 40,
-	/* __START_KERNEL_map up to MODULES_END */
+	/* __START_KERNEL_map up to MODULES_END: modules follow the image */
 	.kernel_map_base = 0xffffffff80000000ULL,
-	.modules_end = 0xffffffffff000000ULL,
+	.kernel_map_end = 0xffffffffff000000ULL,
 	/* The kernel half past the guard hole: the 4-level direct map's base */
 	.kernel_space_base = 0xffff888000000000ULL,
 	/*

@@ -22,6 +22,7 @@
 
 #include "standalone/readers/diskdump.h"
 #include "standalone/files.h"
+#include "leakext/arch.h"
 
 #define FLAT_SIGNATURE "makedumpfile"
 #define MAX_BLOCK_SIZE (1 << 20)
@@ -88,7 +89,7 @@ int sa_check_vmlinux(const char *path, char *err, size_t errlen)
 		return -1;
 	}
 	if (ident[EI_CLASS] != ELFCLASS64 || ident[EI_DATA] != ELFDATA2LSB) {
-		snprintf(err, errlen, "not a 64-bit little-endian ELF file (x86_64 vmlinux expected)");
+		snprintf(err, errlen, "not a 64-bit little-endian ELF file (an x86_64 or aarch64 vmlinux expected)");
 		return -1;
 	}
 	return 0;
@@ -239,8 +240,8 @@ static int check_elf(int fd, uint64_t size, char *err, size_t errlen)
 		return -1;
 	}
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-	    eh.e_machine != EM_X86_64) {
-		snprintf(err, errlen, "an ELF core dump, but not of x86_64 (class %u, machine %u)",
+	    !lx_arch_find_elf(eh.e_machine)) {
+		snprintf(err, errlen, "an ELF core dump, but not of x86_64 or aarch64 (class %u, machine %u)",
 			 eh.e_ident[EI_CLASS], eh.e_machine);
 		return -1;
 	}
@@ -309,7 +310,7 @@ enum sa_file_kind sa_file_kind(const char *path)
 		return SA_FILE_UNKNOWN;
 	if (eh.e_type == ET_CORE)
 		return SA_FILE_DUMP;
-	if (eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_machine == EM_X86_64 &&
+	if (eh.e_ident[EI_CLASS] == ELFCLASS64 && lx_arch_find_elf(eh.e_machine) &&
 	    (eh.e_type == ET_EXEC || eh.e_type == ET_DYN))
 		return SA_FILE_VMLINUX;
 	return SA_FILE_UNKNOWN;

@@ -310,6 +310,15 @@ static uint64_t sa_phys_end(void *priv)
 	return max_pfn * page_size;
 }
 
+static const char *vmcoreinfo(struct sa_dump *d, const char *key);
+
+static bool sa_vmcoreinfo(void *priv, const char *key, char *buf, size_t len)
+{
+	const char *value = vmcoreinfo(priv, key);
+
+	return value && snprintf(buf, len, "%s", value) < (int)len;
+}
+
 const struct lx_dump_ops sa_dump_ops = {
 	.read = sa_read,
 	.symbol = sa_symbol,
@@ -320,6 +329,7 @@ const struct lx_dump_ops sa_dump_ops = {
 	.member_at = sa_member_at,
 	.enum_value = sa_enum_value,
 	.phys_end = sa_phys_end,
+	.vmcoreinfo = sa_vmcoreinfo,
 };
 
 const struct lx_host_ops sa_host_ops = {
@@ -347,10 +357,31 @@ static const char *vmcoreinfo(struct sa_dump *d, const char *key)
 	return value;
 }
 
+/*
+ * The dump's architecture, by the name libkdumpfile gives it (the ELF
+ * machine, the kdump header's utsname): the row the KASLR checks use
+ * before a session probes its own.
+ */
+static int dump_arch(struct sa_dump *d, char *err, size_t errlen)
+{
+	const char *name = NULL;
+	char safe[64];
+
+	if (kdump_get_string_attr(d->ctx, KDUMP_ATTR_ARCH_NAME, &name) != KDUMP_OK || !name)
+		name = "x86_64";
+	d->arch = lx_arch_find(name);
+	if (d->arch)
+		return 0;
+	lx_escape(safe, sizeof(safe), name, strlen(name));
+	snprintf(err, errlen, "a dump of a %s machine; leakscan reads x86_64 and aarch64 dumps",
+		 safe);
+	return -1;
+}
+
 static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 {
 	d->ctx = sa_kdump_open_path(d->path, &d->fd, err, errlen);
-	if (!d->ctx)
+	if (!d->ctx || dump_arch(d, err, errlen))
 		return -1;
 	d->reads = (struct sa_kdump_reads){ .path = d->path, .fd = -1 };
 	if (d->libkdumpfile_only)
@@ -410,13 +441,12 @@ static int check_match(struct sa_dump *d, uint64_t offset, char *err, size_t err
 
 /*
  * The KASLR shift: VMCOREINFO's KERNELOFFSET (hex, as the kernel prints
- * it), a multiple of CONFIG_PHYSICAL_ALIGN inside the KASLR window.  None
- * means no KASLR.  This runs before a session knows the dump's
- * architecture: the program reads x86_64 dumps only (files.c, symtab.c).
+ * it), a multiple of the architecture's KASLR step inside its window.
+ * None means no KASLR.
  */
 static int kernel_offset(struct sa_dump *d, uint64_t *offset, char *err, size_t errlen)
 {
-	const struct lx_arch *arch = lx_arch_find("x86_64");
+	const struct lx_arch *arch = d->arch;
 	const char *text = vmcoreinfo(d, "KERNELOFFSET");
 	char safe[64], why[64] = "";
 	size_t len;

@@ -13,6 +13,8 @@
 #include "standalone/readers/reader.h"
 #include "standalone/types/types.h"
 
+struct lx_arch;
+
 /* The vmlinux named on the command line, shared by every dump. */
 struct sa_vmlinux {
 	const char *path;
@@ -36,6 +38,7 @@ struct sa_dump {
 	const char *path;
 	int fd;
 	kdump_ctx_t *ctx;		/* attributes, translation */
+	const struct lx_arch *arch;	/* the dump's row, by its file */
 	struct sa_kdump_reads reads;	/* every libkdumpfile read */
 	/* Direct-map reads, through libkdumpfile only if no own reader fits. */
 	struct sa_reader reader;

@@ -47,7 +47,7 @@ kdump_ctx_t *sa_kdump_open(int fd, char *err, size_t errlen)
 		 */
 		return NULL;
 	}
-	/* QEMU fills only utsname.machine; the arch comes from vmlinux. */
+	/* A kdump header without utsname (libkdumpfile finds no arch): x86_64. */
 	if (kdump_get_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK || !arch)
 		kdump_set_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, "x86_64");
 	kdump_set_string_attr(ctx, KDUMP_ATTR_OSTYPE, "linux");

@@ -35,13 +35,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "leakext/arch.h"
 #include "leakext/core.h"
 #include "leakext/text.h"
 #include "standalone/symbols/kallsyms.h"
 
 /* 512 since b8a94bfb3395 ("kallsyms: increase maximum kernel symbol length to 512"), 6.1 */
 #define KSYM_NAME_LEN 512
+#define SMALLEST_PAGE 4096
 #define MAX_SYMS (4U << 20)		/* a kernel has ~150 000; 4M is far beyond */
 #define MAX_NAMES_BYTES (64U << 20)	/* the stream: ~10 bytes a symbol */
 #define MAX_NAME_BYTES (256U << 20)	/* all decoded names together */
@@ -134,8 +134,8 @@ static size_t readable_prefix(const struct lx_target *t, uint64_t addr, uint8_t 
 static size_t read_some(const struct lx_target *t, uint64_t addr, uint8_t *buf,
 			size_t want)
 {
-	/* Before any session: the program reads x86_64 dumps only. */
-	uint64_t page = lx_arch_find("x86_64")->page_size;
+	/* The smallest page of any architecture: a read never crosses one. */
+	uint64_t page = SMALLEST_PAGE;
 	size_t got = 0, n;
 
 	if (want > UINT64_MAX - addr)	/* never up to or past the top of the address space */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "standalone/symbols/symtab.h"
+#include "leakext/arch.h"
 
 #define MAX_BANNER 512
 
@@ -271,10 +272,10 @@ static bool map_elf(struct elf_file *f, const char *path, char *err, size_t errl
 	}
 	eh = (const void *)f->map;
 	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh->e_machine != EM_X86_64 || eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    !lx_arch_find_elf(eh->e_machine) || eh->e_shentsize != sizeof(Elf64_Shdr) ||
 	    eh->e_shoff > f->size ||
 	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > f->size - eh->e_shoff) {
-		snprintf(err, errlen, "%s: not an x86_64 ELF vmlinux", path);
+		snprintf(err, errlen, "%s: not an x86_64 or aarch64 ELF vmlinux", path);
 		munmap((void *)f->map, f->size);
 		return false;
 	}

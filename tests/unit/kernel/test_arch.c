@@ -3,10 +3,12 @@
  * The architecture table (leakext/arch.h): lookup by name, and the probe
  * that fills a session's row from the kernel's own variables.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "fixture.h"
 #include "leakext/arch.h"
+#include "leakext/core.h"
 #include "unit.h"
 
 #define VMALLOC_SYM 0xffffffff82200000ULL
@@ -119,7 +121,128 @@ static bool test_probe_reads_kernel_bases(void)
 	return unit_ok();
 }
 
+/*
+ * An arm64 kernel seen through VMCOREINFO alone: the lines of the S8
+ * sample (Debian 6.1, 48-bit VA, randomised linear map: PHYS_OFFSET is
+ * negative) or of a kernel laid out before the 5.4 flip.
+ */
+struct vmcoreinfo_lines {
+	const char *const *lines;	/* "KEY=VALUE", NULL-ended */
+};
+
+static const char *const s8_lines[] = {
+	"PAGESIZE=4096",
+	"SYMBOL(_stext)=ffffca24e3a10000",
+	"NUMBER(VA_BITS)=48",
+	"NUMBER(MODULES_VADDR)=0xffff800000000000",
+	"NUMBER(MODULES_END)=0xffff800008000000",
+	"NUMBER(VMALLOC_START)=0xffff800008000000",
+	"NUMBER(VMALLOC_END)=0xfffffbfff0000000",
+	"NUMBER(VMEMMAP_START)=0xfffffc0000000000",
+	"NUMBER(VMEMMAP_END)=0xfffffe0000000000",
+	"NUMBER(kimage_voffset)=0xffffca24a3800000",
+	"NUMBER(PHYS_OFFSET)=0xffff92e580000000",
+	"KERNELOFFSET=4a24dba00000",
+	"NUMBER(KERNELPACMASK)=0x0",
+	"NUMBER(NEGATIVE)=-129",
+	NULL,
+};
+
+/* Before the flip: 39-bit VA, image below the linear map, no ranges. */
+static const char *const preflip_lines[] = {
+	"PAGESIZE=65536",
+	"SYMBOL(_stext)=ffffff8008081000",
+	"NUMBER(VA_BITS)=39",
+	"NUMBER(kimage_voffset)=0xffffff7fc0000000",
+	"NUMBER(PHYS_OFFSET)=0x80000000",
+	NULL,
+};
+
+static bool lines_vmcoreinfo(void *priv, const char *key, char *buf, size_t len)
+{
+	const struct vmcoreinfo_lines *v = priv;
+	size_t n = strlen(key), i;
+
+	for (i = 0; v->lines[i]; i++)
+		if (!strncmp(v->lines[i], key, n) && v->lines[i][n] == '=')
+			return snprintf(buf, len, "%s", v->lines[i] + n + 1) < (int)len;
+	return false;
+}
+
+static long no_type(void *priv, const char *type)
+{
+	(void)priv;
+	(void)type;
+	return -1;
+}
+
+static bool probe_lines(const char *const *lines, struct lx_arch *a)
+{
+	static const struct lx_dump_ops ops = { .symbol = no_symbol, .type_size = no_type,
+						.vmcoreinfo = lines_vmcoreinfo };
+	struct vmcoreinfo_lines v = { lines };
+	struct lx_target t = { .dump = &ops, .dump_priv = &v };
+
+	return lx_arch_probe(&t, a);
+}
+
+static bool test_vmcoreinfo_numbers(void)
+{
+	static const struct lx_dump_ops ops = { .symbol = no_symbol,
+						.vmcoreinfo = lines_vmcoreinfo };
+	struct vmcoreinfo_lines v = { s8_lines };
+	struct lx_target t = { .dump = &ops, .dump_priv = &v };
+	uint64_t n;
+
+	CHECK(lx_vmcoreinfo_number(&t, "PAGESIZE", false, &n) && n == 4096);
+	CHECK(lx_vmcoreinfo_number(&t, "NUMBER(PHYS_OFFSET)", false, &n) &&
+	      n == 0xffff92e580000000ULL);
+	CHECK(lx_vmcoreinfo_number(&t, "NUMBER(NEGATIVE)", false, &n) && n == (uint64_t)-129);
+	CHECK(lx_vmcoreinfo_number(&t, "KERNELOFFSET", true, &n) && n == 0x4a24dba00000ULL);
+	/* bare hex is not a decimal number */
+	CHECK(!lx_vmcoreinfo_number(&t, "KERNELOFFSET", false, &n));
+	CHECK(!lx_vmcoreinfo_number(&t, "NUMBER(ABSENT)", false, &n));
+	return unit_ok();
+}
+
+static bool test_arm64_from_vmcoreinfo(void)
+{
+	struct lx_arch a;
+
+	CHECK(lx_arch_find("aarch64") == lx_arch_find("arm64"));
+	CHECK(lx_arch_find_elf(183) == lx_arch_find("arm64"));
+	CHECK(probe_lines(s8_lines, &a) && !strcmp(a.name, "arm64"));
+	CHECK(a.page_size == 4096 && a.page_shift == 12);
+	/* the dump's memory at 0x40000000 is where /proc/vmcore maps it */
+	CHECK(a.direct_map_base + 0x40000000ULL == 0xffff6d1ac0000000ULL);
+	/* vmemmap - (memstart_addr >> 12) pages of 64 bytes (no "page" type here) */
+	CHECK(a.vmemmap_base == 0xfffffc0000000000ULL + (0x6d1a80000ULL << 6));
+	CHECK(a.vmemmap_base + a.vmemmap_span == 0xfffffe0000000000ULL);
+	CHECK(a.vmalloc_start == 0xffff800008000000ULL && a.vmalloc_end == 0xfffffbfff0000000ULL);
+	CHECK(a.modules_start == 0xffff800000000000ULL && a.modules_end == 0xffff800008000000ULL);
+	CHECK(a.kernel_space_base == 0xffff000000000000ULL);
+	return unit_ok();
+}
+
+static bool test_arm64_before_the_flip(void)
+{
+	struct lx_arch a;
+
+	CHECK(probe_lines(preflip_lines, &a) && !strcmp(a.name, "arm64"));
+	CHECK(a.page_size == 65536 && a.page_shift == 16);
+	/* PAGE_OFFSET is the upper half: 0xffffffc000000000 for 39 bits */
+	CHECK(a.direct_map_base + 0x80000000ULL == 0xffffffc000000000ULL);
+	CHECK(a.vmalloc_start == 0 && a.modules_end == 0);
+	return unit_ok();
+}
+
 const struct unit_test arch_tests[] = {
+	{ "arch: VMCOREINFO numbers read as the kernel prints them",
+	  test_vmcoreinfo_numbers },
+	{ "arch: arm64's map from VMCOREINFO (randomised linear map)",
+	  test_arm64_from_vmcoreinfo },
+	{ "arch: arm64 before the 5.4 flip: the linear map is the upper half",
+	  test_arm64_before_the_flip },
 	{ "arch: rows are found by name", test_find_by_name },
 	{ "arch: a kernel without the base variables keeps the defaults",
 	  test_probe_without_variables },
