@@ -23,6 +23,7 @@
 #include "standalone/readers/diskdump.h"
 #include "standalone/files.h"
 #include "leakext/arch.h"
+#include "standalone/symbols/sysmap.h"
 
 #define FLAT_SIGNATURE "makedumpfile"
 #define MAX_BLOCK_SIZE (1 << 20)
@@ -294,14 +295,18 @@ int sa_check_dump(int fd, const char *path, char *err, size_t errlen)
 
 enum sa_file_kind sa_file_kind(const char *path)
 {
+	char start[256];
 	Elf64_Ehdr eh = { 0 };
 	int fd = open(path, O_RDONLY);
-	ssize_t got;
+	ssize_t got, text;
 
 	if (fd < 0)
 		return SA_FILE_UNKNOWN;
 	got = pread(fd, &eh, sizeof(eh), 0);
+	text = pread(fd, start, sizeof(start), 0);
 	close(fd);
+	if (text > 0 && sa_sysmap_looks_like(start, text))
+		return SA_FILE_SYSTEM_MAP;
 	if (got >= 8 && !memcmp(&eh, KDUMP_SIGNATURE, 8))
 		return SA_FILE_DUMP;
 	if (got >= 12 && !memcmp(&eh, FLAT_SIGNATURE, 12))

@@ -70,6 +70,7 @@ enum sa_file_kind {
 	SA_FILE_UNKNOWN,	/* missing, unreadable, or neither */
 	SA_FILE_VMLINUX,	/* an ELF executable: the kernel image */
 	SA_FILE_DUMP,		/* kdump-compressed, flattened, or an ELF core */
+	SA_FILE_SYSTEM_MAP,	/* a System.map: "ADDRESS TYPE NAME" lines */
 };
 
 enum sa_file_kind sa_file_kind(const char *path);

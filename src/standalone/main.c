@@ -35,6 +35,7 @@ struct program {
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
 	enum types_choice types;
 	const char *vmlinux;		/* NULL: types and symbols from each dump */
+	const char *system_map;		/* without vmlinux: the symbols */
 	struct sa_vmlinux vm;
 	char **vmcores;
 	int nvmcores;
@@ -48,7 +49,7 @@ enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE };	/* long options without a
 static void usage(FILE *out)
 {
 	fprintf(out,
-"usage: leakscan [options] [VMLINUX] VMCORE... [CACHE]\n"
+"usage: leakscan [options] [VMLINUX | System.map] VMCORE... [CACHE]\n"
 "\n"
 "Finds leaked slab objects in kernel crash dumps without a crash session.\n"
 "With no CACHE, ranks every slab cache by live bytes; with CACHE, clusters the\n"
@@ -58,7 +59,10 @@ static void usage(FILE *out)
 "dump (Linux 6.0 or later with CONFIG_DEBUG_INFO_BTF); with VMLINUX (the\n"
 "kernel image, e.g. /usr/lib/debug/boot/vmlinux-RELEASE, told apart from\n"
 "dumps by its content) from its .BTF section, or its DWARF if it has none,\n"
-"and its symbol table.  A last argument that is not a file is the cache name\n"
+"and its symbol table.  A kernel built without CONFIG_KALLSYMS_ALL (Debian's\n"
+"arm64 kernels) keeps no data symbols in kallsyms: give its System.map (from\n"
+"the kernel's package; no debuginfo needed) and types still come from the\n"
+"dump's BTF.  A last argument that is not a file is the cache name\n"
 "(kmalloc-4096, kmalloc-4k and size-4096 are aliases).\n"
 "\n"
 "  -C, --cache=NAME    the cache (instead of the last argument)\n"
@@ -220,16 +224,26 @@ static int sort_arguments(struct program *p, char **args, int n)
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (sa_file_kind(args[i]) != SA_FILE_VMLINUX) {
+		enum sa_file_kind kind = sa_file_kind(args[i]);
+		const char **slot = kind == SA_FILE_VMLINUX ? &p->vmlinux :
+				    kind == SA_FILE_SYSTEM_MAP ? &p->system_map : NULL;
+
+		if (!slot) {
 			p->vmcores[p->nvmcores++] = args[i];
 			continue;
 		}
-		if (p->vmlinux) {
-			fprintf(stderr, "leakscan: two kernel images (%s and %s): give at most one VMLINUX\n",
-				p->vmlinux, args[i]);
+		if (*slot) {
+			fprintf(stderr, "leakscan: two %s (%s and %s): give at most one\n",
+				kind == SA_FILE_VMLINUX ? "kernel images" : "System.map files",
+				*slot, args[i]);
 			return -1;
 		}
-		p->vmlinux = args[i];
+		*slot = args[i];
+	}
+	if (p->vmlinux && p->system_map) {
+		fprintf(stderr, "leakscan: a VMLINUX has its own symbols: give %s or %s, not both\n",
+			p->vmlinux, p->system_map);
+		return -1;
 	}
 	if (!p->nvmcores) {
 		fprintf(stderr, "leakscan: need at least one VMCORE (--help)\n");
@@ -384,6 +398,7 @@ static void show_reads(const struct sa_dump *d, double start)
 static int run_one(struct program *p, const char *path)
 {
 	struct sa_dump d = { .path = path, .fd = -1, .vmlinux = p->vmlinux ? &p->vm : NULL,
+			     .system_map = p->system_map,
 			     .progress = !p->quiet && isatty(fileno(stderr)),
 			     .libkdumpfile_only = p->libkdumpfile_only };
 	char err[512] = "";

@@ -16,6 +16,7 @@
 #include <libkdumpfile/kdumpfile.h>
 
 #include "leakext/arch.h"
+#include "standalone/symbols/sysmap.h"
 #include "leakext/core.h"
 #include "standalone/symbols/symtab.h"
 #include "leakext/target.h"
@@ -561,6 +562,22 @@ static const char *vmcoreinfo_line(void *priv, const char *key)
 	return vmcoreinfo(priv, key);
 }
 
+/*
+ * Without CONFIG_KALLSYMS_ALL kallsyms keeps only text (scripts/kallsyms.c
+ * drops symbols outside the text ranges): no slab_caches, no __start_BTF,
+ * nothing a walk starts from.
+ */
+static int check_data_symbols(struct sa_dump *d, char *err, size_t errlen)
+{
+	uint64_t addr;
+
+	if (lx_symtab_lookup(&d->symbols, "slab_caches", &addr) ||
+	    lx_symtab_lookup(&d->symbols, "init_task", &addr))
+		return 0;
+	snprintf(err, errlen, "the dump's kallsyms names code only (the kernel was built without CONFIG_KALLSYMS_ALL): pass its System.map (Debian: in the -dbg package) or its debug vmlinux");
+	return -1;
+}
+
 /* The kernel's kallsyms, where VMCOREINFO says its tables are (6.0+). */
 static int dump_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
@@ -573,14 +590,66 @@ static int dump_symbols(struct sa_dump *d, char *err, size_t errlen)
 		return -1;
 	lx_symtab_finish(&d->symbols);
 	d->symbols_kind = SA_SYMBOLS_KALLSYMS;
-	return 0;
+	return check_data_symbols(d, err, errlen);
+}
+
+/*
+ * A System.map is the dump's when every symbol VMCOREINFO places is where
+ * the map, shifted by KERNELOFFSET, puts it.
+ */
+static int check_map_anchors(struct sa_dump *d, uint64_t offset, char *err, size_t errlen)
+{
+	struct sa_kallsyms_anchor anchors[SA_KALLSYMS_ANCHORS];
+	unsigned int n, i, compared = 0;
+	uint64_t addr;
+
+	if (sa_vmcoreinfo_anchors(anchors, &n, vmcoreinfo_line, d, err, errlen))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!lx_symtab_lookup(&d->symbols, anchors[i].name, &addr))
+			continue;
+		if (addr != anchors[i].addr) {
+			snprintf(err, errlen, "%s does not match the vmcore: it puts %s at %#llx (KERNELOFFSET %llx applied), VMCOREINFO at %#llx",
+				 d->system_map, anchors[i].name, (unsigned long long)addr,
+				 (unsigned long long)offset, (unsigned long long)anchors[i].addr);
+			return -1;
+		}
+		compared++;
+	}
+	if (compared)
+		return 0;
+	snprintf(err, errlen, "%s cannot be checked against the vmcore: none of the symbols VMCOREINFO places is in it",
+		 d->system_map);
+	return -1;
+}
+
+static int map_symbols(struct sa_dump *d, char *err, size_t errlen)
+{
+	struct sa_sysmap_stats stats;
+	uint64_t offset;
+
+	if (kernel_offset(d, &offset, err, errlen) ||
+	    sa_sysmap_load(&d->symbols, d->system_map, offset, &stats, err, errlen))
+		return -1;
+	lx_symtab_finish(&d->symbols);
+	d->symbols_kind = SA_SYMBOLS_SYSTEM_MAP;
+	return check_map_anchors(d, offset, err, errlen);
+}
+
+static int kernel_symbols(struct sa_dump *d, char *err, size_t errlen)
+{
+	if (d->vmlinux)
+		return vmlinux_symbols(d, err, errlen);
+	if (d->system_map)
+		return map_symbols(d, err, errlen);
+	return dump_symbols(d, err, errlen);
 }
 
 int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)
 {
 	if (open_dump(d, err, errlen))
 		return -1;
-	if (d->vmlinux ? vmlinux_symbols(d, err, errlen) : dump_symbols(d, err, errlen))
+	if (kernel_symbols(d, err, errlen))
 		return -1;
 	if (!d->vmlinux || d->vmlinux->types.kind == SA_TYPES_NONE) {
 		if (dump_btf(d, err, errlen))
@@ -596,7 +665,8 @@ int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)
 
 const char *sa_symbols_name(enum sa_symbols_kind kind)
 {
-	return kind == SA_SYMBOLS_KALLSYMS ? "kallsyms" : "vmlinux";
+	return kind == SA_SYMBOLS_KALLSYMS ? "kallsyms" :
+	       kind == SA_SYMBOLS_SYSTEM_MAP ? "system-map" : "vmlinux";
 }
 
 void sa_dump_close(struct sa_dump *d)

@@ -26,6 +26,7 @@ struct sa_vmlinux {
 enum sa_symbols_kind {
 	SA_SYMBOLS_VMLINUX,	/* "vmlinux": its ELF symbol table, KASLR-shifted */
 	SA_SYMBOLS_KALLSYMS,	/* "kallsyms": decoded from the dump's memory */
+	SA_SYMBOLS_SYSTEM_MAP,	/* "system-map": a System.map, KASLR-shifted */
 };
 
 /* One loaded module's BTF, split on the kernel's (leakdump -d -t). */
@@ -44,6 +45,7 @@ struct sa_dump {
 	struct sa_reader reader;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
 	const struct sa_vmlinux *vmlinux;	/* NULL: types and symbols from the dump */
+	const char *system_map;		/* with no vmlinux: symbols from it */
 	const struct sa_types *types;	/* the vmlinux's, or own_types */
 	struct sa_types own_types;	/* the dump's own BTF */
 	enum sa_symbols_kind symbols_kind;

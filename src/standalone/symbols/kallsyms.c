@@ -649,6 +649,25 @@ static int lookup_symbol(const char *name, uint64_t *out,
 	return text ? parse_address(key, text, out, err, errlen) : 0;
 }
 
+int sa_vmcoreinfo_anchors(struct sa_kallsyms_anchor *anchors, unsigned int *n,
+			  const char *(*lookup)(void *arg, const char *key), void *arg,
+			  char *err, size_t errlen)
+{
+	unsigned int i;
+	uint64_t addr;
+
+	*n = 0;
+	for (i = 0; i < SA_KALLSYMS_ANCHORS; i++) {
+		if (lookup_symbol(anchor_names[i], &addr, lookup, arg, err, errlen))
+			return -1;
+		if (addr) {
+			anchors[*n].name = anchor_names[i];
+			anchors[(*n)++].addr = addr;
+		}
+	}
+	return 0;
+}
+
 int sa_kallsyms_addrs_from_vmcoreinfo(struct sa_kallsyms_addrs *a,
 				      const char *(*lookup)(void *arg, const char *key),
 				      void *arg, char *err, size_t errlen)
@@ -663,20 +682,13 @@ int sa_kallsyms_addrs_from_vmcoreinfo(struct sa_kallsyms_addrs *a,
 		{ "kallsyms_addresses", &a->addresses },
 	};
 	unsigned int i;
-	uint64_t addr;
 
 	memset(a, 0, sizeof(*a));
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (lookup_symbol(tables[i].name, tables[i].field, lookup, arg, err, errlen))
 			return -1;
-	for (i = 0; i < SA_KALLSYMS_ANCHORS; i++) {
-		if (lookup_symbol(anchor_names[i], &addr, lookup, arg, err, errlen))
-			return -1;
-		if (addr) {
-			a->anchors[a->nanchors].name = anchor_names[i];
-			a->anchors[a->nanchors++].addr = addr;
-		}
-	}
+	if (sa_vmcoreinfo_anchors(a->anchors, &a->nanchors, lookup, arg, err, errlen))
+		return -1;
 	if (!addrs_complete(a)) {
 		snprintf(err, errlen, "the dump's VMCOREINFO has no kallsyms (kernel older than 6.0?): pass the debug vmlinux");
 		return -1;

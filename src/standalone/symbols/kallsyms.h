@@ -61,6 +61,15 @@ struct sa_kallsyms_stats {
 };
 
 /*
+ * The anchors VMCOREINFO gives (at most SA_KALLSYMS_ANCHORS) in anchors,
+ * their number in *n; lookup as below.  -1 with err set if a value is not
+ * a hex address.
+ */
+int sa_vmcoreinfo_anchors(struct sa_kallsyms_anchor *anchors, unsigned int *n,
+			  const char *(*lookup)(void *arg, const char *key), void *arg,
+			  char *err, size_t errlen);
+
+/*
  * Fill a from VMCOREINFO.  lookup(arg, key) returns the value of a
  * VMCOREINFO line by its full key, e.g. "SYMBOL(kallsyms_names)" gives the
  * text after "SYMBOL(kallsyms_names)=" (hex, as the kernel prints it), or
