@@ -26,7 +26,9 @@
  *              bits 4-5 the image: 0 SLUB; SLAB with 1-byte indexes on
  *              the slab, 2-byte in a free object (OBJFREELIST), 1-byte
  *              off the slab with the slab fields in struct page
- *              (bits 0-2 then do not matter)
+ *              (bits 0-2 then do not matter),
+ *              bit 6 (SLUB image) the same memory as an arm64 kernel's:
+ *              the arm64 row from VMCOREINFO lines (fk_arm64())
  *     byte 1   which commands run (bit per command, see run_commands())
  *     patches  until the input ends, each starting with an op byte:
  *       op & 3 == 0, 3  raw: [window][u16 offset][(op >> 2) + 1 bytes]
@@ -471,6 +473,10 @@ static void build_image(struct image *im, uint8_t mode, unsigned int kind)
 		add_roots(im);
 		if (mode & 4)
 			use_page_type(im);
+		if (mode & 0x40) {
+			fk_arm64(&im->fk);
+			fk_add_symbol(&im->fk, "kimage_voffset", FK_CACHE);
+		}
 		map_windows(im);
 		map_anchors(im);
 		im->cache = FK_CACHE;
@@ -643,12 +649,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_input in = { data, size };
 	uint8_t first = fz_u8(&in), which = fz_u8(&in);
 	unsigned int kind = (first >> 4) % 4;
-	int n, key = kind ? 8 * (int)kind : first & 7;
+	int n, key = kind ? 8 * (int)kind : first & 0x47;
 
 	if (built != key) {
 		if (built >= 0)
 			fk_fini(&im.fk);
-		build_image(&im, first & 7, kind);
+		build_image(&im, first & 0x47, kind);
 		built = key;
 	}
 	for (n = 0; in.left && n < MAX_PATCHES; n++)

@@ -483,12 +483,54 @@ static bool fk_interrupted(struct lx_target *t)
 	return ++fk->polls >= fk->interrupt_at && fk->interrupt_at;
 }
 
+static bool fk_vmcoreinfo(void *priv, const char *key, char *buf, size_t len)
+{
+	struct fake_kernel *fk = priv;
+	size_t n = strlen(key);
+	int i;
+
+	for (i = 0; i < fk->nvmcoreinfo; i++)
+		if (!strncmp(fk->vmcoreinfo[i], key, n) && fk->vmcoreinfo[i][n] == '=')
+			return snprintf(buf, len, "%s", fk->vmcoreinfo[i] + n + 1) < (int)len;
+	return false;
+}
+
 static const struct lx_dump_ops fk_dump_ops = {
 	.read = fk_read, .symbol = fk_symbol, .addr_symbol = fk_addr_symbol,
 	.type_size = fk_type_size, .member_offset = fk_member_offset,
 	.member_size = fk_member_size, .enum_value = fk_enum_value,
 	.phys_end = fk_phys_end, .member_at = fk_member_at,
+	.vmcoreinfo = fk_vmcoreinfo,
 };
+
+#define ARM64_PAGE_OFFSET 0xffff000000000000ULL	/* -(1 << 48) */
+#define FK_KIMAGE_VOFFSET 0xffffffff7f000000ULL
+#define FK_ARM64_STEXT 0xffffffff81000000ULL		/* upper half: flipped */
+
+static void fk_vmcoreinfo_line(struct fake_kernel *fk, const char *key, uint64_t value)
+{
+	snprintf(fk->vmcoreinfo[fk->nvmcoreinfo++], sizeof(fk->vmcoreinfo[0]),
+		 "%s=%#llx", key, (unsigned long long)value);
+}
+
+void fk_arm64(struct fake_kernel *fk)
+{
+	uint64_t phys_offset = ARM64_PAGE_OFFSET - FK_PAGE_OFFSET;
+	int64_t first_pfn = (int64_t)phys_offset >> 12;
+	uint64_t page = (uint64_t)fk_type_size(fk, "page");
+
+	fk->nvmcoreinfo = 0;
+	snprintf(fk->vmcoreinfo[fk->nvmcoreinfo++], sizeof(fk->vmcoreinfo[0]), "PAGESIZE=4096");
+	snprintf(fk->vmcoreinfo[fk->nvmcoreinfo++], sizeof(fk->vmcoreinfo[0]),
+		 "SYMBOL(_stext)=%llx", (unsigned long long)FK_ARM64_STEXT);
+	snprintf(fk->vmcoreinfo[fk->nvmcoreinfo++], sizeof(fk->vmcoreinfo[0]), "NUMBER(VA_BITS)=48");
+	fk_vmcoreinfo_line(fk, "NUMBER(PHYS_OFFSET)", phys_offset);
+	fk_vmcoreinfo_line(fk, "NUMBER(kimage_voffset)", FK_KIMAGE_VOFFSET);
+	fk_vmcoreinfo_line(fk, "NUMBER(VMEMMAP_START)", FK_VMEMMAP + (uint64_t)first_pfn * page);
+	fk_vmcoreinfo_line(fk, "NUMBER(VMEMMAP_END)", FK_VMEMMAP + (1ULL << 40));
+	fk_vmcoreinfo_line(fk, "NUMBER(MODULES_VADDR)", 0xffffffffc0000000ULL);
+	fk_vmcoreinfo_line(fk, "NUMBER(MODULES_END)", 0xffffffffff000000ULL);
+}
 
 static const struct lx_host_ops fk_host_ops = {
 	.alloc = fk_alloc, .release = fk_release, .message = fk_message,

@@ -89,6 +89,9 @@ struct fake_kernel {
 	long pg_slab_value;
 	enum lx_freeptr_mode encoding;
 	uint64_t phys_end;		/* what the "dump file" holds; 0 unknown */
+	/* VMCOREINFO lines "KEY=VALUE" (fk_arm64()); none when 0 */
+	char vmcoreinfo[16][64];
+	int nvmcoreinfo;
 	struct fk_sym symbols[FK_MAX_SYMBOLS];	/* a test's own, in vmlinux */
 	int nsymbols;
 	/* Typed views: one struct type and, if member_names, its member_at. */
@@ -107,6 +110,13 @@ struct fake_kernel {
 void fk_init(struct fake_kernel *fk, enum lx_freeptr_mode encoding);
 void fk_fini(struct fake_kernel *fk);
 void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member);
+/*
+ * Make the kernel an arm64 one with the same memory: kimage_voffset and
+ * VMCOREINFO lines (48-bit VA, a randomised linear map: negative
+ * PHYS_OFFSET) that put the linear map at FK_PAGE_OFFSET and vmemmap at
+ * FK_VMEMMAP through the arm64 row's own arithmetic.
+ */
+void fk_arm64(struct fake_kernel *fk);
 void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
 /*
  * Give the kernel the types and members of a named layout ("6.18": per-cpu

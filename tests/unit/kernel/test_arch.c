@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fake_target.h"
 #include "fixture.h"
+#include "leakext/leakext.h"
 #include "leakext/arch.h"
 #include "leakext/core.h"
 #include "unit.h"
@@ -236,7 +238,37 @@ static bool test_arm64_before_the_flip(void)
 	return unit_ok();
 }
 
+/*
+ * The same memory under the arm64 row: the linear map and vmemmap land
+ * where the x86_64 fake has them, and the walk (lists, and the memory map
+ * scan that turns struct pages into slab addresses) finds the same slabs.
+ */
+static bool test_arm64_walk(void)
+{
+	static const unsigned int free_idx[] = { 0 };
+	static const unsigned long partial[] = { 30, 0 };
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	fk_arm64(&f.fk);
+	fk_add_symbol(&f.fk, "kimage_voffset", FK_CACHE);
+	fk_add_slab(&f.fk, 30, 7, false);
+	fk_set_slab_freelist(&f.fk, 30, fk_chain(&f.fk, 30, free_idx, 1));
+	fk_node_list(&f.fk, false, partial);
+	fk_add_slab(&f.fk, 31, FK_OBJS, false);	/* full: on no list */
+	fk_set_node_nr_slabs(&f.fk, 2);
+	CHECK(fx_run_scan(&f) == LX_OK);
+	CHECK(!strcmp(f.s.arch.name, "arm64"));
+	CHECK(f.s.K.page_offset_base == FK_PAGE_OFFSET && f.s.K.vmemmap_base == FK_VMEMMAP);
+	CHECK(f.scan.nslabs == 2 && f.scan.by_source[LX_SRC_MEMMAP] == 1);
+	CHECK(f.scan.live == 7 + 8);
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 const struct unit_test arch_tests[] = {
+	{ "arch: an arm64 kernel's slabs are found as on x86_64", test_arm64_walk },
 	{ "arch: VMCOREINFO numbers read as the kernel prints them",
 	  test_vmcoreinfo_numbers },
 	{ "arch: arm64's map from VMCOREINFO (randomised linear map)",
