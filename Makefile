@@ -173,6 +173,7 @@ bench: samples
 	tests/install-deps
 	$(MAKE) leakext.so leakscan $(BENCH_FLOOR)
 	tests/bench
+	tests/bench vmcore-samples/cache/latest-arm64/S8-arm64
 
 MANDIR ?= $(PREFIX)/share/man
 
