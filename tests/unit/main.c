@@ -14,6 +14,7 @@ extern const struct unit_test integrity_tests[];
 extern const struct unit_test text_tests[];
 extern const struct unit_test modsyms_tests[];
 extern const struct unit_test kallsyms_tests[];
+extern const struct unit_test sysmap_tests[];
 extern const struct unit_test refs_tests[];
 extern const struct unit_test ptype_tests[];
 extern const struct unit_test command_tests[];
@@ -24,7 +25,7 @@ int main(int argc, char **argv)
 {
 	const struct unit_test *suites[] = { walker_tests, profile_tests, slab_walk_tests,
 					     integrity_tests, cluster_tests,
-					     text_tests, modsyms_tests, kallsyms_tests,
+					     text_tests, modsyms_tests, kallsyms_tests, sysmap_tests,
 					     refs_tests, ptype_tests, arch_tests, cachename_tests,
 					     command_tests };
 	unsigned int passed = 0, failed = 0, i;

@@ -93,18 +93,13 @@ static int add_line(struct lx_symtab *st, const char *line, uint64_t offset,
 	return 0;
 }
 
-int sa_sysmap_load(struct lx_symtab *st, const char *path, uint64_t offset,
+int sa_sysmap_read(struct lx_symtab *st, FILE *f, const char *name, uint64_t offset,
 		   struct sa_sysmap_stats *stats, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
 	char line[MAX_LINE], first[160] = "";
 	int ret = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	if (!f) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		return -1;
-	}
 	while (!ret && stats->lines < MAX_LINES && fgets(line, sizeof(line), f)) {
 		if (!strchr(line, '\n') && !feof(f)) {	/* longer than any symbol line */
 			int c;
@@ -117,11 +112,26 @@ int sa_sysmap_load(struct lx_symtab *st, const char *path, uint64_t offset,
 		}
 		ret = add_line(st, line, offset, stats, first, sizeof(first));
 	}
-	fclose(f);
 	if (ret)
-		snprintf(err, errlen, "out of memory reading %s", path);
+		snprintf(err, errlen, "out of memory reading %s", name);
 	else if (!stats->added && (ret = -1))
 		snprintf(err, errlen, "%s: no kernel symbol in its %llu line(s); it starts \"%s\"",
-			 path, (unsigned long long)stats->lines, first);
+			 name, (unsigned long long)stats->lines, first);
+	return ret;
+}
+
+int sa_sysmap_load(struct lx_symtab *st, const char *path, uint64_t offset,
+		   struct sa_sysmap_stats *stats, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	int ret;
+
+	memset(stats, 0, sizeof(*stats));
+	if (!f) {
+		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = sa_sysmap_read(st, f, path, offset, stats, err, errlen);
+	fclose(f);
 	return ret;
 }

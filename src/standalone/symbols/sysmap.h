@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "standalone/symbols/symtab.h"
 
@@ -37,6 +38,9 @@ bool sa_sysmap_looks_like(const char *text, size_t len);
  * of the file is a symbol.
  */
 int sa_sysmap_load(struct lx_symtab *st, const char *path, uint64_t offset,
+		   struct sa_sysmap_stats *stats, char *err, size_t errlen);
+/* The same from an open stream; name is what messages call it. */
+int sa_sysmap_read(struct lx_symtab *st, FILE *f, const char *name, uint64_t offset,
 		   struct sa_sysmap_stats *stats, char *err, size_t errlen);
 
 #endif
