@@ -308,6 +308,7 @@ static const struct crash_option {
 } leakscan_options[] = {
 	{ 'R', LX_OPT_REDACT }, { 's', LX_OPT_SORT }, { 'l', LX_OPT_LIST },
 	{ 'u', LX_OPT_UNREFERENCED }, { 'r', LX_OPT_REFERRERS },
+	{ 'H', LX_OPT_NO_HOLDERS },
 	{ 'T', LX_OPT_CACHE_TYPE }, { 'j', LX_OPT_JSON }, { 'a', LX_OPT_ALL },
 	{ 'n', LX_OPT_TOP }, { 'k', LX_OPT_CLUSTER }, { 0 },
 }, leakdump_options[] = {
@@ -340,7 +341,7 @@ static void cmd_leakscan(void)
 {
 	struct lx_options opt = CRASH_OPTIONS;
 
-	parse_options(&opt, "lujan:k:s:RrT:", leakscan_options);
+	parse_options(&opt, "lujan:k:s:RrHT:", leakscan_options);
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
 	if (optind < argcnt)
@@ -375,7 +376,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l | -u] [-j] [-a] [-r] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache]",
+	"[-l | -u] [-j] [-a] [-H] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -416,11 +417,13 @@ static char *help_leakscan[] = {
 	"           notes and warnings go to the console, never into it.",
 	"       -l  print the live object addresses of the cache (with -k: of that",
 	"           cluster), one per line.",
-	"       -r  per cluster, who holds the members: the places (globals as",
-	"           symbol [module], other objects as cache +offset, stacks) that",
-	"           point at them, ranked by members held, and how many members",
-	"           no root reaches; an owner-guess signal.  Scans all memory as",
-	"           -u does.",
+	"       -H  leave holders out of the cluster report (faster: no scan of",
+	"           all memory).  By default each cluster says who holds its",
+	"           members: the places (globals as symbol [module], other objects",
+	"           as cache +offset, stacks) that point at them, ranked by members",
+	"           held, and how many members no root reaches (an owner-guess",
+	"           signal), scanning all memory as -u does.  -r, which asked for",
+	"           them before they were the default, is still accepted.",
 	"       -T  cache=type: the objects of that cache are struct type, so",
 	"           referrers and pointers in them are named by member (built in",
 	"           for skbuff_head_cache, filp, dentry and other typed caches).",

@@ -43,7 +43,8 @@ struct lx_options {
 	const char *cache;	/* NULL: rank every cache */
 	bool list_live;		/* -l: live object addresses, one per line */
 	bool unreferenced;	/* -u: live objects no root reaches, one per line */
-	bool referrers;		/* -r: holders and unreferenced counts per cluster */
+	bool referrers;		/* -r: holders per cluster (the default; kept for scripts) */
+	bool no_holders;	/* -H: cluster reports without holders (faster) */
 	bool json;		/* -j: one JSON document */
 	bool all;		/* -a: every cluster (ranking: every cache) */
 	unsigned int top;	/* -n: clusters (ranking: caches) shown, 0 = default */
@@ -76,6 +77,7 @@ enum lx_option {
 	LX_OPT_LIST,
 	LX_OPT_UNREFERENCED,
 	LX_OPT_REFERRERS,
+	LX_OPT_NO_HOLDERS,
 	LX_OPT_CACHE_TYPE,	/* CACHE=TYPE */
 	LX_OPT_JSON,
 	LX_OPT_DUMP,
@@ -94,6 +96,11 @@ enum lx_status lx_option_set(struct lx_options *opt, enum lx_option which,
 			     const char *name, const char *arg, char *why, size_t len);
 /* The rules between options, once all are set: LX_OK or LX_EUSAGE and why. */
 enum lx_status lx_options_check(const struct lx_options *opt, char *why, size_t len);
+/*
+ * Does a cluster report find its clusters' holders?  Yes unless -H: who
+ * holds the objects, and whether anything does, is the report's point.
+ */
+bool lx_options_holders(const struct lx_options *opt);
 
 /* How a command ended, for the front end. */
 #define LX_MESSAGE_MAX LX_ERROR_MAX

@@ -34,7 +34,7 @@ static enum lx_status run_cluster_report(struct lx_session *s, const struct lx_o
 	struct lx_cluster_job job;
 	enum lx_status ret;
 
-	ret = lx_cluster_job_run(s, cache, &job, opt->referrers);
+	ret = lx_cluster_job_run(s, cache, &job, lx_options_holders(opt));
 	if (ret)
 		return ret;
 	ret = lx_cluster_report_build(s, opt, &job, &rep);

@@ -96,6 +96,7 @@ static enum lx_status set_flag(struct lx_options *opt, enum lx_option which)
 		[LX_OPT_ALL] = &opt->all, [LX_OPT_REDACT] = &opt->redact,
 		[LX_OPT_LIST] = &opt->list_live, [LX_OPT_UNREFERENCED] = &opt->unreferenced,
 		[LX_OPT_REFERRERS] = &opt->referrers, [LX_OPT_JSON] = &opt->json,
+		[LX_OPT_NO_HOLDERS] = &opt->no_holders,
 		[LX_OPT_DUMP] = &opt->dump,
 	};
 
@@ -157,5 +158,13 @@ enum lx_status lx_options_check(const struct lx_options *opt, char *why, size_t 
 	if (opt->redact && opt->dump)
 		return broken_rule(why, len,
 				   "a dump shows object content, which a redacted report leaves out");
+	if (opt->referrers && opt->no_holders)
+		return broken_rule(why, len,
+				   "-r asks for holders and -H leaves them out: give one");
 	return LX_OK;
+}
+
+bool lx_options_holders(const struct lx_options *opt)
+{
+	return !opt->no_holders;
 }

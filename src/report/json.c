@@ -243,13 +243,19 @@ static void json_owner(FILE *out, const struct lx_cluster_desc *d)
 	fputs("]}", out);
 }
 
-/* leakscan -r: "referrers" (places holding members) and the counts. */
+/*
+ * "referrers" (places holding members) and the counts; null when the
+ * report was made without holders (-H), so every document has the keys.
+ */
 static void json_holders(FILE *out, const struct lx_cluster_desc *d)
 {
 	unsigned int i;
 
-	if (!d->holders_known)
+	if (!d->holders_known) {
+		fputs("\"referrers\":null,\"members_scanned\":null,\"referenced\":null,\"unreferenced\":null,",
+		      out);
 		return;
+	}
 	fputs("\"referrers\":[", out);
 	for (i = 0; i < d->nholders; i++) {
 		const struct lx_holder_stat *h = &d->holders[i];

@@ -80,7 +80,7 @@ enum lx_status lx_cluster_report_build(struct lx_session *s, const struct lx_opt
 	if (!rep->descs)
 		return LX_ENOMEM;
 	lx_describe_prepare(&job->cl, rep->descs, rep->first + rep->n);
-	rep->holders = opt->referrers && rep->n;
+	rep->holders = lx_options_holders(opt) && rep->n;
 	ret = rep->holders ? find_holders(s, rep) : LX_OK;
 	if (!ret)
 		ret = describe_all(s, rep);

@@ -79,9 +79,11 @@ static void usage(FILE *out)
 "                      root reaches: kernel and module data, per-cpu areas,\n"
 "                      task stacks, vmalloc'd memory, and the objects they\n"
 "                      reach (kmemleak's rule, on the dump)\n"
-"  -r, --referrers     per cluster: the places (globals, stacks, other objects)\n"
-"                      that point at its members, and how many members no\n"
-"                      root reaches (scans all memory as -u does)\n"
+"  -H, --no-holders    leave holders out of the cluster report (faster).  By\n"
+"                      default each cluster says which places (globals,\n"
+"                      stacks, other objects) point at its members and how\n"
+"                      many members no root reaches (all memory is scanned\n"
+"                      as for -u); -r (--referrers) is still accepted\n"
 "      --cache-type=CACHE=TYPE\n"
 "                      the objects of CACHE are struct TYPE: referrers and\n"
 "                      pointers inside them are named by member (as for\n"
@@ -154,6 +156,7 @@ static int shared_option(struct program *p, int c)
 		{ 's', LX_OPT_SORT, "-s" }, { 'R', LX_OPT_REDACT, "-R" },
 		{ 'k', LX_OPT_CLUSTER, "-k" }, { 'l', LX_OPT_LIST, "-l" },
 		{ 'u', LX_OPT_UNREFERENCED, "-u" }, { 'r', LX_OPT_REFERRERS, "-r" },
+		{ 'H', LX_OPT_NO_HOLDERS, "-H" },
 		{ OPT_REFS, LX_OPT_REFS, "--refs" },
 		{ OPT_CACHE_TYPE, LX_OPT_CACHE_TYPE, "--cache-type" },
 		{ 'j', LX_OPT_JSON, "-j" }, { 'd', LX_OPT_DUMP, "-d" },
@@ -265,6 +268,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "unreferenced", no_argument, NULL, 'u' },
 		{ "refs", required_argument, NULL, OPT_REFS },
 		{ "referrers", no_argument, NULL, 'r' },
+		{ "no-holders", no_argument, NULL, 'H' },
 		{ "cache-type", required_argument, NULL, OPT_CACHE_TYPE },
 		{ "json", no_argument, NULL, 'j' },
 		{ "dump", no_argument, NULL, 'd' },
@@ -282,7 +286,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "C:n:as:Rrk:lujdc:b:t:qhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:n:as:RrHk:lujdc:b:t:qhV", longs, NULL)) != -1) {
 		if (parse_option(p, c)) {
 			fprintf(stderr, "Try 'leakscan --help' for more information.\n");
 			return -1;

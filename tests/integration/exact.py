@@ -104,7 +104,7 @@ def test_live_sets(tag, d, m, args):
 
 def test_leak_cluster(tag, d, m, args):
     truth = addresses(os.path.join(d, m["truth"]))
-    rc, out, err = run(["-r", "-j"] + args + [m["cache"]])
+    rc, out, err = run(["-j"] + args + [m["cache"]])
     clusters = json.loads(out)["clusters"] if out.startswith("{") else []
     if not clusters:
         check("%s: %s: -r -j gives clusters" % (tag, m["cache"]), False, err[-300:])

@@ -41,8 +41,8 @@ def test_sample(d):
             (cache + " -j", ["-j"], [cache]),
             (cache + " -k 1 -l", ["-k", "1", "-l"], [cache]),
             (cache + " -k 1 -d", ["-k", "1", "-d", "-c", "4"], [cache]),
-            # -u and -r scan every root area and reachable object
-            (cache + " -u", ["-u"], [cache]), (cache + " -r -j", ["-r", "-j"], [cache]))
+            # -u and the holders scan every root area and reachable object
+            (cache + " -u", ["-u"], [cache]), (cache + " -H -j", ["-H", "-j"], [cache]))
     for key in ("vmcore-mkd", "vmcore-kdump"):
         if key not in m:
             continue

@@ -122,22 +122,23 @@ def leak_cluster(doc, truth):
 
 def test_cluster_holders(tag, d, m, truth, crash_json):
     mkd, module = os.path.join(d, m["vmcore-mkd"]), m["module"].split()[0]
-    rc, out, err = run(["-r", "-j", mkd, m["cache"]])
+    rc, out, err = run(["-j", mkd, m["cache"]])
     try:
         doc = json.loads(out)
     except ValueError:
         doc = {}
     c = leak_cluster(doc, set(truth))
-    check("%s: -r -j gives the leak's cluster" % tag, rc in (0, 4) and c is not None,
+    check("%s: -j gives the leak's cluster" % tag, rc in (0, 4) and c is not None,
           err[-300:])
     if c is None:
         return
     top = c["referrers"][0] if c["referrers"] else {}
-    check("%s: -r: the leak's cluster is held by leaked [%s], every member" % (tag, module),
+    check("%s: holders by default: the leak's cluster is held by leaked [%s], every member" % (
+              tag, module),
           top.get("where") == "leaked [%s]" % module and top.get("held") == c["count"]
           and c["referenced"] == c["count"] and c["unreferenced"] == 0,
           "top %s, referenced %s, unreferenced %s" % (top, c["referenced"], c["unreferenced"]))
-    check("%s: -r: the owner guess names the holder" % tag,
+    check("%s: the owner guess names the holder" % tag,
           "leaked [%s]" % module in c["owner"]["guess"] and
           any(e["signal"] == "holder" for e in c["owner"]["evidence"]), c["owner"]["guess"])
     try:	# crash's own notes share the file: the document is the { line
@@ -147,11 +148,14 @@ def test_cluster_holders(tag, d, m, truth, crash_json):
         crash_doc = {}
     strip = lambda doc: [(k["rank"], k.get("referrers"), k.get("unreferenced"))
                          for k in doc.get("clusters", [])]
-    check("%s: crash leakscan -r -j gives the same holders" % tag,
+    check("%s: crash leakscan -j gives the same holders" % tag,
           strip(crash_doc) == strip(doc), "crash %s" % strip(crash_doc)[:2])
-    plain = json.loads(run(["-j", mkd, m["cache"]])[1])
-    check("%s: without -r the JSON carries no referrers" % tag,
-          all("referrers" not in k for k in plain["clusters"]))
+    check("%s: -r (before holders were the default) changes nothing" % tag,
+          run(["-r", "-j", mkd, m["cache"]])[1] == out)
+    plain = json.loads(run(["-H", "-j", mkd, m["cache"]])[1])
+    check("%s: with -H the JSON keeps the holder keys, null" % tag,
+          all(k["referrers"] is None and k["unreferenced"] is None
+              for k in plain["clusters"]))
 
 
 def test_type_hint(tag, d, m, crash_text):
@@ -175,7 +179,7 @@ def test_type_hint(tag, d, m, crash_text):
 def crash_commands(m, sampled):
     cmds = [("unref", "leakscan -u %s" % m["cache"]),
             ("hint", "leakscan -r -n 1 -T %s=list_head %s" % (m["cache"], m["cache"])),
-            ("holders", "leakscan -r -j %s" % m["cache"])]
+            ("holders", "leakscan -j %s" % m["cache"])]
     for addr in sampled:
         cmds += [("refs%x" % addr, "leakrefs %x" % addr),
                  ("search%x" % addr, "search -k %x" % addr)]
@@ -263,11 +267,12 @@ def test_typed_pointers(tag, mkd, crash_out):
 
 
 def test_lost_cluster(tag, mkd, d, m):
-    """-r on kmalloc-8k: the frames' cluster is held by sk_buff heads, the
-    lost ones counted both as unreferenced members and as lost holders."""
+    """The kmalloc-8k report (holders by default): the frames' cluster is
+    held by sk_buff heads, the lost ones counted both as unreferenced
+    members and as lost holders."""
     lost = set(read_truth(d, m["truth-lost-data"]))
     held = set(read_truth(d, m["truth-held-data"]))
-    rc, out, err = run(["-r", "-j", mkd, "kmalloc-8k"])
+    rc, out, err = run(["-j", mkd, "kmalloc-8k"])
     c = leak_cluster(json.loads(out) if out.startswith("{") else {}, lost | held)
     check("%s: -r: the frames' cluster is found" % tag, rc in (0, 4) and c is not None,
           err[-300:])

@@ -81,6 +81,8 @@ static bool test_option_rules(void)
 		{ { .cache = "c", .type = "list_head" }, "needs -d" },
 		{ { .cache = "c", .dump = true, .redact = true }, "redacted" },
 		{ { .cache = "c", .json = true, .referrers = true, .all = true }, NULL },
+		{ { .cache = "c", .referrers = true, .no_holders = true }, "-r asks for holders" },
+		{ { .cache = "c", .json = true, .no_holders = true }, NULL },
 		{ { .cache = "c", .dump = true, .type = "list_head", .cluster = 1 }, NULL },
 		{ { .refs = true }, NULL },
 		{ { 0 }, NULL },
@@ -153,7 +155,7 @@ static bool test_interrupted_report(void)
 		{ .cache = NULL },
 		{ .cache = "kmalloc-512" },
 		{ .cache = "kmalloc-512", .json = true },
-		{ .cache = "kmalloc-512", .referrers = true },
+		{ .cache = "kmalloc-512", .no_holders = true },
 		{ .cache = "kmalloc-512", .unreferenced = true },
 		{ .cache = "kmalloc-512", .dump = true },
 	};
