@@ -9,6 +9,7 @@
 #ifndef LEAKEXT_ALLOCATOR_H
 #define LEAKEXT_ALLOCATOR_H
 
+#include "base/set.h"
 #include "kernel/session.h"
 
 /* Where a slab was found. */
@@ -96,6 +97,34 @@ enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, siz
 void lx_note_problem(struct lx_session *s, struct lx_scan *scan,
 		     enum lx_problem kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Objects a per-cpu cache of free objects holds (SLAB's array caches,
+ * SLUB's sheaves): free, though their slab counts them in use.  Each may
+ * be held once; every one must be an object of a slab of the cache, and
+ * none may also be on a freelist.
+ */
+struct lx_cached_objs {
+	struct lx_set set;
+	uint64_t hits;		/* of set, found in a slab of the cache */
+	enum lx_problem kind;	/* LX_PROB_ARRAY, LX_PROB_SHEAF */
+	const char *holder;	/* "array cache" */
+	const char *a_holder;	/* "an array cache" */
+	const char *holders;	/* "array caches" */
+	bool slots;		/* entries are slots (SLAB), not objects (SLUB) */
+};
+
+/* Mark object index free; false if it already was (two lists, or a loop). */
+bool lx_mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index);
+/* Add obj, held by the holder called where ("cpu 1's"); LX_ENOMEM or LX_OK. */
+enum lx_status lx_cached_add(struct lx_session *s, struct lx_scan *scan,
+			     struct lx_cached_objs *c, uint64_t obj, const char *where);
+/* Mark free the objects of slab that c holds; *freed counts them. */
+void lx_cached_mark(struct lx_session *s, struct lx_scan *scan,
+		    struct lx_cached_objs *c, struct lx_slab *slab, uint64_t *freed);
+/* After every slab: a held object found in none is a problem. */
+void lx_cached_check(struct lx_session *s, struct lx_scan *scan,
+		     const struct lx_cached_objs *c);
 
 struct lx_cache {
 	uint64_t addr;

@@ -142,3 +142,60 @@ enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, siz
 	lx_free(s->t, mem);
 	return LX_OK;
 }
+
+bool lx_mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index)
+{
+	size_t bit = (size_t)slab->bitmap + index;
+
+	if (lx_object_is_free(scan, slab, index))
+		return false;
+	scan->freebits[bit / 8] |= 1u << (bit % 8);
+	return true;
+}
+
+enum lx_status lx_cached_add(struct lx_session *s, struct lx_scan *scan,
+			     struct lx_cached_objs *c, uint64_t obj, const char *where)
+{
+	int added = obj ? lx_set_add(&c->set, obj) : 0;
+
+	if (added < 0)
+		return LX_ENOMEM;
+	if (!added)
+		lx_note_problem(s, scan, c->kind, "%s: %s %s holds %s object %#llx",
+				scan->cache.name, where, c->holder,
+				obj ? "an already cached" : "a NULL", (unsigned long long)obj);
+	return LX_OK;
+}
+
+void lx_cached_mark(struct lx_session *s, struct lx_scan *scan,
+		    struct lx_cached_objs *c, struct lx_slab *slab, uint64_t *freed)
+{
+	uint64_t addr;
+	uint32_t j;
+
+	for (j = 0; j < slab->objects && c->set.count; j++) {
+		addr = c->slots ? slab->base + (uint64_t)j * scan->cache.size :
+				  lx_object_addr(scan, slab, j);
+		if (!lx_set_has(&c->set, addr))
+			continue;
+		c->hits++;
+		if (!lx_mark_free(scan, slab, j)) {
+			lx_note_problem(s, scan, c->kind,
+					"%s: object %#llx is both in %s and on a freelist",
+					scan->cache.name, (unsigned long long)addr, c->a_holder);
+			continue;
+		}
+		slab->nfree++;
+		(*freed)++;
+	}
+}
+
+void lx_cached_check(struct lx_session *s, struct lx_scan *scan,
+		     const struct lx_cached_objs *c)
+{
+	if (c->hits < c->set.count)
+		lx_note_problem(s, scan, c->kind,
+				"%s: %llu objects held in %s are in no slab of this cache that was read",
+				scan->cache.name, (unsigned long long)(c->set.count - c->hits),
+				c->holders);
+}

@@ -63,8 +63,7 @@ struct walk {
 	struct lx_session *s;
 	struct lx_scan *scan;
 	struct lx_set seen;	/* slabs recorded (or rejected), once each */
-	struct lx_set cached;	/* slot addresses held in array caches: free */
-	uint64_t cached_hits;	/* of those, found in a slab of the cache */
+	struct lx_cached_objs cached;	/* slot addresses held in array caches: free */
 	uint8_t *hdr;		/* one struct slab (or page) */
 	uint8_t *kcn;		/* one kmem_cache_node */
 	uint8_t *idx;		/* one freelist: up to num two-byte indexes */
@@ -501,17 +500,7 @@ static enum lx_status collect_memmap_slabs(struct walk *w)
  */
 static enum lx_status add_cached(struct walk *w, uint64_t entry, const char *where)
 {
-	uint64_t obj = entry & ~OBJ_PFMEMALLOC;
-	int added = obj ? lx_set_add(&w->cached, obj) : 0;
-
-	if (added < 0)
-		return LX_ENOMEM;
-	if (!added)
-		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
-				"%s: %s array cache holds %s object %#llx",
-				cache_name(w), where, obj ? "an already cached" : "a NULL",
-				(unsigned long long)obj);
-	return LX_OK;
+	return lx_cached_add(w->s, w->scan, &w->cached, entry & ~OBJ_PFMEMALLOC, where);
 }
 
 static enum lx_status add_entries(struct walk *w, uint64_t ac, uint32_t avail,
@@ -829,17 +818,6 @@ static void bad_freelist(struct walk *w, struct lx_slab *slab, const char *why)
 			(unsigned long long)slab->freelist, why, slab->nfree);
 }
 
-/* Mark object index free; false if it already was. */
-static bool mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index)
-{
-	size_t bit = (size_t)slab->bitmap + index;
-
-	if (lx_object_is_free(scan, slab, index))
-		return false;
-	scan->freebits[bit / 8] |= 1u << (bit % 8);
-	return true;
-}
-
 /* Free-object source: the slab's freelist, indexes [active .. num-1]. */
 static void mark_slab_freelist(struct walk *w, struct lx_slab *slab)
 {
@@ -857,45 +835,12 @@ static void mark_slab_freelist(struct walk *w, struct lx_slab *slab)
 	}
 	for (i = slab->inuse; i < slab->objects; i++) {
 		index = freelist_index(w, w->width, i);
-		if (index >= slab->objects || !mark_free(w->scan, slab, index)) {
+		if (index >= slab->objects || !lx_mark_free(w->scan, slab, index)) {
 			bad_freelist(w, slab, "holds an invalid or repeated index");
 			return;
 		}
 		slab->nfree++;
 	}
-}
-
-/* Free-object source: the objects of this slab that an array cache holds. */
-static void mark_cached(struct walk *w, struct lx_slab *slab)
-{
-	struct lx_scan *scan = w->scan;
-	uint64_t slot;
-	uint32_t j;
-
-	for (j = 0; j < slab->objects && w->cached.count; j++) {
-		slot = slab->base + (uint64_t)j * scan->cache.size;
-		if (!lx_set_has(&w->cached, slot))
-			continue;
-		w->cached_hits++;
-		if (!mark_free(scan, slab, j)) {
-			lx_note_problem(w->s, scan, LX_PROB_ARRAY,
-					"%s: object %#llx is both in an array cache and on a freelist",
-					cache_name(w), (unsigned long long)slot);
-			continue;
-		}
-		slab->nfree++;
-		scan->array_free++;
-	}
-}
-
-/* Every object an array cache holds must be an object of this cache. */
-static void check_cached_found(struct walk *w)
-{
-	if (w->cached_hits < w->cached.count)
-		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
-				"%s: %llu objects held in array caches are in no slab of this cache that was read",
-				cache_name(w),
-				(unsigned long long)(w->cached.count - w->cached_hits));
 }
 
 static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
@@ -906,7 +851,7 @@ static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 				(size_t)slab->objects * scan->cache.size);
 
 	mark_slab_freelist(w, slab);
-	mark_cached(w, slab);
+	lx_cached_mark(w->s, scan, &w->cached, slab, &scan->array_free);
 	if (!readable) {
 		lx_note_problem(w->s, scan, LX_PROB_UNREADABLE,
 				"%s: slab %#llx memory unreadable; its live objects were not read",
@@ -964,7 +909,7 @@ static enum lx_status collect_and_walk(struct walk *w)
 	if (ret)
 		return ret;
 	tally(w);
-	check_cached_found(w);
+	lx_cached_check(w->s, w->scan, &w->cached);
 	if (!lx_integrity_ok(&w->scan->integrity))
 		w->s->flagged = true;
 	return LX_OK;
@@ -1006,7 +951,7 @@ static bool alloc_walk(struct walk *w)
 static void free_walk(struct walk *w)
 {
 	lx_set_free(&w->seen);
-	lx_set_free(&w->cached);
+	lx_set_free(&w->cached.set);
 	lx_free(w->s->t, w->hdr);
 	lx_free(w->s->t, w->kcn);
 	lx_free(w->s->t, w->idx);
@@ -1015,7 +960,12 @@ static void free_walk(struct walk *w)
 static enum lx_status slab_scan(struct lx_session *s, const struct lx_cache *c,
 				struct lx_scan *scan, lx_slab_visitor visit, void *arg)
 {
-	struct walk w = { .s = s, .scan = scan, .visit = visit, .visit_arg = arg };
+	struct walk w = {
+		.s = s, .scan = scan, .visit = visit, .visit_arg = arg,
+		.cached = { .kind = LX_PROB_ARRAY, .holder = "array cache",
+			    .a_holder = "an array cache", .holders = "array caches",
+			    .slots = true },
+	};
 	enum lx_status ret = LX_ENOMEM;
 
 	memset(scan, 0, sizeof(*scan));
@@ -1033,7 +983,7 @@ static enum lx_status slab_scan(struct lx_session *s, const struct lx_cache *c,
 		return LX_ECORRUPT;
 	}
 	lx_set_init(&w.seen, s->t);
-	lx_set_init(&w.cached, s->t);
+	lx_set_init(&w.cached.set, s->t);
 	if (alloc_walk(&w))
 		ret = collect_and_walk(&w);
 	free_walk(&w);

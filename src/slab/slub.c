@@ -148,18 +148,6 @@ uint64_t lx_slab_bytes(const struct lx_session *s, const struct lx_cache *c,
 	return s->arch.page_size << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
 }
 
-/* Mark object index free; false if it already was (two lists, or a loop). */
-static bool mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index)
-{
-	size_t bit = (size_t)slab->bitmap + index;
-
-	if (lx_object_is_free(scan, slab, index))
-		return false;
-	scan->freebits[bit / 8] |= 1u << (bit % 8);
-	return true;
-}
-
-
 /* Per-walk state shared by the slab collectors below. */
 struct walk {
 	struct lx_session *s;
@@ -172,8 +160,7 @@ struct walk {
 	void *visit_arg;
 	uint64_t node_total_objects;	/* sum of kmem_cache_node.total_objects */
 	bool total_objects_known;
-	struct lx_set cached;	/* objects held in sheaves: free */
-	uint64_t cached_hits;	/* of those, found in a slab of the cache */
+	struct lx_cached_objs cached;	/* objects held in sheaves: free */
 	uint32_t slab_free;	/* the current slab's own freelist length */
 };
 
@@ -623,7 +610,7 @@ static bool follow_freelist(struct lx_scan *scan, struct lx_slab *slab,
 		if (!object_index(scan, slab, ptr, &index) || steps++ >= slab->objects)
 			return false;
 		if (mark) {
-			if (!mark_free(scan, slab, index))
+			if (!lx_mark_free(scan, slab, index))
 				return false;	/* on two lists, or a loop */
 			(*nfree)++;
 		}
@@ -715,25 +702,6 @@ static void mark_cpu_freelist(struct walk *w, struct lx_slab *slab,
 		walk_one_freelist(w, slab, mem, w->cpu_freelist[slab->cpu], "cpu");
 }
 
-/*
- * An object a sheaf holds: free, though its slab counts it in inuse.
- * Each object may be in one sheaf once; NULL is never stored.
- */
-static enum lx_status add_cached(struct walk *w, uint64_t obj, const char *where)
-{
-	int added = obj ? lx_set_add(&w->cached, obj) : 0;
-
-	if (added < 0)
-		return LX_ENOMEM;
-	if (!added)
-		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
-				"%s: %s sheaf holds %s object %#llx",
-				w->scan->cache.name, where,
-				obj ? "an already cached" : "a NULL",
-				(unsigned long long)obj);
-	return LX_OK;
-}
-
 static uint32_t sheaf_bound(const struct lx_cache *c)
 {
 	return c->sheaf_capacity && c->sheaf_capacity < MAX_SHEAF_OBJECTS ?
@@ -775,7 +743,7 @@ static enum lx_status read_sheaf(struct walk *w, uint64_t sheaf, const char *whe
 				w->scan->cache.name, where, (unsigned long long)sheaf);
 	else
 		for (i = 0; i < size && !ret; i++)
-			ret = add_cached(w, objs[i], where);
+			ret = lx_cached_add(w->s, w->scan, &w->cached, objs[i], where);
 	lx_free(w->s->t, objs);
 	return ret;
 }
@@ -1029,39 +997,6 @@ static enum lx_status collect_free_sources(struct walk *w)
 	return ret;
 }
 
-/* The objects of this slab that a sheaf holds are free. */
-static void mark_cached(struct walk *w, struct lx_slab *slab)
-{
-	struct lx_scan *scan = w->scan;
-	uint64_t addr;
-	uint32_t j;
-
-	for (j = 0; j < slab->objects && w->cached.count; j++) {
-		addr = lx_object_addr(scan, slab, j);
-		if (!lx_set_has(&w->cached, addr))
-			continue;
-		w->cached_hits++;
-		if (!mark_free(scan, slab, j)) {
-			lx_note_problem(w->s, scan, LX_PROB_SHEAF,
-					"%s: object %#llx is both in a sheaf and on a freelist",
-					scan->cache.name, (unsigned long long)addr);
-			continue;
-		}
-		slab->nfree++;
-		scan->sheaf_free++;
-	}
-}
-
-/* Every object a sheaf holds must be an object of a slab of this cache. */
-static void check_cached_found(struct walk *w)
-{
-	if (w->cached_hits < w->cached.count)
-		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
-				"%s: %llu objects held in sheaves are in no slab of this cache that was read",
-				w->scan->cache.name,
-				(unsigned long long)(w->cached.count - w->cached_hits));
-}
-
 static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 {
 	struct walk *w = walk;
@@ -1080,7 +1015,7 @@ static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 	for (i = 0; i < NR_FREE_SOURCES; i++)
 		if (free_sources[i].mark && free_sources[i].present(&w->s->L))
 			free_sources[i].mark(w, slab, mem);
-	mark_cached(w, slab);
+	lx_cached_mark(w->s, scan, &w->cached, slab, &scan->sheaf_free);
 	check_inuse(w, slab, w->slab_free);
 	if (w->visit)
 		w->visit(w->visit_arg, scan, slab, mem);
@@ -1141,7 +1076,7 @@ static enum lx_status collect_and_walk(struct walk *w)
 		return ret;
 	tally(w->s, w->scan);
 	check_node_counters(w);
-	check_cached_found(w);
+	lx_cached_check(w->s, w->scan, &w->cached);
 	if (!lx_integrity_ok(&w->scan->integrity))
 		w->s->flagged = true;
 	return LX_OK;
@@ -1152,7 +1087,11 @@ static enum lx_status slub_scan(struct lx_session *s, const struct lx_cache *c,
 {
 	const struct lx_kernel *K = &s->K;
 	const struct lx_layout *L = &s->L;
-	struct walk w = { .s = s, .scan = scan, .visit = visit, .visit_arg = arg };
+	struct walk w = {
+		.s = s, .scan = scan, .visit = visit, .visit_arg = arg,
+		.cached = { .kind = LX_PROB_SHEAF, .holder = "sheaf", .a_holder = "a sheaf",
+			    .holders = "sheaves" },
+	};
 	enum lx_status ret = LX_ENOMEM;
 
 	memset(scan, 0, sizeof(*scan));
@@ -1165,14 +1104,14 @@ static enum lx_status slub_scan(struct lx_session *s, const struct lx_cache *c,
 		return LX_ECORRUPT;
 	}
 	lx_set_init(&w.seen, s->t);
-	lx_set_init(&w.cached, s->t);
+	lx_set_init(&w.cached.set, s->t);
 	w.cpu_freelist = lx_alloc(s->t, K->nr_cpus * sizeof(uint64_t));
 	w.cpu_partial = lx_alloc(s->t, K->nr_cpus * sizeof(uint64_t));
 	w.slab_hdr = lx_alloc(s->t, L->slab_size_of);
 	if (w.cpu_freelist && w.cpu_partial && w.slab_hdr)
 		ret = collect_and_walk(&w);
 	lx_set_free(&w.seen);
-	lx_set_free(&w.cached);
+	lx_set_free(&w.cached.set);
 	lx_free(s->t, w.cpu_freelist);
 	lx_free(s->t, w.cpu_partial);
 	lx_free(s->t, w.slab_hdr);
