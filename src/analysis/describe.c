@@ -430,6 +430,7 @@ static void summarize_tracks(struct lx_session *s, const struct lx_cache *c,
 	unsigned int i;
 
 	d->tracked = tr->present;
+	d->no_tracks = s->alloc->no_tracks;
 	if (!tr->present)
 		return;
 	for (i = 0; i < d->sampled; i++) {
@@ -500,7 +501,9 @@ static bool weigh_tracks(struct lx_cluster_desc *d, char *who, size_t len)
 	char where[2 * LX_NAME_MAX + 32];
 
 	if (!d->tracked) {
-		d->absent[d->nabsent++] = "alloc tracks (cache has no SLAB_STORE_USER; boot with slub_debug=U,<cache>)";
+		snprintf(d->no_tracks_why, sizeof(d->no_tracks_why), "alloc tracks (%s)",
+			 d->no_tracks ? d->no_tracks : "none");
+		d->absent[d->nabsent++] = d->no_tracks_why;
 		return false;
 	}
 	if (!d->nalloc_sites || top->count * 2 < d->with_track) {

@@ -75,6 +75,8 @@ struct lx_cluster_desc {
 	unsigned int npointers;
 	/* owner tracks */
 	bool tracked;
+	const char *no_tracks;	/* when not tracked: why, and the way to get them */
+	char no_tracks_why[128];	/* "alloc tracks (...)", for absent[] */
 	unsigned int with_track;
 	struct lx_site_stat alloc_sites[LX_DESC_SITES], free_sites[LX_DESC_SITES];
 	unsigned int nalloc_sites, nfree_sites;

@@ -191,6 +191,8 @@ typedef bool (*lx_cache_visitor)(struct lx_session *s, const struct lx_cache *c,
  */
 struct lx_allocator {
 	const char *name;		/* "SLUB" */
+	/* Why a cache has no owner tracks, and how a kernel would keep them. */
+	const char *no_tracks;
 	uint32_t sources;		/* LX_SRC_BIT()s its walker fills */
 	/* Of those, the ones this kernel's layout lacks; NULL: none. */
 	uint32_t (*sources_absent)(const struct lx_session *s);

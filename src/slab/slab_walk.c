@@ -994,6 +994,8 @@ static enum lx_status slab_scan(struct lx_session *s, const struct lx_cache *c,
 
 const struct lx_allocator lx_slab_allocator = {
 	.name = "SLAB",
+	/* mm/slab.c sets SLAB_STORE_USER only under CONFIG_DEBUG_SLAB */
+	.no_tracks = "SLAB keeps an object's caller only in a CONFIG_DEBUG_SLAB kernel",
 	.sources = LX_SRC_BIT(LX_SRC_SLABS_PARTIAL) | LX_SRC_BIT(LX_SRC_SLABS_FULL) |
 		   LX_SRC_BIT(LX_SRC_SLABS_FREE) | LX_SRC_BIT(LX_SRC_UNLISTED),
 	.probe = lx_slab_probe,

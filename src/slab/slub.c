@@ -1128,6 +1128,7 @@ static uint32_t slub_sources_absent(const struct lx_session *s)
 
 const struct lx_allocator lx_slub_allocator = {
 	.name = "SLUB",
+	.no_tracks = "cache has no SLAB_STORE_USER; boot with slub_debug=U,<cache>",
 	.sources = LX_SRC_BIT(LX_SRC_CPU) | LX_SRC_BIT(LX_SRC_CPU_PARTIAL) |
 		   LX_SRC_BIT(LX_SRC_NODE_PARTIAL) | LX_SRC_BIT(LX_SRC_NODE_FULL) |
 		   LX_SRC_BIT(LX_SRC_MEMMAP),

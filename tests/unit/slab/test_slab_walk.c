@@ -300,6 +300,9 @@ static bool test_list_live_and_json(void)
 	CHECK(strstr(f.fs.fk.outbuf, "\"slabs partial\":{\"slabs\":1,\"objects\":7,\"live\":3}"));
 	CHECK(strstr(f.fs.fk.outbuf, "object indexes, 1 byte"));
 	CHECK(!strstr(f.fs.fk.outbuf, "\"cpu\""));
+	/* SLAB's owner-track hint is SLAB's, not slub_debug's */
+	CHECK(strstr(f.fs.fk.outbuf, "only in a CONFIG_DEBUG_SLAB kernel"));
+	CHECK(!strstr(f.fs.fk.outbuf, "slub_debug"));
 	CHECK(teardown(&f));
 	return unit_ok();
 }
