@@ -430,6 +430,7 @@ static void summarize_tracks(struct lx_session *s, const struct lx_cache *c,
 	unsigned int i;
 
 	d->tracked = tr->present;
+	d->caller_only = tr->caller_only;
 	d->no_tracks = s->alloc->no_tracks;
 	if (!tr->present)
 		return;
@@ -442,7 +443,8 @@ static void summarize_tracks(struct lx_session *s, const struct lx_cache *c,
 		tally_site(s, d->alloc_sites, &d->nalloc_sites, allocs[i].addr);
 		if (freed.addr)
 			tally_site(s, d->free_sites, &d->nfree_sites, freed.addr);
-		note_age(d, tr, &allocs[i]);
+		if (!tr->caller_only)
+			note_age(d, tr, &allocs[i]);
 	}
 	qsort(d->alloc_sites, d->nalloc_sites, sizeof(d->alloc_sites[0]), site_cmp);
 	qsort(d->free_sites, d->nfree_sites, sizeof(d->free_sites[0]), site_cmp);

@@ -75,6 +75,7 @@ struct lx_cluster_desc {
 	unsigned int npointers;
 	/* owner tracks */
 	bool tracked;
+	bool caller_only;	/* the allocation's caller alone (SLAB's debug word) */
 	const char *no_tracks;	/* when not tracked: why, and the way to get them */
 	char no_tracks_why[128];	/* "alloc tracks (...)", for absent[] */
 	unsigned int with_track;

@@ -95,6 +95,10 @@ static void print_tracks(FILE *out, const struct lx_cluster_desc *d)
 	if (!d->tracked || !d->with_track)
 		return;
 	print_sites(out, "alloc", d->alloc_sites, d->nalloc_sites, d->with_track);
+	if (d->caller_only) {
+		fprintf(out, "            (the caller of each object's last allocation, kept by SLAB_STORE_USER)\n");
+		return;
+	}
 	if (d->nfree_sites)
 		print_sites(out, "freed", d->free_sites, d->nfree_sites, d->with_track);
 	else

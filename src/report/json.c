@@ -211,9 +211,12 @@ static void json_tracks(FILE *out, const struct lx_cluster_desc *d)
 	json_sites(out, "alloc", d->alloc_sites, d->nalloc_sites);
 	fputc(',', out);
 	json_sites(out, "free", d->free_sites, d->nfree_sites);
-	fprintf(out, ",\"pid\":%d,\"cpu\":%d,\"age_jiffies\":[%llu,%llu],\"stack\":[",
-		d->pid, d->cpu, (unsigned long long)d->age_min,
-		(unsigned long long)d->age_max);
+	if (d->caller_only)	/* SLAB's caller word: no task, time or stack */
+		fputs(",\"pid\":null,\"cpu\":null,\"age_jiffies\":null,\"stack\":[", out);
+	else
+		fprintf(out, ",\"pid\":%d,\"cpu\":%d,\"age_jiffies\":[%llu,%llu],\"stack\":[",
+			d->pid, d->cpu, (unsigned long long)d->age_min,
+			(unsigned long long)d->age_max);
 	for (i = 0; i < d->nstack; i++) {
 		if (i)
 			fputc(',', out);

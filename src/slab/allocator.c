@@ -9,6 +9,7 @@
 #include "slab/memmap.h"
 #include "slab/slab_alloc.h"
 #include "slab/slub.h"
+#include "slab/tracks.h"
 
 /* Tried in order; the first whose probe accepts the dump's types walks it. */
 static const struct lx_allocator *const allocators[] = {
@@ -82,4 +83,21 @@ enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 			     struct lx_scan *scan)
 {
 	return lx_scan_cache_visit(s, c, scan, NULL, NULL);
+}
+
+void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,
+		    struct lx_tracks *tr)
+{
+	memset(tr, 0, sizeof(*tr));
+	if (s->alloc && s->alloc->tracks_init)
+		s->alloc->tracks_init(s, c, tr);
+}
+
+bool lx_tracks_read(struct lx_session *s, const struct lx_cache *c,
+		    const struct lx_tracks *tr, uint64_t obj,
+		    struct lx_track *alloc, struct lx_track *freed)
+{
+	memset(alloc, 0, sizeof(*alloc));
+	memset(freed, 0, sizeof(*freed));
+	return tr->present && tr->read && tr->read(s, c, tr, obj, alloc, freed);
 }

@@ -189,6 +189,8 @@ typedef bool (*lx_cache_visitor)(struct lx_session *s, const struct lx_cache *c,
  * One allocator; each op's contract is the lx_ function's of that name
  * below.  The slab_caches list is every allocator's (caches.c).
  */
+struct lx_tracks;
+
 struct lx_allocator {
 	const char *name;		/* "SLUB" */
 	/* Why a cache has no owner tracks, and how a kernel would keep them. */
@@ -204,6 +206,9 @@ struct lx_allocator {
 				     struct lx_cache *c);
 	enum lx_status (*scan)(struct lx_session *s, const struct lx_cache *c,
 			       struct lx_scan *scan, lx_slab_visitor visit, void *arg);
+	/* Where c's owner tracks are, if it keeps any (tracks.h). */
+	void (*tracks_init)(struct lx_session *s, const struct lx_cache *c,
+			    struct lx_tracks *tr);
 };
 
 /*

@@ -25,6 +25,7 @@
 #include "base/set.h"
 #include "slab/memmap.h"
 #include "slab/slab_alloc.h"
+#include "slab/tracks.h"
 
 /* Bounds against hostile dumps. */
 #define MAX_SLAB_ORDER 10
@@ -1002,4 +1003,5 @@ const struct lx_allocator lx_slab_allocator = {
 	.layout = lx_slab_layout,
 	.cache_read = slab_cache_read,
 	.scan = slab_scan,
+	.tracks_init = lx_slab_tracks_init,
 };

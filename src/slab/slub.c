@@ -16,6 +16,7 @@
 #include "base/set.h"
 #include "slab/memmap.h"
 #include "slab/slub.h"
+#include "slab/tracks.h"
 
 /* Bounds against hostile dumps. */
 #define MAX_SLAB_ORDER 10
@@ -1137,4 +1138,5 @@ const struct lx_allocator lx_slub_allocator = {
 	.layout = lx_slub_layout,
 	.cache_read = slub_cache_read,
 	.scan = slub_scan,
+	.tracks_init = lx_slub_tracks_init,
 };

@@ -23,7 +23,7 @@
 #define DEPOT_ALIGN_SHIFT 4
 #define MAX_DEPOT_FRAMES 64
 
-static uint64_t store_user_flag(struct lx_session *s)
+uint64_t lx_store_user_flag(struct lx_session *s)
 {
 	long bit;
 
@@ -33,8 +33,12 @@ static uint64_t store_user_flag(struct lx_session *s)
 	return SLAB_STORE_USER_OLD;
 }
 
-void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,
-		    struct lx_tracks *tr)
+static bool slub_tracks_read(struct lx_session *s, const struct lx_cache *c,
+			     const struct lx_tracks *tr, uint64_t obj,
+			     struct lx_track *alloc, struct lx_track *freed);
+
+void lx_slub_tracks_init(struct lx_session *s, const struct lx_cache *c,
+			 struct lx_tracks *tr)
 {
 	const struct lx_member_req req[] = {
 		{ "track", "addr", &tr->addr, true },
@@ -55,9 +59,10 @@ void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,
 	    !lx_field_fits(tr->size_of, tr->when, 8) ||
 	    (tr->handle >= 0 && !lx_field_fits(tr->size_of, tr->handle, 4)))
 		return;
-	if (!(c->flags & store_user_flag(s)))
+	if (!(c->flags & lx_store_user_flag(s)))
 		return;
 	tr->present = true;
+	tr->read = slub_tracks_read;
 	tr->jiffies = lx_symbol_u64_or(s->t, "jiffies", 0);
 }
 
@@ -71,15 +76,13 @@ static void get_track(const struct lx_tracks *tr, const uint8_t *buf,
 	out->when = lx_get_u64(buf, tr->when);
 }
 
-bool lx_tracks_read(struct lx_session *s, const struct lx_cache *c,
-		    const struct lx_tracks *tr, uint64_t obj,
-		    struct lx_track *alloc, struct lx_track *freed)
+static bool slub_tracks_read(struct lx_session *s, const struct lx_cache *c,
+			     const struct lx_tracks *tr, uint64_t obj,
+			     struct lx_track *alloc, struct lx_track *freed)
 {
 	uint64_t info_end = c->inuse + (c->offset >= c->inuse ? 8 : 0);
 	uint8_t buf[2 * 64];
 
-	if (!tr->present)
-		return false;
 	if (!lx_read(s->t, obj + info_end, buf, 2 * tr->size_of))
 		return false;
 	get_track(tr, buf, alloc);

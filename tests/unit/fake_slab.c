@@ -258,7 +258,7 @@ static void init_cache(struct fake_slab *fs)
 	fk_w32(fk, FS_CACHE + 16, FS_SHARED);
 	fk_w32(fk, FS_CACHE + 20, FS_OBJ_SIZE);
 	fk_w32(fk, FS_CACHE + 104, FS_ALIGN);
-	fk_w32(fk, FS_CACHE + 32, cache_flags(fs));
+	fk_w32(fk, FS_CACHE + 32, cache_flags(fs) | fs->cfg.flags);
 	fk_w32(fk, FS_CACHE + 36, fs->num);
 	fk_w32(fk, FS_CACHE + 40, 0);			/* gfporder */
 	fk_w32(fk, FS_CACHE + 56, FS_COLOUR);

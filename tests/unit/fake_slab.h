@@ -38,6 +38,7 @@ struct fs_config {
 	enum fs_freelist where;
 	bool page_fields;	/* before 5.17: slab fields in struct page, lru */
 	uint32_t obj_offset;	/* CONFIG_DEBUG_SLAB's obj_offset; 0: none */
+	uint32_t flags;		/* more kmem_cache.flags, e.g. SLAB_STORE_USER */
 };
 
 struct fake_slab {

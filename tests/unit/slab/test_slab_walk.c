@@ -273,6 +273,32 @@ static bool test_debug_obj_offset(void)
 	return unit_ok();
 }
 
+/*
+ * CONFIG_DEBUG_SLAB with SLAB_STORE_USER: the last word of each slot is
+ * the caller of the object's last allocation, an owner track of its own.
+ */
+static bool test_store_user_caller(void)
+{
+	const struct fs_config cfg = { .width = 1, .obj_offset = 8, .flags = 0x10000 };
+	struct lx_options json = { .cache = "size-512", .json = true };
+	struct sfix f;
+	unsigned int i;
+
+	setup(&f, &cfg);
+	three_slabs(&f);
+	for (i = 0; i < 7; i++) {
+		fk_w64(&f.fs.fk, fs_slot(&f.fs, 10, i) + FS_OBJ_SIZE - 8, FK_MODULE_FUNC);
+		fk_w64(&f.fs.fk, fs_slot(&f.fs, 11, i) + FS_OBJ_SIZE - 8, FK_MODULE_FUNC);
+	}
+	CHECK(lx_run(&f.fs.fk.target, &json, &f.res) == LX_OK);
+	fflush(f.fs.fk.out);
+	CHECK(strstr(f.fs.fk.outbuf, "\"symbol\":\"fk_module_handler\""));
+	CHECK(strstr(f.fs.fk.outbuf, "\"pid\":null,\"cpu\":null,\"age_jiffies\":null"));
+	CHECK(!strstr(f.fs.fk.outbuf, "only in a CONFIG_DEBUG_SLAB kernel"));
+	CHECK(teardown(&f));
+	return unit_ok();
+}
+
 /* -l through lx_run(): exactly the live objects, and JSON's sources. */
 static bool test_list_live_and_json(void)
 {
@@ -665,5 +691,6 @@ const struct unit_test slab_walk_tests[] = {
 	{ "SLAB: no memory map, counters witness the lists", test_no_memmap },
 	{ "SLAB: kmem_cache.array (before 3.18) refused", test_kmem_cache_array_refused },
 	{ "SLAB: struct slab with kmem_bufctl_t (before 3.13) refused", test_bufctl_slab_refused },
+	{ "SLAB: SLAB_STORE_USER's caller word is an owner track", test_store_user_caller },
 	{ NULL, NULL }
 };
