@@ -51,6 +51,20 @@ static enum lx_status add_cache_slabs(struct lx_session *s, struct heap_build *b
 	return LX_OK;
 }
 
+static enum lx_status add_bookkeeping(struct lx_session *s, struct lx_heap *h,
+				      const struct lx_scan *scan)
+{
+	if (!scan->nbookkeeping)
+		return LX_OK;
+	if (lx_reserve(s->t, &h->bookkeeping, &h->bookkeeping_cap,
+		       h->nbookkeeping + scan->nbookkeeping, sizeof(*h->bookkeeping)))
+		return LX_ENOMEM;
+	memcpy(h->bookkeeping + h->nbookkeeping, scan->bookkeeping,
+	       scan->nbookkeeping * sizeof(*scan->bookkeeping));
+	h->nbookkeeping += scan->nbookkeeping;
+	return LX_OK;
+}
+
 /* One walked cache into the index; false (b->status set) when memory ran out. */
 static bool add_walked_cache(struct lx_session *s, struct heap_build *b,
 			     const struct lx_cache *c, const struct lx_scan *scan)
@@ -60,7 +74,8 @@ static bool add_walked_cache(struct lx_session *s, struct heap_build *b,
 
 	if (lx_reserve(s->t, &h->caches, &h->caches_cap, h->ncaches + 1,
 		       sizeof(*h->caches)) ||
-	    add_cache_slabs(s, b, scan, (uint32_t)h->ncaches)) {
+	    add_cache_slabs(s, b, scan, (uint32_t)h->ncaches) ||
+	    add_bookkeeping(s, h, scan)) {
 		b->status = LX_ENOMEM;
 		return false;
 	}
@@ -102,6 +117,13 @@ static bool index_one_cache(struct lx_session *s, const struct lx_cache *c, void
 	return b->status == LX_OK;
 }
 
+static int by_start(const void *a, const void *b)
+{
+	const struct lx_span *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
 static int by_base(const void *a, const void *b)
 {
 	const struct lx_heap_slab *x = a, *y = b;
@@ -132,6 +154,8 @@ static enum lx_status sort_and_number(struct lx_session *s, struct heap_build *b
 
 	if (h->nslabs)
 		qsort(h->slabs, h->nslabs, sizeof(*h->slabs), by_base);
+	if (h->nbookkeeping)
+		qsort(h->bookkeeping, h->nbookkeeping, sizeof(*h->bookkeeping), by_start);
 	h->live = lx_alloc(s->t, h->nobjects / 8 + 1);
 	if (!h->live)
 		return LX_ENOMEM;
@@ -190,6 +214,7 @@ enum lx_status lx_heap_build_with(struct lx_session *s, struct lx_heap *h,
 
 void lx_heap_free(struct lx_session *s, struct lx_heap *h)
 {
+	lx_free(s->t, h->bookkeeping);
 	lx_free(s->t, h->caches);
 	lx_free(s->t, h->slabs);
 	lx_free(s->t, h->live);
@@ -251,4 +276,26 @@ uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,
 	if (cache)
 		*cache = &h->caches[hs->cache];
 	return hs->base + c->red_left_pad + (number - hs->first) * c->size;
+}
+
+/*
+ * Spans may overlap (two caches naming one array cache is corrupt, not
+ * impossible): the search finds the first by start whose end is past
+ * addr among those starting at or before it, else the next one.
+ */
+const struct lx_span *lx_heap_bookkeeping_after(const struct lx_heap *h, uint64_t addr)
+{
+	size_t lo = 0, hi = h->nbookkeeping;
+
+	while (lo < hi) {	/* first span starting after addr */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->bookkeeping[mid].start <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	while (lo > 0 && h->bookkeeping[lo - 1].end > addr)
+		lo--;
+	return lo < h->nbookkeeping ? &h->bookkeeping[lo] : NULL;
 }

@@ -33,10 +33,19 @@ struct lx_heap {
 	size_t live_cap;
 	uint64_t nobjects, nlive;
 	uint64_t lo, hi;		/* lowest slab start, highest slab end */
+	/* Allocator bookkeeping of every cache (lx_scan.bookkeeping), sorted. */
+	struct lx_span *bookkeeping;
+	size_t nbookkeeping, bookkeeping_cap;
 	unsigned int bad_caches;	/* caches whose walk was flagged */
 	unsigned int overlaps;		/* slabs dropped: memory claimed twice */
 	bool complete;			/* every cache was walked */
 };
+
+/*
+ * The first bookkeeping span that ends after addr, or NULL: words in
+ * [span->start, span->end) are no references.
+ */
+const struct lx_span *lx_heap_bookkeeping_after(const struct lx_heap *h, uint64_t addr);
 
 /* Where an address falls in the heap. */
 struct lx_heap_hit {

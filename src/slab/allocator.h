@@ -114,6 +114,9 @@ struct lx_cached_objs {
 	bool slots;		/* entries are slots (SLAB), not objects (SLUB) */
 };
 
+/* Record [start, start + len) as allocator bookkeeping (lx_scan.bookkeeping). */
+enum lx_status lx_scan_note_bookkeeping(struct lx_session *s, struct lx_scan *scan,
+					uint64_t start, uint64_t len);
 /* Mark object index free; false if it already was (two lists, or a loop). */
 bool lx_mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index);
 /* Add obj, held by the holder called where ("cpu 1's"); LX_ENOMEM or LX_OK. */
@@ -153,6 +156,11 @@ struct lx_slab {
 	uint8_t frozen:1;
 };
 
+/* [start, end) of kernel memory. */
+struct lx_span {
+	uint64_t start, end;
+};
+
 struct lx_scan {
 	struct lx_cache cache;
 	struct lx_slab *slabs;
@@ -174,6 +182,13 @@ struct lx_scan {
 	uint32_t sources, sources_shown;
 	unsigned int bad_slabs, bad_lists;
 	struct lx_integrity integrity;
+	/*
+	 * The allocator's bookkeeping of free objects read on the way (SLAB's
+	 * array_cache.entry[] up to limit): its words point at free objects
+	 * or, past avail, stale at objects since handed out, never a holder.
+	 */
+	struct lx_span *bookkeeping;
+	size_t nbookkeeping, bookkeeping_cap;
 };
 
 /*

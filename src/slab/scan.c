@@ -118,6 +118,7 @@ void lx_scan_free(struct lx_session *s, struct lx_scan *scan)
 {
 	lx_free(s->t, scan->slabs);
 	lx_free(s->t, scan->freebits);
+	lx_free(s->t, scan->bookkeeping);
 	memset(scan, 0, sizeof(*scan));
 }
 
@@ -198,4 +199,20 @@ void lx_cached_check(struct lx_session *s, struct lx_scan *scan,
 				"%s: %llu objects held in %s are in no slab of this cache that was read",
 				scan->cache.name, (unsigned long long)(c->set.count - c->hits),
 				c->holders);
+}
+
+enum lx_status lx_scan_note_bookkeeping(struct lx_session *s, struct lx_scan *scan,
+					uint64_t start, uint64_t len)
+{
+	uint64_t end = start + len;
+
+	if (!len || end < start || end > UINT64_MAX - 7)
+		return LX_OK;
+	if (lx_reserve(s->t, &scan->bookkeeping, &scan->bookkeeping_cap,
+		       scan->nbookkeeping + 1, sizeof(*scan->bookkeeping)))
+		return LX_ENOMEM;
+	/* whole words, so that the words around it are read as before */
+	scan->bookkeeping[scan->nbookkeeping++] = (struct lx_span){ start & ~7ULL,
+								    (end + 7) & ~7ULL };
+	return LX_OK;
 }

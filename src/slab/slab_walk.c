@@ -558,6 +558,9 @@ static enum lx_status read_array_cache(struct walk *w, uint64_t ac, const char *
 				want->limit, want->batch);
 		return LX_OK;
 	}
+	if (lx_scan_note_bookkeeping(w->s, w->scan, ac + L->ac_entry,
+				     (uint64_t)limit * sizeof(uint64_t)))
+		return LX_ENOMEM;
 	return avail ? add_entries(w, ac, avail, where) : LX_OK;
 }
 

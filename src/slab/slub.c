@@ -733,6 +733,10 @@ static enum lx_status read_sheaf(struct walk *w, uint64_t sheaf, const char *whe
 				size, sheaf_bound(&w->scan->cache));
 		return LX_OK;
 	}
+	/* objects[] to its capacity: past size, stale words, no holders */
+	if (lx_scan_note_bookkeeping(w->s, w->scan, sheaf + L->sheaf_objects,
+				     (uint64_t)sheaf_bound(&w->scan->cache) * sizeof(*objs)))
+		return LX_ENOMEM;
 	if (!size)
 		return LX_OK;
 	objs = lx_alloc(w->s->t, size * sizeof(*objs));

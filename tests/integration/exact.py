@@ -15,13 +15,19 @@ dump alone when its kallsyms names data):
     module's own cache and no other, >= 95% of the lost sk_buffs and
     frames, and none of the held ones.
 
-usage: exact.py SAMPLE_DIR...
+  - the modules' printed live sets (truth-live-file, truth-pcpu-live);
+  - on an x86_64 sample, with LEAKSO set, the crash extension: each
+    drgn-listed cache's live set (leakscan -l) and the leak cluster
+    through the SLAB-era alias size-4096.
+
+usage: exact.py SAMPLE_DIR...   (LEAKSO=leakext.so for the crash checks)
 
 Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
 """
 import json
 import os
 import sys
+import tempfile
 import time
 
 from common import RESULTS, check, read_manifest, run_leakscan
@@ -141,6 +147,45 @@ def test_lost_sets(tag, d, m, args):
               stray <= (0 if share == 1.0 else 0.01 * max(len(got), 1)))
 
 
+TRUTH_LIVE = (("truth-cache", "truth-live-file"), ("truth-pcpu-cache", "truth-pcpu-live"))
+
+
+def test_truth_live(tag, d, m, args):
+    for cache_key, file_key in TRUTH_LIVE:
+        if cache_key not in m or file_key not in m:
+            continue
+        want = addresses(os.path.join(d, m[file_key]))
+        rc, out, err = run(["-l"] + args + [m[cache_key]])
+        got = listed(out)
+        check("%s: %s: the live set equals the module's (%d)" % (tag, m[cache_key], len(want)),
+              rc == 0 and got == want, "%d missing, %d extra %s" % (
+                  len(want - got), len(got - want), err[-200:]))
+
+
+def test_crash(name, d, m, path):
+    """The extension in crash, on an x86_64 sample: the same live sets, and
+    size-4096 (SLAB's name for kmalloc-4k) finds the leak's cluster."""
+    from peers import run_crash
+    so = os.environ.get("LEAKSO")
+    if not so or m.get("arch", "x86_64") != "x86_64":
+        return
+    lists = sorted(drgn_lists(m).items())
+    cmds = [("l-%s" % c, "leakscan -l %s" % c) for c, _ in lists]
+    cmds.append(("alias", "leakscan -n 1 size-4096"))
+    with tempfile.TemporaryDirectory() as tmp:
+        out = run_crash(m["vmlinux"], path, so, cmds, tmp)
+    for cache, listing in lists:
+        want = addresses(os.path.join(d, listing))
+        got = listed(out["l-%s" % cache])
+        check("%s: crash leakscan -l %s equals drgn's list (%d)" % (name, cache, len(want)),
+              got == want, "%d missing, %d extra" % (len(want - got), len(got - want)))
+    if m["cache"] == "kmalloc-4k":
+        text = out["alias"]
+        check("%s: crash leakscan size-4096: kmalloc-4k, cluster 1 the schedstat text" % name,
+              "kmalloc-4k" in text and '"version ' in text.split("CLUSTER 2")[0],
+              text[:300])
+
+
 def test_dump_only(tag, path):
     """Without vmlinux or System.map: exact when kallsyms names data, else a
     clear refusal naming the way out (Debian's arm64 kernels)."""
@@ -164,6 +209,8 @@ def test_sample(d):
             test_live_sets(tag, d, m, args)
             test_leak_cluster(tag, d, m, args)
             test_lost_sets(tag, d, m, args)
+            test_truth_live(tag, d, m, args)
+        test_crash("%s %s" % (name, form), d, m, path)
 
 
 def main():

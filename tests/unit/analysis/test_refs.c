@@ -271,6 +271,45 @@ static bool test_reachability(void)
 	return unit_ok();
 }
 
+/* Add [start, end) to the heap's allocator bookkeeping, as a walk would. */
+static bool add_bookkeeping(struct fixture *f, struct lx_reach *r, uint64_t start,
+			    uint64_t end)
+{
+	struct lx_heap *h = &r->heap;
+
+	if (lx_reserve(f->s.t, &h->bookkeeping, &h->bookkeeping_cap, h->nbookkeeping + 1,
+		       sizeof(*h->bookkeeping)))
+		return false;
+	h->bookkeeping[h->nbookkeeping++] = (struct lx_span){ start, end };
+	return true;
+}
+
+/*
+ * Words inside allocator bookkeeping (a stale array-cache slot) hold
+ * nothing: in root memory (leak_root -> A) and inside an object (A -> B).
+ */
+static bool test_bookkeeping_holds_nothing(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	CHECK(reach_setup(&f, &r));
+	CHECK(add_bookkeeping(&f, &r, OBJ_A + 16, OBJ_A + 24));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_A) && !lx_reach_reached(&r, NUM_B));
+	CHECK(r.scanned_bytes == DATA_LEN + BSS_LEN + NLIVE * FK_OBJ_SIZE - 8);
+	CHECK(reach_teardown(&f, &r));
+
+	CHECK(reach_setup(&f, &r));
+	CHECK(add_bookkeeping(&f, &r, DATA, DATA + 16));	/* leak_root's word */
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(r.nreached == 0);
+	CHECK(lx_heap_bookkeeping_after(&r.heap, DATA + 16) == NULL);
+	CHECK(lx_heap_bookkeeping_after(&r.heap, DATA + 8) == &r.heap.bookkeeping[0]);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 /*
  * Two busy VM_ALLOC areas on vmap_area_list, each of 4 pages and a guard
  * page: one holds a word pointing at D, the other, cpu 0's cached free
@@ -576,5 +615,6 @@ const struct unit_test refs_tests[] = {
 	{ "typed views: skbuff_head_cache +16 (sk_buff.dev)", test_typed_table },
 	{ "typed views: a cache named like a struct", test_typed_by_name },
 	{ "typed views: no member_at, too large, absent, kmalloc", test_typed_none },
+	{ "refs: allocator bookkeeping holds no reference", test_bookkeeping_holds_nothing },
 	{ NULL, NULL }
 };

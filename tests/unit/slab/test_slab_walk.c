@@ -204,6 +204,11 @@ static bool test_cpu_array_caches(void)
 	CHECK(is_free(&f, 11, 2) && is_free(&f, 11, 5) && !is_free(&f, 11, 3));
 	CHECK(is_free(&f, 10, 1));
 	CHECK(lx_integrity_ok(&f.scan.integrity));
+	/* each entry[] array, to its limit, is bookkeeping: never a holder */
+	CHECK(f.scan.nbookkeeping == 3);	/* both cpus' and node 0's shared */
+	CHECK(f.scan.bookkeeping[0].end - f.scan.bookkeeping[0].start == 120 * 8 &&
+	      f.scan.bookkeeping[1].end - f.scan.bookkeeping[1].start == 120 * 8 &&
+	      f.scan.bookkeeping[2].end - f.scan.bookkeeping[2].start == FS_SHARED_LIMIT * 8);
 	CHECK(teardown(&f));
 	return unit_ok();
 }
