@@ -492,12 +492,43 @@ static int check_build_id(struct sa_dump *d, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * Without KERNELOFFSET (an i386 kernel has no such line, KASLR or not) the
+ * shift is where VMCOREINFO puts _stext against where the file does; the
+ * symbols loaded from index first on move by it.  Like KERNELOFFSET it
+ * must be a multiple of the KASLR step inside the window.
+ */
+static int shift_by_stext(struct sa_dump *d, size_t first, uint64_t *offset,
+			  char *err, size_t errlen)
+{
+	const char *text = vmcoreinfo(d, "SYMBOL(_stext)");
+	uint64_t running, linked, delta;
+
+	if (vmcoreinfo(d, "KERNELOFFSET") || !text ||
+	    !lx_symtab_find_unindexed(&d->symbols, first, "_stext", &linked))
+		return 0;
+	running = strtoull(text, NULL, 16);
+	delta = running - linked;
+	if (!delta)
+		return 0;
+	if (running < linked || delta % d->arch->kaslr_align || delta >= d->arch->kaslr_max) {
+		snprintf(err, errlen, "VMCOREINFO puts _stext at %#llx, the symbols at %#llx: no KASLR shift of %s explains it",
+			 (unsigned long long)running, (unsigned long long)linked, d->arch->name);
+		return -1;
+	}
+	lx_symtab_shift(&d->symbols, first, delta);
+	*offset = delta;
+	return 0;
+}
+
 static int vmlinux_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
+	size_t first = d->symbols.count;
 	uint64_t offset;
 
 	if (kernel_offset(d, &offset, err, errlen) || check_build_id(d, err, errlen) ||
-	    lx_symtab_load_elf(&d->symbols, d->vmlinux->path, offset, err, errlen))
+	    lx_symtab_load_elf(&d->symbols, d->vmlinux->path, offset, err, errlen) ||
+	    shift_by_stext(d, first, &offset, err, errlen))
 		return -1;
 	lx_symtab_finish(&d->symbols);
 	d->symbols_kind = SA_SYMBOLS_VMLINUX;
@@ -628,8 +659,11 @@ static int map_symbols(struct sa_dump *d, char *err, size_t errlen)
 	struct sa_sysmap_stats stats;
 	uint64_t offset;
 
+	size_t first = d->symbols.count;
+
 	if (kernel_offset(d, &offset, err, errlen) ||
-	    sa_sysmap_load(&d->symbols, d->system_map, offset, &stats, err, errlen))
+	    sa_sysmap_load(&d->symbols, d->system_map, offset, &stats, err, errlen) ||
+	    shift_by_stext(d, first, &offset, err, errlen))
 		return -1;
 	lx_symtab_finish(&d->symbols);
 	d->symbols_kind = SA_SYMBOLS_SYSTEM_MAP;

@@ -94,6 +94,27 @@ bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 	return true;
 }
 
+void lx_symtab_shift(struct lx_symtab *st, size_t first, uint64_t delta)
+{
+	size_t i;
+
+	for (i = first; i < st->count; i++)
+		st->syms[i].addr += delta;
+}
+
+bool lx_symtab_find_unindexed(const struct lx_symtab *st, size_t first, const char *name,
+			      uint64_t *addr)
+{
+	size_t i;
+
+	for (i = first; i < st->count; i++)
+		if (!strcmp(st->syms[i].name, name)) {
+			*addr = st->syms[i].addr;
+			return true;
+		}
+	return false;
+}
+
 /*
  * Forget the symbols added after the first count (not yet indexed): a
  * loader that fails leaves the table as it was.  Their names stay in the

@@ -61,6 +61,11 @@ bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 		   const char *name, const char *module);
 /* Drop the symbols added after the first count, before lx_symtab_finish(). */
 void lx_symtab_truncate(struct lx_symtab *st, size_t count);
+/* Move the symbols added from index first on (not yet indexed) by delta. */
+void lx_symtab_shift(struct lx_symtab *st, size_t first, uint64_t delta);
+/* The address of name among the symbols added from index first on (not yet indexed). */
+bool lx_symtab_find_unindexed(const struct lx_symtab *st, size_t first, const char *name,
+			      uint64_t *addr);
 /* Sort and index what was added since the last call; call before lookups. */
 void lx_symtab_finish(struct lx_symtab *st);
 bool lx_symtab_lookup(const struct lx_symtab *st, const char *name, uint64_t *addr);
