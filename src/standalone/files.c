@@ -89,8 +89,9 @@ int sa_check_vmlinux(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "not an ELF file, so no DWARF debug info; use the debug vmlinux, e.g. /usr/lib/debug/boot/vmlinux-RELEASE");
 		return -1;
 	}
-	if (ident[EI_CLASS] != ELFCLASS64 || ident[EI_DATA] != ELFDATA2LSB) {
-		snprintf(err, errlen, "not a 64-bit little-endian ELF file (an x86_64 or aarch64 vmlinux expected)");
+	if ((ident[EI_CLASS] != ELFCLASS64 && ident[EI_CLASS] != ELFCLASS32) ||
+	    ident[EI_DATA] != ELFDATA2LSB) {
+		snprintf(err, errlen, "not a little-endian ELF file (a vmlinux of x86_64, aarch64 or i386 expected)");
 		return -1;
 	}
 	return 0;
@@ -315,7 +316,9 @@ enum sa_file_kind sa_file_kind(const char *path)
 		return SA_FILE_UNKNOWN;
 	if (eh.e_type == ET_CORE)
 		return SA_FILE_DUMP;
-	if (eh.e_ident[EI_CLASS] == ELFCLASS64 && lx_arch_find_elf(eh.e_machine) &&
+	/* e_type and e_machine lie where they do in both classes */
+	if ((eh.e_ident[EI_CLASS] == ELFCLASS64 || eh.e_ident[EI_CLASS] == ELFCLASS32) &&
+	    lx_arch_find_elf(eh.e_machine) &&
 	    (eh.e_type == ET_EXEC || eh.e_type == ET_DYN))
 		return SA_FILE_VMLINUX;
 	return SA_FILE_UNKNOWN;

@@ -200,16 +200,32 @@ void lx_symtab_free(struct lx_symtab *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* A section header of either ELF class. */
+struct elf_section {
+	uint32_t type, link;
+	uint64_t addr, offset, size;
+};
+
+/* A mapped vmlinux, 32- or 64-bit, with its section headers read out. */
 struct elf_file {
 	const uint8_t *map;
 	size_t size;
-	const Elf64_Shdr *shdrs;
+	bool is64;
+	struct elf_section *secs;
 	unsigned int nsections;
 };
 
-static bool section_ok(const struct elf_file *f, const Elf64_Shdr *sh)
+/* A symbol of either ELF class. */
+struct elf_symbol {
+	uint32_t name;
+	uint8_t info;
+	uint16_t shndx;
+	uint64_t value, size;
+};
+
+static bool section_ok(const struct elf_file *f, const struct elf_section *sh)
 {
-	return sh->sh_offset <= f->size && sh->sh_size <= f->size - sh->sh_offset;
+	return sh->offset <= f->size && sh->size <= f->size - sh->offset;
 }
 
 /* linux_banner's text, from the section that holds it in the file. */
@@ -218,65 +234,136 @@ static char *file_banner(const struct elf_file *f, uint64_t addr)
 	unsigned int i;
 
 	for (i = 0; i < f->nsections; i++) {
-		const Elf64_Shdr *sh = &f->shdrs[i];
+		const struct elf_section *sh = &f->secs[i];
 		size_t off;
 
-		if (sh->sh_type != SHT_PROGBITS || addr < sh->sh_addr ||
-		    addr >= sh->sh_addr + sh->sh_size || !section_ok(f, sh))
+		if (sh->type != SHT_PROGBITS || addr < sh->addr ||
+		    addr >= sh->addr + sh->size || !section_ok(f, sh))
 			continue;
-		off = sh->sh_offset + (addr - sh->sh_addr);
+		off = sh->offset + (addr - sh->addr);
 		return strndup((const char *)f->map + off,
 			       f->size - off < MAX_BANNER ? f->size - off : MAX_BANNER);
 	}
 	return NULL;
 }
 
-static bool useful_symbol(const Elf64_Sym *sym)
+static void read_symbol(const struct elf_file *f, const uint8_t *at, struct elf_symbol *sym)
 {
-	unsigned int type = ELF64_ST_TYPE(sym->st_info);
+	if (f->is64) {
+		const Elf64_Sym *s = (const void *)at;
 
-	return sym->st_name && sym->st_shndx != SHN_UNDEF && sym->st_value &&
+		*sym = (struct elf_symbol){ s->st_name, s->st_info, s->st_shndx,
+					    s->st_value, s->st_size };
+	} else {
+		const Elf32_Sym *s = (const void *)at;
+
+		*sym = (struct elf_symbol){ s->st_name, s->st_info, s->st_shndx,
+					    s->st_value, s->st_size };
+	}
+}
+
+static bool useful_symbol(const struct elf_symbol *sym)
+{
+	unsigned int type = ELF64_ST_TYPE(sym->info);	/* the same in both classes */
+
+	return sym->name && sym->shndx != SHN_UNDEF && sym->value &&
 	       (type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE);
 }
 
 static int load_symbols(struct lx_symtab *st, const struct elf_file *f,
-			const Elf64_Shdr *symtab, uint64_t offset)
+			const struct elf_section *symtab, uint64_t offset)
 {
-	const Elf64_Shdr *strs = &f->shdrs[symtab->sh_link];
-	const Elf64_Sym *syms = (const void *)(f->map + symtab->sh_offset);
-	size_t n = symtab->sh_size / sizeof(*syms), i;
-	const char *names = (const char *)f->map + strs->sh_offset;
+	const struct elf_section *strs = &f->secs[symtab->link];
+	size_t entsize = f->is64 ? sizeof(Elf64_Sym) : sizeof(Elf32_Sym);
+	size_t n = symtab->size / entsize, i;
+	const char *names = (const char *)f->map + strs->offset;
+	struct elf_symbol sym;
 
 	for (i = 0; i < n; i++) {
-		if (!useful_symbol(&syms[i]) || syms[i].st_name >= strs->sh_size)
+		read_symbol(f, f->map + symtab->offset + i * entsize, &sym);
+		if (!useful_symbol(&sym) || sym.name >= strs->size ||
+		    !memchr(names + sym.name, '\0', strs->size - sym.name))
 			continue;
-		if (!strcmp(names + syms[i].st_name, "linux_banner") && !st->banner)
-			st->banner = file_banner(f, syms[i].st_value);
-		if (!lx_symtab_add(st, syms[i].st_value + offset, syms[i].st_size,
-				   names + syms[i].st_name, NULL))
+		if (!strcmp(names + sym.name, "linux_banner") && !st->banner)
+			st->banner = file_banner(f, sym.value);
+		if (!lx_symtab_add(st, sym.value + offset, sym.size, names + sym.name, NULL))
 			return -1;
 	}
 	return 0;
 }
 
-static const Elf64_Shdr *find_symtab(const struct elf_file *f)
+static const struct elf_section *find_symtab(const struct elf_file *f)
 {
 	unsigned int i;
 
 	for (i = 0; i < f->nsections; i++)
-		if (f->shdrs[i].sh_type == SHT_SYMTAB && section_ok(f, &f->shdrs[i]) &&
-		    f->shdrs[i].sh_link < f->nsections &&
-		    section_ok(f, &f->shdrs[f->shdrs[i].sh_link]))
-			return &f->shdrs[i];
+		if (f->secs[i].type == SHT_SYMTAB && section_ok(f, &f->secs[i]) &&
+		    f->secs[i].link < f->nsections &&
+		    section_ok(f, &f->secs[f->secs[i].link]))
+			return &f->secs[i];
 	return NULL;
+}
+
+static void unmap_elf(struct elf_file *f)
+{
+	munmap((void *)f->map, f->size);
+	free(f->secs);
+	f->secs = NULL;
+}
+
+/* The section headers of either class, bounded by the file. */
+static bool read_sections(struct elf_file *f, uint64_t shoff, unsigned int shnum,
+			  unsigned int shentsize)
+{
+	unsigned int i;
+
+	if (shentsize != (f->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr)) ||
+	    shoff > f->size || (uint64_t)shnum * shentsize > f->size - shoff)
+		return false;
+	f->secs = calloc(shnum ? shnum : 1, sizeof(*f->secs));
+	if (!f->secs)
+		return false;
+	for (i = 0; i < shnum; i++) {
+		const uint8_t *at = f->map + shoff + (uint64_t)i * shentsize;
+
+		if (f->is64) {
+			const Elf64_Shdr *sh = (const void *)at;
+
+			f->secs[i] = (struct elf_section){ sh->sh_type, sh->sh_link,
+							   sh->sh_addr, sh->sh_offset, sh->sh_size };
+		} else {
+			const Elf32_Shdr *sh = (const void *)at;
+
+			f->secs[i] = (struct elf_section){ sh->sh_type, sh->sh_link,
+							   sh->sh_addr, sh->sh_offset, sh->sh_size };
+		}
+	}
+	f->nsections = shnum;
+	return true;
+}
+
+static bool check_header(struct elf_file *f)
+{
+	const Elf64_Ehdr *e64 = (const void *)f->map;
+	const Elf32_Ehdr *e32 = (const void *)f->map;
+
+	if (memcmp(e64->e_ident, ELFMAG, SELFMAG) || e64->e_ident[EI_DATA] != ELFDATA2LSB)
+		return false;
+	f->is64 = e64->e_ident[EI_CLASS] == ELFCLASS64;
+	if (f->is64)
+		return lx_arch_find_elf(e64->e_machine) &&
+		       read_sections(f, e64->e_shoff, e64->e_shnum, e64->e_shentsize);
+	return e64->e_ident[EI_CLASS] == ELFCLASS32 && f->size >= sizeof(*e32) &&
+	       lx_arch_find_elf(e32->e_machine) &&
+	       read_sections(f, e32->e_shoff, e32->e_shnum, e32->e_shentsize);
 }
 
 static bool map_elf(struct elf_file *f, const char *path, char *err, size_t errlen)
 {
-	const Elf64_Ehdr *eh;
 	struct stat sb;
 	int fd = open(path, O_RDONLY);
 
+	memset(f, 0, sizeof(*f));
 	if (fd < 0 || fstat(fd, &sb)) {
 		snprintf(err, errlen, "%s: cannot open", path);
 		if (fd >= 0)
@@ -284,24 +371,19 @@ static bool map_elf(struct elf_file *f, const char *path, char *err, size_t errl
 		return false;
 	}
 	f->size = sb.st_size;
-	f->map = f->size >= sizeof(*eh) ?
+	f->map = f->size >= sizeof(Elf64_Ehdr) ?
 		 mmap(NULL, f->size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
 	close(fd);
 	if (f->map == MAP_FAILED) {
 		snprintf(err, errlen, "%s: cannot map", path);
 		return false;
 	}
-	eh = (const void *)f->map;
-	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
-	    !lx_arch_find_elf(eh->e_machine) || eh->e_shentsize != sizeof(Elf64_Shdr) ||
-	    eh->e_shoff > f->size ||
-	    (uint64_t)eh->e_shnum * sizeof(Elf64_Shdr) > f->size - eh->e_shoff) {
-		snprintf(err, errlen, "%s: not an x86_64 or aarch64 ELF vmlinux", path);
-		munmap((void *)f->map, f->size);
+	if (!check_header(f)) {
+		snprintf(err, errlen, "%s: not an ELF vmlinux of an architecture leakext reads",
+			 path);
+		unmap_elf(f);
 		return false;
 	}
-	f->shdrs = (const void *)(f->map + eh->e_shoff);
-	f->nsections = eh->e_shnum;
 	return true;
 }
 
@@ -309,7 +391,7 @@ int lx_symtab_load_elf(struct lx_symtab *st, const char *vmlinux, uint64_t offse
 		       char *err, size_t errlen)
 {
 	struct elf_file f;
-	const Elf64_Shdr *symtab;
+	const struct elf_section *symtab;
 	int ret;
 
 	if (!map_elf(&f, vmlinux, err, errlen))
@@ -317,22 +399,22 @@ int lx_symtab_load_elf(struct lx_symtab *st, const char *vmlinux, uint64_t offse
 	symtab = find_symtab(&f);
 	if (!symtab) {
 		snprintf(err, errlen, "%s: no symbol table", vmlinux);
-		munmap((void *)f.map, f.size);
+		unmap_elf(&f);
 		return -1;
 	}
 	ret = load_symbols(st, &f, symtab, offset);
 	if (ret)
 		snprintf(err, errlen, "out of memory reading symbols");
-	munmap((void *)f.map, f.size);
+	unmap_elf(&f);
 	return ret;
 }
 
 /* The GNU build-id note in one SHT_NOTE section, as hex; false if none. */
-static bool note_build_id(const struct elf_file *f, const Elf64_Shdr *sh,
+static bool note_build_id(const struct elf_file *f, const struct elf_section *sh,
 			  char *hex, size_t len)
 {
-	size_t off = sh->sh_offset, end = sh->sh_offset + sh->sh_size, i;
-	const Elf64_Nhdr *nh;
+	size_t off = sh->offset, end = sh->offset + sh->size, i;
+	const Elf64_Nhdr *nh;	/* Elf32_Nhdr is the same three words */
 	size_t name_size, desc_size;
 
 	while (end - off >= sizeof(*nh)) {
@@ -366,9 +448,9 @@ int lx_elf_build_id(const char *vmlinux, char *hex, size_t len, char *err,
 	if (!map_elf(&f, vmlinux, err, errlen))
 		return -1;
 	for (i = 0; i < f.nsections; i++)
-		if (f.shdrs[i].sh_type == SHT_NOTE && section_ok(&f, &f.shdrs[i]) &&
-		    note_build_id(&f, &f.shdrs[i], hex, len))
+		if (f.secs[i].type == SHT_NOTE && section_ok(&f, &f.secs[i]) &&
+		    note_build_id(&f, &f.secs[i], hex, len))
 			break;
-	munmap((void *)f.map, f.size);
+	unmap_elf(&f);
 	return 0;
 }
