@@ -236,9 +236,9 @@ static int sort_arguments(struct program *p, char **args, int n)
 			continue;
 		}
 		if (*slot) {
-			fprintf(stderr, "leakscan: two %s (%s and %s): give at most one\n",
+			fprintf(stderr, "leakscan: two %s (%s and %s): give at most one %s\n",
 				kind == SA_FILE_VMLINUX ? "kernel images" : "System.map files",
-				*slot, args[i]);
+				*slot, args[i], kind == SA_FILE_VMLINUX ? "VMLINUX" : "System.map");
 			return -1;
 		}
 		*slot = args[i];
