@@ -80,18 +80,19 @@ def test_ranking(tag, d, m, args):
         check("%s: the ranking is one JSON document" % tag, False, err[-300:])
         return
     got = {c["name"]: c["live"] for c in doc["caches"]}
-    want = drgn_counts(d, m)
-    differ = sorted(n for n in set(got) | set(want) if got.get(n, 0) != want.get(n, 0))
     flagged = [c["name"] for c in doc["caches"] if not c["integrity"]["ok"]]
-    check("%s: ranking: all %d caches' live counts equal drgn's (%.1f s)" % (
-              tag, len(want), took), not differ,
-          ", ".join("%s %s/%s" % (n, got.get(n), want.get(n)) for n in differ[:8]))
+    if m.get("drgn-counts", "-") != "-":	# S9-i386: drgn 0.0.22 reads no i386 dump
+        want = drgn_counts(d, m)
+        differ = sorted(n for n in set(got) | set(want) if got.get(n, 0) != want.get(n, 0))
+        check("%s: ranking: all %d caches' live counts equal drgn's (%.1f s)" % (
+                  tag, len(want), took), not differ,
+              ", ".join("%s %s/%s" % (n, got.get(n), want.get(n)) for n in differ[:8]))
     check("%s: ranking: complete, exit 0, no cache flagged" % tag,
           rc == 0 and doc.get("complete") and not flagged, "rc %d, %s" % (rc, flagged[:5]))
 
 
 def drgn_lists(m):
-    lists = {m["cache"]: m["drgn-objects"]}
+    lists = {m["cache"]: m["drgn-objects"]} if "drgn-objects" in m else {}
     for k, v in m.items():
         if k.startswith("drgn-objects-"):
             lists[k[len("drgn-objects-"):]] = v
@@ -110,6 +111,9 @@ def test_live_sets(tag, d, m, args):
 
 def test_leak_cluster(tag, d, m, args):
     truth = addresses(os.path.join(d, m["truth"]))
+    rc, out, err = run(["-l"] + args + [m["cache"]])
+    check("%s: %s: every one of the %d leaked buffers is live" % (tag, m["cache"], len(truth)),
+          rc == 0 and truth <= listed(out), "%d missing" % len(truth - listed(out)))
     rc, out, err = run(["-j"] + args + [m["cache"]])
     clusters = json.loads(out)["clusters"] if out.startswith("{") else []
     if not clusters:
