@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * A session: one command's view of one dump.  The kernel model (the arch
- * descriptor, cpus, nodes, memory) is filled by lx_kernel_init(); the
- * allocator's layout (s->L) and the allocator itself by lx_layout_init()
- * (slab/allocator.h), which calls it.
+ * A session: one command's view of one dump.  The arch descriptor is
+ * filled by lx_arch_init(), the rest of the kernel model (cpus, nodes,
+ * memory) by lx_kernel_init(); the allocator's layout (s->L) and the
+ * allocator itself by lx_layout_init() (slab/allocator.h), which calls
+ * both, the arch first.
  */
 #ifndef LEAKEXT_SESSION_H
 #define LEAKEXT_SESSION_H
@@ -31,7 +32,7 @@ struct lx_allocator;
 
 struct lx_session {
 	struct lx_target *t;
-	struct lx_arch arch;	/* the dump's, filled by lx_kernel_init() */
+	struct lx_arch arch;	/* the dump's, filled by lx_arch_init() */
 	struct lx_kernel K;
 	const struct lx_allocator *alloc;	/* the dump's, by type probe */
 	struct lx_layout L;		/* the allocator's offsets */
@@ -49,7 +50,12 @@ struct lx_session {
 #define LX_MAX_LIST_NODES (1u << 24)
 
 /*
- * The arch descriptor and s->K; node_slots is how many nodes the
+ * The arch descriptor (s->arch) and the target's word size, first: the
+ * allocator's layout checks and every read after it depend on them.
+ */
+enum lx_status lx_arch_init(struct lx_session *s);
+/*
+ * s->K, after lx_arch_init(); node_slots is how many nodes the
  * allocator's per-node arrays hold (MAX_NUMNODES).
  */
 enum lx_status lx_kernel_init(struct lx_session *s, unsigned int node_slots);
