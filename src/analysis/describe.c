@@ -398,7 +398,7 @@ static int site_cmp(const void *a, const void *b)
 static void note_age(struct lx_cluster_desc *d, const struct lx_tracks *tr,
 		     const struct lx_track *alloc)
 {
-	uint64_t age = tr->jiffies >= alloc->when ? tr->jiffies - alloc->when : 0;
+	uint64_t age = lx_track_age(tr, alloc);
 
 	if (d->with_track == 1) {
 		d->pid = alloc->pid;

@@ -33,18 +33,22 @@ uint64_t lx_page_to_virt(const struct lx_session *s, uint64_t page)
 	return s->K.page_offset_base + (pfn << s->K.page_shift);
 }
 
-/* See resolve_slab_test() in slub_layout.c for the three encodings. */
-bool lx_page_is_slab(const struct lx_layout *L, const void *page)
+/*
+ * See resolve_slab_test() in slub_layout.c for the three encodings.
+ * page->flags and compound_head are unsigned longs.
+ */
+bool lx_page_is_slab(const struct lx_session *s, const void *page)
 {
+	const struct lx_layout *L = &s->L;
 	uint32_t type;
 
 	/* Tail pages have bit 0 of compound_head set (page-flags.h). */
 	if (L->slab_compound_head >= 0 &&
-	    (lx_get_u64(page, L->slab_compound_head) & 1))
+	    (lx_get_word(s->t, page, L->slab_compound_head) & 1))
 		return false;
 	switch (L->slab_test) {
 	case LX_SLAB_PAGE_FLAG:
-		return lx_get_u64(page, L->slab_flags) &
+		return lx_get_word(s->t, page, L->slab_flags) &
 		       (1ULL << L->slab_test_value);
 	case LX_SLAB_TYPE_INVERTED:
 		type = lx_get_u32(page, L->page_type);
@@ -66,9 +70,9 @@ static enum lx_status add_entry(struct lx_session *s, struct lx_memmap *m,
 		return LX_ENOMEM;
 	e = &m->entries[m->count++];
 	e->slab = page_addr;
-	e->cache = lx_get_u64(page, L->slab_cache);
-	e->freelist = lx_get_u64(page, L->slab_freelist);
-	e->counters = lx_get_u64(page, L->slab_counters);
+	e->cache = lx_get_word(s->t, page, L->slab_cache);
+	e->freelist = lx_get_word(s->t, page, L->slab_freelist);
+	e->counters = lx_get_word(s->t, page, L->slab_counters);
 	return LX_OK;
 }
 
@@ -78,7 +82,7 @@ static enum lx_status scan_buffer(struct lx_session *s, struct lx_memmap *m,
 	size_t stride = s->L.page_size_of, off;
 
 	for (off = 0; off + stride <= len; off += stride)
-		if (lx_page_is_slab(&s->L, buf + off) &&
+		if (lx_page_is_slab(s, buf + off) &&
 		    add_entry(s, m, addr + off, buf + off))
 			return LX_ENOMEM;
 	return LX_OK;
@@ -247,10 +251,11 @@ uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr)
 	addr = K->vmemmap_base + pfn * L->page_size_of;
 	if (!lx_read(s->t, addr, page, L->page_size_of))
 		return 0;
-	head = L->slab_compound_head >= 0 ? lx_get_u64(page, L->slab_compound_head) : 0;
+	head = L->slab_compound_head >= 0 ?
+	       lx_get_word(s->t, page, L->slab_compound_head) : 0;
 	if ((head & 1) && !lx_read(s->t, head - 1, page, L->page_size_of))
 		return 0;
-	if (!lx_page_is_slab(L, page))
+	if (!lx_page_is_slab(s, page))
 		return 0;
-	return lx_get_u64(page, L->slab_cache);
+	return lx_get_word(s->t, page, L->slab_cache);
 }
