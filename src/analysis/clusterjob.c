@@ -16,7 +16,7 @@ static void note_words(struct lx_cluster_job *job, const uint8_t *obj, size_t le
 		job->failed = true;
 		return;
 	}
-	if (lx_words_miss(obj, len, job->words_lo, job->words_hi))
+	if (lx_words_miss(obj, len, job->cl.word_size, job->words_lo, job->words_hi))
 		lx_bit_set(job->misses, i);
 }
 
