@@ -68,6 +68,8 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 		job->note_words = true;
 		job->words_lo = s->K.page_offset_base;
 		job->words_hi = s->K.page_offset_base + (s->K.max_pfn << s->K.page_shift);
+		if (s->K.direct_map_end && s->K.direct_map_end < job->words_hi)
+			job->words_hi = s->K.direct_map_end;	/* 32-bit lowmem */
 	}
 	job->nranges = lx_kernel_ranges(s, job->ranges,
 					sizeof(job->ranges) / sizeof(job->ranges[0]));

@@ -19,7 +19,8 @@ size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *r, size_t max
 {
 	const struct lx_kernel *K = &s->K;
 	const struct lx_arch *a = &s->arch;
-	uint64_t direct_end = a->direct_map_base +
+	uint64_t direct_end = K->direct_map_end ? K->direct_map_end :
+			      a->direct_map_base +
 			      ((K->max_pfn ? K->max_pfn : 1ULL << 28) << a->page_shift);
 	size_t n = 0;
 

@@ -186,6 +186,7 @@ static void copy_arch(const struct lx_arch *a, struct lx_kernel *K)
 	K->page_shift = a->page_shift;
 	K->vmemmap_base = a->vmemmap_base;
 	K->page_offset_base = a->direct_map_base;
+	K->direct_map_end = a->direct_map_end > a->direct_map_base ? a->direct_map_end : 0;
 }
 
 enum lx_status lx_kernel_init(struct lx_session *s, unsigned int node_slots)

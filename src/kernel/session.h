@@ -18,6 +18,7 @@
 struct lx_kernel {
 	/* copies of s->arch's, for helpers that see only the kernel model */
 	uint64_t vmemmap_base, page_offset_base;
+	uint64_t direct_map_end;	/* 0: the direct map has every pfn */
 	unsigned int page_shift;
 	uint64_t max_pfn;
 	uint64_t max_slabs;		/* no list can hold more slabs */
@@ -60,6 +61,22 @@ enum lx_status lx_arch_init(struct lx_session *s);
  */
 enum lx_status lx_kernel_init(struct lx_session *s, unsigned int node_slots);
 void lx_kernel_fini(struct lx_session *s);
+/*
+ * How many pfns from 0 have a direct-map address, when not all do (a
+ * 32-bit kernel's lowmem); 0: every pfn has one.
+ */
+static inline uint64_t lx_direct_pfns(const struct lx_kernel *K)
+{
+	return K->direct_map_end ?
+	       (K->direct_map_end - K->page_offset_base) >> K->page_shift : 0;
+}
+
+/* Whether pfn's page has a direct-map address: slabs are only ever in those. */
+static inline bool lx_pfn_mapped(const struct lx_kernel *K, uint64_t pfn)
+{
+	return !lx_direct_pfns(K) || pfn < lx_direct_pfns(K);
+}
+
 /* Bit n of a mask the kernel model read; a NULL mask (unknown) has every bit. */
 bool lx_mask_test(const uint64_t *bits, unsigned int n);
 

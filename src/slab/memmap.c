@@ -11,6 +11,9 @@
  * is the same answer mem_section would give.  Struct pages are read in
  * 2 MiB chunks (the memmap of one 128 MiB x86_64 section); a chunk that
  * fails is retried in 64 KiB pieces so a partly mapped section is not lost.
+ * FLATMEM's mem_map (the arch row gives it as vmemmap_base) is the same
+ * array from pfn 0.  Where the direct map ends below the top of memory (a
+ * 32-bit kernel's lowmem) the scan stops there: slabs are never highmem.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -118,6 +121,14 @@ static int entry_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* The pfns a slab can be in: below max_pfn, with a direct-map address. */
+static uint64_t mapped_pfns(const struct lx_kernel *K)
+{
+	uint64_t direct = lx_direct_pfns(K);
+
+	return direct && direct < K->max_pfn ? direct : K->max_pfn;
+}
+
 static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 {
 	const struct lx_kernel *K = &s->K;
@@ -125,7 +136,7 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 	size_t stride = L->page_size_of;
 	size_t chunk = MEMMAP_CHUNK / stride * stride;
 	size_t piece = MEMMAP_PIECE / stride * stride;
-	uint64_t total = K->max_pfn * stride, off;
+	uint64_t total = mapped_pfns(K) * stride, off;
 	enum lx_status ret = LX_OK;
 	uint8_t *buf;
 
@@ -246,7 +257,7 @@ uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr)
 	if (vaddr < K->page_offset_base || L->page_size_of > (long)sizeof(page))
 		return 0;
 	pfn = (vaddr - K->page_offset_base) >> K->page_shift;
-	if (K->max_pfn && pfn >= K->max_pfn)
+	if ((K->max_pfn && pfn >= K->max_pfn) || !lx_pfn_mapped(K, pfn))
 		return 0;
 	addr = K->vmemmap_base + pfn * L->page_size_of;
 	if (!lx_read(s->t, addr, page, L->page_size_of))

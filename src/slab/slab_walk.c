@@ -165,14 +165,18 @@ static uint64_t slab_bytes(const struct walk *w)
 	return w->s->arch.page_size << w->scan->cache.oo_order;
 }
 
-/* A struct slab address must be a struct page inside the memory map. */
+/*
+ * A struct slab address must be a struct page inside the memory map, of
+ * a page with a direct-map address.
+ */
 static bool is_page_address(const struct lx_session *s, uint64_t addr)
 {
 	const struct lx_kernel *K = &s->K;
 	uint64_t off = addr - K->vmemmap_base;
 
 	return addr >= K->vmemmap_base && off % s->L.page_size_of == 0 &&
-	       (!K->max_pfn || off / s->L.page_size_of < K->max_pfn);
+	       (!K->max_pfn || off / s->L.page_size_of < K->max_pfn) &&
+	       lx_pfn_mapped(K, off / s->L.page_size_of);
 }
 
 static enum lx_status reserve_slab(struct walk *w, uint32_t objects)

@@ -273,7 +273,10 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr
 	return LX_OK;
 }
 
-/* A struct slab address must be a struct page inside the memory map. */
+/*
+ * A struct slab address must be a struct page inside the memory map, of
+ * a page with a direct-map address.
+ */
 static bool is_page_address(const struct lx_session *s, uint64_t addr)
 {
 	const struct lx_layout *L = &s->L;
@@ -282,7 +285,8 @@ static bool is_page_address(const struct lx_session *s, uint64_t addr)
 	uint64_t off = addr - K->vmemmap_base;
 
 	return addr >= K->vmemmap_base && off % L->page_size_of == 0 &&
-	       (!K->max_pfn || off / L->page_size_of < K->max_pfn);
+	       (!K->max_pfn || off / L->page_size_of < K->max_pfn) &&
+	       lx_pfn_mapped(K, off / L->page_size_of);
 }
 
 /*
