@@ -176,6 +176,12 @@ enum lx_status lx_arch_init(struct lx_session *s)
 		       a->name);
 		return LX_EABSENT;
 	}
+	if (!a->vmemmap_base) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "this %s kernel's struct page array is not where leakext looks (no vmemmap and no FLATMEM mem_map); its slabs cannot be found",
+		       a->name);
+		return LX_EABSENT;
+	}
 	s->t->word_size = a->word_size;
 	return LX_OK;
 }
