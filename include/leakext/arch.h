@@ -25,6 +25,12 @@ struct lx_arch {
 	uint64_t page_size;
 	/* The direct map of all physical memory: pfn 0's address. */
 	uint64_t direct_map_base;
+	/*
+	 * Where the direct map ends when it maps less than all memory (a
+	 * 32-bit kernel's lowmem: the pages above, highmem, have no
+	 * direct-map address and hold no slab); 0 when it maps every pfn.
+	 */
+	uint64_t direct_map_end;
 	/* The struct page array (SPARSEMEM_VMEMMAP) and how far it reaches. */
 	uint64_t vmemmap_base, vmemmap_span;
 	/* vmalloc space, [start, end); both 0 when the dump does not say. */

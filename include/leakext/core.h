@@ -23,6 +23,28 @@ enum lx_status lx_reserve(struct lx_target *t, void *array, size_t *cap, size_t 
 bool lx_read(const struct lx_target *t, uint64_t addr, void *buf, size_t len);
 bool lx_read_u64(struct lx_target *t, uint64_t addr, uint64_t *val);
 bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val);
+
+/*
+ * The dumped kernel's words: what it stores as a pointer or an unsigned
+ * long (list_head links, atomic_long_t counters, page flags, per-cpu
+ * offsets), 4 or 8 bytes as t->word_size says, in host order and
+ * zero-extended to 64 bits.  A field that is a u32 or a u64 on every
+ * kernel keeps lx_read_u32() and lx_read_u64().
+ */
+static inline unsigned int lx_word_size(const struct lx_target *t)
+{
+	return t->word_size == 4 ? 4 : 8;
+}
+
+/* The largest value a word holds (a 32-bit kernel's (unsigned long)-1). */
+static inline uint64_t lx_word_max(const struct lx_target *t)
+{
+	return lx_word_size(t) == 4 ? UINT32_MAX : UINT64_MAX;
+}
+
+bool lx_read_word(struct lx_target *t, uint64_t addr, uint64_t *val);
+/* n consecutive words (an array of pointers) into vals[0..n). */
+bool lx_read_words(struct lx_target *t, uint64_t addr, uint64_t *vals, size_t n);
 bool lx_read_string(struct lx_target *t, uint64_t addr, char *buf, size_t len);
 /*
  * A diagnostic.  The text is escaped (no byte from the dump reaches a
@@ -82,6 +104,9 @@ uint64_t lx_symbol_u64_or(struct lx_target *t, const char *name,
 			  uint64_t fallback);
 uint32_t lx_symbol_u32_or(struct lx_target *t, const char *name,
 			  uint32_t fallback);
+/* The same for a variable that is a pointer or an unsigned long. */
+uint64_t lx_symbol_word_or(struct lx_target *t, const char *name,
+			   uint64_t fallback);
 bool lx_interrupted(struct lx_target *t);
 /*
  * In an array of n elements of stride bytes, sorted by the u64 at
@@ -123,7 +148,37 @@ static inline bool lx_field_u32(const void *buf, size_t buflen, long off,
 	return true;
 }
 
+/* The word of size bytes (4 or 8) at p, zero-extended. */
+static inline uint64_t lx_word_value(const void *p, unsigned int size)
+{
+	uint64_t v64;
+	uint32_t v32;
+
+	if (size == 4) {
+		__builtin_memcpy(&v32, p, sizeof(v32));
+		return v32;
+	}
+	__builtin_memcpy(&v64, p, sizeof(v64));
+	return v64;
+}
+
+/* A kernel word (lx_word_size(t) bytes) inside a buffer, checked. */
+static inline bool lx_field_word(const struct lx_target *t, const void *buf,
+				 size_t buflen, long off, uint64_t *val)
+{
+	*val = 0;
+	if (!lx_field_fits(buflen, off, lx_word_size(t)))
+		return false;
+	*val = lx_word_value((const char *)buf + off, lx_word_size(t));
+	return true;
+}
+
 /* Unchecked: only for offsets the layout validated against the buffer. */
+static inline uint64_t lx_get_word(const struct lx_target *t, const void *buf, long off)
+{
+	return lx_word_value((const char *)buf + off, lx_word_size(t));
+}
+
 static inline uint64_t lx_get_u64(const void *buf, long off)
 {
 	uint64_t v;

@@ -120,6 +120,12 @@ struct lx_target {
 	FILE *out;		/* report output (crash's fp, or stdout) */
 	/* out carries one JSON document: messages must never go into it. */
 	bool document;
+	/*
+	 * Bytes in the dumped kernel's pointers and unsigned longs, 4 or 8:
+	 * what lx_read_word() reads.  A session sets it from the dump's arch
+	 * row (kernel/session.c); 0, a front end's zeroed target, reads as 8.
+	 */
+	unsigned int word_size;
 	/* These two: zero-initialised by the front end; owned by lx_msg(). */
 	struct lx_msg_tally tally[LX_MSG_KINDS];
 	/*

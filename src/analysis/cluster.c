@@ -7,7 +7,8 @@
  * of blanks into one SPACE token (seq_file pads numbers to a column), so
  * two /proc/schedstat or /proc/meminfo dumps taken at different times give
  * the same stream.
- * Binary words become classes: number (zero or small, and a run of them is
+ * Binary words (the kernel's, 4 or 8 bytes at word-aligned offsets)
+ * become classes: number (zero or small, and a run of them is
  * one token), "pointer of kind K" (heap pointers lose their value), the
  * exact value of a kernel text/data pointer (which function or ops table
  * matters), or "other".  Strings inside binary count only when
@@ -144,6 +145,15 @@ const struct lx_ptr_range *lx_ptr_range_of(const struct lx_ptr_range *ranges,
 	return NULL;
 }
 
+/*
+ * A number near 0 or a small negative one (-1, an errno), negative in
+ * the word's own width: word_max is the word's all-ones value.
+ */
+static bool small_number(uint64_t value, uint64_t word_max)
+{
+	return value < SMALL_LIMIT || ((0 - value) & word_max) < SMALL_LIMIT;
+}
+
 static uint32_t word_token(const struct lx_clusterer *cl, uint64_t value)
 {
 	const struct lx_ptr_range *r;
@@ -154,30 +164,33 @@ static uint32_t word_token(const struct lx_clusterer *cl, uint64_t value)
 	if (r)
 		return r->exact ? TOK_EXACT | (uint32_t)(mix64(value) >> 33) :
 				  (uint32_t)TOK_PTR + r->kind;
-	if (value < SMALL_LIMIT || value > -(uint64_t)SMALL_LIMIT)
+	if (small_number(value, cl->word_max))
 		return TOK_NUM;
 	return TOK_OTHER;
 }
 
-static size_t align8(size_t pos)
+/* The next word boundary at or after pos (word_size: a power of two). */
+static size_t align_word(size_t pos, unsigned int word_size)
 {
-	return (pos + 7) & ~(size_t)7;
+	return (pos + word_size - 1) & ~(size_t)(word_size - 1);
 }
 
 /* Text ends at its first non-text byte; a NUL terminator goes with it. */
-static size_t after_text(const uint8_t *obj, size_t end, size_t len)
+static size_t after_text(const uint8_t *obj, size_t end, size_t len,
+			 unsigned int word_size)
 {
-	return align8(end < len && obj[end] == 0 ? end + 1 : end);
+	return align_word(end < len && obj[end] == 0 ? end + 1 : end, word_size);
 }
 
 static void build_signature(const struct lx_clusterer *cl, struct signature *sig,
 			    const uint8_t *obj, size_t len)
 {
+	unsigned int word = cl->word_size;
 	uint32_t token, last = 0;
 	size_t pos = 0, end;
 
-	while (pos + 8 <= len && !signature_full(sig)) {
-		uint64_t value = lx_get_u64(obj, pos);
+	while (pos + word <= len && !signature_full(sig)) {
+		uint64_t value = lx_word_value(obj + pos, word);
 
 		/* Pointers first: their low bytes can look like text. */
 		if (value && !lx_ptr_range_of(cl->ranges, cl->nranges, value) &&
@@ -193,7 +206,8 @@ static void build_signature(const struct lx_clusterer *cl, struct signature *sig
 			 * random bytes often start with four printable ones.
 			 */
 			if (end >= len || obj[end] == 0) {
-				pos = after_text(obj, emit_text(sig, obj, pos, len), len);
+				pos = after_text(obj, emit_text(sig, obj, pos, len), len,
+						 word);
 				last = 0;
 				continue;
 			}
@@ -207,7 +221,7 @@ static void build_signature(const struct lx_clusterer *cl, struct signature *sig
 		if (token != TOK_NUM || last != TOK_NUM)
 			emit(sig, token);
 		last = token;
-		pos += 8;
+		pos += word;
 	}
 }
 
@@ -218,6 +232,8 @@ void lx_cluster_init(struct lx_clusterer *cl, struct lx_target *t,
 	cl->t = t;
 	cl->ranges = ranges;
 	cl->nranges = nranges;
+	cl->word_size = lx_word_size(t);
+	cl->word_max = lx_word_max(t);
 }
 
 static enum lx_status reserve_objects(struct lx_clusterer *cl)
@@ -457,12 +473,15 @@ void lx_cluster_for_each_member(const struct lx_clusterer *cl, uint32_t cluster,
 
 /*
  * Word classes for the description's byte-class map: a word is text when
- * it holds at least four text bytes and nothing but text and NULs.
+ * it holds at least four text bytes and nothing but text and NULs (a
+ * 4-byte word: four text bytes).
  */
-enum lx_word_class lx_word_class(const struct lx_ptr_range *ranges,
-				 size_t nranges, const uint8_t *word)
+enum lx_word_class lx_word_class_of(const struct lx_ptr_range *ranges,
+				    size_t nranges, const uint8_t *word,
+				    unsigned int word_size)
 {
-	uint64_t value = lx_get_u64(word, 0);
+	uint64_t value = lx_word_value(word, word_size);
+	uint64_t word_max = word_size == 4 ? UINT32_MAX : UINT64_MAX;
 	const struct lx_ptr_range *r;
 	unsigned int i, text = 0;
 
@@ -471,15 +490,15 @@ enum lx_word_class lx_word_class(const struct lx_ptr_range *ranges,
 	r = lx_ptr_range_of(ranges, nranges, value);
 	if (r)
 		return r->exact ? LX_WC_SYMBOL : LX_WC_PTR;
-	for (i = 0; i < 8; i++) {
+	for (i = 0; i < word_size; i++) {
 		if (lx_is_text_char(word[i]))
 			text++;
 		else if (word[i])
 			break;
 	}
-	if (i == 8 && text >= 4)
+	if (i == word_size && text >= MIN_TEXT_RUN)
 		return LX_WC_TEXT;
-	if (value < SMALL_LIMIT || value > -(uint64_t)SMALL_LIMIT)
+	if (small_number(value, word_max))
 		return LX_WC_SMALL;
 	return LX_WC_OTHER;
 }

@@ -39,6 +39,8 @@ struct lx_clusterer {
 	struct lx_target *t;
 	const struct lx_ptr_range *ranges;
 	size_t nranges;
+	unsigned int word_size;	/* the dumped kernel's (lx_word_size()) */
+	uint64_t word_max;
 	/* per object, in add order */
 	uint64_t *addrs;
 	uint64_t *prefix;	/* LX_CLUSTER_LEVELS hashes per object */
@@ -66,8 +68,17 @@ enum lx_word_class {
 	LX_WC_ZERO, LX_WC_TEXT, LX_WC_PTR, LX_WC_SYMBOL, LX_WC_SMALL,
 	LX_WC_OTHER, LX_WC_COUNT
 };
-enum lx_word_class lx_word_class(const struct lx_ptr_range *ranges,
-				 size_t nranges, const uint8_t *word);
+/* The class of the word of word_size bytes (4 or 8) at word. */
+enum lx_word_class lx_word_class_of(const struct lx_ptr_range *ranges,
+				    size_t nranges, const uint8_t *word,
+				    unsigned int word_size);
+
+/* The class of a 64-bit kernel's word. */
+static inline enum lx_word_class lx_word_class(const struct lx_ptr_range *ranges,
+					       size_t nranges, const uint8_t *word)
+{
+	return lx_word_class_of(ranges, nranges, word, 8);
+}
 const struct lx_ptr_range *lx_ptr_range_of(const struct lx_ptr_range *ranges,
 					   size_t nranges, uint64_t value);
 #endif

@@ -16,7 +16,7 @@ static void note_words(struct lx_cluster_job *job, const uint8_t *obj, size_t le
 		job->failed = true;
 		return;
 	}
-	if (lx_words_miss(obj, len, job->words_lo, job->words_hi))
+	if (lx_words_miss(obj, len, job->cl.word_size, job->words_lo, job->words_hi))
 		lx_bit_set(job->misses, i);
 }
 
@@ -68,6 +68,8 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 		job->note_words = true;
 		job->words_lo = s->K.page_offset_base;
 		job->words_hi = s->K.page_offset_base + (s->K.max_pfn << s->K.page_shift);
+		if (s->K.direct_map_end && s->K.direct_map_end < job->words_hi)
+			job->words_hi = s->K.direct_map_end;	/* 32-bit lowmem */
 	}
 	job->nranges = lx_kernel_ranges(s, job->ranges,
 					sizeof(job->ranges) / sizeof(job->ranges[0]));

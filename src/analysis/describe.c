@@ -19,7 +19,8 @@ size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *r, size_t max
 {
 	const struct lx_kernel *K = &s->K;
 	const struct lx_arch *a = &s->arch;
-	uint64_t direct_end = a->direct_map_base +
+	uint64_t direct_end = K->direct_map_end ? K->direct_map_end :
+			      a->direct_map_base +
 			      ((K->max_pfn ? K->max_pfn : 1ULL << 28) << a->page_shift);
 	size_t n = 0;
 
@@ -89,9 +90,11 @@ void lx_describe_prepare(const struct lx_clusterer *cl, struct lx_cluster_desc *
 /* Per-cluster scratch: sampled contents and tallies. */
 struct sample_set {
 	uint8_t *mem;		/* LX_DESC_SAMPLES * len */
-	size_t len;
+	size_t len;		/* whole words */
+	unsigned int word;	/* the kernel's word size */
 	bool ok[LX_DESC_SAMPLES];
-	unsigned int classes[LX_DESC_BYTES / 8][LX_WC_COUNT];
+	/* per word offset; 4 bytes is the smallest word */
+	unsigned int classes[LX_DESC_BYTES / 4][LX_WC_COUNT];
 };
 
 static uint8_t *sample(struct sample_set *ss, unsigned int i)
@@ -112,13 +115,16 @@ static const char class_chars[LX_WC_COUNT] = {
 	[LX_WC_SYMBOL] = 's', [LX_WC_SMALL] = 'n', [LX_WC_OTHER] = '.',
 };
 
-/* The class map: majority class per word, one char per class_unit bytes. */
+/*
+ * The class map: majority class per word, one char per class_unit bytes
+ * (a word, or 64 bytes in objects larger than 512).
+ */
 static void summarize_classes(struct lx_cluster_desc *d, struct sample_set *ss)
 {
-	size_t words = ss->len / 8, per, i, w;
+	size_t words = ss->len / ss->word, per, i, w;
 
-	d->class_unit = ss->len > 512 ? 64 : 8;
-	per = d->class_unit / 8;
+	d->class_unit = ss->len > 512 ? 64 : ss->word;
+	per = d->class_unit / ss->word;
 	for (i = 0; i * per < words && i < sizeof(d->classes) - 1; i++) {
 		unsigned int votes[LX_WC_COUNT] = { 0 }, best = LX_WC_ZERO, k;
 
@@ -308,7 +314,7 @@ static void describe_offset(struct lx_session *s, struct lx_cluster_desc *d,
 	unsigned int ntargets = 0, i, k, best = 0;
 
 	for (i = 0; i < d->sampled; i++) {
-		uint64_t value = lx_get_u64(sample(ss, i), word * 8);
+		uint64_t value = lx_word_value(sample(ss, i) + word * ss->word, ss->word);
 		const struct lx_ptr_range *r = lx_ptr_range_of(ranges, nranges, value);
 		struct lx_place p;
 
@@ -332,7 +338,7 @@ static void describe_offset(struct lx_session *s, struct lx_cluster_desc *d,
 	if (!ntargets)
 		return;
 	d->pointers[d->npointers] = (struct lx_pointer_stat){
-		.offset = word * 8,
+		.offset = word * ss->word,
 		.symbol = exact[best],
 		.place = targets[best].place,
 		.seen = targets[best].count,
@@ -347,7 +353,7 @@ static void summarize_pointers(struct lx_session *s, struct lx_cluster_desc *d,
 {
 	size_t word;
 
-	for (word = 0; word < ss->len / 8 && d->npointers < LX_DESC_POINTERS; word++) {
+	for (word = 0; word < ss->len / ss->word && d->npointers < LX_DESC_POINTERS; word++) {
 		unsigned int ptrs = ss->classes[word][LX_WC_PTR] +
 				    ss->classes[word][LX_WC_SYMBOL];
 
@@ -398,7 +404,7 @@ static int site_cmp(const void *a, const void *b)
 static void note_age(struct lx_cluster_desc *d, const struct lx_tracks *tr,
 		     const struct lx_track *alloc)
 {
-	uint64_t age = tr->jiffies >= alloc->when ? tr->jiffies - alloc->when : 0;
+	uint64_t age = lx_track_age(tr, alloc);
 
 	if (d->with_track == 1) {
 		d->pid = alloc->pid;
@@ -671,8 +677,9 @@ static void read_samples(struct lx_session *s, struct lx_cluster_desc *d,
 			continue;
 		if (!d->readable++)
 			first_member(d, obj, ss->len);
-		for (w = 0; w < ss->len / 8; w++)
-			ss->classes[w][lx_word_class(ranges, nranges, obj + w * 8)]++;
+		for (w = 0; w < ss->len / ss->word; w++)
+			ss->classes[w][lx_word_class_of(ranges, nranges, obj + w * ss->word,
+							ss->word)]++;
 	}
 }
 
@@ -696,8 +703,9 @@ struct lx_describe_work *lx_describe_begin(struct lx_session *s, const struct lx
 	if (!w)
 		return NULL;
 	ss = &w->samples;
+	ss->word = lx_word_size(s->t);
 	ss->len = c->object_size < LX_DESC_BYTES ? c->object_size : LX_DESC_BYTES;
-	ss->len &= ~(size_t)7;
+	ss->len &= ~(size_t)(ss->word - 1);
 	ss->mem = lx_alloc(s->t, LX_DESC_SAMPLES * ss->len + 8);
 	if (!ss->mem) {
 		lx_free(s->t, w);

@@ -126,7 +126,7 @@ enum lx_status lx_describe_holders(struct lx_session *s, const struct lx_cluster
 				   unsigned int n, const struct lx_walk_notes *notes,
 				   struct lx_reach *r);
 
-/* Pointer ranges of an x86_64 kernel for the clusterer. */
+/* Pointer ranges of the dump's kernel, from its arch row, for the clusterer. */
 size_t lx_kernel_ranges(struct lx_session *s, struct lx_ptr_range *ranges,
 			size_t max);
 /* Set up d[0..n) for the n largest clusters and pick their samples. */

@@ -154,7 +154,7 @@ static bool describe_skb(struct lx_session *s, const struct skb_shape *k, uint64
 	uint64_t dev;
 	uint16_t proto;
 
-	if (!lx_read_u64(s->t, skb + k->dev, &dev) ||
+	if (!lx_read_word(s->t, skb + k->dev, &dev) ||
 	    !lx_read(s->t, skb + k->protocol, &proto, sizeof(proto)))
 		return false;
 	proto = (uint16_t)(proto >> 8 | proto << 8);	/* __be16 */

@@ -88,14 +88,14 @@ void lx_reach_no_heap_words(struct lx_reach *r, uint64_t number, uint64_t lo,
 		lx_bit_set(r->no_heap_words, number);
 }
 
-bool lx_words_miss(const uint8_t *mem, size_t len, uint64_t lo, uint64_t hi)
+bool lx_words_miss(const uint8_t *mem, size_t len, unsigned int word_size,
+		   uint64_t lo, uint64_t hi)
 {
 	size_t i;
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		uint64_t v;
+	for (i = 0; i + word_size <= len; i += word_size) {
+		uint64_t v = lx_word_value(mem + i, word_size);
 
-		memcpy(&v, mem + i, 8);
 		if (v >= lo && v < hi)
 			return false;
 	}
@@ -138,13 +138,13 @@ static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t 
 		       uint32_t area, uint64_t self, bool mark)
 {
 	const struct lx_heap *h = &p->r->heap;
+	unsigned int word = lx_word_size(p->s->t);
 	struct lx_heap_hit hit;
 	size_t i;
 
-	for (i = 0; i + 8 <= len; i += 8) {
-		uint64_t v;
+	for (i = 0; i + word <= len; i += word) {
+		uint64_t v = lx_word_value(mem + i, word);
 
-		memcpy(&v, mem + i, 8);
 		if (v < h->lo || v >= h->hi || !lx_heap_find(h, v, &hit) ||
 		    hit.number == self)
 			continue;

@@ -3,9 +3,10 @@
  * Who holds slab objects: a kmemleak-style reachability pass over a dump.
  * Roots (roots.h) are scanned, every live object they reach is scanned in
  * turn, and every live object left unreached is scanned last, so each live
- * object is read exactly once.  Aligned words that point at or into a live
- * object count; a word inside an object that points back into that same
- * object does not (a self-pointing list head keeps nothing alive).
+ * object is read exactly once.  Aligned words (the kernel's, 4 or 8 bytes)
+ * that point at or into a live object count; a word inside an object that
+ * points back into that same object does not (a self-pointing list head
+ * keeps nothing alive).
  */
 #ifndef LEAKEXT_REFS_H
 #define LEAKEXT_REFS_H
@@ -61,8 +62,9 @@ static inline void lx_reach_target_number(struct lx_reach *r, uint64_t number)
 {
 	lx_bit_set(r->targets, number);
 }
-/* True if no aligned word of mem[0..len) falls in [lo, hi). */
-bool lx_words_miss(const uint8_t *mem, size_t len, uint64_t lo, uint64_t hi);
+/* True if no aligned word (of word_size bytes) of mem[0..len) falls in [lo, hi). */
+bool lx_words_miss(const uint8_t *mem, size_t len, unsigned int word_size,
+		   uint64_t lo, uint64_t hi);
 /* Record referrers of the object (live or free) containing addr; false if none does. */
 bool lx_reach_target(struct lx_session *s, struct lx_reach *r, uint64_t addr);
 /* The pass itself: reached bits and referrers of the targets. */

@@ -30,10 +30,12 @@ struct roots_build {
 	struct lx_areas excluded;	/* module text, read-only data, cached stacks */
 };
 
+/* Inside the kernel's part of the address space, which ends with its word. */
 static bool area_believable(const struct lx_session *s, uint64_t start, uint64_t len)
 {
 	return len && len <= MAX_AREA_BYTES && start + len > start &&
-	       start >= s->arch.kernel_space_base;
+	       start >= s->arch.kernel_space_base &&
+	       start + len - 1 <= lx_word_max(s->t);
 }
 
 static enum lx_status push_area(struct lx_session *s, struct lx_areas *a,
@@ -179,7 +181,7 @@ static enum lx_status module_memory_areas(struct roots_build *b,
 		if (type < 0 || type > 64)
 			continue;
 		off = m->mem + type * m->mm_size_of;
-		if (!lx_field_u64(mod, m->size_of, off + m->mm_base, &base) ||
+		if (!lx_field_word(b->s->t, mod, m->size_of, off + m->mm_base, &base) ||
 		    !lx_field_u32(mod, m->size_of, off + m->mm_size, &size))
 			continue;
 		ret = push_area(b->s, writable ? b->a : &b->excluded, base, size,
@@ -196,7 +198,7 @@ static enum lx_status module_layout_areas(struct roots_build *b,
 	uint32_t size, ro_size;
 	enum lx_status ret;
 
-	if (!lx_field_u64(mod, m->size_of, m->core + m->ml_base, &base) ||
+	if (!lx_field_word(b->s->t, mod, m->size_of, m->core + m->ml_base, &base) ||
 	    !lx_field_u32(mod, m->size_of, m->core + m->ml_size, &size) ||
 	    !lx_field_u32(mod, m->size_of, m->core + m->ml_ro_size, &ro_size) ||
 	    ro_size > size)
@@ -224,7 +226,7 @@ static enum lx_status collect_modules(struct roots_build *b)
 	mod = lx_alloc(s->t, m.size_of);
 	if (!mod)
 		return LX_ENOMEM;
-	if (!lx_read_u64(s->t, head, &next))
+	if (!lx_read_word(s->t, head, &next))
 		next = head;
 	while (next != head && !ret) {
 		char name[LX_NAME_MAX];
@@ -237,7 +239,7 @@ static enum lx_status collect_modules(struct roots_build *b)
 		module_name(&m, mod, name, sizeof(name));
 		ret = m.mem >= 0 ? module_memory_areas(b, &m, mod, name) :
 				   module_layout_areas(b, &m, mod, name);
-		if (!lx_field_u64(mod, m.size_of, m.list, &next))
+		if (!lx_field_word(s->t, mod, m.size_of, m.list, &next))
 			break;
 	}
 	lx_free(s->t, mod);
@@ -301,7 +303,7 @@ static enum lx_status add_task_stack(struct roots_build *b,
 	uint64_t stack;
 	uint32_t pid;
 
-	if (!lx_read_u64(t, task + k->stack, &stack) ||
+	if (!lx_read_word(t, task + k->stack, &stack) ||
 	    !lx_read_u32(t, task + k->pid, &pid))
 		return LX_OK;
 	lx_read(t, task + k->comm, comm, 16);
@@ -317,10 +319,10 @@ static enum lx_status add_threads(struct roots_build *b, const struct task_shape
 	uint64_t signal, head, next;
 	enum lx_status ret = LX_OK;
 
-	if (!lx_read_u64(b->s->t, leader + k->signal, &signal) || !signal)
+	if (!lx_read_word(b->s->t, leader + k->signal, &signal) || !signal)
 		return add_task_stack(b, k, leader);
 	head = signal + k->thread_head;
-	if (!lx_read_u64(b->s->t, head, &next))
+	if (!lx_read_word(b->s->t, head, &next))
 		return add_task_stack(b, k, leader);
 	while (next != head && !ret) {
 		if (!*budget) {
@@ -329,7 +331,7 @@ static enum lx_status add_threads(struct roots_build *b, const struct task_shape
 		}
 		(*budget)--;
 		ret = add_task_stack(b, k, next - k->thread_node);
-		if (!lx_read_u64(b->s->t, next, &next))
+		if (!lx_read_word(b->s->t, next, &next))
 			break;
 	}
 	return ret;
@@ -348,7 +350,7 @@ static enum lx_status collect_stacks(struct roots_build *b)
 	}
 	ret = add_task_stack(b, &k, init);	/* the boot cpu's idle task */
 	head = init + k.tasks;
-	if (ret || !lx_read_u64(b->s->t, head, &next))
+	if (ret || !lx_read_word(b->s->t, head, &next))
 		return ret;
 	while (next != head && !ret) {
 		if (!budget) {
@@ -357,7 +359,7 @@ static enum lx_status collect_stacks(struct roots_build *b)
 		}
 		budget--;
 		ret = add_threads(b, &k, next - k.tasks, &budget);
-		if (!lx_read_u64(b->s->t, next, &next))
+		if (!lx_read_word(b->s->t, next, &next))
 			break;
 	}
 	return ret;
@@ -388,7 +390,7 @@ static enum lx_status collect_vmalloc(struct roots_build *b)
 	unsigned int n = 0;
 
 	if (!head || list < 0 || va_vm < 0 || vm_flags < 0 || vm_addr < 0 ||
-	    vm_size < 0 || !lx_read_u64(t, head, &next)) {
+	    vm_size < 0 || !lx_read_word(t, head, &next)) {
 		b->a->missing |= 1u << LX_AREA_VMALLOC;
 		return LX_OK;
 	}
@@ -399,13 +401,14 @@ static enum lx_status collect_vmalloc(struct roots_build *b)
 			b->a->cut = true;
 			break;
 		}
-		if (lx_read_u64(t, va + va_vm, &vm) && vm &&
-		    lx_read_u64(t, vm + vm_flags, &flags) && (flags & VM_ALLOC_FLAG) &&
-		    lx_read_u64(t, vm + vm_addr, &addr) &&
-		    lx_read_u64(t, vm + vm_size, &size) && size > guard_page(b))
+		/* vm_struct's addr, size and flags: a pointer, unsigned longs */
+		if (lx_read_word(t, va + va_vm, &vm) && vm &&
+		    lx_read_word(t, vm + vm_flags, &flags) && (flags & VM_ALLOC_FLAG) &&
+		    lx_read_word(t, vm + vm_addr, &addr) &&
+		    lx_read_word(t, vm + vm_size, &size) && size > guard_page(b))
 			ret = push_area(b->s, &b->vmalloc, addr, size - guard_page(b),
 					LX_AREA_VMALLOC, -1, "vmalloc");
-		if (!lx_read_u64(t, next, &next))
+		if (!lx_read_word(t, next, &next))
 			break;
 	}
 	return ret;
@@ -448,9 +451,11 @@ static enum lx_status exclude_cached_stacks(struct roots_build *b)
 		if (!lx_mask_test(K->cpu_possible, cpu))
 			continue;
 		for (i = 0; i < NR_CACHED_STACKS && !ret; i++) {
-			if (!lx_read_u64(t, K->cpu_offsets[cpu] + cached + 8 * i, &vm) || !vm ||
-			    !lx_read_u64(t, vm + vm_addr, &addr) ||
-			    !lx_read_u64(t, vm + vm_size, &size) ||
+			/* cached_stacks[]: vm_struct pointers */
+			if (!lx_read_word(t, K->cpu_offsets[cpu] + cached +
+					  (uint64_t)lx_word_size(t) * i, &vm) || !vm ||
+			    !lx_read_word(t, vm + vm_addr, &addr) ||
+			    !lx_read_word(t, vm + vm_size, &size) ||
 			    !is_vmalloc_area(b, addr, size))
 				continue;
 			ret = push_area(b->s, &b->excluded, addr, size - guard_page(b),

@@ -72,6 +72,30 @@ bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val)
 	return lx_read(t, addr, val, sizeof(*val));
 }
 
+bool lx_read_word(struct lx_target *t, uint64_t addr, uint64_t *val)
+{
+	return lx_read_words(t, addr, val, 1);
+}
+
+/*
+ * The words land packed at the front of vals; 4-byte ones are then
+ * widened in place from the last down, so none is overwritten unread.
+ */
+bool lx_read_words(struct lx_target *t, uint64_t addr, uint64_t *vals, size_t n)
+{
+	unsigned int size = lx_word_size(t);
+	uint32_t word;
+	size_t i;
+
+	if (n > SIZE_MAX / sizeof(*vals) || !lx_read(t, addr, vals, n * size))
+		return false;
+	for (i = n; size == 4 && i-- > 0;) {
+		memcpy(&word, (const char *)vals + i * size, sizeof(word));
+		vals[i] = word;
+	}
+	return true;
+}
+
 /*
  * Read a NUL-terminated string of at most len - 1 bytes.  Strings may end
  * near a page boundary, so fall back to byte-sized reads when a bulk read
@@ -278,6 +302,14 @@ uint64_t lx_symbol_u64_or(struct lx_target *t, const char *name,
 	uint64_t addr = lx_symbol_addr(t, name), val;
 
 	return addr && lx_read_u64(t, addr, &val) ? val : fallback;
+}
+
+uint64_t lx_symbol_word_or(struct lx_target *t, const char *name,
+			   uint64_t fallback)
+{
+	uint64_t addr = lx_symbol_addr(t, name), val;
+
+	return addr && lx_read_word(t, addr, &val) ? val : fallback;
 }
 
 uint32_t lx_symbol_u32_or(struct lx_target *t, const char *name,

@@ -12,6 +12,7 @@
 /* Probed in order: rows that detect first, the fallback row last. */
 static const struct lx_arch *const rows[] = {
 	&lx_arch_arm64,
+	&lx_arch_i386,
 	&lx_arch_x86_64,
 };
 

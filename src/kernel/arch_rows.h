@@ -7,5 +7,6 @@
 
 extern const struct lx_arch lx_arch_x86_64;
 extern const struct lx_arch lx_arch_arm64;
+extern const struct lx_arch lx_arch_i386;
 
 #endif

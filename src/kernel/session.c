@@ -11,10 +11,20 @@
 #define MAX_CPUS 65536
 #define MAX_NODES 4096
 
+/* Bytes of a kernel bitmap of nbits bits: whole unsigned longs (BITS_TO_LONGS). */
+static size_t bitmap_bytes(struct lx_session *s, unsigned int nbits)
+{
+	size_t word_bits = 8 * lx_word_size(s->t);
+
+	return (nbits + word_bits - 1) / word_bits * lx_word_size(s->t);
+}
+
 /*
  * The highest set bit + 1 of a kernel bitmap of nbits bits at addr, and
  * the bitmap itself in *bits (caller frees); 0 and *bits = NULL if it
- * cannot be read or has no bit set.
+ * cannot be read or has no bit set.  The kernel's unsigned longs are read
+ * as bytes into 64-bit words: on a little-endian host both put bit n in
+ * byte n / 8, and the words past a 4-byte bitmap's end stay 0.
  */
 static unsigned int read_mask(struct lx_session *s, uint64_t addr,
 			      unsigned int nbits, uint64_t **bits)
@@ -29,7 +39,7 @@ static unsigned int read_mask(struct lx_session *s, uint64_t addr,
 	map = lx_alloc(s->t, words * sizeof(*map));
 	if (!map)
 		return 0;
-	if (!lx_read(s->t, addr, map, words * sizeof(*map))) {
+	if (!lx_read(s->t, addr, map, bitmap_bytes(s, nbits))) {
 		lx_free(s->t, map);
 		return 0;
 	}
@@ -87,7 +97,7 @@ static enum lx_status resolve_cpus(struct lx_session *s, struct lx_kernel *K)
 		return LX_ENOMEM;
 	if (!lx_symbol(s->t, "__per_cpu_offset", &addr))
 		return LX_OK;	/* uniprocessor: per-cpu data at offset 0 */
-	if (!lx_read(s->t, addr, K->cpu_offsets, K->nr_cpus * sizeof(uint64_t))) {
+	if (!lx_read_words(s->t, addr, K->cpu_offsets, K->nr_cpus)) {
 		lx_msg(s->t, LX_MSG_ERROR, "cannot read __per_cpu_offset");
 		return LX_EABSENT;
 	}
@@ -104,7 +114,7 @@ static void resolve_node_masks(struct lx_session *s, struct lx_kernel *K,
 			       unsigned int node_slots)
 {
 	uint64_t base = lx_symbol_addr(s->t, "node_states");
-	uint64_t mask_bytes = (node_slots + 63) / 64 * 8;
+	uint64_t mask_bytes = bitmap_bytes(s, node_slots);
 	long possible, normal;
 	unsigned int last;
 	uint64_t *unused;
@@ -133,7 +143,7 @@ static void resolve_max_pfn(struct lx_session *s, struct lx_kernel *K)
 	uint64_t end = lx_phys_end(s->t);
 	uint64_t dump_pfns = (end + (1ULL << K->page_shift) - 1) >> K->page_shift;
 
-	K->max_pfn = lx_symbol_u64_or(s->t, "max_pfn", 0);
+	K->max_pfn = lx_symbol_word_or(s->t, "max_pfn", 0);
 	if (dump_pfns && K->max_pfn > dump_pfns) {
 		lx_msg(s->t, LX_MSG_WARN,
 		       "max_pfn is %#llx but the dump describes memory only up to pfn %#llx; scanning to there",
@@ -146,29 +156,43 @@ static void resolve_max_pfn(struct lx_session *s, struct lx_kernel *K)
 }
 
 /*
- * The dump's architecture, filled from its kernel (s->arch).  The walker
- * reads words as host-order 64-bit values, so a row of another word size
- * or byte order is refused.  K keeps copies of what the helpers that see
- * only the kernel model need.
+ * The dump's architecture, filled from its kernel (s->arch), and the
+ * width of its words on the target: every read of a pointer or an
+ * unsigned long after this one is of the row's word size.  Words are read
+ * in host order, so a row of the other byte order is refused, as is a
+ * word size the readers do not know.
  */
-static bool resolve_arch(struct lx_session *s, struct lx_kernel *K)
+enum lx_status lx_arch_init(struct lx_session *s)
 {
 	struct lx_arch *a = &s->arch;
 
 	if (!lx_arch_probe(s->t, a)) {
 		lx_msg(s->t, LX_MSG_ERROR, "the dump's architecture is not one leakext knows");
-		return false;
+		return LX_EABSENT;
 	}
-	if (a->word_size != sizeof(uint64_t) ||
+	if ((a->word_size != 4 && a->word_size != 8) ||
 	    a->big_endian != (__BYTE_ORDER__ == __ORDER_BIG_ENDIAN__)) {
 		lx_msg(s->t, LX_MSG_ERROR, "leakext cannot read %s kernels on this host",
 		       a->name);
-		return false;
+		return LX_EABSENT;
 	}
+	if (!a->vmemmap_base) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "this %s kernel's struct page array is not where leakext looks (no vmemmap and no FLATMEM mem_map); its slabs cannot be found",
+		       a->name);
+		return LX_EABSENT;
+	}
+	s->t->word_size = a->word_size;
+	return LX_OK;
+}
+
+/* K keeps copies of what the helpers that see only the kernel model need. */
+static void copy_arch(const struct lx_arch *a, struct lx_kernel *K)
+{
 	K->page_shift = a->page_shift;
 	K->vmemmap_base = a->vmemmap_base;
 	K->page_offset_base = a->direct_map_base;
-	return true;
+	K->direct_map_end = a->direct_map_end > a->direct_map_base ? a->direct_map_end : 0;
 }
 
 enum lx_status lx_kernel_init(struct lx_session *s, unsigned int node_slots)
@@ -176,8 +200,7 @@ enum lx_status lx_kernel_init(struct lx_session *s, unsigned int node_slots)
 	struct lx_kernel *K = &s->K;
 
 	memset(K, 0, sizeof(*K));
-	if (!resolve_arch(s, K))
-		return LX_EABSENT;
+	copy_arch(&s->arch, K);
 	resolve_max_pfn(s, K);
 	K->nr_nodes = lx_symbol_u32_or(s->t, "nr_node_ids", 1);
 	if (K->nr_nodes == 0 || K->nr_nodes > MAX_NODES || K->nr_nodes > node_slots) {

@@ -44,6 +44,9 @@ enum lx_status lx_layout_init(struct lx_session *s)
 	enum lx_status ret;
 
 	memset(&s->L, 0, sizeof(s->L));
+	ret = lx_arch_init(s);
+	if (ret)
+		return ret;
 	s->alloc = probe_allocator(s);
 	if (!s->alloc)
 		return LX_EABSENT;

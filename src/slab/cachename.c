@@ -85,7 +85,7 @@ static bool add_bucket_array(void *arg, uint64_t addr)
 	uint64_t slot[MAX_BUCKET_SLOTS];
 	uint32_t i;
 
-	if (!lx_read(b->s->t, addr, slot, b->slots * sizeof(slot[0])))
+	if (!lx_read_words(b->s->t, addr, slot, b->slots))
 		return true;
 	for (i = 0; i < b->slots; i++)
 		if (slot[i] && lx_set_add(b->caches, slot[i]) < 0)
@@ -105,7 +105,7 @@ static bool add_bucket_array(void *arg, uint64_t addr)
  */
 static void collect_buckets(struct lx_session *s, struct lx_set *caches)
 {
-	uint64_t addr = lx_symbol_u64_or(s->t, "kmem_buckets_cache", 0);
+	uint64_t addr = lx_symbol_word_or(s->t, "kmem_buckets_cache", 0);
 	struct buckets b = { .s = s, .caches = caches };
 	bool flagged = s->flagged;
 	struct lx_cache c;
@@ -113,7 +113,7 @@ static void collect_buckets(struct lx_session *s, struct lx_set *caches)
 
 	if (!addr || lx_cache_read(s, addr, &c))
 		return;
-	b.slots = c.object_size / 8;
+	b.slots = c.object_size / lx_word_size(s->t);	/* kmem_cache pointers */
 	if (!b.slots || b.slots > MAX_BUCKET_SLOTS)
 		return;
 	if (lx_scan_cache(s, &c, &scan) == LX_OK) {

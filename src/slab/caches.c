@@ -19,14 +19,15 @@ static enum lx_status cache_list_cut(struct lx_session *s, enum lx_status why)
 /*
  * Each list entry's prev must point back at the entry before it
  * (lib/list_debug.c checks the same): a next pointer bent to skip caches,
- * or a head that points at itself, shows here.
+ * or a head that points at itself, shows here.  prev is list_head's
+ * second word.
  */
 static bool cache_link_consistent(struct lx_session *s, uint64_t entry,
 				  uint64_t before)
 {
 	uint64_t prev;
 
-	if (lx_read_u64(s->t, entry + 8, &prev) && prev == before)
+	if (lx_read_word(s->t, entry + lx_word_size(s->t), &prev) && prev == before)
 		return true;
 	lx_msg(s->t, LX_MSG_WARN,
 	       "slab_caches list is inconsistent: %#llx.prev does not point back to %#llx",
@@ -64,7 +65,7 @@ enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void
 	struct lx_cache c;
 	unsigned int n = 0;
 
-	if (!lx_read_u64(s->t, head, &next)) {
+	if (!lx_read_word(s->t, head, &next)) {
 		lx_msg(s->t, LX_MSG_ERROR, "cannot read the slab_caches list head");
 		return cache_list_cut(s, LX_EABSENT);
 	}
@@ -79,7 +80,7 @@ enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void
 		if (ret || !fn(s, &c, arg))
 			break;
 		before = next;
-		if (!lx_read_u64(s->t, next, &next)) {
+		if (!lx_read_word(s->t, next, &next)) {
 			lx_msg(s->t, LX_MSG_WARN, "slab_caches list unreadable after %s", c.name);
 			ret = LX_ECORRUPT;
 		}

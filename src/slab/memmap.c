@@ -11,6 +11,9 @@
  * is the same answer mem_section would give.  Struct pages are read in
  * 2 MiB chunks (the memmap of one 128 MiB x86_64 section); a chunk that
  * fails is retried in 64 KiB pieces so a partly mapped section is not lost.
+ * FLATMEM's mem_map (the arch row gives it as vmemmap_base) is the same
+ * array from pfn 0.  Where the direct map ends below the top of memory (a
+ * 32-bit kernel's lowmem) the scan stops there: slabs are never highmem.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,18 +36,22 @@ uint64_t lx_page_to_virt(const struct lx_session *s, uint64_t page)
 	return s->K.page_offset_base + (pfn << s->K.page_shift);
 }
 
-/* See resolve_slab_test() in slub_layout.c for the three encodings. */
-bool lx_page_is_slab(const struct lx_layout *L, const void *page)
+/*
+ * See resolve_slab_test() in slub_layout.c for the three encodings.
+ * page->flags and compound_head are unsigned longs.
+ */
+bool lx_page_is_slab(const struct lx_session *s, const void *page)
 {
+	const struct lx_layout *L = &s->L;
 	uint32_t type;
 
 	/* Tail pages have bit 0 of compound_head set (page-flags.h). */
 	if (L->slab_compound_head >= 0 &&
-	    (lx_get_u64(page, L->slab_compound_head) & 1))
+	    (lx_get_word(s->t, page, L->slab_compound_head) & 1))
 		return false;
 	switch (L->slab_test) {
 	case LX_SLAB_PAGE_FLAG:
-		return lx_get_u64(page, L->slab_flags) &
+		return lx_get_word(s->t, page, L->slab_flags) &
 		       (1ULL << L->slab_test_value);
 	case LX_SLAB_TYPE_INVERTED:
 		type = lx_get_u32(page, L->page_type);
@@ -66,9 +73,9 @@ static enum lx_status add_entry(struct lx_session *s, struct lx_memmap *m,
 		return LX_ENOMEM;
 	e = &m->entries[m->count++];
 	e->slab = page_addr;
-	e->cache = lx_get_u64(page, L->slab_cache);
-	e->freelist = lx_get_u64(page, L->slab_freelist);
-	e->counters = lx_get_u64(page, L->slab_counters);
+	e->cache = lx_get_word(s->t, page, L->slab_cache);
+	e->freelist = lx_get_word(s->t, page, L->slab_freelist);
+	e->counters = lx_get_word(s->t, page, L->slab_counters);
 	return LX_OK;
 }
 
@@ -78,7 +85,7 @@ static enum lx_status scan_buffer(struct lx_session *s, struct lx_memmap *m,
 	size_t stride = s->L.page_size_of, off;
 
 	for (off = 0; off + stride <= len; off += stride)
-		if (lx_page_is_slab(&s->L, buf + off) &&
+		if (lx_page_is_slab(s, buf + off) &&
 		    add_entry(s, m, addr + off, buf + off))
 			return LX_ENOMEM;
 	return LX_OK;
@@ -114,6 +121,14 @@ static int entry_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* The pfns a slab can be in: below max_pfn, with a direct-map address. */
+static uint64_t mapped_pfns(const struct lx_kernel *K)
+{
+	uint64_t direct = lx_direct_pfns(K);
+
+	return direct && direct < K->max_pfn ? direct : K->max_pfn;
+}
+
 static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 {
 	const struct lx_kernel *K = &s->K;
@@ -121,7 +136,7 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 	size_t stride = L->page_size_of;
 	size_t chunk = MEMMAP_CHUNK / stride * stride;
 	size_t piece = MEMMAP_PIECE / stride * stride;
-	uint64_t total = K->max_pfn * stride, off;
+	uint64_t total = mapped_pfns(K) * stride, off;
 	enum lx_status ret = LX_OK;
 	uint8_t *buf;
 
@@ -242,15 +257,16 @@ uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr)
 	if (vaddr < K->page_offset_base || L->page_size_of > (long)sizeof(page))
 		return 0;
 	pfn = (vaddr - K->page_offset_base) >> K->page_shift;
-	if (K->max_pfn && pfn >= K->max_pfn)
+	if ((K->max_pfn && pfn >= K->max_pfn) || !lx_pfn_mapped(K, pfn))
 		return 0;
 	addr = K->vmemmap_base + pfn * L->page_size_of;
 	if (!lx_read(s->t, addr, page, L->page_size_of))
 		return 0;
-	head = L->slab_compound_head >= 0 ? lx_get_u64(page, L->slab_compound_head) : 0;
+	head = L->slab_compound_head >= 0 ?
+	       lx_get_word(s->t, page, L->slab_compound_head) : 0;
 	if ((head & 1) && !lx_read(s->t, head - 1, page, L->page_size_of))
 		return 0;
-	if (!lx_page_is_slab(L, page))
+	if (!lx_page_is_slab(s, page))
 		return 0;
-	return lx_get_u64(page, L->slab_cache);
+	return lx_get_word(s->t, page, L->slab_cache);
 }

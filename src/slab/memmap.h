@@ -23,7 +23,7 @@ void lx_memmap_free(struct lx_session *s);
 const struct lx_memmap_entry *lx_memmap_find(struct lx_session *s,
 					     uint64_t cache, size_t *count);
 uint64_t lx_page_to_virt(const struct lx_session *s, uint64_t page);
-bool lx_page_is_slab(const struct lx_layout *L, const void *page);
+bool lx_page_is_slab(const struct lx_session *s, const void *page);
 uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr);
 
 #endif

@@ -204,15 +204,15 @@ void lx_cached_check(struct lx_session *s, struct lx_scan *scan,
 enum lx_status lx_scan_note_bookkeeping(struct lx_session *s, struct lx_scan *scan,
 					uint64_t start, uint64_t len)
 {
-	uint64_t end = start + len;
+	uint64_t end = start + len, word = lx_word_size(s->t);
 
-	if (!len || end < start || end > UINT64_MAX - 7)
+	if (!len || end < start || end > UINT64_MAX - word)
 		return LX_OK;
 	if (lx_reserve(s->t, &scan->bookkeeping, &scan->bookkeeping_cap,
 		       scan->nbookkeeping + 1, sizeof(*scan->bookkeeping)))
 		return LX_ENOMEM;
 	/* whole words, so that the words around it are read as before */
-	scan->bookkeeping[scan->nbookkeeping++] = (struct lx_span){ start & ~7ULL,
-								    (end + 7) & ~7ULL };
+	scan->bookkeeping[scan->nbookkeeping++] =
+		(struct lx_span){ start & ~(word - 1), (end + word - 1) & ~(word - 1) };
 	return LX_OK;
 }

@@ -67,15 +67,15 @@ static bool resolve_cache(struct lx_session *s, struct lx_layout *L)
 		return false;
 	L->kc_size_of = lx_type_size(s->t, "kmem_cache");
 	/* node[MAX_NUMNODES]: kmem_cache_node pointers, the struct's end */
-	if (node_size < 8 || node_size % 8 ||
+	L->kc_node_stride = lx_word_size(s->t);
+	if (node_size < L->kc_node_stride || node_size % L->kc_node_stride ||
 	    L->kc_node + node_size > L->kc_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR,
 		       "kmem_cache.node is not an array of node pointers; cannot %s", WHAT);
 		return false;
 	}
-	L->kc_node_stride = 8;
 	L->kc_node_ptr = 0;
-	L->kc_node_slots = node_size / 8;
+	L->kc_node_slots = node_size / L->kc_node_stride;
 	return true;
 }
 
@@ -100,7 +100,7 @@ static bool resolve_array_cache(struct lx_session *s, struct lx_layout *L)
 	L->ac_size_of = lx_type_size(s->t, "array_cache");
 	if (L->alien_ac < 0)
 		L->alien_ac = 0;
-	if (L->ac_entry % 8 || L->ac_entry > L->ac_size_of) {
+	if (L->ac_entry % lx_word_size(s->t) || L->ac_entry > L->ac_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR, "unusable array_cache.entry; cannot %s", WHAT);
 		return false;
 	}
@@ -170,7 +170,7 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 		L->slab_list = lx_member_offset(s->t, L->slab_type, "lru");
 	if (L->page_size_of <= 0 || L->slab_size_of <= 0 ||
 	    L->slab_size_of > L->page_size_of ||
-	    L->slab_list < 0 || L->slab_list + 8 > L->slab_size_of) {
+	    L->slab_list < 0 || L->slab_list + lx_word_size(s->t) > L->slab_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR, "unusable struct %s for SLAB (sizes or slab_list/lru)",
 		       L->slab_type);
 		return false;
@@ -185,13 +185,14 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 
 /*
  * SLAB was removed (6.8) before slab became a page type (6.10): a slab
- * page has the PG_slab flag bit.
+ * page has the PG_slab flag bit, a bit of the unsigned long page->flags.
  */
 static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 {
 	long v;
 
-	if (!lx_enum_value(s->t, "PG_slab", &v) || v < 0 || v >= 64) {
+	if (!lx_enum_value(s->t, "PG_slab", &v) || v < 0 ||
+	    v >= 8 * (long)lx_word_size(s->t)) {
 		lx_msg(s->t, LX_MSG_ERROR, "no PG_slab page flag bit; cannot %s", WHAT);
 		return false;
 	}

@@ -17,14 +17,14 @@ static bool slab_tracks_read(struct lx_session *s, const struct lx_cache *c,
 
 	(void)tr;
 	(void)freed;
-	return lx_read_u64(s->t, slot + c->size - sizeof(uint64_t), &alloc->addr);
+	return lx_read_word(s->t, slot + c->size - lx_word_size(s->t), &alloc->addr);
 }
 
 void lx_slab_tracks_init(struct lx_session *s, const struct lx_cache *c,
 			 struct lx_tracks *tr)
 {
 	if (!(c->flags & lx_store_user_flag(s)) ||
-	    c->size < c->red_left_pad + c->object_size + sizeof(uint64_t))
+	    c->size < c->red_left_pad + c->object_size + lx_word_size(s->t))
 		return;
 	tr->present = true;
 	tr->caller_only = true;

@@ -91,11 +91,12 @@ static size_t cache_read_len(const struct lx_session *s)
 	const long fields[] = { L->kc_cpu_cache, L->kc_flags, L->kc_size,
 				L->kc_object_size, L->kc_num, L->kc_gfporder,
 				L->kc_obj_offset, L->kc_freelist_size, L->kc_name };
-	size_t len = L->kc_node + 8 * (size_t)s->K.nr_nodes, i;
+	size_t len = L->kc_node + (size_t)L->kc_node_stride * s->K.nr_nodes, i;
+	unsigned int word = lx_word_size(s->t);	/* the widest field read */
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i] >= 0 && (size_t)fields[i] + 8 > len)
-			len = fields[i] + 8;
+		if (fields[i] >= 0 && (size_t)fields[i] + word > len)
+			len = fields[i] + word;
 	return len < (size_t)L->kc_size_of ? len : (size_t)L->kc_size_of;
 }
 
@@ -135,7 +136,7 @@ static enum lx_status slab_cache_read(struct lx_session *s, uint64_t addr,
 		goto out;
 	c->addr = addr;
 	fill_cache(&s->L, buf, len, c);
-	if (!lx_field_u64(buf, len, s->L.kc_name, &name) ||
+	if (!lx_field_word(s->t, buf, len, s->L.kc_name, &name) ||
 	    !lx_read_string(s->t, name, c->name, sizeof(c->name)))
 		snprintf(c->name, sizeof(c->name), "(unreadable name)");
 	lx_sanitize(c->name);
@@ -145,10 +146,13 @@ out:
 	return ret;
 }
 
-/* Every value here comes from the dump: compare in 64 bits. */
+/*
+ * Every value here comes from the dump: compare in 64 bits.  SLAB aligns
+ * sizes to a word (mm/slab.c __kmem_cache_create(): BYTES_PER_WORD).
+ */
 static bool cache_is_sane(const struct lx_session *s, const struct lx_cache *c)
 {
-	return c->size && c->size <= MAX_OBJECT_SIZE && c->size % 8 == 0 &&
+	return c->size && c->size <= MAX_OBJECT_SIZE && c->size % lx_word_size(s->t) == 0 &&
 	       (uint64_t)c->red_left_pad + c->object_size <= c->size &&
 	       c->oo_objects && c->oo_objects <= MAX_SLAB_OBJECTS &&
 	       c->oo_order <= MAX_SLAB_ORDER &&
@@ -161,14 +165,18 @@ static uint64_t slab_bytes(const struct walk *w)
 	return w->s->arch.page_size << w->scan->cache.oo_order;
 }
 
-/* A struct slab address must be a struct page inside the memory map. */
+/*
+ * A struct slab address must be a struct page inside the memory map, of
+ * a page with a direct-map address.
+ */
 static bool is_page_address(const struct lx_session *s, uint64_t addr)
 {
 	const struct lx_kernel *K = &s->K;
 	uint64_t off = addr - K->vmemmap_base;
 
 	return addr >= K->vmemmap_base && off % s->L.page_size_of == 0 &&
-	       (!K->max_pfn || off / s->L.page_size_of < K->max_pfn);
+	       (!K->max_pfn || off / s->L.page_size_of < K->max_pfn) &&
+	       lx_pfn_mapped(K, off / s->L.page_size_of);
 }
 
 static enum lx_status reserve_slab(struct walk *w, uint32_t objects)
@@ -236,7 +244,7 @@ static void record_slab(struct walk *w, uint64_t addr, enum lx_slab_source src,
 	memset(slab, 0, sizeof(*slab));
 	slab->addr = addr;
 	slab->base = s_mem;
-	slab->freelist = lx_get_u64(w->hdr, w->s->L.slab_freelist);
+	slab->freelist = lx_get_word(w->s->t, w->hdr, w->s->L.slab_freelist);
 	slab->objects = scan->cache.oo_objects;
 	slab->inuse = active;
 	slab->source = src;
@@ -255,8 +263,8 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr,
 {
 	const struct lx_layout *L = &w->s->L;
 	const struct lx_cache *c = &w->scan->cache;
-	uint64_t cache = lx_get_u64(w->hdr, L->slab_cache);
-	uint64_t s_mem = lx_get_u64(w->hdr, L->slab_s_mem);
+	uint64_t cache = lx_get_word(w->s->t, w->hdr, L->slab_cache);
+	uint64_t s_mem = lx_get_word(w->s->t, w->hdr, L->slab_s_mem);
 	uint32_t active = lx_get_u32(w->hdr, L->slab_active);
 	int added;
 
@@ -324,7 +332,7 @@ static enum lx_status collect_list(struct walk *w, uint64_t head,
 	unsigned int n;
 	bool ok;
 
-	if (!lx_read_u64(w->s->t, head, &next)) {
+	if (!lx_read_word(w->s->t, head, &next)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
 				"%s: node %u %s list head unreadable",
 				cache_name(w), node, lx_source_names[src]);
@@ -342,12 +350,15 @@ static enum lx_status collect_list(struct walk *w, uint64_t head,
 		ret = add_slab_at(w, slab, src, &ok);
 		if (!ok)
 			break;
-		next = lx_get_u64(w->hdr, L->slab_list);
+		next = lx_get_word(w->s->t, w->hdr, L->slab_list);
 	}
 	return ret;
 }
 
-/* One node counter against what its lists held; -1 offset: not kept. */
+/*
+ * One node counter (an unsigned long) against what its lists held; -1
+ * offset: not kept.
+ */
 static void check_counter(struct walk *w, unsigned int node, long off,
 			  const char *what, uint64_t found)
 {
@@ -355,7 +366,7 @@ static void check_counter(struct walk *w, unsigned int node, long off,
 
 	if (off < 0)
 		return;
-	said = lx_get_u64(w->kcn, off);
+	said = lx_get_word(w->s->t, w->kcn, off);
 	if (said != found)
 		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
 				"%s: node %u %s is %llu, its lists hold %llu",
@@ -371,7 +382,7 @@ static void check_node_counters(struct walk *w, unsigned int node)
 	check_counter(w, node, L->kcn_free_slabs, "free_slabs", w->node_free_slabs);
 	check_counter(w, node, L->kcn_free_objects, "free_objects", w->node_free_objects);
 	if (L->kcn_total_slabs >= 0)
-		w->scan->node_nr_slabs += lx_get_u64(w->kcn, L->kcn_total_slabs);
+		w->scan->node_nr_slabs += lx_get_word(w->s->t, w->kcn, L->kcn_total_slabs);
 }
 
 /* The kmem_cache_node of node into w->kcn; false if it has none or unreadable. */
@@ -379,7 +390,7 @@ static bool read_node(struct walk *w, unsigned int node, uint64_t *addr)
 {
 	const struct lx_layout *L = &w->s->L;
 
-	if (!lx_read_u64(w->s->t, lx_node_entry(L, w->scan->cache.addr, node), addr))
+	if (!lx_read_word(w->s->t, lx_node_entry(L, w->scan->cache.addr, node), addr))
 		*addr = 0;
 	return *addr && lx_read(w->s->t, *addr, w->kcn, L->kcn_size_of);
 }
@@ -513,7 +524,8 @@ static enum lx_status add_entries(struct walk *w, uint64_t ac, uint32_t avail,
 
 	if (!objs)
 		return LX_ENOMEM;
-	if (!lx_read(w->s->t, ac + w->s->L.ac_entry, objs, (size_t)avail * sizeof(*objs)))
+	/* array_cache.entry[]: pointers */
+	if (!lx_read_words(w->s->t, ac + w->s->L.ac_entry, objs, avail))
 		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
 				"%s: %s array cache %#llx entries unreadable",
 				cache_name(w), where, (unsigned long long)ac);
@@ -559,7 +571,7 @@ static enum lx_status read_array_cache(struct walk *w, uint64_t ac, const char *
 		return LX_OK;
 	}
 	if (lx_scan_note_bookkeeping(w->s, w->scan, ac + L->ac_entry,
-				     (uint64_t)limit * sizeof(uint64_t)))
+				     (uint64_t)limit * lx_word_size(w->s->t)))
 		return LX_ENOMEM;
 	return avail ? add_entries(w, ac, avail, where) : LX_OK;
 }
@@ -623,7 +635,7 @@ static enum lx_status collect_alien(struct walk *w, unsigned int node, uint64_t 
 
 	if (!ptrs)
 		return LX_ENOMEM;
-	if (!lx_read(w->s->t, alien, ptrs, n * sizeof(*ptrs)))
+	if (!lx_read_words(w->s->t, alien, ptrs, n))
 		lx_note_problem(w->s, w->scan, LX_PROB_ARRAY,
 				"%s: node %u alien cache pointers unreadable",
 				cache_name(w), node);
@@ -672,8 +684,8 @@ static enum lx_status collect_node_caches(struct walk *w)
 	for (node = 0; node < w->s->K.nr_nodes && !ret; node++) {
 		if (!read_node(w, node, &addr))
 			continue;	/* collect_one_node() flagged it */
-		ret = collect_shared(w, node, lx_get_u64(w->kcn, L->kcn_shared));
-		alien = lx_get_u64(w->kcn, L->kcn_alien);
+		ret = collect_shared(w, node, lx_get_word(w->s->t, w->kcn, L->kcn_shared));
+		alien = lx_get_word(w->s->t, w->kcn, L->kcn_alien);
 		if (alien && alien != BAD_ALIEN_MAGIC && !ret)
 			ret = collect_alien(w, node, alien);
 	}
@@ -939,7 +951,7 @@ static bool read_walk_fields(struct walk *w)
 	       read_cache_u32(w, L->kc_batchcount, &w->batchcount) &&
 	       read_cache_u32(w, L->kc_shared, &w->shared) &&
 	       read_cache_u32(w, L->kc_align, &w->align) &&
-	       lx_read_u64(w->s->t, w->scan->cache.addr + L->kc_cpu_cache, &w->cpu_cache);
+	       lx_read_word(w->s->t, w->scan->cache.addr + L->kc_cpu_cache, &w->cpu_cache);
 }
 
 static bool alloc_walk(struct walk *w)

@@ -49,10 +49,11 @@ static size_t cache_read_len(const struct lx_session *s)
 				L->kc_inuse, L->kc_random, L->kc_name,
 				L->kc_cpu_sheaves, L->kc_sheaf_capacity };
 	size_t len = L->kc_node + (uint64_t)L->kc_node_stride * K->nr_nodes, i;
+	unsigned int word = lx_word_size(s->t);	/* the widest field read */
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i] >= 0 && (size_t)fields[i] + 8 > len)
-			len = fields[i] + 8;
+		if (fields[i] >= 0 && (size_t)fields[i] + word > len)
+			len = fields[i] + word;
 	return len < (size_t)L->kc_size_of ? len : (size_t)L->kc_size_of;
 }
 
@@ -70,7 +71,7 @@ static enum lx_status slub_cache_read(struct lx_session *s, uint64_t addr,
 	if (!lx_read(s->t, addr, buf, cache_read_len(s)))
 		goto out;
 	c->addr = addr;
-	c->cpu_slab = L->kc_cpu_slab >= 0 ? lx_get_u64(buf, L->kc_cpu_slab) : 0;
+	c->cpu_slab = L->kc_cpu_slab >= 0 ? lx_get_word(s->t, buf, L->kc_cpu_slab) : 0;
 	c->flags = L->kc_flags >= 0 ? lx_get_u32(buf, L->kc_flags) : 0;
 	c->size = lx_get_u32(buf, L->kc_size);
 	c->object_size = lx_get_u32(buf, L->kc_object_size);
@@ -78,9 +79,9 @@ static enum lx_status slub_cache_read(struct lx_session *s, uint64_t addr,
 	c->red_left_pad = L->kc_red_left_pad >= 0 ?
 		lx_get_u32(buf, L->kc_red_left_pad) : 0;
 	c->inuse = L->kc_inuse >= 0 ? lx_get_u32(buf, L->kc_inuse) : c->object_size;
-	c->random = L->kc_random >= 0 ? lx_get_u64(buf, L->kc_random) : 0;
+	c->random = L->kc_random >= 0 ? lx_get_word(s->t, buf, L->kc_random) : 0;
 	c->cpu_sheaves = L->kc_cpu_sheaves >= 0 ?
-		lx_get_u64(buf, L->kc_cpu_sheaves) : 0;
+		lx_get_word(s->t, buf, L->kc_cpu_sheaves) : 0;
 	c->sheaf_capacity = L->kc_sheaf_capacity >= 0 ?
 		lx_get_u32(buf, L->kc_sheaf_capacity) : 0;
 	oo = lx_get_u32(buf, L->kc_oo);
@@ -89,7 +90,7 @@ static enum lx_status slub_cache_read(struct lx_session *s, uint64_t addr,
 	c->oo_objects = oo & OO_MASK;
 	c->min_order = min >> OO_SHIFT;
 	c->min_objects = min & OO_MASK;
-	if (!lx_read_string(s->t, lx_get_u64(buf, L->kc_name), c->name,
+	if (!lx_read_string(s->t, lx_get_word(s->t, buf, L->kc_name), c->name,
 			    sizeof(c->name)))
 		snprintf(c->name, sizeof(c->name), "(unreadable name)");
 	lx_sanitize(c->name);
@@ -106,10 +107,12 @@ out:
  */
 static bool cache_is_sane(const struct lx_session *s, const struct lx_cache *c)
 {
+	unsigned int word = lx_word_size(s->t);
+
 	/* SLUB aligns sizes and the free pointer to a word (calculate_sizes()) */
-	return c->size && c->size <= MAX_OBJECT_SIZE && c->size % 8 == 0 &&
+	return c->size && c->size <= MAX_OBJECT_SIZE && c->size % word == 0 &&
 	       c->object_size <= c->size &&
-	       (uint64_t)c->offset + 8 <= c->size && c->offset % 8 == 0 &&
+	       (uint64_t)c->offset + word <= c->size && c->offset % word == 0 &&
 	       c->red_left_pad < c->size && c->oo_objects &&
 	       c->oo_order <= MAX_SLAB_ORDER && c->min_order <= MAX_SLAB_ORDER &&
 	       (uint64_t)c->oo_objects * c->size + c->red_left_pad <=
@@ -258,7 +261,10 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr, uint64_t cache_ptr
 	return LX_OK;
 }
 
-/* A struct slab address must be a struct page inside the memory map. */
+/*
+ * A struct slab address must be a struct page inside the memory map, of
+ * a page with a direct-map address.
+ */
 static bool is_page_address(const struct lx_session *s, uint64_t addr)
 {
 	const struct lx_layout *L = &s->L;
@@ -267,7 +273,8 @@ static bool is_page_address(const struct lx_session *s, uint64_t addr)
 	uint64_t off = addr - K->vmemmap_base;
 
 	return addr >= K->vmemmap_base && off % L->page_size_of == 0 &&
-	       (!K->max_pfn || off / L->page_size_of < K->max_pfn);
+	       (!K->max_pfn || off / L->page_size_of < K->max_pfn) &&
+	       lx_pfn_mapped(K, off / L->page_size_of);
 }
 
 /*
@@ -296,9 +303,9 @@ static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
 		w->scan->bad_slabs++;
 		return LX_OK;
 	}
-	return add_slab(w, addr, lx_get_u64(w->slab_hdr, L->slab_cache),
-			lx_get_u64(w->slab_hdr, L->slab_freelist),
-			lx_get_u64(w->slab_hdr, L->slab_counters), src, cpu, ok);
+	return add_slab(w, addr, lx_get_word(w->s->t, w->slab_hdr, L->slab_cache),
+			lx_get_word(w->s->t, w->slab_hdr, L->slab_freelist),
+			lx_get_word(w->s->t, w->slab_hdr, L->slab_counters), src, cpu, ok);
 }
 
 /* A cpu's partial chain, linked through slab->next. */
@@ -322,7 +329,7 @@ static enum lx_status collect_cpu_partial(struct walk *w, unsigned int cpu,
 		ret = add_slab_at(w, next, LX_SRC_CPU_PARTIAL, cpu, &ok);
 		if (!ok)
 			break;
-		next = lx_get_u64(w->slab_hdr, L->slab_next);
+		next = lx_get_word(w->s->t, w->slab_hdr, L->slab_next);
 	}
 	return ret;
 }
@@ -343,10 +350,10 @@ static enum lx_status collect_one_cpu(struct walk *w, unsigned int cpu,
 		w->scan->bad_lists++;
 		return LX_OK;
 	}
-	w->cpu_freelist[cpu] = lx_get_u64(kcc, L->kcc_freelist);
+	w->cpu_freelist[cpu] = lx_get_word(w->s->t, kcc, L->kcc_freelist);
 	if (L->kcc_partial >= 0 && L->slab_next >= 0)
-		w->cpu_partial[cpu] = lx_get_u64(kcc, L->kcc_partial);
-	slab = lx_get_u64(kcc, L->kcc_slab);
+		w->cpu_partial[cpu] = lx_get_word(w->s->t, kcc, L->kcc_partial);
+	slab = lx_get_word(w->s->t, kcc, L->kcc_slab);
 	if (slab)
 		return add_slab_at(w, slab, LX_SRC_CPU, cpu, &ok);
 	if (w->cpu_freelist[cpu])
@@ -391,7 +398,7 @@ static enum lx_status collect_list(struct walk *w, uint64_t head,
 	unsigned int n;
 	bool ok;
 
-	if (!lx_read_u64(w->s->t, head, &next)) {
+	if (!lx_read_word(w->s->t, head, &next)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_NODE,
 				"%s: node %u %s list head unreadable",
 				w->scan->cache.name, node, lx_source_names[src]);
@@ -410,20 +417,23 @@ static enum lx_status collect_list(struct walk *w, uint64_t head,
 		ret = add_slab_at(w, slab, src, -1, &ok);
 		if (!ok)
 			break;
-		next = lx_get_u64(w->slab_hdr, L->slab_list);
+		next = lx_get_word(w->s->t, w->slab_hdr, L->slab_list);
 	}
 	return ret;
 }
 
-/* The node counters are the independent witness of what the lists hold. */
+/*
+ * The node counters are the independent witness of what the lists hold
+ * (atomic_long_t: a word).
+ */
 static void add_node_counters(struct walk *w, const uint8_t *kcn)
 {
 	const struct lx_layout *L = &w->s->L;
 
 	if (L->kcn_nr_slabs >= 0)
-		w->scan->node_nr_slabs += lx_get_u64(kcn, L->kcn_nr_slabs);
+		w->scan->node_nr_slabs += lx_get_word(w->s->t, kcn, L->kcn_nr_slabs);
 	if (L->kcn_total_objects >= 0)
-		w->node_total_objects += lx_get_u64(kcn, L->kcn_total_objects);
+		w->node_total_objects += lx_get_word(w->s->t, kcn, L->kcn_total_objects);
 }
 
 /* Where the cache keeps node's kmem_cache_node pointer. */
@@ -443,7 +453,7 @@ static enum lx_status collect_one_node(struct walk *w, unsigned int node,
 	enum lx_status ret;
 	uint64_t addr;
 
-	if (!lx_read_u64(w->s->t, node_pointer(w, node), &addr))
+	if (!lx_read_word(w->s->t, node_pointer(w, node), &addr))
 		addr = 0;
 	if (!addr) {
 		/* SLUB gives every node with normal memory its kmem_cache_node */
@@ -566,15 +576,30 @@ static size_t slab_mem_len(const struct lx_scan *scan, const struct lx_slab *sla
 	return scan->cache.red_left_pad + (size_t)slab->objects * scan->cache.size;
 }
 
-/* Freelist decoding: see mm/slub.c freelist_ptr() for the encodings. */
+/*
+ * swab() of an unsigned long: a 32-bit kernel swaps the 4 bytes of its
+ * word (include/uapi/linux/swab.h __swab() is __swab32 when
+ * BITS_PER_LONG is 32).
+ */
+static uint64_t swab_word(uint64_t word, unsigned int word_size)
+{
+	return word_size == 4 ? __builtin_bswap32((uint32_t)word) :
+				__builtin_bswap64(word);
+}
+
+/*
+ * Freelist decoding: see mm/slub.c freelist_ptr() for the encodings;
+ * every operand is an unsigned long.
+ */
 static uint64_t decode_free_ptr(const struct lx_cache *c, enum lx_freeptr_mode mode,
-				uint64_t stored, uint64_t ptr_addr)
+				uint64_t stored, uint64_t ptr_addr,
+				unsigned int word_size)
 {
 	switch (mode) {
 	case LX_FP_XOR:
 		return stored ^ c->random ^ ptr_addr;
 	case LX_FP_XOR_SWAB:
-		return stored ^ c->random ^ __builtin_bswap64(ptr_addr);
+		return stored ^ c->random ^ swab_word(ptr_addr, word_size);
 	default:
 		return stored;
 	}
@@ -598,12 +623,15 @@ static bool object_index(const struct lx_scan *scan, const struct lx_slab *slab,
  * Follow a freelist through the slab's memory (mem holds the whole slab).
  * With mark, set free bits; without, only check that the chain ends in NULL
  * on object boundaries without repeating: the test that picks the encoding.
+ * The free pointer at object + offset is a word.
  */
-static bool follow_freelist(struct lx_scan *scan, struct lx_slab *slab,
+static bool follow_freelist(const struct walk *w, struct lx_slab *slab,
 			    const uint8_t *mem, uint64_t head,
 			    enum lx_freeptr_mode mode, bool mark,
 			    uint32_t *nfree)
 {
+	const struct lx_target *t = w->s->t;
+	struct lx_scan *scan = w->scan;
 	uint64_t ptr = head, slot, stored;
 	uint32_t index, steps = 0;
 
@@ -616,34 +644,36 @@ static bool follow_freelist(struct lx_scan *scan, struct lx_slab *slab,
 			(*nfree)++;
 		}
 		slot = ptr - slab->base + scan->cache.offset;
-		if (!lx_field_u64(mem, slab_mem_len(scan, slab), slot, &stored))
+		if (!lx_field_word(t, mem, slab_mem_len(scan, slab), slot, &stored))
 			return false;
-		ptr = decode_free_ptr(&scan->cache, mode, stored, slab->base + slot);
+		ptr = decode_free_ptr(&scan->cache, mode, stored, slab->base + slot,
+				      lx_word_size(t));
 	}
 	return true;
 }
 
-static bool chain_verifies(struct lx_scan *scan, struct lx_slab *slab,
+static bool chain_verifies(const struct walk *w, struct lx_slab *slab,
 			   const uint8_t *mem, uint64_t head,
 			   enum lx_freeptr_mode mode)
 {
 	uint32_t unused = 0;
 
 	/* Without marks a loop shows as more steps than objects. */
-	return follow_freelist(scan, slab, mem, head, mode, false, &unused);
+	return follow_freelist(w, slab, mem, head, mode, false, &unused);
 }
 
 /* Pick the encoding on the first chain that has a link to decode. */
-static void detect_freeptr_mode(struct lx_scan *scan, struct lx_slab *slab,
+static void detect_freeptr_mode(const struct walk *w, struct lx_slab *slab,
 				const uint8_t *mem, uint64_t head)
 {
 	static const enum lx_freeptr_mode hardened[] = { LX_FP_XOR_SWAB, LX_FP_XOR };
+	struct lx_scan *scan = w->scan;
 	size_t i;
 
 	if (!head || (scan->fp_mode != LX_FP_UNKNOWN && scan->fp_mode != LX_FP_BROKEN))
 		return;
 	for (i = 0; i < sizeof(hardened) / sizeof(hardened[0]); i++) {
-		if (chain_verifies(scan, slab, mem, head, hardened[i])) {
+		if (chain_verifies(w, slab, mem, head, hardened[i])) {
 			scan->fp_mode = hardened[i];
 			return;
 		}
@@ -658,9 +688,9 @@ static void walk_one_freelist(struct walk *w, struct lx_slab *slab,
 
 	if (!head)
 		return;
-	detect_freeptr_mode(scan, slab, mem, head);
+	detect_freeptr_mode(w, slab, mem, head);
 	if (scan->fp_mode == LX_FP_BROKEN ||
-	    !follow_freelist(scan, slab, mem, head, scan->fp_mode, true, &slab->nfree)) {
+	    !follow_freelist(w, slab, mem, head, scan->fp_mode, true, &slab->nfree)) {
 		if (!slab->bad)
 			scan->bad_slabs++;
 		slab->bad = 1;
@@ -735,14 +765,15 @@ static enum lx_status read_sheaf(struct walk *w, uint64_t sheaf, const char *whe
 	}
 	/* objects[] to its capacity: past size, stale words, no holders */
 	if (lx_scan_note_bookkeeping(w->s, w->scan, sheaf + L->sheaf_objects,
-				     (uint64_t)sheaf_bound(&w->scan->cache) * sizeof(*objs)))
+				     (uint64_t)sheaf_bound(&w->scan->cache) * lx_word_size(w->s->t)))
 		return LX_ENOMEM;
 	if (!size)
 		return LX_OK;
 	objs = lx_alloc(w->s->t, size * sizeof(*objs));
 	if (!objs)
 		return LX_ENOMEM;
-	if (!lx_read(w->s->t, sheaf + L->sheaf_objects, objs, size * sizeof(*objs)))
+	/* slab_sheaf.objects[]: pointers */
+	if (!lx_read_words(w->s->t, sheaf + L->sheaf_objects, objs, size))
 		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
 				"%s: %s sheaf %#llx objects unreadable",
 				w->scan->cache.name, where, (unsigned long long)sheaf);
@@ -763,8 +794,8 @@ static enum lx_status read_cpu_sheaves(struct walk *w, unsigned int cpu)
 	enum lx_status ret = LX_OK;
 	char where[32];
 
-	if (!lx_read_u64(w->s->t, pcs + L->pcs_main, &main) ||
-	    !lx_read_u64(w->s->t, pcs + L->pcs_spare, &spare)) {
+	if (!lx_read_word(w->s->t, pcs + L->pcs_main, &main) ||
+	    !lx_read_word(w->s->t, pcs + L->pcs_spare, &spare)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
 				"%s: cannot read the sheaves of cpu %u",
 				w->scan->cache.name, cpu);
@@ -827,7 +858,7 @@ static enum lx_status walk_barn(struct walk *w, unsigned int node, uint64_t barn
 	int added;
 
 	snprintf(where, sizeof(where), "node %u barn", node);
-	if (!lx_read_u64(w->s->t, head, &next)) {
+	if (!lx_read_word(w->s->t, head, &next)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_SHEAF, "%s: node %u barn unreadable",
 				w->scan->cache.name, node);
 		return LX_OK;
@@ -837,7 +868,7 @@ static enum lx_status walk_barn(struct walk *w, unsigned int node, uint64_t barn
 		added = entry && n < MAX_BARN_SHEAVES ? lx_set_add(seen, entry) : 0;
 		if (added < 0)
 			return LX_ENOMEM;
-		if (!added || !lx_read_u64(w->s->t, entry, &next)) {
+		if (!added || !lx_read_word(w->s->t, entry, &next)) {
 			lx_note_problem(w->s, w->scan, LX_PROB_SHEAF,
 					"%s: node %u barn full list is broken or loops; stopped after %u sheaves",
 					w->scan->cache.name, node, n);
@@ -859,9 +890,9 @@ static bool barn_in_node(struct walk *w, unsigned int node, uint64_t *barn)
 	uint64_t kcn;
 
 	*barn = 0;
-	if (!lx_read_u64(w->s->t, node_pointer(w, node), &kcn) || !kcn)
+	if (!lx_read_word(w->s->t, node_pointer(w, node), &kcn) || !kcn)
 		return true;	/* collect_one_node() flags a missing node */
-	return lx_read_u64(w->s->t, kcn + w->s->L.kcn_barn, barn);
+	return lx_read_word(w->s->t, kcn + w->s->L.kcn_barn, barn);
 }
 
 /* 7.1: kmem_cache.per_node[node].barn, also for nodes without memory. */
@@ -869,8 +900,8 @@ static bool barn_in_per_node(struct walk *w, unsigned int node, uint64_t *barn)
 {
 	const struct lx_layout *L = &w->s->L;
 
-	return lx_read_u64(w->s->t, lx_node_entry(L, w->scan->cache.addr, node) +
-			   L->kc_node_barn, barn);
+	return lx_read_word(w->s->t, lx_node_entry(L, w->scan->cache.addr, node) +
+			    L->kc_node_barn, barn);
 }
 
 /* The full sheaves of every node's barn; empty sheaves hold no objects. */

@@ -48,7 +48,8 @@ static bool resolve_cpu_slab(struct lx_session *s, struct lx_layout *L)
 	if (L->kcc_slab < 0)
 		L->kcc_slab = lx_member_offset(s->t, "kmem_cache_cpu", "page");
 	L->kcc_size_of = lx_type_size(s->t, "kmem_cache_cpu");
-	if (L->kcc_slab < 0 || L->kcc_size_of <= 0 || L->kcc_slab + 8 > L->kcc_size_of) {
+	if (L->kcc_slab < 0 || L->kcc_size_of <= 0 ||
+	    L->kcc_slab + lx_word_size(s->t) > L->kcc_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR, "incomplete kmem_cache_cpu type");
 		return false;
 	}
@@ -89,7 +90,7 @@ static bool resolve_sheaves(struct lx_session *s, struct lx_layout *L)
 	if (L->pcs_main < 0 || L->pcs_spare < 0 || L->sheaf_size < 0 ||
 	    L->sheaf_barn_list < 0 || L->barn_sheaves_full < 0 ||
 	    L->sheaf_objects < 0 || L->sheaf_objects > L->sheaf_size_of ||
-	    L->sheaf_objects % 8) {
+	    L->sheaf_objects % lx_word_size(s->t)) {
 		lx_msg(s->t, LX_MSG_ERROR,
 		       "this kernel keeps free objects in per-cpu sheaves but its types lack a member leakext reads (slub_percpu_sheaves.main/spare, slab_sheaf.size/objects/barn_list, node_barn.sheaves_full); refusing to report counts that would be wrong");
 		return false;
@@ -119,10 +120,10 @@ static bool resolve_node_array(struct lx_session *s, struct lx_layout *L)
 		return true;
 	if (!lx_resolve_members(s->t, LX_MEMBERS(req), "walk SLUB"))
 		return false;
-	L->kc_node_stride = 8;
+	L->kc_node_stride = lx_word_size(s->t);
 	L->kc_node_ptr = 0;
 	L->kc_node_barn = -1;
-	L->kc_node_slots = size > 0 ? size / 8 : 1;
+	L->kc_node_slots = size > 0 ? size / L->kc_node_stride : 1;
 	return true;
 }
 
@@ -333,7 +334,7 @@ static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
 	/* until 4.17 struct page has no slab_list (4da1984edbbe): "lru" */
 	if (L->slab_list < 0)
 		L->slab_list = lx_member_offset(s->t, L->slab_type, "lru");
-	if (L->slab_list < 0 || L->slab_list + 8 > L->slab_size_of) {
+	if (L->slab_list < 0 || L->slab_list + lx_word_size(s->t) > L->slab_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR, "the dump's types have no usable %s.slab_list (or lru)",
 		       L->slab_type);
 		return false;

@@ -50,43 +50,63 @@ void lx_slub_tracks_init(struct lx_session *s, const struct lx_cache *c,
 
 	memset(tr, 0, sizeof(*tr));
 	tr->size_of = lx_type_size(s->t, "track");
-	/* get_track() reads these out of a struct track's bytes */
+	/*
+	 * get_track() reads these out of a struct track's bytes; addr and
+	 * when are unsigned longs.
+	 */
 	if (tr->size_of <= 0 || tr->size_of > 64 ||
 	    !lx_resolve_members(s->t, LX_MEMBERS(req), NULL) ||
-	    !lx_field_fits(tr->size_of, tr->addr, 8) ||
+	    !lx_field_fits(tr->size_of, tr->addr, lx_word_size(s->t)) ||
 	    !lx_field_fits(tr->size_of, tr->cpu, 4) ||
 	    !lx_field_fits(tr->size_of, tr->pid, 4) ||
-	    !lx_field_fits(tr->size_of, tr->when, 8) ||
+	    !lx_field_fits(tr->size_of, tr->when, lx_word_size(s->t)) ||
 	    (tr->handle >= 0 && !lx_field_fits(tr->size_of, tr->handle, 4)))
 		return;
 	if (!(c->flags & lx_store_user_flag(s)))
 		return;
 	tr->present = true;
 	tr->read = slub_tracks_read;
-	tr->jiffies = lx_symbol_u64_or(s->t, "jiffies", 0);
+	tr->jiffies = lx_symbol_word_or(s->t, "jiffies", 0);
+	tr->jiffies_max = lx_word_max(s->t);
 }
 
-static void get_track(const struct lx_tracks *tr, const uint8_t *buf,
-		      struct lx_track *out)
+/*
+ * A 32-bit kernel's jiffies wraps 5 minutes after boot (INITIAL_JIFFIES
+ * is -300 * HZ, include/linux/jiffies.h), so there the age is the
+ * difference modulo 2^32, and one of more than half that range is a time
+ * after the dump's.  64-bit jiffies never wraps.
+ */
+uint64_t lx_track_age(const struct lx_tracks *tr, const struct lx_track *t)
 {
-	out->addr = lx_get_u64(buf, tr->addr);
+	uint64_t age = (tr->jiffies - t->when) & tr->jiffies_max;
+
+	if (tr->jiffies_max == UINT64_MAX)
+		return tr->jiffies >= t->when ? age : 0;
+	return age <= tr->jiffies_max / 2 ? age : 0;
+}
+
+static void get_track(const struct lx_target *t, const struct lx_tracks *tr,
+		      const uint8_t *buf, struct lx_track *out)
+{
+	out->addr = lx_get_word(t, buf, tr->addr);
 	out->handle = tr->handle >= 0 ? lx_get_u32(buf, tr->handle) : 0;
 	out->cpu = (int)lx_get_u32(buf, tr->cpu);
 	out->pid = (int)lx_get_u32(buf, tr->pid);
-	out->when = lx_get_u64(buf, tr->when);
+	out->when = lx_get_word(t, buf, tr->when);
 }
 
 static bool slub_tracks_read(struct lx_session *s, const struct lx_cache *c,
 			     const struct lx_tracks *tr, uint64_t obj,
 			     struct lx_track *alloc, struct lx_track *freed)
 {
-	uint64_t info_end = c->inuse + (c->offset >= c->inuse ? 8 : 0);
+	/* get_info_end(): a free pointer outside the object takes a word */
+	uint64_t info_end = c->inuse + (c->offset >= c->inuse ? lx_word_size(s->t) : 0);
 	uint8_t buf[2 * 64];
 
 	if (!lx_read(s->t, obj + info_end, buf, 2 * tr->size_of))
 		return false;
-	get_track(tr, buf, alloc);
-	get_track(tr, buf + tr->size_of, freed);
+	get_track(s->t, tr, buf, alloc);
+	get_track(s->t, tr, buf + tr->size_of, freed);
 	return true;
 }
 
@@ -97,8 +117,10 @@ static uint64_t depot_record(struct lx_session *s, const struct lx_tracks *tr,
 	uint32_t offset = (handle >> tr->index_bits) & ((1u << tr->offset_bits) - 1);
 	uint64_t pool;
 
+	/* stack_slabs[], later stack_pools[]: pointers */
 	if (index >= (1u << tr->index_bits) ||
-	    !lx_read_u64(s->t, tr->pools + 8ULL * index, &pool) || !pool)
+	    !lx_read_word(s->t, tr->pools + (uint64_t)lx_word_size(s->t) * index, &pool) ||
+	    !pool)
 		return 0;
 	return pool + ((uint64_t)offset << DEPOT_ALIGN_SHIFT);
 }
@@ -164,7 +186,8 @@ unsigned int lx_stack_fetch(struct lx_session *s, struct lx_tracks *tr,
 	    size > MAX_DEPOT_FRAMES)
 		return 0;
 	n = size < max ? size : max;
-	if (!lx_read(s->t, rec + tr->rec_entries, entries, n * sizeof(*entries)))
+	/* stack_record.entries[]: unsigned longs */
+	if (!lx_read_words(s->t, rec + tr->rec_entries, entries, n))
 		return 0;
 	memcpy(frames, entries, n * sizeof(*entries));
 	return n;

@@ -38,6 +38,7 @@ struct lx_tracks {
 	unsigned int index_bits, offset_bits, index_bias;
 	bool depot_tried, depot_ok;
 	uint64_t jiffies;
+	uint64_t jiffies_max;	/* jiffies is an unsigned long: it wraps past this */
 };
 
 /*
@@ -57,6 +58,8 @@ uint64_t lx_store_user_flag(struct lx_session *s);
 bool lx_tracks_read(struct lx_session *s, const struct lx_cache *c,
 		    const struct lx_tracks *tr, uint64_t obj,
 		    struct lx_track *alloc, struct lx_track *freed);
+/* Jiffies from a track's time to the dump's; 0 for a time after the dump's. */
+uint64_t lx_track_age(const struct lx_tracks *tr, const struct lx_track *t);
 /* The stack behind a depot handle: number of frames, 0 if unknown. */
 unsigned int lx_stack_fetch(struct lx_session *s, struct lx_tracks *tr,
 			    uint32_t handle, uint64_t *frames, unsigned int max);

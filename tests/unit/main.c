@@ -20,6 +20,9 @@ extern const struct unit_test ptype_tests[];
 extern const struct unit_test command_tests[];
 extern const struct unit_test arch_tests[];
 extern const struct unit_test cachename_tests[];
+extern const struct unit_test word_tests[];
+extern const struct unit_test slub32_tests[];
+extern const struct unit_test words32_tests[];
 
 int main(int argc, char **argv)
 {
@@ -27,7 +30,8 @@ int main(int argc, char **argv)
 					     integrity_tests, cluster_tests,
 					     text_tests, modsyms_tests, kallsyms_tests, sysmap_tests,
 					     refs_tests, ptype_tests, arch_tests, cachename_tests,
-					     command_tests };
+					     command_tests, word_tests, slub32_tests,
+					     words32_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 
