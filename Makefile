@@ -125,7 +125,7 @@ vmcore-samples/cache:
 	ln -sfn "$(SAMPLES_CACHE)" $@
 
 samples: vmcore-samples/cache
-	vmcore-samples/make-samples S1 S2 S3 S6 S5 S8
+	vmcore-samples/make-samples S1 S2 S3 S6 S5 S8 S9
 
 samples-big: vmcore-samples/cache
 	vmcore-samples/make-samples S4

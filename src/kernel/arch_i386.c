@@ -131,14 +131,10 @@ static bool i386_detect(struct lx_target *t)
 	       lx_symbol(t, "i386_start_kernel", &addr);
 }
 
-/*
- * machine is utsname's for Debian's 686 and 686-pae kernels; libkdumpfile
- * names the architecture "ia32", which the program does not look up
- * while it reads 64-bit dumps only.
- */
+/* machine is libkdumpfile's name for it (utsname says i686, i586, ...). */
 const struct lx_arch lx_arch_i386 = {
 	.name = "i386",
-	.machine = "i686",
+	.machine = "ia32",
 	.elf_machine = 3,	/* EM_386 */
 	.word_size = 4,
 	.big_endian = false,

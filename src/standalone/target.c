@@ -395,7 +395,8 @@ static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 static void load_module_symbols(struct sa_dump *d)
 {
 	struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d,
-			       .host = &sa_host_ops, .host_priv = d };
+			       .host = &sa_host_ops, .host_priv = d,
+			       .word_size = d->arch->word_size };
 	struct sa_module_layout ml = {
 		.list = sa_types_member_offset(d->types, "module", "list"),
 		.name = sa_types_member_offset(d->types, "module", "name"),
@@ -613,7 +614,8 @@ static int check_data_symbols(struct sa_dump *d, char *err, size_t errlen)
 static int dump_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
 	struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d,
-			       .host = &sa_host_ops, .host_priv = d };
+			       .host = &sa_host_ops, .host_priv = d,
+			       .word_size = d->arch->word_size };
 	struct sa_kallsyms_addrs addrs;
 
 	if (sa_kallsyms_addrs_from_vmcoreinfo(&addrs, vmcoreinfo_line, d, err, errlen) ||

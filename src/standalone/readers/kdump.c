@@ -3,9 +3,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "leakext/arch.h"
 #include "leakext/text.h"
 #include "standalone/files.h"
 
@@ -22,6 +24,57 @@ static void read_without_mmap(kdump_ctx_t *ctx)
 	};
 
 	kdump_set_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY, &policy);
+}
+
+static bool vmcoreinfo_address(kdump_ctx_t *ctx, const char *key, uint64_t *addr)
+{
+	char attr[128];
+	const char *text = NULL;
+	char *end;
+
+	snprintf(attr, sizeof(attr), "linux.vmcoreinfo.lines.%s", key);
+	if (kdump_get_string_attr(ctx, attr, &text) != KDUMP_OK || !text || !*text)
+		return false;
+	*addr = strtoull(text, &end, 16);
+	return !*end;
+}
+
+static bool kernel_readable(kdump_ctx_t *ctx, uint64_t addr)
+{
+	uint8_t byte;
+	size_t n = 1;
+
+	return kdump_read(ctx, KDUMP_KVADDR, addr, &byte, &n) == KDUMP_OK && n == 1;
+}
+
+/*
+ * libkdumpfile 0.5.1 cannot find the page tables of an ia32 kdump file:
+ * it reads swapper_pg_dir through the very tables it looks for ("Infinite
+ * recursion loop"; S9's vmcore.kdump).  The kernel's lowmem is mapped
+ * linearly from PAGE_OFFSET, so the root is at swapper_pg_dir minus the
+ * i386 row's PAGE_OFFSET: given as libaddrxlat's rootpgt before any read
+ * (a failed translation is not retried), and kept only if the kernel's
+ * init_uts_ns can then be read.
+ */
+static void find_ia32_page_tables(kdump_ctx_t *ctx)
+{
+	const struct lx_arch *row = lx_arch_find("ia32");
+	kdump_attr_t as = { .type = KDUMP_NUMBER, .val.number = ADDRXLAT_MACHPHYSADDR };
+	kdump_attr_t root = { .type = KDUMP_ADDRESS };
+	const char *arch = NULL;
+	uint64_t pgd, uts;
+
+	if (kdump_get_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK ||
+	    !arch || strcmp(arch, "ia32") || !row ||
+	    !vmcoreinfo_address(ctx, "SYMBOL(swapper_pg_dir)", &pgd) ||
+	    !vmcoreinfo_address(ctx, "SYMBOL(init_uts_ns)", &uts) ||
+	    pgd < row->direct_map_base)
+		return;
+	root.val.address = pgd - row->direct_map_base;
+	if (kdump_set_attr(ctx, "addrxlat.force.rootpgt.as", &as) != KDUMP_OK ||
+	    kdump_set_attr(ctx, "addrxlat.force.rootpgt.addr", &root) != KDUMP_OK ||
+	    !kernel_readable(ctx, uts))
+		kdump_clear_attr(ctx, "addrxlat.force.rootpgt");
 }
 
 kdump_ctx_t *sa_kdump_open(int fd, char *err, size_t errlen)
@@ -51,6 +104,7 @@ kdump_ctx_t *sa_kdump_open(int fd, char *err, size_t errlen)
 	if (kdump_get_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, &arch) != KDUMP_OK || !arch)
 		kdump_set_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, "x86_64");
 	kdump_set_string_attr(ctx, KDUMP_ATTR_OSTYPE, "linux");
+	find_ia32_page_tables(ctx);
 	return ctx;
 }
 

@@ -242,7 +242,8 @@ static int read_values(struct decode *d)
 	size_t len;
 	uint8_t probe[8];
 
-	d->value_size = d->a->offsets ? 4 : 8;
+	/* offsets are s32s; absolute addresses unsigned longs */
+	d->value_size = d->a->offsets ? 4 : lx_word_size(d->t);
 	len = (size_t)d->stats->num_syms * d->value_size;
 	if (addr > UINT64_MAX - len)
 		return fail(d, "%s at %#llx: %u entries run past the end of the address space (corrupt)",
@@ -264,9 +265,11 @@ static int read_relative_base(struct decode *d)
 
 	if (!d->a->offsets || !d->a->relative_base)
 		return 0;
-	if (read_table(d, "kallsyms_relative_base", d->a->relative_base, raw, sizeof(raw)))
+	/* an unsigned long */
+	if (read_table(d, "kallsyms_relative_base", d->a->relative_base, raw,
+		       lx_word_size(d->t)))
 		return -1;
-	d->relative_base = lx_get_u64(raw, 0);
+	d->relative_base = lx_word_value(raw, lx_word_size(d->t));
 	return 0;
 }
 
@@ -438,7 +441,7 @@ static uint64_t symbol_address(const struct decode *d, enum sa_kallsyms_layout l
 	int32_t off;
 
 	if (layout == SA_KALLSYMS_ABSOLUTE)
-		return lx_get_u64(v, 0);
+		return lx_word_value(v, d->value_size);
 	off = (int32_t)lx_get_u32(v, 0);
 	switch (layout) {
 	case SA_KALLSYMS_BASE_RELATIVE:

@@ -153,6 +153,12 @@ static struct lx_dwarf *lx_dwarf_open(const char *vmlinux, void (*progress)(uint
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	/*
+	 * A vmlinux is linked: its debug sections hold final values, and the
+	 * .rel(a).debug_* sections --emit-relocs leaves (i386's .rel ones
+	 * libdwarf refuses outright) must not be applied again.
+	 */
+	dwarf_set_reloc_application(0);
 	if (dwarf_init_path(vmlinux, NULL, 0, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL,
 			    NULL, &dw->dbg, NULL, 0, NULL, &derr) != DW_DLV_OK) {
 		snprintf(err, errlen, "no DWARF debug info (%s)",
