@@ -19,6 +19,7 @@
 #include <gelf.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
+#include "leakext/arch.h"
 #include "standalone/files.h"
 
 #include "standalone/symbols/kallsyms.h"
@@ -180,7 +182,7 @@ static int add_named(struct named **v, size_t *n, size_t *cap, const char *name,
 }
 
 static int read_elf(Elf *elf, uint64_t offset, enum sa_kallsyms_layout layout,
-		    struct elf_symbols *es)
+		    bool code_only, struct elf_symbols *es)
 {
 	size_t shstrndx, i, n, cap_all = 0, cap_wanted = 0;
 	Elf_Scn *scn = NULL, *sec;
@@ -212,7 +214,7 @@ static int read_elf(Elf *elf, uint64_t offset, enum sa_kallsyms_layout layout,
 						offset, layout);
 			type = GELF_ST_TYPE(sym.st_info);
 			if (add_named(&es->all, &es->nall, &cap_all, name, addr) ||
-			    ((type == STT_FUNC || type == STT_OBJECT) &&
+			    ((type == STT_FUNC || (type == STT_OBJECT && !code_only)) &&
 			     add_named(&es->wanted, &es->nwanted, &cap_wanted, name, addr)))
 				return -1;
 		}
@@ -263,11 +265,56 @@ static void compare(const char *label, const struct lx_symtab *st,
 	free(ks);
 }
 
-static uint64_t kernel_offset(kdump_ctx_t *ctx)
+/* The value of symbol name in the ELF symbol table; 0 if none. */
+static uint64_t elf_symbol(Elf *elf, const char *name)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	GElf_Sym sym;
+	Elf_Data *data;
+	size_t i, n;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
+			continue;
+		data = elf_getdata(scn, NULL);
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; data && i < n; i++) {
+			const char *s;
+
+			if (gelf_getsym(data, i, &sym) && sym.st_name &&
+			    (s = elf_strptr(elf, sh.sh_link, sym.st_name)) && !strcmp(s, name))
+				return sym.st_value;
+		}
+	}
+	return 0;
+}
+
+/*
+ * KERNELOFFSET, or where VMCOREINFO puts _stext against the ELF's when
+ * the line is missing (i386 kernels write none).
+ */
+static uint64_t kernel_offset(kdump_ctx_t *ctx, Elf *elf)
 {
 	const char *text = vmcoreinfo(ctx, "KERNELOFFSET");
+	const char *stext = vmcoreinfo(ctx, "SYMBOL(_stext)");
+	uint64_t linked;
 
-	return text ? strtoull(text, NULL, 16) : 0;
+	if (text)
+		return strtoull(text, NULL, 16);
+	linked = stext ? elf_symbol(elf, "_stext") : 0;
+	return linked ? strtoull(stext, NULL, 16) - linked : 0;
+}
+
+/* Without CONFIG_KALLSYMS_ALL kallsyms keeps code only: no init_task. */
+static bool kallsyms_code_only(const struct lx_symtab *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->count; i++)
+		if (!strcmp(st->syms[i].name, "init_task"))
+			return false;
+	return true;
 }
 
 static int compare_with_vmlinux(const char *label, const char *vmlinux,
@@ -278,12 +325,17 @@ static int compare_with_vmlinux(const char *label, const char *vmlinux,
 	int fd = open(vmlinux, O_RDONLY);
 	Elf *elf;
 
+	bool code_only = kallsyms_code_only(st);
+
 	elf_version(EV_CURRENT);
 	elf = fd >= 0 ? elf_begin(fd, ELF_C_READ, NULL) : NULL;
-	if (!elf || read_elf(elf, kernel_offset(ctx), layout, &es)) {
+	if (!elf || read_elf(elf, kernel_offset(ctx, elf), layout, code_only, &es)) {
 		result(false, label, "%s: cannot read its symbols", vmlinux);
 		return -1;
 	}
+	if (code_only)
+		printf("INFO: kallsyms %s: kallsyms names code only (no CONFIG_KALLSYMS_ALL): functions compared\n",
+		       label);
 	compare(label, st, &es);
 	free(es.all);
 	free(es.wanted);
@@ -329,6 +381,18 @@ static int timed_decodes(const char *label, const struct lx_target *t,
 	return 0;
 }
 
+/* The dump's word: its architecture's, by libkdumpfile's name for it. */
+static unsigned int dump_word_size(kdump_ctx_t *ctx)
+{
+	const char *name = NULL;
+	const struct lx_arch *row;
+
+	if (kdump_get_string_attr(ctx, KDUMP_ATTR_ARCH_NAME, &name) != KDUMP_OK || !name)
+		return 8;
+	row = lx_arch_find(name);
+	return row ? row->word_size : 8;
+}
+
 static int run(const char *label, const char *vmcore, const char *vmlinux,
 	       unsigned int runs, unsigned int bound)
 {
@@ -345,6 +409,7 @@ static int run(const char *label, const char *vmcore, const char *vmlinux,
 		result(false, label, "%s: cannot open", vmcore);
 		return -1;
 	}
+	t.word_size = dump_word_size(t.dump_priv);
 	if (sa_kallsyms_addrs_from_vmcoreinfo(&a, vmcoreinfo, t.dump_priv, err, sizeof(err))) {
 		result(false, label, "%s", err);
 		return -1;
