@@ -243,7 +243,7 @@ static int check_elf(int fd, uint64_t size, char *err, size_t errlen)
 	}
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
 	    !lx_arch_find_elf(eh.e_machine)) {
-		snprintf(err, errlen, "an ELF core dump, but not of x86_64 or aarch64 (class %u, machine %u)",
+		snprintf(err, errlen, "an ELF core dump leakscan cannot read (class %u, machine %u): it reads 64-bit little-endian ELF cores of x86_64, aarch64 and i386",
 			 eh.e_ident[EI_CLASS], eh.e_machine);
 		return -1;
 	}
