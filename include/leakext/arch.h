@@ -48,6 +48,13 @@ struct lx_arch {
 	/* A task's stack (THREAD_SIZE) when the kernel's types do not say. */
 	uint64_t thread_size;
 	/*
+	 * Bits a kernel pointer may carry that are no part of its address:
+	 * arm64's top-byte tags (KASAN software tags, MTE) and pointer
+	 * authentication codes (VMCOREINFO's KERNELPACMASK).  A word with
+	 * any of them, in the kernel half, is read with them all set; 0: none.
+	 */
+	uint64_t tag_bits;
+	/*
 	 * Is the dumped kernel this architecture's?  NULL: the row taken
 	 * when no other row claims the dump.
 	 */
@@ -55,6 +62,12 @@ struct lx_arch {
 	/* Replace the row's defaults with what the dumped kernel chose. */
 	void (*fill)(struct lx_arch *a, struct lx_target *t);
 };
+
+/* v as an address: with the row's tag bits set when it lies in the kernel half. */
+static inline uint64_t lx_arch_untag(const struct lx_arch *a, uint64_t v)
+{
+	return a->tag_bits && (v & (1ULL << 55)) ? v | a->tag_bits : v;
+}
 
 /* The row called name or machine ("arm64", "aarch64"); NULL when none. */
 const struct lx_arch *lx_arch_find(const char *name);

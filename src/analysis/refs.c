@@ -143,7 +143,7 @@ static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t 
 	size_t i;
 
 	for (i = 0; i + word <= len; i += word) {
-		uint64_t v = lx_word_value(mem + i, word);
+		uint64_t v = lx_arch_untag(&p->s->arch, lx_word_value(mem + i, word));
 
 		if (v < h->lo || v >= h->hi || !lx_heap_find(h, v, &hit) ||
 		    hit.number == self)

@@ -127,6 +127,8 @@ static void arm64_fill(struct lx_arch *a, struct lx_target *t)
 	if (a->vmalloc_end <= a->vmalloc_start)
 		a->vmalloc_start = a->vmalloc_end = 0;
 	arm64_image(a, t);
+	/* top byte ignore (TBI) for tags; KERNELPACMASK, 0 without PAC */
+	a->tag_bits = 0xff00000000000000ULL | vmcoreinfo_or(t, "NUMBER(KERNELPACMASK)", 0);
 }
 
 /*

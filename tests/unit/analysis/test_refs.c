@@ -311,6 +311,28 @@ static bool test_bookkeeping_holds_nothing(void)
 }
 
 /*
+ * arm64: a pointer with a KASAN/MTE tag in its top byte (or PAC bits)
+ * still holds its object: leak_root's word tagged 0xf2 reaches A.
+ */
+static bool test_tagged_pointer(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	fk_arm64(&f.fk);
+	fk_add_symbol(&f.fk, "kimage_voffset", FK_CACHE);
+	fk_w64(&f.fk, DATA + 8, (OBJ_A & ~0xff00000000000000ULL) | 0xf200000000000000ULL);
+	CHECK(lx_layout_init(&f.s) == LX_OK && lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(!strcmp(f.s.arch.name, "arm64"));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_A) && lx_reach_reached(&r, NUM_B));
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/*
  * Two busy VM_ALLOC areas on vmap_area_list, each of 4 pages and a guard
  * page: one holds a word pointing at D, the other, cpu 0's cached free
  * stack (cached_stacks[0]), a stale word pointing at C.
@@ -616,5 +638,6 @@ const struct unit_test refs_tests[] = {
 	{ "typed views: a cache named like a struct", test_typed_by_name },
 	{ "typed views: no member_at, too large, absent, kmalloc", test_typed_none },
 	{ "refs: allocator bookkeeping holds no reference", test_bookkeeping_holds_nothing },
+	{ "refs: an arm64 pointer's tag bits are no part of its address", test_tagged_pointer },
 	{ NULL, NULL }
 };
