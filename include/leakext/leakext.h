@@ -100,7 +100,10 @@ enum lx_status lx_options_check(const struct lx_options *opt, char *why, size_t 
  * Does a cluster report find its clusters' holders?  Yes unless -H: who
  * holds the objects, and whether anything does, is the report's point.
  */
-bool lx_options_holders(const struct lx_options *opt);
+static inline bool lx_options_holders(const struct lx_options *opt)
+{
+	return !opt->no_holders;
+}
 
 /* How a command ended, for the front end. */
 #define LX_MESSAGE_MAX LX_ERROR_MAX

@@ -164,7 +164,3 @@ enum lx_status lx_options_check(const struct lx_options *opt, char *why, size_t 
 	return LX_OK;
 }
 
-bool lx_options_holders(const struct lx_options *opt)
-{
-	return !opt->no_holders;
-}
