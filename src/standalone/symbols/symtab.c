@@ -270,6 +270,17 @@ static bool useful_symbol(const struct elf_symbol *sym)
 	       (type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE);
 }
 
+/*
+ * A symbol of a section linked at address 0 (x86_64 SMP's .data..percpu)
+ * is an offset, which KASLR does not move: cached_stacks plus a cpu's
+ * __per_cpu_offset is that cpu's copy.
+ */
+static bool zero_based(const struct elf_file *f, const struct elf_symbol *sym)
+{
+	return sym->shndx < f->nsections && f->secs[sym->shndx].addr == 0 &&
+	       f->secs[sym->shndx].type != SHT_NULL;
+}
+
 static int load_symbols(struct lx_symtab *st, const struct elf_file *f,
 			const struct elf_section *symtab, uint64_t offset)
 {
@@ -286,7 +297,8 @@ static int load_symbols(struct lx_symtab *st, const struct elf_file *f,
 			continue;
 		if (!strcmp(names + sym.name, "linux_banner") && !st->banner)
 			st->banner = file_banner(f, sym.value);
-		if (!lx_symtab_add(st, sym.value + offset, sym.size, names + sym.name, NULL))
+		if (!lx_symtab_add(st, sym.value + (zero_based(f, &sym) ? 0 : offset), sym.size,
+				   names + sym.name, NULL))
 			return -1;
 	}
 	return 0;

@@ -68,6 +68,16 @@ static bool wanted(uint64_t addr, char type, const char *name)
 	return addr && type != 'A' && type != 'a' && type != 'U' && name[0] != '$';
 }
 
+/*
+ * A 64-bit kernel's symbol below 4 GiB is no kernel address but a
+ * zero-based per-cpu offset (x86_64 SMP's .data..percpu), which KASLR
+ * does not move.  A 32-bit map (8 digits) has no such symbols.
+ */
+static bool per_cpu_offset(const char *line, uint64_t addr)
+{
+	return hex_digit(line[8]) >= 0 && addr < (1ULL << 32);
+}
+
 static int add_line(struct lx_symtab *st, const char *line, uint64_t offset,
 		    struct sa_sysmap_stats *stats, char *first, size_t first_len)
 {
@@ -87,7 +97,8 @@ static int add_line(struct lx_symtab *st, const char *line, uint64_t offset,
 	name_copy[name_len] = '\0';
 	if (!wanted(addr, type, name_copy))
 		return 0;
-	if (!lx_symtab_add(st, addr + offset, 0, name_copy, NULL))
+	if (!lx_symtab_add(st, addr + (per_cpu_offset(line, addr) ? 0 : offset), 0, name_copy,
+			   NULL))
 		return -1;
 	stats->added++;
 	return 0;
