@@ -148,7 +148,8 @@ static void print_holders(FILE *out, const struct lx_cluster_desc *d)
 			 (unsigned long long)h->held, (unsigned long long)d->members_live,
 			 h->label, h->kind, (unsigned long long)h->words,
 			 h->words == 1 ? "" : "s", lost);
-		fprintf(out, "  %-9s %s\n", i ? "" : "held by", name);
+		lx_print_wrapped(out, i ? "            " : "  held by   ", "                ",
+				 name);
 	}
 	if (!d->nholders)
 		fprintf(out, "  held by   nothing scanned points at a member\n");
