@@ -86,6 +86,8 @@ struct lx_layout {
 	enum lx_slab_test slab_test;
 	uint64_t slab_test_value;
 	uint64_t slab_caches;		/* &slab_caches (list_head) */
+	/* its symbol: NULL or "slab_caches"; SLAB: "cache_chain" (2.6.32) */
+	const char *caches_symbol;
 };
 
 /* The entry for node in kmem_cache.node[] or .per_node[] of the cache at cache. */

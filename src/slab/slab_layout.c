@@ -37,6 +37,7 @@ static void clear_slub_fields(struct lx_layout *L)
 	L->slab_type = NULL;
 	L->slab_test_value = 0;
 	L->slab_caches = 0;
+	L->caches_symbol = NULL;
 	L->slab_test = LX_SLAB_PAGE_FLAG;
 }
 
