@@ -24,8 +24,7 @@
 
 #include "base/set.h"
 #include "slab/memmap.h"
-#include "slab/slab_alloc.h"
-#include "slab/tracks.h"
+#include "slab/slab_walk.h"
 
 /* Bounds against hostile dumps. */
 #define MAX_SLAB_ORDER 10
@@ -58,31 +57,6 @@
 struct ac_expect {
 	uint32_t limit, batch;
 };
-
-/* Per-walk state. */
-struct walk {
-	struct lx_session *s;
-	struct lx_scan *scan;
-	struct lx_set seen;	/* slabs recorded (or rejected), once each */
-	struct lx_cached_objs cached;	/* slot addresses held in array caches: free */
-	uint8_t *hdr;		/* one struct slab (or page) */
-	uint8_t *kcn;		/* one kmem_cache_node */
-	uint8_t *idx;		/* one freelist: up to num two-byte indexes */
-	lx_slab_visitor visit;
-	void *visit_arg;
-	uint64_t cpu_cache;	/* kmem_cache.cpu_cache (__percpu) */
-	uint32_t freelist_size;	/* kmem_cache.freelist_size, 0 unknown */
-	/* kmem_cache's array cache tunables and alignment; 0 unknown */
-	uint32_t limit, batchcount, shared, align;
-	unsigned int width;	/* bytes of a freelist_idx_t, 0 unknown */
-	/* what one node's lists held, against its counters */
-	uint64_t node_slabs, node_free_slabs, node_free_objects;
-};
-
-static const char *cache_name(const struct walk *w)
-{
-	return w->scan->cache.name;
-}
 
 /* How much of a kmem_cache to read: its fields and node[nr_node_ids]. */
 static size_t cache_read_len(const struct lx_session *s)
@@ -159,12 +133,6 @@ static bool cache_is_sane(const struct lx_session *s, const struct lx_cache *c)
 	       (uint64_t)c->oo_objects * c->size <= (s->arch.page_size << c->oo_order);
 }
 
-/* The bytes of every slab of the cache (SLAB has one slab size). */
-static uint64_t slab_bytes(const struct walk *w)
-{
-	return w->s->arch.page_size << w->scan->cache.oo_order;
-}
-
 /*
  * A struct slab address must be a struct page inside the memory map, of
  * a page with a direct-map address.
@@ -197,16 +165,14 @@ static enum lx_status reserve_slab(struct walk *w, uint32_t objects)
  * a multiple of colour_off, itself of align (mm/slab.c
  * __kmem_cache_create()), as was an on-slab freelist before s_mem.
  */
-static bool slab_fits(const struct walk *w, uint64_t addr, uint64_t s_mem,
-		      uint32_t active)
+static bool slab_fits(const struct walk *w, const struct slab_hdr *h)
 {
 	const struct lx_cache *c = &w->scan->cache;
-	uint64_t start = lx_page_to_virt(w->s, addr);
 
-	return active <= c->oo_objects && s_mem >= start &&
-	       s_mem - start <= slab_bytes(w) &&
-	       slab_bytes(w) - (s_mem - start) >= (uint64_t)c->oo_objects * c->size &&
-	       (!w->align || (s_mem - start) % w->align == 0);
+	return h->active <= c->oo_objects && h->s_mem >= h->start &&
+	       h->s_mem - h->start <= slab_bytes(w) &&
+	       slab_bytes(w) - (h->s_mem - h->start) >= (uint64_t)c->oo_objects * c->size &&
+	       (!w->align || (h->s_mem - h->start) % w->align == 0);
 }
 
 /* Which active counts a list may hold (mm/slab.c fixup_slab_list()). */
@@ -236,22 +202,34 @@ static void count_for_node(struct walk *w, enum lx_slab_source src, uint32_t act
 }
 
 static void record_slab(struct walk *w, uint64_t addr, enum lx_slab_source src,
-			uint64_t s_mem, uint32_t active)
+			const struct slab_hdr *h)
 {
 	struct lx_scan *scan = w->scan;
 	struct lx_slab *slab = &scan->slabs[scan->nslabs++];
 
 	memset(slab, 0, sizeof(*slab));
 	slab->addr = addr;
-	slab->base = s_mem;
-	slab->freelist = lx_get_word(w->s->t, w->hdr, w->s->L.slab_freelist);
+	slab->base = h->s_mem;
+	slab->freelist = h->freelist;
 	slab->objects = scan->cache.oo_objects;
-	slab->inuse = active;
+	slab->inuse = h->active;
 	slab->source = src;
 	slab->cpu = -1;
 	slab->bitmap = scan->freebits_len;
 	scan->freebits_len += slab->objects;
 	scan->by_source[src]++;
+}
+
+/* What the header in w->hdr says: struct slab (5.17+) or struct page. */
+static void decode_hdr(struct walk *w, uint64_t addr, struct slab_hdr *h)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	h->cache = lx_get_word(w->s->t, w->hdr, L->slab_cache);
+	h->s_mem = lx_get_word(w->s->t, w->hdr, L->slab_s_mem);
+	h->freelist = lx_get_word(w->s->t, w->hdr, L->slab_freelist);
+	h->active = lx_get_u32(w->hdr, L->slab_active);
+	h->start = lx_page_to_virt(w->s, addr);
 }
 
 /*
@@ -261,18 +239,16 @@ static void record_slab(struct walk *w, uint64_t addr, enum lx_slab_source src,
 static enum lx_status add_slab(struct walk *w, uint64_t addr,
 			       enum lx_slab_source src, bool *ok)
 {
-	const struct lx_layout *L = &w->s->L;
 	const struct lx_cache *c = &w->scan->cache;
-	uint64_t cache = lx_get_word(w->s->t, w->hdr, L->slab_cache);
-	uint64_t s_mem = lx_get_word(w->s->t, w->hdr, L->slab_s_mem);
-	uint32_t active = lx_get_u32(w->hdr, L->slab_active);
+	struct slab_hdr h;
 	int added;
 
-	if (cache != c->addr) {
+	decode_hdr(w, addr, &h);
+	if (h.cache != c->addr) {
 		lx_note_problem(w->s, w->scan, LX_PROB_FOREIGN,
 				"%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
 				c->name, (unsigned long long)addr, lx_source_names[src],
-				(unsigned long long)cache);
+				(unsigned long long)h.cache);
 		w->scan->bad_lists++;
 		return LX_OK;
 	}
@@ -280,23 +256,23 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr,
 	added = lx_set_add(&w->seen, addr);
 	if (added <= 0)
 		return added < 0 ? LX_ENOMEM : LX_OK;
-	if (!slab_fits(w, addr, s_mem, active)) {
+	if (!slab_fits(w, &h)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_OBJECTS,
 				"%s: slab %#llx claims %u active of %u objects from %#llx; skipped",
-				c->name, (unsigned long long)addr, active, c->oo_objects,
-				(unsigned long long)s_mem);
+				c->name, (unsigned long long)addr, h.active, c->oo_objects,
+				(unsigned long long)h.s_mem);
 		w->scan->bad_slabs++;
 		return LX_OK;
 	}
-	if (!fits_list(c, src, active))
+	if (!fits_list(c, src, h.active))
 		lx_note_problem(w->s, w->scan, LX_PROB_WRONG_LIST,
 				"%s: slab %#llx with %u of %u objects active is on the %s list",
-				c->name, (unsigned long long)addr, active, c->oo_objects,
+				c->name, (unsigned long long)addr, h.active, c->oo_objects,
 				lx_source_names[src]);
 	if (reserve_slab(w, c->oo_objects))
 		return LX_ENOMEM;
-	count_for_node(w, src, active);
-	record_slab(w, addr, src, s_mem, active);
+	count_for_node(w, src, h.active);
+	record_slab(w, addr, src, &h);
 	return LX_OK;
 }
 
