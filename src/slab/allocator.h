@@ -47,6 +47,7 @@ enum lx_freeptr_mode {
 	LX_FP_INDEX_UNKNOWN,	/* SLAB: no free index to tell the width by */
 	LX_FP_INDEX1,		/* SLAB: one-byte freelist_idx_t */
 	LX_FP_INDEX2,		/* SLAB: two-byte freelist_idx_t */
+	LX_FP_INDEX4,		/* SLAB from 3.13: unsigned int indexes */
 };
 
 /*

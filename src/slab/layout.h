@@ -8,6 +8,7 @@
 #ifndef LEAKEXT_SLAB_LAYOUT_H
 #define LEAKEXT_SLAB_LAYOUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* How a struct page says "this is a slab" (include/linux/page-flags.h). */
@@ -35,7 +36,7 @@ enum lx_layout_feature {
 
 /* Offsets, resolved once by member and symbol presence; -1: absent. */
 struct lx_layout {
-	unsigned int features;		/* LX_LAYOUT_* */
+	unsigned int features;		/* LX_LAYOUT_*; SLAB: slab_layout.c's */
 	const char *layout_name;	/* the known layout they make */
 	/* struct kmem_cache; -1: absent */
 	long kc_size_of, kc_cpu_slab, kc_flags, kc_size, kc_object_size;
@@ -83,6 +84,17 @@ struct lx_layout {
 	long kcn_shared, kcn_alien;
 	/* struct slab (or page): first object, allocated count (unsigned int) */
 	long slab_s_mem, slab_active;
+	/*
+	 * SLAB before 3.18 (kernel commit bf0dea23a9c0 "mm/slab: use percpu
+	 * allocator for cpu cache"): kmem_cache.array[] holds kc_array_slots
+	 * array cache pointers, one per cpu id; -1: absent.  kc_node_indirect:
+	 * kmem_cache.node (nodelists) is a pointer to the node pointers
+	 * (3.x: array[]'s tail, mm/slab.c setup_node_pointer()), not the
+	 * array itself.
+	 */
+	long kc_array;
+	unsigned int kc_array_slots;
+	bool kc_node_indirect;
 	enum lx_slab_test slab_test;
 	uint64_t slab_test_value;
 	uint64_t slab_caches;		/* &slab_caches (list_head) */

@@ -3,16 +3,20 @@
  * Resolve the SLAB layout of the dumped kernel (mm/slab.c, removed in
  * 6.8) by type, member and symbol presence, never by version number.
  *
- * The rows leakext walks:
- *   - struct slab (5.17+, kernel commit d122019bf061 "mm: Split slab into
- *     its own type"): slab_cache, freelist, s_mem, active, slab_list;
+ * What a SLAB kernel's types have is told by members (slab_features[]);
+ * the combinations leakext walks are rows of known_layouts[]:
+ *   - struct slab with SLAB's fields (5.17+, kernel commit d122019bf061
+ *     "mm: Split slab into its own type"), per-cpu array caches through
+ *     kmem_cache.cpu_cache (3.18+, kernel commit bf0dea23a9c0 "mm/slab:
+ *     use percpu allocator for cpu cache");
  *   - the same fields in struct page (from 3.13, kernel commit
  *     8456a648cf44 "slab: use struct page for slab management"), linked
- *     through lru before the slab_list rename (5.1);
- * each with the per-cpu array caches of kmem_cache.cpu_cache (3.18+,
- * kernel commit bf0dea23a9c0 "mm/slab: use percpu allocator for cpu
- * cache").  kmem_cache.array[] (the array caches before that) and the
- * older struct slab followed by kmem_bufctl_t[] are refused.
+ *     through lru before the slab_list rename (5.1), with cpu_cache
+ *     (3.18 - 5.16) or with the array caches in kmem_cache.array[] and
+ *     kmem_cache.node a pointer to node pointers in array[]'s tail
+ *     (3.13 - 3.17).
+ * The older struct slab followed by kmem_bufctl_t[] (before 3.13) and any
+ * other combination are refused.
  */
 #include <string.h>
 
@@ -27,6 +31,110 @@ bool lx_slab_probe(struct lx_session *s)
 	       lx_member_offset(s->t, "kmem_cache", "array") >= 0;
 }
 
+/* What a SLAB kernel's types have, each told by slab_features[]. */
+enum slab_feature {
+	F_CPU_CACHE = 1 << 0,	/* kmem_cache.cpu_cache: __percpu (3.18+) */
+	F_ARRAY = 1 << 1,	/* kmem_cache.array[]: per-cpu pointers (< 3.18) */
+	F_NODE_PTR = 1 << 2,	/* kmem_cache.node, a pointer before array[] */
+	F_STRUCT_SLAB = 1 << 3,	/* slab.slab_cache: struct slab (5.17+) */
+	F_PAGE_FIELDS = 1 << 4,	/* page.s_mem: slab fields in struct page */
+};
+
+/*
+ * kmem_cache.node before kmem_cache.array[]: the pointer 3.x kernels set
+ * to &array[nr_cpu_ids] (mm/slab.c setup_node_pointer()).
+ */
+static bool node_is_pointer(struct lx_session *s)
+{
+	long node = lx_member_offset(s->t, "kmem_cache", "node");
+	long array = lx_member_offset(s->t, "kmem_cache", "array");
+
+	return node >= 0 && array >= 0 && node < array;
+}
+
+static const struct slab_feature_row {
+	unsigned int feature;
+	const char *type, *member;	/* the member that tells it */
+} slab_features[] = {
+	{ F_CPU_CACHE, "kmem_cache", "cpu_cache" },
+	{ F_ARRAY, "kmem_cache", "array" },
+	{ F_NODE_PTR, "kmem_cache", "node (a pointer)" },
+	{ F_STRUCT_SLAB, "slab", "slab_cache" },
+	{ F_PAGE_FIELDS, "page", "s_mem" },
+};
+
+#define NR_FEATURES (sizeof(slab_features) / sizeof(slab_features[0]))
+
+/*
+ * The SLAB layouts leakext knows where every free object is in: the
+ * features a row's kernels all have, and those some of them have.
+ */
+static const struct slab_layout {
+	const char *name;
+	unsigned int has, may;
+} known_layouts[] = {
+	{ "SLAB, slab fields in struct page, kmem_cache.array[] (3.13 - 3.17)",
+	  F_ARRAY | F_NODE_PTR | F_PAGE_FIELDS, 0 },
+	{ "SLAB, slab fields in struct page (3.18 - 5.16)",
+	  F_CPU_CACHE | F_PAGE_FIELDS, 0 },
+	{ "SLAB, struct slab (5.17+)", F_CPU_CACHE | F_STRUCT_SLAB, 0 },
+};
+
+static bool has(const struct lx_layout *L, unsigned int feature)
+{
+	return L->features & feature;
+}
+
+static bool feature_present(struct lx_session *s, const struct slab_feature_row *f)
+{
+	if (f->feature == F_NODE_PTR)
+		return node_is_pointer(s);
+	return lx_member_offset(s->t, f->type, f->member) >= 0;
+}
+
+/* "type.member, type.member" of the features in (or not in) features. */
+static size_t list_features(unsigned int features, bool present, const char *head,
+			    char *buf, size_t len, size_t used)
+{
+	const char *sep = head;
+	size_t i;
+
+	for (i = 0; i < NR_FEATURES && used < len; i++) {
+		if (!!(features & slab_features[i].feature) != present)
+			continue;
+		used += snprintf(buf + used, len - used, "%s%s.%s", sep,
+				 slab_features[i].type, slab_features[i].member);
+		sep = ", ";
+	}
+	return used;
+}
+
+static bool match_known_layout(struct lx_session *s, struct lx_layout *L)
+{
+	char found[384];
+	size_t i, used;
+
+	for (i = 0; i < NR_FEATURES; i++)
+		if (feature_present(s, &slab_features[i]))
+			L->features |= slab_features[i].feature;
+	for (i = 0; i < sizeof(known_layouts) / sizeof(known_layouts[0]); i++) {
+		const struct slab_layout *k = &known_layouts[i];
+
+		if ((L->features & k->has) == k->has &&
+		    !(L->features & ~(k->has | k->may))) {
+			L->layout_name = k->name;
+			return true;
+		}
+	}
+	used = list_features(L->features, true, "has ", found, sizeof(found), 0);
+	list_features(L->features, false, used ? "; lacks " : "lacks ", found,
+		      sizeof(found), used);
+	lx_msg(s->t, LX_MSG_ERROR,
+	       "a SLAB layout leakext does not know (the dump's types: %s); where its free objects are is unknown, so no counts are reported",
+	       found);
+	return false;
+}
+
 /* Members SLAB's walker does not read, absent for its layout. */
 static void clear_slub_fields(struct lx_layout *L)
 {
@@ -34,6 +142,8 @@ static void clear_slub_fields(struct lx_layout *L)
 	L->features = 0;
 	L->layout_name = NULL;
 	L->kc_node_slots = 0;
+	L->kc_array_slots = 0;
+	L->kc_node_indirect = false;
 	L->slab_type = NULL;
 	L->slab_test_value = 0;
 	L->slab_caches = 0;
@@ -44,7 +154,6 @@ static void clear_slub_fields(struct lx_layout *L)
 static bool resolve_cache(struct lx_session *s, struct lx_layout *L)
 {
 	const struct lx_member_req req[] = {
-		{ "kmem_cache", "cpu_cache", &L->kc_cpu_cache, true },
 		{ "kmem_cache", "flags", &L->kc_flags, true },
 		{ "kmem_cache", "size", &L->kc_size, true },
 		{ "kmem_cache", "object_size", &L->kc_object_size, true },
@@ -62,21 +171,85 @@ static bool resolve_cache(struct lx_session *s, struct lx_layout *L)
 		{ "kmem_cache", "shared", &L->kc_shared, false },
 		{ "kmem_cache", "align", &L->kc_align, false },
 	};
-	long node_size = lx_member_size(s->t, "kmem_cache", "node");
 
 	if (!lx_resolve_members(s->t, LX_MEMBERS(req), WHAT))
 		return false;
 	L->kc_size_of = lx_type_size(s->t, "kmem_cache");
-	/* node[MAX_NUMNODES]: kmem_cache_node pointers, the struct's end */
+	return L->kc_size_of > 0;
+}
+
+/*
+ * Each cpu's array cache: through the __percpu pointer kmem_cache.cpu_cache
+ * (3.18+), or kmem_cache.array[cpu] (before; NR_CPUS pointers, in 3.x
+ * with MAX_NUMNODES more for the node pointers).
+ */
+static bool resolve_cpu_caches(struct lx_session *s, struct lx_layout *L)
+{
+	unsigned int word = lx_word_size(s->t);
+	long size;
+	const struct lx_member_req req[] = {
+		{ "kmem_cache", "cpu_cache", &L->kc_cpu_cache, has(L, F_CPU_CACHE) },
+		{ "kmem_cache", "array", &L->kc_array, has(L, F_ARRAY) },
+	};
+
+	if (!lx_resolve_members(s->t, LX_MEMBERS(req), WHAT))
+		return false;
+	if (!has(L, F_ARRAY))
+		return true;
+	size = lx_member_size(s->t, "kmem_cache", "array");
+	if (size < word || size % word || L->kc_array + size > L->kc_size_of) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "kmem_cache.array is not an array of array cache pointers; cannot %s", WHAT);
+		return false;
+	}
+	L->kc_array_slots = size / word;
+	return true;
+}
+
+/*
+ * MAX_NUMNODES, when kmem_cache has no node array to size it by: the
+ * bits of a nodemask_t, task_struct.mems_allowed (CONFIG_CPUSETS), else
+ * one word's (NODES_SHIFT up to 6).  It bounds nr_node_ids and is the
+ * stride of node_states[].
+ */
+static unsigned int nodemask_bits(struct lx_session *s)
+{
+	long size = lx_member_size(s->t, "task_struct", "mems_allowed");
+	long word = lx_word_size(s->t);
+
+	if (size < word || size % word || size > 4096 / 8)
+		size = word;
+	return 8 * size;
+}
+
+/*
+ * kmem_cache.node[MAX_NUMNODES]: kmem_cache_node pointers, the struct's
+ * end; or, before array[], a pointer to them.
+ */
+static bool resolve_node_pointers(struct lx_session *s, struct lx_layout *L)
+{
+	long size = lx_member_size(s->t, "kmem_cache", "node");
+
 	L->kc_node_stride = lx_word_size(s->t);
-	if (node_size < L->kc_node_stride || node_size % L->kc_node_stride ||
-	    L->kc_node + node_size > L->kc_size_of) {
+	L->kc_node_ptr = 0;
+	if (has(L, F_NODE_PTR)) {
+		if (size != L->kc_node_stride) {
+			lx_msg(s->t, LX_MSG_ERROR,
+			       "kmem_cache.node before kmem_cache.array is not a pointer; cannot %s",
+			       WHAT);
+			return false;
+		}
+		L->kc_node_indirect = true;
+		L->kc_node_slots = nodemask_bits(s);
+		return true;
+	}
+	if (size < L->kc_node_stride || size % L->kc_node_stride ||
+	    L->kc_node + size > L->kc_size_of) {
 		lx_msg(s->t, LX_MSG_ERROR,
 		       "kmem_cache.node is not an array of node pointers; cannot %s", WHAT);
 		return false;
 	}
-	L->kc_node_ptr = 0;
-	L->kc_node_slots = node_size / L->kc_node_stride;
+	L->kc_node_slots = size / L->kc_node_stride;
 	return true;
 }
 
@@ -132,26 +305,10 @@ static bool resolve_node(struct lx_session *s, struct lx_layout *L)
 	return L->kcn_size_of > 0;
 }
 
-/* struct slab (5.17+) when it has SLAB's fields, else struct page's. */
-static const char *slab_struct(struct lx_session *s)
+/* struct slab (5.17+) or struct page (3.13 - 5.16) with SLAB's fields. */
+static bool resolve_slab_fields(struct lx_session *s, struct lx_layout *L)
 {
-	if (lx_type_size(s->t, "slab") > 0 &&
-	    lx_member_offset(s->t, "slab", "slab_cache") >= 0)
-		return "slab";
-	if (lx_member_offset(s->t, "page", "slab_cache") >= 0 &&
-	    lx_member_offset(s->t, "page", "s_mem") >= 0)
-		return "page";
-	return NULL;
-}
-
-static bool resolve_slab_struct(struct lx_session *s, struct lx_layout *L)
-{
-	L->slab_type = slab_struct(s);
-	if (!L->slab_type) {
-		lx_msg(s->t, LX_MSG_ERROR,
-		       "a SLAB kernel whose slabs are described by neither struct slab nor struct page (slab_cache, s_mem): SLAB before 3.13 (struct slab with kmem_bufctl_t) is not supported");
-		return false;
-	}
+	L->slab_type = has(L, F_STRUCT_SLAB) ? "slab" : "page";
 	{
 		const struct lx_member_req req[] = {
 			{ L->slab_type, "slab_list", &L->slab_list, false },
@@ -202,12 +359,12 @@ static bool resolve_slab_test(struct lx_session *s, struct lx_layout *L)
 	return true;
 }
 
-static bool array_caches_known(struct lx_session *s)
+/* The list of every cache. */
+static bool resolve_cache_list(struct lx_session *s, struct lx_layout *L)
 {
-	if (lx_member_offset(s->t, "kmem_cache", "cpu_cache") >= 0)
+	if (lx_symbol(s->t, "slab_caches", &L->slab_caches))
 		return true;
-	lx_msg(s->t, LX_MSG_ERROR,
-	       "this kernel's SLAB allocator keeps its per-cpu array caches in kmem_cache.array[] (before 3.18): not supported yet, no counts are reported");
+	lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
 	return false;
 }
 
@@ -216,15 +373,12 @@ enum lx_status lx_slab_layout(struct lx_session *s)
 	struct lx_layout *L = &s->L;
 
 	clear_slub_fields(L);
-	if (!array_caches_known(s) || !resolve_cache(s, L) ||
-	    !resolve_array_cache(s, L) || !resolve_node(s, L) ||
-	    !resolve_slab_struct(s, L) || !resolve_slab_test(s, L))
+	if (!match_known_layout(s, L) || !resolve_cache(s, L) ||
+	    !resolve_cpu_caches(s, L) || !resolve_node_pointers(s, L) ||
+	    !resolve_array_cache(s, L) || !resolve_node(s, L))
 		return LX_EABSENT;
-	L->layout_name = strcmp(L->slab_type, "slab") ?
-		"SLAB, slab fields in struct page" : "SLAB, struct slab (5.17+)";
-	if (!lx_symbol(s->t, "slab_caches", &L->slab_caches)) {
-		lx_msg(s->t, LX_MSG_ERROR, "symbol slab_caches not found");
+	if (!resolve_slab_fields(s, L) || !resolve_slab_test(s, L) ||
+	    !resolve_cache_list(s, L))
 		return LX_EABSENT;
-	}
 	return LX_OK;
 }

@@ -7,12 +7,13 @@
  * slabs_full, slabs_free); the memory map scan finds any that is not, and
  * flags it.  A slab counts slab->active objects as allocated: the free
  * ones are the object indexes freelist[active .. num-1], an array of
- * freelist_idx_t (one or two bytes, told apart by verification).  An
- * allocated object may still be free for the kernel: held for reuse in a
- * per-cpu array cache, a node's shared array cache or an alien cache
- * (objects of another node's slabs freed here).  So an object is live when
- * its slab counts it allocated and no array cache holds it; that is
- * decided in decide_liveness() alone.
+ * freelist_idx_t (one or two bytes; 3.13's unsigned ints; told apart by
+ * verification).  An allocated object may still be free for the kernel:
+ * held for reuse in a per-cpu array cache (kmem_cache.cpu_cache, or
+ * kmem_cache.array[] before 3.18), a node's shared array cache or an
+ * alien cache (objects of another node's slabs freed here).  So an object
+ * is live when its slab counts it allocated and no array cache holds it;
+ * that is decided in decide_liveness() alone.
  *
  * Witnesses: each node's free_objects, total_slabs and free_slabs against
  * its lists; each slab's list against its active count; each freelist's
@@ -33,6 +34,8 @@
 #define MAX_ARRAY_ENTRIES 65536u	/* an array cache's limit */
 /* Slabs whose freelists are tried when telling the index width. */
 #define WIDTH_SAMPLE 256
+/* The widest index: 3.13's unsigned int; freelist_idx_t is 1 or 2 bytes. */
+#define MAX_WIDTH 4
 /*
  * Array cache entries may carry SLAB_OBJ_PFMEMALLOC in bit 0 (kernel
  * commit 072bb0aa5e06 "mm: sl[au]b: add knowledge of PFMEMALLOC reserve
@@ -58,15 +61,19 @@ struct ac_expect {
 	uint32_t limit, batch;
 };
 
-/* How much of a kmem_cache to read: its fields and node[nr_node_ids]. */
+/*
+ * How much of a kmem_cache to read: its fields and node[nr_node_ids] (or
+ * the pointer to them).
+ */
 static size_t cache_read_len(const struct lx_session *s)
 {
 	const struct lx_layout *L = &s->L;
 	const long fields[] = { L->kc_cpu_cache, L->kc_flags, L->kc_size,
 				L->kc_object_size, L->kc_num, L->kc_gfporder,
 				L->kc_obj_offset, L->kc_freelist_size, L->kc_name };
-	size_t len = L->kc_node + (size_t)L->kc_node_stride * s->K.nr_nodes, i;
 	unsigned int word = lx_word_size(s->t);	/* the widest field read */
+	size_t len = L->kc_node + (L->kc_node_indirect ? word :
+				   (size_t)L->kc_node_stride * s->K.nr_nodes), i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (fields[i] >= 0 && (size_t)fields[i] + word > len)
@@ -365,8 +372,11 @@ static void check_node_counters(struct walk *w, unsigned int node)
 static bool read_node(struct walk *w, unsigned int node, uint64_t *addr)
 {
 	const struct lx_layout *L = &w->s->L;
+	uint64_t entry = L->kc_node_indirect ?
+			 w->node_ptrs + (uint64_t)lx_word_size(w->s->t) * node :
+			 lx_node_entry(L, w->scan->cache.addr, node);
 
-	if (!lx_read_word(w->s->t, lx_node_entry(L, w->scan->cache.addr, node), addr))
+	if ((L->kc_node_indirect && !w->node_ptrs) || !lx_read_word(w->s->t, entry, addr))
 		*addr = 0;
 	return *addr && lx_read(w->s->t, *addr, w->kcn, L->kcn_size_of);
 }
@@ -568,6 +578,50 @@ static void check_possible_mask(struct walk *w)
 				cache_name(w), said - 1, said);
 }
 
+/* cpu's array cache of kmem_cache.array[] (ptrs), if it has one. */
+static enum lx_status read_cpu_array(struct walk *w, const uint64_t *ptrs, unsigned int cpu)
+{
+	const struct ac_expect want = { w->limit, w->batchcount };
+	char where[32];
+
+	if (!lx_mask_test(w->s->K.cpu_possible, cpu) || !ptrs[cpu])
+		return LX_OK;
+	snprintf(where, sizeof(where), "cpu %u", cpu);
+	return read_array_cache(w, ptrs[cpu], where, &want);
+}
+
+/*
+ * Before 3.18 each cpu's array cache is kmem_cache.array[cpu], made when
+ * the cpu comes up and freed when it goes down (mm/slab.c cpuup_prepare(),
+ * cpuup_canceled()): NULL for a possible cpu that is not up.
+ */
+static enum lx_status collect_cpu_array(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	unsigned int n = w->s->K.nr_cpus, cpu;
+	enum lx_status ret = LX_OK;
+	uint64_t *ptrs;
+
+	if (n > L->kc_array_slots) {
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: nr_cpu_ids %u is past kmem_cache.array's %u slots; reading %u",
+				cache_name(w), n, L->kc_array_slots, L->kc_array_slots);
+		n = L->kc_array_slots;
+	}
+	ptrs = lx_alloc(w->s->t, (size_t)n * sizeof(*ptrs));
+	if (!ptrs)
+		return LX_ENOMEM;
+	check_possible_mask(w);
+	if (!lx_read_words(w->s->t, w->scan->cache.addr + L->kc_array, ptrs, n))
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: kmem_cache.array unreadable", cache_name(w));
+	else
+		for (cpu = 0; cpu < n && !ret; cpu++)
+			ret = read_cpu_array(w, ptrs, cpu);
+	lx_free(w->s->t, ptrs);
+	return ret;
+}
+
 /*
  * Free-object source: each possible cpu's array cache (kmem_cache.cpu_cache),
  * sized by the cache's limit and batchcount (mm/slab.c do_tune_cpucache()).
@@ -580,6 +634,8 @@ static enum lx_status collect_cpu_caches(struct walk *w)
 	unsigned int cpu;
 	char where[32];
 
+	if (w->s->L.kc_array >= 0)
+		return collect_cpu_array(w);
 	if (!w->cpu_cache) {
 		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
 				"%s: no per-cpu array caches (cpu_cache is NULL)",
@@ -673,6 +729,8 @@ static uint32_t freelist_index(const struct walk *w, unsigned int width, uint32_
 {
 	if (width == 1)
 		return w->idx[i];
+	if (width == 4)
+		return lx_get_u32(w->idx, 4 * (long)i);
 	return w->idx[2 * i] | (uint32_t)w->idx[2 * i + 1] << 8;
 }
 
@@ -726,18 +784,47 @@ static bool indexes_valid(struct walk *w, const struct lx_slab *slab, unsigned i
 /* kmem_cache.freelist_size / num, where the kernel keeps it; else 0. */
 static unsigned int width_hint(const struct walk *w)
 {
-	uint32_t num = w->scan->cache.oo_objects;
+	uint32_t num = w->scan->cache.oo_objects, hint;
 
-	return w->freelist_size && w->freelist_size % num == 0 &&
-	       w->freelist_size / num <= 2 ? w->freelist_size / num : 0;
+	if (!w->freelist_size || w->freelist_size % num)
+		return 0;
+	hint = w->freelist_size / num;
+	return hint == 1 || hint == 2 || hint == 4 ? hint : 0;
 }
 
-/* Of widths 1 and 2, the one with more votes; a tie goes to the hint, then 1. */
-static unsigned int better(const unsigned int votes[3], unsigned int hint)
+/*
+ * Of the widths with votes, the one with the most; a tie goes to the
+ * hint, then to the narrowest.
+ */
+static unsigned int better(const unsigned int votes[MAX_WIDTH + 1], unsigned int hint)
 {
-	if (votes[1] == votes[2])
-		return hint == 2 ? 2 : 1;
-	return votes[2] > votes[1] ? 2 : 1;
+	unsigned int width, best = 1;
+
+	for (width = 2; width <= MAX_WIDTH; width *= 2)
+		if (votes[width] > votes[best])
+			best = width;
+	if (hint && votes[hint] == votes[best])
+		return hint;
+	return best;
+}
+
+/* Of the widths that verified on every slab tried, the hint, else the narrowest. */
+static unsigned int verified_everywhere(const unsigned int verified[MAX_WIDTH + 1],
+					unsigned int tried, unsigned int hint)
+{
+	unsigned int width;
+
+	if (hint && verified[hint] == tried)
+		return hint;
+	for (width = 1; width <= MAX_WIDTH; width *= 2)
+		if (verified[width] == tried)
+			return width;
+	return 0;
+}
+
+static bool any_votes(const unsigned int votes[MAX_WIDTH + 1])
+{
+	return votes[1] || votes[2] || votes[4];
 }
 
 /*
@@ -745,34 +832,34 @@ static unsigned int better(const unsigned int votes[3], unsigned int hint)
  * on more, or whose freelists at least lay where the cache keeps them
  * (the slabs it does not fit are flagged when marked); 0 if none did.
  */
-static unsigned int choose_width(const struct walk *w, const unsigned int verified[3],
-				 const unsigned int placed[3], unsigned int tried)
+static unsigned int choose_width(const struct walk *w,
+				 const unsigned int verified[MAX_WIDTH + 1],
+				 const unsigned int placed[MAX_WIDTH + 1], unsigned int tried)
 {
-	unsigned int hint = width_hint(w);
+	unsigned int hint = width_hint(w), width = verified_everywhere(verified, tried, hint);
 
-	if (verified[1] == tried || verified[2] == tried) {
-		if (verified[1] == tried && verified[2] == tried)
-			return hint == 2 ? 2 : 1;
-		return verified[1] == tried ? 1 : 2;
-	}
-	if (verified[1] || verified[2])
+	if (width)
+		return width;
+	if (any_votes(verified))
 		return better(verified, hint);
-	if (placed[1] || placed[2])
+	if (any_votes(placed))
 		return better(placed, hint);
 	return 0;
 }
 
 /*
  * freelist_idx_t is one byte when a page holds few enough of the smallest
- * objects, else two (mm/slab.c FREELIST_BYTE_INDEX): told by which width
- * reads valid, distinct free indexes from freelists where the cache keeps
- * them, on up to WIDTH_SAMPLE slabs with free objects.
+ * objects, else two (mm/slab.c FREELIST_BYTE_INDEX); before it (3.13) the
+ * indexes were unsigned ints.  Told by which width reads valid,
+ * distinct free indexes from freelists where the cache keeps them, on up
+ * to WIDTH_SAMPLE slabs with free objects.
  */
 static enum lx_status pick_width(struct walk *w)
 {
 	struct lx_scan *scan = w->scan;
+	unsigned int verified[MAX_WIDTH + 1] = { 0 }, placed[MAX_WIDTH + 1] = { 0 };
+	unsigned int tried = 0, width;
 	uint8_t *seen = lx_alloc(w->s->t, MAX_SLAB_OBJECTS / 8 + 1);
-	unsigned int verified[3] = { 0 }, placed[3] = { 0 }, tried = 0, width;
 	size_t i;
 
 	if (!seen)
@@ -783,7 +870,7 @@ static enum lx_status pick_width(struct walk *w)
 		if (slab->inuse >= slab->objects)
 			continue;
 		tried++;
-		for (width = 1; width <= 2; width++) {
+		for (width = 1; width <= MAX_WIDTH; width *= 2) {
 			if (!read_freelist(w, slab, width) ||
 			    !freelist_placed(w, slab, width))
 				continue;
@@ -795,7 +882,8 @@ static enum lx_status pick_width(struct walk *w)
 	w->width = tried ? choose_width(w, verified, placed, tried) : 0;
 	scan->fp_mode = !tried ? LX_FP_INDEX_UNKNOWN :
 			w->width == 1 ? LX_FP_INDEX1 :
-			w->width == 2 ? LX_FP_INDEX2 : LX_FP_BROKEN;
+			w->width == 2 ? LX_FP_INDEX2 :
+			w->width == 4 ? LX_FP_INDEX4 : LX_FP_BROKEN;
 	return LX_OK;
 }
 
@@ -914,9 +1002,17 @@ static bool read_cache_u32(struct walk *w, long off, uint32_t *val)
 	return off < 0 || lx_read_u32(w->s->t, w->scan->cache.addr + off, val);
 }
 
+/* A pointer member of the kmem_cache into *val; 0 when the kernel has none. */
+static bool read_cache_word(struct walk *w, long off, uint64_t *val)
+{
+	*val = 0;
+	return off < 0 || lx_read_word(w->s->t, w->scan->cache.addr + off, val);
+}
+
 /*
  * kmem_cache fields only the walk reads: the array caches and their
- * tunables, the freelist size, the objects' alignment.
+ * tunables, the freelist size, the objects' alignment, where the node
+ * pointers are.
  */
 static bool read_walk_fields(struct walk *w)
 {
@@ -927,7 +1023,8 @@ static bool read_walk_fields(struct walk *w)
 	       read_cache_u32(w, L->kc_batchcount, &w->batchcount) &&
 	       read_cache_u32(w, L->kc_shared, &w->shared) &&
 	       read_cache_u32(w, L->kc_align, &w->align) &&
-	       lx_read_word(w->s->t, w->scan->cache.addr + L->kc_cpu_cache, &w->cpu_cache);
+	       read_cache_word(w, L->kc_node_indirect ? L->kc_node : -1, &w->node_ptrs) &&
+	       read_cache_word(w, L->kc_cpu_cache, &w->cpu_cache);
 }
 
 static bool alloc_walk(struct walk *w)
@@ -936,7 +1033,7 @@ static bool alloc_walk(struct walk *w)
 
 	w->hdr = lx_alloc(w->s->t, L->slab_size_of);
 	w->kcn = lx_alloc(w->s->t, L->kcn_size_of);
-	w->idx = lx_alloc(w->s->t, (size_t)w->scan->cache.oo_objects * 2);
+	w->idx = lx_alloc(w->s->t, (size_t)w->scan->cache.oo_objects * MAX_WIDTH);
 	return w->hdr && w->kcn && w->idx;
 }
 

@@ -17,10 +17,11 @@ struct walk {
 	struct lx_cached_objs cached;	/* slot addresses held in array caches: free */
 	uint8_t *hdr;		/* one struct slab (or page) */
 	uint8_t *kcn;		/* one kmem_cache_node */
-	uint8_t *idx;		/* one freelist: up to num two-byte indexes */
+	uint8_t *idx;		/* one freelist: num indexes of up to 4 bytes */
 	lx_slab_visitor visit;
 	void *visit_arg;
 	uint64_t cpu_cache;	/* kmem_cache.cpu_cache (__percpu) */
+	uint64_t node_ptrs;	/* kmem_cache.node when a pointer to them */
 	uint32_t freelist_size;	/* kmem_cache.freelist_size, 0 unknown */
 	/* kmem_cache's array cache tunables and alignment; 0 unknown */
 	uint32_t limit, batchcount, shared, align;
