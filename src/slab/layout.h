@@ -95,6 +95,21 @@ struct lx_layout {
 	long kc_array;
 	unsigned int kc_array_slots;
 	bool kc_node_indirect;
+	/*
+	 * SLAB before 3.13 (kernel commit 8456a648cf44 "slab: use struct page
+	 * for slab management"): a struct slab of its own (slab_type "slab")
+	 * followed by kmem_bufctl_t[num], linked through slab_list (its
+	 * list); slab_active is its inuse, slab_free its first free index.
+	 * The slab's pages point to their cache (page_cache: page.slab_cache,
+	 * or lru.next in 2.6.32) and to the struct slab (page_slab:
+	 * page.slab_page, or lru.prev); slab_cache and slab_freelist are
+	 * those two, the page words the memory map scan keeps.  kc_slab_size
+	 * and kc_colour_off: kmem_cache.slab_size (struct slab and bufctl
+	 * bytes) and colour_off, -1 where absent.
+	 */
+	bool slab_bufctl;
+	long slab_colouroff, slab_free, page_cache, page_slab;
+	long kc_slab_size, kc_colour_off;
 	enum lx_slab_test slab_test;
 	uint64_t slab_test_value;
 	uint64_t slab_caches;		/* &slab_caches (list_head) */

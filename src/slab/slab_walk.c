@@ -8,7 +8,9 @@
  * flags it.  A slab counts slab->active objects as allocated: the free
  * ones are the object indexes freelist[active .. num-1], an array of
  * freelist_idx_t (one or two bytes; 3.13's unsigned ints; told apart by
- * verification).  An allocated object may still be free for the kernel:
+ * verification).  Before 3.13 a struct slab of its own counts inuse, its
+ * free objects chained through the kmem_bufctl_t[] after it
+ * (slab_bufctl.c).  An allocated object may still be free for the kernel:
  * held for reuse in a per-cpu array cache (kmem_cache.cpu_cache, or
  * kmem_cache.array[] before 3.18), a node's shared array cache or an
  * alien cache (objects of another node's slabs freed here).  So an object
@@ -93,7 +95,8 @@ static void fill_cache(const struct lx_layout *L, const uint8_t *buf, size_t len
 {
 	c->flags = get_u32_or(buf, len, L->kc_flags, 0);
 	c->size = get_u32_or(buf, len, L->kc_size, 0);
-	c->object_size = get_u32_or(buf, len, L->kc_object_size, 0);
+	/* 2.6.32 keeps obj_size only with CONFIG_DEBUG_SLAB: else size */
+	c->object_size = get_u32_or(buf, len, L->kc_object_size, c->size);
 	c->inuse = c->object_size;
 	c->red_left_pad = get_u32_or(buf, len, L->kc_obj_offset, 0);
 	c->oo_objects = get_u32_or(buf, len, L->kc_num, 0);
@@ -227,16 +230,30 @@ static void record_slab(struct walk *w, uint64_t addr, enum lx_slab_source src,
 	scan->by_source[src]++;
 }
 
-/* What the header in w->hdr says: struct slab (5.17+) or struct page. */
-static void decode_hdr(struct walk *w, uint64_t addr, struct slab_hdr *h)
+/*
+ * What the header in w->hdr says: struct slab (5.17+) or struct page
+ * hold it all; before 3.13 the slab's cache is its page's word.  False
+ * (the problem noted) if the slab cannot be checked at all.
+ */
+static bool decode_hdr(struct walk *w, uint64_t addr, enum lx_slab_source src,
+		       struct slab_hdr *h)
 {
 	const struct lx_layout *L = &w->s->L;
 
+	if (L->slab_bufctl)
+		return lx_bufctl_decode(w, addr, src, h);
 	h->cache = lx_get_word(w->s->t, w->hdr, L->slab_cache);
 	h->s_mem = lx_get_word(w->s->t, w->hdr, L->slab_s_mem);
 	h->freelist = lx_get_word(w->s->t, w->hdr, L->slab_freelist);
 	h->active = lx_get_u32(w->hdr, L->slab_active);
 	h->start = lx_page_to_virt(w->s, addr);
+	h->page = addr;
+	return true;
+}
+
+static bool fits(const struct walk *w, const struct slab_hdr *h)
+{
+	return w->s->L.slab_bufctl ? lx_bufctl_fits(w, h) : slab_fits(w, h);
 }
 
 /*
@@ -250,7 +267,8 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr,
 	struct slab_hdr h;
 	int added;
 
-	decode_hdr(w, addr, &h);
+	if (!decode_hdr(w, addr, src, &h))	/* rejected: once */
+		return lx_set_add(&w->seen, addr) < 0 ? LX_ENOMEM : LX_OK;
 	if (h.cache != c->addr) {
 		lx_note_problem(w->s, w->scan, LX_PROB_FOREIGN,
 				"%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
@@ -263,7 +281,9 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr,
 	added = lx_set_add(&w->seen, addr);
 	if (added <= 0)
 		return added < 0 ? LX_ENOMEM : LX_OK;
-	if (!slab_fits(w, &h)) {
+	if (w->s->L.slab_bufctl)
+		lx_bufctl_page_witness(w, addr, &h);
+	if (!fits(w, &h)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_OBJECTS,
 				"%s: slab %#llx claims %u active of %u objects from %#llx; skipped",
 				c->name, (unsigned long long)addr, h.active, c->oo_objects,
@@ -283,15 +303,22 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr,
 	return LX_OK;
 }
 
+/* Where a list may point: a struct page (3.13+), else a struct slab. */
+static bool slab_address_ok(const struct lx_session *s, uint64_t addr)
+{
+	return s->L.slab_bufctl ? lx_bufctl_address_ok(s, addr) : is_page_address(s, addr);
+}
+
 /* Read the struct slab at addr into w->hdr and record it. */
 static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
 				  enum lx_slab_source src, bool *ok)
 {
 	*ok = false;
-	if (!is_page_address(w->s, addr)) {
+	if (!slab_address_ok(w->s, addr)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_LIST,
-				"%s: %s list points to %#llx, not a struct page; stopped there",
-				cache_name(w), lx_source_names[src], (unsigned long long)addr);
+				"%s: %s list points to %#llx, not a struct %s; stopped there",
+				cache_name(w), lx_source_names[src], (unsigned long long)addr,
+				w->s->L.slab_bufctl ? "slab" : "page");
 		w->scan->bad_lists++;
 		return LX_OK;
 	}
@@ -462,6 +489,26 @@ static enum lx_status add_unlisted_slab(struct walk *w, uint64_t addr)
 }
 
 /*
+ * Before 3.13 each page of a slab names its struct slab (L->page_slab,
+ * kept as the entry's freelist word); a slab's pages are adjacent in the
+ * sorted entries.  Its page was checked when the slab was recorded.
+ */
+static enum lx_status collect_unlisted_bufctl(struct walk *w,
+					      const struct lx_memmap_entry *e, size_t n)
+{
+	enum lx_status ret = LX_OK;
+	size_t i;
+
+	for (i = 0; i < n && !ret; i++) {
+		if ((i && e[i].freelist == e[i - 1].freelist) ||
+		    lx_set_has(&w->seen, e[i].freelist))
+			continue;
+		ret = add_unlisted_slab(w, e[i].freelist);
+	}
+	return ret;
+}
+
+/*
  * Slab source: the memory map scan (once per command, for every cache).
  * Without it, the node counters alone say whether the lists were complete.
  */
@@ -483,6 +530,8 @@ static enum lx_status collect_memmap_slabs(struct walk *w)
 	}
 	scan->used_memmap = true;
 	e = lx_memmap_find(w->s, scan->cache.addr, &n);
+	if (w->s->L.slab_bufctl)
+		return collect_unlisted_bufctl(w, e, n);
 	check_listed_in_memmap(w, e, n);
 	for (i = 0; i < n && !ret; i++)
 		if (!lx_set_has(&w->seen, e[i].slab))
@@ -859,9 +908,14 @@ static enum lx_status pick_width(struct walk *w)
 	struct lx_scan *scan = w->scan;
 	unsigned int verified[MAX_WIDTH + 1] = { 0 }, placed[MAX_WIDTH + 1] = { 0 };
 	unsigned int tried = 0, width;
-	uint8_t *seen = lx_alloc(w->s->t, MAX_SLAB_OBJECTS / 8 + 1);
+	uint8_t *seen;
 	size_t i;
 
+	if (w->s->L.slab_bufctl) {	/* before 3.13: kmem_bufctl_t, no width */
+		scan->fp_mode = LX_FP_BUFCTL;
+		return LX_OK;
+	}
+	seen = lx_alloc(w->s->t, MAX_SLAB_OBJECTS / 8 + 1);
 	if (!seen)
 		return LX_ENOMEM;
 	for (i = 0; i < scan->nslabs && tried < WIDTH_SAMPLE; i++) {
@@ -901,8 +955,15 @@ static void bad_freelist(struct walk *w, struct lx_slab *slab, const char *why)
 /* Free-object source: the slab's freelist, indexes [active .. num-1]. */
 static void mark_slab_freelist(struct walk *w, struct lx_slab *slab)
 {
+	const char *why;
 	uint32_t i, index;
 
+	if (w->s->L.slab_bufctl) {
+		why = lx_bufctl_mark(w, slab);
+		if (why)
+			bad_freelist(w, slab, why);
+		return;
+	}
 	if (slab->inuse >= slab->objects)
 		return;		/* full: no free index (OBJFREELIST: no freelist) */
 	if (!w->width || !read_freelist(w, slab, w->width)) {
@@ -1012,7 +1073,7 @@ static bool read_cache_word(struct walk *w, long off, uint64_t *val)
 /*
  * kmem_cache fields only the walk reads: the array caches and their
  * tunables, the freelist size, the objects' alignment, where the node
- * pointers are.
+ * pointers are; before 3.13, where each struct slab is.
  */
 static bool read_walk_fields(struct walk *w)
 {
@@ -1023,8 +1084,18 @@ static bool read_walk_fields(struct walk *w)
 	       read_cache_u32(w, L->kc_batchcount, &w->batchcount) &&
 	       read_cache_u32(w, L->kc_shared, &w->shared) &&
 	       read_cache_u32(w, L->kc_align, &w->align) &&
+	       read_cache_u32(w, L->kc_slab_size, &w->slab_size) &&
+	       read_cache_u32(w, L->kc_colour_off, &w->colour_off) &&
 	       read_cache_word(w, L->kc_node_indirect ? L->kc_node : -1, &w->node_ptrs) &&
 	       read_cache_word(w, L->kc_cpu_cache, &w->cpu_cache);
+}
+
+/* w->idx: a freelist of up to 4-byte indexes, or struct slab and its bufctl. */
+static size_t idx_bytes(const struct walk *w)
+{
+	uint32_t num = w->scan->cache.oo_objects;
+
+	return w->s->L.slab_bufctl ? lx_bufctl_desc_bytes(w->s, num) : (size_t)num * MAX_WIDTH;
 }
 
 static bool alloc_walk(struct walk *w)
@@ -1033,8 +1104,10 @@ static bool alloc_walk(struct walk *w)
 
 	w->hdr = lx_alloc(w->s->t, L->slab_size_of);
 	w->kcn = lx_alloc(w->s->t, L->kcn_size_of);
-	w->idx = lx_alloc(w->s->t, (size_t)w->scan->cache.oo_objects * MAX_WIDTH);
-	return w->hdr && w->kcn && w->idx;
+	w->idx = lx_alloc(w->s->t, idx_bytes(w));
+	if (L->slab_bufctl)
+		w->page = lx_alloc(w->s->t, L->page_size_of);
+	return w->hdr && w->kcn && w->idx && (!L->slab_bufctl || w->page);
 }
 
 static void free_walk(struct walk *w)
@@ -1044,6 +1117,7 @@ static void free_walk(struct walk *w)
 	lx_free(w->s->t, w->hdr);
 	lx_free(w->s->t, w->kcn);
 	lx_free(w->s->t, w->idx);
+	lx_free(w->s->t, w->page);
 }
 
 static enum lx_status slab_scan(struct lx_session *s, const struct lx_cache *c,
