@@ -20,19 +20,26 @@
  * KASLR region on 5-level paging") the fixed direct map began 512 GiB
  * lower, at 0xffff880000000000, and a kernel without
  * CONFIG_RANDOMIZE_MEMORY has no page_offset_base to say so.  The caches
- * on slab_caches live in the direct map, so where they are tells which
+ * on slab_caches (2.6.32's SLAB: cache_chain) live in the direct map,
+ * so where they are tells which
  * base this kernel had: below the 4.20 base (and a machine with less
  * than 512 GiB) is the old one.
  */
 #define X86_64_OLD_DIRECT_MAP 0xffff880000000000ULL
 #define X86_64_CACHES_LOOKED_AT 4
 
+/* The list of every cache: slab_caches, or 2.6.32 SLAB's cache_chain. */
+static bool x86_64_cache_list(struct lx_target *t, uint64_t *head)
+{
+	return lx_symbol(t, "slab_caches", head) || lx_symbol(t, "cache_chain", head);
+}
+
 static uint64_t x86_64_fixed_direct_map(struct lx_target *t, uint64_t base)
 {
 	uint64_t head, entry;
 	unsigned int i;
 
-	if (!lx_symbol(t, "slab_caches", &head) || !lx_read_u64(t, head, &entry))
+	if (!x86_64_cache_list(t, &head) || !lx_read_u64(t, head, &entry))
 		return base;
 	for (i = 0; i < X86_64_CACHES_LOOKED_AT && entry != head; i++) {
 		if (entry >= X86_64_OLD_DIRECT_MAP && entry < base)

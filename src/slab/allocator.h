@@ -36,7 +36,8 @@ extern const char *const lx_source_names[LX_SRC_COUNT];
 /*
  * How a slab records its free objects: SLUB's free pointers inside
  * objects (mm/slub.c freelist_ptr()), or SLAB's array of object indexes
- * (mm/slab.c freelist_idx_t).
+ * (mm/slab.c freelist_idx_t), or before 3.13 its chain of them through
+ * kmem_bufctl_t[] (bufctl[i]: the free index after i).
  */
 enum lx_freeptr_mode {
 	LX_FP_UNKNOWN,
@@ -47,6 +48,8 @@ enum lx_freeptr_mode {
 	LX_FP_INDEX_UNKNOWN,	/* SLAB: no free index to tell the width by */
 	LX_FP_INDEX1,		/* SLAB: one-byte freelist_idx_t */
 	LX_FP_INDEX2,		/* SLAB: two-byte freelist_idx_t */
+	LX_FP_BUFCTL,		/* SLAB before 3.13: kmem_bufctl_t chain */
+	LX_FP_INDEX4,		/* SLAB from 3.13: unsigned int indexes */
 };
 
 /*
@@ -138,14 +141,15 @@ struct lx_cache {
 };
 
 struct lx_slab {
-	uint64_t addr;		/* struct slab (= head struct page) */
+	/* struct slab (= head struct page); before 3.13 the struct slab */
+	uint64_t addr;
 	/*
 	 * The first object's slot: page_to_virt() for SLUB, slab->s_mem
 	 * (past the colour offset) for SLAB.  Object i's slot is
 	 * base + i * size, its address base + red_left_pad + i * size.
 	 */
 	uint64_t base;
-	uint64_t freelist;	/* slab->freelist as read */
+	uint64_t freelist;	/* slab->freelist as read; bufctl[]'s address */
 	uint32_t objects;
 	uint32_t nfree;
 	uint32_t bitmap;	/* index of first free-bit in scan->freebits */

@@ -3,11 +3,19 @@
  * The slab_caches list (mm/slab_common.c), the same for every allocator:
  * each kmem_cache in turn, read through the allocator's cache_read op,
  * with the list's own witnesses (back-links, loops, unreadable entries).
+ * 2.6.32's SLAB called it cache_chain, linked through kmem_cache.next:
+ * the layout says which (lx_layout.caches_symbol, kc_list).
  */
 #include "base/set.h"
 #include "slab/allocator.h"
 
 #define MAX_CACHES 65536
+
+/* The list's name, for messages. */
+static const char *list_name(const struct lx_session *s)
+{
+	return s->L.caches_symbol ? s->L.caches_symbol : "slab_caches";
+}
 
 /* The slab_caches list was cut short: say so once, and flag the result. */
 static enum lx_status cache_list_cut(struct lx_session *s, enum lx_status why)
@@ -30,8 +38,8 @@ static bool cache_link_consistent(struct lx_session *s, uint64_t entry,
 	if (lx_read_word(s->t, entry + lx_word_size(s->t), &prev) && prev == before)
 		return true;
 	lx_msg(s->t, LX_MSG_WARN,
-	       "slab_caches list is inconsistent: %#llx.prev does not point back to %#llx",
-	       (unsigned long long)entry, (unsigned long long)before);
+	       "%s list is inconsistent: %#llx.prev does not point back to %#llx",
+	       list_name(s), (unsigned long long)entry, (unsigned long long)before);
 	return false;
 }
 
@@ -42,15 +50,16 @@ static enum lx_status next_cache(struct lx_session *s, unsigned int n,
 {
 	if (n > MAX_CACHES || lx_set_add(seen, *entry) != 1) {
 		lx_msg(s->t, LX_MSG_WARN,
-		       "slab_caches list loops or is too long; stopped after %u caches", n - 1);
+		       "%s list loops or is too long; stopped after %u caches", list_name(s),
+		       n - 1);
 		return LX_ECORRUPT;
 	}
 	if (lx_interrupted(s->t))
 		return LX_EINTR;
 	if (lx_cache_read(s, *entry - s->L.kc_list, c)) {
 		lx_msg(s->t, LX_MSG_WARN,
-		       "cannot read the kmem_cache at %#llx; slab_caches list read only to there (%u caches)",
-		       (unsigned long long)(*entry - s->L.kc_list), n - 1);
+		       "cannot read the kmem_cache at %#llx; %s list read only to there (%u caches)",
+		       (unsigned long long)(*entry - s->L.kc_list), list_name(s), n - 1);
 		return LX_ECORRUPT;
 	}
 	return LX_OK;
@@ -66,11 +75,12 @@ enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void
 	unsigned int n = 0;
 
 	if (!lx_read_word(s->t, head, &next)) {
-		lx_msg(s->t, LX_MSG_ERROR, "cannot read the slab_caches list head");
+		lx_msg(s->t, LX_MSG_ERROR, "cannot read the %s list head", list_name(s));
 		return cache_list_cut(s, LX_EABSENT);
 	}
 	if (next == head) {	/* kmem_cache itself is always a cache */
-		lx_msg(s->t, LX_MSG_ERROR, "the slab_caches list is empty: impossible in a running kernel");
+		lx_msg(s->t, LX_MSG_ERROR, "the %s list is empty: impossible in a running kernel",
+		       list_name(s));
 		return cache_list_cut(s, LX_ECORRUPT);
 	}
 	lx_set_init(&seen, s->t);
@@ -81,7 +91,8 @@ enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void
 			break;
 		before = next;
 		if (!lx_read_word(s->t, next, &next)) {
-			lx_msg(s->t, LX_MSG_WARN, "slab_caches list unreadable after %s", c.name);
+			lx_msg(s->t, LX_MSG_WARN, "%s list unreadable after %s", list_name(s),
+			       c.name);
 			ret = LX_ECORRUPT;
 		}
 	}

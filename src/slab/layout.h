@@ -8,6 +8,7 @@
 #ifndef LEAKEXT_SLAB_LAYOUT_H
 #define LEAKEXT_SLAB_LAYOUT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* How a struct page says "this is a slab" (include/linux/page-flags.h). */
@@ -35,7 +36,7 @@ enum lx_layout_feature {
 
 /* Offsets, resolved once by member and symbol presence; -1: absent. */
 struct lx_layout {
-	unsigned int features;		/* LX_LAYOUT_* */
+	unsigned int features;		/* LX_LAYOUT_*; SLAB: slab_layout.c's */
 	const char *layout_name;	/* the known layout they make */
 	/* struct kmem_cache; -1: absent */
 	long kc_size_of, kc_cpu_slab, kc_flags, kc_size, kc_object_size;
@@ -83,9 +84,37 @@ struct lx_layout {
 	long kcn_shared, kcn_alien;
 	/* struct slab (or page): first object, allocated count (unsigned int) */
 	long slab_s_mem, slab_active;
+	/*
+	 * SLAB before 3.18 (kernel commit bf0dea23a9c0 "mm/slab: use percpu
+	 * allocator for cpu cache"): kmem_cache.array[] holds kc_array_slots
+	 * array cache pointers, one per cpu id; -1: absent.  kc_node_indirect:
+	 * kmem_cache.node (nodelists) is a pointer to the node pointers
+	 * (3.x: array[]'s tail, mm/slab.c setup_node_pointer()), not the
+	 * array itself.
+	 */
+	long kc_array;
+	unsigned int kc_array_slots;
+	bool kc_node_indirect;
+	/*
+	 * SLAB before 3.13 (kernel commit 8456a648cf44 "slab: use struct page
+	 * for slab management"): a struct slab of its own (slab_type "slab")
+	 * followed by kmem_bufctl_t[num], linked through slab_list (its
+	 * list); slab_active is its inuse, slab_free its first free index.
+	 * The slab's pages point to their cache (page_cache: page.slab_cache,
+	 * or lru.next in 2.6.32) and to the struct slab (page_slab:
+	 * page.slab_page, or lru.prev); slab_cache and slab_freelist are
+	 * those two, the page words the memory map scan keeps.  kc_slab_size
+	 * and kc_colour_off: kmem_cache.slab_size (struct slab and bufctl
+	 * bytes) and colour_off, -1 where absent.
+	 */
+	bool slab_bufctl;
+	long slab_colouroff, slab_free, page_cache, page_slab;
+	long kc_slab_size, kc_colour_off;
 	enum lx_slab_test slab_test;
 	uint64_t slab_test_value;
 	uint64_t slab_caches;		/* &slab_caches (list_head) */
+	/* its symbol: NULL or "slab_caches"; SLAB: "cache_chain" (2.6.32) */
+	const char *caches_symbol;
 };
 
 /* The entry for node in kmem_cache.node[] or .per_node[] of the cache at cache. */

@@ -36,6 +36,20 @@ uint64_t lx_page_to_virt(const struct lx_session *s, uint64_t page)
 	return s->K.page_offset_base + (pfn << s->K.page_shift);
 }
 
+bool lx_virt_to_page(const struct lx_session *s, uint64_t vaddr, uint64_t *page)
+{
+	const struct lx_kernel *K = &s->K;
+	uint64_t pfn;
+
+	if (vaddr < K->page_offset_base)
+		return false;
+	pfn = (vaddr - K->page_offset_base) >> K->page_shift;
+	if ((K->max_pfn && pfn >= K->max_pfn) || !lx_pfn_mapped(K, pfn))
+		return false;
+	*page = K->vmemmap_base + pfn * s->L.page_size_of;
+	return true;
+}
+
 /*
  * See resolve_slab_test() in slub_layout.c for the three encodings.
  * page->flags and compound_head are unsigned longs.
@@ -245,22 +259,18 @@ void lx_memmap_free(struct lx_session *s)
 
 /*
  * The slab cache an address belongs to: its struct page, the head page
- * if that is a tail page, then slab->slab_cache.  0 if not slab memory.
+ * if that is a tail page, then slab->slab_cache (before 3.13 SLAB's
+ * page.slab_cache, or lru.next: each of a slab's pages has it).  0 if not
+ * slab memory.
  */
 uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr)
 {
-	const struct lx_kernel *K = &s->K;
 	const struct lx_layout *L = &s->L;
 	uint8_t page[256];
-	uint64_t pfn, addr, head;
+	uint64_t addr, head;
 
-	if (vaddr < K->page_offset_base || L->page_size_of > (long)sizeof(page))
-		return 0;
-	pfn = (vaddr - K->page_offset_base) >> K->page_shift;
-	if ((K->max_pfn && pfn >= K->max_pfn) || !lx_pfn_mapped(K, pfn))
-		return 0;
-	addr = K->vmemmap_base + pfn * L->page_size_of;
-	if (!lx_read(s->t, addr, page, L->page_size_of))
+	if (L->page_size_of > (long)sizeof(page) || !lx_virt_to_page(s, vaddr, &addr) ||
+	    !lx_read(s->t, addr, page, L->page_size_of))
 		return 0;
 	head = L->slab_compound_head >= 0 ?
 	       lx_get_word(s->t, page, L->slab_compound_head) : 0;

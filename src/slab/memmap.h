@@ -23,6 +23,8 @@ void lx_memmap_free(struct lx_session *s);
 const struct lx_memmap_entry *lx_memmap_find(struct lx_session *s,
 					     uint64_t cache, size_t *count);
 uint64_t lx_page_to_virt(const struct lx_session *s, uint64_t page);
+/* The struct page of a direct-mapped address below max_pfn; false if none. */
+bool lx_virt_to_page(const struct lx_session *s, uint64_t vaddr, uint64_t *page);
 bool lx_page_is_slab(const struct lx_session *s, const void *page);
 uint64_t lx_slab_cache_of(struct lx_session *s, uint64_t vaddr);
 

@@ -7,12 +7,15 @@
  * slabs_full, slabs_free); the memory map scan finds any that is not, and
  * flags it.  A slab counts slab->active objects as allocated: the free
  * ones are the object indexes freelist[active .. num-1], an array of
- * freelist_idx_t (one or two bytes, told apart by verification).  An
- * allocated object may still be free for the kernel: held for reuse in a
- * per-cpu array cache, a node's shared array cache or an alien cache
- * (objects of another node's slabs freed here).  So an object is live when
- * its slab counts it allocated and no array cache holds it; that is
- * decided in decide_liveness() alone.
+ * freelist_idx_t (one or two bytes; 3.13's unsigned ints; told apart by
+ * verification).  Before 3.13 a struct slab of its own counts inuse, its
+ * free objects chained through the kmem_bufctl_t[] after it
+ * (slab_bufctl.c).  An allocated object may still be free for the kernel:
+ * held for reuse in a per-cpu array cache (kmem_cache.cpu_cache, or
+ * kmem_cache.array[] before 3.18), a node's shared array cache or an
+ * alien cache (objects of another node's slabs freed here).  So an object
+ * is live when its slab counts it allocated and no array cache holds it;
+ * that is decided in decide_liveness() alone.
  *
  * Witnesses: each node's free_objects, total_slabs and free_slabs against
  * its lists; each slab's list against its active count; each freelist's
@@ -24,8 +27,7 @@
 
 #include "base/set.h"
 #include "slab/memmap.h"
-#include "slab/slab_alloc.h"
-#include "slab/tracks.h"
+#include "slab/slab_walk.h"
 
 /* Bounds against hostile dumps. */
 #define MAX_SLAB_ORDER 10
@@ -34,6 +36,8 @@
 #define MAX_ARRAY_ENTRIES 65536u	/* an array cache's limit */
 /* Slabs whose freelists are tried when telling the index width. */
 #define WIDTH_SAMPLE 256
+/* The widest index: 3.13's unsigned int; freelist_idx_t is 1 or 2 bytes. */
+#define MAX_WIDTH 4
 /*
  * Array cache entries may carry SLAB_OBJ_PFMEMALLOC in bit 0 (kernel
  * commit 072bb0aa5e06 "mm: sl[au]b: add knowledge of PFMEMALLOC reserve
@@ -59,40 +63,19 @@ struct ac_expect {
 	uint32_t limit, batch;
 };
 
-/* Per-walk state. */
-struct walk {
-	struct lx_session *s;
-	struct lx_scan *scan;
-	struct lx_set seen;	/* slabs recorded (or rejected), once each */
-	struct lx_cached_objs cached;	/* slot addresses held in array caches: free */
-	uint8_t *hdr;		/* one struct slab (or page) */
-	uint8_t *kcn;		/* one kmem_cache_node */
-	uint8_t *idx;		/* one freelist: up to num two-byte indexes */
-	lx_slab_visitor visit;
-	void *visit_arg;
-	uint64_t cpu_cache;	/* kmem_cache.cpu_cache (__percpu) */
-	uint32_t freelist_size;	/* kmem_cache.freelist_size, 0 unknown */
-	/* kmem_cache's array cache tunables and alignment; 0 unknown */
-	uint32_t limit, batchcount, shared, align;
-	unsigned int width;	/* bytes of a freelist_idx_t, 0 unknown */
-	/* what one node's lists held, against its counters */
-	uint64_t node_slabs, node_free_slabs, node_free_objects;
-};
-
-static const char *cache_name(const struct walk *w)
-{
-	return w->scan->cache.name;
-}
-
-/* How much of a kmem_cache to read: its fields and node[nr_node_ids]. */
+/*
+ * How much of a kmem_cache to read: its fields and node[nr_node_ids] (or
+ * the pointer to them).
+ */
 static size_t cache_read_len(const struct lx_session *s)
 {
 	const struct lx_layout *L = &s->L;
 	const long fields[] = { L->kc_cpu_cache, L->kc_flags, L->kc_size,
 				L->kc_object_size, L->kc_num, L->kc_gfporder,
 				L->kc_obj_offset, L->kc_freelist_size, L->kc_name };
-	size_t len = L->kc_node + (size_t)L->kc_node_stride * s->K.nr_nodes, i;
 	unsigned int word = lx_word_size(s->t);	/* the widest field read */
+	size_t len = L->kc_node + (L->kc_node_indirect ? word :
+				   (size_t)L->kc_node_stride * s->K.nr_nodes), i;
 
 	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (fields[i] >= 0 && (size_t)fields[i] + word > len)
@@ -112,7 +95,8 @@ static void fill_cache(const struct lx_layout *L, const uint8_t *buf, size_t len
 {
 	c->flags = get_u32_or(buf, len, L->kc_flags, 0);
 	c->size = get_u32_or(buf, len, L->kc_size, 0);
-	c->object_size = get_u32_or(buf, len, L->kc_object_size, 0);
+	/* 2.6.32 keeps obj_size only with CONFIG_DEBUG_SLAB: else size */
+	c->object_size = get_u32_or(buf, len, L->kc_object_size, c->size);
 	c->inuse = c->object_size;
 	c->red_left_pad = get_u32_or(buf, len, L->kc_obj_offset, 0);
 	c->oo_objects = get_u32_or(buf, len, L->kc_num, 0);
@@ -159,12 +143,6 @@ static bool cache_is_sane(const struct lx_session *s, const struct lx_cache *c)
 	       (uint64_t)c->oo_objects * c->size <= (s->arch.page_size << c->oo_order);
 }
 
-/* The bytes of every slab of the cache (SLAB has one slab size). */
-static uint64_t slab_bytes(const struct walk *w)
-{
-	return w->s->arch.page_size << w->scan->cache.oo_order;
-}
-
 /*
  * A struct slab address must be a struct page inside the memory map, of
  * a page with a direct-map address.
@@ -197,16 +175,14 @@ static enum lx_status reserve_slab(struct walk *w, uint32_t objects)
  * a multiple of colour_off, itself of align (mm/slab.c
  * __kmem_cache_create()), as was an on-slab freelist before s_mem.
  */
-static bool slab_fits(const struct walk *w, uint64_t addr, uint64_t s_mem,
-		      uint32_t active)
+static bool slab_fits(const struct walk *w, const struct slab_hdr *h)
 {
 	const struct lx_cache *c = &w->scan->cache;
-	uint64_t start = lx_page_to_virt(w->s, addr);
 
-	return active <= c->oo_objects && s_mem >= start &&
-	       s_mem - start <= slab_bytes(w) &&
-	       slab_bytes(w) - (s_mem - start) >= (uint64_t)c->oo_objects * c->size &&
-	       (!w->align || (s_mem - start) % w->align == 0);
+	return h->active <= c->oo_objects && h->s_mem >= h->start &&
+	       h->s_mem - h->start <= slab_bytes(w) &&
+	       slab_bytes(w) - (h->s_mem - h->start) >= (uint64_t)c->oo_objects * c->size &&
+	       (!w->align || (h->s_mem - h->start) % w->align == 0);
 }
 
 /* Which active counts a list may hold (mm/slab.c fixup_slab_list()). */
@@ -236,22 +212,48 @@ static void count_for_node(struct walk *w, enum lx_slab_source src, uint32_t act
 }
 
 static void record_slab(struct walk *w, uint64_t addr, enum lx_slab_source src,
-			uint64_t s_mem, uint32_t active)
+			const struct slab_hdr *h)
 {
 	struct lx_scan *scan = w->scan;
 	struct lx_slab *slab = &scan->slabs[scan->nslabs++];
 
 	memset(slab, 0, sizeof(*slab));
 	slab->addr = addr;
-	slab->base = s_mem;
-	slab->freelist = lx_get_word(w->s->t, w->hdr, w->s->L.slab_freelist);
+	slab->base = h->s_mem;
+	slab->freelist = h->freelist;
 	slab->objects = scan->cache.oo_objects;
-	slab->inuse = active;
+	slab->inuse = h->active;
 	slab->source = src;
 	slab->cpu = -1;
 	slab->bitmap = scan->freebits_len;
 	scan->freebits_len += slab->objects;
 	scan->by_source[src]++;
+}
+
+/*
+ * What the header in w->hdr says: struct slab (5.17+) or struct page
+ * hold it all; before 3.13 the slab's cache is its page's word.  False
+ * (the problem noted) if the slab cannot be checked at all.
+ */
+static bool decode_hdr(struct walk *w, uint64_t addr, enum lx_slab_source src,
+		       struct slab_hdr *h)
+{
+	const struct lx_layout *L = &w->s->L;
+
+	if (L->slab_bufctl)
+		return lx_bufctl_decode(w, addr, src, h);
+	h->cache = lx_get_word(w->s->t, w->hdr, L->slab_cache);
+	h->s_mem = lx_get_word(w->s->t, w->hdr, L->slab_s_mem);
+	h->freelist = lx_get_word(w->s->t, w->hdr, L->slab_freelist);
+	h->active = lx_get_u32(w->hdr, L->slab_active);
+	h->start = lx_page_to_virt(w->s, addr);
+	h->page = addr;
+	return true;
+}
+
+static bool fits(const struct walk *w, const struct slab_hdr *h)
+{
+	return w->s->L.slab_bufctl ? lx_bufctl_fits(w, h) : slab_fits(w, h);
 }
 
 /*
@@ -261,18 +263,17 @@ static void record_slab(struct walk *w, uint64_t addr, enum lx_slab_source src,
 static enum lx_status add_slab(struct walk *w, uint64_t addr,
 			       enum lx_slab_source src, bool *ok)
 {
-	const struct lx_layout *L = &w->s->L;
 	const struct lx_cache *c = &w->scan->cache;
-	uint64_t cache = lx_get_word(w->s->t, w->hdr, L->slab_cache);
-	uint64_t s_mem = lx_get_word(w->s->t, w->hdr, L->slab_s_mem);
-	uint32_t active = lx_get_u32(w->hdr, L->slab_active);
+	struct slab_hdr h;
 	int added;
 
-	if (cache != c->addr) {
+	if (!decode_hdr(w, addr, src, &h))	/* rejected: once */
+		return lx_set_add(&w->seen, addr) < 0 ? LX_ENOMEM : LX_OK;
+	if (h.cache != c->addr) {
 		lx_note_problem(w->s, w->scan, LX_PROB_FOREIGN,
 				"%s: slab %#llx on the %s list belongs to cache %#llx; skipped",
 				c->name, (unsigned long long)addr, lx_source_names[src],
-				(unsigned long long)cache);
+				(unsigned long long)h.cache);
 		w->scan->bad_lists++;
 		return LX_OK;
 	}
@@ -280,24 +281,32 @@ static enum lx_status add_slab(struct walk *w, uint64_t addr,
 	added = lx_set_add(&w->seen, addr);
 	if (added <= 0)
 		return added < 0 ? LX_ENOMEM : LX_OK;
-	if (!slab_fits(w, addr, s_mem, active)) {
+	if (w->s->L.slab_bufctl)
+		lx_bufctl_page_witness(w, addr, &h);
+	if (!fits(w, &h)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_OBJECTS,
 				"%s: slab %#llx claims %u active of %u objects from %#llx; skipped",
-				c->name, (unsigned long long)addr, active, c->oo_objects,
-				(unsigned long long)s_mem);
+				c->name, (unsigned long long)addr, h.active, c->oo_objects,
+				(unsigned long long)h.s_mem);
 		w->scan->bad_slabs++;
 		return LX_OK;
 	}
-	if (!fits_list(c, src, active))
+	if (!fits_list(c, src, h.active))
 		lx_note_problem(w->s, w->scan, LX_PROB_WRONG_LIST,
 				"%s: slab %#llx with %u of %u objects active is on the %s list",
-				c->name, (unsigned long long)addr, active, c->oo_objects,
+				c->name, (unsigned long long)addr, h.active, c->oo_objects,
 				lx_source_names[src]);
 	if (reserve_slab(w, c->oo_objects))
 		return LX_ENOMEM;
-	count_for_node(w, src, active);
-	record_slab(w, addr, src, s_mem, active);
+	count_for_node(w, src, h.active);
+	record_slab(w, addr, src, &h);
 	return LX_OK;
+}
+
+/* Where a list may point: a struct page (3.13+), else a struct slab. */
+static bool slab_address_ok(const struct lx_session *s, uint64_t addr)
+{
+	return s->L.slab_bufctl ? lx_bufctl_address_ok(s, addr) : is_page_address(s, addr);
 }
 
 /* Read the struct slab at addr into w->hdr and record it. */
@@ -305,10 +314,11 @@ static enum lx_status add_slab_at(struct walk *w, uint64_t addr,
 				  enum lx_slab_source src, bool *ok)
 {
 	*ok = false;
-	if (!is_page_address(w->s, addr)) {
+	if (!slab_address_ok(w->s, addr)) {
 		lx_note_problem(w->s, w->scan, LX_PROB_LIST,
-				"%s: %s list points to %#llx, not a struct page; stopped there",
-				cache_name(w), lx_source_names[src], (unsigned long long)addr);
+				"%s: %s list points to %#llx, not a struct %s; stopped there",
+				cache_name(w), lx_source_names[src], (unsigned long long)addr,
+				w->s->L.slab_bufctl ? "slab" : "page");
 		w->scan->bad_lists++;
 		return LX_OK;
 	}
@@ -389,8 +399,11 @@ static void check_node_counters(struct walk *w, unsigned int node)
 static bool read_node(struct walk *w, unsigned int node, uint64_t *addr)
 {
 	const struct lx_layout *L = &w->s->L;
+	uint64_t entry = L->kc_node_indirect ?
+			 w->node_ptrs + (uint64_t)lx_word_size(w->s->t) * node :
+			 lx_node_entry(L, w->scan->cache.addr, node);
 
-	if (!lx_read_word(w->s->t, lx_node_entry(L, w->scan->cache.addr, node), addr))
+	if ((L->kc_node_indirect && !w->node_ptrs) || !lx_read_word(w->s->t, entry, addr))
 		*addr = 0;
 	return *addr && lx_read(w->s->t, *addr, w->kcn, L->kcn_size_of);
 }
@@ -476,6 +489,26 @@ static enum lx_status add_unlisted_slab(struct walk *w, uint64_t addr)
 }
 
 /*
+ * Before 3.13 each page of a slab names its struct slab (L->page_slab,
+ * kept as the entry's freelist word); a slab's pages are adjacent in the
+ * sorted entries.  Its page was checked when the slab was recorded.
+ */
+static enum lx_status collect_unlisted_bufctl(struct walk *w,
+					      const struct lx_memmap_entry *e, size_t n)
+{
+	enum lx_status ret = LX_OK;
+	size_t i;
+
+	for (i = 0; i < n && !ret; i++) {
+		if ((i && e[i].freelist == e[i - 1].freelist) ||
+		    lx_set_has(&w->seen, e[i].freelist))
+			continue;
+		ret = add_unlisted_slab(w, e[i].freelist);
+	}
+	return ret;
+}
+
+/*
  * Slab source: the memory map scan (once per command, for every cache).
  * Without it, the node counters alone say whether the lists were complete.
  */
@@ -497,6 +530,8 @@ static enum lx_status collect_memmap_slabs(struct walk *w)
 	}
 	scan->used_memmap = true;
 	e = lx_memmap_find(w->s, scan->cache.addr, &n);
+	if (w->s->L.slab_bufctl)
+		return collect_unlisted_bufctl(w, e, n);
 	check_listed_in_memmap(w, e, n);
 	for (i = 0; i < n && !ret; i++)
 		if (!lx_set_has(&w->seen, e[i].slab))
@@ -592,6 +627,50 @@ static void check_possible_mask(struct walk *w)
 				cache_name(w), said - 1, said);
 }
 
+/* cpu's array cache of kmem_cache.array[] (ptrs), if it has one. */
+static enum lx_status read_cpu_array(struct walk *w, const uint64_t *ptrs, unsigned int cpu)
+{
+	const struct ac_expect want = { w->limit, w->batchcount };
+	char where[32];
+
+	if (!lx_mask_test(w->s->K.cpu_possible, cpu) || !ptrs[cpu])
+		return LX_OK;
+	snprintf(where, sizeof(where), "cpu %u", cpu);
+	return read_array_cache(w, ptrs[cpu], where, &want);
+}
+
+/*
+ * Before 3.18 each cpu's array cache is kmem_cache.array[cpu], made when
+ * the cpu comes up and freed when it goes down (mm/slab.c cpuup_prepare(),
+ * cpuup_canceled()): NULL for a possible cpu that is not up.
+ */
+static enum lx_status collect_cpu_array(struct walk *w)
+{
+	const struct lx_layout *L = &w->s->L;
+	unsigned int n = w->s->K.nr_cpus, cpu;
+	enum lx_status ret = LX_OK;
+	uint64_t *ptrs;
+
+	if (n > L->kc_array_slots) {
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: nr_cpu_ids %u is past kmem_cache.array's %u slots; reading %u",
+				cache_name(w), n, L->kc_array_slots, L->kc_array_slots);
+		n = L->kc_array_slots;
+	}
+	ptrs = lx_alloc(w->s->t, (size_t)n * sizeof(*ptrs));
+	if (!ptrs)
+		return LX_ENOMEM;
+	check_possible_mask(w);
+	if (!lx_read_words(w->s->t, w->scan->cache.addr + L->kc_array, ptrs, n))
+		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
+				"%s: kmem_cache.array unreadable", cache_name(w));
+	else
+		for (cpu = 0; cpu < n && !ret; cpu++)
+			ret = read_cpu_array(w, ptrs, cpu);
+	lx_free(w->s->t, ptrs);
+	return ret;
+}
+
 /*
  * Free-object source: each possible cpu's array cache (kmem_cache.cpu_cache),
  * sized by the cache's limit and batchcount (mm/slab.c do_tune_cpucache()).
@@ -604,6 +683,8 @@ static enum lx_status collect_cpu_caches(struct walk *w)
 	unsigned int cpu;
 	char where[32];
 
+	if (w->s->L.kc_array >= 0)
+		return collect_cpu_array(w);
 	if (!w->cpu_cache) {
 		lx_note_problem(w->s, w->scan, LX_PROB_CPU,
 				"%s: no per-cpu array caches (cpu_cache is NULL)",
@@ -697,6 +778,8 @@ static uint32_t freelist_index(const struct walk *w, unsigned int width, uint32_
 {
 	if (width == 1)
 		return w->idx[i];
+	if (width == 4)
+		return lx_get_u32(w->idx, 4 * (long)i);
 	return w->idx[2 * i] | (uint32_t)w->idx[2 * i + 1] << 8;
 }
 
@@ -750,18 +833,47 @@ static bool indexes_valid(struct walk *w, const struct lx_slab *slab, unsigned i
 /* kmem_cache.freelist_size / num, where the kernel keeps it; else 0. */
 static unsigned int width_hint(const struct walk *w)
 {
-	uint32_t num = w->scan->cache.oo_objects;
+	uint32_t num = w->scan->cache.oo_objects, hint;
 
-	return w->freelist_size && w->freelist_size % num == 0 &&
-	       w->freelist_size / num <= 2 ? w->freelist_size / num : 0;
+	if (!w->freelist_size || w->freelist_size % num)
+		return 0;
+	hint = w->freelist_size / num;
+	return hint == 1 || hint == 2 || hint == 4 ? hint : 0;
 }
 
-/* Of widths 1 and 2, the one with more votes; a tie goes to the hint, then 1. */
-static unsigned int better(const unsigned int votes[3], unsigned int hint)
+/*
+ * Of the widths with votes, the one with the most; a tie goes to the
+ * hint, then to the narrowest.
+ */
+static unsigned int better(const unsigned int votes[MAX_WIDTH + 1], unsigned int hint)
 {
-	if (votes[1] == votes[2])
-		return hint == 2 ? 2 : 1;
-	return votes[2] > votes[1] ? 2 : 1;
+	unsigned int width, best = 1;
+
+	for (width = 2; width <= MAX_WIDTH; width *= 2)
+		if (votes[width] > votes[best])
+			best = width;
+	if (hint && votes[hint] == votes[best])
+		return hint;
+	return best;
+}
+
+/* Of the widths that verified on every slab tried, the hint, else the narrowest. */
+static unsigned int verified_everywhere(const unsigned int verified[MAX_WIDTH + 1],
+					unsigned int tried, unsigned int hint)
+{
+	unsigned int width;
+
+	if (hint && verified[hint] == tried)
+		return hint;
+	for (width = 1; width <= MAX_WIDTH; width *= 2)
+		if (verified[width] == tried)
+			return width;
+	return 0;
+}
+
+static bool any_votes(const unsigned int votes[MAX_WIDTH + 1])
+{
+	return votes[1] || votes[2] || votes[4];
 }
 
 /*
@@ -769,36 +881,41 @@ static unsigned int better(const unsigned int votes[3], unsigned int hint)
  * on more, or whose freelists at least lay where the cache keeps them
  * (the slabs it does not fit are flagged when marked); 0 if none did.
  */
-static unsigned int choose_width(const struct walk *w, const unsigned int verified[3],
-				 const unsigned int placed[3], unsigned int tried)
+static unsigned int choose_width(const struct walk *w,
+				 const unsigned int verified[MAX_WIDTH + 1],
+				 const unsigned int placed[MAX_WIDTH + 1], unsigned int tried)
 {
-	unsigned int hint = width_hint(w);
+	unsigned int hint = width_hint(w), width = verified_everywhere(verified, tried, hint);
 
-	if (verified[1] == tried || verified[2] == tried) {
-		if (verified[1] == tried && verified[2] == tried)
-			return hint == 2 ? 2 : 1;
-		return verified[1] == tried ? 1 : 2;
-	}
-	if (verified[1] || verified[2])
+	if (width)
+		return width;
+	if (any_votes(verified))
 		return better(verified, hint);
-	if (placed[1] || placed[2])
+	if (any_votes(placed))
 		return better(placed, hint);
 	return 0;
 }
 
 /*
  * freelist_idx_t is one byte when a page holds few enough of the smallest
- * objects, else two (mm/slab.c FREELIST_BYTE_INDEX): told by which width
- * reads valid, distinct free indexes from freelists where the cache keeps
- * them, on up to WIDTH_SAMPLE slabs with free objects.
+ * objects, else two (mm/slab.c FREELIST_BYTE_INDEX); before it (3.13) the
+ * indexes were unsigned ints.  Told by which width reads valid,
+ * distinct free indexes from freelists where the cache keeps them, on up
+ * to WIDTH_SAMPLE slabs with free objects.
  */
 static enum lx_status pick_width(struct walk *w)
 {
 	struct lx_scan *scan = w->scan;
-	uint8_t *seen = lx_alloc(w->s->t, MAX_SLAB_OBJECTS / 8 + 1);
-	unsigned int verified[3] = { 0 }, placed[3] = { 0 }, tried = 0, width;
+	unsigned int verified[MAX_WIDTH + 1] = { 0 }, placed[MAX_WIDTH + 1] = { 0 };
+	unsigned int tried = 0, width;
+	uint8_t *seen;
 	size_t i;
 
+	if (w->s->L.slab_bufctl) {	/* before 3.13: kmem_bufctl_t, no width */
+		scan->fp_mode = LX_FP_BUFCTL;
+		return LX_OK;
+	}
+	seen = lx_alloc(w->s->t, MAX_SLAB_OBJECTS / 8 + 1);
 	if (!seen)
 		return LX_ENOMEM;
 	for (i = 0; i < scan->nslabs && tried < WIDTH_SAMPLE; i++) {
@@ -807,7 +924,7 @@ static enum lx_status pick_width(struct walk *w)
 		if (slab->inuse >= slab->objects)
 			continue;
 		tried++;
-		for (width = 1; width <= 2; width++) {
+		for (width = 1; width <= MAX_WIDTH; width *= 2) {
 			if (!read_freelist(w, slab, width) ||
 			    !freelist_placed(w, slab, width))
 				continue;
@@ -819,7 +936,8 @@ static enum lx_status pick_width(struct walk *w)
 	w->width = tried ? choose_width(w, verified, placed, tried) : 0;
 	scan->fp_mode = !tried ? LX_FP_INDEX_UNKNOWN :
 			w->width == 1 ? LX_FP_INDEX1 :
-			w->width == 2 ? LX_FP_INDEX2 : LX_FP_BROKEN;
+			w->width == 2 ? LX_FP_INDEX2 :
+			w->width == 4 ? LX_FP_INDEX4 : LX_FP_BROKEN;
 	return LX_OK;
 }
 
@@ -837,8 +955,15 @@ static void bad_freelist(struct walk *w, struct lx_slab *slab, const char *why)
 /* Free-object source: the slab's freelist, indexes [active .. num-1]. */
 static void mark_slab_freelist(struct walk *w, struct lx_slab *slab)
 {
+	const char *why;
 	uint32_t i, index;
 
+	if (w->s->L.slab_bufctl) {
+		why = lx_bufctl_mark(w, slab);
+		if (why)
+			bad_freelist(w, slab, why);
+		return;
+	}
 	if (slab->inuse >= slab->objects)
 		return;		/* full: no free index (OBJFREELIST: no freelist) */
 	if (!w->width || !read_freelist(w, slab, w->width)) {
@@ -938,9 +1063,17 @@ static bool read_cache_u32(struct walk *w, long off, uint32_t *val)
 	return off < 0 || lx_read_u32(w->s->t, w->scan->cache.addr + off, val);
 }
 
+/* A pointer member of the kmem_cache into *val; 0 when the kernel has none. */
+static bool read_cache_word(struct walk *w, long off, uint64_t *val)
+{
+	*val = 0;
+	return off < 0 || lx_read_word(w->s->t, w->scan->cache.addr + off, val);
+}
+
 /*
  * kmem_cache fields only the walk reads: the array caches and their
- * tunables, the freelist size, the objects' alignment.
+ * tunables, the freelist size, the objects' alignment, where the node
+ * pointers are; before 3.13, where each struct slab is.
  */
 static bool read_walk_fields(struct walk *w)
 {
@@ -951,7 +1084,18 @@ static bool read_walk_fields(struct walk *w)
 	       read_cache_u32(w, L->kc_batchcount, &w->batchcount) &&
 	       read_cache_u32(w, L->kc_shared, &w->shared) &&
 	       read_cache_u32(w, L->kc_align, &w->align) &&
-	       lx_read_word(w->s->t, w->scan->cache.addr + L->kc_cpu_cache, &w->cpu_cache);
+	       read_cache_u32(w, L->kc_slab_size, &w->slab_size) &&
+	       read_cache_u32(w, L->kc_colour_off, &w->colour_off) &&
+	       read_cache_word(w, L->kc_node_indirect ? L->kc_node : -1, &w->node_ptrs) &&
+	       read_cache_word(w, L->kc_cpu_cache, &w->cpu_cache);
+}
+
+/* w->idx: a freelist of up to 4-byte indexes, or struct slab and its bufctl. */
+static size_t idx_bytes(const struct walk *w)
+{
+	uint32_t num = w->scan->cache.oo_objects;
+
+	return w->s->L.slab_bufctl ? lx_bufctl_desc_bytes(w->s, num) : (size_t)num * MAX_WIDTH;
 }
 
 static bool alloc_walk(struct walk *w)
@@ -960,8 +1104,10 @@ static bool alloc_walk(struct walk *w)
 
 	w->hdr = lx_alloc(w->s->t, L->slab_size_of);
 	w->kcn = lx_alloc(w->s->t, L->kcn_size_of);
-	w->idx = lx_alloc(w->s->t, (size_t)w->scan->cache.oo_objects * 2);
-	return w->hdr && w->kcn && w->idx;
+	w->idx = lx_alloc(w->s->t, idx_bytes(w));
+	if (L->slab_bufctl)
+		w->page = lx_alloc(w->s->t, L->page_size_of);
+	return w->hdr && w->kcn && w->idx && (!L->slab_bufctl || w->page);
 }
 
 static void free_walk(struct walk *w)
@@ -971,6 +1117,7 @@ static void free_walk(struct walk *w)
 	lx_free(w->s->t, w->hdr);
 	lx_free(w->s->t, w->kcn);
 	lx_free(w->s->t, w->idx);
+	lx_free(w->s->t, w->page);
 }
 
 static enum lx_status slab_scan(struct lx_session *s, const struct lx_cache *c,

@@ -136,6 +136,10 @@ const char *lx_freeptr_mode_name(enum lx_freeptr_mode mode)
 		return "object indexes, 1 byte (freelist_idx_t)";
 	case LX_FP_INDEX2:
 		return "object indexes, 2 bytes (freelist_idx_t)";
+	case LX_FP_INDEX4:
+		return "object indexes, 4 bytes (unsigned int, before freelist_idx_t)";
+	case LX_FP_BUFCTL:
+		return "object indexes chained through kmem_bufctl_t[] (struct slab)";
 	default:
 		return "hardened, not exercised (no free objects on any freelist)";
 	}

@@ -9,6 +9,7 @@ bool unit_failed;
 extern const struct unit_test walker_tests[];
 extern const struct unit_test profile_tests[];
 extern const struct unit_test slab_walk_tests[];
+extern const struct unit_test slab_old_tests[];
 extern const struct unit_test cluster_tests[];
 extern const struct unit_test integrity_tests[];
 extern const struct unit_test text_tests[];
@@ -27,6 +28,7 @@ extern const struct unit_test words32_tests[];
 int main(int argc, char **argv)
 {
 	const struct unit_test *suites[] = { walker_tests, profile_tests, slab_walk_tests,
+					     slab_old_tests,
 					     integrity_tests, cluster_tests,
 					     text_tests, modsyms_tests, kallsyms_tests, sysmap_tests,
 					     refs_tests, ptype_tests, arch_tests, cachename_tests,

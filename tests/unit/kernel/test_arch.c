@@ -56,12 +56,14 @@ static bool test_probe_without_variables(void)
 
 struct old_kernel {
 	uint64_t first_entry;	/* slab_caches.next */
+	const char *list;	/* its name; NULL: slab_caches */
 };
 
 static bool old_symbol(void *priv, const char *name, uint64_t *addr)
 {
-	(void)priv;
-	if (strcmp(name, "slab_caches"))
+	const struct old_kernel *k = priv;
+
+	if (strcmp(name, k->list ? k->list : "slab_caches"))
 		return false;
 	*addr = SLAB_CACHES;
 	return true;
@@ -78,14 +80,19 @@ static bool old_read(void *priv, uint64_t addr, void *buf, size_t len)
 	return true;
 }
 
-static bool direct_map_with_first_cache_at(uint64_t entry, uint64_t want)
+static bool direct_map_with_list(const char *list, uint64_t entry, uint64_t want)
 {
 	static const struct lx_dump_ops ops = { .symbol = old_symbol, .read = old_read };
-	struct old_kernel k = { .first_entry = entry };
+	struct old_kernel k = { .first_entry = entry, .list = list };
 	struct lx_target t = { .dump = &ops, .dump_priv = &k };
 	struct lx_arch a;
 
 	return lx_arch_probe(&t, &a) && a.direct_map_base == want;
+}
+
+static bool direct_map_with_first_cache_at(uint64_t entry, uint64_t want)
+{
+	return direct_map_with_list(NULL, entry, want);
 }
 
 static bool test_direct_map_before_4_20(void)
@@ -94,6 +101,8 @@ static bool test_direct_map_before_4_20(void)
 	CHECK(direct_map_with_first_cache_at(0xffff88800a843f68ULL, 0xffff888000000000ULL));
 	/* a cache in the kernel image (SLAB's kmem_cache_boot) says nothing */
 	CHECK(direct_map_with_first_cache_at(0xffffffff82a0b000ULL, 0xffff888000000000ULL));
+	/* 2.6.32's SLAB: the list is cache_chain */
+	CHECK(direct_map_with_list("cache_chain", 0xffff88003e843f68ULL, 0xffff880000000000ULL));
 	return unit_ok();
 }
 
@@ -280,7 +289,7 @@ const struct unit_test arch_tests[] = {
 	  test_probe_without_variables },
 	{ "arch: the kernel's page_offset_base and vmalloc_base win",
 	  test_probe_reads_kernel_bases },
-	{ "arch: before 4.20, slab_caches tells the fixed direct map's base",
+	{ "arch: before 4.20, slab_caches (or cache_chain) tells the fixed direct map's base",
 	  test_direct_map_before_4_20 },
 	{ NULL, NULL },
 };
