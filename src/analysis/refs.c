@@ -166,10 +166,10 @@ static void scan_words_of(struct pass *p, const uint8_t *mem, size_t len, uint64
 {
 	const struct lx_heap *h = &p->r->heap;
 	const struct lx_span *sp = lx_heap_bookkeeping_after(h, addr);
-	const struct lx_span *last = h->bookkeeping + h->nbookkeeping;
 	uint64_t at = addr, end = addr + len;
+	size_t i = sp ? (size_t)(sp - h->bookkeeping) : h->nbookkeeping;
 
-	for (; sp && sp < last && sp->start < end && at < end; sp++) {
+	for (; i < h->nbookkeeping && (sp = &h->bookkeeping[i])->start < end && at < end; i++) {
 		if (sp->end <= at)
 			continue;
 		if (sp->start > at)
