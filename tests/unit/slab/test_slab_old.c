@@ -9,45 +9,9 @@
 #include <string.h>
 
 #include "fake_slab.h"
+#include "slab_fixture.h"
 #include "leakext/leakext.h"
 #include "unit.h"
-
-struct sfix {
-	struct fake_slab fs;
-	struct lx_session s;
-	struct lx_cache cache;
-	struct lx_scan scan;
-	struct lx_result res;
-};
-
-static void setup(struct sfix *f, const struct fs_config *cfg)
-{
-	memset(f, 0, sizeof(*f));
-	fs_init(&f->fs, cfg);
-	f->s.t = &f->fs.fk.target;
-}
-
-static enum lx_status run_scan(struct sfix *f)
-{
-	enum lx_status ret = lx_layout_init(&f->s);
-
-	if (!ret)
-		ret = lx_cache_read(&f->s, FS_CACHE, &f->cache);
-	if (!ret)
-		ret = lx_scan_cache(&f->s, &f->cache, &f->scan);
-	return ret;
-}
-
-static bool teardown(struct sfix *f)
-{
-	bool clean;
-
-	lx_scan_free(&f->s, &f->scan);
-	lx_session_fini(&f->s);
-	clean = f->fs.fk.live_allocs == 0;
-	fs_fini(&f->fs);
-	return clean;
-}
 
 /* The walk's slab of pfn: its struct slab before 3.13, else its page. */
 static const struct lx_slab *find_slab(const struct sfix *f, unsigned long pfn)
@@ -137,15 +101,15 @@ static bool exact_case(const struct fs_config *cfg, uint32_t num, enum lx_freept
 {
 	struct sfix f;
 
-	setup(&f, cfg);
+	sf_setup(&f, cfg);
 	three_slabs(&f);
 	CHECK(f.fs.num == num);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	check_three_slabs(&f, mode);
 	if (unit_failed)
 		fprintf(stderr, "    kernel %d, where %d: %s", cfg->kernel, cfg->where,
 			f.fs.fk.messages);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -156,7 +120,7 @@ static bool test_2_6_32_layout(void)
 	const struct lx_layout *L;
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	CHECK(lx_layout_init(&f.s) == LX_OK);
 	L = &f.s.L;
 	CHECK(L->layout_name && strstr(L->layout_name, "kmem_bufctl_t"));
@@ -168,7 +132,7 @@ static bool test_2_6_32_layout(void)
 	CHECK(L->page_cache == 40 && L->page_slab == 48 && L->slab_cache == 40);
 	CHECK(L->slab_list == 0 && L->slab_active == 32 && L->slab_free == 36);
 	CHECK(L->slab_test_value == 7 && !strcmp(L->caches_symbol, "cache_chain"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -179,7 +143,7 @@ static bool test_3_10_layout(void)
 	const struct lx_layout *L;
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	CHECK(lx_layout_init(&f.s) == LX_OK);
 	L = &f.s.L;
 	CHECK(L->layout_name && strstr(L->layout_name, "before 3.13"));
@@ -189,7 +153,7 @@ static bool test_3_10_layout(void)
 	CHECK(L->page_cache == 48 && L->page_slab == 32 && L->slab_freelist == 32);
 	CHECK(L->kc_slab_size == 64 && L->kc_colour_off == 48);
 	CHECK(!strcmp(L->caches_symbol, "slab_caches"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -208,12 +172,12 @@ static bool test_2_6_32_off_slab(void)
 
 	if (!exact_case(&cfg, 8, LX_FP_BUFCTL))
 		return false;
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	CHECK(fs_desc(&f.fs, 10) == FS_OFFSLAB_DESC + 0x100 * 10);
 	CHECK(fs_slot(&f.fs, 10, 0) == fk_slab_mem(10));
-	CHECK(run_scan(&f) == LX_OK && find_slab(&f, 10) && find_slab(&f, 10)->nfree == 5);
-	CHECK(teardown(&f));
+	CHECK(sf_run_scan(&f) == LX_OK && find_slab(&f, 10) && find_slab(&f, 10)->nfree == 5);
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -240,11 +204,11 @@ static bool test_3_16_page_fields(void)
 	if (!exact_case(&one, 7, LX_FP_INDEX1) || !exact_case(&two, 8, LX_FP_INDEX2) ||
 	    !exact_case(&four, 7, LX_FP_INDEX4) || !exact_case(&four_off, 8, LX_FP_INDEX4))
 		return false;
-	setup(&f, &one);
+	sf_setup(&f, &one);
 	CHECK(lx_layout_init(&f.s) == LX_OK);
 	CHECK(strstr(f.s.L.layout_name, "(3.13 - 3.17)") && !f.s.L.slab_bufctl);
 	CHECK(!strcmp(f.s.L.slab_type, "page") && f.s.L.kc_node_indirect);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -254,13 +218,13 @@ static bool test_index4_bad(void)
 	const struct fs_config cfg = { .kernel = FS_3_16, .width = 4 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_index(&f.fs, 10, 5, 6);		/* freelist[3..6] = 6 0 6 2 */
-	CHECK(run_scan(&f) == LX_OK && f.scan.fp_mode == LX_FP_INDEX4);
+	CHECK(sf_run_scan(&f) == LX_OK && f.scan.fp_mode == LX_FP_INDEX4);
 	CHECK(problems(&f, LX_PROB_FREELIST) == 1 && find_slab(&f, 10)->nfree == 2);
 	CHECK(f.scan.live == 21 - 2 - 7);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -274,14 +238,14 @@ static bool array_caches_case(const struct fs_config *cfg)
 	uint64_t cpu0[2], cpu1[1];
 	struct sfix f;
 
-	setup(&f, cfg);
+	sf_setup(&f, cfg);
 	three_slabs(&f);
 	cpu0[0] = fs_slot(&f.fs, 11, 2);
 	cpu0[1] = fs_slot(&f.fs, 11, 5);
 	cpu1[0] = fs_slot(&f.fs, 10, 1);
 	fs_cpu_cache(&f.fs, 0, cpu0, 2, FS_LIMIT);
 	fs_cpu_cache(&f.fs, 1, cpu1, 1, FS_LIMIT);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(f.scan.total == 3 * f.fs.num && f.scan.array_free == 3);
 	CHECK(f.scan.live == 3 + f.fs.num - 3);
 	CHECK(is_free(&f, 11, 2) && is_free(&f, 11, 5) && !is_free(&f, 11, 3));
@@ -293,7 +257,7 @@ static bool array_caches_case(const struct fs_config *cfg)
 	CHECK(lx_scan_cache(&f.s, &f.cache, &f.scan) == LX_OK);
 	CHECK(f.scan.live == 3 + f.fs.num - 2 && !is_free(&f, 10, 1) && f.scan.array_free == 2);
 	CHECK(lx_integrity_ok(&f.scan.integrity));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -314,15 +278,15 @@ static bool test_array_cache_corrupt(void)
 	uint64_t cpu0[2];
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	cpu0[0] = fs_slot(&f.fs, 11, 2);
 	cpu0[1] = fs_slot(&f.fs, 11, 3);
 	fs_cpu_cache(&f.fs, 0, cpu0, 2, 1);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_ARRAY) == 1 && f.scan.live == 10);
 	CHECK(messages_have(&f, "cpu 0 array cache"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -336,17 +300,17 @@ static bool test_bufctl_loop(void)
 	const struct fs_config cfg = { .kernel = FS_2_6_32 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_index(&f.fs, 12, 0, 1);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_FREELIST) == 1 && f.scan.bad_slabs == 1);
 	CHECK(find_slab(&f, 12) && find_slab(&f, 12)->nfree == 3 && find_slab(&f, 12)->bad);
 	CHECK(is_free(&f, 12, 3) && is_free(&f, 12, 1) && is_free(&f, 12, 0));
 	CHECK(!is_free(&f, 12, 2) && !is_free(&f, 12, 6));
 	CHECK(f.scan.live == 21 - 4 - 3 && f.s.flagged);
 	CHECK(messages_have(&f, "chain loops or holds an index past num; 3 free objects found"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -359,16 +323,16 @@ static bool test_bufctl_out_of_range(void)
 	const struct fs_config cfg = { .kernel = FS_3_10 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_index(&f.fs, 10, 0, 9);
 	fs_set_slab_field(&f.fs, 12, "free", 200);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_FREELIST) == 2 && f.scan.bad_slabs == 2);
 	CHECK(find_slab(&f, 10)->nfree == 2 && find_slab(&f, 12)->nfree == 0);
 	CHECK(is_free(&f, 10, 6) && is_free(&f, 10, 0) && !is_free(&f, 10, 4));
 	CHECK(f.scan.live == 21 - 2);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -378,15 +342,15 @@ static bool test_inuse_against_chain(void)
 	const struct fs_config cfg = { .kernel = FS_2_6_32 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_slab_field(&f.fs, 10, "inuse", 4);	/* its chain holds 4 of 7 */
 	fs_set_counter(&f.fs, 0, "free_objects", 3 + 7);	/* as inuse says */
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_INUSE) == 1 && problems(&f, LX_PROB_NODE) == 0);
 	CHECK(f.scan.bad_slabs == 1 && f.scan.live == 10 && live_set_exact(&f));
 	CHECK(messages_have(&f, "inuse 4, but its bufctl chain holds 4 free of 7 objects"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -396,13 +360,13 @@ static bool test_free_objects_counter(void)
 	const struct fs_config cfg = { .kernel = FS_2_6_32 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_counter(&f.fs, 0, "free_objects", 12);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_NODE) == 1 && f.scan.live == 10);
 	CHECK(messages_have(&f, "node 0 free_objects is 12, its lists hold 11"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -416,15 +380,15 @@ static bool test_desc_misplaced(void)
 	const struct fs_config cfg = { .kernel = FS_3_10 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_slab_field(&f.fs, 12, "s_mem", fs_slot(&f.fs, 12, 0) + FS_COLOUR);
 	fs_set_slab_field(&f.fs, 12, "colouroff", 2 * FS_COLOUR + f.fs.slab_size + FS_COLOUR);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_FREELIST) == 1 && f.scan.nslabs == 3);
 	CHECK(f.scan.live == 10 + 7);
 	CHECK(messages_have(&f, "is in a struct slab not where the cache keeps it"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -437,15 +401,15 @@ static bool test_page_witness(void)
 	const struct fs_config cfg = { .kernel = FS_2_6_32 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fk_w64(&f.fs.fk, fk_page(11), 0);
 	fs_set_page_slab(&f.fs, 12, fs_desc(&f.fs, 10));
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_MEMMAP) == 2 && f.scan.live == 10 && live_set_exact(&f));
 	CHECK(messages_have(&f, "is not a slab page"));
 	CHECK(messages_have(&f, "names struct slab"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -455,13 +419,13 @@ static bool test_foreign_slab(void)
 	const struct fs_config cfg = { .kernel = FS_3_10 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fk_w64(&f.fs.fk, fk_page(11) + 48, 0xffff888009990000ULL);	/* slab_cache */
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_FOREIGN) == 1 && f.scan.nslabs == 2);
 	CHECK(f.scan.live == 3);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -471,14 +435,14 @@ static bool test_no_slab_memory(void)
 	const struct fs_config cfg = { .kernel = FS_2_6_32 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_slab_field(&f.fs, 11, "colouroff", 8);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_OBJECTS) == 1 && problems(&f, LX_PROB_MEMMAP) == 0);
 	CHECK(f.scan.nslabs == 2 && f.scan.live == 3);
 	CHECK(messages_have(&f, "is no slab's memory; skipped"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -488,15 +452,15 @@ static bool unlisted_case(const struct fs_config *cfg)
 	static const unsigned int free40[] = { 2, 4 };
 	struct sfix f;
 
-	setup(&f, cfg);
+	sf_setup(&f, cfg);
 	three_slabs(&f);
 	fs_add_slab(&f.fs, 40, 0, f.fs.num - 2, free40);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_MEMMAP) == 1 && f.scan.by_source[LX_SRC_UNLISTED] == 1);
 	CHECK(f.scan.live == 3 + 2 * f.fs.num - 2);
 	CHECK(is_free(&f, 40, 4) && !is_free(&f, 40, 3));
 	CHECK(messages_have(&f, "of this cache is on no list"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -524,7 +488,7 @@ static bool test_shared_and_alien_3_10(void)
 	uint64_t shared[2], alien1[1], alien0[2];
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	fk_set_nodes(&f.fs.fk, 2);
 	fs_add_slab(&f.fs, 20, 0, 7, NULL);
 	fs_add_slab(&f.fs, 21, 3, 5, free21);
@@ -541,13 +505,13 @@ static bool test_shared_and_alien_3_10(void)
 	alien0[0] = fs_slot(&f.fs, 30, 1);
 	alien0[1] = fs_slot(&f.fs, 30, 4);
 	fs_alien(&f.fs, 0, 1, alien0, 2);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(f.scan.nslabs == 3 && f.scan.total == 21);
 	CHECK(f.scan.live == 7 + 5 + 7 - 5 && f.scan.array_free == 5);
 	CHECK(is_free(&f, 20, 6) && is_free(&f, 21, 0) && is_free(&f, 21, 6));
 	CHECK(is_free(&f, 30, 4) && !is_free(&f, 30, 0));
 	CHECK(lx_integrity_ok(&f.scan.integrity));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -557,14 +521,14 @@ static bool test_2_6_32_debug(void)
 	const struct fs_config cfg = { .kernel = FS_2_6_32, .obj_offset = 8 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(f.scan.cache.red_left_pad == 8 && f.scan.cache.object_size == FS_OBJ_SIZE - 16);
 	CHECK(find_slab(&f, 10) &&
 	      lx_object_addr(&f.scan, find_slab(&f, 10), 1) == fs_obj(&f.fs, 10, 1));
 	CHECK(f.scan.live == 10 && live_set_exact(&f));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -578,7 +542,7 @@ static bool test_list_live_and_json(void)
 	struct sfix f;
 	unsigned int i;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	CHECK(lx_run(&f.fs.fk.target, &opt, &f.res) == LX_OK && !f.res.flagged);
 	fflush(f.fs.fk.out);
@@ -593,7 +557,7 @@ static bool test_list_live_and_json(void)
 	fflush(f.fs.fk.out);
 	CHECK(strstr(f.fs.fk.outbuf, "\"slabs partial\":{\"slabs\":1,\"objects\":7,\"live\":3}"));
 	CHECK(strstr(f.fs.fk.outbuf, "chained through kmem_bufctl_t[]"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -612,7 +576,7 @@ static bool test_cache_chain(void)
 	uint64_t head = 0;
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	CHECK(lx_layout_init(&f.s) == LX_OK);
 	CHECK(lx_for_each_cache(&f.s, count_cache, &found) == LX_OK && found == 1);
 	CHECK(lx_symbol(&f.fs.fk.target, "cache_chain", &head));
@@ -620,7 +584,7 @@ static bool test_cache_chain(void)
 	fk_w64(&f.fs.fk, fs_cache_member(&f.fs, "list") + 8, 0);	/* next.prev */
 	CHECK(lx_for_each_cache(&f.s, count_cache, &found) == LX_ECORRUPT);
 	CHECK(messages_have(&f, "cache_chain list is inconsistent"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -631,15 +595,15 @@ static bool refused(enum fs_kernel kernel, const char *add, const char *hide,
 	const struct fs_config cfg = { .kernel = kernel, .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	if (add)
 		fk_add_member(&f.fs.fk, add);
 	if (hide)
 		fk_hide_member(&f.fs.fk, hide);
-	CHECK(run_scan(&f) == LX_EABSENT && f.scan.nslabs == 0 && f.scan.live == 0);
+	CHECK(sf_run_scan(&f) == LX_EABSENT && f.scan.nslabs == 0 && f.scan.live == 0);
 	CHECK(messages_have(&f, expect));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 

@@ -3,46 +3,9 @@
 #include <string.h>
 
 #include "fake_slab.h"
+#include "slab_fixture.h"
 #include "leakext/leakext.h"
 #include "unit.h"
-
-/* One SLAB kernel, a session on it and one scan. */
-struct sfix {
-	struct fake_slab fs;
-	struct lx_session s;
-	struct lx_cache cache;
-	struct lx_scan scan;
-	struct lx_result res;
-};
-
-static void setup(struct sfix *f, const struct fs_config *cfg)
-{
-	memset(f, 0, sizeof(*f));
-	fs_init(&f->fs, cfg);
-	f->s.t = &f->fs.fk.target;
-}
-
-static enum lx_status run_scan(struct sfix *f)
-{
-	enum lx_status ret = lx_layout_init(&f->s);
-
-	if (!ret)
-		ret = lx_cache_read(&f->s, FS_CACHE, &f->cache);
-	if (!ret)
-		ret = lx_scan_cache(&f->s, &f->cache, &f->scan);
-	return ret;
-}
-
-static bool teardown(struct sfix *f)
-{
-	bool clean;
-
-	lx_scan_free(&f->s, &f->scan);
-	lx_session_fini(&f->s);
-	clean = f->fs.fk.live_allocs == 0;
-	fs_fini(&f->fs);
-	return clean;
-}
 
 static const struct lx_slab *find_slab(const struct lx_scan *scan, unsigned long pfn)
 {
@@ -107,10 +70,10 @@ static bool lists_case(const struct fs_config *cfg, enum lx_freeptr_mode mode,
 {
 	struct sfix f;
 
-	setup(&f, cfg);
+	sf_setup(&f, cfg);
 	three_slabs(&f);
 	CHECK(f.fs.num == num);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(f.scan.nslabs == 3 && f.scan.total == 3 * num);
 	CHECK(f.scan.live == 3 + num && f.scan.free == 2 * num - 3);
 	CHECK(f.scan.by_source[LX_SRC_SLABS_PARTIAL] == 1);
@@ -121,7 +84,7 @@ static bool lists_case(const struct fs_config *cfg, enum lx_freeptr_mode mode,
 	CHECK(partial_objects_right(&f));
 	CHECK(!is_free(&f, 11, 0) && is_free(&f, 12, num - 1));
 	CHECK(lx_integrity_ok(&f.scan.integrity));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -146,13 +109,13 @@ static bool test_objfreelist(void)
 
 	if (!lists_case(&cfg, LX_FP_INDEX1, 8))
 		return false;
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	CHECK(fs_freelist(&f.fs, 11) == 0);	/* full: the freelist is gone */
 	/* the object holding pfn 10's freelist is its last free index's */
 	CHECK(fs_freelist(&f.fs, 10) == fs_obj(&f.fs, 10, 7));
-	CHECK(run_scan(&f) == LX_OK && is_free(&f, 10, 7));
-	CHECK(teardown(&f));
+	CHECK(sf_run_scan(&f) == LX_OK && is_free(&f, 10, 7));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -177,10 +140,10 @@ static bool test_page_fields(void)
 
 	if (!lists_case(&cfg, LX_FP_INDEX1, 7))
 		return false;
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	CHECK(lx_layout_init(&f.s) == LX_OK);
 	CHECK(!strcmp(f.s.L.slab_type, "page"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -191,14 +154,14 @@ static bool test_cpu_array_caches(void)
 	struct sfix f;
 	uint64_t cpu0[2], cpu1[1];
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	cpu0[0] = fs_slot(&f.fs, 11, 2);
 	cpu0[1] = fs_slot(&f.fs, 11, 5) | 1;	/* a PFMEMALLOC tag (3.6+) */
 	cpu1[0] = fs_slot(&f.fs, 10, 1);	/* allocated on pfn 10 */
 	fs_cpu_cache(&f.fs, 0, cpu0, 2, 120);
 	fs_cpu_cache(&f.fs, 1, cpu1, 1, 120);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(f.scan.total == 21 && f.scan.live == 10 - 3 && f.scan.free == 11 + 3);
 	CHECK(f.scan.array_free == 3);
 	CHECK(is_free(&f, 11, 2) && is_free(&f, 11, 5) && !is_free(&f, 11, 3));
@@ -209,7 +172,7 @@ static bool test_cpu_array_caches(void)
 	CHECK(f.scan.bookkeeping[0].end - f.scan.bookkeeping[0].start == 120 * 8 &&
 	      f.scan.bookkeeping[1].end - f.scan.bookkeeping[1].start == 120 * 8 &&
 	      f.scan.bookkeeping[2].end - f.scan.bookkeeping[2].start == FS_SHARED_LIMIT * 8);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -228,7 +191,7 @@ static bool test_shared_and_alien(void)
 	uint64_t shared[2], alien1[1], alien0[2];
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	fk_set_nodes(&f.fs.fk, 2);
 	fs_add_slab(&f.fs, 20, 0, 7, NULL);
 	fs_add_slab(&f.fs, 21, 3, 5, free21);
@@ -245,13 +208,13 @@ static bool test_shared_and_alien(void)
 	alien0[0] = fs_slot(&f.fs, 30, 1);
 	alien0[1] = fs_slot(&f.fs, 30, 4);
 	fs_alien(&f.fs, 0, 1, alien0, 2);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(f.scan.nslabs == 3 && f.scan.total == 21);
 	CHECK(f.scan.live == 7 + 5 + 7 - 5 && f.scan.array_free == 5);
 	CHECK(is_free(&f, 20, 6) && is_free(&f, 21, 0) && is_free(&f, 21, 6));
 	CHECK(is_free(&f, 30, 4) && !is_free(&f, 30, 0));
 	CHECK(lx_integrity_ok(&f.scan.integrity));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -263,18 +226,18 @@ static bool test_debug_obj_offset(void)
 	struct sfix f;
 	uint64_t cpu0[1];
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	cpu0[0] = fs_slot(&f.fs, 11, 4);
 	fs_cpu_cache(&f.fs, 0, cpu0, 1, 120);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(f.scan.cache.red_left_pad == 8);
 	CHECK(f.scan.live == 10 - 1 && is_free(&f, 11, 4));
 	slab = find_slab(&f.scan, 10);
 	CHECK(slab && lx_object_addr(&f.scan, slab, 2) == fs_obj(&f.fs, 10, 2));
 	CHECK(fs_obj(&f.fs, 10, 2) == fk_slab_mem(10) + FS_COLOUR + 2 * FS_OBJ_SIZE + 8);
 	CHECK(lx_integrity_ok(&f.scan.integrity));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -289,7 +252,7 @@ static bool test_store_user_caller(void)
 	struct sfix f;
 	unsigned int i;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	for (i = 0; i < 7; i++) {
 		fk_w64(&f.fs.fk, fs_slot(&f.fs, 10, i) + FS_OBJ_SIZE - 8, FK_MODULE_FUNC);
@@ -300,7 +263,7 @@ static bool test_store_user_caller(void)
 	CHECK(strstr(f.fs.fk.outbuf, "\"symbol\":\"fk_module_handler\""));
 	CHECK(strstr(f.fs.fk.outbuf, "\"pid\":null,\"cpu\":null,\"age_jiffies\":null"));
 	CHECK(!strstr(f.fs.fk.outbuf, "only in a CONFIG_DEBUG_SLAB kernel"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -314,7 +277,7 @@ static bool test_list_live_and_json(void)
 	struct sfix f;
 	unsigned int i;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	CHECK(lx_run(&f.fs.fk.target, &opt, &f.res) == LX_OK && !f.res.flagged);
 	fflush(f.fs.fk.out);
@@ -334,7 +297,7 @@ static bool test_list_live_and_json(void)
 	/* SLAB's owner-track hint is SLAB's, not slub_debug's */
 	CHECK(strstr(f.fs.fk.outbuf, "only in a CONFIG_DEBUG_SLAB kernel"));
 	CHECK(!strstr(f.fs.fk.outbuf, "slub_debug"));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -344,15 +307,15 @@ static bool test_list_loop(void)
 	const struct fs_config cfg = { .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	/* pfn 11 (full) links back to itself */
 	fk_w64(&f.fs.fk, fk_page(11) + 8, fk_page(11) + 8);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_LIST) == 1 && f.scan.bad_lists == 1);
 	CHECK(f.scan.nslabs == 3 && f.scan.live == 10);
 	CHECK(strstr(f.fs.fk.messages, "loops") != NULL);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -361,14 +324,14 @@ static bool test_foreign_slab(void)
 	const struct fs_config cfg = { .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_slab_field(&f.fs, 11, "slab_cache", 0xffff888009990000ULL);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_FOREIGN) == 1);
 	CHECK(problems(&f, LX_PROB_NODE) == 1);	/* total_slabs: one slab off */
 	CHECK(f.scan.nslabs == 2 && f.scan.live == 3);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -378,16 +341,16 @@ static bool test_bad_indexes(void)
 	const struct fs_config cfg = { .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_index(&f.fs, 10, 5, 6);		/* freelist[3..6] = 6 0 6 2 */
 	fs_set_index(&f.fs, 12, 6, 200);	/* past num */
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_FREELIST) == 2 && f.scan.bad_slabs == 2);
 	CHECK(find_slab(&f.scan, 10)->nfree == 2 && find_slab(&f.scan, 12)->nfree == 6);
 	CHECK(f.scan.live == 21 - 2 - 6);
 	CHECK(strstr(f.fs.fk.messages, "invalid or repeated index") != NULL);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -396,14 +359,14 @@ static bool test_misplaced_freelist(void)
 	const struct fs_config cfg = { .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	/* pfn 12's freelist pointer into its own object slots */
 	fs_set_slab_field(&f.fs, 12, "freelist", fs_obj(&f.fs, 12, 1));
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_FREELIST) == 1);
 	CHECK(f.scan.live == 10 + 7 && f.scan.fp_mode == LX_FP_INDEX1);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -412,10 +375,10 @@ static bool test_counter_mismatch(void)
 	const struct fs_config cfg = { .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_counter(&f.fs, 0, "free_objects", 4 + 7 + 1);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_NODE) == 1);
 	CHECK(strstr(f.fs.fk.messages, "free_objects is 12, its lists hold 11") != NULL);
 	CHECK(f.scan.live == 10);	/* counted, not miscounted */
@@ -425,7 +388,7 @@ static bool test_counter_mismatch(void)
 	lx_scan_free(&f.s, &f.scan);
 	CHECK(lx_scan_cache(&f.s, &f.cache, &f.scan) == LX_OK);
 	CHECK(problems(&f, LX_PROB_NODE) == 2 && f.scan.live == 10);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -435,7 +398,7 @@ static bool test_wrong_list(void)
 	const struct fs_config cfg = { .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	/* the full slab on the partial list, none on the full list */
 	fk_w64(&f.fs.fk, FS_NODE + 24, FS_NODE + 24);
@@ -443,10 +406,10 @@ static bool test_wrong_list(void)
 	fs_list(&f.fs, 0, LX_SRC_SLABS_PARTIAL, partial);
 	fs_list(&f.fs, 0, LX_SRC_SLABS_FREE, free_list);
 	fs_counters(&f.fs);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_WRONG_LIST) == 1);
 	CHECK(f.scan.by_source[LX_SRC_SLABS_PARTIAL] == 2 && f.scan.live == 10);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -457,7 +420,7 @@ static bool test_bad_array_entries(void)
 	uint64_t cpu0[4], cpu1[2];
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	cpu0[0] = fs_slot(&f.fs, 11, 1);
 	cpu0[1] = fs_slot(&f.fs, 11, 1);	/* twice */
@@ -467,11 +430,11 @@ static bool test_bad_array_entries(void)
 	cpu1[1] = 0xffff888009990000ULL;	/* no slab of this cache */
 	fs_cpu_cache(&f.fs, 0, cpu0, 4, 120);
 	fs_cpu_cache(&f.fs, 1, cpu1, 2, 120);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	/* twice, NULL, both cached and free, two found in no slab */
 	CHECK(problems(&f, LX_PROB_ARRAY) == 4);
 	CHECK(f.scan.live == 10 - 1 && f.scan.array_free == 1);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -481,16 +444,16 @@ static bool test_array_cache_over_limit(void)
 	uint64_t cpu0[2];
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	cpu0[0] = fs_slot(&f.fs, 11, 1);
 	cpu0[1] = fs_slot(&f.fs, 11, 2);
 	fs_cpu_cache(&f.fs, 0, cpu0, 2, 1);		/* avail 2 > limit 1 */
 	fs_shared(&f.fs, 0, 0xffff88800aaa0000ULL);	/* unreadable */
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_ARRAY) == 2 && f.scan.live == 10);
 	CHECK(strstr(f.fs.fk.messages, "claims 2 objects, limit 1") != NULL);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -505,11 +468,11 @@ static bool test_array_headers(void)
 	uint64_t cpu0[1], shared[1];
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	cpu0[0] = fs_slot(&f.fs, 11, 1);
 	fs_cpu_cache(&f.fs, 0, cpu0, 1, FS_LIMIT - 1);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_ARRAY) == 1 && f.scan.live == 10);
 	CHECK(strstr(f.fs.fk.messages, "has limit 119, batch 0x3c, not 120, 0x3c") != NULL);
 	lx_scan_free(&f.s, &f.scan);
@@ -523,7 +486,7 @@ static bool test_array_headers(void)
 	fk_w32(&f.fs.fk, FS_ARRAYS + 2 * FS_ARRAY_STRIDE + 8, FS_BATCH);
 	CHECK(lx_scan_cache(&f.s, &f.cache, &f.scan) == LX_OK);
 	CHECK(problems(&f, LX_PROB_ARRAY) == 1 && f.scan.live == 9);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -534,20 +497,20 @@ static bool test_misaligned_and_cpu_mask(void)
 	uint64_t mask = 0;
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_slab_field(&f.fs, 12, "s_mem", fk_slab_mem(12) + 2 * FS_COLOUR + 8);
 	lx_symbol(&f.fs.fk.target, "__cpu_possible_mask", &mask);
 	fk_w64(&f.fs.fk, mask, 1);	/* cpu 0 only, nr_cpu_ids 2 */
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_OBJECTS) == 1 && f.scan.nslabs == 2);
 	CHECK(problems(&f, LX_PROB_CPU) == 1);
 	CHECK(strstr(f.fs.fk.messages, "the possible cpu mask lacks cpu 1 (nr_cpu_ids 2)"));
 	lx_scan_free(&f.s, &f.scan);
 	lx_session_fini(&f.s);
 	fk_w64(&f.fs.fk, mask, 4);	/* cpu 2 only: nr_cpu_ids stays 2 */
-	CHECK(run_scan(&f) == LX_OK && problems(&f, LX_PROB_CPU) == 1);
-	CHECK(teardown(&f));
+	CHECK(sf_run_scan(&f) == LX_OK && problems(&f, LX_PROB_CPU) == 1);
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -558,14 +521,14 @@ static bool test_unlisted_slab(void)
 	static const unsigned int free40[] = { 2, 4 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_add_slab(&f.fs, 40, 0, 5, free40);	/* on no list */
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_MEMMAP) == 1);
 	CHECK(f.scan.by_source[LX_SRC_UNLISTED] == 1 && f.scan.live == 10 + 5);
 	CHECK(is_free(&f, 40, 4) && !is_free(&f, 40, 3));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -574,14 +537,14 @@ static bool test_slab_memory_missing(void)
 	const struct fs_config cfg = { .width = 1, .where = FS_OFF_SLAB };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fk_drop_region(&f.fs.fk, fk_slab_mem(10));
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_UNREADABLE) == 1);
 	/* the freelist is elsewhere: liveness still exact */
 	CHECK(f.scan.live == 3 + 8 && find_slab(&f.scan, 10)->bad);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -590,14 +553,14 @@ static bool test_impossible_active(void)
 	const struct fs_config cfg = { .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	fs_set_slab_field(&f.fs, 10, "active", 9);	/* of 7 */
 	fs_set_slab_field(&f.fs, 12, "s_mem", fk_slab_mem(12) + 3000);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(problems(&f, LX_PROB_OBJECTS) == 2 && f.scan.nslabs == 1);
 	CHECK(f.scan.live == 7);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -607,14 +570,14 @@ static bool test_node_without_slab_counts(void)
 	const struct fs_config cfg = { .width = 2 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	fk_hide_member(&f.fs.fk, "kmem_cache_node.total_slabs");
 	fk_hide_member(&f.fs.fk, "kmem_cache_node.free_slabs");
 	three_slabs(&f);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(f.scan.live == 10 && !f.scan.nr_slabs_known);
 	CHECK(lx_integrity_ok(&f.scan.integrity));
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -625,18 +588,18 @@ static bool test_no_memmap(void)
 	uint64_t max_pfn = 0;
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	three_slabs(&f);
 	lx_symbol(&f.fs.fk.target, "max_pfn", &max_pfn);
 	fk_w64(&f.fs.fk, max_pfn, 0);
-	CHECK(run_scan(&f) == LX_OK);
+	CHECK(sf_run_scan(&f) == LX_OK);
 	CHECK(!f.scan.used_memmap && f.scan.live == 10);
 	CHECK(lx_integrity_ok(&f.scan.integrity));
 	lx_scan_free(&f.s, &f.scan);
 	fs_set_counter(&f.fs, 0, "total_slabs", 4);	/* a slab no list holds */
 	CHECK(lx_scan_cache(&f.s, &f.cache, &f.scan) == LX_OK);
 	CHECK(problems(&f, LX_PROB_MEMMAP) == 1 && problems(&f, LX_PROB_NODE) == 1);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -646,13 +609,13 @@ static bool test_kmem_cache_array_refused(void)
 	const struct fs_config cfg = { .width = 1 };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	fk_hide_member(&f.fs.fk, "kmem_cache.cpu_cache");
 	fk_add_member(&f.fs.fk, "kmem_cache.array");
 	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
 	CHECK(strstr(f.fs.fk.messages,
 		     "a SLAB layout leakext does not know (the dump's types: has kmem_cache.array, slab.slab_cache; lacks kmem_cache.cpu_cache,") != NULL);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
@@ -662,11 +625,11 @@ static bool test_page_without_slab_cache_refused(void)
 	const struct fs_config cfg = { .width = 1, .page_fields = true };
 	struct sfix f;
 
-	setup(&f, &cfg);
+	sf_setup(&f, &cfg);
 	fk_hide_member(&f.fs.fk, "page.slab_cache");
 	CHECK(lx_layout_init(&f.s) == LX_EABSENT);
 	CHECK(strstr(f.fs.fk.messages, "the dump's types lack page.slab_cache; cannot walk SLAB") != NULL);
-	CHECK(teardown(&f));
+	CHECK(sf_teardown(&f));
 	return unit_ok();
 }
 
