@@ -25,6 +25,14 @@
  * cluster is the node where it stopped.  Objects that leave a node
  * together on a big branch never mix with the ones left behind.
  *
+ * A cluster's content signature names its kind of content across dumps:
+ * the same stream hashed again with each exact pointer named by its
+ * symbol (the caller's namer) instead of its KASLR-shifted value, cut at
+ * LX_SIGNATURE_LEVEL's 64 tokens, or at the cluster's own level when its
+ * members share fewer.  The level a big cluster stops at depends on how
+ * many objects the cache had; the first 64 tokens of one kind of content
+ * do not.  Heap pointers, numbers and counts already leave no trace.
+ *
  * Why this and not MinHash/SimHash with LSH: hashing the normalised
  * stream is one pass over bytes the walk has just read (no k-shingles, no
  * permutations), grouping is a few hash-table passes over 80 bytes per
@@ -58,6 +66,9 @@ struct signature {
 	uint32_t ntokens;
 	unsigned int level;
 	uint64_t *prefix;
+	/* NULL: an exact pointer's token is its value; else its name's */
+	lx_exact_namer namer;
+	void *namer_arg;
 };
 
 static uint64_t mix64(uint64_t x)
@@ -154,7 +165,17 @@ static bool small_number(uint64_t value, uint64_t word_max)
 	return value < SMALL_LIMIT || ((0 - value) & word_max) < SMALL_LIMIT;
 }
 
-static uint32_t word_token(const struct lx_clusterer *cl, uint64_t value)
+/* An exact pointer: its value within one dump, its name across dumps. */
+static uint32_t exact_token(const struct signature *sig, uint64_t value)
+{
+	uint32_t id = sig->namer ? sig->namer(sig->namer_arg, value) :
+				   (uint32_t)(mix64(value) >> 33);
+
+	return TOK_EXACT | (id & ~TOK_EXACT);
+}
+
+static uint32_t word_token(const struct lx_clusterer *cl, const struct signature *sig,
+			   uint64_t value)
 {
 	const struct lx_ptr_range *r;
 
@@ -162,8 +183,7 @@ static uint32_t word_token(const struct lx_clusterer *cl, uint64_t value)
 		return TOK_NUM;
 	r = lx_ptr_range_of(cl->ranges, cl->nranges, value);
 	if (r)
-		return r->exact ? TOK_EXACT | (uint32_t)(mix64(value) >> 33) :
-				  (uint32_t)TOK_PTR + r->kind;
+		return r->exact ? exact_token(sig, value) : (uint32_t)TOK_PTR + r->kind;
 	if (small_number(value, cl->word_max))
 		return TOK_NUM;
 	return TOK_OTHER;
@@ -212,7 +232,7 @@ static void build_signature(const struct lx_clusterer *cl, struct signature *sig
 				continue;
 			}
 		}
-		token = word_token(cl, value);
+		token = word_token(cl, sig, value);
 		/*
 		 * A run of numbers is one token: counters that are 0 in one
 		 * object and 5 in another, or padding that grows when a string
@@ -262,6 +282,40 @@ enum lx_status lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint
 	finish_signature(&sig);
 	cl->addrs[cl->count++] = addr;
 	return LX_OK;
+}
+
+/* The stream's prefix hashes, every level filled; exact pointers as sig says. */
+static void stream_prefixes(const struct lx_clusterer *cl, const uint8_t *obj, size_t len,
+			    lx_exact_namer namer, void *arg,
+			    uint64_t prefix[LX_CLUSTER_LEVELS])
+{
+	struct signature sig = { .hash = 0xcbf29ce484222325ULL, .prefix = prefix,
+				 .namer = namer, .namer_arg = arg };
+
+	build_signature(cl, &sig, obj, len);
+	finish_signature(&sig);
+}
+
+static uint64_t node_key(uint64_t prefix, unsigned int level)
+{
+	return mix64(prefix + level);
+}
+
+bool lx_cluster_signature(const struct lx_clusterer *cl, uint32_t cluster,
+			  const uint8_t *obj, size_t len, lx_exact_namer namer,
+			  void *arg, uint64_t *signature)
+{
+	const struct lx_cluster *c = &cl->clusters[cluster];
+	unsigned int level = c->level < LX_SIGNATURE_LEVEL ? c->level : LX_SIGNATURE_LEVEL;
+	uint64_t prefix[LX_CLUSTER_LEVELS];
+
+	/* Memory that changed since the walk (a live kernel) is another object. */
+	stream_prefixes(cl, obj, len, NULL, NULL, prefix);
+	if (node_key(prefix[c->level], c->level) != c->key)
+		return false;
+	stream_prefixes(cl, obj, len, namer, arg, prefix);
+	*signature = mix64(prefix[level] ^ 0x5167a7e5ULL);
+	return true;
 }
 
 /* A counting map from 64-bit keys; value 0 means an empty slot. */
@@ -387,7 +441,7 @@ static enum lx_status gather(struct lx_clusterer *cl, const uint8_t *stop)
 	if (map_init(cl->t, &index, cl->count))
 		return LX_ENOMEM;
 	for (i = 0; i < cl->count; i++) {
-		uint64_t key = mix64(prefix_of(cl, i, stop[i]) + stop[i]);
+		uint64_t key = node_key(prefix_of(cl, i, stop[i]), stop[i]);
 		uint32_t *slot = map_slot(&index, key);
 
 		if (!*slot) {

@@ -28,6 +28,8 @@ struct lx_ptr_range {
 
 struct lx_cluster {
 	uint64_t count;
+	uint64_t signature;	/* content signature, if signed */
+	bool has_signature;
 	uint64_t key;		/* level and prefix hash of the node */
 	unsigned int level;
 	uint32_t id;		/* order of discovery, before ranking */
@@ -59,6 +61,18 @@ enum lx_status lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint
 /* Groups the added objects; clusters are ranked by size.  LX_ENOMEM on failure. */
 enum lx_status lx_cluster_finish(struct lx_clusterer *cl);
 void lx_cluster_free(struct lx_clusterer *cl);
+
+/* Tokens of a content signature: 8 << 3 = 64 (see cluster.c). */
+#define LX_SIGNATURE_LEVEL 3
+/* A stable 31-bit name of an exact pointer (kernel or module symbol). */
+typedef uint32_t (*lx_exact_namer)(void *arg, uint64_t value);
+/*
+ * The content signature of cluster (0-based rank) from obj, one of its
+ * members: false if obj's content no longer falls in that cluster.
+ */
+bool lx_cluster_signature(const struct lx_clusterer *cl, uint32_t cluster,
+			  const uint8_t *obj, size_t len, lx_exact_namer namer,
+			  void *arg, uint64_t *signature);
 /* Calls fn with each member of cluster (0-based rank) until it returns false. */
 void lx_cluster_for_each_member(const struct lx_clusterer *cl, uint32_t cluster,
 				bool (*fn)(void *arg, uint64_t addr), void *arg);

@@ -42,6 +42,62 @@ static void add_live_objects(void *arg, const struct lx_scan *scan,
 	job->hash_seconds += lx_now() - start;
 }
 
+/* FNV-1a, continued from h: the same bytes give the same hash everywhere. */
+static uint64_t hash_bytes(uint64_t h, const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (uint8_t)p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * An exact pointer by the name of its symbol and module, without the
+ * offset (which a rebuild moves); 0 when no symbol covers it.
+ */
+static uint32_t symbol_token(void *arg, uint64_t value)
+{
+	struct lx_session *s = arg;
+	char name[LX_NAME_MAX], module[LX_NAME_MAX];
+	uint64_t offset, h = 0xcbf29ce484222325ULL;
+
+	if (!lx_addr_symbol(s->t, value, name, sizeof(name), &offset, module,
+			    sizeof(module)))
+		return 0;
+	h = hash_bytes(h, name, strlen(name) + 1);
+	h = hash_bytes(h, module, strlen(module));
+	return (uint32_t)(h ^ h >> 32);
+}
+
+/*
+ * Each cluster's content signature, from the first of its samples whose
+ * content still belongs to it (memory of a live kernel moves).  A cluster
+ * none of whose samples can be read again stays unsigned.
+ */
+static enum lx_status sign_clusters(struct lx_session *s, struct lx_cluster_job *job)
+{
+	struct lx_clusterer *cl = &job->cl;
+	size_t len = job->cache.object_size, k;
+	uint8_t *obj = lx_alloc(s->t, len ? len : 1);
+	unsigned int i;
+
+	if (!obj)
+		return LX_ENOMEM;
+	for (k = 0; k < cl->nclusters; k++) {
+		struct lx_cluster *c = &cl->clusters[k];
+
+		for (i = 0; i < c->nsamples && !c->has_signature; i++)
+			c->has_signature = lx_read(s->t, c->samples[i], obj, len) &&
+					   lx_cluster_signature(cl, k, obj, len, symbol_token,
+								s, &c->signature);
+		if (lx_interrupted(s->t))
+			break;
+	}
+	lx_free(s->t, obj);
+	return k < cl->nclusters ? LX_EINTR : LX_OK;
+}
+
 /* LEAKEXT_TIMING=1: where the time went, for tests/bench. */
 static void report_timing(struct lx_session *s, const struct lx_cluster_job *job,
 			  double walk, double group)
@@ -89,6 +145,8 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 			job->unread += job->scan.slabs[i].objects - job->scan.slabs[i].nfree;
 	lx_progress(s->t, "clustering", 0, 0);
 	ret = lx_cluster_finish(&job->cl);
+	if (!ret)
+		ret = sign_clusters(s, job);
 	if (ret)
 		goto fail;
 	lx_progress(s->t, "clustering", 1, 1);

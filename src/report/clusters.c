@@ -164,11 +164,13 @@ static void print_cluster(FILE *out, const struct lx_cluster_report *rep,
 			  const struct lx_cluster_desc *d)
 {
 	const struct lx_cluster *c = d->cluster;
+	char sig[LX_SIGNATURE_TEXT];
 	double share = rep->job->scan.live ? 100.0 * c->count / rep->job->scan.live : 0;
 
-	fprintf(out, "\nCLUSTER %u: %llu objects, %.1f%% of %llu live, %.2f MiB\n", d->rank,
-		(unsigned long long)c->count, share, (unsigned long long)rep->job->scan.live,
-		(double)c->count * rep->job->cache.size / (1 << 20));
+	fprintf(out, "\nCLUSTER %u: %llu objects, %.1f%% of %llu live, %.2f MiB, signature %s\n",
+		d->rank, (unsigned long long)c->count, share,
+		(unsigned long long)rep->job->scan.live,
+		(double)c->count * rep->job->cache.size / (1 << 20), lx_signature_text(c, sig));
 	print_members(out, d);
 	print_preview(out, rep, d);
 	if (d->frame[0] && !rep->redact)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* JSON output of the cluster report (schema "leakext/1", see README). */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "report/model.h"
@@ -280,6 +281,17 @@ static void json_holders(FILE *out, const struct lx_cluster_desc *d)
 	}
 }
 
+/* "signature":"<16 hex>", or null for a cluster no sample could sign. */
+static void json_signature(FILE *out, const struct lx_cluster *c)
+{
+	char sig[LX_SIGNATURE_TEXT];
+
+	if (c->has_signature)
+		fprintf(out, "\"signature\":\"%s\",", lx_signature_text(c, sig));
+	else
+		fputs("\"signature\":null,", out);
+}
+
 static void json_cluster(FILE *out, const struct lx_cluster_report *rep,
 			 const struct lx_cluster_desc *d)
 {
@@ -295,6 +307,7 @@ static void json_cluster(FILE *out, const struct lx_cluster_report *rep,
 		fprintf(out, "%s\"0x%llx\"", i ? "," : "", (unsigned long long)d->samples[i]);
 	fprintf(out, "],\"members_shown\":%u,\"members_total\":%llu,", i,
 		(unsigned long long)c->count);
+	json_signature(out, c);
 	json_content(out, rep, d);
 	json_tracks(out, d);
 	json_holders(out, d);
@@ -336,6 +349,15 @@ void lx_cluster_report_json(FILE *out, const struct lx_options *opt,
 		json_cluster(out, rep, &rep->descs[i]);
 	}
 	fputs("]}\n", out);
+}
+
+char *lx_signature_text(const struct lx_cluster *c, char buf[LX_SIGNATURE_TEXT])
+{
+	if (c->has_signature)
+		snprintf(buf, LX_SIGNATURE_TEXT, "%016llx", (unsigned long long)c->signature);
+	else
+		snprintf(buf, LX_SIGNATURE_TEXT, "unknown");
+	return buf;
 }
 
 void lx_json_error_document(FILE *out, const char *source, const char *error)

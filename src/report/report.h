@@ -49,6 +49,9 @@ void lx_cluster_report_json(FILE *out, const struct lx_options *opt,
 			    const struct lx_cluster_report *rep);
 void lx_json_integrity(FILE *out, const struct lx_integrity *in);
 void lx_json_string(FILE *out, const char *s, size_t len);
+/* A cluster's content signature as 16 hex digits, or "unknown". */
+#define LX_SIGNATURE_TEXT 17
+char *lx_signature_text(const struct lx_cluster *c, char buf[LX_SIGNATURE_TEXT]);
 /* The schema, the dump's label, types and symbols; ends after a ','. */
 void lx_json_header(FILE *out, const struct lx_options *opt);
 

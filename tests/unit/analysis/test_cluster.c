@@ -397,12 +397,123 @@ static bool test_redacted_report(void)
 	return unit_ok();
 }
 
+/*
+ * Content signatures.  One "boot" adds n objects of each kind at its own
+ * heap addresses, its symbols moved by kaslr; the namer knows each
+ * function by name whatever its address, as the dump's symbols do.
+ */
+#define KINDS 4
+static uint64_t kaslr;
+
+static uint32_t name_of(void *arg, uint64_t value)
+{
+	(void)arg;
+	if (value == SYM_A + kaslr)
+		return 0x1111;	/* "func_a" */
+	if (value == SYM_B + kaslr)
+		return 0x2222;	/* "func_b" */
+	return 0;
+}
+
+static void make_kind(uint8_t *obj, int kind)
+{
+	switch (kind) {
+	case 0:
+		schedstat(obj);
+		break;
+	case 1:
+		meminfo(obj);
+		break;
+	case 2:
+		record(obj, SYM_A + kaslr);
+		break;
+	default:
+		record(obj, SYM_B + kaslr);	/* another function: another kind */
+		break;
+	}
+}
+
+/* sig[kind]: the signature of the cluster of each kind's first object. */
+static void boot(uint64_t shift, uint64_t seed, uint64_t base, int n, uint64_t sig[KINDS])
+{
+	uint8_t *objs = calloc((size_t)n * KINDS, OBJ);
+	uint64_t other;
+	struct run r;
+	int i, k;
+
+	start(&r);
+	kaslr = shift;
+	rng_state = seed;
+	for (i = 0; i < n * KINDS; i++) {
+		make_kind(objs + (size_t)i * OBJ, i % KINDS);
+		add(&r, base + (uint64_t)i * OBJ, objs + (size_t)i * OBJ);
+	}
+	CHECK(lx_cluster_finish(&r.cl) == 0);
+	for (k = 0; k < KINDS; k++) {
+		sig[k] = 0;
+		CHECK(lx_cluster_signature(&r.cl, r.cl.member_of[k], objs + (size_t)k * OBJ, OBJ,
+					   name_of, NULL, &sig[k]));
+	}
+	/* a meminfo object is no member of the schedstat cluster: refused */
+	CHECK(!lx_cluster_signature(&r.cl, r.cl.member_of[0], objs + OBJ, OBJ, name_of, NULL,
+				    &other));
+	CHECK(finish(&r));
+	free(objs);
+}
+
+static bool test_content_signature(void)
+{
+	uint64_t a[KINDS], b[KINDS], c[KINDS];
+	int i, j;
+
+	boot(0, 0x1234567, 0x10000, 200, a);
+	/* another boot: KASLR, other heap addresses and numbers, fewer objects */
+	boot(0x2a00000, 0x7654321, 0x900000, 20, b);
+	/* the same boot again */
+	boot(0, 0x1234567, 0x10000, 200, c);
+	for (i = 0; i < KINDS; i++) {
+		CHECK(a[i] == b[i]);
+		CHECK(a[i] == c[i]);
+		for (j = 0; j < i; j++)
+			CHECK(a[i] != a[j]);
+	}
+	return unit_ok();
+}
+
+/* Without a namer an exact pointer's value is its token: KASLR would show. */
+static bool test_signature_needs_names(void)
+{
+	uint8_t obj[OBJ];
+	uint64_t sig[2];
+	int boot_no, i;
+
+	for (boot_no = 0; boot_no < 2; boot_no++) {
+		struct run r;
+
+		start(&r);
+		kaslr = boot_no ? 0x2a00000 : 0;
+		for (i = 0; i < 10; i++) {
+			record(obj, SYM_A + kaslr);
+			add(&r, 0x1000 + i, obj);
+		}
+		CHECK(lx_cluster_finish(&r.cl) == 0);
+		CHECK(lx_cluster_signature(&r.cl, 0, obj, OBJ, NULL, NULL, &sig[boot_no]));
+		CHECK(finish(&r));
+	}
+	CHECK(sig[0] != sig[1]);
+	return unit_ok();
+}
+
 const struct unit_test cluster_tests[] = {
 	{ "clusters: text differing only in numbers joins", test_numbers_join },
 	{ "clusters: text, zeroed and structs stay apart", test_kinds_separate },
 	{ "clusters: stale tail words join, noise stays out", test_stale_tail_and_noise },
 	{ "clusters: identical results across runs", test_deterministic },
 	{ "clusters: no objects", test_empty },
+	{ "content signature: same across boots, KASLR and counts; kinds differ",
+	  test_content_signature },
+	{ "content signature: exact pointers are named, not valued",
+	  test_signature_needs_names },
 	{ "signatures of known producers", test_signatures },
 	{ "word classes", test_word_classes },
 	{ "cluster report and JSON on a synthetic cache", test_cluster_report },
