@@ -30,6 +30,8 @@ struct lx_cluster {
 	uint64_t count;
 	uint64_t signature;	/* content signature, if signed */
 	bool has_signature;
+	uint8_t head[32];	/* the signing member's first bytes */
+	uint8_t head_len;
 	uint64_t key;		/* level and prefix hash of the node */
 	unsigned int level;
 	uint32_t id;		/* order of discovery, before ranking */

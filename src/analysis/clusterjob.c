@@ -91,6 +91,10 @@ static enum lx_status sign_clusters(struct lx_session *s, struct lx_cluster_job 
 			c->has_signature = lx_read(s->t, c->samples[i], obj, len) &&
 					   lx_cluster_signature(cl, k, obj, len, symbol_token,
 								s, &c->signature);
+		if (c->has_signature) {
+			c->head_len = len < sizeof(c->head) ? len : sizeof(c->head);
+			memcpy(c->head, obj, c->head_len);
+		}
 		if (lx_interrupted(s->t))
 			break;
 	}

@@ -10,6 +10,7 @@
 
 #include "analysis/refs.h"
 #include "report/model.h"
+#include "leakext/summary.h"
 
 /* ranking.c: every cache's counts (leakscan with no cache). */
 struct lx_ranking_row {
@@ -43,6 +44,12 @@ void lx_print_cache_summary(FILE *out, const struct lx_scan *scan);
 void lx_cluster_report_text(FILE *out, const struct lx_cluster_report *rep);
 /* "integrity: ok" or the problems, for people and for JSON. */
 void lx_print_integrity(FILE *out, const struct lx_integrity *in);
+
+/* summary.c: a finished job's or ranking's summary (leakext/summary.h). */
+bool lx_summary_from_job(struct lx_summary *sum, const struct lx_options *opt,
+			 const struct lx_cluster_job *job);
+bool lx_summary_from_ranking(struct lx_summary *sum, const struct lx_options *opt,
+			     const struct lx_ranking *r);
 
 /* json.c */
 void lx_cluster_report_json(FILE *out, const struct lx_options *opt,
