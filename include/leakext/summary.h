@@ -40,6 +40,7 @@ struct lx_summary {
 	char cache[LX_SUMMARY_NAME];	/* "": every cache (caches[]) */
 	uint64_t live, bytes;		/* the cache's, or all caches' */
 	double when;			/* seconds (lx_now()) the scan ended */
+	double wall;			/* the same, since the epoch */
 	/* sorted by signature, one entry each */
 	struct lx_summary_cluster *clusters;
 	size_t nclusters;

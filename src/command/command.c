@@ -216,8 +216,13 @@ static enum lx_status run_command(struct lx_session *s, const struct lx_options 
 	return run_cluster_report(s, opt, &cache);
 }
 
-enum lx_status lx_run(struct lx_target *t, const struct lx_options *opt,
-		      struct lx_result *res)
+/* What a session runs once the layout is known. */
+typedef enum lx_status (*session_fn)(struct lx_session *s, const struct lx_options *opt,
+				     void *arg);
+
+/* Check the options, open a session on t, run fn, and say how it ended. */
+static enum lx_status run_session(struct lx_target *t, const struct lx_options *opt,
+				  struct lx_result *res, session_fn fn, void *arg)
 {
 	struct lx_session s = { .t = t, .hints = opt->hints, .nhints = opt->nhints };
 	char why[256];
@@ -230,7 +235,7 @@ enum lx_status lx_run(struct lx_target *t, const struct lx_options *opt,
 	else
 		ret = lx_layout_init(&s);
 	if (!ret)
-		ret = run_command(&s, opt);
+		ret = fn(&s, opt, arg);
 	if (ret == LX_EINTR)
 		lx_msg(t, LX_MSG_ERROR, "interrupted");
 	lx_session_fini(&s);
@@ -240,5 +245,59 @@ enum lx_status lx_run(struct lx_target *t, const struct lx_options *opt,
 	if (ret)
 		snprintf(res->message, sizeof(res->message), "%s",
 			 t->error[0] ? t->error : lx_status_text(ret));
+	return ret;
+}
+
+static enum lx_status command_fn(struct lx_session *s, const struct lx_options *opt,
+				 void *arg)
+{
+	(void)arg;
+	return run_command(s, opt);
+}
+
+enum lx_status lx_run(struct lx_target *t, const struct lx_options *opt,
+		      struct lx_result *res)
+{
+	return run_session(t, opt, res, command_fn, NULL);
+}
+
+/* The cache's clusters by signature, or (no cache) every cache's counts. */
+static enum lx_status summary_fn(struct lx_session *s, const struct lx_options *opt,
+				 void *arg)
+{
+	struct lx_summary *sum = arg;
+	struct lx_cluster_job job;
+	struct lx_ranking r;
+	struct lx_cache cache;
+	enum lx_status ret;
+	bool ok;
+
+	if (!opt->cache) {
+		ret = lx_ranking_build(s, opt, &r);
+		if (ret)
+			return ret;
+		ok = lx_summary_from_ranking(sum, opt, &r);
+		lx_ranking_free(s, &r);
+		return ok ? LX_OK : LX_ENOMEM;
+	}
+	ret = lx_cache_lookup(s, opt->cache, &cache);
+	if (!ret)
+		ret = lx_cluster_job_run(s, &cache, &job, false);
+	if (ret)
+		return ret;
+	ok = lx_summary_from_job(sum, opt, &job);
+	lx_cluster_job_free(s, &job);
+	return ok ? LX_OK : LX_ENOMEM;
+}
+
+enum lx_status lx_summarize(struct lx_target *t, const struct lx_options *opt,
+			    struct lx_summary *sum, struct lx_result *res)
+{
+	enum lx_status ret;
+
+	memset(sum, 0, sizeof(*sum));
+	ret = run_session(t, opt, res, summary_fn, sum);
+	if (ret)
+		lx_summary_free(sum);
 	return ret;
 }

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "report/report.h"
 
@@ -109,6 +110,7 @@ static void summary_start(struct lx_summary *sum, const struct lx_options *opt,
 	set_label(sum->source, sizeof(sum->source), opt->source);
 	set_label(sum->cache, sizeof(sum->cache), cache);
 	sum->when = lx_now();
+	sum->wall = (double)time(NULL);
 }
 
 bool lx_summary_from_job(struct lx_summary *sum, const struct lx_options *opt,
