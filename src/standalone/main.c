@@ -6,14 +6,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "leakext/core.h"
 #include "leakext/leakext.h"
+#include "leakext/summary.h"
 #include "standalone/files.h"
 #include "standalone/target.h"
 
@@ -42,14 +45,25 @@ struct program {
 	char (*unusable)[512];	/* per vmcore: why it cannot be read, or "" */
 	int nunusable;
 	bool flagged;		/* some analysed result failed its checks */
+	bool diff;		/* --diff OLD NEW */
+	double watch;		/* --watch SECONDS; 0: not watching */
+	const char *count_arg;	/* -c/--count: objects to dump, or scans to watch */
+	unsigned int scans;	/* --watch's --count; 0: until ^C */
 };
 
-enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE };	/* long options without a letter */
+/* long options without a letter */
+enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_DIFF, OPT_WATCH };
+
+/* --watch keeps this many scans: growth per minute and the trend are over them. */
+#define WATCH_KEEP 16
+#define WATCH_MAX_SECONDS 86400.0
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: leakscan [options] [VMLINUX | System.map] VMCORE... [CACHE]\n"
+"       leakscan --diff [options] [VMLINUX] OLD NEW [CACHE]\n"
+"       leakscan --watch=SECONDS [--count=N] [options] [VMLINUX] VMCORE [CACHE]\n"
 "\n"
 "Finds leaked slab objects in kernel crash dumps without a crash session.\n"
 "With no CACHE, ranks every slab cache by live bytes; with CACHE, clusters the\n"
@@ -93,10 +107,22 @@ static void usage(FILE *out)
 "  -j, --json          JSON, one document per vmcore per line (JSON Lines),\n"
 "                      schema leakext/1 (see README); not with -l or -d\n"
 "  -d, --dump          hex/ASCII dump of live objects (of cluster N with -k)\n"
-"  -c, --count=N       objects to dump (default 8, 0 = all)\n"
+"  -c, --count=N       objects to dump (default 8, 0 = all); with --watch,\n"
+"                      scans (default and 0: until ^C)\n"
 "  -b, --bytes=N       bytes of each dumped object (default 256)\n"
 "  -t, --type=TYPE     with -d: print each object as struct TYPE (BTF types\n"
 "                      only; found in the kernel's or a loaded module's BTF)\n"
+"      --diff          compare two dumps of one machine, OLD and NEW: with\n"
+"                      CACHE its clusters matched by content signature\n"
+"                      (count and bytes before, after, the change; what\n"
+"                      appeared, what vanished), largest growth first;\n"
+"                      without CACHE every cache's live objects and bytes\n"
+"      --watch=SECONDS scan the same source again every SECONDS (opened\n"
+"                      afresh each time): per cluster (without CACHE, per\n"
+"                      cache) live objects now, growth per minute over the\n"
+"                      last %d scans and an ASCII trend, matched by content\n"
+"                      signature, fastest-growing first; -j: one JSON\n"
+"                      document per scan (JSON Lines)\n"
 "  -q, --quiet         no progress on stderr\n"
 "      --types=SOURCE  where types come from: btf-dump (the dump's BTF),\n"
 "                      btf-vmlinux (VMLINUX's .BTF) or dwarf (VMLINUX's DWARF)\n"
@@ -111,7 +137,7 @@ static void usage(FILE *out)
 "Exit status: 0 all vmcores analysed, 1 some vmcore failed (see stderr),\n"
 "2 bad usage, 3 VMLINUX unusable (or does not match), 4 all analysed but some result is flagged\n"
 "(a cache failed its integrity checks or the cache list was cut short).\n"
-"1 takes precedence over 4.\n", LX_DEFAULT_TOP);
+"1 takes precedence over 4.\n", LX_DEFAULT_TOP, WATCH_KEEP);
 }
 
 /* Paths name files; cache names have no '/'. */
@@ -160,7 +186,7 @@ static int shared_option(struct program *p, int c)
 		{ OPT_REFS, LX_OPT_REFS, "--refs" },
 		{ OPT_CACHE_TYPE, LX_OPT_CACHE_TYPE, "--cache-type" },
 		{ 'j', LX_OPT_JSON, "-j" }, { 'd', LX_OPT_DUMP, "-d" },
-		{ 'c', LX_OPT_COUNT, "-c" }, { 'b', LX_OPT_BYTES, "-b" },
+		{ 'b', LX_OPT_BYTES, "-b" },
 		{ 't', LX_OPT_TYPE, "-t" },
 	};
 	char why[256];
@@ -178,10 +204,30 @@ static int shared_option(struct program *p, int c)
 	return -1;
 }
 
+/* --watch SECONDS: a positive number of seconds, at most a day. */
+static int parse_watch(struct program *p, const char *text)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(text, &end);
+	if (!*text || *end || errno || !isfinite(v) || v <= 0 || v > WATCH_MAX_SECONDS) {
+		fprintf(stderr, "leakscan: --watch needs a positive number of seconds (at most %.0f), not \"%s\"\n",
+			WATCH_MAX_SECONDS, text);
+		return -1;
+	}
+	p->watch = v;
+	return 0;
+}
+
 static int parse_option(struct program *p, int c)
 {
 	switch (c) {
 	case 'C': p->opt.cache = optarg; return 0;
+	case 'c': p->count_arg = optarg; return 0;	/* its meaning waits for --watch */
+	case OPT_DIFF: p->diff = true; return 0;
+	case OPT_WATCH: return parse_watch(p, optarg);
 	case 'q': p->quiet = true; return 0;
 	case 'S': p->stats = true; return 0;
 	case 'T': return parse_types(p, optarg);
@@ -194,10 +240,67 @@ static int parse_option(struct program *p, int c)
 }
 
 /* Which option combinations make sense; -1 after saying why not. */
-static int check_combination(const struct program *p)
+/* -c/--count: scans with --watch (0: until ^C), else objects to dump. */
+static int resolve_count(struct program *p)
+{
+	char why[256];
+	char *end;
+	unsigned long v;
+
+	if (!p->count_arg)
+		return 0;
+	if (!p->watch) {
+		if (!lx_option_set(&p->opt, LX_OPT_COUNT, "-c", p->count_arg, why, sizeof(why)))
+			return 0;
+		fprintf(stderr, "leakscan: %s\n", why);
+		return -1;
+	}
+	errno = 0;
+	v = strtoul(p->count_arg, &end, 10);
+	if (!*p->count_arg || *end || errno || v > 100000000UL || p->count_arg[0] == '-') {
+		fprintf(stderr, "leakscan: --count needs a number of scans (0: until ^C), not \"%s\"\n",
+			p->count_arg);
+		return -1;
+	}
+	p->scans = v;
+	return 0;
+}
+
+/* --diff and --watch: reports of whole caches or clusters, from their sources. */
+static int check_growth(const struct program *p)
+{
+	const char *mode = p->diff ? "--diff" : "--watch";
+
+	if (p->diff && p->watch) {
+		fprintf(stderr, "leakscan: choose one of --diff and --watch\n");
+		return -1;
+	}
+	if (p->opt.list_live || p->opt.unreferenced || p->opt.dump || p->opt.refs ||
+	    p->opt.cluster) {
+		fprintf(stderr, "leakscan: %s compares reports: not with -l, -u, -d, -k or --refs\n",
+			mode);
+		return -1;
+	}
+	if (p->diff && p->nvmcores != 2) {
+		fprintf(stderr, "leakscan: --diff needs two dumps, OLD and NEW, not %d\n",
+			p->nvmcores);
+		return -1;
+	}
+	if (p->watch && p->nvmcores != 1) {
+		fprintf(stderr, "leakscan: --watch scans one source, not %d\n", p->nvmcores);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_combination(struct program *p)
 {
 	char why[256];
 
+	if (resolve_count(p))
+		return -1;
+	if ((p->diff || p->watch) && check_growth(p))
+		return -1;
 	if (lx_options_check(&p->opt, why, sizeof(why))) {
 		fprintf(stderr, "leakscan: %s\n", why);
 		return -1;
@@ -280,6 +383,8 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "types", required_argument, NULL, 'T' },
 		{ "dwarf", no_argument, NULL, 'D' },
 		{ "reader", required_argument, NULL, OPT_READER },
+		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "watch", required_argument, NULL, OPT_WATCH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -352,16 +457,30 @@ static void json_errors(const struct program *p, const char *vmlinux_err)
 		json_error(p->vmcores[i], p->unusable[i][0] ? p->unusable[i] : why);
 }
 
-static int analyse(struct program *p, struct sa_dump *d, const char *path)
+/* The target over an open dump, and the options that name it. */
+static void dump_target(const struct program *p, struct sa_dump *d, const char *path,
+			struct lx_target *t, struct lx_options *opt)
 {
-	struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d, .host = &sa_host_ops,
-			       .host_priv = d, .out = stdout, .document = p->opt.json };
-	struct lx_options opt = p->opt;
+	*t = (struct lx_target){ .dump = &sa_dump_ops, .dump_priv = d, .host = &sa_host_ops,
+				 .host_priv = d, .out = stdout, .document = p->opt.json };
+	*opt = p->opt;
+	opt->source = path;
+	opt->types = sa_types_name(d->types->kind);
+	opt->symbols = sa_symbols_name(d->symbols_kind);
+}
+
+/* What is done with an open dump: -1 if it could not be. */
+typedef int (*dump_work)(struct program *p, struct sa_dump *d, const char *path,
+			 void *arg);
+
+static int analyse(struct program *p, struct sa_dump *d, const char *path, void *arg)
+{
+	struct lx_target t;
+	struct lx_options opt;
 	struct lx_result res;
 
-	opt.source = path;
-	opt.types = sa_types_name(d->types->kind);
-	opt.symbols = sa_symbols_name(d->symbols_kind);
+	(void)arg;
+	dump_target(p, d, path, &t, &opt);
 	if (p->nvmcores > 1 && !opt.json)
 		printf("%s==> %s <==\n", path == p->vmcores[0] ? "" : "\n", path);
 	lx_run(&t, &opt, &res);
@@ -399,7 +518,7 @@ static void show_reads(const struct sa_dump *d, double start)
 		(unsigned long long)d->reader.passed);
 }
 
-static int run_one(struct program *p, const char *path)
+static int run_one(struct program *p, const char *path, dump_work work, void *arg)
 {
 	struct sa_dump d = { .path = path, .fd = -1, .vmlinux = p->vmlinux ? &p->vm : NULL,
 			     .system_map = p->system_map,
@@ -416,7 +535,7 @@ static int run_one(struct program *p, const char *path)
 	} else {
 		if (p->stats)
 			show_sources(&d, lx_now() - start);
-		ret = analyse(p, &d, path);
+		ret = work(p, &d, path, arg);
 		if (p->stats)
 			show_reads(&d, start);
 	}
@@ -498,13 +617,149 @@ static int run_all(struct program *p)
 			if (p->opt.json)
 				json_error(p->vmcores[i], p->unusable[i]);
 			failed++;
-		} else if (run_one(p, p->vmcores[i])) {
+		} else if (run_one(p, p->vmcores[i], analyse, NULL)) {
 			failed++;
 		}
 	}
 	if (failed)
 		return EXIT_DUMP_FAILED;
 	return p->flagged ? EXIT_FLAGGED : EXIT_OK;
+}
+
+/* A source's summary, from its dump: a report model for --diff and --watch. */
+static int summarize(struct program *p, struct sa_dump *d, const char *path, void *arg)
+{
+	struct lx_summary *sum = arg;
+	struct lx_target t;
+	struct lx_options opt;
+	struct lx_result res;
+
+	dump_target(p, d, path, &t, &opt);
+	lx_summarize(&t, &opt, sum, &res);
+	if (res.flagged)
+		p->flagged = true;
+	if (res.status && opt.json)
+		json_error(path, res.message);
+	return res.status ? -1 : 0;
+}
+
+/*
+ * The summary of source i, opened afresh.  A saved -j report will be a
+ * source too (the saved-report reader fills the same struct lx_summary).
+ */
+static int obtain_summary(struct program *p, int i, struct lx_summary *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	if (p->unusable[i][0]) {
+		if (p->opt.json)
+			json_error(p->vmcores[i], p->unusable[i]);
+		return -1;
+	}
+	return run_one(p, p->vmcores[i], summarize, sum);
+}
+
+static int growth_status(const struct program *p, bool rendered)
+{
+	if (!rendered) {
+		fprintf(stderr, "leakscan: out of memory\n");
+		return EXIT_DUMP_FAILED;
+	}
+	fflush(stdout);
+	return p->flagged ? EXIT_FLAGGED : EXIT_OK;
+}
+
+/* --diff OLD NEW: both summaries, then their growth. */
+static int run_diff(struct program *p)
+{
+	struct lx_summary sums[2];
+	int ret = EXIT_DUMP_FAILED;
+
+	sa_catch_interrupts();
+	if (!obtain_summary(p, 0, &sums[0])) {
+		if (!obtain_summary(p, 1, &sums[1])) {
+			ret = growth_status(p, p->opt.json ?
+					    lx_diff_json(stdout, &p->opt, &sums[0], &sums[1]) :
+					    lx_diff_text(stdout, &p->opt, &sums[0], &sums[1]));
+			lx_summary_free(&sums[1]);
+		}
+		lx_summary_free(&sums[0]);
+	}
+	return ret;
+}
+
+/* Sleep seconds, waking for ^C: false if interrupted. */
+static bool watch_pause(double seconds)
+{
+	struct lx_target t = { .host = &sa_host_ops };
+	double end = lx_now() + seconds, left;
+	struct timespec ts;
+
+	while (!lx_interrupted(&t)) {
+		left = end - lx_now();
+		if (left <= 0)
+			return true;
+		left = left < 0.25 ? left : 0.25;
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)(left * 1e9);
+		nanosleep(&ts, NULL);
+	}
+	return false;
+}
+
+/* The scans kept, oldest first, for growth and the trend. */
+struct watch_history {
+	struct lx_summary scans[WATCH_KEEP];
+	const struct lx_summary *order[WATCH_KEEP];
+	size_t n;
+};
+
+static void history_drop_oldest(struct watch_history *h)
+{
+	lx_summary_free(&h->scans[0]);
+	memmove(&h->scans[0], &h->scans[1], (h->n - 1) * sizeof(h->scans[0]));
+	h->n--;
+}
+
+static int watch_scan(struct program *p, struct watch_history *h, unsigned int number)
+{
+	struct lx_target t = { .host = &sa_host_ops };
+	size_t i;
+
+	if (h->n == WATCH_KEEP)
+		history_drop_oldest(h);
+	if (obtain_summary(p, 0, &h->scans[h->n]))
+		return lx_interrupted(&t) ? growth_status(p, true) : EXIT_DUMP_FAILED;
+	h->n++;
+	for (i = 0; i < h->n; i++)
+		h->order[i] = &h->scans[i];
+	if (p->opt.json ? !lx_watch_json(stdout, &p->opt, h->order, h->n, number) :
+			  !lx_watch_text(stdout, &p->opt, h->order, h->n, number))
+		return growth_status(p, false);
+	fflush(stdout);
+	return -1;	/* go on */
+}
+
+/* --watch SECONDS: scan, render, pause, until --count scans or ^C. */
+static int run_watch(struct program *p)
+{
+	struct watch_history *h = calloc(1, sizeof(*h));
+	unsigned int number;
+	int ret = -1;
+
+	if (!h) {
+		fprintf(stderr, "leakscan: out of memory\n");
+		return EXIT_DUMP_FAILED;
+	}
+	sa_catch_interrupts();
+	for (number = 1; ret < 0; number++) {
+		ret = watch_scan(p, h, number);
+		if (ret < 0 && ((p->scans && number >= p->scans) || !watch_pause(p->watch)))
+			ret = growth_status(p, true);
+	}
+	while (h->n)
+		history_drop_oldest(h);
+	free(h);
+	return ret;
 }
 
 /* Every path before any work: EXIT_OK to go on, else the exit status. */
@@ -533,7 +788,7 @@ static int run(struct program *p)
 		return ret;
 	if (open_vmlinux(p))
 		return EXIT_VMLINUX;
-	ret = run_all(p);
+	ret = p->diff ? run_diff(p) : p->watch ? run_watch(p) : run_all(p);
 	sa_types_close(&p->vm.types);
 	return ret;
 }
