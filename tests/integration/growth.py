@@ -56,6 +56,121 @@ def test_signatures(s1, s3):
     return d1, d3
 
 
+def lines_of(out):
+    return [json.loads(line) for line in out.decode().splitlines() if line.strip()]
+
+
+def test_diff_same(s1):
+    """--diff S1 S1: every cluster (every cache) matched, nothing changed."""
+    rc, out, err = run_leakscan(["-j", "--diff", s1, s1, "kmalloc-4k"])
+    doc = json.loads(out) if rc == 0 else {}
+    rows = doc.get("clusters", [])
+    check("diff: S1 S1 kmalloc-4k exits 0 with one document of kind diff",
+          rc == 0 and len(lines_of(out)) == 1 and doc.get("schema") == "leakext/1" and
+          doc.get("kind") == "diff" and doc.get("cache") == "kmalloc-4k",
+          err.decode(errors="replace")[:200])
+    rcj, own, _ = report(s1)
+    check("diff: S1 S1 kmalloc-4k: every cluster matched, zero change",
+          rcj == 0 and len(rows) > 0 and doc["appeared"] == 0 and doc["vanished"] == 0 and
+          doc["matched"] == len(rows) and
+          all(r["status"] == "matched" and r["before"] == r["after"] and
+              r["change"] == {"count": 0, "bytes": 0} for r in rows) and
+          sum(r["after"]["count"] for r in rows) == own["counts"]["live"],
+          "%d rows" % len(rows))
+    rc, out, err = run_leakscan(["-j", "--diff", s1, s1])
+    doc = json.loads(out) if rc == 0 else {}
+    rows = doc.get("caches", [])
+    rcr, rank, _ = run_leakscan(["-j", "-a", s1])
+    ranking = {c["name"]: c["live"] for c in json.loads(rank)["caches"] if "live" in c}
+    check("diff: S1 S1 (every cache): every cache matched by name, zero change",
+          rc == 0 and rcr == 0 and doc.get("cache") is None and
+          doc["matched"] == len(rows) == len(ranking) and
+          all(r["change"] == {"live": 0, "bytes": 0} and
+              r["after"]["live"] == ranking[r["name"]] for r in rows),
+          "%d rows, %d ranked" % (len(rows), len(ranking)))
+    rc, out, _ = run_leakscan(["--diff", s1, s1, "kmalloc-4k"])
+    text = out.decode(errors="replace")
+    check("diff: S1 S1 text says 0 appeared, 0 vanished, no change",
+          rc == 0 and "0 appeared, 0 vanished" in text and
+          re.search(r"^[0-9a-f]{16} +3000 +3000 +\+0 +\+0\.00  matched", text, re.M) is not None,
+          text[:300])
+
+
+def test_diff_boots(s1, s3, d1, d3):
+    """--diff S1 S3 kmalloc-4k: the schedstat cluster matched, counts as each report says."""
+    rc, out, err = run_leakscan(["-j", "--diff", s1, s3, "kmalloc-4k"])
+    doc = json.loads(out) if rc == 0 else {}
+    top1, top3 = largest(d1), largest(d3)
+    row = [r for r in doc.get("clusters", []) if r["signature"] == top1["signature"]]
+    check("diff: S1 S3 kmalloc-4k: the schedstat cluster is matched", rc == 0 and
+          len(row) == 1 and row[0]["status"] == "matched", err.decode(errors="replace")[:200])
+    if len(row) != 1:
+        return
+    r = row[0]
+    check("diff: S1 S3: before = S1's -j report, after = S3's (count and bytes)",
+          r["before"] == {"count": top1["count"], "bytes": top1["bytes"]} and
+          r["after"] == {"count": top3["count"], "bytes": top3["bytes"]} and
+          r["change"] == {"count": top3["count"] - top1["count"],
+                          "bytes": top3["bytes"] - top1["bytes"]}, json.dumps(r)[:300])
+    check("diff: S1 S3: live objects of each side as each report says",
+          doc["old"]["live"] == d1["counts"]["live"] and
+          doc["new"]["live"] == d3["counts"]["live"])
+
+
+def test_watch(s1):
+    """--watch 1 --count 2 on a dump: two scans, no growth, JSON Lines."""
+    rc, out, err = run_leakscan(["-j", "--watch", "1", "--count", "2", s1, "kmalloc-4k"])
+    docs = lines_of(out) if rc == 0 else []
+    check("watch: -j --watch 1 --count 2 S1 kmalloc-4k: two documents of kind watch",
+          rc == 0 and len(docs) == 2 and
+          [d.get("kind") for d in docs] == ["watch", "watch"] and
+          [d["scan"] for d in docs] == [1, 2] and
+          all(d["schema"] == "leakext/1" and d["cache"] == "kmalloc-4k" for d in docs),
+          err.decode(errors="replace")[:200])
+    if len(docs) != 2:
+        return
+    first, second = docs
+    rcj, own, _ = report(s1)
+    counts = {c["signature"]: c["count"] for c in own["clusters"]}
+    check("watch: every scan's clusters are the report's, by signature and count",
+          all({c["signature"]: c["count"] for c in d["clusters"]} == counts for d in docs))
+    check("watch: the first scan has no growth yet (null), a one-point trend",
+          all(c["growth_per_minute"] is None and c["trend"] == [c["count"]]
+              for c in first["clusters"]))
+    check("watch: the second scan: growth exactly 0 everywhere, two-point trend",
+          second["window_seconds"] >= 1 and second["scans_kept"] == 2 and
+          all(c["growth_per_minute"] == 0 and c["change"] == 0 and
+              c["trend"] == [c["count"], c["count"]] for c in second["clusters"]),
+          json.dumps(second["clusters"][0]))
+    rc, out, _ = run_leakscan(["-j", "--watch", "1", "--count", "2", s1])
+    docs = lines_of(out) if rc == 0 else []
+    check("watch: without CACHE, per-cache live objects, growth 0 on the second scan",
+          len(docs) == 2 and docs[1]["cache"] is None and len(docs[1]["caches"]) > 100 and
+          all(c["growth_per_minute"] == 0 and c["trend"] == [c["live"]] * 2
+              for c in docs[1]["caches"]))
+    rc, out, _ = run_leakscan(["--watch", "1", "--count", "2", s1, "kmalloc-4k"])
+    text = out.decode(errors="replace")
+    check("watch: text: two SCAN headers, the schedstat row flat (+0.0, --)",
+          rc == 0 and len(re.findall(r"^SCAN \d", text, re.M)) == 2 and
+          re.search(r"^[0-9a-f]{16} +3000 +\+0\.0  -- ", text, re.M) is not None and
+          all(len(line) <= 100 for line in text.splitlines() if not line.startswith("SCAN")),
+          text[-400:])
+
+
+def test_bad_usage(s1):
+    for args, needle in [(["--watch", "0"], "positive number of seconds"),
+                         (["--watch", "-2"], "positive number of seconds"),
+                         (["--watch", "soon"], "positive number of seconds"),
+                         (["--watch", "1", "--count", "x"], "--count needs a number"),
+                         (["--diff"], "--diff needs two dumps"),
+                         (["--diff", "-l", s1], "not with -l"),
+                         (["--watch", "1", s1], "--watch scans one source")]:
+        rc, out, err = run_leakscan(args + [s1, "kmalloc-4k"])
+        check("growth usage: %s exits 2: %s" % (" ".join(a if a != s1 else "S1" for a in args),
+                                               needle),
+              rc == 2 and needle in err.decode() and not out, "rc %d: %s" % (rc, err[:200]))
+
+
 def main():
     samples = sys.argv[1]
     s1 = os.path.join(samples, "S1-schedstat-4k", "vmcore.mkd")
@@ -63,7 +178,12 @@ def main():
     if not (os.path.isfile(s1) and os.path.isfile(s3)):
         check("growth: S1 and S3 are built", False, "%s, %s" % (s1, s3))
         return 1
-    test_signatures(s1, s3)
+    docs = test_signatures(s1, s3)
+    test_diff_same(s1)
+    if docs:
+        test_diff_boots(s1, s3, *docs)
+    test_watch(s1)
+    test_bad_usage(s1)
     return 0 if all(RESULTS) else 1
 
 
