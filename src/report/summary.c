@@ -55,9 +55,11 @@ bool lx_summary_normalize(struct lx_summary *sum)
 {
 	size_t i, n = 0;
 
-	qsort(sum->clusters, sum->nclusters, sizeof(*sum->clusters), cluster_cmp);
+	if (sum->nclusters)	/* a ranking's summary has no array */
+		qsort(sum->clusters, sum->nclusters, sizeof(*sum->clusters), cluster_cmp);
 	merge_signatures(sum);
-	qsort(sum->caches, sum->ncaches, sizeof(*sum->caches), cache_cmp);
+	if (sum->ncaches)
+		qsort(sum->caches, sum->ncaches, sizeof(*sum->caches), cache_cmp);
 	/* a name twice (a damaged list read twice): the larger counts */
 	for (i = 0; i < sum->ncaches; i++) {
 		struct lx_summary_cache *last = n ? &sum->caches[n - 1] : NULL;
@@ -93,6 +95,8 @@ const struct lx_summary_cache *lx_summary_find_cache(const struct lx_summary *su
 {
 	struct lx_summary_cache key;
 
+	if (!sum->ncaches)
+		return NULL;
 	snprintf(key.name, sizeof(key.name), "%s", name);
 	return bsearch(&key, sum->caches, sum->ncaches, sizeof(key), cache_cmp);
 }

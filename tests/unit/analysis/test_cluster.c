@@ -71,6 +71,31 @@ static void record(uint8_t *obj, uint64_t handler)
 	random_bytes(obj + OBJ - 40, 40);
 }
 
+/* Where a boot's KASLR moved SYM_A and SYM_B (the signature tests). */
+static uint64_t kaslr;
+
+/* One of five kinds of content: schedstat, meminfo, zeroes, two records. */
+static void make_kind(uint8_t *obj, int kind)
+{
+	switch (kind) {
+	case 0:
+		schedstat(obj);
+		break;
+	case 1:
+		meminfo(obj);
+		break;
+	case 2:
+		memset(obj, 0, OBJ);
+		break;
+	case 3:
+		record(obj, SYM_A + kaslr);
+		break;
+	default:
+		record(obj, SYM_B + kaslr);	/* another function: another kind */
+		break;
+	}
+}
+
 struct run {
 	struct fake_kernel fk;
 	struct lx_clusterer cl;
@@ -82,6 +107,7 @@ static void start(struct run *r)
 	fk_init(&r->fk, LX_FP_PLAIN);
 	lx_cluster_init(&r->cl, &r->fk.target, ranges, 2);
 	rng_state = 0x1234567;
+	kaslr = 0;
 }
 
 static bool finish(struct run *r)
@@ -142,23 +168,7 @@ static bool test_kinds_separate(void)
 
 	start(&r);
 	for (i = 0; i < 300; i++) {
-		switch (i % 5) {
-		case 0:
-			schedstat(obj);
-			break;
-		case 1:
-			meminfo(obj);
-			break;
-		case 2:
-			memset(obj, 0, OBJ);
-			break;
-		case 3:
-			record(obj, SYM_A);
-			break;
-		case 4:
-			record(obj, SYM_B);	/* another function: another kind */
-			break;
-		}
+		make_kind(obj, i % 5);
 		add(&r, 0x10000 + 0x200 * i, obj);
 	}
 	CHECK(lx_cluster_finish(&r.cl) == 0);
@@ -402,8 +412,7 @@ static bool test_redacted_report(void)
  * heap addresses, its symbols moved by kaslr; the namer knows each
  * function by name whatever its address, as the dump's symbols do.
  */
-#define KINDS 4
-static uint64_t kaslr;
+#define KINDS 5
 
 static uint32_t name_of(void *arg, uint64_t value)
 {
@@ -413,24 +422,6 @@ static uint32_t name_of(void *arg, uint64_t value)
 	if (value == SYM_B + kaslr)
 		return 0x2222;	/* "func_b" */
 	return 0;
-}
-
-static void make_kind(uint8_t *obj, int kind)
-{
-	switch (kind) {
-	case 0:
-		schedstat(obj);
-		break;
-	case 1:
-		meminfo(obj);
-		break;
-	case 2:
-		record(obj, SYM_A + kaslr);
-		break;
-	default:
-		record(obj, SYM_B + kaslr);	/* another function: another kind */
-		break;
-	}
 }
 
 /* sig[kind]: the signature of the cluster of each kind's first object. */

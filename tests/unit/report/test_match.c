@@ -112,6 +112,12 @@ static bool test_match_empty(void)
 	lx_matching_free(&m);
 	lx_summary_free(&none);
 	lx_summary_free(&one);
+	/* a cluster summary has no caches[], a ranking's no clusters[] */
+	memset(&none, 0, sizeof(none));
+	CHECK(lx_summary_normalize(&none));
+	CHECK(!lx_summary_find_cache(&none, "kmalloc-4k") && !lx_summary_find(&none, 1));
+	CHECK(lx_match_caches(&none, &none, &m) && m.n == 0);
+	lx_matching_free(&m);
 	return unit_ok();
 }
 
