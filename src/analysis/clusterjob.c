@@ -53,8 +53,12 @@ static uint64_t hash_bytes(uint64_t h, const char *p, size_t len)
 }
 
 /*
- * An exact pointer by the name of its symbol and module, without the
- * offset (which a rebuild moves); 0 when no symbol covers it.
+ * An exact pointer by the name of the symbol it points at and its module:
+ * 0 when it points inside a symbol or at an assembler-local label (".LC0"),
+ * since which symbol lies nearest below an address differs between symbol
+ * sources (kallsyms, a vmlinux's ELF table, crash) and builds.  A compiler's
+ * suffix (".part.0", ".isra.0", ".constprop.0", ".cold") is no part of the
+ * name: builds number them differently, and crash names some without it.
  */
 static uint32_t symbol_token(void *arg, uint64_t value)
 {
@@ -63,9 +67,10 @@ static uint32_t symbol_token(void *arg, uint64_t value)
 	uint64_t offset, h = 0xcbf29ce484222325ULL;
 
 	if (!lx_addr_symbol(s->t, value, name, sizeof(name), &offset, module,
-			    sizeof(module)))
+			    sizeof(module)) || offset || name[0] == '.')
 		return 0;
-	h = hash_bytes(h, name, strlen(name) + 1);
+	h = hash_bytes(h, name, strcspn(name, "."));
+	h = hash_bytes(h, "", 1);
 	h = hash_bytes(h, module, strlen(module));
 	return (uint32_t)(h ^ h >> 32);
 }

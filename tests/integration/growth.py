@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-from common import RESULTS, check, run_leakscan
+from common import RESULTS, check, read_manifest, run_leakscan
 
 SIGNATURE = re.compile(r"^[0-9a-f]{16}$")
 
@@ -171,6 +171,21 @@ def test_bad_usage(s1):
               rc == 2 and needle in err.decode() and not out, "rc %d: %s" % (rc, err[:200]))
 
 
+def test_symbol_sources(samples):
+    """The same dump gives the same signatures from its own kallsyms and from
+    its vmlinux's ELF symbols (which hold local labels such as .LC0 and name
+    pointers inside blobs by another nearest symbol)."""
+    d = os.path.join(samples, "S2-fnptr-192")
+    vmlinux = read_manifest(d)["vmlinux"]
+    dump = os.path.join(d, "vmcore.mkd")
+    sigs = []
+    for args in ([dump], [vmlinux, dump]):
+        rc, out, _ = run_leakscan(["-j", "-a", "-H"] + args + ["kmalloc-192"])
+        sigs.append([c["signature"] for c in json.loads(out)["clusters"]] if rc == 0 else None)
+    check("signature: S2 kmalloc-192: kallsyms and the vmlinux's symbols sign alike "
+          "(%d clusters)" % len(sigs[0] or []), sigs[0] is not None and sigs[0] == sigs[1])
+
+
 def main():
     samples = sys.argv[1]
     s1 = os.path.join(samples, "S1-schedstat-4k", "vmcore.mkd")
@@ -184,6 +199,8 @@ def main():
         test_diff_boots(s1, s3, *docs)
     test_watch(s1)
     test_bad_usage(s1)
+    if os.path.isdir(os.path.join(samples, "S2-fnptr-192")):
+        test_symbol_sources(samples)
     return 0 if all(RESULTS) else 1
 
 
