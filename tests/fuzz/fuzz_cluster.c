@@ -12,8 +12,10 @@
  * are free.  The cache is walked and clustered once, then reported as text
  * (options bit 1: -a) or, with bit 3, as JSON (every cluster); bit 2
  * redacts; and cluster 1's members are listed (the command forms, leakdump included,
- * run in fuzz_commands).  The JSON must be valid, the text safe for a
- * terminal, and the core must free all it allocated.
+ * run in fuzz_commands).  Every cluster must be signed (nothing moves in a
+ * dump), and the job's summary diffed and watched against itself (text or
+ * JSON as above) must show no change.  The JSON must be valid, the text
+ * safe for a terminal, and the core must free all it allocated.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,34 @@ static bool count_member(void *arg, uint64_t addr)
 	return true;
 }
 
+/* The job's summary against itself: --diff and a two-scan --watch. */
+static void run_growth(struct fake_kernel *fk, const struct lx_options *opt,
+		       const struct lx_cluster_job *job)
+{
+	struct lx_summary sum;
+	const struct lx_summary *scans[2] = { &sum, &sum };
+	size_t i;
+
+	for (i = 0; i < job->cl.nclusters; i++)
+		if (!job->cl.clusters[i].has_signature)
+			fz_fail("a cluster of a dump is unsigned", NULL, 0);
+	if (!lx_summary_from_job(&sum, opt, job))
+		return;
+	if (opt->json) {
+		lx_diff_json(fk->out, opt, &sum, &sum);
+		lx_watch_json(fk->out, opt, scans, 2, 2);
+	} else {
+		lx_diff_text(fk->out, opt, &sum, &sum);
+		lx_watch_text(fk->out, opt, scans, 2, 2);
+	}
+	fflush(fk->out);
+	if (opt->json && fk->outlen && (strstr(fk->outbuf, "\"appeared\":1") ||
+					strstr(fk->outbuf, "\"status\":\"vanished\"")))
+		fz_fail("a summary diffed with itself changed", fk->outbuf, fk->outlen);
+	lx_summary_free(&sum);
+	check_output(fk, opt->json);
+}
+
 static void run_reports(struct fake_kernel *fk, uint8_t options)
 {
 	struct lx_options text = { .all = options & 2, .redact = options & 4 };
@@ -122,6 +152,7 @@ static void run_reports(struct fake_kernel *fk, uint8_t options)
 		lx_cluster_report_free(&s, &rep);
 	}
 	check_output(fk, options & 8);
+	run_growth(fk, opt, &job);
 	if (job.cl.nclusters) {
 		lx_cluster_for_each_member(&job.cl, 0, count_member, &members);
 		if (members != job.cl.clusters[0].count)
