@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Issue 25 on the dumps: content signatures, --diff and --watch.
 
-growth.py SAMPLES: S1 and S3 (the same schedstat leak, two boots, S3 with
-slub_debug) from the samples tree.  Prints PASS:/FAIL: lines for
+growth.py SAMPLES [SAMPLE_DIR...]: S1 and S3 (the same schedstat leak, two
+boots, S3 with slub_debug) from the samples tree; each SAMPLE_DIR with a
+manifest (S5: Linux 6.12, S7: SLAB, S8: arm64, S9: i386) must give its
+schedstat cluster S1's signature.  Prints PASS:/FAIL: lines for
 tests/run-tests."""
 import json
 import os
@@ -186,6 +188,23 @@ def test_symbol_sources(samples):
           "(%d clusters)" % len(sigs[0] or []), sigs[0] is not None and sigs[0] == sigs[1])
 
 
+def test_other_kernels(dirs, schedstat):
+    """Another kernel build, allocator or architecture: the same kind of
+    content, the same signature."""
+    for d in dirs:
+        if not os.path.isfile(os.path.join(d, "manifest")):
+            continue
+        m = read_manifest(d)
+        dump = next((os.path.join(d, m[k]) for k in ("vmcore-mkd", "vmcore-elf")
+                     if m.get(k, "-") != "-"), None)
+        rc, out, err = run_leakscan(["-j", "-H", "-n", "1", m["vmlinux"], dump, m["cache"]])
+        top = json.loads(out)["clusters"][0] if rc in (0, 4) and out else {}
+        check("signature: %s (%s) %s: the schedstat cluster (%s members) has S1's" % (
+                  m["scenario"], m["release"], m["cache"], top.get("count")),
+              top.get("signature") == schedstat and top.get("preview", "").startswith("version "),
+              "rc %d, %s %s" % (rc, top.get("signature"), err.decode(errors="replace")[-200:]))
+
+
 def main():
     samples = sys.argv[1]
     s1 = os.path.join(samples, "S1-schedstat-4k", "vmcore.mkd")
@@ -201,6 +220,8 @@ def main():
     test_bad_usage(s1)
     if os.path.isdir(os.path.join(samples, "S2-fnptr-192")):
         test_symbol_sources(samples)
+    if docs:
+        test_other_kernels(sys.argv[2:], largest(docs[0])["signature"])
     return 0 if all(RESULTS) else 1
 
 
