@@ -41,7 +41,7 @@ struct merge {
 	struct table groups;	/* cache + key -> struct group */
 	struct group **list;
 	size_t ngroups, cap;
-	size_t reports, documents, errors, unusable;
+	size_t given, reports, documents, errors, unusable;
 	bool out_of_memory;
 };
 
@@ -329,8 +329,8 @@ static void print_text(FILE *out, struct merge *m, const struct sa_merge_options
 {
 	size_t i, n = opt->top && opt->top < m->ngroups ? opt->top : m->ngroups;
 
-	fprintf(out, "%zu reports, %zu documents, %zu vmcores (%zu error documents), %zu unusable lines; %zu cluster groups",
-		m->reports, m->documents, table_size(&m->vmcores), m->errors, m->unusable,
+	fprintf(out, "%zu of %zu reports read: %zu documents, %zu vmcores (%zu error documents), %zu unusable lines; %zu cluster groups",
+		m->reports, m->given, m->documents, table_size(&m->vmcores), m->errors, m->unusable,
 		m->ngroups);
 	if (n < m->ngroups)
 		fprintf(out, ", the largest %zu shown", n);
@@ -397,9 +397,9 @@ static void print_json(FILE *out, struct merge *m, const struct sa_merge_options
 
 	for (i = 0; i < n; i++)
 		json_group(out, m, m->list[i], i + 1);
-	fprintf(out, "{\"schema\":\"leakext/1\",\"kind\":\"merge-summary\",\"reports\":%zu,\"documents\":%zu,\"vmcores\":%zu,\"error_documents\":%zu,\"unusable_lines\":%zu,\"groups\":%zu,\"groups_shown\":%zu}\n",
-		m->reports, m->documents, table_size(&m->vmcores), m->errors, m->unusable,
-		m->ngroups, n);
+	fprintf(out, "{\"schema\":\"leakext/1\",\"kind\":\"merge-summary\",\"reports\":%zu,\"reports_read\":%zu,\"documents\":%zu,\"vmcores\":%zu,\"error_documents\":%zu,\"unusable_lines\":%zu,\"groups\":%zu,\"groups_shown\":%zu}\n",
+		m->given, m->reports, m->documents, table_size(&m->vmcores), m->errors,
+		m->unusable, m->ngroups, n);
 }
 
 static void merge_free(struct merge *m)
@@ -424,6 +424,7 @@ enum sa_merge_status sa_merge_reports(const struct sa_report *reports, size_t n,
 		fputs("leakscan: out of memory\n", msgs);
 		return SA_MERGE_NONE;
 	}
+	m->given = n;
 	for (i = 0; i < n; i++) {
 		if (add_report(m, &reports[i], msgs)) {
 			fputs("leakscan: out of memory\n", msgs);

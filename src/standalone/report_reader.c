@@ -208,12 +208,13 @@ static int read_cluster_doc(const struct sa_json *j, const struct sa_json_node *
 	const struct sa_json_node *counts = sa_json_get(j, root, "counts");
 
 	doc->kind = SA_DOC_CLUSTERS;
-	if (!counts || counts->type != SA_JSON_OBJECT)
-		return bad(why, whylen, "no object", "counts");
 	if (get_name(j, cache, "name", true, &doc->cache, why, whylen) ||
 	    get_uint(j, cache, "object_size", &doc->object_size, why, whylen) ||
-	    get_uint(j, cache, "slot_size", &doc->slot_size, why, whylen) ||
-	    get_u64(j, counts, "slabs", &doc->slabs, why, whylen) ||
+	    get_uint(j, cache, "slot_size", &doc->slot_size, why, whylen))
+		return -1;
+	if (!counts || counts->type != SA_JSON_OBJECT)
+		return bad(why, whylen, "no object", "counts");
+	if (get_u64(j, counts, "slabs", &doc->slabs, why, whylen) ||
 	    get_u64(j, counts, "objects", &doc->objects, why, whylen) ||
 	    get_u64(j, counts, "live", &doc->live, why, whylen) ||
 	    get_u64(j, counts, "free", &doc->free, why, whylen) ||
