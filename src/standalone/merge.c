@@ -8,7 +8,7 @@
 #include "report/report.h"
 #include "standalone/merge.h"
 
-#define BUCKETS 65536
+#define FIRST_BUCKETS 64
 #define PREVIEW_COLUMNS 72
 
 /* A string-keyed table: the vmcores read, caches covered, groups. */
@@ -21,7 +21,9 @@ struct entry {
 };
 
 struct table {
-	struct entry *bucket[BUCKETS];
+	struct entry **bucket;
+	size_t nbuckets;	/* a power of two, doubled past 2 entries each */
+	size_t count;
 };
 
 struct group {
@@ -52,15 +54,39 @@ static size_t hash(const char *key, size_t len)
 
 	for (i = 0; i < len; i++)
 		h = (h ^ (uint8_t)key[i]) * 0x100000001b3ULL;
-	return h % BUCKETS;
+	return h;
+}
+
+/* Twice the buckets (or the first ones); -1 out of memory. */
+static int grow_table(struct table *t)
+{
+	size_t n = t->nbuckets ? t->nbuckets * 2 : FIRST_BUCKETS, i;
+	struct entry **bucket = calloc(n, sizeof(*bucket)), *e, *next;
+
+	if (!bucket)
+		return -1;
+	for (i = 0; i < t->nbuckets; i++) {
+		for (e = t->bucket[i]; e; e = next) {
+			next = e->next;
+			e->next = bucket[hash(e->key, e->keylen) & (n - 1)];
+			bucket[hash(e->key, e->keylen) & (n - 1)] = e;
+		}
+	}
+	free(t->bucket);
+	t->bucket = bucket;
+	t->nbuckets = n;
+	return 0;
 }
 
 /* The entry for key, added when missing (*added says); NULL out of memory. */
 static struct entry *lookup(struct table *t, const char *key, size_t len, bool *added)
 {
-	struct entry **slot = &t->bucket[hash(key, len)], *e;
+	struct entry **slot, *e;
 
 	*added = false;
+	if (t->count >= 2 * t->nbuckets && grow_table(t))
+		return NULL;
+	slot = &t->bucket[hash(key, len) & (t->nbuckets - 1)];
 	for (e = *slot; e; e = e->next)
 		if (e->keylen == len && !memcmp(e->key, key, len))
 			return e;
@@ -73,6 +99,7 @@ static struct entry *lookup(struct table *t, const char *key, size_t len, bool *
 	e->keylen = len;
 	e->next = *slot;
 	*slot = e;
+	t->count++;
 	*added = true;
 	return e;
 }
@@ -82,7 +109,7 @@ static void table_free(struct table *t, bool free_values)
 	struct entry *e, *next;
 	size_t i;
 
-	for (i = 0; i < BUCKETS; i++) {
+	for (i = 0; i < t->nbuckets; i++) {
 		for (e = t->bucket[i]; e; e = next) {
 			next = e->next;
 			if (free_values && e->value) {
@@ -93,6 +120,7 @@ static void table_free(struct table *t, bool free_values)
 			free(e);
 		}
 	}
+	free(t->bucket);
 }
 
 /* Length-prefixed parts, so that no two pairs of strings give one key. */
@@ -258,17 +286,6 @@ static int add_report(struct merge *m, const struct sa_report *r, FILE *msgs)
 	return 0;
 }
 
-static size_t table_size(const struct table *t)
-{
-	const struct entry *e;
-	size_t i, n = 0;
-
-	for (i = 0; i < BUCKETS; i++)
-		for (e = t->bucket[i]; e; e = e->next)
-			n++;
-	return n;
-}
-
 static size_t covered(struct merge *m, const char *cache)
 {
 	bool added;
@@ -330,7 +347,7 @@ static void print_text(FILE *out, struct merge *m, const struct sa_merge_options
 	size_t i, n = opt->top && opt->top < m->ngroups ? opt->top : m->ngroups;
 
 	fprintf(out, "%zu of %zu reports read: %zu documents, %zu vmcores (%zu error documents), %zu unusable lines; %zu cluster groups",
-		m->reports, m->given, m->documents, table_size(&m->vmcores), m->errors, m->unusable,
+		m->reports, m->given, m->documents, m->vmcores.count, m->errors, m->unusable,
 		m->ngroups);
 	if (n < m->ngroups)
 		fprintf(out, ", the largest %zu shown", n);
@@ -398,7 +415,7 @@ static void print_json(FILE *out, struct merge *m, const struct sa_merge_options
 	for (i = 0; i < n; i++)
 		json_group(out, m, m->list[i], i + 1);
 	fprintf(out, "{\"schema\":\"leakext/1\",\"kind\":\"merge-summary\",\"reports\":%zu,\"reports_read\":%zu,\"documents\":%zu,\"vmcores\":%zu,\"error_documents\":%zu,\"unusable_lines\":%zu,\"groups\":%zu,\"groups_shown\":%zu}\n",
-		m->given, m->reports, m->documents, table_size(&m->vmcores), m->errors,
+		m->given, m->reports, m->documents, m->vmcores.count, m->errors,
 		m->unusable, m->ngroups, n);
 }
 
@@ -436,7 +453,8 @@ enum sa_merge_status sa_merge_reports(const struct sa_report *reports, size_t n,
 		merge_free(m);
 		return SA_MERGE_NONE;
 	}
-	qsort(m->list, m->ngroups, sizeof(*m->list), by_bytes);
+	if (m->ngroups)
+		qsort(m->list, m->ngroups, sizeof(*m->list), by_bytes);
 	if (opt->json)
 		print_json(out, m, opt);
 	else

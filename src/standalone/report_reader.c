@@ -442,6 +442,8 @@ static int read_stream(FILE *f, struct sa_report *r, char *err, size_t errlen)
 	unsigned int line = 0;
 	size_t cap = 0;
 
+	if (errlen)
+		err[0] = '\0';
 	while (next_line(f, &lb)) {
 		line++;
 		if (!lb.too_long && blank(lb.buf, lb.len))

@@ -85,7 +85,8 @@ struct sa_report {
  * Read the report at path into out (zeroed here; free with
  * sa_report_free() whatever the answer).  0: every line was used; 1: some
  * were left out (out->problems says which, err the first); -1: the file
- * could not be read, or no line of it could be used (err says why).
+ * could not be read, or no line of it could be used (err says why).  err
+ * is "" when every line was used.
  */
 int sa_report_read(const char *path, struct sa_report *out, char *err, size_t errlen);
 /* The same for text already in memory, named path in messages. */
