@@ -491,6 +491,21 @@ int sa_report_parse(const char *text, size_t len, const char *path, struct sa_re
 	return ret;
 }
 
+const struct sa_report_doc *sa_report_find(const struct sa_report *r, const char *source,
+					   const char *cache)
+{
+	size_t i;
+
+	for (i = 0; i < r->ndocs; i++) {
+		const struct sa_report_doc *d = &r->docs[i];
+
+		if (d->kind == SA_DOC_CLUSTERS && !strcmp(d->cache, cache) &&
+		    (!source || !strcmp(d->source, source)))
+			return d;
+	}
+	return NULL;
+}
+
 int sa_report_read(const char *path, struct sa_report *out, char *err, size_t errlen)
 {
 	FILE *f;

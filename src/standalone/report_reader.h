@@ -93,5 +93,11 @@ int sa_report_read(const char *path, struct sa_report *out, char *err, size_t er
 int sa_report_parse(const char *text, size_t len, const char *path, struct sa_report *out,
 		    char *err, size_t errlen);
 void sa_report_free(struct sa_report *r);
+/*
+ * The first cluster report of cache (its exact name, as the report gives
+ * it) in r, and of source unless that is NULL; NULL if there is none.
+ */
+const struct sa_report_doc *sa_report_find(const struct sa_report *r, const char *source,
+					   const char *cache);
 
 #endif

@@ -108,6 +108,10 @@ static bool test_report_bad_lines(void)
 	CHECK(r.ndocs == 2 && r.lines == 9 && r.unusable == 7 && r.nproblems == 7);
 	CHECK(!strcmp(r.docs[0].source, "one") && !strcmp(r.docs[1].source, "four"));
 	CHECK(r.docs[1].line == 8);
+	CHECK(sa_report_find(&r, NULL, "kmalloc-8k") == &r.docs[1]);
+	CHECK(sa_report_find(&r, "one", "kmalloc-4k") == &r.docs[0]);
+	CHECK(sa_report_find(&r, "four", "kmalloc-4k") == NULL);
+	CHECK(sa_report_find(&r, NULL, "kmalloc-4096") == NULL);	/* no aliases */
 	CHECK(!strcmp(err, "saved.jsonl:2: not a JSON document (at column 1: not a JSON value)"));
 	CHECK(!strcmp(r.problems[0], err));
 	CHECK(!strcmp(r.problems[1], "saved.jsonl:3: not a leakext/1 document (schema leakext/2)"));
