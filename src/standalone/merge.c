@@ -17,6 +17,7 @@ struct entry {
 	size_t keylen;
 	size_t count;
 	void *value;
+	const struct sa_report *owner;	/* seen: the report value came from */
 	struct entry *next;
 };
 
@@ -228,30 +229,40 @@ static int add_cluster(struct merge *m, const struct sa_report_doc *doc,
 	return 0;
 }
 
+/* "PATH:LINE: SOURCE's CACHE again (already read from PATH:LINE)". */
+static void name_duplicate(FILE *msgs, const struct sa_report *r,
+			   const struct sa_report_doc *doc, const struct sa_report *first_r,
+			   const struct sa_report_doc *first)
+{
+	char path[128], source[128], cache[64], first_path[128];
+
+	lx_escape(path, sizeof(path), r->path, strlen(r->path));
+	lx_escape(source, sizeof(source), doc->source, strlen(doc->source));
+	lx_escape(cache, sizeof(cache), doc->cache, strlen(doc->cache));
+	lx_escape(first_path, sizeof(first_path), first_r->path, strlen(first_r->path));
+	fprintf(msgs, "leakscan: %s:%u: %s's %s again (already read from %s:%u): left out\n",
+		path, doc->line, source, cache, first_path, first->line);
+}
+
 /* A cluster report; a second one of the same vmcore and cache is left out. */
 static int add_cluster_doc(struct merge *m, const struct sa_report *r,
 			   const struct sa_report_doc *doc, FILE *msgs)
 {
 	size_t len, i;
 	char *key = pair_key(doc->source, doc->cache, strlen(doc->cache), &len);
-	struct entry *e = key ? lookup(&m->seen, key, len, &(bool){ false }) : NULL;
-	char path[128], first[128];
+	struct entry *e;
 	bool added;
 
+	e = key ? lookup(&m->seen, key, len, &added) : NULL;
 	free(key);
 	if (!e)
 		return -1;
-	if (e->value) {
-		const struct sa_report_doc *was = e->value;
-
-		lx_escape(path, sizeof(path), r->path, strlen(r->path));
-		lx_escape(first, sizeof(first), was->source, strlen(was->source));
-		fprintf(msgs, "leakscan: %s:%u: %s's %s again (first at line %u of its report): left out\n",
-			path, doc->line, first, lx_escape((char[64]){ 0 }, 64, doc->cache,
-							   strlen(doc->cache)), was->line);
+	if (!added) {
+		name_duplicate(msgs, r, doc, e->owner, e->value);
 		return 0;
 	}
 	e->value = (void *)doc;
+	e->owner = r;
 	e = lookup(&m->covered, doc->cache, strlen(doc->cache), &added);
 	if (!e)
 		return -1;

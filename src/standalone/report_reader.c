@@ -264,6 +264,16 @@ static int read_ranking_doc(const struct sa_json *j, const struct sa_json_node *
 	return 0;
 }
 
+static int wrong_schema(const struct sa_json_node *schema, char *why, size_t whylen)
+{
+	bool named = schema && schema->type == SA_JSON_STRING;
+	int len = named ? (schema->len > 40 ? 40 : (int)schema->len) : 7;
+
+	snprintf(why, whylen, "not a %s document (schema %.*s)", SCHEMA, len,
+		 named ? schema->text : "missing");
+	return -1;
+}
+
 /* One parsed line into doc; -1 and why when it is no leakext/1 report. */
 static int read_doc(const struct sa_json *j, struct sa_report_doc *doc, char *why,
 		    size_t whylen)
@@ -276,12 +286,8 @@ static int read_doc(const struct sa_json *j, struct sa_report_doc *doc, char *wh
 		snprintf(why, whylen, "a JSON value that is not an object");
 		return -1;
 	}
-	if (!sa_json_is(schema, SCHEMA)) {
-		snprintf(why, whylen, "not a %s document (schema %.*s)", SCHEMA,
-			 schema && schema->type == SA_JSON_STRING ? (int)(schema->len > 40 ? 40 : schema->len) : 7,
-			 schema && schema->type == SA_JSON_STRING ? schema->text : "missing");
-		return -1;
-	}
+	if (!sa_json_is(schema, SCHEMA))
+		return wrong_schema(schema, why, whylen);
 	if (sa_json_get(j, root, "kind"))
 		return bad(why, whylen, "not a vmcore's report: it has a", "kind");
 	if (get_name(j, root, "source", true, &doc->source, why, whylen))

@@ -121,7 +121,7 @@ static bool test_merge_duplicate_and_bad(void)
 	merge(twice, 2, true, 0, &m);
 	CHECK(m.status == SA_MERGE_PARTIAL);
 	CHECK(has(m.out, "\"vmcores\":1,\"vmcores_with_cache\":1,\"objects\":30,"));
-	CHECK(has(m.msgs, "leakscan: r1:1: v1's kmalloc-4k again (first at line 1 of its report): left out\n"));
+	CHECK(has(m.msgs, "leakscan: r1:1: v1's kmalloc-4k again (already read from r0:1): left out\n"));
 	CHECK(has(m.out, "\"unusable_lines\":1,"));
 	merged_free(&m);
 	merge(none, 2, true, 0, &m);
