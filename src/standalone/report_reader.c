@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "leakext/text.h"
+#include "standalone/files.h"
 #include "standalone/json_reader.h"
 #include "standalone/report_reader.h"
 
@@ -514,11 +515,17 @@ const struct sa_report_doc *sa_report_find(const struct sa_report *r, const char
 
 int sa_report_read(const char *path, struct sa_report *out, char *err, size_t errlen)
 {
+	char why[256];
 	FILE *f;
 	int ret;
 
 	memset(out, 0, sizeof(*out));
 	out->path = path;
+	/* a regular file only: a directory, a FIFO or /dev/zero is named */
+	if (sa_check_path(path, why, sizeof(why))) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		return -1;
+	}
 	f = fopen(path, "r");
 	if (!f) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));

@@ -147,7 +147,7 @@ def check_truncated(reports, tmp):
     summary = json.loads(out.splitlines()[-1]) if out else {}
     check("fleet: --merge of a cut report and a missing one: exit 4, both named, 2 documents",
           status == 4 and ("%s:3: a document cut short" % cut) in err and
-          "missing.jsonl: cannot read" in err and summary.get("documents") == 2 and
+          "missing.jsonl: no such file" in err and summary.get("documents") == 2 and
           summary.get("reports_read") == 1,
           "status %d, %s, %s" % (status, err.strip(), summary))
     status, out, err = run_merge([os.path.join(tmp, "missing.jsonl")])

@@ -139,7 +139,13 @@ static bool test_report_nothing_usable(void)
 	CHECK(!strcmp(r.problems[1], "saved.jsonl:2: not a leakext/1 document (schema missing)"));
 	sa_report_free(&r);
 	CHECK(sa_report_read("/nonexistent/saved.jsonl", &r, err, sizeof(err)) == -1);
-	CHECK(!strcmp(err, "/nonexistent/saved.jsonl: cannot read: No such file or directory"));
+	CHECK(!strcmp(err, "/nonexistent/saved.jsonl: no such file"));
+	sa_report_free(&r);
+	CHECK(sa_report_read("/", &r, err, sizeof(err)) == -1);
+	CHECK(!strcmp(err, "/: is a directory, not a file"));
+	sa_report_free(&r);
+	CHECK(sa_report_read("/dev/zero", &r, err, sizeof(err)) == -1 && r.lines == 0);
+	CHECK(strstr(err, "/dev/zero: ") == err);
 	sa_report_free(&r);
 	return unit_ok();
 }
