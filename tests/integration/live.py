@@ -189,37 +189,6 @@ def report_rusage(secs, names):
                     secs.get(name, ("", -1))[1]))
 
 
-def check_kcore(secs, before, leaked_end):
-    text, status = secs.get("list", ("", -1))
-    listed = addresses(text)
-    missing = [s for s, a in before.items() if a not in listed]
-    check("live: -l /proc/kcore lists all %d buffers printed before the scan"
-          % len(before), status in CLEAN and not missing,
-          "status %d, missing seq %s" % (status, missing[:5]))
-    text, status = secs.get("json", ("", -1))
-    doc = first_json(text)
-    top = (doc or {}).get("clusters", [{}])[0] if doc and doc.get("clusters") else {}
-    members = {int(a, 16) for a in top.get("members", [])}
-    check("live: -j /proc/kcore: cluster 1 is the module's (%d objects)"
-          % top.get("count", 0),
-          status in CLEAN and members and members <= set(leaked_end.values()),
-          "status %d, %d members, %d of them the module's"
-          % (status, len(members), len(members & set(leaked_end.values()))))
-    for name in ("list", "json"):
-        r = rusage(secs, name)
-        check("live: %s: CPU time and peak RSS reported" % name,
-              r is not None and r["rss"] > 0)
-    text, status = secs.get("nonroot", ("", -1))
-    check("live: as nobody: a message that says root, a non-zero status",
-          status not in (0, 124, -1) and "root" in text.lower(),
-          "status %d, %s" % (status, ascii(text.strip()[:200])))
-
-
-def first_json(text):
-    docs = json_lines(text)
-    return docs[0] if docs else None
-
-
 def json_lines(text):
     docs = []
     for line in text.splitlines():
@@ -231,17 +200,68 @@ def json_lines(text):
     return docs
 
 
+def is_module_cluster(cluster, module):
+    """module: the module's buffers (addresses) and, once known, its
+    cluster's signature.  By signature where both have one, else by the
+    members shown, else by the schedstat text the cluster shows."""
+    if module.get("signature") and cluster.get("signature"):
+        return cluster["signature"] == module["signature"]
+    members = {int(a, 16) for a in cluster.get("members", [])}
+    if members:
+        return members <= module["addresses"]
+    for key in ("preview", "head", "label", "text"):
+        text = cluster.get(key)
+        if isinstance(text, str) and text.startswith("version ") and "timestamp" in text:
+            return True
+    return False
+
+
+def module_signature(clusters, addresses):
+    """The signature of the cluster whose members shown are the module's."""
+    for cluster in clusters:
+        members = {int(a, 16) for a in cluster.get("members", [])}
+        if members and members <= addresses:
+            return cluster.get("signature")
+    return None
+
+
+def check_kcore(secs, before, module):
+    text, status = secs.get("list", ("", -1))
+    listed = addresses(text)
+    missing = [s for s, a in before.items() if a not in listed]
+    check("live: -l /proc/kcore lists all %d buffers printed before the scan"
+          % len(before), status in CLEAN and not missing,
+          "status %d, missing seq %s" % (status, missing[:5]))
+    text, status = secs.get("json", ("", -1))
+    docs = json_lines(text)
+    clusters = docs[0].get("clusters", []) if docs else []
+    top = clusters[0] if clusters else {}
+    check("live: -j /proc/kcore: cluster 1 is the module's (%d objects)"
+          % top.get("count", 0),
+          status in CLEAN and is_module_cluster(top, dict(module, signature=None)),
+          "status %d, cluster keys %s" % (status, sorted(top)))
+    for name in ("list", "json"):
+        r = rusage(secs, name)
+        check("live: %s: CPU time and peak RSS reported" % name,
+              r is not None and r["rss"] > 0)
+    text, status = secs.get("nonroot", ("", -1))
+    check("live: as nobody: a message that says root, a non-zero status",
+          status not in (0, 124, -1) and "root" in text.lower(),
+          "status %d, %s" % (status, ascii(text.strip()[:200])))
+
+
 def numeric_key(d, words):
     """The numeric member of d whose name holds the first of words that
     any holds."""
     for word in words:
         for key, value in d.items():
-            if isinstance(value, (int, float)) and word in key:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                    and word in key:
                 return key, value
     return None, None
 
 
-def check_watch(secs, leaked_end):
+def check_watch(secs, module):
     text, status = secs.get("watch", ("", -1))
     check("live: --watch 2 --count 5 /proc/kcore ran", status in CLEAN,
           "status %d, %s" % (status, ascii(text.strip()[-200:])))
@@ -249,48 +269,70 @@ def check_watch(secs, leaked_end):
     docs = json_lines(text)
     check("live: -j --watch 2 --count 5: five documents", status in CLEAN and
           len(docs) == 5, "status %d, %d documents" % (status, len(docs)))
-    if not docs or not docs[-1].get("clusters"):
+    for name in ("watch", "watch-json"):
+        r = rusage(secs, name)
+        check("live: %s: CPU time and peak RSS reported" % name,
+              r is not None and r["rss"] > 0)
+    clusters = docs[-1].get("clusters") if docs else None
+    if not clusters:
         check("live: --watch: the last scan has clusters", False)
         return
-    top = docs[-1]["clusters"][0]
-    members = {int(a, 16) for a in top.get("members", [])}
+    top = clusters[0]
     check("live: --watch: the fastest-growing cluster is the module's",
-          members and members <= set(leaked_end.values()),
-          "%d members, %d the module's" % (len(members),
-                                           len(members & set(leaked_end.values()))))
+          is_module_cluster(top, module), "cluster keys %s" % sorted(top))
     key, rate = numeric_key(top, ("per_min", "per_minute", "rate", "growth"))
     want = RATE * 60
     check("live: --watch: the module's cluster grows %s/min (%s), %d/min within %d%%"
           % (rate, key, want, WATCH_SLACK * 100),
           rate is not None and abs(rate - want) <= WATCH_SLACK * want,
           "cluster keys: %s" % sorted(top))
-    for name in ("watch", "watch-json"):
-        r = rusage(secs, name)
-        check("live: %s: CPU time and peak RSS reported" % name,
-              r is not None and r["rss"] > 0)
+
+
+def all_dicts(value):
+    if isinstance(value, dict):
+        yield value
+        value = list(value.values())
+    if isinstance(value, list):
+        for item in value:
+            yield from all_dicts(item)
 
 
 def count_of(value):
     if isinstance(value, dict):
         value = value.get("count", value.get("live"))
-    return value if isinstance(value, int) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def check_diff(leakscan, out, points):
+def growth_of(entry):
+    """after - before of a --diff entry, by either pair of names."""
+    for old, new in (("before", "after"), ("old", "new")):
+        before, after = count_of(entry.get(old)), count_of(entry.get(new))
+        if before is not None and after is not None:
+            return after - before
+    return None
+
+
+def check_diff(leakscan, out, points, module):
     grown = points[1][0] - points[0][0]
     dumps = [os.path.join(out, "dump%d.elf" % n) for n in (1, 2)]
+    _, text, _ = run([leakscan, "-q", "-j", dumps[1], "kmalloc-4k"])
+    docs = json_lines(text)
+    module = dict(module, signature=module_signature(
+        docs[0].get("clusters", []) if docs else [], module["addresses"]))
+    info("live: the module's cluster signature in dump 2: %s"
+         % ascii(module["signature"]))
     status, text, err = run([leakscan, "-q", "-j", "--diff"] + dumps + ["kmalloc-4k"])
-    best = None
-    for doc in json_lines(text):
-        for cluster in doc.get("clusters", []):
-            before = count_of(cluster.get("before"))
-            after = count_of(cluster.get("after"))
-            if before is not None and after is not None and \
-                    (best is None or after - before > best):
-                best = after - before
-    check("live: --diff DUMP1 DUMP2 kmalloc-4k: growth %s = the module's %d"
-          % (best, grown), status in CLEAN and best == grown,
-          "status %d, %s" % (status, ascii(err.strip()[-200:])))
+    entries = [(growth_of(d), d) for doc in json_lines(text) for d in all_dicts(doc)]
+    entries = [(g, d) for g, d in entries if g is not None]
+    if module["signature"]:
+        growth = [g for g, d in entries if d.get("signature") == module["signature"]]
+    else:
+        growth = sorted((g for g, _ in entries), reverse=True)[:1]
+    check("live: --diff DUMP1 DUMP2 kmalloc-4k: the module's cluster grew %s = its count %d"
+          % (growth[0] if growth else None, grown),
+          status in CLEAN and growth[:1] == [grown],
+          "status %d, %d entries with counts before and after, %s"
+          % (status, len(entries), ascii(err.strip()[-200:])))
     status, text, err = run([leakscan, "-q", "--diff"] + dumps + ["kmalloc-4k"])
     check("live: --diff DUMP1 DUMP2 kmalloc-4k (text) ran", status in CLEAN and text,
           "status %d, %s" % (status, ascii(err.strip()[-200:])))
@@ -304,7 +346,10 @@ def check_run(leakscan, out):
     check_harness(leakscan, secs)
     points = dump_points(console)
     before = truth(secs.get("truth", ("", -1))[0])
-    leaked_end = truth(secs.get("truth-end", ("", -1))[0])
+    module = {"addresses": set(truth(secs.get("truth-end", ("", -1))[0]).values())}
+    docs = json_lines(secs.get("json", ("", -1))[0])
+    module["signature"] = module_signature(docs[0].get("clusters", []) if docs else [],
+                                           module["addresses"])
     check("live: two dumps, each with the module's count", points is not None)
     if points is None:
         return
@@ -314,17 +359,17 @@ def check_run(leakscan, out):
     check_dumps(leakscan, out, points, before)
     report_rusage(secs, ("list", "json", "watch", "watch-json"))
     if help_has(leakscan, "/proc/kcore"):
-        check_kcore(secs, before, leaked_end)
+        check_kcore(secs, before, module)
     else:
         skip("live: -l, -j and nobody on /proc/kcore, CPU time and peak RSS",
              "leakscan --help does not name /proc/kcore (issue #25's live target)")
     if help_has(leakscan, "--watch"):
-        check_watch(secs, leaked_end)
+        check_watch(secs, module)
     else:
         skip("live: --watch 2 --count 5 on /proc/kcore",
              "leakscan --help has no --watch")
     if help_has(leakscan, "--diff"):
-        check_diff(leakscan, out, points)
+        check_diff(leakscan, out, points, module)
     else:
         skip("live: --diff of the two dumps", "leakscan --help has no --diff")
 
