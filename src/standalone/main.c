@@ -18,6 +18,7 @@
 #include "leakext/leakext.h"
 #include "leakext/summary.h"
 #include "standalone/files.h"
+#include "standalone/merge.h"
 #include "standalone/target.h"
 
 
@@ -49,10 +50,12 @@ struct program {
 	double watch;		/* --watch SECONDS; 0: not watching */
 	const char *count_arg;	/* -c/--count: objects to dump, or scans to watch */
 	unsigned int scans;	/* --watch's --count; 0: until ^C */
+	bool merge;		/* --merge: the arguments are saved reports */
+	int not_for_merge;	/* an option --merge does not take, or 0 */
 };
 
 /* long options without a letter */
-enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_DIFF, OPT_WATCH };
+enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_DIFF, OPT_WATCH, OPT_MERGE };
 
 /* --watch keeps this many scans: growth per minute and the trend are over them. */
 #define WATCH_KEEP 16
@@ -64,6 +67,7 @@ static void usage(FILE *out)
 "usage: leakscan [options] [VMLINUX | System.map] VMCORE... [CACHE]\n"
 "       leakscan --diff [options] [VMLINUX] OLD NEW [CACHE]\n"
 "       leakscan --watch=SECONDS [--count=N] [options] [VMLINUX] VMCORE [CACHE]\n"
+"       leakscan --merge [-j] [-n N] REPORT.jsonl...\n"
 "\n"
 "Finds leaked slab objects in kernel crash dumps without a crash session.\n"
 "With no CACHE, ranks every slab cache by live bytes; with CACHE, clusters the\n"
@@ -131,13 +135,20 @@ static void usage(FILE *out)
 "                      own reader for kdump-compressed pages it can decode,\n"
 "                      libkdumpfile for the rest) or libkdumpfile (all of it)\n"
 "      --stats         time, type and symbol sources on stderr\n"
+"      --merge         the arguments are saved -j reports (of many vmcores):\n"
+"                      group their clusters by cache and signature, with in\n"
+"                      how many vmcores each appears, objects and bytes in\n"
+"                      all and the largest dump, largest first; -j: JSON\n"
+"                      Lines, kind \"merge\"; -n N: the largest N groups\n"
 "  -h, --help          this help\n"
 "  -V, --version       version\n"
 "\n"
 "Exit status: 0 all vmcores analysed, 1 some vmcore failed (see stderr),\n"
 "2 bad usage, 3 VMLINUX unusable (or does not match), 4 all analysed but some result is flagged\n"
 "(a cache failed its integrity checks or the cache list was cut short).\n"
-"1 takes precedence over 4.\n", LX_DEFAULT_TOP, WATCH_KEEP);
+"1 takes precedence over 4.  --merge: 0 every line merged, 1 no report could\n"
+"be read, 2 bad usage, 4 some file or line unusable (named on stderr).\n",
+		LX_DEFAULT_TOP, WATCH_KEEP);
 }
 
 /* Paths name files; cache names have no '/'. */
@@ -358,6 +369,28 @@ static int sort_arguments(struct program *p, char **args, int n)
 	return check_combination(p);
 }
 
+/* --merge takes reports, and of the options only -j, -n, -a and -q. */
+static int check_merge(const struct program *p, int nreports)
+{
+	if (p->not_for_merge) {
+		fprintf(stderr, "leakscan: --merge takes only -j, -n, -a and -q\n");
+		return -1;
+	}
+	if (!nreports) {
+		fprintf(stderr, "leakscan: --merge needs at least one REPORT (--help)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int run_merge(const struct program *p, char **reports, int n)
+{
+	struct sa_merge_options opt = { .json = p->opt.json,
+					.top = p->opt.all ? 0 : p->opt.top };
+
+	return sa_merge_files(reports, n, &opt, stdout, stderr);
+}
+
 static int parse_args(struct program *p, int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -387,16 +420,25 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "watch", required_argument, NULL, OPT_WATCH },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "merge", no_argument, NULL, OPT_MERGE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "C:n:as:RrHk:lujdc:b:t:qhV", longs, NULL)) != -1) {
+		if (c == OPT_MERGE) {
+			p->merge = true;
+			continue;
+		}
+		if (!strchr("jnaq", c) && !p->not_for_merge)
+			p->not_for_merge = c;
 		if (parse_option(p, c)) {
 			fprintf(stderr, "Try 'leakscan --help' for more information.\n");
 			return -1;
 		}
 	}
+	if (p->merge)
+		return check_merge(p, argc - optind);
 	return sort_arguments(p, argv + optind, argc - optind);
 }
 
@@ -802,6 +844,8 @@ int main(int argc, char **argv)
 		free(p.vmcores);
 		return EXIT_USAGE;
 	}
+	if (p.merge)
+		return run_merge(&p, argv + optind, argc - optind);
 	p.unusable = calloc(p.nvmcores, sizeof(*p.unusable));
 	if (!p.unusable) {
 		fprintf(stderr, "leakscan: out of memory\n");
