@@ -19,6 +19,7 @@
 #include "leakext/summary.h"
 #include "standalone/files.h"
 #include "standalone/merge.h"
+#include "standalone/saved_summary.h"
 #include "standalone/target.h"
 
 
@@ -116,7 +117,8 @@ static void usage(FILE *out)
 "  -b, --bytes=N       bytes of each dumped object (default 256)\n"
 "  -t, --type=TYPE     with -d: print each object as struct TYPE (BTF types\n"
 "                      only; found in the kernel's or a loaded module's BTF)\n"
-"      --diff          compare two dumps of one machine, OLD and NEW: with\n"
+"      --diff          compare two dumps of one machine, OLD and NEW (either\n"
+"                      may be a saved -j report; of CACHE, saved with -a): with\n"
 "                      CACHE its clusters matched by content signature\n"
 "                      (count and bytes before, after, the change; what\n"
 "                      appeared, what vanished), largest growth first;\n"
@@ -464,6 +466,10 @@ static int check_vmcores(struct program *p)
 	int i, usable = 0;
 
 	for (i = 0; i < p->nvmcores; i++) {
+		if (p->diff && sa_is_saved_report(p->vmcores[i])) {
+			usable++;	/* read by obtain_summary() */
+			continue;
+		}
 		check_vmcore(p->vmcores[i], p->unusable[i], sizeof(p->unusable[i]));
 		if (p->unusable[i][0])
 			fprintf(stderr, "leakscan: %s: %s\n", p->vmcores[i], p->unusable[i]);
@@ -685,13 +691,29 @@ static int summarize(struct program *p, struct sa_dump *d, const char *path, voi
 	return res.status ? -1 : 0;
 }
 
+/* --diff's source i as a saved -j report: its document of cache (NULL: the ranking). */
+static int saved_summary(struct program *p, int i, const char *cache, struct lx_summary *sum)
+{
+	char err[512];
+
+	if (!sa_summary_from_file(p->vmcores[i], cache, sum, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "leakscan: %s: %s\n", p->vmcores[i], err);
+	if (p->opt.json)
+		json_error(p->vmcores[i], err);
+	return -1;
+}
+
 /*
- * The summary of source i, opened afresh.  A saved -j report will be a
- * source too (the saved-report reader fills the same struct lx_summary).
+ * The summary of source i, opened afresh: a dump's analysis, or (--diff)
+ * a saved -j report's document of cache, the name the other side's dump
+ * gave the cache when it was a dump (the report names it so).
  */
-static int obtain_summary(struct program *p, int i, struct lx_summary *sum)
+static int obtain_summary(struct program *p, int i, const char *cache, struct lx_summary *sum)
 {
 	memset(sum, 0, sizeof(*sum));
+	if (p->diff && sa_is_saved_report(p->vmcores[i]))
+		return saved_summary(p, i, cache, sum);
 	if (p->unusable[i][0]) {
 		if (p->opt.json)
 			json_error(p->vmcores[i], p->unusable[i]);
@@ -710,22 +732,28 @@ static int growth_status(const struct program *p, bool rendered)
 	return p->flagged ? EXIT_FLAGGED : EXIT_OK;
 }
 
-/* --diff OLD NEW: both summaries, then their growth. */
+/*
+ * --diff OLD NEW: both summaries, a dump's first (its cache's name, alias
+ * resolved, is what a saved report's document is found by), then their
+ * growth.
+ */
 static int run_diff(struct program *p)
 {
 	struct lx_summary sums[2];
-	int ret = EXIT_DUMP_FAILED;
+	int first = sa_is_saved_report(p->vmcores[0]) ? 1 : 0, ret = EXIT_DUMP_FAILED;
+	const char *cache;
 
 	sa_catch_interrupts();
-	if (!obtain_summary(p, 0, &sums[0])) {
-		if (!obtain_summary(p, 1, &sums[1])) {
-			ret = growth_status(p, p->opt.json ?
-					    lx_diff_json(stdout, &p->opt, &sums[0], &sums[1]) :
-					    lx_diff_text(stdout, &p->opt, &sums[0], &sums[1]));
-			lx_summary_free(&sums[1]);
-		}
-		lx_summary_free(&sums[0]);
+	if (obtain_summary(p, first, p->opt.cache, &sums[first]))
+		return ret;
+	cache = !p->opt.cache ? NULL : sums[first].cache[0] ? sums[first].cache : p->opt.cache;
+	if (!obtain_summary(p, !first, cache, &sums[!first])) {
+		ret = growth_status(p, p->opt.json ?
+				    lx_diff_json(stdout, &p->opt, &sums[0], &sums[1]) :
+				    lx_diff_text(stdout, &p->opt, &sums[0], &sums[1]));
+		lx_summary_free(&sums[!first]);
 	}
+	lx_summary_free(&sums[first]);
 	return ret;
 }
 
@@ -769,7 +797,7 @@ static int watch_scan(struct program *p, struct watch_history *h, unsigned int n
 
 	if (h->n == WATCH_KEEP)
 		history_drop_oldest(h);
-	if (obtain_summary(p, 0, &h->scans[h->n]))
+	if (obtain_summary(p, 0, NULL, &h->scans[h->n]))
 		return lx_interrupted(&t) ? growth_status(p, true) : EXIT_DUMP_FAILED;
 	h->n++;
 	for (i = 0; i < h->n; i++)

@@ -5,7 +5,9 @@
  * whether the same text is merged as a second report too.  Oracles: no
  * crash or leak (ASan), every message (file:line problems, duplicates)
  * terminal-safe, the model within its bounds, and the merge's output
- * valid JSON Lines of valid UTF-8, or terminal-safe text.
+ * valid JSON Lines of valid UTF-8, or terminal-safe text.  Each document
+ * also becomes a --diff source (saved_summary.c), diffed with itself:
+ * valid JSON or safe text, and nothing appeared or vanished.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +16,7 @@
 #include "fuzz_util.h"
 #include "standalone/merge.h"
 #include "standalone/report_reader.h"
+#include "standalone/saved_summary.h"
 
 static void check_model(const struct sa_report *r)
 {
@@ -56,6 +59,36 @@ static void merge_and_check(struct sa_report *reports, size_t n, bool json)
 	free(msgs);
 }
 
+/* Each document as a --diff source, against itself. */
+static void diff_documents(const struct sa_report *r, bool json)
+{
+	struct lx_options opt = { .json = json, .all = true };
+	char *out = NULL, err[512];
+	size_t outlen = 0, i;
+	struct lx_summary sum;
+	FILE *fout;
+
+	for (i = 0; i < r->ndocs && i < 8; i++) {
+		if (!sa_summary_from_doc(&r->docs[i], r->docs[i].source, &sum, err, sizeof(err)))
+			continue;
+		fout = open_memstream(&out, &outlen);
+		if (!fout)
+			abort();
+		if (json)
+			lx_diff_json(fout, &opt, &sum, &sum);
+		else
+			lx_diff_text(fout, &opt, &sum, &sum);
+		fclose(fout);
+		fz_check_report(out, outlen, "", json);
+		if (json && (strstr(out, "\"status\":\"appeared\"") ||
+			     strstr(out, "\"status\":\"vanished\"")))
+			fz_fail("a saved summary diffed with itself changed", out, outlen);
+		free(out);
+		out = NULL;
+		lx_summary_free(&sum);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sa_report reports[2];
@@ -76,6 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sa_report_parse((const char *)data + 1, size - 1, "again.jsonl", &reports[1], err,
 				sizeof(err));
 	merge_and_check(reports, n, mode & 1);
+	diff_documents(&reports[0], mode & 1);
 	sa_report_free(&reports[0]);
 	if (n == 2)
 		sa_report_free(&reports[1]);

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 
 from common import RESULTS, check, read_manifest, run_leakscan
 
@@ -205,6 +206,51 @@ def test_other_kernels(dirs, schedstat):
               "rc %d, %s %s" % (rc, top.get("signature"), err.decode(errors="replace")[-200:]))
 
 
+def saved(args):
+    """A saved -j report of args, in a temporary file the caller removes."""
+    rc, out, err = run_leakscan(["-j"] + args)
+    f = tempfile.NamedTemporaryFile(prefix="growth-", suffix=".jsonl", delete=False)
+    f.write(out)
+    f.close()
+    return rc, f.name
+
+
+def test_diff_saved(s1, s3):
+    """--diff with a saved -j report as OLD: the same rows as from the dump."""
+    paths = []
+    try:
+        rc_all, full = saved(["-a", "-H", s1, "kmalloc-4k"])
+        rc_top, top = saved(["-H", s1, "kmalloc-4k"])
+        rc_rank, rank = saved([s1])
+        paths = [full, top, rank]
+        rc, out, err = run_leakscan(["-j", "--diff", full, s3, "kmalloc-4096"])
+        rcd, dumps, _ = run_leakscan(["-j", "--diff", s1, s3, "kmalloc-4k"])
+        mine = json.loads(out) if rc == 0 else {}
+        theirs = json.loads(dumps) if rcd == 0 else {}
+        check("diff: a saved -a report as OLD (cache named by an alias): the same rows "
+              "as the dump's", rc_all == 0 and rc == 0 and rcd == 0 and
+              mine.get("clusters") == theirs.get("clusters") and
+              mine["old"]["live"] == theirs["old"]["live"] and
+              "saved in" in mine["old"]["source"], err.decode(errors="replace")[:300])
+        rc, out, err = run_leakscan(["--diff", top, s3, "kmalloc-4k"])
+        check("diff: a saved report of the top clusters only is refused (exit 1, -a)",
+              rc_top == 0 and rc == 1 and b"save it with -a" in err and not out,
+              "rc %d: %s" % (rc, err[:200]))
+        rc, out, err = run_leakscan(["-j", "--diff", rank, s1])
+        doc = json.loads(out) if rc == 0 else {}
+        check("diff: a saved ranking as OLD against its own dump: every cache matched, "
+              "no change", rc_rank == 0 and rc == 0 and doc["appeared"] == 0 and
+              doc["vanished"] == 0 and doc["matched"] > 100 and
+              all(r["change"] == {"live": 0, "bytes": 0} for r in doc["caches"]),
+              err.decode(errors="replace")[:300])
+        rc, out, err = run_leakscan(["--diff", full, s1, "kmalloc-64"])
+        check("diff: a saved report without the cache: exit 1, named",
+              rc == 1 and b"no report of kmalloc-64" in err, err[:200])
+    finally:
+        for p in paths:
+            os.unlink(p)
+
+
 def main():
     samples = sys.argv[1]
     s1 = os.path.join(samples, "S1-schedstat-4k", "vmcore.mkd")
@@ -216,6 +262,7 @@ def main():
     test_diff_same(s1)
     if docs:
         test_diff_boots(s1, s3, *docs)
+    test_diff_saved(s1, s3)
     test_watch(s1)
     test_bad_usage(s1)
     if os.path.isdir(os.path.join(samples, "S2-fnptr-192")):
