@@ -52,6 +52,17 @@ struct lx_summary {
 
 void lx_summary_free(struct lx_summary *sum);
 /*
+ * Fill in a summary, into arrays the caller sized (calloc): a cluster (no
+ * signature: counted in unsigned_count, no entry; head: its first bytes,
+ * cut to LX_SUMMARY_HEAD), or a cache (the name sanitized).  Then
+ * lx_summary_normalize().
+ */
+void lx_summary_add_cluster(struct lx_summary *sum, const uint64_t *signature,
+			    uint64_t count, uint64_t bytes, const uint8_t *head,
+			    size_t head_len);
+void lx_summary_add_cache(struct lx_summary *sum, const char *name, uint64_t live,
+			  uint64_t bytes);
+/*
  * Sort and merge what a reader filled in any order: clusters by signature
  * (equal ones summed), caches by name.  false: no memory.
  */

@@ -117,6 +117,37 @@ static void summary_start(struct lx_summary *sum, const struct lx_options *opt,
 	sum->wall = (double)time(NULL);
 }
 
+void lx_summary_add_cluster(struct lx_summary *sum, const uint64_t *signature,
+			    uint64_t count, uint64_t bytes, const uint8_t *head,
+			    size_t head_len)
+{
+	struct lx_summary_cluster *c = &sum->clusters[sum->nclusters];
+
+	if (!signature) {
+		sum->unsigned_count += count;
+		return;
+	}
+	c->signature = *signature;
+	c->count = count;
+	c->bytes = bytes;
+	c->head_len = head_len < sizeof(c->head) ? head_len : sizeof(c->head);
+	if (c->head_len)
+		memcpy(c->head, head, c->head_len);
+	sum->nclusters++;
+}
+
+void lx_summary_add_cache(struct lx_summary *sum, const char *name, uint64_t live,
+			  uint64_t bytes)
+{
+	struct lx_summary_cache *c = &sum->caches[sum->ncaches++];
+
+	set_label(c->name, sizeof(c->name), name);
+	c->live = live;
+	c->bytes = bytes;
+	sum->live += live;
+	sum->bytes += bytes;
+}
+
 bool lx_summary_from_job(struct lx_summary *sum, const struct lx_options *opt,
 			 const struct lx_cluster_job *job)
 {
@@ -131,18 +162,10 @@ bool lx_summary_from_job(struct lx_summary *sum, const struct lx_options *opt,
 		return false;
 	for (i = 0; i < cl->nclusters; i++) {
 		const struct lx_cluster *c = &cl->clusters[i];
-		struct lx_summary_cluster *sc = &sum->clusters[sum->nclusters];
 
-		if (!c->has_signature) {
-			sum->unsigned_count += c->count;
-			continue;
-		}
-		sc->signature = c->signature;
-		sc->count = c->count;
-		sc->bytes = c->count * job->cache.size;
-		sc->head_len = opt->redact ? 0 : c->head_len;
-		memcpy(sc->head, c->head, sc->head_len);
-		sum->nclusters++;
+		lx_summary_add_cluster(sum, c->has_signature ? &c->signature : NULL, c->count,
+				       c->count * job->cache.size, c->head,
+				       opt->redact ? 0 : c->head_len);
 	}
 	return lx_summary_normalize(sum);
 }
@@ -156,18 +179,9 @@ bool lx_summary_from_ranking(struct lx_summary *sum, const struct lx_options *op
 	sum->caches = calloc(r->count ? r->count : 1, sizeof(*sum->caches));
 	if (!sum->caches)
 		return false;
-	for (i = 0; i < r->count; i++) {
-		const struct lx_ranking_row *row = &r->rows[i];
-		struct lx_summary_cache *c = &sum->caches[sum->ncaches];
-
-		if (row->status)
-			continue;
-		set_label(c->name, sizeof(c->name), row->cache.name);
-		c->live = row->live;
-		c->bytes = row->live * row->cache.size;
-		sum->live += c->live;
-		sum->bytes += c->bytes;
-		sum->ncaches++;
-	}
+	for (i = 0; i < r->count; i++)
+		if (!r->rows[i].status)
+			lx_summary_add_cache(sum, r->rows[i].cache.name, r->rows[i].live,
+					     r->rows[i].live * r->rows[i].cache.size);
 	return lx_summary_normalize(sum);
 }

@@ -39,6 +39,7 @@ static bool parse_signature(const char *hex, uint64_t *value)
 
 static bool clusters_from_doc(const struct sa_report_doc *doc, struct lx_summary *sum)
 {
+	uint64_t signature;
 	size_t i;
 
 	sum->clusters = calloc(doc->nclusters ? doc->nclusters : 1, sizeof(*sum->clusters));
@@ -46,21 +47,11 @@ static bool clusters_from_doc(const struct sa_report_doc *doc, struct lx_summary
 		return false;
 	for (i = 0; i < doc->nclusters; i++) {
 		const struct sa_report_cluster *c = &doc->clusters[i];
-		struct lx_summary_cluster *sc = &sum->clusters[sum->nclusters];
+		bool sig = c->has_signature && parse_signature(c->signature, &signature);
 
-		if (!c->has_signature || !parse_signature(c->signature, &sc->signature)) {
-			sum->unsigned_count += c->count;
-			continue;
-		}
-		sc->count = c->count;
-		sc->bytes = c->bytes;
 		/* a binary cluster's saved preview is empty: its content is unknown */
-		if (c->is_text && c->preview.bytes) {
-			sc->head_len = c->preview.len < sizeof(sc->head) ? c->preview.len :
-									    sizeof(sc->head);
-			memcpy(sc->head, c->preview.bytes, sc->head_len);
-		}
-		sum->nclusters++;
+		lx_summary_add_cluster(sum, sig ? &signature : NULL, c->count, c->bytes,
+				       c->preview.bytes, c->is_text ? c->preview.len : 0);
 	}
 	sum->live = doc->live;
 	sum->bytes = doc->live * doc->slot_size;
@@ -75,19 +66,10 @@ static bool caches_from_doc(const struct sa_report_doc *doc, struct lx_summary *
 	sum->caches = calloc(doc->nrows ? doc->nrows : 1, sizeof(*sum->caches));
 	if (!sum->caches)
 		return false;
-	for (i = 0; i < doc->nrows; i++) {
-		const struct sa_report_cache_row *row = &doc->rows[i];
-		struct lx_summary_cache *c = &sum->caches[sum->ncaches];
-
-		if (row->error || !row->name)
-			continue;
-		copy_label(c->name, sizeof(c->name), row->name);
-		c->live = row->live;
-		c->bytes = row->live * row->slot_size;
-		sum->live += c->live;
-		sum->bytes += c->bytes;
-		sum->ncaches++;
-	}
+	for (i = 0; i < doc->nrows; i++)
+		if (!doc->rows[i].error && doc->rows[i].name)
+			lx_summary_add_cache(sum, doc->rows[i].name, doc->rows[i].live,
+					     doc->rows[i].live * doc->rows[i].slot_size);
 	return true;
 }
 
