@@ -151,6 +151,13 @@ def test_watch(s1):
           len(docs) == 2 and docs[1]["cache"] is None and len(docs[1]["caches"]) > 100 and
           all(c["growth_per_minute"] == 0 and c["trend"] == [c["live"]] * 2
               for c in docs[1]["caches"]))
+    rc, out, _ = run_leakscan(["-j", "--watch", "0.01", "--count", "18", s1, "kmalloc-4k"])
+    docs = lines_of(out) if rc == 0 else []
+    check("watch: 18 scans keep the last 16: scans_kept, 16-point trends, growth 0",
+          len(docs) == 18 and [d["scans_kept"] for d in docs] == list(range(1, 17)) + [16, 16] and
+          all(len(c["trend"]) == 16 and c["growth_per_minute"] == 0
+              for c in docs[-1]["clusters"]),
+          str([d["scans_kept"] for d in docs]))
     rc, out, _ = run_leakscan(["--watch", "1", "--count", "2", s1, "kmalloc-4k"])
     text = out.decode(errors="replace")
     check("watch: text: two SCAN headers, the schedstat row flat (+0.0, --)",
