@@ -45,7 +45,11 @@ static const char *row_status(const struct growth_row *r)
 	return before && after ? "matched" : after ? "appeared" : "vanished";
 }
 
-/* Largest growth first; then most objects now; then the key, for a stable order. */
+/*
+ * Largest growth first (a watch's objects per minute; a diff's bytes, as
+ * the ranking orders by live bytes, then objects); then most objects now;
+ * then the key, for a stable order.
+ */
 static int row_cmp(const void *a, const void *b)
 {
 	const struct growth_row *x = a, *y = b;
@@ -53,6 +57,8 @@ static int row_cmp(const void *a, const void *b)
 
 	if (x->per_minute != y->per_minute)
 		return x->per_minute > y->per_minute ? -1 : 1;
+	if (x->change_bytes != y->change_bytes)
+		return x->change_bytes > y->change_bytes ? -1 : 1;
 	if (x->change != y->change)
 		return x->change > y->change ? -1 : 1;
 	if (cx != cy)

@@ -115,6 +115,9 @@ def test_diff_boots(s1, s3, d1, d3):
           r["after"] == {"count": top3["count"], "bytes": top3["bytes"]} and
           r["change"] == {"count": top3["count"] - top1["count"],
                           "bytes": top3["bytes"] - top1["bytes"]}, json.dumps(r)[:300])
+    grown = [c["change"]["bytes"] for c in doc["clusters"]]
+    check("diff: S1 S3: rows come largest growth (bytes) first",
+          grown == sorted(grown, reverse=True) and grown[0] > 0, str(grown[:5]))
     check("diff: S1 S3: live objects of each side as each report says",
           doc["old"]["live"] == d1["counts"]["live"] and
           doc["new"]["live"] == d3["counts"]["live"])
