@@ -261,6 +261,15 @@ def test_diff_saved(s1, s3):
             os.unlink(p)
 
 
+def guarded(fn, *args):
+    """Run one test; an exception (a crashed program's output, say) is a FAIL."""
+    try:
+        return fn(*args)
+    except Exception as e:  # noqa: BLE001 - any failure must show as FAIL
+        check("growth: %s ran to its end" % fn.__name__, False, repr(e)[:300])
+        return None
+
+
 def main():
     samples = sys.argv[1]
     s1 = os.path.join(samples, "S1-schedstat-4k", "vmcore.mkd")
@@ -268,17 +277,18 @@ def main():
     if not (os.path.isfile(s1) and os.path.isfile(s3)):
         check("growth: S1 and S3 are built", False, "%s, %s" % (s1, s3))
         return 1
-    docs = test_signatures(s1, s3)
-    test_diff_same(s1)
+    docs = guarded(test_signatures, s1, s3)
+    guarded(test_diff_same, s1)
     if docs:
-        test_diff_boots(s1, s3, *docs)
-    test_diff_saved(s1, s3)
-    test_watch(s1)
-    test_bad_usage(s1)
+        guarded(test_diff_boots, s1, s3, *docs)
+    guarded(test_diff_saved, s1, s3)
+    guarded(test_watch, s1)
+    guarded(test_bad_usage, s1)
     if os.path.isdir(os.path.join(samples, "S2-fnptr-192")):
-        test_symbol_sources(samples)
+        guarded(test_symbol_sources, samples)
     if docs:
-        test_other_kernels(sys.argv[2:], largest(docs[0])["signature"])
+        guarded(test_other_kernels, sys.argv[2:], largest(docs[0])["signature"])
+    print("growth: %d passed, %d failed" % (RESULTS.count(True), RESULTS.count(False)))
     return 0 if all(RESULTS) else 1
 
 
