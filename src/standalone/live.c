@@ -86,25 +86,13 @@ static int proc_symbols(struct sa_dump *d, char *err, size_t errlen)
 	return -1;
 }
 
-/* Symbols: /proc/kallsyms, else the kallsyms tables in the kernel's memory. */
+/* Symbols: /proc/kallsyms (target.c falls back to the tables in memory). */
 static int kcore_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
-	char why[512], mem[512];
-
-	if (!proc_symbols(d, why, sizeof(why))) {
-		lx_symtab_finish(&d->symbols);
-		return 0;
-	}
-	lx_symtab_free(&d->symbols);
-	memset(&d->symbols, 0, sizeof(d->symbols));
-	if (!sa_dump_memory_symbols(d, mem, sizeof(mem))) {
-		if (d->progress)
-			fprintf(stderr, "leakscan: %s: warning: %s; kallsyms read from memory\n",
-				d->path, why);
-		return 0;
-	}
-	snprintf(err, errlen, "no kernel symbols: %.200s; and from memory: %.200s", why, mem);
-	return -1;
+	if (proc_symbols(d, err, errlen))
+		return -1;
+	lx_symtab_finish(&d->symbols);
+	return 0;
 }
 
 /* A whole small file (sysfs BTF is a few MiB) into a new buffer. */
@@ -173,7 +161,8 @@ static void load_one_module(struct sa_dump *d, const char *dir, const char *name
 	free(data);
 }
 
-int sa_live_module_btf(struct sa_dump *d, unsigned int max)
+/* Every loaded module's BTF file in sysfs, at most max. */
+static int kcore_module_btf(struct sa_dump *d, unsigned int max)
 {
 	const char *dir = d->btf_dir ? d->btf_dir : SYS_BTF;
 	struct dirent *e;
@@ -203,5 +192,6 @@ const struct sa_source sa_kcore_source = {
 	.phys_end = kcore_phys_end,
 	.symbols = kcore_symbols,
 	.btf = kcore_btf,
+	.module_btf = kcore_module_btf,
 	.close = kcore_close,
 };

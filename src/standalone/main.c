@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,6 +34,7 @@ struct program {
 	struct lx_options opt;
 	bool stats, quiet;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
+	bool keep_priority;		/* --keep-priority: no nice for /proc/kcore */
 	enum types_choice types;
 	const char *vmlinux;		/* NULL: types and symbols from each dump */
 	const char *system_map;		/* without vmlinux: the symbols */
@@ -44,12 +46,15 @@ struct program {
 	bool flagged;		/* some analysed result failed its checks */
 };
 
-enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE };	/* long options without a letter */
+enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_KEEP_PRIORITY };	/* long options without a letter */
+
+#define LIVE_NICENESS 10	/* a live scan's CPU priority, unless --keep-priority */
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: leakscan [options] [VMLINUX | System.map] VMCORE... [CACHE]\n"
+"       leakscan [options] /proc/kcore [CACHE]\n"
 "\n"
 "Finds leaked slab objects in kernel crash dumps without a crash session.\n"
 "With no CACHE, ranks every slab cache by live bytes; with CACHE, clusters the\n"
@@ -64,6 +69,11 @@ static void usage(FILE *out)
 "the kernel's package; no debuginfo needed) and types still come from the\n"
 "dump's BTF.  A last argument that is not a file is the cache name\n"
 "(kmalloc-4096, kmalloc-4k and size-4096 are aliases).\n"
+"\n"
+"/proc/kcore reads the running kernel (root, read-only, no module loaded):\n"
+"types from /sys/kernel/btf, symbols from /proc/kallsyms (else from memory),\n"
+"at nice %d.  A cache that changes under the walker is walked again, up to\n"
+"three times; what stays inconsistent is reported as MOVING, not flagged.\n"
 "\n"
 "  -C, --cache=NAME    the cache (instead of the last argument)\n"
 "  -n, --top=N         show N clusters (default %d); without CACHE, N caches\n"
@@ -105,13 +115,14 @@ static void usage(FILE *out)
 "                      own reader for kdump-compressed pages it can decode,\n"
 "                      libkdumpfile for the rest) or libkdumpfile (all of it)\n"
 "      --stats         time, type and symbol sources on stderr\n"
+"      --keep-priority with /proc/kcore: keep the CPU priority (no nice)\n"
 "  -h, --help          this help\n"
 "  -V, --version       version\n"
 "\n"
 "Exit status: 0 all vmcores analysed, 1 some vmcore failed (see stderr),\n"
 "2 bad usage, 3 VMLINUX unusable (or does not match), 4 all analysed but some result is flagged\n"
 "(a cache failed its integrity checks or the cache list was cut short).\n"
-"1 takes precedence over 4.\n", LX_DEFAULT_TOP);
+"1 takes precedence over 4.\n", LIVE_NICENESS, LX_DEFAULT_TOP);
 }
 
 /* Paths name files; cache names have no '/'. */
@@ -187,6 +198,7 @@ static int parse_option(struct program *p, int c)
 	case 'T': return parse_types(p, optarg);
 	case 'D': p->types = TYPES_DWARF; return 0;
 	case OPT_READER: return parse_reader(p, optarg);
+	case OPT_KEEP_PRIORITY: p->keep_priority = true; return 0;
 	case 'h': usage(stdout); exit(EXIT_OK);
 	case 'V': printf("leakscan (leakext) %s\n", LEAKEXT_VERSION); exit(EXIT_OK);
 	default: return shared_option(p, c);
@@ -280,6 +292,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "types", required_argument, NULL, 'T' },
 		{ "dwarf", no_argument, NULL, 'D' },
 		{ "reader", required_argument, NULL, OPT_READER },
+		{ "keep-priority", no_argument, NULL, OPT_KEEP_PRIORITY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -384,7 +397,10 @@ static void show_sources(const struct sa_dump *d, double opened)
 		sa_types_name(d->types->kind), types);
 	fprintf(stderr, "leakscan: %s: symbols %s: %zu; opened in %.3f s\n", d->path,
 		sa_symbols_name(d->symbols_kind), d->symbols.count, opened);
-	if (d->reader.ops)
+	if (d->source->live)
+		fprintf(stderr, "leakscan: %s: memory: the running kernel, %u kcore segments read by virtual address\n",
+			d->path, d->kcore.nsegs);
+	else if (d->reader.ops)
 		fprintf(stderr, "leakscan: %s: memory: own %s reader, libkdumpfile where it does not answer\n",
 			d->path, d->reader.ops->name);
 	else
@@ -397,6 +413,19 @@ static void show_reads(const struct sa_dump *d, double start)
 	fprintf(stderr, "leakscan: %s: analysed in %.2f s; %llu reads by the own reader, %llu by libkdumpfile\n",
 		d->path, lx_now() - start, (unsigned long long)d->reader.reads,
 		(unsigned long long)d->reader.passed);
+}
+
+/* A live scan yields the CPU: nice LIVE_NICENESS, unless already lower. */
+static void lower_priority(const struct program *p)
+{
+	int now;
+
+	if (p->keep_priority)
+		return;
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, 0);
+	if (!errno && now < LIVE_NICENESS)
+		setpriority(PRIO_PROCESS, 0, LIVE_NICENESS);
 }
 
 static int run_one(struct program *p, const char *path)
@@ -414,6 +443,8 @@ static int run_one(struct program *p, const char *path)
 		if (p->opt.json)
 			json_error(path, err);
 	} else {
+		if (d.source->live)
+			lower_priority(p);
 		if (p->stats)
 			show_sources(&d, lx_now() - start);
 		ret = analyse(p, &d, path);

@@ -222,9 +222,9 @@ static void load_module_btf(struct sa_dump *d)
 	unsigned int n;
 
 	d->module_btf_tried = true;
-	if (d->source->live) {
+	if (d->source->module_btf) {
 		d->module_btf = calloc(MAX_BTF_MODULES, sizeof(*d->module_btf));
-		if (!d->module_btf || !sa_live_module_btf(d, MAX_BTF_MODULES))
+		if (!d->module_btf || !d->source->module_btf(d, MAX_BTF_MODULES))
 			return;
 	}
 	if (!lx_symtab_lookup(&d->symbols, "btf_modules", &head) ||
@@ -691,7 +691,8 @@ static int check_data_symbols(struct sa_dump *d, char *err, size_t errlen)
 	return -1;
 }
 
-int sa_dump_memory_symbols(struct sa_dump *d, char *err, size_t errlen)
+/* The kernel's kallsyms, where VMCOREINFO says its tables are (6.0+). */
+static int memory_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
 	struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d,
 			       .host = &sa_host_ops, .host_priv = d,
@@ -752,6 +753,26 @@ static int map_symbols(struct sa_dump *d, char *err, size_t errlen)
 	return check_map_anchors(d, offset, err, errlen);
 }
 
+/* The source's symbols (/proc/kallsyms), else the tables in memory. */
+static int source_symbols(struct sa_dump *d, char *err, size_t errlen)
+{
+	char why[256], mem[256];
+
+	if (!d->source->symbols(d, why, sizeof(why)))
+		return 0;
+	lx_symtab_free(&d->symbols);
+	memset(&d->symbols, 0, sizeof(d->symbols));
+	d->symbols_have_modules = false;
+	if (!memory_symbols(d, mem, sizeof(mem))) {
+		if (d->progress)
+			fprintf(stderr, "leakscan: %s: warning: %s; kallsyms read from memory\n",
+				d->path, why);
+		return 0;
+	}
+	snprintf(err, errlen, "no kernel symbols: %s; and in memory: %s", why, mem);
+	return -1;
+}
+
 static int kernel_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
 	if (d->vmlinux)
@@ -759,8 +780,8 @@ static int kernel_symbols(struct sa_dump *d, char *err, size_t errlen)
 	if (d->system_map)
 		return map_symbols(d, err, errlen);
 	if (d->source->symbols)
-		return d->source->symbols(d, err, errlen);
-	return sa_dump_memory_symbols(d, err, errlen);
+		return source_symbols(d, err, errlen);
+	return memory_symbols(d, err, errlen);
 }
 
 /* The kernel's own BTF: from the source (sysfs, live), else from its memory. */

@@ -33,20 +33,23 @@ struct sa_source {
 	bool (*read)(struct sa_dump *d, uint64_t kvaddr, void *buf, size_t len);
 	const char *(*vmcoreinfo)(struct sa_dump *d, const char *key);
 	uint64_t (*phys_end)(struct sa_dump *d);
-	/* The kernel's symbols and BTF from outside its memory; -1 and err: not there. */
+	/*
+	 * The kernel's symbols and BTF from outside its memory; -1 and err:
+	 * not there (symbols then come from the kallsyms tables in memory).
+	 */
 	int (*symbols)(struct sa_dump *d, char *err, size_t errlen);
 	int (*btf)(struct sa_dump *d, char *err, size_t errlen);
+	/*
+	 * Loaded modules' BTF into d->module_btf (room for max), split on
+	 * d->types; -1 if the source has none (then: the btf_modules list).
+	 */
+	int (*module_btf)(struct sa_dump *d, unsigned int max);
 	void (*close)(struct sa_dump *d);
 };
 
 /* /proc/kcore's row (live.c). */
 extern const struct sa_source sa_kcore_source;
-/*
- * A live kernel's module BTF from sysfs (/sys/kernel/btf/MODULE), into
- * d->module_btf (allocated for max), at most max; -1 if there is no such
- * directory.
- */
-int sa_live_module_btf(struct sa_dump *d, unsigned int max);
+
 
 /* The vmlinux named on the command line, shared by every dump. */
 struct sa_vmlinux {
@@ -107,8 +110,7 @@ extern const struct lx_host_ops sa_host_ops;
  */
 int sa_dump_open(struct sa_dump *d, char *err, size_t errlen);
 const char *sa_symbols_name(enum sa_symbols_kind kind);
-/* The kernel's kallsyms decoded from its memory, where VMCOREINFO says (6.0+). */
-int sa_dump_memory_symbols(struct sa_dump *d, char *err, size_t errlen);
+
 void sa_dump_close(struct sa_dump *d);
 void sa_catch_interrupts(void);
 /* One progress line on stderr, fitted to the terminal; total == done clears. */
