@@ -24,8 +24,12 @@
 static const char *const keys[] = { "OSRELEASE", "PAGESIZE", "KERNELOFFSET",
 				    "SYMBOL(swapper_pg_dir)", "" };
 
-/* Where the naive parse finds vaddr in the file; false if in no segment. */
-static bool naive_offset(const uint8_t *data, size_t size, uint64_t vaddr, uint64_t *off)
+/*
+ * Where the naive parse finds vaddr in the file, and how many bytes its
+ * segment has from there; false if in no segment.
+ */
+static bool naive_offset(const uint8_t *data, size_t size, uint64_t vaddr, uint64_t *off,
+			 uint64_t *left)
 {
 	Elf64_Ehdr eh;
 	unsigned int i;
@@ -44,6 +48,7 @@ static bool naive_offset(const uint8_t *data, size_t size, uint64_t vaddr, uint6
 			continue;
 		if (vaddr >= ph.p_vaddr && vaddr - ph.p_vaddr < ph.p_filesz) {
 			*off = ph.p_offset + (vaddr - ph.p_vaddr);
+			*left = ph.p_filesz - (vaddr - ph.p_vaddr);
 			return true;
 		}
 	}
@@ -55,13 +60,14 @@ static void check_read(const struct sa_kcore *k, const uint8_t *data, size_t siz
 		       uint64_t vaddr)
 {
 	uint8_t buf[READ_LEN];
-	uint64_t off;
+	uint64_t off, left, n;
 
 	if (!sa_kcore_read(k, vaddr, buf, sizeof(buf)))
 		return;
-	if (!naive_offset(data, size, vaddr, &off))
+	if (!naive_offset(data, size, vaddr, &off, &left))
 		fz_fail("a read answered an address no segment holds", NULL, 0);
-	if (off < size && size - off >= sizeof(buf) && memcmp(buf, data + off, sizeof(buf)))
+	n = left < sizeof(buf) ? left : sizeof(buf);	/* the rest is the next segment's */
+	if (off < size && size - off >= n && memcmp(buf, data + off, n))
 		fz_fail("a read differs from the file's bytes", NULL, 0);
 }
 
