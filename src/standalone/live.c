@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,8 +29,22 @@ static bool kcore_probe(int fd)
 	return sa_kcore_probe(fd);
 }
 
+/* Reading the running kernel yields the CPU: nice live_niceness, unless already lower. */
+static void lower_priority(const struct sa_dump *d)
+{
+	int now;
+
+	if (d->live_niceness < 0)
+		return;
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, 0);
+	if (!errno && now < d->live_niceness)
+		setpriority(PRIO_PROCESS, 0, d->live_niceness);
+}
+
 static int kcore_open(struct sa_dump *d, char *err, size_t errlen)
 {
+	lower_priority(d);
 	if (sa_kcore_open(&d->kcore, d->fd, err, errlen))
 		return -1;
 	d->arch = lx_arch_find_elf(d->kcore.machine);

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -415,24 +414,13 @@ static void show_reads(const struct sa_dump *d, double start)
 		(unsigned long long)d->reader.passed);
 }
 
-/* A live scan yields the CPU: nice LIVE_NICENESS, unless already lower. */
-static void lower_priority(const struct program *p)
-{
-	int now;
-
-	if (p->keep_priority)
-		return;
-	errno = 0;
-	now = getpriority(PRIO_PROCESS, 0);
-	if (!errno && now < LIVE_NICENESS)
-		setpriority(PRIO_PROCESS, 0, LIVE_NICENESS);
-}
-
 static int run_one(struct program *p, const char *path)
 {
 	struct sa_dump d = { .path = path, .fd = -1, .vmlinux = p->vmlinux ? &p->vm : NULL,
 			     .system_map = p->system_map,
 			     .progress = !p->quiet && isatty(fileno(stderr)),
+			     .quiet = p->quiet,
+			     .live_niceness = p->keep_priority ? -1 : LIVE_NICENESS,
 			     .libkdumpfile_only = p->libkdumpfile_only };
 	char err[512] = "";
 	double start = lx_now();
@@ -443,8 +431,6 @@ static int run_one(struct program *p, const char *path)
 		if (p->opt.json)
 			json_error(path, err);
 	} else {
-		if (d.source->live)
-			lower_priority(p);
 		if (p->stats)
 			show_sources(&d, lx_now() - start);
 		ret = analyse(p, &d, path);

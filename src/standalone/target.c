@@ -764,7 +764,7 @@ static int source_symbols(struct sa_dump *d, char *err, size_t errlen)
 	memset(&d->symbols, 0, sizeof(d->symbols));
 	d->symbols_have_modules = false;
 	if (!memory_symbols(d, mem, sizeof(mem))) {
-		if (d->progress)
+		if (!d->quiet)
 			fprintf(stderr, "leakscan: %s: warning: %s; kallsyms read from memory\n",
 				d->path, why);
 		return 0;

@@ -79,6 +79,8 @@ struct sa_dump {
 	struct sa_kcore kcore;		/* the kcore source's state */
 	/* Paths the kcore source reads; NULL: /proc/kallsyms, /sys/kernel/btf. */
 	const char *kallsyms_path, *btf_dir;
+	/* A live source's CPU priority (at least this nice); -1: keep it. */
+	int live_niceness;
 	kdump_ctx_t *ctx;		/* attributes, translation */
 	const struct lx_arch *arch;	/* the dump's row, by its file */
 	struct sa_kdump_reads reads;	/* every libkdumpfile read */
@@ -98,6 +100,7 @@ struct sa_dump {
 	bool module_btf_tried;
 	bool symbols_have_modules;	/* the symbol source named module symbols */
 	bool progress;
+	bool quiet;			/* -q: no warnings of the sources either */
 };
 
 /* Both take the struct sa_dump as their priv (dump_priv, host_priv). */
