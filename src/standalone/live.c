@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "leakext/arch.h"
@@ -101,10 +102,31 @@ static int proc_symbols(struct sa_dump *d, char *err, size_t errlen)
 	return -1;
 }
 
+/*
+ * /proc/kallsyms and /sys/kernel/btf describe the kernel this program runs
+ * on: a kcore-shaped file of another kernel (VMCOREINFO's OSRELEASE is not
+ * uname's) is read like a dump, its symbols and types from its memory.
+ */
+static bool running_kernel(struct sa_dump *d, char *err, size_t errlen)
+{
+	const char *release = sa_kcore_vmcoreinfo(&d->kcore, "OSRELEASE");
+	struct utsname u;
+	char safe[80];
+
+	if (d->kallsyms_path || d->btf_dir)
+		return true;	/* paths given for this kcore */
+	if (release && !uname(&u) && !strcmp(release, u.release))
+		return true;
+	lx_escape(safe, sizeof(safe), release ? release : "?", release ? strlen(release) : 1);
+	snprintf(err, errlen, "kcore of kernel %s, not the running one: /proc/kallsyms and /sys/kernel/btf are not its",
+		 safe);
+	return false;
+}
+
 /* Symbols: /proc/kallsyms (target.c falls back to the tables in memory). */
 static int kcore_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
-	if (proc_symbols(d, err, errlen))
+	if (!running_kernel(d, err, errlen) || proc_symbols(d, err, errlen))
 		return -1;
 	lx_symtab_finish(&d->symbols);
 	return 0;
@@ -143,11 +165,12 @@ static int kcore_btf(struct sa_dump *d, char *err, size_t errlen)
 	void *data;
 	int ret;
 
+	if (!running_kernel(d, err, errlen))
+		return -1;
 	snprintf(path, sizeof(path), "%s/vmlinux", dir);
 	data = read_file(path, SA_BTF_MAX_SIZE, &len, why, sizeof(why));
 	if (!data) {
-		snprintf(err, errlen, "no kernel types: %s (a kernel without CONFIG_DEBUG_INFO_BTF: give its debug vmlinux)",
-			 why);
+		snprintf(err, errlen, "%s", why);
 		return -1;
 	}
 	ret = sa_types_open_btf_raw(&d->own_types, data, len, why, sizeof(why));
@@ -180,9 +203,13 @@ static void load_one_module(struct sa_dump *d, const char *dir, const char *name
 static int kcore_module_btf(struct sa_dump *d, unsigned int max)
 {
 	const char *dir = d->btf_dir ? d->btf_dir : SYS_BTF;
+	char why[160];
 	struct dirent *e;
-	DIR *dp = opendir(dir);
+	DIR *dp;
 
+	if (!running_kernel(d, why, sizeof(why)))
+		return -1;
+	dp = opendir(dir);
 	if (!dp)
 		return -1;
 	while (d->nmodule_btf < max && (e = readdir(dp)))

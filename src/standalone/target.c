@@ -787,9 +787,21 @@ static int kernel_symbols(struct sa_dump *d, char *err, size_t errlen)
 /* The kernel's own BTF: from the source (sysfs, live), else from its memory. */
 static int own_btf(struct sa_dump *d, char *err, size_t errlen)
 {
-	if (d->source->btf)
-		return d->source->btf(d, err, errlen);
-	return dump_btf(d, err, errlen);
+	char why[256], mem[256];
+
+	if (!d->source->btf)
+		return dump_btf(d, err, errlen);
+	if (!d->source->btf(d, why, sizeof(why)))
+		return 0;
+	sa_types_close(&d->own_types);
+	if (!dump_btf(d, mem, sizeof(mem))) {
+		if (!d->quiet)
+			fprintf(stderr, "leakscan: %s: warning: %s; BTF read from memory\n",
+				d->path, why);
+		return 0;
+	}
+	snprintf(err, errlen, "no kernel types: %s; and in memory: %s", why, mem);
+	return -1;
 }
 
 int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)
