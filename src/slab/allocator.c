@@ -84,15 +84,17 @@ static enum lx_status walk_once(struct lx_session *s, const struct lx_cache *c,
 
 /*
  * A live walk: its problems recorded but unsaid (memory moving under the
- * walker makes them; mark_moving() says what stayed); a memory map that
- * disagreed with the lists is scanned again for it.
+ * walker makes them; mark_moving() says what stayed).  After a failed
+ * walk that used the memory map, the map is scanned again: a snapshot
+ * taken before the walk (once per command) ages as slabs come and go,
+ * and a witness older than the lists it checks disagrees with them.
  */
 static enum lx_status walk_again(struct lx_session *s, const struct lx_cache *c,
 				 struct lx_scan *scan, lx_slab_visitor visit, void *arg)
 {
 	enum lx_status ret;
 
-	if (scan->integrity.count[LX_PROB_MEMMAP])
+	if (scan->used_memmap || scan->integrity.count[LX_PROB_MEMMAP])
 		lx_memmap_free(s);
 	lx_scan_free(s, scan);
 	s->quiet_problems = true;
