@@ -3,9 +3,10 @@
  * The running kernel as a dump: /proc/kcore's source row (target.h).
  * Memory through the kcore reader (readers/kcore.c), read-only and with no
  * module loaded; types from /sys/kernel/btf/vmlinux; symbols from
- * /proc/kallsyms, else the kallsyms tables in memory.  libkdumpfile is not
- * used: it reads ELF cores by physical address, and kcore's segments
- * outside the direct map (vmalloc, modules, vmemmap) have none.
+ * /proc/kallsyms, else the kallsyms tables in memory.  libkdumpfile 0.5.1
+ * opens /proc/kcore too (tried in the L1 guest), but is not used: its page
+ * cache keeps what it read, and a re-walk of moving memory must read the
+ * memory again.
  */
 #include <dirent.h>
 #include <errno.h>
