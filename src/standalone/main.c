@@ -15,6 +15,7 @@
 #include "leakext/core.h"
 #include "leakext/leakext.h"
 #include "standalone/files.h"
+#include "standalone/merge.h"
 #include "standalone/target.h"
 
 
@@ -43,9 +44,11 @@ struct program {
 	char (*unusable)[512];	/* per vmcore: why it cannot be read, or "" */
 	int nunusable;
 	bool flagged;		/* some analysed result failed its checks */
+	bool merge;		/* --merge: the arguments are saved reports */
+	int not_for_merge;	/* an option --merge does not take, or 0 */
 };
 
-enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_KEEP_PRIORITY };	/* long options without a letter */
+enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_MERGE, OPT_KEEP_PRIORITY };	/* long options without a letter */
 
 #define LIVE_NICENESS 10	/* a live scan's CPU priority, unless --keep-priority */
 
@@ -54,6 +57,7 @@ static void usage(FILE *out)
 	fprintf(out,
 "usage: leakscan [options] [VMLINUX | System.map] VMCORE... [CACHE]\n"
 "       leakscan [options] /proc/kcore [CACHE]\n"
+"       leakscan --merge [-j] [-n N] REPORT.jsonl...\n"
 "\n"
 "Finds leaked slab objects in kernel crash dumps without a crash session.\n"
 "With no CACHE, ranks every slab cache by live bytes; with CACHE, clusters the\n"
@@ -115,13 +119,20 @@ static void usage(FILE *out)
 "                      libkdumpfile for the rest) or libkdumpfile (all of it)\n"
 "      --stats         time, type and symbol sources on stderr\n"
 "      --keep-priority with /proc/kcore: keep the CPU priority (no nice)\n"
+"      --merge         the arguments are saved -j reports (of many vmcores):\n"
+"                      group their clusters by cache and signature, with in\n"
+"                      how many vmcores each appears, objects and bytes in\n"
+"                      all and the largest dump, largest first; -j: JSON\n"
+"                      Lines, kind \"merge\"; -n N: the largest N groups\n"
 "  -h, --help          this help\n"
 "  -V, --version       version\n"
 "\n"
 "Exit status: 0 all vmcores analysed, 1 some vmcore failed (see stderr),\n"
 "2 bad usage, 3 VMLINUX unusable (or does not match), 4 all analysed but some result is flagged\n"
 "(a cache failed its integrity checks or the cache list was cut short).\n"
-"1 takes precedence over 4.\n", LIVE_NICENESS, LX_DEFAULT_TOP);
+"1 takes precedence over 4.  --merge: 0 every line merged, 1 no report could\n"
+"be read, 2 bad usage, 4 some file or line unusable (named on stderr).\n",
+		LIVE_NICENESS, LX_DEFAULT_TOP);
 }
 
 /* Paths name files; cache names have no '/'. */
@@ -266,6 +277,28 @@ static int sort_arguments(struct program *p, char **args, int n)
 	return check_combination(p);
 }
 
+/* --merge takes reports, and of the options only -j, -n, -a and -q. */
+static int check_merge(const struct program *p, int nreports)
+{
+	if (p->not_for_merge) {
+		fprintf(stderr, "leakscan: --merge takes only -j, -n, -a and -q\n");
+		return -1;
+	}
+	if (!nreports) {
+		fprintf(stderr, "leakscan: --merge needs at least one REPORT (--help)\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int run_merge(const struct program *p, char **reports, int n)
+{
+	struct sa_merge_options opt = { .json = p->opt.json,
+					.top = p->opt.all ? 0 : p->opt.top };
+
+	return sa_merge_files(reports, n, &opt, stdout, stderr);
+}
+
 static int parse_args(struct program *p, int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -294,16 +327,25 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "keep-priority", no_argument, NULL, OPT_KEEP_PRIORITY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "merge", no_argument, NULL, OPT_MERGE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	while ((c = getopt_long(argc, argv, "C:n:as:RrHk:lujdc:b:t:qhV", longs, NULL)) != -1) {
+		if (c == OPT_MERGE) {
+			p->merge = true;
+			continue;
+		}
+		if (!strchr("jnaq", c) && !p->not_for_merge)
+			p->not_for_merge = c;
 		if (parse_option(p, c)) {
 			fprintf(stderr, "Try 'leakscan --help' for more information.\n");
 			return -1;
 		}
 	}
+	if (p->merge)
+		return check_merge(p, argc - optind);
 	return sort_arguments(p, argv + optind, argc - optind);
 }
 
@@ -564,6 +606,8 @@ int main(int argc, char **argv)
 		free(p.vmcores);
 		return EXIT_USAGE;
 	}
+	if (p.merge)
+		return run_merge(&p, argv + optind, argc - optind);
 	p.unusable = calloc(p.nvmcores, sizeof(*p.unusable));
 	if (!p.unusable) {
 		fprintf(stderr, "leakscan: out of memory\n");

@@ -24,6 +24,9 @@ extern const struct unit_test cachename_tests[];
 extern const struct unit_test word_tests[];
 extern const struct unit_test slub32_tests[];
 extern const struct unit_test words32_tests[];
+extern const struct unit_test json_reader_tests[];
+extern const struct unit_test report_reader_tests[];
+extern const struct unit_test merge_tests[];
 extern const struct unit_test kcore_tests[];
 
 int main(int argc, char **argv)
@@ -34,7 +37,8 @@ int main(int argc, char **argv)
 					     text_tests, modsyms_tests, kallsyms_tests, sysmap_tests,
 					     refs_tests, ptype_tests, arch_tests, cachename_tests,
 					     command_tests, word_tests, slub32_tests,
-					     words32_tests, kcore_tests };
+					     words32_tests, json_reader_tests, report_reader_tests,
+					     merge_tests, kcore_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 
