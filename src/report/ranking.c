@@ -134,8 +134,8 @@ void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ra
 		fprintf(out, "(!) %zu caches: the dump contradicts itself there and counts may be wrong;\n"
 			"    \"leakscan CACHE\" lists the problems\n", r->flagged);
 	if (r->moving)
-		fprintf(out, "(~) %zu caches: moving, they changed under the walker in every walk;\n"
-			"    their counts are within the churn\n", r->moving);
+		fprintf(out, "(~) %zu caches: moving, the running kernel changed them under the walker\n"
+			"    until its last walk; their counts are within the churn\n", r->moving);
 	if (!r->complete)
 		fputs("INCOMPLETE: the slab_caches list was cut short; caches after the cut are missing\n",
 		      out);
@@ -254,7 +254,7 @@ void lx_print_integrity(FILE *out, const struct lx_integrity *in)
 		return;
 	}
 	if (in->moving)
-		fprintf(out, "MOVING: the running kernel changed this cache under the walker in each of %u walks; counts are within the churn\n",
+		fprintf(out, "MOVING: the running kernel changed this cache under the walker: still inconsistent after %u walks; counts are within the churn\n",
 			in->walks);
 	else
 		fputs("INTEGRITY: FLAGGED: the dump contradicts itself here; counts may be wrong\n", out);

@@ -108,7 +108,7 @@ static void mark_moving(struct lx_session *s, struct lx_scan *scan, unsigned int
 {
 	scan->integrity.moving = true;
 	lx_msg(s->t, LX_MSG_WARN,
-	       "%s changed under the walker in each of %u walks: reported as moving; its counts are within the churn",
+	       "%s changed under the walker: still inconsistent after %u walks, reported as moving; its counts are within the churn",
 	       scan->cache.name, walks);
 }
 
@@ -120,11 +120,11 @@ static enum lx_status walk_live(struct lx_session *s, const struct lx_cache *c,
 	unsigned int walks;
 
 	memset(scan, 0, sizeof(*scan));
-	for (walks = 1; walks <= LX_LIVE_WALKS && !ret && !ok; walks++) {
+	/* with a visitor, the last of LX_LIVE_WALKS walks is the visiting one */
+	for (walks = 0; walks < LX_LIVE_WALKS - !!visit && !ret && !ok; walks++) {
 		ret = walk_again(s, c, scan, NULL, NULL);
 		ok = !ret && lx_integrity_ok(&scan->integrity);
 	}
-	walks--;
 	if (!ret && visit) {	/* the visitor sees one walk: the answer */
 		ret = walk_again(s, c, scan, visit, arg);
 		ok = !ret && lx_integrity_ok(&scan->integrity);
