@@ -112,6 +112,10 @@ $(KALLSYMS_CHECK): tests/kallsyms/check.c $(SA_LIB) $(CORE_LIB)
 	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
 $(READER_COMPARE): tests/reader/compare.c $(SA_LIB) $(CORE_LIB)
 	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
+# A dump's memory as a /proc/kcore file, for the live target's test.
+KCORE_FROM_DUMP := $(B)/kcore_from_dump
+$(KCORE_FROM_DUMP): tests/live/kcore_from_dump.c $(SA_LIB) $(CORE_LIB)
+	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
 
 # make-samples installs the packages the build and the samples need;
 # tests/install-deps the rest (libdeflate for the own reader, man, pkg-config).
@@ -146,10 +150,11 @@ endif
 check: samples
 	tests/install-deps
 	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE) $(KALLSYMS_CHECK) \
-		$(READER_COMPARE)
+		$(READER_COMPARE) $(KCORE_FROM_DUMP)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
 		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) LEAKEXT_TYPES_COMPARE=$(TYPES_COMPARE) \
 		LEAKEXT_KALLSYMS_CHECK=$(KALLSYMS_CHECK) LEAKEXT_READER_COMPARE=$(READER_COMPARE) \
+		LEAKEXT_KCORE_FROM_DUMP=$(KCORE_FROM_DUMP) \
 		$(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.
@@ -195,7 +200,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit -Itests/fuzz
 FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
-	   fuzz_kallsyms fuzz_diskdump fuzz_sysmap fuzz_report_reader
+	   fuzz_kallsyms fuzz_diskdump fuzz_sysmap fuzz_report_reader fuzz_kcore
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FO := build/fuzz/obj
 FUZZ_CORE_LIB := build/fuzz/libleakext-core.a

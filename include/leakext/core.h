@@ -87,6 +87,8 @@ bool lx_symbol(struct lx_target *t, const char *name, uint64_t *addr);
 bool lx_addr_symbol(struct lx_target *t, uint64_t addr, char *name, size_t len,
 		    uint64_t *offset, char *module, size_t modlen);
 uint64_t lx_phys_end(struct lx_target *t);
+/* The target is the running kernel (lx_dump_ops.live): its memory moves. */
+bool lx_target_live(struct lx_target *t);
 /*
  * A VMCOREINFO number: key's value in *value, read as the kernel prints
  * it (decimal, negative decimal, or hex with 0x; KERNELOFFSET's bare hex

@@ -71,6 +71,14 @@ struct lx_dump_ops {
 	 * VMCOREINFO.
 	 */
 	bool (*vmcoreinfo)(void *priv, const char *key, char *buf, size_t len);
+	/*
+	 * True when the dump is the running kernel (the program's
+	 * /proc/kcore): its memory may change while it is read, so a cache
+	 * whose walk finds it inconsistent is walked again, and what stays
+	 * inconsistent is reported as moving, not as corruption.  May be
+	 * NULL: a dump, which never changes.
+	 */
+	bool (*live)(void *priv);
 };
 
 /*

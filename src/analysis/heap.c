@@ -85,8 +85,8 @@ static bool add_walked_cache(struct lx_session *s, struct heap_build *b,
 	hc->live = scan->live;
 	hc->total = scan->total;
 	hc->ok = lx_integrity_ok(&scan->integrity);
-	if (!hc->ok)
-		h->bad_caches++;
+	h->bad_caches += lx_integrity_flagged(&scan->integrity);
+	h->moving_caches += scan->integrity.moving;
 	return true;
 }
 

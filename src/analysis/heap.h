@@ -37,6 +37,7 @@ struct lx_heap {
 	struct lx_span *bookkeeping;
 	size_t nbookkeeping, bookkeeping_cap;
 	unsigned int bad_caches;	/* caches whose walk was flagged */
+	unsigned int moving_caches;	/* a live kernel's caches that moved */
 	unsigned int overlaps;		/* slabs dropped: memory claimed twice */
 	bool complete;			/* every cache was walked */
 };

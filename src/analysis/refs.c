@@ -446,9 +446,15 @@ void lx_reach_warn_limits(struct lx_session *s, const struct lx_reach *r)
 		       "the heap index is partial (%u flagged caches, %u overlapping slabs%s)",
 		       r->heap.bad_caches, r->heap.overlaps,
 		       r->heap.complete ? "" : ", cache list cut");
+	if (r->heap.moving_caches)
+		lx_msg(s->t, LX_MSG_WARN,
+		       "%u caches moved while the heap index was read: holders are a snapshot of a running kernel",
+		       r->heap.moving_caches);
 	if (r->refs_dropped)
 		lx_msg(s->t, LX_MSG_WARN, "%llu more referrers were counted but not kept",
 		       (unsigned long long)r->refs_dropped);
-	if (r->roots.cut || !r->heap.complete || r->heap.bad_caches || r->heap.overlaps)
+	/* a running kernel's slabs move between caches while they are indexed */
+	if (r->roots.cut || !r->heap.complete || r->heap.bad_caches ||
+	    (r->heap.overlaps && !lx_target_live(s->t)))
 		s->flagged = true;
 }

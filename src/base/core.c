@@ -268,6 +268,11 @@ uint64_t lx_phys_end(struct lx_target *t)
 	return t->dump->phys_end ? t->dump->phys_end(t->dump_priv) : 0;
 }
 
+bool lx_target_live(struct lx_target *t)
+{
+	return t->dump->live && t->dump->live(t->dump_priv);
+}
+
 bool lx_vmcoreinfo_number(struct lx_target *t, const char *key, bool hex,
 			  uint64_t *value)
 {

@@ -45,6 +45,11 @@ struct lx_session {
 	/* Set during a command, for its result: */
 	bool flagged;		/* a result failed its integrity checks, or
 				 * the cache list was cut short */
+	/*
+	 * A live target's walk (allocator.c): its problems are recorded but
+	 * not said, as the walk may be repeated; the last one's are.
+	 */
+	bool quiet_problems;
 };
 
 /* Bounds against hostile dumps. */

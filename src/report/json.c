@@ -87,8 +87,10 @@ void lx_json_integrity(FILE *out, const struct lx_integrity *in)
 	const char *sep = "";
 	int k;
 
-	fprintf(out, "\"integrity\":{\"ok\":%s,\"problems\":[",
-		lx_integrity_ok(in) ? "true" : "false");
+	fprintf(out, "\"integrity\":{\"ok\":%s,", lx_integrity_ok(in) ? "true" : "false");
+	if (in->moving)
+		fprintf(out, "\"moving\":true,\"walks\":%u,", in->walks);
+	fputs("\"problems\":[", out);
 	for (k = 0; k < LX_PROB_COUNT; k++) {
 		if (!in->count[k])
 			continue;

@@ -20,7 +20,8 @@ static bool rank_one(struct lx_session *s, const struct lx_cache *c, void *arg)
 	if (row->status)
 		return row->status != LX_EINTR && row->status != LX_ENOMEM;
 	row->integrity = scan.integrity;
-	r->flagged += !lx_integrity_ok(&scan.integrity);
+	r->flagged += lx_integrity_flagged(&scan.integrity);
+	r->moving += scan.integrity.moving;
 	row->live = scan.live;
 	row->total = scan.total;
 	row->slabs = scan.nslabs;
@@ -105,7 +106,7 @@ static void print_row(FILE *out, const struct lx_ranking *r, const struct lx_ran
 		(unsigned long long)row->cache.addr, row->cache.object_size,
 		(unsigned long long)row->live, (unsigned long long)row->total,
 		(unsigned long long)row->slabs, mib, share, row->cache.name,
-		lx_integrity_ok(&row->integrity) ? "" : " (!)");
+		row->integrity.moving ? " (~)" : lx_integrity_ok(&row->integrity) ? "" : " (!)");
 }
 
 void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ranking *r)
@@ -132,6 +133,9 @@ void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ra
 	if (r->flagged)
 		fprintf(out, "(!) %zu caches: the dump contradicts itself there and counts may be wrong;\n"
 			"    \"leakscan CACHE\" lists the problems\n", r->flagged);
+	if (r->moving)
+		fprintf(out, "(~) %zu caches: moving, the running kernel changed them under the walker\n"
+			"    until its last walk; their counts are within the churn\n", r->moving);
 	if (!r->complete)
 		fputs("INCOMPLETE: the slab_caches list was cut short; caches after the cut are missing\n",
 		      out);
@@ -249,7 +253,11 @@ void lx_print_integrity(FILE *out, const struct lx_integrity *in)
 		fputs("integrity: ok (lists, counters, freelists and memory map agree)\n", out);
 		return;
 	}
-	fputs("INTEGRITY: FLAGGED: the dump contradicts itself here; counts may be wrong\n", out);
+	if (in->moving)
+		fprintf(out, "MOVING: the running kernel changed this cache under the walker: still inconsistent after %u walks; counts are within the churn\n",
+			in->walks);
+	else
+		fputs("INTEGRITY: FLAGGED: the dump contradicts itself here; counts may be wrong\n", out);
 	for (k = 0; k < LX_PROB_COUNT; k++)
 		if (in->count[k])
 			fprintf(out, "  %6u x %s; first: %s\n", in->count[k],

@@ -26,6 +26,7 @@ struct lx_ranking {
 	uint64_t all_slab_bytes;
 	bool complete;		/* the whole slab_caches list was read */
 	size_t flagged;		/* rows whose integrity failed */
+	size_t moving;		/* rows of a live kernel that moved in every walk */
 };
 
 /*

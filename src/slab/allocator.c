@@ -67,9 +67,8 @@ enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cach
 	return s->alloc->cache_read(s, addr, c);
 }
 
-enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
-				   struct lx_scan *scan, lx_slab_visitor visit,
-				   void *arg)
+static enum lx_status walk_once(struct lx_session *s, const struct lx_cache *c,
+				struct lx_scan *scan, lx_slab_visitor visit, void *arg)
 {
 	const struct lx_allocator *a = s->alloc;
 	enum lx_status ret = a->scan(s, c, scan, visit, arg);
@@ -78,8 +77,75 @@ enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *
 		scan->sources = a->sources;
 		scan->sources_shown = a->sources &
 				      ~(a->sources_absent ? a->sources_absent(s) : 0);
+		scan->integrity.walks = 1;
 	}
 	return ret;
+}
+
+/*
+ * A live walk: its problems recorded but unsaid (memory moving under the
+ * walker makes them; mark_moving() says what stayed).  After a failed
+ * walk that used the memory map, the map is scanned again: a snapshot
+ * taken before the walk (once per command) ages as slabs come and go,
+ * and a witness older than the lists it checks disagrees with them.
+ */
+static enum lx_status walk_again(struct lx_session *s, const struct lx_cache *c,
+				 struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+{
+	enum lx_status ret;
+
+	if (scan->used_memmap || scan->integrity.count[LX_PROB_MEMMAP])
+		lx_memmap_free(s);
+	lx_scan_free(s, scan);
+	s->quiet_problems = true;
+	ret = walk_once(s, c, scan, visit, arg);
+	s->quiet_problems = false;
+	return ret;
+}
+
+/* What stayed inconsistent through every walk of a live target moved. */
+static void mark_moving(struct lx_session *s, struct lx_scan *scan, unsigned int walks)
+{
+	scan->integrity.moving = true;
+	lx_msg(s->t, LX_MSG_WARN,
+	       "%s changed under the walker: still inconsistent after %u walks, reported as moving; its counts are within the churn",
+	       scan->cache.name, walks);
+}
+
+static enum lx_status walk_live(struct lx_session *s, const struct lx_cache *c,
+				struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+{
+	bool flagged = s->flagged, ok = false;
+	enum lx_status ret = LX_OK;
+	unsigned int walks;
+
+	memset(scan, 0, sizeof(*scan));
+	/* with a visitor, the last of LX_LIVE_WALKS walks is the visiting one */
+	for (walks = 0; walks < LX_LIVE_WALKS - !!visit && !ret && !ok; walks++) {
+		ret = walk_again(s, c, scan, NULL, NULL);
+		ok = !ret && lx_integrity_ok(&scan->integrity);
+	}
+	if (!ret && visit) {	/* the visitor sees one walk: the answer */
+		ret = walk_again(s, c, scan, visit, arg);
+		ok = !ret && lx_integrity_ok(&scan->integrity);
+		walks++;
+	}
+	if (ret)
+		return ret;
+	s->flagged = flagged;
+	scan->integrity.walks = walks;
+	if (!ok)
+		mark_moving(s, scan, walks);
+	return LX_OK;
+}
+
+enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
+				   struct lx_scan *scan, lx_slab_visitor visit,
+				   void *arg)
+{
+	if (lx_target_live(s->t))
+		return walk_live(s, c, scan, visit, arg);
+	return walk_once(s, c, scan, visit, arg);
 }
 
 enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,

@@ -78,10 +78,23 @@ enum lx_problem {
 struct lx_integrity {
 	uint32_t count[LX_PROB_COUNT];
 	char first[LX_PROB_COUNT][LX_PROBLEM_TEXT];	/* first of each kind */
+	/*
+	 * A live target's cache that was inconsistent in each of its walks
+	 * (LX_LIVE_WALKS): memory that changed under the walker, not
+	 * corruption.  Not ok, but not flagged either.
+	 */
+	bool moving;
+	uint8_t walks;		/* walks made (1 on a dump) */
 };
 
+/* Walks of one cache on a live target before what stays inconsistent is moving. */
+#define LX_LIVE_WALKS 3
+
 extern const char *const lx_problem_names[LX_PROB_COUNT];
+/* No problem at all: the answer is exact. */
 bool lx_integrity_ok(const struct lx_integrity *in);
+/* Problems that are not a live kernel's moving memory: the dump contradicts itself. */
+bool lx_integrity_flagged(const struct lx_integrity *in);
 struct lx_scan;
 /*
  * Record a problem with a cache's answer and warn about it; the first of
@@ -246,7 +259,11 @@ enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void
  * Every slab of one cache and the liveness of each object.  LX_OK also
  * when the dump contradicted itself: scan->integrity says where (and
  * s->flagged is set); other statuses leave no usable result and nothing
- * to free.
+ * to free.  On a live target (lx_target_live()) a walk that finds the
+ * cache inconsistent is repeated, up to LX_LIVE_WALKS walks (with a
+ * visitor, the visiting walk comes after the first consistent one, or
+ * the last); what stays inconsistent is marked moving and does not set
+ * s->flagged.
  */
 enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 			     struct lx_scan *scan);

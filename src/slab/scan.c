@@ -37,9 +37,16 @@ void lx_note_problem(struct lx_session *s, struct lx_scan *scan,
 		va_end(ap);
 		lx_escape(scan->integrity.first[kind], LX_PROBLEM_TEXT, text, sizeof(text));
 	}
+	if (s->quiet_problems)
+		return;
 	va_start(ap, fmt);
 	lx_vmsg(s->t, LX_MSG_WARN, fmt, ap);
 	va_end(ap);
+}
+
+bool lx_integrity_flagged(const struct lx_integrity *in)
+{
+	return !in->moving && !lx_integrity_ok(in);
 }
 
 bool lx_integrity_ok(const struct lx_integrity *in)

@@ -17,7 +17,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "standalone/readers/diskdump.h"
@@ -29,6 +31,24 @@
 #define MAX_BLOCK_SIZE (1 << 20)
 #define MAX_PHDRS (1 << 22)
 #define PHDR_BATCH 256
+
+/* A file of procfs: /proc/kcore, the running kernel. */
+static bool on_procfs(const char *path)
+{
+	struct statfs fs;
+
+	return !statfs(path, &fs) && fs.f_type == PROC_SUPER_MAGIC;
+}
+
+/* Why open(path) failed with errnum; for /proc/kcore, what it needs. */
+static void refused(const char *path, int errnum, char *err, size_t errlen)
+{
+	if ((errnum == EACCES || errnum == EPERM) && on_procfs(path))
+		snprintf(err, errlen, "%s: reading the running kernel needs root (CAP_SYS_RAWIO)",
+			 strerror(errnum));
+	else
+		snprintf(err, errlen, "cannot read: %s", strerror(errnum));
+}
 
 int sa_check_path(const char *path, char *err, size_t errlen)
 {
@@ -49,7 +69,7 @@ int sa_check_path(const char *path, char *err, size_t errlen)
 	}
 	fd = open(path, O_RDONLY);
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot read: %s", strerror(errno));
+		refused(path, errno, err, errlen);
 		return -1;
 	}
 	close(fd);

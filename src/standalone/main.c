@@ -38,6 +38,7 @@ struct program {
 	struct lx_options opt;
 	bool stats, quiet;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
+	bool keep_priority;		/* --keep-priority: no nice for /proc/kcore */
 	enum types_choice types;
 	const char *vmlinux;		/* NULL: types and symbols from each dump */
 	const char *system_map;		/* without vmlinux: the symbols */
@@ -56,16 +57,19 @@ struct program {
 };
 
 /* long options without a letter */
-enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_DIFF, OPT_WATCH, OPT_MERGE };
+enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_DIFF, OPT_WATCH, OPT_MERGE,
+       OPT_KEEP_PRIORITY };
 
 /* --watch keeps this many scans: growth per minute and the trend are over them. */
 #define WATCH_KEEP 16
 #define WATCH_MAX_SECONDS 86400.0
+#define LIVE_NICENESS 10	/* a live scan's CPU priority, unless --keep-priority */
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 "usage: leakscan [options] [VMLINUX | System.map] VMCORE... [CACHE]\n"
+"       leakscan [options] /proc/kcore [CACHE]\n"
 "       leakscan --diff [options] [VMLINUX] OLD NEW [CACHE]\n"
 "       leakscan --watch=SECONDS [--count=N] [options] [VMLINUX] VMCORE [CACHE]\n"
 "       leakscan --merge [-j] [-n N] REPORT.jsonl...\n"
@@ -83,6 +87,11 @@ static void usage(FILE *out)
 "the kernel's package; no debuginfo needed) and types still come from the\n"
 "dump's BTF.  A last argument that is not a file is the cache name\n"
 "(kmalloc-4096, kmalloc-4k and size-4096 are aliases).\n"
+"\n"
+"/proc/kcore reads the running kernel (root, read-only, no module loaded):\n"
+"types from /sys/kernel/btf, symbols from /proc/kallsyms (else from memory),\n"
+"at nice %d.  A cache that changes under the walker is walked again, up to\n"
+"three times; what stays inconsistent is reported as MOVING, not flagged.\n"
 "\n"
 "  -C, --cache=NAME    the cache (instead of the last argument)\n"
 "  -n, --top=N         show N clusters (default %d); without CACHE, N caches\n"
@@ -137,6 +146,7 @@ static void usage(FILE *out)
 "                      own reader for kdump-compressed pages it can decode,\n"
 "                      libkdumpfile for the rest) or libkdumpfile (all of it)\n"
 "      --stats         time, type and symbol sources on stderr\n"
+"      --keep-priority with /proc/kcore: keep the CPU priority (no nice)\n"
 "      --merge         the arguments are saved -j reports (of many vmcores):\n"
 "                      group their clusters by cache and signature, with in\n"
 "                      how many vmcores each appears, objects and bytes in\n"
@@ -150,7 +160,7 @@ static void usage(FILE *out)
 "(a cache failed its integrity checks or the cache list was cut short).\n"
 "1 takes precedence over 4.  --merge: 0 every line merged, 1 no report could\n"
 "be read, 2 bad usage, 4 some file or line unusable (named on stderr).\n",
-		LX_DEFAULT_TOP, WATCH_KEEP);
+		LIVE_NICENESS, LX_DEFAULT_TOP, WATCH_KEEP);
 }
 
 /* Paths name files; cache names have no '/'. */
@@ -246,6 +256,7 @@ static int parse_option(struct program *p, int c)
 	case 'T': return parse_types(p, optarg);
 	case 'D': p->types = TYPES_DWARF; return 0;
 	case OPT_READER: return parse_reader(p, optarg);
+	case OPT_KEEP_PRIORITY: p->keep_priority = true; return 0;
 	case 'h': usage(stdout); exit(EXIT_OK);
 	case 'V': printf("leakscan (leakext) %s\n", LEAKEXT_VERSION); exit(EXIT_OK);
 	default: return shared_option(p, c);
@@ -420,6 +431,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "reader", required_argument, NULL, OPT_READER },
 		{ "diff", no_argument, NULL, OPT_DIFF },
 		{ "watch", required_argument, NULL, OPT_WATCH },
+		{ "keep-priority", no_argument, NULL, OPT_KEEP_PRIORITY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "merge", no_argument, NULL, OPT_MERGE },
@@ -551,7 +563,10 @@ static void show_sources(const struct sa_dump *d, double opened)
 		sa_types_name(d->types->kind), types);
 	fprintf(stderr, "leakscan: %s: symbols %s: %zu; opened in %.3f s\n", d->path,
 		sa_symbols_name(d->symbols_kind), d->symbols.count, opened);
-	if (d->reader.ops)
+	if (d->source->live)
+		fprintf(stderr, "leakscan: %s: memory: the running kernel, %u kcore segments read by virtual address\n",
+			d->path, d->kcore.nsegs);
+	else if (d->reader.ops)
 		fprintf(stderr, "leakscan: %s: memory: own %s reader, libkdumpfile where it does not answer\n",
 			d->path, d->reader.ops->name);
 	else
@@ -571,6 +586,8 @@ static int run_one(struct program *p, const char *path, dump_work work, void *ar
 	struct sa_dump d = { .path = path, .fd = -1, .vmlinux = p->vmlinux ? &p->vm : NULL,
 			     .system_map = p->system_map,
 			     .progress = !p->quiet && isatty(fileno(stderr)),
+			     .quiet = p->quiet,
+			     .live_niceness = p->keep_priority ? -1 : LIVE_NICENESS,
 			     .libkdumpfile_only = p->libkdumpfile_only };
 	char err[512] = "";
 	double start = lx_now();

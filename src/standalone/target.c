@@ -5,6 +5,8 @@
  * vmlinux (KASLR-shifted) or from the dump's kallsyms, and from the
  * modules loaded in the dump.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,14 +57,19 @@ void sa_progress_show(const char *what, const char *phase, uint64_t done,
 	fprintf(stderr, "\r\033[K%s", line);
 }
 
-static bool sa_read(void *priv, uint64_t addr, void *buf, size_t len)
+static bool kdump_source_read(struct sa_dump *d, uint64_t addr, void *buf, size_t len)
 {
-	struct sa_dump *d = priv;
-
 	if (d->reader.ops && sa_reader_read(&d->reader, addr, buf, len))
 		return true;
 	d->reader.passed++;
 	return sa_kdump_reads_read(&d->reads, KDUMP_KVADDR, addr, buf, len);
+}
+
+static bool sa_read(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	struct sa_dump *d = priv;
+
+	return d->source->read(d, addr, buf, len);
 }
 
 static bool sa_symbol(void *priv, const char *name, uint64_t *addr)
@@ -215,10 +222,16 @@ static void load_module_btf(struct sa_dump *d)
 	unsigned int n;
 
 	d->module_btf_tried = true;
+	if (d->source->module_btf) {
+		d->module_btf = calloc(MAX_BTF_MODULES, sizeof(*d->module_btf));
+		if (!d->module_btf || !d->source->module_btf(d, MAX_BTF_MODULES))
+			return;
+	}
 	if (!lx_symtab_lookup(&d->symbols, "btf_modules", &head) ||
 	    !btf_module_layout(d->types, &l))
 		return;
-	d->module_btf = calloc(MAX_BTF_MODULES, sizeof(*d->module_btf));
+	if (!d->module_btf)
+		d->module_btf = calloc(MAX_BTF_MODULES, sizeof(*d->module_btf));
 	if (!d->module_btf)
 		return;
 	if (!read_u64(d, head, &pos))
@@ -299,9 +312,8 @@ static bool sa_print_type(struct lx_target *t, const char *type, uint64_t addr)
 }
 
 /* max_pfn: the dump file's own extent (kdump max_mapnr, ELF segments). */
-static uint64_t sa_phys_end(void *priv)
+static uint64_t kdump_source_phys_end(struct sa_dump *d)
 {
-	struct sa_dump *d = priv;
 	kdump_num_t max_pfn, page_size;
 
 	if (kdump_get_number_attr(d->ctx, "max_pfn", &max_pfn) != KDUMP_OK ||
@@ -311,13 +323,28 @@ static uint64_t sa_phys_end(void *priv)
 	return max_pfn * page_size;
 }
 
-static const char *vmcoreinfo(struct sa_dump *d, const char *key);
+static uint64_t sa_phys_end(void *priv)
+{
+	struct sa_dump *d = priv;
+
+	return d->source->phys_end(d);
+}
+
+static const char *vmcoreinfo(struct sa_dump *d, const char *key)
+{
+	return d->source->vmcoreinfo(d, key);
+}
 
 static bool sa_vmcoreinfo(void *priv, const char *key, char *buf, size_t len)
 {
 	const char *value = vmcoreinfo(priv, key);
 
 	return value && snprintf(buf, len, "%s", value) < (int)len;
+}
+
+static bool sa_live(void *priv)
+{
+	return ((struct sa_dump *)priv)->source->live;
 }
 
 const struct lx_dump_ops sa_dump_ops = {
@@ -331,6 +358,7 @@ const struct lx_dump_ops sa_dump_ops = {
 	.enum_value = sa_enum_value,
 	.phys_end = sa_phys_end,
 	.vmcoreinfo = sa_vmcoreinfo,
+	.live = sa_live,
 };
 
 const struct lx_host_ops sa_host_ops = {
@@ -347,7 +375,7 @@ void sa_catch_interrupts(void)
 	signal(SIGINT, on_sigint);
 }
 
-static const char *vmcoreinfo(struct sa_dump *d, const char *key)
+static const char *kdump_source_vmcoreinfo(struct sa_dump *d, const char *key)
 {
 	char attr[128];
 	const char *value = NULL;
@@ -379,9 +407,11 @@ static int dump_arch(struct sa_dump *d, char *err, size_t errlen)
 	return -1;
 }
 
-static int open_dump(struct sa_dump *d, char *err, size_t errlen)
+static int kdump_source_open(struct sa_dump *d, char *err, size_t errlen)
 {
-	d->ctx = sa_kdump_open_path(d->path, &d->fd, err, errlen);
+	if (sa_check_dump(d->fd, d->path, err, errlen))
+		return -1;
+	d->ctx = sa_kdump_open(d->fd, err, errlen);
 	if (!d->ctx || dump_arch(d, err, errlen))
 		return -1;
 	d->reads = (struct sa_kdump_reads){ .path = d->path, .fd = -1 };
@@ -390,6 +420,57 @@ static int open_dump(struct sa_dump *d, char *err, size_t errlen)
 	else
 		sa_reader_open(&d->reader, d->fd, d->ctx);
 	return 0;
+}
+
+static void kdump_source_close(struct sa_dump *d)
+{
+	sa_reader_close(&d->reader);
+	sa_kdump_reads_close(&d->reads);
+	if (d->ctx)
+		kdump_free(d->ctx);
+	d->ctx = NULL;
+}
+
+static bool any_file(int fd)
+{
+	(void)fd;
+	return true;
+}
+
+/* Every dump file libkdumpfile reads, with the own readers beside it. */
+static const struct sa_source kdump_source = {
+	.name = "libkdumpfile",
+	.probe = any_file,
+	.open = kdump_source_open,
+	.read = kdump_source_read,
+	.vmcoreinfo = kdump_source_vmcoreinfo,
+	.phys_end = kdump_source_phys_end,
+	.close = kdump_source_close,
+};
+
+/* The first row whose probe accepts the file; the last takes any. */
+static const struct sa_source *const sources[] = {
+	&sa_kcore_source,
+	&kdump_source,
+};
+
+static int open_dump(struct sa_dump *d, char *err, size_t errlen)
+{
+	size_t i;
+
+	d->fd = open(d->path, O_RDONLY);
+	if (d->fd < 0) {
+		snprintf(err, errlen, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		if (sources[i]->probe(d->fd)) {
+			d->source = sources[i];
+			return d->source->open(d, err, errlen);
+		}
+	}
+	snprintf(err, errlen, "not a dump");	/* kdump_source takes any */
+	return -1;
 }
 
 static void load_module_symbols(struct sa_dump *d)
@@ -611,7 +692,7 @@ static int check_data_symbols(struct sa_dump *d, char *err, size_t errlen)
 }
 
 /* The kernel's kallsyms, where VMCOREINFO says its tables are (6.0+). */
-static int dump_symbols(struct sa_dump *d, char *err, size_t errlen)
+static int memory_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
 	struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d,
 			       .host = &sa_host_ops, .host_priv = d,
@@ -672,13 +753,55 @@ static int map_symbols(struct sa_dump *d, char *err, size_t errlen)
 	return check_map_anchors(d, offset, err, errlen);
 }
 
+/* The source's symbols (/proc/kallsyms), else the tables in memory. */
+static int source_symbols(struct sa_dump *d, char *err, size_t errlen)
+{
+	char why[256], mem[256];
+
+	if (!d->source->symbols(d, why, sizeof(why)))
+		return 0;
+	lx_symtab_free(&d->symbols);
+	memset(&d->symbols, 0, sizeof(d->symbols));
+	d->symbols_have_modules = false;
+	if (!memory_symbols(d, mem, sizeof(mem))) {
+		if (!d->quiet)
+			fprintf(stderr, "leakscan: %s: warning: %s; kallsyms read from memory\n",
+				d->path, why);
+		return 0;
+	}
+	snprintf(err, errlen, "no kernel symbols: %s; and in memory: %s", why, mem);
+	return -1;
+}
+
 static int kernel_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
 	if (d->vmlinux)
 		return vmlinux_symbols(d, err, errlen);
 	if (d->system_map)
 		return map_symbols(d, err, errlen);
-	return dump_symbols(d, err, errlen);
+	if (d->source->symbols)
+		return source_symbols(d, err, errlen);
+	return memory_symbols(d, err, errlen);
+}
+
+/* The kernel's own BTF: from the source (sysfs, live), else from its memory. */
+static int own_btf(struct sa_dump *d, char *err, size_t errlen)
+{
+	char why[256], mem[256];
+
+	if (!d->source->btf)
+		return dump_btf(d, err, errlen);
+	if (!d->source->btf(d, why, sizeof(why)))
+		return 0;
+	sa_types_close(&d->own_types);
+	if (!dump_btf(d, mem, sizeof(mem))) {
+		if (!d->quiet)
+			fprintf(stderr, "leakscan: %s: warning: %s; BTF read from memory\n",
+				d->path, why);
+		return 0;
+	}
+	snprintf(err, errlen, "no kernel types: %s; and in memory: %s", why, mem);
+	return -1;
 }
 
 int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)
@@ -688,13 +811,14 @@ int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)
 	if (kernel_symbols(d, err, errlen))
 		return -1;
 	if (!d->vmlinux || d->vmlinux->types.kind == SA_TYPES_NONE) {
-		if (dump_btf(d, err, errlen))
+		if (own_btf(d, err, errlen))
 			return -1;
 		d->types = &d->own_types;
 	} else {
 		d->types = &d->vmlinux->types;
 	}
-	load_module_symbols(d);
+	if (!d->symbols_have_modules)
+		load_module_symbols(d);
 	lx_symtab_finish(&d->symbols);
 	return 0;
 }
@@ -702,15 +826,15 @@ int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)
 const char *sa_symbols_name(enum sa_symbols_kind kind)
 {
 	return kind == SA_SYMBOLS_KALLSYMS ? "kallsyms" :
+	       kind == SA_SYMBOLS_PROC ? "proc-kallsyms" :
 	       kind == SA_SYMBOLS_SYSTEM_MAP ? "system-map" : "vmlinux";
 }
 
 void sa_dump_close(struct sa_dump *d)
 {
-	sa_reader_close(&d->reader);
-	sa_kdump_reads_close(&d->reads);
-	if (d->ctx)
-		kdump_free(d->ctx);
+	if (d->source)
+		d->source->close(d);
+	d->source = NULL;
 	if (d->fd >= 0)
 		close(d->fd);
 	lx_symtab_free(&d->symbols);

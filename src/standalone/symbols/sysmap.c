@@ -17,11 +17,34 @@ static int hex_digit(char c)
 	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
 
-/* "ADDRESS TYPE NAME": the address, type letter and name; false if not. */
-static bool parse_line(const char *line, size_t len, uint64_t *addr, char *type,
-		       const char **name, size_t *name_len)
+/*
+ * /proc/kallsyms's "\t[MODULE]" after a module symbol's name: the module's
+ * name into module (escaped later by the reports); false if the tail is
+ * not one.
+ */
+static bool module_tail(const char *tail, size_t len, char *module, size_t modlen)
 {
-	size_t i = 0, n;
+	size_t n;
+
+	if (len < 4 || tail[0] != '\t' || tail[1] != '[' || tail[len - 1] != ']')
+		return false;
+	n = len - 3;
+	if (!n || n >= modlen)
+		return false;
+	memcpy(module, tail + 2, n);
+	module[n] = '\0';
+	return strspn(module, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
+/*
+ * "ADDRESS TYPE NAME", or /proc/kallsyms's "ADDRESS TYPE NAME\t[MODULE]":
+ * the address, type letter, name and module ("" for the kernel's); false
+ * if not.
+ */
+static bool parse_line(const char *line, size_t len, uint64_t *addr, char *type,
+		       const char **name, size_t *name_len, char *module, size_t modlen)
+{
+	size_t i = 0, n, tab;
 
 	*addr = 0;
 	for (; i < len && hex_digit(line[i]) >= 0; i++)
@@ -33,6 +56,11 @@ static bool parse_line(const char *line, size_t len, uint64_t *addr, char *type,
 	n = len - i - 3;
 	while (n && ((*name)[n - 1] == '\n' || (*name)[n - 1] == '\r'))
 		n--;
+	module[0] = '\0';
+	tab = strcspn(*name, "\t");
+	if (tab < n && !module_tail(*name + tab, n - tab, module, modlen))
+		return false;
+	n = tab < n ? tab : n;
 	*name_len = n;
 	for (i = 0; i < n; i++)
 		if ((*name)[i] <= ' ' || (*name)[i] > '~')
@@ -81,7 +109,7 @@ static bool per_cpu_offset(const char *line, uint64_t addr)
 static int add_line(struct lx_symtab *st, const char *line, uint64_t offset,
 		    struct sa_sysmap_stats *stats, char *first, size_t first_len)
 {
-	char name_copy[MAX_LINE];
+	char name_copy[MAX_LINE], module[64];
 	const char *name;
 	size_t name_len;
 	uint64_t addr;
@@ -89,18 +117,22 @@ static int add_line(struct lx_symtab *st, const char *line, uint64_t offset,
 
 	if (!stats->lines++)
 		lx_escape(first, first_len, line, strcspn(line, "\n"));
-	if (!parse_line(line, strlen(line), &addr, &type, &name, &name_len)) {
+	if (!parse_line(line, strlen(line), &addr, &type, &name, &name_len, module,
+			sizeof(module))) {
 		stats->malformed++;
 		return 0;
 	}
 	memcpy(name_copy, name, name_len);
 	name_copy[name_len] = '\0';
-	if (!wanted(addr, type, name_copy))
+	if (!wanted(addr, type, name_copy)) {
+		stats->hidden += !addr;
 		return 0;
+	}
 	if (!lx_symtab_add(st, addr + (per_cpu_offset(line, addr) ? 0 : offset), 0, name_copy,
-			   NULL))
+			   module[0] ? module : NULL))
 		return -1;
 	stats->added++;
+	stats->modules += module[0] != '\0';
 	return 0;
 }
 

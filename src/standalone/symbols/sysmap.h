@@ -22,6 +22,8 @@ struct sa_sysmap_stats {
 	uint64_t lines;		/* lines read */
 	uint64_t added;		/* symbols added */
 	uint64_t malformed;	/* lines that are not "ADDRESS TYPE NAME" */
+	uint64_t hidden;	/* symbols at address 0 (kptr_restrict hides them) */
+	uint64_t modules;	/* of added, module symbols ("NAME\t[MODULE]") */
 };
 
 /*
@@ -33,7 +35,8 @@ bool sa_sysmap_looks_like(const char *text, size_t len);
 /*
  * Add the symbols of the System.map at path to st, each shifted by offset
  * (KERNELOFFSET); absolute and undefined symbols, and names that are not
- * printable ASCII, are left out.  Call lx_symtab_finish(st) afterwards.
+ * printable ASCII, are left out.  /proc/kallsyms reads the same way, its
+ * module symbols ("NAME\t[MODULE]") with their module.  Call lx_symtab_finish(st) afterwards.
  * Returns 0, or -1 with err set: unreadable, out of memory, or no line
  * of the file is a symbol.
  */

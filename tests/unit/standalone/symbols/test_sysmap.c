@@ -97,7 +97,44 @@ static bool test_hostile_lines(void)
 	return unit_ok();
 }
 
+/* /proc/kallsyms: module symbols with their module; kptr_restrict's zeros counted. */
+static bool test_proc_kallsyms(void)
+{
+	static const char text[] =
+		"ffffffff81000000 T _text\n"
+		"ffffffff82a0c340 D slab_caches\n"
+		"ffffffffc0101230 t fk_handler\t[fk_mod]\n"
+		"ffffffffc0102000 d leaked\t[leak_schedstat]\n"
+		"ffffffffc0103000 t bad\t[mod\033]\n"
+		"ffffffffc0104000 t bad2\t(mod)\n";
+	static const char hidden[] =
+		"0000000000000000 T _text\n"
+		"0000000000000000 D slab_caches\n";
+	struct lx_symtab st = { 0 };
+	struct sa_sysmap_stats stats;
+	const struct lx_symbol *sym;
+	char err[300] = "";
+	uint64_t addr;
+
+	CHECK(read_text(&st, text, &stats, err, sizeof(err)) == 0);
+	CHECK(stats.added == 4 && stats.modules == 2 && stats.malformed == 2);
+	CHECK(lx_symtab_lookup(&st, "slab_caches", &addr) && addr == 0xffffffff82a0c340ULL + OFFSET);
+	sym = lx_symtab_containing(&st, 0xffffffffc0102000ULL + OFFSET);
+	CHECK(sym && !strcmp(sym->name, "leaked") && sym->module &&
+	      !strcmp(sym->module, "leak_schedstat"));
+	sym = lx_symtab_containing(&st, 0xffffffff81000010ULL + OFFSET);
+	CHECK(sym && !strcmp(sym->name, "_text") && !sym->module);
+	lx_symtab_free(&st);
+	memset(&st, 0, sizeof(st));
+	CHECK(read_text(&st, hidden, &stats, err, sizeof(err)) == -1);
+	CHECK(stats.added == 0 && stats.hidden == 2);
+	lx_symtab_free(&st);
+	return unit_ok();
+}
+
 const struct unit_test sysmap_tests[] = {
+	{ "sysmap: /proc/kallsyms's module symbols; hidden addresses counted",
+	  test_proc_kallsyms },
 	{ "sysmap: symbols shifted by KERNELOFFSET; absolute and $x left out",
 	  test_symbols_shifted },
 	{ "sysmap: Debian's placeholder System.map is quoted", test_placeholder_quoted },
