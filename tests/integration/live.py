@@ -166,6 +166,21 @@ def check_dumps(leakscan, out, points, leaked):
               % (n, count, count), status in CLEAN and not missing,
               "status %d, missing seq %s %s" % (status, missing[:5],
                                                 ascii(err.strip()[-200:])))
+        if n == 1:
+            check_held(leakscan, path, [leaked[s] for s in range(count)
+                                        if s in leaked])
+
+
+def check_held(leakscan, path, buffers):
+    """The module keeps every buffer in its leaked[] array: -u must call
+    none of them unreferenced."""
+    status, out, err = run([leakscan, "-q", "-u", path, "kmalloc-4k"])
+    unreferenced = addresses(out)
+    lost = [a for a in buffers if a in unreferenced]
+    check("live: -u dump1: none of the module's %d buffers is unreferenced"
+          % len(buffers), status in CLEAN and buffers and not lost,
+          "status %d, %d unreferenced, e.g. %s %s"
+          % (status, len(lost), lost[:3], ascii(err.strip()[-200:])))
 
 
 def rusage(secs, name):

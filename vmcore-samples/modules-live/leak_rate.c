@@ -105,7 +105,12 @@ static noinline void leak_rate_catch_up(void)
 		buf = leak_rate_snapshot();
 		if (!buf)
 			break;
-		leaked[count] = buf;
+		/*
+		 * A volatile store: nothing reads leaked[], so the compiler
+		 * would drop a plain store and the buffers would be lost
+		 * rather than held by the module.
+		 */
+		WRITE_ONCE(leaked[count], buf);
 		pr_info("leakext-live leak %d %px\n", count, buf);
 		count++;
 	}
