@@ -84,6 +84,25 @@ def check_sources(kcore):
               and "BTF read from memory" in p.stderr, ascii(p.stderr[-300:]))
 
 
+def check_no_btf(tool, elf, vmlinux, kcore):
+    """A kernel without BTF (its BTF blanked): a clear message, exit 1, and
+    the report once a vmlinux gives the types."""
+    p = subprocess.run([tool, elf, kcore, "--no-btf"], stderr=subprocess.PIPE,
+                       universal_newlines=True)
+    if p.returncode != 0:
+        check("kcore: written with its BTF blanked", False, p.stderr)
+        return
+    status, out, err = run([kcore, CACHE])
+    err = err.decode(errors="replace")
+    check("kcore: no BTF: exit 1, \"no kernel types\", the way out named (vmlinux)",
+          status == 1 and not out and "no kernel types" in err and "vmlinux" in err,
+          "exit %d: %s" % (status, ascii(err[-300:])))
+    if os.path.exists(vmlinux):
+        status, out, err = run([vmlinux, kcore, CACHE])
+        check("kcore: no BTF, with the vmlinux: the report", status == 0 and
+              b"CLUSTER 1: 3000 objects" in out, "exit %d" % status)
+
+
 def check_nonroot():
     """A procfs file nobody may open: the message says what is needed."""
     setpriv = shutil.which("setpriv")
@@ -116,6 +135,7 @@ def main():
             check_sources(kcore)
             if os.path.exists(m.get("vmlinux", "")):
                 compare(kcore, elf, [m["vmlinux"]], "kcore with vmlinux")
+        check_no_btf(tool, elf, m.get("vmlinux", ""), kcore)
     finally:
         shutil.rmtree(tmp)
     check_nonroot()

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * kcore_from_dump VMCORE OUT: the x86_64 dump's memory as /proc/kcore would
+ * kcore_from_dump VMCORE OUT [--no-btf]: the x86_64 dump's memory as /proc/kcore would
  * show it, for the live target's integration test (tests/integration/
  * live_kcore.py) on a machine that has no /proc/kcore of that kernel.
  *
@@ -12,6 +12,10 @@
  * kallsyms); kcore's CORE notes (NT_PRSTATUS, NT_PRPSINFO, NT_TASKSTRUCT)
  * and the dump's VMCOREINFO as a note.  Pages the dump does not hold, and
  * pages of zeros, are left as holes (the file is sparse); no vmalloc area.
+ *
+ * With --no-btf the kernel's BTF (__start_BTF to __stop_BTF) reads as
+ * zeros: a kernel built without CONFIG_DEBUG_INFO_BTF, for the message
+ * leakscan gives then.
  *
  * Exit 0 with the file written, 2 on bad usage or a dump it cannot open.
  */
@@ -36,6 +40,7 @@ struct segment {
 
 static uint8_t notes[1 << 16];
 static size_t notes_len;
+static uint64_t blank_start, blank_end;	/* read as zeros (--no-btf) */
 
 static void add_note(const char *name, uint32_t type, const void *desc, uint32_t len)
 {
@@ -114,6 +119,16 @@ static bool zero_page(const uint8_t *p)
 	return true;
 }
 
+/* The part of the page at va that lies in [blank_start, blank_end), zeroed. */
+static void blank_page(uint64_t va, uint8_t *page)
+{
+	uint64_t from = va > blank_start ? va : blank_start;
+	uint64_t to = va + PAGE < blank_end ? va + PAGE : blank_end;
+
+	if (from < to)
+		memset(page + (from - va), 0, to - from);
+}
+
 /* The segment's pages at offset off; holes where the dump has none. */
 static int copy_segment(struct sa_dump *d, int fd, const struct segment *seg, uint64_t off)
 {
@@ -121,7 +136,10 @@ static int copy_segment(struct sa_dump *d, int fd, const struct segment *seg, ui
 	uint64_t at;
 
 	for (at = 0; at < seg->size; at += PAGE) {
-		if (!sa_dump_ops.read(d, seg->vaddr + at, page, PAGE) || zero_page(page))
+		if (!sa_dump_ops.read(d, seg->vaddr + at, page, PAGE))
+			continue;
+		blank_page(seg->vaddr + at, page);
+		if (zero_page(page))
 			continue;
 		if (pwrite(fd, page, PAGE, off + at) != (ssize_t)PAGE)
 			return -1;
@@ -171,8 +189,10 @@ int main(int argc, char **argv)
 	unsigned int n;
 	int fd, ret;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: kcore_from_dump VMCORE OUT\n");
+	bool no_btf = argc == 4 && !strcmp(argv[3], "--no-btf");
+
+	if (argc != 3 && !no_btf) {
+		fprintf(stderr, "usage: kcore_from_dump VMCORE OUT [--no-btf]\n");
 		return 2;
 	}
 	d.path = argv[1];
@@ -188,6 +208,12 @@ int main(int argc, char **argv)
 	add_note("CORE", NT_TASKSTRUCT, zeros, 64);
 	add_note("VMCOREINFO", 0, info, strlen(info));
 	free(info);
+	if (no_btf && !(symbol(&d, "__start_BTF", &blank_start) &&
+			symbol(&d, "__stop_BTF", &blank_end))) {
+		fprintf(stderr, "kcore_from_dump: %s: no __start_BTF/__stop_BTF\n", d.path);
+		sa_dump_close(&d);
+		return 2;
+	}
 	n = plan(&d, seg);
 	fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	ret = fd < 0 || n < 3 || write_kcore(&d, fd, seg, n);
