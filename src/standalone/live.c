@@ -89,7 +89,7 @@ static uint64_t kcore_phys_end(struct sa_dump *d)
 /* /proc/kallsyms; kptr_restrict shows its addresses as 0 to the unprivileged. */
 static int proc_symbols(struct sa_dump *d, char *err, size_t errlen)
 {
-	const char *path = d->kallsyms_path ? d->kallsyms_path : PROC_KALLSYMS;
+	const char *path = PROC_KALLSYMS;
 	struct sa_sysmap_stats stats;
 
 	if (!sa_sysmap_load(&d->symbols, path, 0, &stats, err, errlen)) {
@@ -114,8 +114,6 @@ static bool running_kernel(struct sa_dump *d, char *err, size_t errlen)
 	struct utsname u;
 	char safe[80];
 
-	if (d->kallsyms_path || d->btf_dir)
-		return true;	/* paths given for this kcore */
 	if (release && !uname(&u) && !strcmp(release, u.release))
 		return true;
 	lx_escape(safe, sizeof(safe), release ? release : "?", release ? strlen(release) : 1);
@@ -160,7 +158,7 @@ static void *read_file(const char *path, size_t max, size_t *len, char *err, siz
 /* The kernel's BTF as sysfs serves it (CONFIG_DEBUG_INFO_BTF). */
 static int kcore_btf(struct sa_dump *d, char *err, size_t errlen)
 {
-	const char *dir = d->btf_dir ? d->btf_dir : SYS_BTF;
+	const char *dir = SYS_BTF;
 	char path[512], why[256];
 	size_t len;
 	void *data;
@@ -203,7 +201,7 @@ static void load_one_module(struct sa_dump *d, const char *dir, const char *name
 /* Every loaded module's BTF file in sysfs, at most max. */
 static int kcore_module_btf(struct sa_dump *d, unsigned int max)
 {
-	const char *dir = d->btf_dir ? d->btf_dir : SYS_BTF;
+	const char *dir = SYS_BTF;
 	char why[160];
 	struct dirent *e;
 	DIR *dp;

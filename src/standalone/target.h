@@ -77,8 +77,6 @@ struct sa_dump {
 	int fd;
 	const struct sa_source *source;	/* chosen by probing the file */
 	struct sa_kcore kcore;		/* the kcore source's state */
-	/* Paths the kcore source reads; NULL: /proc/kallsyms, /sys/kernel/btf. */
-	const char *kallsyms_path, *btf_dir;
 	/* A live source's CPU priority (at least this nice); -1: keep it. */
 	int live_niceness;
 	kdump_ctx_t *ctx;		/* attributes, translation */
