@@ -240,6 +240,21 @@ def module_signature(clusters, addresses):
     return None
 
 
+def check_held_live(secs, before):
+    """-u and --refs live: the module's buffers are held by its leaked[]."""
+    text, status = secs.get("unreferenced", ("", -1))
+    unreferenced = addresses(text)
+    lost = [s for s, a in before.items() if a in unreferenced]
+    check("live: -u /proc/kcore: none of the module's %d buffers is unreferenced"
+          % len(before), status in CLEAN and before and not lost,
+          "status %d, unreferenced seq %s" % (status, lost[:5]))
+    text, status = secs.get("refs", ("", -1))
+    check("live: --refs /proc/kcore of buffer 0: held by leaked [leak_rate]",
+          status in CLEAN and "reachable from roots" in text
+          and "leaked [leak_rate]" in text,
+          "status %d, %s" % (status, ascii(text.strip()[:300])))
+
+
 def check_kcore(secs, before, module):
     text, status = secs.get("list", ("", -1))
     listed = addresses(text)
@@ -255,7 +270,8 @@ def check_kcore(secs, before, module):
           % top.get("count", 0),
           status in CLEAN and is_module_cluster(top, dict(module, signature=None)),
           "status %d, cluster keys %s" % (status, sorted(top)))
-    for name in ("list", "json"):
+    check_held_live(secs, before)
+    for name in ("list", "json", "unreferenced"):
         r = rusage(secs, name)
         check("live: %s: CPU time and peak RSS reported" % name,
               r is not None and r["rss"] > 0)
@@ -372,7 +388,7 @@ def check_run(leakscan, out):
          % (points[0][0], points[1][0]))
     check_rate(points, before)
     check_dumps(leakscan, out, points, before)
-    report_rusage(secs, ("list", "json", "watch", "watch-json"))
+    report_rusage(secs, ("list", "json", "unreferenced", "watch", "watch-json"))
     if help_has(leakscan, "/proc/kcore"):
         check_kcore(secs, before, module)
     else:
