@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Alloc tags (memory allocation profiling): per object, the call site that
+ * allocated it; per site, the kernel's own per-cpu totals.  Every member is
+ * found by type presence; every pointer from the dump is checked before it
+ * is followed (doc/s10-facts.md has the 6.12 layouts these rows read).
+ */
+#include <string.h>
+
+#include "slab/alloctag.h"
+#include "slab/memmap.h"
+
+/*
+ * struct slab.obj_exts and struct slabobj_ext (kernel commit 21c690a349ba
+ * "mm: introduce slabobj_ext to support slab object extensions", 6.10):
+ * with CONFIG_MEMCG the vector also holds each object's objcg, so the
+ * stride and ref's offset come from the type.  struct codetag (commit
+ * 916cc5167cc6 "lib: code tagging framework") and struct alloc_tag
+ * (commit 22d407b164ff "lib: add allocation tagging support for memory
+ * allocation profiling").  ref.ct is the union codetag_ref's member.
+ */
+static bool resolve_members(struct lx_session *s, struct lx_alloctag *A)
+{
+	long ext_ref, ref_ct;
+	const struct lx_member_req req[] = {
+		{ "slab", "obj_exts", &A->slab_obj_exts, true },
+		{ "slabobj_ext", "ref", &ext_ref, true },
+		{ "codetag_ref", "ct", &ref_ct, true },
+		{ "codetag", "lineno", &A->ct_lineno, true },
+		{ "codetag", "modname", &A->ct_modname, true },
+		{ "codetag", "function", &A->ct_function, true },
+		{ "codetag", "filename", &A->ct_filename, true },
+		{ "alloc_tag", "ct", &A->tag_ct, true },
+		{ "alloc_tag", "counters", &A->tag_counters, true },
+		{ "alloc_tag_counters", "bytes", &A->ctr_bytes, true },
+		{ "alloc_tag_counters", "calls", &A->ctr_calls, true },
+	};
+
+	if (!lx_resolve_members(s->t, LX_MEMBERS(req), NULL))
+		return false;
+	A->ext_ct = ext_ref + ref_ct;
+	A->ext_size = lx_type_size(s->t, "slabobj_ext");
+	A->tag_size = lx_type_size(s->t, "alloc_tag");
+	return A->ext_size > 0 && A->ext_ct + lx_word_size(s->t) <= A->ext_size &&
+	       A->tag_size > 0 && A->tag_ct >= 0 && A->tag_ct < A->tag_size;
+}
+
+/*
+ * The flag bits in obj_exts' low bits: OBJEXTS_FLAGS_MASK is
+ * __NR_OBJEXTS_FLAGS - 1 (enum objext_flags, include/linux/memcontrol.h
+ * until 6.14, then mm/slab.h; with MEMCG it starts past the memcg_data
+ * flags).  Without the enum the mask is unknown: no vector is trusted.
+ */
+static bool resolve_flags(struct lx_session *s, struct lx_alloctag *A)
+{
+	long nr;
+
+	if (!lx_enum_value(s->t, "__NR_OBJEXTS_FLAGS", &nr) || nr <= 0 ||
+	    nr > 64 || (nr & (nr - 1))) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "the kernel has struct slabobj_ext but no usable __NR_OBJEXTS_FLAGS; not reading alloc tags");
+		return false;
+	}
+	A->flags_mask = (uint64_t)nr - 1;
+	return true;
+}
+
+static enum lx_status add_range(struct lx_session *s, struct lx_alloctag *A,
+				uint64_t start, uint64_t stop, size_t *cap)
+{
+	enum lx_status ret;
+
+	if (stop <= start || (stop - start) % A->tag_size ||
+	    (stop - start) / A->tag_size > LX_MAX_ALLOC_TAGS)
+		return LX_ECORRUPT;
+	ret = lx_reserve(s->t, &A->ranges, cap, A->nranges + 1, sizeof(*A->ranges));
+	if (ret)
+		return ret;
+	A->ranges[A->nranges].start = start;
+	A->ranges[A->nranges++].stop = stop;
+	return LX_OK;
+}
+
+/* One codetag_module of the idr: its range of the module's tags. */
+struct module_walk {
+	struct lx_session *s;
+	struct lx_alloctag *A;
+	size_t *cap;
+	long mod_range, range_start, range_stop;
+	unsigned int entries;
+};
+
+static void add_module(struct module_walk *w, uint64_t cmod)
+{
+	uint64_t start, stop;
+	long off = w->mod_range;
+
+	if (w->entries++ >= LX_MAX_TAG_MODULES ||
+	    !lx_read_word(w->s->t, cmod + off + w->range_start, &start) ||
+	    !lx_read_word(w->s->t, cmod + off + w->range_stop, &stop))
+		return;
+	/* the range holds struct codetag pointers: back to their alloc_tag */
+	if (start == stop ||
+	    add_range(w->s, w->A, start - w->A->tag_ct, stop - w->A->tag_ct, w->cap))
+		lx_msg(w->s->t, LX_MSG_WARN,
+		       "a module's alloc tag range %#llx..%#llx is not a run of struct alloc_tag; skipped",
+		       (unsigned long long)start, (unsigned long long)stop);
+}
+
+/* xarray entries (include/linux/xarray.h): a node is internal, 2 mod 4. */
+#define XA_INTERNAL_MAX 4096
+
+static void walk_xa(struct module_walk *w, uint64_t entry, long slots, long nslots,
+		    long shift_off, unsigned int depth)
+{
+	uint64_t node, child;
+	uint8_t shift;
+	long i;
+
+	if (!entry || (entry & 1) || depth > 12)
+		return;
+	if ((entry & 3) != 2) {
+		add_module(w, entry);
+		return;
+	}
+	if (entry < XA_INTERNAL_MAX)	/* a sibling or retry entry */
+		return;
+	node = entry - 2;
+	if (!lx_read(w->s->t, node + shift_off, &shift, 1) || shift % 6 ||
+	    shift > 6 * 11)
+		return;
+	for (i = 0; i < nslots && w->entries < LX_MAX_TAG_MODULES; i++)
+		if (lx_read_word(w->s->t, node + slots + i * lx_word_size(w->s->t), &child))
+			walk_xa(w, child, slots, nslots, shift_off, depth + 1);
+}
+
+/*
+ * Module tags: alloc_tag_cttype -> codetag_type.mod_idr, an idr of struct
+ * codetag_module (kernel commit a473573964e5 "lib: code tagging module
+ * support").  A kernel without modules or without the types has none.
+ */
+static void resolve_modules(struct lx_session *s, struct lx_alloctag *A, size_t *cap)
+{
+	long mod_idr, idr_rt, xa_head, slots, shift;
+	struct module_walk w = { .s = s, .A = A, .cap = cap };
+	uint64_t cttype, head;
+	const struct lx_member_req req[] = {
+		{ "codetag_type", "mod_idr", &mod_idr, true },
+		{ "idr", "idr_rt", &idr_rt, true },
+		{ "xarray", "xa_head", &xa_head, true },
+		{ "xa_node", "shift", &shift, true },
+		{ "codetag_module", "range", &w.mod_range, true },
+		{ "codetag_range", "start", &w.range_start, true },
+		{ "codetag_range", "stop", &w.range_stop, true },
+	};
+
+	if (!lx_symbol(s->t, "alloc_tag_cttype", &cttype) ||
+	    !lx_read_word(s->t, cttype, &cttype) || !cttype ||
+	    !lx_resolve_members(s->t, LX_MEMBERS(req), NULL))
+		return;
+	slots = lx_member_offset(s->t, "xa_node", "slots");
+	if (slots < 0 || lx_member_size(s->t, "xa_node", "slots") <= 0)
+		return;
+	if (!lx_read_word(s->t, cttype + mod_idr + idr_rt + xa_head, &head))
+		return;
+	walk_xa(&w, head, slots,
+		lx_member_size(s->t, "xa_node", "slots") / lx_word_size(s->t), shift, 0);
+	A->modules_read = true;
+}
+
+enum lx_status lx_alloctag_init(struct lx_session *s, struct lx_alloctag *A)
+{
+	uint64_t start, stop;
+	size_t cap = 0;
+	enum lx_status ret;
+
+	memset(A, 0, sizeof(*A));
+	if (lx_member_offset(s->t, "slab", "obj_exts") < 0 ||
+	    lx_type_size(s->t, "alloc_tag") <= 0)
+		return LX_OK;	/* no memory allocation profiling */
+	if (!resolve_members(s, A) || !resolve_flags(s, A))
+		return LX_OK;
+	if (!lx_symbol(s->t, "__start_alloc_tags", &start) ||
+	    !lx_symbol(s->t, "__stop_alloc_tags", &stop)) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "the kernel has alloc tags but no __start_alloc_tags/__stop_alloc_tags symbols; not reading them");
+		return LX_OK;
+	}
+	ret = add_range(s, A, start, stop, &cap);
+	if (ret == LX_ENOMEM)
+		return ret;
+	if (ret) {
+		lx_msg(s->t, LX_MSG_WARN,
+		       "the alloc_tags section %#llx..%#llx is not a run of struct alloc_tag; not reading alloc tags",
+		       (unsigned long long)start, (unsigned long long)stop);
+		return LX_OK;
+	}
+	resolve_modules(s, A, &cap);
+	A->present = true;
+	return LX_OK;
+}
+
+void lx_alloctag_fini(struct lx_session *s, struct lx_alloctag *A)
+{
+	lx_free(s->t, A->ranges);
+	memset(A, 0, sizeof(*A));
+}
+
+bool lx_alloctag_valid(const struct lx_alloctag *A, uint64_t tag)
+{
+	size_t i;
+
+	for (i = 0; i < A->nranges; i++)
+		if (tag >= A->ranges[i].start && tag < A->ranges[i].stop)
+			return !((tag - A->ranges[i].start) % A->tag_size);
+	return false;
+}
+
+/* A vector lies in the direct map, and in a kmalloc cache if in a slab. */
+static bool vector_plausible(struct lx_session *s, uint64_t vec)
+{
+	char name[LX_NAME_MAX];
+	uint64_t page, cache, name_ptr;
+
+	if (!lx_virt_to_page(s, vec, &page))
+		return false;
+	cache = lx_slab_cache_of(s, vec);
+	if (!cache)
+		return true;
+	if (s->L.kc_name < 0 || !lx_read_word(s->t, cache + s->L.kc_name, &name_ptr) ||
+	    !lx_read_string(s->t, name_ptr, name, sizeof(name)))
+		return false;
+	return !strncmp(name, "kmalloc", 7);
+}
+
+uint64_t lx_alloctag_vector(struct lx_session *s, const struct lx_alloctag *A,
+			    uint64_t slab)
+{
+	uint64_t word, vec;
+
+	if (!A->present || !lx_read_word(s->t, slab + A->slab_obj_exts, &word))
+		return 0;
+	vec = word & ~A->flags_mask;
+	if (!vec || vec % lx_word_size(s->t) || !vector_plausible(s, vec))
+		return 0;
+	return vec;
+}
+
+bool lx_alloctag_object(struct lx_session *s, const struct lx_alloctag *A,
+			uint64_t vec, uint32_t index, uint64_t *tag)
+{
+	uint64_t ct;
+
+	*tag = 0;
+	if (!vec || !lx_read_word(s->t, vec + (uint64_t)index * A->ext_size + A->ext_ct, &ct) ||
+	    !ct)
+		return false;
+	*tag = ct - A->tag_ct;
+	return lx_alloctag_valid(A, *tag);
+}
+
+/* A string of the codetag: bounded, sanitized; "" if absent. */
+static void read_tag_string(struct lx_session *s, uint64_t field, char *buf, size_t len)
+{
+	uint64_t ptr;
+
+	buf[0] = '\0';
+	if (!lx_read_word(s->t, field, &ptr) || !ptr ||
+	    !lx_read_string(s->t, ptr, buf, len))
+		buf[0] = '\0';
+	lx_sanitize(buf);
+}
+
+bool lx_alloctag_site(struct lx_session *s, const struct lx_alloctag *A,
+		      uint64_t tag, struct lx_alloc_site *site)
+{
+	uint64_t ct = tag + A->tag_ct;
+
+	memset(site, 0, sizeof(*site));
+	site->tag = tag;
+	if (!lx_alloctag_valid(A, tag) ||
+	    !lx_read_u32(s->t, ct + A->ct_lineno, &site->line))
+		return false;
+	read_tag_string(s, ct + A->ct_function, site->function, sizeof(site->function));
+	read_tag_string(s, ct + A->ct_filename, site->file, sizeof(site->file));
+	read_tag_string(s, ct + A->ct_modname, site->module, sizeof(site->module));
+	return site->function[0] != '\0';
+}
+
+bool lx_alloctag_counters(struct lx_session *s, const struct lx_alloctag *A,
+			  uint64_t tag, uint64_t *bytes, uint64_t *calls)
+{
+	const struct lx_kernel *K = &s->K;
+	uint64_t pcpu, b, c;
+	unsigned int cpu;
+	bool ok = true;
+
+	*bytes = *calls = 0;
+	if (!lx_read_word(s->t, tag + A->tag_counters, &pcpu) || !K->cpu_offsets)
+		return false;
+	for (cpu = 0; cpu < K->nr_cpus; cpu++) {
+		if (!lx_mask_test(K->cpu_possible, cpu))
+			continue;
+		if (!lx_read_u64(s->t, pcpu + K->cpu_offsets[cpu] + A->ctr_bytes, &b) ||
+		    !lx_read_u64(s->t, pcpu + K->cpu_offsets[cpu] + A->ctr_calls, &c)) {
+			ok = false;
+			continue;
+		}
+		*bytes += b;
+		*calls += c;
+	}
+	return ok;
+}
