@@ -61,6 +61,8 @@ struct lx_options {
 	/* leakrefs */
 	bool refs;		/* --refs ADDR: who points into the object at address */
 	uint64_t address;
+	/* --allocinfo (crash: -A): every alloc tag's totals, no cache */
+	bool allocinfo;
 	const char *source;	/* dump label: "crash" or the vmcore path */
 	/* Where types and symbols came from (JSON "types", "symbols"); may be NULL. */
 	const char *types;	/* "btf-dump", "btf-vmlinux", "dwarf", "crash" */
@@ -85,6 +87,7 @@ enum lx_option {
 	LX_OPT_BYTES,		/* N > 0 */
 	LX_OPT_TYPE,		/* TYPE */
 	LX_OPT_REFS,		/* hexadecimal address */
+	LX_OPT_ALLOCINFO,
 };
 
 /*

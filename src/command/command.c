@@ -195,11 +195,38 @@ static enum lx_status run_dump(struct lx_session *s, const struct lx_options *op
 	return ret;
 }
 
+/* --allocinfo: /proc/allocinfo from the dump, largest first. */
+static enum lx_status run_allocinfo(struct lx_session *s, const struct lx_options *opt)
+{
+	struct lx_alloctag A;
+	struct lx_site_table t;
+	enum lx_status ret = lx_alloctag_init(s, &A);
+
+	if (!ret && !A.present) {
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "this kernel records no alloc tags (no CONFIG_MEM_ALLOC_PROFILING: struct slab has no obj_exts, or no struct alloc_tag)");
+		ret = LX_EABSENT;
+	}
+	if (!ret)
+		ret = lx_allocinfo_build(s, &A, &t);
+	lx_alloctag_fini(s, &A);
+	if (ret)
+		return ret;
+	if (opt->json)
+		lx_allocinfo_json(s->t->out, opt, &t);
+	else
+		lx_allocinfo_text(s->t->out, opt, &t);
+	lx_site_table_free(s, &t);
+	return LX_OK;
+}
+
 static enum lx_status run_command(struct lx_session *s, const struct lx_options *opt)
 {
 	struct lx_cache cache;
 	enum lx_status ret;
 
+	if (opt->allocinfo)
+		return run_allocinfo(s, opt);
 	if (opt->refs)
 		return run_refs(s, opt);
 	if (!opt->cache)

@@ -97,7 +97,7 @@ static enum lx_status set_flag(struct lx_options *opt, enum lx_option which)
 		[LX_OPT_LIST] = &opt->list_live, [LX_OPT_UNREFERENCED] = &opt->unreferenced,
 		[LX_OPT_REFERRERS] = &opt->referrers, [LX_OPT_JSON] = &opt->json,
 		[LX_OPT_NO_HOLDERS] = &opt->no_holders,
-		[LX_OPT_DUMP] = &opt->dump,
+		[LX_OPT_DUMP] = &opt->dump, [LX_OPT_ALLOCINFO] = &opt->allocinfo,
 	};
 
 	if ((size_t)which >= sizeof(flags) / sizeof(flags[0]) || !flags[which])
@@ -151,6 +151,9 @@ enum lx_status lx_options_check(const struct lx_options *opt, char *why, size_t 
 	if (opt->json && (opt->list_live || opt->dump || opt->unreferenced || opt->refs))
 		return broken_rule(why, len,
 				   "-j cannot go with -l, -u, -d or --refs: they print addresses and hex, not JSON");
+	if (opt->allocinfo && (opt->cache || opt->refs))
+		return broken_rule(why, len,
+				   "--allocinfo reports the whole kernel's allocation sites: not with a cache or --refs");
 	if (opt->refs + opt->dump + opt->list_live + opt->unreferenced > 1)
 		return broken_rule(why, len, "choose one of -l, -u, -d and --refs");
 	if (opt->type && !opt->dump)

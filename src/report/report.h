@@ -8,6 +8,7 @@
 #ifndef LEAKEXT_REPORT_H
 #define LEAKEXT_REPORT_H
 
+#include "analysis/allocsites.h"
 #include "analysis/refs.h"
 #include "report/model.h"
 #include "leakext/summary.h"
@@ -51,6 +52,15 @@ bool lx_summary_from_job(struct lx_summary *sum, const struct lx_options *opt,
 			 const struct lx_cluster_job *job);
 bool lx_summary_from_ranking(struct lx_summary *sum, const struct lx_options *opt,
 			     const struct lx_ranking *r);
+
+/* allocsites.c: alloc tags' sites, kernel-wide (--allocinfo) and per cache. */
+void lx_allocinfo_text(FILE *out, const struct lx_options *opt,
+		       const struct lx_site_table *t);
+void lx_allocinfo_json(FILE *out, const struct lx_options *opt,
+		       const struct lx_site_table *t);
+void lx_site_table_text(FILE *out, const char *cache, const struct lx_site_table *t);
+/* "alloc_tags":..,"untagged":..,"alloc_sites":[...] (no braces around). */
+void lx_json_alloc_sites(FILE *out, const struct lx_site_table *t);
 
 /* json.c */
 void lx_cluster_report_json(FILE *out, const struct lx_options *opt,

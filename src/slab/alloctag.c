@@ -69,10 +69,18 @@ static enum lx_status add_range(struct lx_session *s, struct lx_alloctag *A,
 				uint64_t start, uint64_t stop, size_t *cap)
 {
 	enum lx_status ret;
+	size_t i;
 
 	if (stop <= start || (stop - start) % A->tag_size ||
 	    (stop - start) / A->tag_size > LX_MAX_ALLOC_TAGS)
 		return LX_ECORRUPT;
+	/* the idr holds the kernel's own range too (codetag_register_type()) */
+	for (i = 0; i < A->nranges; i++) {
+		if (start == A->ranges[i].start && stop == A->ranges[i].stop)
+			return LX_OK;
+		if (start < A->ranges[i].stop && A->ranges[i].start < stop)
+			return LX_ECORRUPT;
+	}
 	ret = lx_reserve(s->t, &A->ranges, cap, A->nranges + 1, sizeof(*A->ranges));
 	if (ret)
 		return ret;

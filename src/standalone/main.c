@@ -58,7 +58,7 @@ struct program {
 
 /* long options without a letter */
 enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_DIFF, OPT_WATCH, OPT_MERGE,
-       OPT_KEEP_PRIORITY };
+       OPT_KEEP_PRIORITY, OPT_ALLOCINFO };
 
 /* --watch keeps this many scans: growth per minute and the trend are over them. */
 #define WATCH_KEEP 16
@@ -118,6 +118,12 @@ static void usage(FILE *out)
 "                      skbuff_head_cache, filp, ... built in)\n"
 "      --refs=ADDR     the slab object containing ADDR and every word in\n"
 "                      scanned memory that points into it\n"
+"      --allocinfo     no CACHE: /proc/allocinfo from the dump, every\n"
+"                      allocation site's bytes and calls from its alloc tag's\n"
+"                      per-cpu counters, largest first (kernels with\n"
+"                      CONFIG_MEM_ALLOC_PROFILING; -n N: the N largest).  With\n"
+"                      such a kernel a cluster report also names the site of\n"
+"                      every member, and lists the cache's sites\n"
 "  -j, --json          JSON, one document per vmcore per line (JSON Lines),\n"
 "                      schema leakext/1 (see README); not with -l or -d\n"
 "  -d, --dump          hex/ASCII dump of live objects (of cluster N with -k)\n"
@@ -207,6 +213,7 @@ static int shared_option(struct program *p, int c)
 		{ 'u', LX_OPT_UNREFERENCED, "-u" }, { 'r', LX_OPT_REFERRERS, "-r" },
 		{ 'H', LX_OPT_NO_HOLDERS, "-H" },
 		{ OPT_REFS, LX_OPT_REFS, "--refs" },
+		{ OPT_ALLOCINFO, LX_OPT_ALLOCINFO, "--allocinfo" },
 		{ OPT_CACHE_TYPE, LX_OPT_CACHE_TYPE, "--cache-type" },
 		{ 'j', LX_OPT_JSON, "-j" }, { 'd', LX_OPT_DUMP, "-d" },
 		{ 'b', LX_OPT_BYTES, "-b" },
@@ -416,6 +423,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "list", no_argument, NULL, 'l' },
 		{ "unreferenced", no_argument, NULL, 'u' },
 		{ "refs", required_argument, NULL, OPT_REFS },
+		{ "allocinfo", no_argument, NULL, OPT_ALLOCINFO },
 		{ "referrers", no_argument, NULL, 'r' },
 		{ "no-holders", no_argument, NULL, 'H' },
 		{ "cache-type", required_argument, NULL, OPT_CACHE_TYPE },
