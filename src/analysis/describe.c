@@ -524,8 +524,39 @@ static bool weigh_tracks(struct lx_cluster_desc *d, char *who, size_t len)
 		snprintf(e->text, sizeof(e->text), "%u/%u sampled members allocated at %s%s",
 			 top->count, d->with_track, where,
 			 d->nfree_sites ? "" : ", none freed before");
-	bare_function(&top->place, who, len);
+	if (!who[0])
+		bare_function(&top->place, who, len);
 	return true;
+}
+
+/*
+ * Signal 0: the alloc tag (memory allocation profiling) of every member,
+ * not a sample: the call site the kernel itself recorded.  True when one
+ * site holds at least four fifths of the members.
+ */
+static bool weigh_tags(struct lx_cluster_desc *d, char *who, size_t len)
+{
+	const struct lx_site_table *t = d->tag_sites;
+	const struct lx_site_count *top;
+	struct lx_evidence *e;
+	char mod[LX_SITE_MOD_MAX + 3] = "";
+
+	if (!t || !t->present || !t->objects)
+		return false;
+	if (!t->count || t->rows[0].objects * 2 < t->objects) {
+		d->absent[d->nabsent++] = "alloc tags (no call site dominates)";
+		return false;
+	}
+	top = &t->rows[0];
+	if (top->site.module[0])
+		snprintf(mod, sizeof(mod), " [%s]", top->site.module);
+	e = add_evidence(d, "alloc-tag");
+	if (e)
+		snprintf(e->text, sizeof(e->text), "%llu/%llu allocated at %s() %s:%u%s",
+			 (unsigned long long)top->objects, (unsigned long long)t->objects,
+			 top->site.function, top->site.file, top->site.line, mod);
+	snprintf(who, len, "%s()%s", top->site.function, mod);
+	return top->objects * 5 >= t->objects * 4;
 }
 
 /* Signal 2: kernel or module symbols the members point at. */
@@ -644,14 +675,15 @@ static bool weigh_holders(struct lx_cluster_desc *d, char *who, size_t len)
 static void guess_owner(struct lx_cluster_desc *d)
 {
 	char who[sizeof(d->owner)] = "";
-	bool track, symbol, text, holder;
+	bool tag, track, symbol, text, holder;
 
+	tag = weigh_tags(d, who, sizeof(who));
 	track = weigh_tracks(d, who, sizeof(who));
 	symbol = weigh_symbols(d, who, sizeof(who));
 	text = weigh_text(d, who, sizeof(who));
 	weigh_relations(d, who, sizeof(who));
 	holder = weigh_holders(d, who, sizeof(who));
-	if (track && d->alloc_sites[0].count * 5 >= d->with_track * 4)
+	if (tag || (track && d->alloc_sites[0].count * 5 >= d->with_track * 4))
 		d->confidence = LX_CONF_HIGH;
 	else if (track || (symbol && text))
 		d->confidence = symbol && text ? LX_CONF_HIGH : LX_CONF_MEDIUM;

@@ -3,6 +3,7 @@
 #ifndef LEAKEXT_DESCRIBE_H
 #define LEAKEXT_DESCRIBE_H
 
+#include "analysis/allocsites.h"
 #include "analysis/cluster.h"
 #include "analysis/owner.h"
 
@@ -85,6 +86,8 @@ struct lx_cluster_desc {
 	uint64_t age_min, age_max;	/* jiffies since allocation */
 	struct lx_place stack[LX_STACK_MAX];
 	unsigned int nstack;
+	/* alloc tags of every member (NULL: not read), filled before the guess */
+	const struct lx_site_table *tag_sites;
 	/* text signature */
 	const struct lx_signature *signature;
 	unsigned int signature_hits;

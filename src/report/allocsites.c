@@ -58,34 +58,6 @@ void lx_allocinfo_text(FILE *out, const struct lx_options *opt,
 	}
 }
 
-static void json_site(FILE *out, const struct lx_site_count *row, const char *count_key)
-{
-	const struct lx_alloc_site *site = &row->site;
-
-	fputs("{\"function\":", out);
-	lx_json_string(out, site->function, sizeof(site->function));
-	fputs(",\"file\":", out);
-	lx_json_string(out, site->file, sizeof(site->file));
-	fprintf(out, ",\"line\":%u,\"module\":", site->line);
-	lx_json_string(out, site->module, sizeof(site->module));
-	fprintf(out, ",\"%s\":%llu,\"bytes\":%llu}", count_key,
-		(unsigned long long)row->objects, (unsigned long long)row->bytes);
-}
-
-void lx_json_alloc_sites(FILE *out, const struct lx_site_table *t)
-{
-	size_t i;
-
-	fprintf(out, "\"alloc_tags\":%s,\"untagged\":%llu,\"alloc_sites\":[",
-		t->present ? "true" : "false", (unsigned long long)t->untagged);
-	for (i = 0; i < t->count; i++) {
-		if (i)
-			fputc(',', out);
-		json_site(out, &t->rows[i], "objects");
-	}
-	fputc(']', out);
-}
-
 void lx_allocinfo_json(FILE *out, const struct lx_options *opt,
 		       const struct lx_site_table *t)
 {
@@ -97,7 +69,7 @@ void lx_allocinfo_json(FILE *out, const struct lx_options *opt,
 	for (i = 0; i < n; i++) {
 		if (i)
 			fputc(',', out);
-		json_site(out, &t->rows[i], "calls");
+		lx_json_site(out, &t->rows[i], "calls");
 	}
 	fputs("]}}\n", out);
 }

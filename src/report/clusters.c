@@ -113,6 +113,33 @@ static void print_tracks(FILE *out, const struct lx_cluster_desc *d)
 	}
 }
 
+/* Every member's site from its alloc tag: the largest few. */
+static void print_alloc_tags(FILE *out, const struct lx_cluster_desc *d)
+{
+	const struct lx_site_table *t = d->tag_sites;
+	char line[LX_SITE_FILE_MAX + LX_SITE_FUNC_MAX + LX_SITE_MOD_MAX + 64];
+	char mod[LX_SITE_MOD_MAX + 3];
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->count && i < LX_DESC_SITES; i++) {
+		const struct lx_site_count *r = &t->rows[i];
+
+		snprintf(mod, sizeof(mod), r->site.module[0] ? " [%s]" : "%s", r->site.module);
+		snprintf(line, sizeof(line), "%llu/%llu allocated at %s() %s:%u%s",
+			 (unsigned long long)r->objects, (unsigned long long)t->objects,
+			 r->site.function, r->site.file, r->site.line, mod);
+		lx_print_wrapped(out, i ? "            " : "  alloc tag ", "                ",
+				 line);
+	}
+	if (t->count > LX_DESC_SITES)
+		fprintf(out, "            ... %zu more sites\n", t->count - LX_DESC_SITES);
+	if (t->untagged)
+		fprintf(out, "            %llu/%llu have no alloc tag\n",
+			(unsigned long long)t->untagged, (unsigned long long)t->objects);
+}
+
 static void print_owner(FILE *out, const struct lx_cluster_desc *d)
 {
 	char first[48];
@@ -179,6 +206,7 @@ static void print_cluster(FILE *out, const struct lx_cluster_report *rep,
 	fprintf(out, "  classes   %s\n            (%u bytes per char: t text, 0 zero, p pointer, s kernel symbol, n small number, . other)\n",
 		d->classes, d->class_unit);
 	print_pointers(out, d);
+	print_alloc_tags(out, d);
 	print_tracks(out, d);
 	print_holders(out, d);
 	print_owner(out, d);
@@ -205,4 +233,5 @@ void lx_cluster_report_text(FILE *out, const struct lx_cluster_report *rep)
 	print_cluster_header(out, rep, rep->n);
 	for (i = rep->first; i < rep->first + rep->n; i++)
 		print_cluster(out, rep, &rep->descs[i]);
+	lx_site_table_text(out, rep->job->cache.name, &rep->cache_sites);
 }

@@ -283,6 +283,35 @@ static void json_holders(FILE *out, const struct lx_cluster_desc *d)
 	}
 }
 
+/* An alloc tag's site and its count (count_key: "objects" or "calls"). */
+void lx_json_site(FILE *out, const struct lx_site_count *row, const char *count_key)
+{
+	const struct lx_alloc_site *site = &row->site;
+
+	fputs("{\"function\":", out);
+	lx_json_string(out, site->function, sizeof(site->function));
+	fputs(",\"file\":", out);
+	lx_json_string(out, site->file, sizeof(site->file));
+	fprintf(out, ",\"line\":%u,\"module\":", site->line);
+	lx_json_string(out, site->module, sizeof(site->module));
+	fprintf(out, ",\"%s\":%llu,\"bytes\":%llu}", count_key,
+		(unsigned long long)row->objects, (unsigned long long)row->bytes);
+}
+
+void lx_json_alloc_sites(FILE *out, const struct lx_site_table *t)
+{
+	size_t i;
+
+	fprintf(out, "\"alloc_tags\":%s,\"untagged\":%llu,\"alloc_sites\":[",
+		t->present ? "true" : "false", (unsigned long long)t->untagged);
+	for (i = 0; i < t->count; i++) {
+		if (i)
+			fputc(',', out);
+		lx_json_site(out, &t->rows[i], "objects");
+	}
+	fputc(']', out);
+}
+
 /* "signature":"<16 hex>", or null for a cluster no sample could sign. */
 static void json_signature(FILE *out, const struct lx_cluster *c)
 {
@@ -314,6 +343,10 @@ static void json_cluster(FILE *out, const struct lx_cluster_report *rep,
 	json_tracks(out, d);
 	json_holders(out, d);
 	json_owner(out, d);
+	if (d->tag_sites) {
+		fputc(',', out);
+		lx_json_alloc_sites(out, d->tag_sites);
+	}
 	fputc('}', out);
 }
 
@@ -350,7 +383,12 @@ void lx_cluster_report_json(FILE *out, const struct lx_options *opt,
 			fputc(',', out);
 		json_cluster(out, rep, &rep->descs[i]);
 	}
-	fputs("]}\n", out);
+	fputc(']', out);
+	if (rep->cache_sites.present) {
+		fputc(',', out);
+		lx_json_alloc_sites(out, &rep->cache_sites);
+	}
+	fputs("}\n", out);
 }
 
 char *lx_signature_text(const struct lx_cluster *c, char buf[LX_SIGNATURE_TEXT])

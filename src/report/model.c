@@ -45,6 +45,78 @@ static enum lx_status find_holders(struct lx_session *s, struct lx_cluster_repor
 	return LX_OK;
 }
 
+/* One cluster's members' tags, looked up in the cache's tag map. */
+struct member_tags {
+	const struct lx_tag_map *map;
+	uint64_t *tags;
+	size_t n, cap;
+};
+
+static bool note_member_tag(void *arg, uint64_t addr)
+{
+	struct member_tags *m = arg;
+
+	if (m->n < m->cap)
+		m->tags[m->n++] = lx_tag_map_find(m->map, addr);
+	return true;
+}
+
+static enum lx_status cluster_sites(struct lx_session *s, struct lx_cluster_report *rep,
+				    const struct lx_alloctag *A, const struct lx_tag_map *map,
+				    unsigned int i)
+{
+	const struct lx_cluster_job *job = rep->job;
+	struct member_tags m = { .map = map, .cap = rep->descs[i].cluster->count };
+	enum lx_status ret;
+
+	m.tags = lx_alloc(s->t, (m.cap + 1) * sizeof(*m.tags));
+	if (!m.tags)
+		return LX_ENOMEM;
+	lx_cluster_for_each_member(&job->cl, i, note_member_tag, &m);
+	ret = lx_site_table_from_tags(s, A, m.tags, m.n, job->cache.size,
+				      &rep->cluster_sites[i - rep->first]);
+	lx_free(s->t, m.tags);
+	if (!ret)
+		rep->descs[i].tag_sites = &rep->cluster_sites[i - rep->first];
+	return ret;
+}
+
+/*
+ * Alloc tags, where the kernel records them: every live object's site,
+ * per cache and per described cluster.  Nothing when it does not.
+ */
+static enum lx_status find_tag_sites(struct lx_session *s, struct lx_cluster_report *rep)
+{
+	struct lx_alloctag A;
+	struct lx_tag_map map = { 0 };
+	enum lx_status ret = lx_alloctag_init(s, &A);
+	uint64_t *tags = NULL;
+	unsigned int i;
+	size_t k;
+
+	if (ret || !A.present)
+		goto out;
+	rep->cluster_sites = lx_alloc(s->t, rep->n * sizeof(*rep->cluster_sites) + 1);
+	ret = rep->cluster_sites ? lx_tag_map_build(s, &A, &rep->job->scan, &map) : LX_ENOMEM;
+	if (!ret) {
+		tags = lx_alloc(s->t, (map.count + 1) * sizeof(*tags));
+		ret = tags ? LX_OK : LX_ENOMEM;
+	}
+	if (!ret) {
+		for (k = 0; k < map.count; k++)
+			tags[k] = map.pairs[k].tag;
+		ret = lx_site_table_from_tags(s, &A, tags, map.count, rep->job->cache.size,
+					      &rep->cache_sites);
+	}
+	for (i = rep->first; i < rep->first + rep->n && !ret; i++)
+		ret = cluster_sites(s, rep, &A, &map, i);
+	lx_free(s->t, tags);
+	lx_tag_map_free(s, &map);
+out:
+	lx_alloctag_fini(s, &A);
+	return ret;
+}
+
 static enum lx_status describe_all(struct lx_session *s, struct lx_cluster_report *rep)
 {
 	const struct lx_cluster_job *job = rep->job;
@@ -83,6 +155,8 @@ enum lx_status lx_cluster_report_build(struct lx_session *s, const struct lx_opt
 	rep->holders = lx_options_holders(opt) && rep->n;
 	ret = rep->holders ? find_holders(s, rep) : LX_OK;
 	if (!ret)
+		ret = find_tag_sites(s, rep);
+	if (!ret)
 		ret = describe_all(s, rep);
 	if (ret)
 		lx_cluster_report_free(s, rep);
@@ -91,6 +165,14 @@ enum lx_status lx_cluster_report_build(struct lx_session *s, const struct lx_opt
 
 void lx_cluster_report_free(struct lx_session *s, struct lx_cluster_report *rep)
 {
+	unsigned int i;
+
+	if (rep->cluster_sites)
+		for (i = 0; i < rep->n; i++)
+			lx_site_table_free(s, &rep->cluster_sites[i]);
+	lx_free(s->t, rep->cluster_sites);
+	lx_site_table_free(s, &rep->cache_sites);
 	lx_free(s->t, rep->descs);
 	rep->descs = NULL;
+	rep->cluster_sites = NULL;
 }

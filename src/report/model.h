@@ -18,6 +18,9 @@ struct lx_cluster_report {
 	unsigned int first, n;
 	bool redact;			/* content becomes lengths and classes */
 	bool holders;			/* -r: holders and unreferenced counts */
+	/* alloc tags: the cache's sites, and each described cluster's */
+	struct lx_site_table cache_sites;
+	struct lx_site_table *cluster_sites;	/* [n], for descs[first ..] */
 };
 
 /*

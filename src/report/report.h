@@ -59,10 +59,11 @@ void lx_allocinfo_text(FILE *out, const struct lx_options *opt,
 void lx_allocinfo_json(FILE *out, const struct lx_options *opt,
 		       const struct lx_site_table *t);
 void lx_site_table_text(FILE *out, const char *cache, const struct lx_site_table *t);
-/* "alloc_tags":..,"untagged":..,"alloc_sites":[...] (no braces around). */
-void lx_json_alloc_sites(FILE *out, const struct lx_site_table *t);
 
 /* json.c */
+/* "alloc_tags":..,"untagged":..,"alloc_sites":[...] (no braces around). */
+void lx_json_alloc_sites(FILE *out, const struct lx_site_table *t);
+void lx_json_site(FILE *out, const struct lx_site_count *row, const char *count_key);
 void lx_cluster_report_json(FILE *out, const struct lx_options *opt,
 			    const struct lx_cluster_report *rep);
 void lx_json_integrity(FILE *out, const struct lx_integrity *in);
