@@ -310,7 +310,8 @@ static const struct crash_option {
 	{ 'u', LX_OPT_UNREFERENCED }, { 'r', LX_OPT_REFERRERS },
 	{ 'H', LX_OPT_NO_HOLDERS },
 	{ 'T', LX_OPT_CACHE_TYPE }, { 'j', LX_OPT_JSON }, { 'a', LX_OPT_ALL },
-	{ 'n', LX_OPT_TOP }, { 'k', LX_OPT_CLUSTER }, { 0 },
+	{ 'n', LX_OPT_TOP }, { 'k', LX_OPT_CLUSTER }, { 'A', LX_OPT_ALLOCINFO },
+	{ 0 },
 }, leakdump_options[] = {
 	{ 'k', LX_OPT_CLUSTER }, { 'c', LX_OPT_COUNT }, { 'b', LX_OPT_BYTES },
 	{ 's', LX_OPT_TYPE }, { 0 },
@@ -341,7 +342,7 @@ static void cmd_leakscan(void)
 {
 	struct lx_options opt = CRASH_OPTIONS;
 
-	parse_options(&opt, "lujan:k:s:RrHT:", leakscan_options);
+	parse_options(&opt, "lujan:k:s:RrHT:A", leakscan_options);
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
 	if (optind < argcnt)
@@ -376,7 +377,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l | -u] [-j] [-a] [-H] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache]",
+	"[-l | -u] [-j] [-a] [-H] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache] | -A [-j] [-n count]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -441,6 +442,13 @@ static char *help_leakscan[] = {
 	"       -R  redact: previews, strings and hex of object content become",
 	"           lengths and byte-class maps, for reports shared outside the",
 	"           customer; symbols, caches, counts and owner guesses stay.",
+	"       -A  no cache: /proc/allocinfo from the dump.  On a kernel with",
+	"           memory allocation profiling (CONFIG_MEM_ALLOC_PROFILING), every",
+	"           allocation site's bytes and calls, summed from its alloc tag's",
+	"           per-cpu counters, largest first (-n: the largest few).  On such",
+	"           a kernel a cluster report also gives the site of every member",
+	"           (\"alloc tag\", an alloc-tag owner signal) and, after the",
+	"           clusters, the cache's sites by live objects and bytes.",
 	"",
 	"EXAMPLES",
 	"  Rank all caches:",

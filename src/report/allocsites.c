@@ -29,7 +29,7 @@ static size_t modules_sites(const struct lx_site_table *t)
 
 static size_t rows_shown(const struct lx_options *opt, const struct lx_site_table *t)
 {
-	return opt->top && opt->top < t->count ? opt->top : t->count;
+	return !opt->all && opt->top && opt->top < t->count ? opt->top : t->count;
 }
 
 void lx_allocinfo_text(FILE *out, const struct lx_options *opt,
