@@ -158,6 +158,33 @@ static const struct fk_member members_5_15[] = {
 	{ "kmem_cache_cpu", "lock", 32, 0 },
 };
 
+/*
+ * Memory allocation profiling, as 6.12 without MEMCG (doc/s10-facts.md):
+ * struct slab.obj_exts, struct slabobj_ext { union codetag_ref ref; },
+ * struct codetag and struct alloc_tag with its per-cpu counters.
+ */
+static const struct fk_member members_alloctag[] = {
+	{ "slab", "obj_exts", 56, 8 },
+	{ "slabobj_ext", "ref", 0, 8 }, { "codetag_ref", "ct", 0, 8 },
+	{ "codetag", "flags", 0, 4 }, { "codetag", "lineno", 4, 4 },
+	{ "codetag", "modname", 8, 8 }, { "codetag", "function", 16, 8 },
+	{ "codetag", "filename", 24, 8 },
+	{ "alloc_tag", "ct", 0, 32 }, { "alloc_tag", "counters", 32, 8 },
+	{ "alloc_tag_counters", "bytes", 0, 8 }, { "alloc_tag_counters", "calls", 8, 8 },
+};
+
+static const struct fk_type types_alloctag[] = {
+	{ "slabobj_ext", 8 }, { "codetag_ref", 8 }, { "codetag", 32 },
+	{ "alloc_tag", 40 }, { "alloc_tag_counters", 16 },
+};
+
+/* With CONFIG_MEMCG: each object's objcg first, the tag reference after. */
+static const struct fk_member members_alloctag_memcg[] = {
+	{ "slabobj_ext", "objcg", 0, 8 }, { "slabobj_ext", "ref", 8, 8 },
+};
+
+static const struct fk_type types_alloctag_memcg[] = { { "slabobj_ext", 16 } };
+
 #define N(array) (sizeof(array) / sizeof((array)[0]))
 
 static const struct fk_profile profiles[] = {
@@ -175,6 +202,11 @@ static const struct fk_profile profiles[] = {
 	{ "5.4", &profiles[4], NULL, 0, NULL, 0, NULL, 0, false, 9 },
 	{ "5.14", &profiles[5], NULL, 0, NULL, 0, NULL, 0, false, 0 },
 	{ "5.15", &profiles[6], members_5_15, N(members_5_15), NULL, 0,
+	  NULL, 0, false, 0 },
+	{ "alloctag", NULL, members_alloctag, N(members_alloctag), types_alloctag,
+	  N(types_alloctag), NULL, 0, false, 0 },
+	{ "alloctag-memcg", &profiles[8], members_alloctag_memcg,
+	  N(members_alloctag_memcg), types_alloctag_memcg, N(types_alloctag_memcg),
 	  NULL, 0, false, 0 },
 };
 

@@ -121,7 +121,9 @@ void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
 /*
  * Give the kernel the types and members of a named layout ("6.18": per-cpu
  * sheaves and the node barn; "7.0": no kmem_cache_cpu; "7.1": node and
- * barn pointers in kmem_cache.per_node[]); false if the name is unknown.
+ * barn pointers in kmem_cache.per_node[]; "alloctag": 6.12's alloc tag
+ * types without MEMCG, "alloctag-memcg" with it); false if the name is
+ * unknown.
  */
 bool fk_profile(struct fake_kernel *fk, const char *name);
 /*

@@ -30,6 +30,7 @@ extern const struct unit_test merge_tests[];
 extern const struct unit_test match_tests[];
 extern const struct unit_test saved_summary_tests[];
 extern const struct unit_test kcore_tests[];
+extern const struct unit_test alloctag_tests[];
 
 int main(int argc, char **argv)
 {
@@ -40,7 +41,8 @@ int main(int argc, char **argv)
 					     refs_tests, ptype_tests, arch_tests, cachename_tests,
 					     command_tests, word_tests, slub32_tests,
 					     words32_tests, json_reader_tests, report_reader_tests,
-					     merge_tests, kcore_tests, match_tests, saved_summary_tests };
+					     merge_tests, kcore_tests, match_tests, saved_summary_tests,
+					     alloctag_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 
