@@ -95,7 +95,8 @@ struct module_walk {
 	struct lx_alloctag *A;
 	size_t *cap;
 	long mod_range, range_start, range_stop;
-	unsigned int entries;
+	long slots, nslots, shift;	/* struct xa_node's */
+	unsigned int entries, nodes;
 };
 
 static void add_module(struct module_walk *w, uint64_t cmod)
@@ -115,31 +116,41 @@ static void add_module(struct module_walk *w, uint64_t cmod)
 		       (unsigned long long)start, (unsigned long long)stop);
 }
 
-/* xarray entries (include/linux/xarray.h): a node is internal, 2 mod 4. */
+/*
+ * xarray entries (include/linux/xarray.h): a node is an internal entry,
+ * 2 mod 4 and above 4096; smaller internal entries are siblings or retries,
+ * odd ones values.  A child node's shift is its parent's less
+ * XA_CHUNK_SHIFT, so a hostile tree cannot loop; the nodes read are
+ * counted too, so it cannot be wide.
+ */
 #define XA_INTERNAL_MAX 4096
+#define XA_CHUNK_SHIFT 6
+#define XA_MAX_SHIFT (XA_CHUNK_SHIFT * 11)
 
-static void walk_xa(struct module_walk *w, uint64_t entry, long slots, long nslots,
-		    long shift_off, unsigned int depth)
+static void walk_xa(struct module_walk *w, uint64_t entry, int parent_shift)
 {
 	uint64_t node, child;
 	uint8_t shift;
 	long i;
 
-	if (!entry || (entry & 1) || depth > 12)
+	if (!entry || (entry & 1))
 		return;
 	if ((entry & 3) != 2) {
 		add_module(w, entry);
 		return;
 	}
-	if (entry < XA_INTERNAL_MAX)	/* a sibling or retry entry */
+	if (entry < XA_INTERNAL_MAX || w->nodes++ >= LX_MAX_TAG_MODULES)
 		return;
 	node = entry - 2;
-	if (!lx_read(w->s->t, node + shift_off, &shift, 1) || shift % 6 ||
-	    shift > 6 * 11)
+	if (!lx_read(w->s->t, node + w->shift, &shift, 1) || shift % XA_CHUNK_SHIFT ||
+	    shift > XA_MAX_SHIFT || (parent_shift >= 0 && shift + XA_CHUNK_SHIFT != parent_shift))
 		return;
-	for (i = 0; i < nslots && w->entries < LX_MAX_TAG_MODULES; i++)
-		if (lx_read_word(w->s->t, node + slots + i * lx_word_size(w->s->t), &child))
-			walk_xa(w, child, slots, nslots, shift_off, depth + 1);
+	for (i = 0; i < w->nslots && w->entries < LX_MAX_TAG_MODULES; i++) {
+		if (!lx_read_word(w->s->t, node + w->slots + i * lx_word_size(w->s->t), &child))
+			continue;
+		if (shift || (child & 3) != 2)
+			walk_xa(w, child, shift);
+	}
 }
 
 /*
@@ -149,14 +160,14 @@ static void walk_xa(struct module_walk *w, uint64_t entry, long slots, long nslo
  */
 static void resolve_modules(struct lx_session *s, struct lx_alloctag *A, size_t *cap)
 {
-	long mod_idr, idr_rt, xa_head, slots, shift;
+	long mod_idr, idr_rt, xa_head;
 	struct module_walk w = { .s = s, .A = A, .cap = cap };
 	uint64_t cttype, head;
 	const struct lx_member_req req[] = {
 		{ "codetag_type", "mod_idr", &mod_idr, true },
 		{ "idr", "idr_rt", &idr_rt, true },
 		{ "xarray", "xa_head", &xa_head, true },
-		{ "xa_node", "shift", &shift, true },
+		{ "xa_node", "shift", &w.shift, true },
 		{ "codetag_module", "range", &w.mod_range, true },
 		{ "codetag_range", "start", &w.range_start, true },
 		{ "codetag_range", "stop", &w.range_stop, true },
@@ -166,13 +177,12 @@ static void resolve_modules(struct lx_session *s, struct lx_alloctag *A, size_t 
 	    !lx_read_word(s->t, cttype, &cttype) || !cttype ||
 	    !lx_resolve_members(s->t, LX_MEMBERS(req), NULL))
 		return;
-	slots = lx_member_offset(s->t, "xa_node", "slots");
-	if (slots < 0 || lx_member_size(s->t, "xa_node", "slots") <= 0)
+	w.slots = lx_member_offset(s->t, "xa_node", "slots");
+	w.nslots = lx_member_size(s->t, "xa_node", "slots") / lx_word_size(s->t);
+	if (w.slots < 0 || w.nslots <= 0 || w.nslots > 256 ||
+	    !lx_read_word(s->t, cttype + mod_idr + idr_rt + xa_head, &head))
 		return;
-	if (!lx_read_word(s->t, cttype + mod_idr + idr_rt + xa_head, &head))
-		return;
-	walk_xa(&w, head, slots,
-		lx_member_size(s->t, "xa_node", "slots") / lx_word_size(s->t), shift, 0);
+	walk_xa(&w, head, -1);
 	A->modules_read = true;
 }
 

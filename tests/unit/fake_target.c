@@ -171,11 +171,19 @@ static const struct fk_member members_alloctag[] = {
 	{ "codetag", "filename", 24, 8 },
 	{ "alloc_tag", "ct", 0, 32 }, { "alloc_tag", "counters", 32, 8 },
 	{ "alloc_tag_counters", "bytes", 0, 8 }, { "alloc_tag_counters", "calls", 8, 8 },
+	/* the module ranges: alloc_tag_cttype's idr of struct codetag_module */
+	{ "codetag_type", "mod_idr", 24, 24 }, { "idr", "idr_rt", 0, 16 },
+	{ "xarray", "xa_head", 8, 8 }, { "xa_node", "shift", 0, 1 },
+	{ "xa_node", "slots", 40, 512 }, { "codetag_module", "mod", 0, 8 },
+	{ "codetag_module", "range", 8, 16 }, { "codetag_range", "start", 0, 8 },
+	{ "codetag_range", "stop", 8, 8 },
 };
 
 static const struct fk_type types_alloctag[] = {
 	{ "slabobj_ext", 8 }, { "codetag_ref", 8 }, { "codetag", 32 },
-	{ "alloc_tag", 40 }, { "alloc_tag_counters", 16 },
+	{ "alloc_tag", 40 }, { "alloc_tag_counters", 16 }, { "codetag_type", 120 },
+	{ "idr", 24 }, { "xarray", 16 }, { "xa_node", 576 }, { "codetag_module", 24 },
+	{ "codetag_range", 16 },
 };
 
 /* With CONFIG_MEMCG: each object's objcg first, the tag reference after. */

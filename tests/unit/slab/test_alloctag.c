@@ -7,82 +7,9 @@
 #include <string.h>
 
 #include "analysis/allocsites.h"
-#include "fixture.h"
+#include "fake_alloctag.h"
 #include "leakext/leakext.h"
 #include "unit.h"
-
-#define TAGS 0xffffffff82100000ULL	/* __start_alloc_tags: 4 tags */
-#define NTAGS 4
-#define TAG_SIZE 40
-#define STRINGS 0xffffffff82101000ULL
-#define COUNTERS 0x800ULL		/* __percpu: tag i's at + i * 16 */
-#define VEC_PFN 200			/* a direct-mapped page, no slab */
-#define VEC (FK_PAGE_OFFSET + VEC_PFN * FK_PAGE_SIZE)
-
-static uint64_t tag(unsigned int i)
-{
-	return TAGS + i * TAG_SIZE;
-}
-
-static uint64_t put_string(struct fake_kernel *fk, unsigned int slot, const char *text)
-{
-	uint64_t addr = STRINGS + slot * 64;
-
-	fk_write(fk, addr, text, strlen(text) + 1);
-	return addr;
-}
-
-/* Tag i: function, file, line, module ("" for the kernel's own). */
-static void put_tag(struct fake_kernel *fk, unsigned int i, const char *func,
-		    const char *file, uint32_t line, const char *mod)
-{
-	fk_w32(fk, tag(i) + 4, line);
-	fk_w64(fk, tag(i) + 8, mod[0] ? put_string(fk, 3 * i + 2, mod) : 0);
-	fk_w64(fk, tag(i) + 16, put_string(fk, 3 * i, func));
-	fk_w64(fk, tag(i) + 24, put_string(fk, 3 * i + 1, file));
-	fk_w64(fk, tag(i) + 32, COUNTERS + i * 16);
-}
-
-/* cpu's counters of tag i. */
-static void put_counters(struct fake_kernel *fk, unsigned int i, int cpu,
-			 uint64_t bytes, uint64_t calls)
-{
-	uint64_t pcpu = FK_PERCPU_BASE + cpu * 0x1000 + COUNTERS + i * 16;
-
-	fk_w64(fk, pcpu, bytes);
-	fk_w64(fk, pcpu + 8, calls);
-}
-
-/*
- * pfn 10's slab (objects 1, 3, 5 free) with its vector at VEC of stride
- * bytes, ref.ct at ct_off: objects 0, 2, 4 at tag 0, 6 at tag 1 (a
- * module's), 7 none.  flags: obj_exts' low bits.
- */
-static void setup(struct fixture *f, const char *profile, unsigned int stride,
-		  unsigned int ct_off, uint64_t flags)
-{
-	static const unsigned int tagged0[] = { 0, 2, 4 };
-	unsigned int i;
-
-	fx_setup(f, LX_FP_PLAIN);
-	CHECK(fk_profile(&f->fk, profile));
-	f->fk.extra_enum = "__NR_OBJEXTS_FLAGS";
-	f->fk.extra_enum_value = 2;
-	fk_add_symbol(&f->fk, "__start_alloc_tags", TAGS);
-	fk_add_symbol(&f->fk, "__stop_alloc_tags", TAGS + NTAGS * TAG_SIZE);
-	fk_region(&f->fk, TAGS, NTAGS * TAG_SIZE);
-	fk_region(&f->fk, STRINGS, 0x1000);
-	fk_region(&f->fk, VEC, FK_PAGE_SIZE);
-	fx_one_partial_slab(f);
-	put_tag(&f->fk, 0, "fk_alloc", "fk/fk.c", 42, "");
-	put_tag(&f->fk, 1, "fk_mod_alloc", "/build/fk_mod.c", 7, "fk_mod");
-	put_tag(&f->fk, 2, "fk_idle", "fk/idle.c", 1, "");
-	put_tag(&f->fk, 3, "bad\x1b[31m", "fk/esc.c", 3, "");
-	for (i = 0; i < 3; i++)
-		fk_w64(&f->fk, VEC + tagged0[i] * stride + ct_off, tag(0));
-	fk_w64(&f->fk, VEC + 6 * stride + ct_off, tag(1));
-	fk_w64(&f->fk, fk_page(10) + 56, VEC | flags);
-}
 
 /* The site table of the fixture's one slab, as the cluster report builds it. */
 static enum lx_status cache_sites(struct fixture *f, struct lx_alloctag *A,
@@ -99,7 +26,7 @@ static enum lx_status cache_sites(struct fixture *f, struct lx_alloctag *A,
 	CHECK(ret == LX_OK && map.count == 5);
 	for (i = 0; i < map.count && i < FK_OBJS; i++)
 		tags[i] = map.pairs[i].tag;
-	CHECK(lx_tag_map_find(&map, fk_obj(10, 6)) == tag(1));
+	CHECK(lx_tag_map_find(&map, fk_obj(10, 6)) == fa_tag(1));
 	CHECK(lx_tag_map_find(&map, fk_obj(10, 7)) == 0);
 	CHECK(lx_tag_map_find(&map, fk_obj(10, 1)) == 0);	/* free: not in the map */
 	if (!ret)
@@ -115,7 +42,7 @@ static bool sites_case(const char *profile, unsigned int stride, unsigned int ct
 	struct lx_alloctag A;
 	struct lx_site_table t;
 
-	setup(&f, profile, stride, ct_off, flags);
+	fa_setup(&f, profile, stride, ct_off, flags);
 	CHECK(cache_sites(&f, &A, &t) == LX_OK);
 	CHECK(A.present && A.flags_mask == 1 && A.ext_size == stride && A.ext_ct == ct_off);
 	CHECK(t.present && t.objects == 5 && t.untagged == 1 && t.count == 2);
@@ -152,22 +79,22 @@ static bool test_hostile_tags(void)
 	struct lx_alloc_site site;
 	uint64_t t;
 
-	setup(&f, "alloctag", 8, 0, 0);
+	fa_setup(&f, "alloctag", 8, 0, 0);
 	CHECK(fx_run_scan(&f) == LX_OK);
 	CHECK(lx_alloctag_init(&f.s, &A) == LX_OK && A.present && A.nranges == 1);
-	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == VEC);
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == FA_VEC);
 	/* a tag pointer between two tags, and one past the section */
-	fk_w64(&f.fk, VEC + 0 * 8, tag(0) + 8);
-	fk_w64(&f.fk, VEC + 2 * 8, tag(NTAGS));
-	CHECK(!lx_alloctag_object(&f.s, &A, VEC, 0, &t));
-	CHECK(!lx_alloctag_object(&f.s, &A, VEC, 2, &t));
-	CHECK(lx_alloctag_object(&f.s, &A, VEC, 4, &t) && t == tag(0));
+	fk_w64(&f.fk, FA_VEC + 0 * 8, fa_tag(0) + 8);
+	fk_w64(&f.fk, FA_VEC + 2 * 8, fa_tag(FA_NTAGS));
+	CHECK(!lx_alloctag_object(&f.s, &A, FA_VEC, 0, &t));
+	CHECK(!lx_alloctag_object(&f.s, &A, FA_VEC, 2, &t));
+	CHECK(lx_alloctag_object(&f.s, &A, FA_VEC, 4, &t) && t == fa_tag(0));
 	/* an index past the readable vector */
-	CHECK(!lx_alloctag_object(&f.s, &A, VEC, FK_PAGE_SIZE / 8, &t));
+	CHECK(!lx_alloctag_object(&f.s, &A, FA_VEC, FK_PAGE_SIZE / 8, &t));
 	/* obj_exts with the alloc-failed bit alone, or outside the direct map */
 	fk_w64(&f.fk, fk_page(10) + 56, 1);
 	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == 0);
-	fk_w64(&f.fk, fk_page(10) + 56, TAGS);
+	fk_w64(&f.fk, fk_page(10) + 56, FA_TAGS);
 	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == 0);
 	/* a vector inside a slab of a cache that is not kmalloc's */
 	fk_w64(&f.fk, fk_page(10) + 56, fk_obj(10, 0));
@@ -175,9 +102,9 @@ static bool test_hostile_tags(void)
 	fk_set_cache_name(&f.fk, "dentry");
 	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == 0);
 	/* a function name with an escape sequence reaches no terminal raw */
-	CHECK(lx_alloctag_site(&f.s, &A, tag(3), &site) &&
+	CHECK(lx_alloctag_site(&f.s, &A, fa_tag(3), &site) &&
 	      !strcmp(site.function, "bad.[31m"));
-	CHECK(!lx_alloctag_site(&f.s, &A, tag(0) + 4, &site));
+	CHECK(!lx_alloctag_site(&f.s, &A, fa_tag(0) + 4, &site));
 	lx_alloctag_fini(&f.s, &A);
 	CHECK(fx_teardown(&f));
 	return unit_ok();
@@ -190,22 +117,71 @@ static bool test_allocinfo_counters(void)
 	struct lx_alloctag A;
 	struct lx_site_table t;
 
-	setup(&f, "alloctag", 8, 0, 0);
-	put_counters(&f.fk, 0, 0, 100, 2);
-	put_counters(&f.fk, 0, 1, 28, 1);
-	put_counters(&f.fk, 1, 1, 4096, 1);
-	put_counters(&f.fk, 3, 0, 7, 7);
+	fa_setup(&f, "alloctag", 8, 0, 0);
+	fa_counters(&f.fk, 0, 0, 100, 2);
+	fa_counters(&f.fk, 0, 1, 28, 1);
+	fa_counters(&f.fk, 1, 1, 4096, 1);
+	fa_counters(&f.fk, 3, 0, 7, 7);
 	CHECK(fx_run_scan(&f) == LX_OK);
 	CHECK(lx_alloctag_init(&f.s, &A) == LX_OK);
 	CHECK(lx_allocinfo_build(&f.s, &A, &t) == LX_OK);
-	CHECK(t.count == NTAGS && !t.unreadable && t.objects == 11);
-	if (t.count == NTAGS) {
+	CHECK(t.count == FA_NTAGS && !t.unreadable && t.objects == 11);
+	if (t.count == FA_NTAGS) {
 		CHECK(t.rows[0].bytes == 4096 && t.rows[0].objects == 1 &&
 		      !strcmp(t.rows[0].site.function, "fk_mod_alloc"));
 		CHECK(t.rows[1].bytes == 128 && t.rows[1].objects == 3);
 		CHECK(t.rows[2].bytes == 7 && t.rows[3].bytes == 0);
 	}
 	lx_site_table_free(&f.s, &t);
+	lx_alloctag_fini(&f.s, &A);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/*
+ * Module tags through the codetag module idr: the kernel's range again is
+ * skipped, an overlapping one refused, sibling and value entries passed by.
+ */
+static bool test_module_ranges(void)
+{
+	struct fixture f;
+	struct lx_alloctag A;
+	struct lx_site_table t;
+
+	fa_setup(&f, "alloctag", 8, 0, 0);
+	fa_modules(&f.fk);
+	fa_counters(&f.fk, 4, 1, 64, 1);
+	CHECK(fx_run_scan(&f) == LX_OK);
+	CHECK(lx_alloctag_init(&f.s, &A) == LX_OK && A.present && A.modules_read);
+	CHECK(A.nranges == 2 && A.ranges[1].start == FA_MOD_TAGS &&
+	      A.ranges[1].stop == FA_MOD_TAGS + 2 * FA_TAG_SIZE);
+	CHECK(lx_alloctag_valid(&A, FA_MOD_TAGS + FA_TAG_SIZE));
+	CHECK(!lx_alloctag_valid(&A, FA_MOD_TAGS + 2 * FA_TAG_SIZE));
+	CHECK(strstr(f.fk.messages, "not a run of struct alloc_tag"));
+	CHECK(lx_allocinfo_build(&f.s, &A, &t) == LX_OK && t.count == FA_NTAGS + 2);
+	if (t.count == FA_NTAGS + 2)
+		CHECK(t.rows[0].bytes == 64 && !strcmp(t.rows[0].site.module, "fm") &&
+		      !strcmp(t.rows[0].site.function, "fm_one"));
+	lx_site_table_free(&f.s, &t);
+	lx_alloctag_fini(&f.s, &A);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* A hostile idr: a node whose slots point back at itself ends. */
+static bool test_module_idr_loop(void)
+{
+	struct fixture f;
+	struct lx_alloctag A;
+	unsigned int i;
+
+	fa_setup(&f, "alloctag", 8, 0, 0);
+	fa_modules(&f.fk);
+	fk_w64(&f.fk, FA_XA_NODE, 6);	/* shift 6: its slots are nodes */
+	for (i = 0; i < 64; i++)
+		fk_w64(&f.fk, FA_XA_NODE + 40 + 8 * i, FA_XA_NODE | 2);
+	CHECK(fx_run_scan(&f) == LX_OK);
+	CHECK(lx_alloctag_init(&f.s, &A) == LX_OK && A.present && A.nranges == 1);
 	lx_alloctag_fini(&f.s, &A);
 	CHECK(fx_teardown(&f));
 	return unit_ok();
@@ -227,7 +203,7 @@ static bool test_absent(void)
 	      strstr(f.res.message, "no alloc tags"));
 	CHECK(fx_teardown(&f));
 
-	setup(&f, "alloctag", 8, 0, 0);
+	fa_setup(&f, "alloctag", 8, 0, 0);
 	f.fk.extra_enum = NULL;
 	CHECK(fx_run_scan(&f) == LX_OK);
 	CHECK(lx_alloctag_init(&f.s, &A) == LX_OK && !A.present);
@@ -242,7 +218,7 @@ static bool test_cluster_report_sites(void)
 	struct lx_options opt = { .cache = "kmalloc-512", .no_holders = true, .json = true };
 	struct fixture f;
 
-	setup(&f, "alloctag", 8, 0, 0);
+	fa_setup(&f, "alloctag", 8, 0, 0);
 	CHECK(fx_command(&f, &opt) == LX_OK);
 	fflush(f.fk.out);
 	CHECK(f.fk.outbuf && strstr(f.fk.outbuf,
@@ -257,6 +233,8 @@ const struct unit_test alloctag_tests[] = {
 	{ "alloc tag sites (MEMCG stride, flag bit)", test_sites_memcg_flagged },
 	{ "alloc tags: hostile vectors, tags and names", test_hostile_tags },
 	{ "alloc tags: allocinfo sums the cpus' counters", test_allocinfo_counters },
+	{ "alloc tags: module ranges from the codetag idr", test_module_ranges },
+	{ "alloc tags: a looping idr ends", test_module_idr_loop },
 	{ "alloc tags: absent without the types or the flag enum", test_absent },
 	{ "alloc tags: the cluster report's JSON sites", test_cluster_report_sites },
 	{ NULL, NULL },
