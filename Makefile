@@ -200,7 +200,8 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit -Itests/fuzz
 FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
-	   fuzz_kallsyms fuzz_diskdump fuzz_sysmap fuzz_report_reader fuzz_kcore
+	   fuzz_kallsyms fuzz_diskdump fuzz_sysmap fuzz_report_reader fuzz_kcore \
+	   fuzz_alloctag
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FO := build/fuzz/obj
 FUZZ_CORE_LIB := build/fuzz/libleakext-core.a
@@ -242,6 +243,8 @@ $(FUZZ_SA_LIB): $(SA_SRCS:%.c=$(FO)/%.o)
 # Each harness: its own object, the scaffolding it names, then the archives.
 build/fuzz/fuzz_walker build/fuzz/fuzz_cluster build/fuzz/fuzz_commands: $(FUZZ_FAKE)
 build/fuzz/fuzz_modsyms build/fuzz/fuzz_kallsyms: $(FUZZ_FLAT)
+build/fuzz/fuzz_alloctag: $(FUZZ_FAKE) $(FO)/tests/unit/fake_alloctag.o \
+	$(FO)/tests/unit/fixture.o
 build/fuzz/%: $(FO)/tests/fuzz/%.o $(FUZZ_UTIL) $(FUZZ_SA_LIB) $(FUZZ_CORE_LIB)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_LINK)
 

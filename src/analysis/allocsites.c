@@ -46,7 +46,8 @@ enum lx_status lx_tag_map_build(struct lx_session *s, struct lx_alloctag *A,
 			map->pairs[map->count++].tag = tag;
 		}
 	}
-	qsort(map->pairs, map->count, sizeof(*map->pairs), by_obj);
+	if (map->count)
+		qsort(map->pairs, map->count, sizeof(*map->pairs), by_obj);
 	return LX_OK;
 }
 
@@ -96,7 +97,8 @@ enum lx_status lx_site_table_from_tags(struct lx_session *s, const struct lx_all
 	memset(t, 0, sizeof(*t));
 	t->present = A->present;
 	t->objects = n;
-	qsort(tags, n, sizeof(*tags), by_value);
+	if (n)
+		qsort(tags, n, sizeof(*tags), by_value);
 	for (i = 0; i < n; i += run) {
 		for (run = 1; i + run < n && tags[i + run] == tags[i]; run++)
 			;
@@ -115,7 +117,8 @@ enum lx_status lx_site_table_from_tags(struct lx_session *s, const struct lx_all
 		row->objects = run;
 		row->bytes = (uint64_t)run * slot;
 	}
-	qsort(t->rows, t->count, sizeof(*t->rows), by_bytes);
+	if (t->count)
+		qsort(t->rows, t->count, sizeof(*t->rows), by_bytes);
 	return LX_OK;
 }
 
@@ -157,7 +160,8 @@ enum lx_status lx_allocinfo_build(struct lx_session *s, const struct lx_alloctag
 		lx_site_table_free(s, t);
 		return ret;
 	}
-	qsort(t->rows, t->count, sizeof(*t->rows), by_bytes);
+	if (t->count)
+		qsort(t->rows, t->count, sizeof(*t->rows), by_bytes);
 	return LX_OK;
 }
 

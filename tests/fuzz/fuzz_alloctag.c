@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The alloc tag reader (slab/alloctag.c) and what is built on it: the
+ * cluster report's sites (text and JSON) and --allocinfo (text and JSON),
+ * over the synthetic kernel of tests/unit/fake_alloctag.c whose memory
+ * the input overwrites.
+ *
+ * Input:
+ *     byte 0   bit 0 the MEMCG layout (16-byte slabobj_ext, ref at 8),
+ *              bit 1 the module idr (fa_modules()),
+ *              bits 2-3 obj_exts' flag bits
+ *     byte 1   which commands run: bit 0 cluster text, 1 cluster JSON,
+ *              2 allocinfo text, 3 allocinfo JSON
+ *     patches  until the input ends: [window][u16 offset][len & 15][bytes]
+ * A window is one structure the reader follows: the slab's struct page,
+ * the vector, the kernel's tags, the names, both cpus' counters, the
+ * codetag_type, the xa_node, the codetag_modules, the module's tags.
+ * Offsets are taken modulo the window's size and writes cut at its end;
+ * without the idr its four windows are not chosen.
+ */
+#include <string.h>
+
+#include "fake_alloctag.h"
+#include "fuzz_util.h"
+#include "leakext/leakext.h"
+
+struct window {
+	uint64_t addr;
+	size_t size;
+};
+
+static const struct window windows[] = {
+	{ 0, 64 },	/* the slab's struct page: filled in below */
+	{ FA_VEC, 256 },
+	{ FA_TAGS, FA_NTAGS * FA_TAG_SIZE },
+	{ FA_STRINGS, 1024 },
+	{ FK_PERCPU_BASE + FA_COUNTERS, 128 },
+	{ FK_PERCPU_BASE + 0x1000 + FA_COUNTERS, 128 },
+	{ FA_CTTYPE, 64 },
+	{ FA_XA_NODE, 576 },
+	{ FA_CMODS, 0x140 },
+	{ FA_MOD_TAGS, 2 * FA_TAG_SIZE },
+};
+
+#define NWINDOWS (sizeof(windows) / sizeof(windows[0]))
+#define NWINDOWS_NO_MODULES 6	/* the idr's windows exist with fa_modules() only */
+
+static void apply_patches(struct fake_kernel *fk, struct fz_input *in, bool modules)
+{
+	unsigned int n = 0, nwindows = modules ? NWINDOWS : NWINDOWS_NO_MODULES;
+	uint8_t buf[16];
+
+	while (in->left && n++ < 256) {
+		const struct window *w = &windows[fz_u8(in) % nwindows];
+		uint64_t base = w == &windows[0] ? fk_page(10) : w->addr;
+		size_t off = fz_u16(in) % w->size;
+		size_t len = fz_u8(in) & 15;
+
+		len = fz_bytes(in, buf, len);
+		if (len > w->size - off)
+			len = w->size - off;
+		if (len)
+			fk_write(fk, base + off, buf, len);
+	}
+}
+
+static void run_command(struct fake_kernel *fk, const struct lx_options *opt)
+{
+	struct lx_result res;
+
+	lx_run(&fk->target, opt, &res);
+	fflush(fk->out);
+	fz_check_report(fk->outbuf, fk->outlen, fk->messages, opt->json);
+	rewind(fk->out);
+	fk->messages[0] = '\0';
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const struct lx_options cmds[] = {
+		{ .cache = "kmalloc-512", .no_holders = true, .all = true },
+		{ .cache = "kmalloc-512", .no_holders = true, .json = true, .all = true },
+		{ .allocinfo = true },
+		{ .allocinfo = true, .json = true },
+	};
+	struct fz_input in = { data, size };
+	uint8_t first = fz_u8(&in), which = fz_u8(&in);
+	struct fixture f;
+	size_t i;
+
+	if (first & 1)
+		fa_setup(&f, "alloctag-memcg", 16, 8, (first >> 2) & 3);
+	else
+		fa_setup(&f, "alloctag", 8, 0, (first >> 2) & 3);
+	if (first & 2)
+		fa_modules(&f.fk);
+	fa_counters(&f.fk, 0, 0, 1536, 3);
+	fa_counters(&f.fk, 1, 1, 512, 1);
+	apply_patches(&f.fk, &in, first & 2);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (which & (1u << i))
+			run_command(&f.fk, &cmds[i]);
+	if (f.fk.live_allocs)
+		fz_fail("the core leaked target allocations", NULL, 0);
+	fk_fini(&f.fk);
+	return 0;
+}
