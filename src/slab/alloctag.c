@@ -47,9 +47,9 @@ static bool resolve_members(struct lx_session *s, struct lx_alloctag *A)
 
 /*
  * The flag bits in obj_exts' low bits: OBJEXTS_FLAGS_MASK is
- * __NR_OBJEXTS_FLAGS - 1 (enum objext_flags, include/linux/memcontrol.h
- * until 6.14, then mm/slab.h; with MEMCG it starts past the memcg_data
- * flags).  Without the enum the mask is unknown: no vector is trusted.
+ * __NR_OBJEXTS_FLAGS - 1 (enum objext_flags; with MEMCG its first flag
+ * comes after the memcg_data flags).  Without the enum the mask is
+ * unknown: no vector is trusted.
  */
 static bool resolve_flags(struct lx_session *s, struct lx_alloctag *A)
 {
