@@ -6,7 +6,9 @@
  * caches: kmalloc-cg- (5.14, kernel commit 494c1dfe855e "mm: memcg/slab:
  * create a new set of kmalloc-cg-<n> caches"), dma-kmalloc-, kmalloc-rcl-,
  * kmalloc-rnd-NN- (6.6, commit 3c6152940584 "Randomized slab caches for
- * kmalloc()") and the kmalloc buckets (see collect_buckets()).
+ * kmalloc()"), kmalloc-no-objext- (memory allocation profiling's
+ * slabobj_ext vectors; S10) and the kmalloc buckets (see
+ * collect_buckets()).  Any family containing "kmalloc-" is one.
  */
 #include <ctype.h>
 #include <stdlib.h>

@@ -157,6 +157,19 @@ def test_refusals(m, vmcore):
           "rc %d" % rc)
 
 
+def test_names(m, vmcore):
+    """The cache families such kernels add answer to the kmalloc aliases."""
+    rc, out, _ = run(["-n", "1", m["vmlinux"], vmcore, "kmalloc-no-objext-4096"])
+    check("S10: kmalloc-no-objext-4096 names kmalloc-no-objext-4k",
+          rc == 0 and out.split("\n")[1].split()[-1:] == ["kmalloc-no-objext-4k"],
+          "rc %d" % rc)
+    rc, _, err = run(["-n", "1", m["vmlinux"], vmcore, "64"])
+    names = err.split('could be "64":')[-1].split("\n")[0].split()
+    check("S10: '64' lists kmalloc-64, kmalloc-rcl-64 and kmalloc-no-objext-64",
+          rc == 1 and {"kmalloc-64", "kmalloc-rcl-64", "kmalloc-no-objext-64"} <= set(names),
+          "rc %d, %s" % (rc, names))
+
+
 def main():
     d = sys.argv[1]
     m = read_manifest(d)
@@ -167,6 +180,7 @@ def main():
     # tags and counters are kernel and module data: in the -d 31 file too
     test_allocinfo(m, d, os.path.join(d, m["vmcore-mkd"]), "vmcore.mkd", False)
     test_refusals(m, kdump)
+    test_names(m, kdump)
     return 0 if all(RESULTS) else 1
 
 
