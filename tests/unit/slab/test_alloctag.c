@@ -228,6 +228,30 @@ static bool test_cluster_report_sites(void)
 	return unit_ok();
 }
 
+/* The text report: the cluster's sites, the evidence, the cache's table. */
+static bool test_cluster_report_text(void)
+{
+	struct lx_options opt = { .cache = "kmalloc-512", .no_holders = true };
+	struct fixture f;
+
+	fa_setup(&f, "alloctag", 8, 0, 0);
+	CHECK(fx_command(&f, &opt) == LX_OK);
+	fflush(f.fk.out);
+	CHECK(f.fk.outbuf && strstr(f.fk.outbuf,
+		"  alloc tag 3/5 allocated at fk_alloc() fk/fk.c:42\n"
+		"            1/5 allocated at fk_mod_alloc() /build/fk_mod.c:7 [fk_mod]\n"
+		"            1/5 have no alloc tag\n"));
+	CHECK(f.fk.outbuf && strstr(f.fk.outbuf,
+		"+ alloc-tag: 3/5 allocated at fk_alloc() fk/fk.c:42\n"));
+	CHECK(f.fk.outbuf && strstr(f.fk.outbuf,
+		"ALLOCATION SITES of kmalloc-512's 5 live objects (alloc tags, every object):\n"
+		" <objects>      <bytes> <tag info>\n"
+		"         3         1536 fk/fk.c:42 func:fk_alloc\n"
+		"         1          512 /build/fk_mod.c:7 [fk_mod] func:fk_mod_alloc\n"));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 const struct unit_test alloctag_tests[] = {
 	{ "alloc tag sites (6.12, no MEMCG)", test_sites_no_memcg },
 	{ "alloc tag sites (MEMCG stride, flag bit)", test_sites_memcg_flagged },
@@ -237,5 +261,6 @@ const struct unit_test alloctag_tests[] = {
 	{ "alloc tags: a looping idr ends", test_module_idr_loop },
 	{ "alloc tags: absent without the types or the flag enum", test_absent },
 	{ "alloc tags: the cluster report's JSON sites", test_cluster_report_sites },
+	{ "alloc tags: the cluster report's text sites", test_cluster_report_text },
 	{ NULL, NULL },
 };
