@@ -15,6 +15,14 @@
 #define LX_REPORT_WIDTH 100	/* report lines stay within this */
 
 /* Printable ASCII: what may reach a terminal as it is. */
+/* The value of one hex digit (either case), or -1. */
+static inline int lx_hex_digit(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
 static inline bool lx_is_printable(uint8_t c)
 {
 	return c >= 0x20 && c < 0x7f;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "leakext/text.h"
 #include "standalone/json_reader.h"
 
 struct parser {
@@ -64,22 +65,16 @@ static int new_node(struct parser *p, enum sa_json_type type, uint32_t *index)
 static int hex4(struct parser *p, size_t at, uint32_t *value)
 {
 	size_t i;
-	char c;
+	int digit;
 
 	*value = 0;
 	if (p->len - at < 4)
 		return fail(p, "a \\u escape cut short");
 	for (i = 0; i < 4; i++) {
-		c = p->buf[at + i];
-		*value <<= 4;
-		if (c >= '0' && c <= '9')
-			*value |= c - '0';
-		else if (c >= 'a' && c <= 'f')
-			*value |= c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			*value |= c - 'A' + 10;
-		else
+		digit = lx_hex_digit(p->buf[at + i]);
+		if (digit < 0)
 			return fail(p, "a \\u escape with a non-hex digit");
+		*value = *value << 4 | digit;
 	}
 	return 0;
 }

@@ -65,17 +65,6 @@ static int get_name(const struct sa_json *j, const struct sa_json_node *obj, con
 	return 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * A decoded JSON string's bytes, the four characters \xNN (README: a byte
  * that is not valid UTF-8) turned back into the byte; at most
@@ -91,8 +80,8 @@ static int copy_text(const struct sa_json_node *n, struct sa_report_text *out)
 		return -1;
 	for (i = 0; i < n->len && w < max; w++) {
 		if (s[i] == '\\' && n->len - i >= 4 && s[i + 1] == 'x' &&
-		    hex_digit(s[i + 2]) >= 0 && hex_digit(s[i + 3]) >= 0) {
-			out->bytes[w] = hex_digit(s[i + 2]) << 4 | hex_digit(s[i + 3]);
+		    lx_hex_digit(s[i + 2]) >= 0 && lx_hex_digit(s[i + 3]) >= 0) {
+			out->bytes[w] = lx_hex_digit(s[i + 2]) << 4 | lx_hex_digit(s[i + 3]);
 			i += 4;
 		} else {
 			out->bytes[w] = s[i++];
@@ -112,9 +101,9 @@ static int read_signature(const struct sa_json_node *n, struct sa_report_cluster
 	if (n->type != SA_JSON_STRING || n->len != SA_REPORT_SIGNATURE_LEN)
 		return bad(why, whylen, "not 16 hex digits:", "signature");
 	for (i = 0; i < n->len; i++) {
-		if (hex_digit(n->text[i]) < 0)
+		if (lx_hex_digit(n->text[i]) < 0)
 			return bad(why, whylen, "not 16 hex digits:", "signature");
-		c->signature[i] = "0123456789abcdef"[hex_digit(n->text[i])];
+		c->signature[i] = "0123456789abcdef"[lx_hex_digit(n->text[i])];
 	}
 	c->signature[i] = '\0';
 	c->has_signature = true;

@@ -10,13 +10,6 @@
 #define MAX_LINE 1024		/* KSYM_NAME_LEN is 512 */
 #define MAX_LINES (16U << 20)	/* a kernel has ~200 000 symbols */
 
-static int hex_digit(char c)
-{
-	return c >= '0' && c <= '9' ? c - '0' :
-	       c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-}
-
 /*
  * /proc/kallsyms's "\t[MODULE]" after a module symbol's name: the module's
  * name into module (escaped later by the reports); false if the tail is
@@ -47,8 +40,8 @@ static bool parse_line(const char *line, size_t len, uint64_t *addr, char *type,
 	size_t i = 0, n, tab;
 
 	*addr = 0;
-	for (; i < len && hex_digit(line[i]) >= 0; i++)
-		*addr = *addr << 4 | hex_digit(line[i]);
+	for (; i < len && lx_hex_digit(line[i]) >= 0; i++)
+		*addr = *addr << 4 | lx_hex_digit(line[i]);
 	if ((i != 8 && i != 16) || len < i + 4 || line[i] != ' ' || line[i + 2] != ' ')
 		return false;
 	*type = line[i + 1];
@@ -78,7 +71,7 @@ bool sa_sysmap_looks_like(const char *text, size_t len)
 	const char *end = memchr(text, '\n', len);
 	size_t digits = 0;
 
-	while (end && digits < (size_t)(end - text) && hex_digit(text[digits]) >= 0)
+	while (end && digits < (size_t)(end - text) && lx_hex_digit(text[digits]) >= 0)
 		digits++;
 	return end && (digits == 8 || digits == 16) && end - text > (long)digits + 3 &&
 	       text[digits] == ' ' && text[digits + 2] == ' ' &&
@@ -103,7 +96,7 @@ static bool wanted(uint64_t addr, char type, const char *name)
  */
 static bool per_cpu_offset(const char *line, uint64_t addr)
 {
-	return hex_digit(line[8]) >= 0 && addr < (1ULL << 32);
+	return lx_hex_digit(line[8]) >= 0 && addr < (1ULL << 32);
 }
 
 static int add_line(struct lx_symtab *st, const char *line, uint64_t offset,
