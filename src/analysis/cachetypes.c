@@ -88,13 +88,18 @@ bool lx_cache_type(struct lx_session *s, const struct lx_cache *c, char *type,
 	return true;
 }
 
-void lx_heap_types(struct lx_session *s, struct lx_heap *h)
+const char *lx_heap_cache_type(struct lx_session *s, const struct lx_heap *h,
+			       const struct lx_heap_cache *hc)
 {
-	size_t i;
+	struct lx_heap_cache *mine;
 
-	for (i = 0; i < h->ncaches; i++)
-		lx_cache_type(s, &h->caches[i].cache, h->caches[i].type,
-			      sizeof(h->caches[i].type));
+	if (hc < h->caches || hc >= h->caches + h->ncaches)
+		return "";
+	mine = &h->caches[hc - h->caches];
+	if (!mine->type_known)
+		lx_cache_type(s, &mine->cache, mine->type, sizeof(mine->type));
+	mine->type_known = true;
+	return mine->type;
 }
 
 bool lx_type_member(struct lx_session *s, const char *type, uint64_t offset,

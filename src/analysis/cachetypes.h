@@ -15,8 +15,16 @@
 /* The struct type of c's objects into type; false (type "") if none is known. */
 bool lx_cache_type(struct lx_session *s, const struct lx_cache *c, char *type,
 		   size_t len);
-/* Fill every heap cache's type (lx_heap_cache.type). */
-void lx_heap_types(struct lx_session *s, struct lx_heap *h);
+/*
+ * The struct type of hc's objects ("" if none is known); hc is one of
+ * h->caches.  Looked up on first use and kept: a type query can cost a
+ * debugger milliseconds (crash asks gdb, which searches every symbol table
+ * for a type the kernel lacks), and a report needs the types of the few
+ * caches that hold members, not of all of them.  The heap is const to its
+ * readers; the type is kept in its caches array, which it does not own.
+ */
+const char *lx_heap_cache_type(struct lx_session *s, const struct lx_heap *h,
+			       const struct lx_heap_cache *hc);
 /*
  * "type.member.path" of offset in an object of type (target.h's
  * member_at), escaped; false if the target has no member names for it.

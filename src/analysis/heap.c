@@ -259,18 +259,23 @@ bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hi
 	return true;
 }
 
-uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,
-			     const struct lx_heap_cache **cache)
+const struct lx_heap_slab *lx_heap_slab_of(const struct lx_heap *h, uint64_t number)
 {
 	size_t n = lx_count_keys_le(h->slabs, h->nslabs, sizeof(*h->slabs),
 				    offsetof(struct lx_heap_slab, first), number);
-	const struct lx_heap_slab *hs;
+
+	if (!n || number - h->slabs[n - 1].first >= h->slabs[n - 1].objects)
+		return NULL;
+	return &h->slabs[n - 1];
+}
+
+uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,
+			     const struct lx_heap_cache **cache)
+{
+	const struct lx_heap_slab *hs = lx_heap_slab_of(h, number);
 	const struct lx_cache *c;
 
-	if (!n)
-		return 0;
-	hs = &h->slabs[n - 1];
-	if (number - hs->first >= hs->objects)
+	if (!hs)
 		return 0;
 	c = &h->caches[hs->cache].cache;
 	if (cache)

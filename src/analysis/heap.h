@@ -14,7 +14,9 @@ struct lx_heap_cache {
 	struct lx_cache cache;
 	uint64_t live, total;
 	bool ok;		/* walked without an integrity problem */
-	char type[LX_NAME_MAX];	/* struct of its objects, "" unknown (cachetypes.h) */
+	/* struct of its objects, "" unknown: lx_heap_cache_type() (cachetypes.h) */
+	char type[LX_NAME_MAX];
+	bool type_known;	/* type was looked up */
 };
 
 struct lx_heap_slab {
@@ -90,6 +92,9 @@ static inline bool lx_heap_live(const struct lx_heap *h, uint64_t number)
 {
 	return lx_bit_test(h->live, number);
 }
+
+/* The slab holding a heap-wide object number, or NULL if out of range. */
+const struct lx_heap_slab *lx_heap_slab_of(const struct lx_heap *h, uint64_t number);
 
 /* Address of a heap-wide object number's first byte; 0 if out of range. */
 uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/cachetypes.h"
 #include "analysis/netview.h"
 #include "leakext/text.h"
 
@@ -183,7 +184,7 @@ void lx_skb_holders(struct lx_session *s, const struct lx_reach *r,
 
 		if (refs[i].area != LX_REF_HEAP ||
 		    !lx_heap_find(&r->heap, refs[i].where, &hit) ||
-		    strcmp(hit.cache->type, "sk_buff") || hit.offset != (uint64_t)k.head ||
+		    strcmp(lx_heap_cache_type(s, &r->heap, hit.cache), "sk_buff") || hit.offset != (uint64_t)k.head ||
 		    !describe_skb(s, &k, hit.object, cur, sizeof(cur)))
 			continue;
 		if (!sampled++)

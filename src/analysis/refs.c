@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Reachability and referrers (refs.h).  Work is bounded by the heap: each
- * object is pushed on the mark stack at most once, and each live object
- * and each root byte is read once.  Unreadable memory is skipped a page at
- * a time and counted, never guessed.
+ * object is pushed on the mark stack at most once, each live object is
+ * scanned once (its slab read whole, see slab_window) and each root byte
+ * is read once.  Unreadable memory is skipped a page at a time and
+ * counted, never guessed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,25 @@
 #define MAX_OBJECT_BYTES (4u << 20)	/* kmalloc's largest slab object */
 #define PROGRESS_EVERY 65536
 
+/*
+ * Slab memory read whole, a few slabs kept.  The pass scans nearly every
+ * live object once, in the order references lead to it, and a reader
+ * behind a debugger pays per call far more than per byte: crash's
+ * readmem() translates the address and decompresses each page its own
+ * small cache no longer holds, so an object at a time meant a page
+ * decompressed again for most objects.  Slabs larger than a window, and
+ * slabs with an unreadable page, are read an object at a time as before.
+ * Direct-mapped by slab: bounded memory (SLAB_WINDOWS * SLAB_WINDOW_BYTES).
+ */
+#define SLAB_WINDOWS 128
+#define SLAB_WINDOW_BYTES (32u << 10)	/* an order-3 slab */
+
+struct slab_window {
+	const struct lx_heap_slab *slab;	/* NULL: empty */
+	bool readable;
+	uint8_t *mem;
+};
+
 struct pass {
 	struct lx_session *s;
 	struct lx_reach *r;
@@ -22,6 +42,8 @@ struct pass {
 	size_t depth, cap;
 	uint8_t *buf;			/* CHUNK_BYTES or one object */
 	size_t buf_len;
+	struct slab_window windows[SLAB_WINDOWS];
+	uint8_t *window_mem;		/* SLAB_WINDOWS * SLAB_WINDOW_BYTES */
 	uint64_t done, total;		/* objects scanned, for progress */
 	enum lx_status status;
 };
@@ -45,7 +67,6 @@ enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
 		lx_reach_free(s, r);
 		return ret;
 	}
-	lx_heap_types(s, &r->heap);
 	bytes = r->heap.nobjects / 8 + 1;
 	r->reached = lx_alloc(s->t, bytes);
 	r->targets = lx_alloc(s->t, bytes);
@@ -211,10 +232,42 @@ static void note_progress(struct pass *p)
 		p->status = LX_EINTR;
 }
 
+/* The bytes of a slab's objects: [base, base + objects * size). */
+static uint64_t slab_span(const struct lx_heap *h, const struct lx_heap_slab *hs)
+{
+	return (uint64_t)hs->objects * h->caches[hs->cache].cache.size;
+}
+
+/*
+ * The object's len bytes from its slab's window, reading the slab into
+ * the window if another holds it; NULL if the slab does not fit a window
+ * or one of its pages is unreadable.
+ */
+static const uint8_t *window_bytes(struct pass *p, uint64_t number, uint64_t addr, size_t len)
+{
+	const struct lx_heap *h = &p->r->heap;
+	const struct lx_heap_slab *hs = lx_heap_slab_of(h, number);
+	struct slab_window *w;
+	uint64_t span;
+
+	if (!hs || !p->window_mem)
+		return NULL;
+	span = slab_span(h, hs);
+	if (span > SLAB_WINDOW_BYTES || addr < hs->base || addr - hs->base + len > span)
+		return NULL;
+	w = &p->windows[(size_t)(hs - h->slabs) % SLAB_WINDOWS];
+	if (w->slab != hs) {
+		w->slab = hs;
+		w->readable = lx_read(p->s->t, hs->base, w->mem, span);
+	}
+	return w->readable ? w->mem + (addr - hs->base) : NULL;
+}
+
 static void scan_object(struct pass *p, uint64_t number, bool mark)
 {
 	const struct lx_heap_cache *hc;
 	uint64_t addr = lx_heap_object_addr(&p->r->heap, number, &hc);
+	const uint8_t *mem;
 	size_t len;
 
 	if (!addr)
@@ -226,11 +279,14 @@ static void scan_object(struct pass *p, uint64_t number, bool mark)
 		note_progress(p);
 		return;
 	}
-	if (!lx_read(p->s->t, addr, p->buf, len)) {
+	mem = window_bytes(p, number, addr, len);
+	if (!mem && lx_read(p->s->t, addr, p->buf, len))
+		mem = p->buf;
+	if (!mem) {
 		p->r->unreadable_bytes += len;
 		return;
 	}
-	scan_words_of(p, p->buf, len, addr, LX_REF_HEAP, number, mark);
+	scan_words_of(p, mem, len, addr, LX_REF_HEAP, number, mark);
 	note_progress(p);
 }
 
@@ -251,6 +307,16 @@ static void scan_unreached(struct pass *p)
 			scan_object(p, n, false);
 }
 
+/* Windows are an optimisation: without their memory objects are read one by one. */
+static void windows_init(struct pass *p)
+{
+	size_t i;
+
+	p->window_mem = lx_alloc(p->s->t, (size_t)SLAB_WINDOWS * SLAB_WINDOW_BYTES);
+	for (i = 0; p->window_mem && i < SLAB_WINDOWS; i++)
+		p->windows[i].mem = p->window_mem + i * SLAB_WINDOW_BYTES;
+}
+
 enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 {
 	struct pass p = { .s = s, .r = r, .total = r->heap.nlive };
@@ -260,6 +326,7 @@ enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 	p.buf = lx_alloc(s->t, p.buf_len);
 	if (!p.buf)
 		return LX_ENOMEM;
+	windows_init(&p);
 	for (i = 0; i < r->roots.n && !p.status; i++) {
 		scan_area(&p, r->roots.v[i].start, r->roots.v[i].len, (uint32_t)i);
 		drain_stack(&p);
@@ -268,6 +335,7 @@ enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 		scan_unreached(&p);
 	lx_progress(s->t, "scanning the heap", 1, 1);
 	lx_free(s->t, p.buf);
+	lx_free(s->t, p.window_mem);
 	lx_free(s->t, p.stack);
 	r->ran = !p.status;
 	return p.status;
@@ -295,14 +363,15 @@ static void symbol_label(struct lx_session *s, const struct lx_area *a,
 }
 
 /* "cache +offset", and "(type.member)" when the cache's type is known. */
-static void object_label(struct lx_session *s, const struct lx_heap_hit *hit,
-			 char *out, size_t len)
+static void object_label(struct lx_session *s, const struct lx_heap *heap,
+			 const struct lx_heap_hit *hit, char *out, size_t len)
 {
 	char name[LX_NAME_MAX], member[LX_LABEL_MAX];
 
 	snprintf(name, sizeof(name), "%s", hit->cache->cache.name);
 	lx_sanitize(name);
-	if (lx_type_member(s, hit->cache->type, hit->offset, member, sizeof(member)))
+	if (lx_type_member(s, lx_heap_cache_type(s, heap, hit->cache), hit->offset, member,
+			   sizeof(member)))
 		snprintf(out, len, "%s +%llu (%s)", name,
 			 (unsigned long long)hit->offset, member);
 	else
@@ -325,7 +394,7 @@ static void label_ref(struct lx_session *s, const struct lx_reach *r,
 		return;
 	}
 	if (lx_heap_find(&r->heap, ref->where, &hit)) {
-		object_label(s, &hit, out, len);
+		object_label(s, &r->heap, &hit, out, len);
 		if (lost)
 			*lost = ref->area == LX_REF_HEAP && hit.live &&
 				!lx_reach_reached(r, hit.number);

@@ -271,6 +271,44 @@ static bool test_reachability(void)
 	return unit_ok();
 }
 
+/* Slab pfn's page as two regions: no read of the whole slab succeeds. */
+static bool split_slab(struct fixture *f, unsigned long pfn)
+{
+	uint64_t base = fk_slab_mem(pfn), half = FK_PAGE_SIZE / 2;
+	uint8_t bytes[FK_PAGE_SIZE];
+
+	if (!lx_read(f->s.t, base, bytes, sizeof(bytes)))
+		return false;
+	fk_drop_region(&f->fk, base);
+	fk_region(&f->fk, base, half);
+	fk_region(&f->fk, base + half, half);
+	fk_write(&f->fk, base, bytes, half);
+	fk_write(&f->fk, base + half, bytes + half, half);
+	return true;
+}
+
+/*
+ * Objects are read from their slab read whole (refs.c's slab windows);
+ * a slab whose whole read fails is read an object at a time: the same
+ * answer, every byte still scanned once.
+ */
+static bool test_slab_read_whole_or_by_object(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+	uint64_t n;
+
+	CHECK(reach_setup(&f, &r));
+	CHECK(split_slab(&f, 10));	/* after the walk, which reads it whole */
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	for (n = 0; n < NOBJECTS; n++)
+		CHECK(lx_reach_reached(&r, n) == (n == NUM_A || n == NUM_B));
+	CHECK(r.scanned_bytes == DATA_LEN + BSS_LEN + NLIVE * FK_OBJ_SIZE);
+	CHECK(r.unreadable_bytes == 0);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 /* Add [start, end) to the heap's allocator bookkeeping, as a walk would. */
 static bool add_bookkeeping(struct fixture *f, struct lx_reach *r, uint64_t start,
 			    uint64_t end)
@@ -638,6 +676,8 @@ const struct unit_test refs_tests[] = {
 	{ "typed views: a cache named like a struct", test_typed_by_name },
 	{ "typed views: no member_at, too large, absent, kmalloc", test_typed_none },
 	{ "refs: allocator bookkeeping holds no reference", test_bookkeeping_holds_nothing },
+	{ "refs: a slab read whole, or an object at a time where that fails",
+	  test_slab_read_whole_or_by_object },
 	{ "refs: an arm64 pointer's tag bits are no part of its address", test_tagged_pointer },
 	{ NULL, NULL }
 };
