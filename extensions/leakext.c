@@ -59,22 +59,110 @@ static bool crash_print_type(struct lx_target *t, const char *type,
 	return true;
 }
 
+/*
+ * Type answers, kept for one command.  crash asks gdb, and gdb searches
+ * every symbol table for a type the kernel lacks: about 90 ms each on a
+ * distribution vmlinux, while the layout probes ask after a dozen such
+ * types (newer or older kernels' structs) and their members.  A member of
+ * a struct gdb does not know is not asked for at all (crash answers both
+ * through datatype_info(), so the type's absence is the member's).  Not
+ * kept across commands: "mod -S" between two adds types.  A full table
+ * answers the rest uncached.
+ */
+#define TYPE_MEMO_SLOTS 1024
+
+enum type_query { TYPE_SIZE, MEMBER_OFFSET_Q, MEMBER_SIZE_Q };
+
+static struct type_memo {
+	char type[LX_NAME_MAX], member[LX_NAME_MAX];
+	enum type_query query;
+	long value;
+	bool used;
+} type_memo[TYPE_MEMO_SLOTS];
+
+static void type_memo_reset(void)
+{
+	memset(type_memo, 0, sizeof(type_memo));
+}
+
+static unsigned long memo_hash(const char *type, const char *member, enum type_query q)
+{
+	unsigned long h = 5381 + q;
+
+	while (*type)
+		h = h * 33 + (unsigned char)*type++;
+	h = h * 33 + '.';
+	while (*member)
+		h = h * 33 + (unsigned char)*member++;
+	return h;
+}
+
+/* The slot holding (type, member, q), or the free slot for it; NULL if full or too long. */
+static struct type_memo *memo_slot(const char *type, const char *member, enum type_query q)
+{
+	unsigned long h = memo_hash(type, member, q);
+	struct type_memo *m;
+	unsigned int i;
+
+	if (strlen(type) >= LX_NAME_MAX || strlen(member) >= LX_NAME_MAX)
+		return NULL;
+	for (i = 0; i < 16; i++) {
+		m = &type_memo[(h + i) % TYPE_MEMO_SLOTS];
+		if (!m->used || (m->query == q && !strcmp(m->type, type) &&
+				 !strcmp(m->member, member)))
+			return m;
+	}
+	return NULL;
+}
+
+static long ask_gdb(const char *type, const char *member, enum type_query q)
+{
+	switch (q) {
+	case TYPE_SIZE:
+		return STRUCT_SIZE((char *)type);
+	case MEMBER_OFFSET_Q:
+		return MEMBER_OFFSET((char *)type, (char *)member);
+	default:
+		return MEMBER_SIZE((char *)type, (char *)member);
+	}
+}
+
+static long type_query(const char *type, const char *member, enum type_query q)
+{
+	struct type_memo *m = memo_slot(type, member, q);
+
+	if (!m)
+		return ask_gdb(type, member, q);
+	if (!m->used) {
+		m->value = ask_gdb(type, member, q);
+		snprintf(m->type, sizeof(m->type), "%s", type);
+		snprintf(m->member, sizeof(m->member), "%s", member);
+		m->query = q;
+		m->used = true;	/* after gdb: a ^C inside it leaves the slot free */
+	}
+	return m->value;
+}
+
 static long crash_type_size(void *priv, const char *type)
 {
 	(void)priv;
-	return STRUCT_SIZE((char *)type);
+	return type_query(type, "", TYPE_SIZE);
 }
 
 static long crash_member_offset(void *priv, const char *type, const char *member)
 {
 	(void)priv;
-	return MEMBER_OFFSET((char *)type, (char *)member);
+	if (type_query(type, "", TYPE_SIZE) < 0)
+		return -1;
+	return type_query(type, member, MEMBER_OFFSET_Q);
 }
 
 static long crash_member_size(void *priv, const char *type, const char *member)
 {
 	(void)priv;
-	return MEMBER_SIZE((char *)type, (char *)member);
+	if (type_query(type, "", TYPE_SIZE) < 0)
+		return -1;
+	return type_query(type, member, MEMBER_SIZE_Q);
 }
 
 /*
@@ -299,6 +387,7 @@ static void run(struct lx_options *opt)
 
 	if (lx_options_check(opt, why, sizeof(why)))
 		error(FATAL, "%s\n", why);
+	type_memo_reset();
 	lx_run(&target, opt, &res);
 }
 
