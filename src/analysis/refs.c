@@ -341,8 +341,12 @@ enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 	return p.status;
 }
 
-static void symbol_label(struct lx_session *s, const struct lx_area *a,
-			 uint64_t where, char *out, size_t len)
+/*
+ * "symbol [module]" of a word in kernel or module data, and the symbol's
+ * start in *start; false (the area's label) when no symbol names it.
+ */
+static bool symbol_label(struct lx_session *s, const struct lx_area *a,
+			 uint64_t where, char *out, size_t len, uint64_t *start)
 {
 	char name[LX_NAME_MAX], module[LX_NAME_MAX];
 	uint64_t offset;
@@ -356,10 +360,12 @@ static void symbol_label(struct lx_session *s, const struct lx_area *a,
 			snprintf(out, len, "%s [%s]", name, module);
 		else
 			snprintf(out, len, "%s", name);
-		return;
+		*start = where - offset;
+		return true;
 	}
 	snprintf(out, len, "%s", a->label);
 	lx_sanitize(out);
+	return false;
 }
 
 /* "cache +offset", and "(type.member)" when the cache's type is known. */
@@ -390,7 +396,9 @@ static void label_ref(struct lx_session *s, const struct lx_reach *r,
 	if (lost)
 		*lost = false;
 	if (ref->area != LX_REF_HEAP && ref->area < r->roots.n) {
-		symbol_label(s, &r->roots.v[ref->area], ref->where, out, len);
+		uint64_t start;
+
+		symbol_label(s, &r->roots.v[ref->area], ref->where, out, len, &start);
 		return;
 	}
 	if (lx_heap_find(&r->heap, ref->where, &hit)) {
@@ -442,6 +450,127 @@ static int by_held(const void *x, const void *y)
 	return strcmp(a->label, b->label);
 }
 
+/* A referring word in kernel or module data, for labelling in address order. */
+struct data_ref {
+	uint64_t where;
+	uint32_t area;
+	size_t index;		/* into refs and the labels */
+};
+
+static int by_area_where(const void *x, const void *y)
+{
+	const struct data_ref *a = x, *b = y;
+
+	if (a->area != b->area)
+		return a->area < b->area ? -1 : 1;
+	return a->where < b->where ? -1 : a->where > b->where;
+}
+
+/* Does d name the symbol starting at start with label? */
+static bool same_symbol(struct lx_session *s, const struct lx_reach *r,
+			const struct data_ref *d, uint32_t area, uint64_t start,
+			const char *label)
+{
+	char other[LX_LABEL_MAX];
+	uint64_t other_start;
+
+	return d->area == area &&
+	       symbol_label(s, &r->roots.v[area], d->where, other, sizeof(other),
+			    &other_start) &&
+	       other_start == start && !strcmp(other, label);
+}
+
+/*
+ * The last of d[first, n) naming what d[first] names, by galloping then
+ * bisection.  A lookup answers the greatest symbol at or below an
+ * address, so two words naming one symbol start have no other symbol
+ * between them: every word between names it too.
+ */
+static size_t run_end(struct lx_session *s, const struct lx_reach *r,
+		      const struct data_ref *d, size_t first, size_t n, uint64_t start,
+		      const char *label)
+{
+	size_t lo = first, hi = first + 1, step = 1, mid;
+	uint32_t area = d[first].area;
+
+	while (hi < n && same_symbol(s, r, &d[hi], area, start, label)) {
+		lo = hi;
+		step *= 2;
+		hi = lo + step < n ? lo + step : n;
+	}
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (same_symbol(s, r, &d[mid], area, start, label))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Label the words in kernel and module data (d, sorted by area and
+ * address) with a few lookups per symbol rather than one per word: a
+ * module's array of 200 000 pointers costs crash 200 000 symbol searches
+ * otherwise.  The labels are the ones label_ref() gives.
+ */
+static void label_data_refs(struct lx_session *s, const struct lx_reach *r,
+			    const struct data_ref *d, size_t n, struct labelled *l)
+{
+	size_t i = 0, last, k;
+	uint64_t start;
+
+	while (i < n) {
+		char *label = l[d[i].index].label;
+
+		if (!symbol_label(s, &r->roots.v[d[i].area], d[i].where, label,
+				  sizeof(l->label), &start)) {
+			i++;
+			continue;
+		}
+		last = run_end(s, r, d, i, n, start, label);
+		for (k = i + 1; k <= last; k++)
+			memcpy(l[d[k].index].label, label, sizeof(l->label));
+		i = last + 1;
+	}
+}
+
+static bool in_symbol_area(const struct lx_reach *r, const struct lx_ref *ref)
+{
+	return ref->area != LX_REF_HEAP && ref->area < r->roots.n &&
+	       (r->roots.v[ref->area].kind == LX_AREA_KERNEL ||
+		r->roots.v[ref->area].kind == LX_AREA_MODULE);
+}
+
+/* Every referrer's label; those in kernel and module data in address order. */
+static enum lx_status label_refs(struct lx_session *s, const struct lx_reach *r,
+				 const struct lx_ref *refs, size_t nrefs, struct labelled *l)
+{
+	struct data_ref *d;
+	size_t i, nd = 0;
+
+	d = lx_alloc(s->t, nrefs * sizeof(*d));
+	if (!d)
+		return LX_ENOMEM;
+	for (i = 0; i < nrefs; i++) {
+		const struct lx_ref *ref = &refs[i];
+
+		l[i].lost_holder = false;
+		if (in_symbol_area(r, ref))
+			d[nd++] = (struct data_ref){ ref->where, ref->area, i };
+		else
+			label_ref(s, r, ref, l[i].label, sizeof(l[i].label), &l[i].lost_holder);
+		l[i].target = ref->target;
+		l[i].where = ref->where;
+		l[i].kind = ref->area == LX_REF_HEAP || ref->area >= r->roots.n ?
+			    LX_AREA_KINDS : r->roots.v[ref->area].kind;
+	}
+	qsort(d, nd, sizeof(*d), by_area_where);
+	label_data_refs(s, r, d, nd, l);
+	lx_free(s->t, d);
+	return LX_OK;
+}
+
 static size_t count_groups(const struct labelled *l, size_t n, struct lx_ref_group *g)
 {
 	size_t i, ng = 0;
@@ -469,7 +598,6 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 			       struct lx_ref_group **groups, size_t *ngroups)
 {
 	struct labelled *l;
-	size_t i;
 
 	*groups = NULL;
 	*ngroups = 0;
@@ -483,14 +611,11 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 		*groups = NULL;
 		return LX_ENOMEM;
 	}
-	for (i = 0; i < nrefs; i++) {
-		const struct lx_ref *ref = &refs[i];
-
-		label_ref(s, r, ref, l[i].label, sizeof(l[i].label), &l[i].lost_holder);
-		l[i].target = ref->target;
-		l[i].where = ref->where;
-		l[i].kind = ref->area == LX_REF_HEAP || ref->area >= r->roots.n ?
-			    LX_AREA_KINDS : r->roots.v[ref->area].kind;
+	if (label_refs(s, r, refs, nrefs, l)) {
+		lx_free(s->t, l);
+		lx_free(s->t, *groups);
+		*groups = NULL;
+		return LX_ENOMEM;
 	}
 	qsort(l, nrefs, sizeof(*l), by_label_target);
 	*ngroups = count_groups(l, nrefs, *groups);
