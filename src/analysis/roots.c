@@ -136,9 +136,9 @@ static bool module_shape_init(struct lx_session *s, struct module_shape *m)
 	m->size_of = lx_type_size(t, "module");
 	m->name_size = lx_member_size(t, "module", "name");
 	m->mm_size_of = lx_type_size(t, "module_memory");
-	for (i = 0; i < 8; i++) {
-		m->mem_types[i] = -1;
-		if (mod_mem_names[i])
+	for (i = 0; i < 8; i++) {	/* asked only where they exist: a debugger's */
+		m->mem_types[i] = -1;	/* search for an absent name is slow */
+		if (mod_mem_names[i] && m->mm_size_of > 0)
 			lx_enum_value(t, mod_mem_names[i], &m->mem_types[i]);
 	}
 	if (!lx_resolve_members(t, LX_MEMBERS(req), NULL) ||
