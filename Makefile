@@ -43,7 +43,9 @@ SA_SRCS := $(filter-out $(SA_MAIN),$(wildcard src/standalone/*.c src/standalone/
 SA_OBJS := $(SA_SRCS:%.c=$(B)/%.o)
 SA_LIB := $(B)/libleakscan.a
 # The crash glue; ptype.c (gdb's ptype /o read back) needs no crash header.
-EXT_OBJS := $(B)/extensions/leakext.o $(B)/extensions/ptype.o
+# The extension reads kdump-compressed dumps with the program's page reader.
+EXT_OBJS := $(B)/extensions/leakext.o $(B)/extensions/ptype.o \
+	    $(B)/src/standalone/readers/diskdump.o
 UNIT_SRCS := $(shell find tests/unit -name "*.c")
 # libkdumpfile, libelf, libbpf and libdeflate ship .pc files; Debian's
 # libdwarf-dev does not.
@@ -81,7 +83,7 @@ $(SA_LIB): $(SA_OBJS)
 # constructor, so no core symbol can clash with crash's or another's.
 $(SO): $(EXT_OBJS) $(CORE_OBJS) extensions/leakext.map
 	$(CC) $(SAN_FLAGS) -shared -nostartfiles -Wl,--version-script=extensions/leakext.map \
-		-o $@ $(EXT_OBJS) $(CORE_OBJS)
+		-o $@ $(EXT_OBJS) $(CORE_OBJS) -ldeflate
 
 # The standalone program: same core, libkdumpfile + libdwarf backend.
 $(PROG): $(B)/$(SA_MAIN:.c=.o) $(SA_LIB) $(CORE_LIB)
