@@ -311,7 +311,7 @@ static const struct crash_option {
 	{ 'H', LX_OPT_NO_HOLDERS },
 	{ 'T', LX_OPT_CACHE_TYPE }, { 'j', LX_OPT_JSON }, { 'a', LX_OPT_ALL },
 	{ 'n', LX_OPT_TOP }, { 'k', LX_OPT_CLUSTER }, { 'A', LX_OPT_ALLOCINFO },
-	{ 0 },
+	{ 'L', LX_OPT_LARGE }, { 0 },
 }, leakdump_options[] = {
 	{ 'k', LX_OPT_CLUSTER }, { 'c', LX_OPT_COUNT }, { 'b', LX_OPT_BYTES },
 	{ 's', LX_OPT_TYPE }, { 0 },
@@ -342,7 +342,7 @@ static void cmd_leakscan(void)
 {
 	struct lx_options opt = CRASH_OPTIONS;
 
-	parse_options(&opt, "lujan:k:s:RrHT:A", leakscan_options);
+	parse_options(&opt, "lujan:k:s:RrHT:AL", leakscan_options);
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
 	if (optind < argcnt)
@@ -377,7 +377,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l | -u] [-j] [-a] [-H] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache] | -A [-j] [-n count]",
+	"[-l | -u] [-j] [-a] [-H] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache] | -A [-j] [-n count] | -L [-j] [-a] [-n count]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -449,6 +449,16 @@ static char *help_leakscan[] = {
 	"           a kernel a cluster report also gives the site of every member",
 	"           (\"alloc tag\", an alloc-tag owner signal) and, after the",
 	"           clusters, the cache's sites by live objects and bytes.",
+	"       -L  no cache: large kmalloc allocations, those above the largest",
+	"           kmalloc cache that come straight from the page allocator (no",
+	"           slab), grouped by owner and alloc tag site, largest first: each",
+	"           one's address, order, bytes, page_owner's pid, comm, time and",
+	"           allocation stack (the first frame outside the allocators is",
+	"           the owner) and a preview.  They are told from other compound",
+	"           pages by the page type PGTY_large_kmalloc where the kernel has",
+	"           it, else by a kmalloc-large function in the page_owner stack",
+	"           (page_owner=on); without either they cannot be told.  When any",
+	"           are found, the ranking ends with a line counting them.",
 	"",
 	"EXAMPLES",
 	"  Rank all caches:",
