@@ -22,15 +22,9 @@
 #include <string.h>
 
 #include "fake_pageowner.h"
-#include "fuzz_util.h"
-#include "leakext/leakext.h"
+#include "fuzz_fake.h"
 
-struct window {
-	uint64_t addr;
-	size_t size;
-};
-
-static const struct window windows[] = {
+static const struct fz_window windows[] = {
 	{ FK_VMEMMAP + 64 * 64, 128 * 64 },		/* pfn 64..191's struct pages */
 	{ FP_EXT + 64 * FP_ENTRY, 128 * FP_ENTRY },	/* their page_ext entries */
 	{ FK_PAGE_OFFSET + FD_POOL_PFN * FK_PAGE_SIZE, FD_POOL_SIZE },
@@ -49,43 +43,16 @@ static const struct fk_enum typed_enums[] = {
 	{ "PGTY_large_kmalloc", 0xf8 },
 };
 
-/* The memory model's own windows exist only in its kernel. */
-static bool window_exists(const struct window *w, bool flat)
+/* The memory model's own windows exist only in its kernel (arg: flat). */
+static bool window_exists(const struct fz_window *w, void *arg)
 {
+	bool flat = *(bool *)arg;
+
 	if (w->addr == FP_PGDAT)
 		return flat;
 	if (w->addr == FP_ROOTS || w->addr == FP_SECTIONS)
 		return !flat;
 	return true;
-}
-
-static void apply_patches(struct fake_kernel *fk, struct fz_input *in, bool flat)
-{
-	unsigned int n = 0;
-	uint8_t buf[16];
-
-	while (in->left && n++ < 256) {
-		const struct window *w = &windows[fz_u8(in) % NWINDOWS];
-		size_t off = fz_u16(in) % w->size;
-		size_t len = fz_u8(in) & 15;
-
-		len = fz_bytes(in, buf, len);
-		if (len > w->size - off)
-			len = w->size - off;
-		if (len && window_exists(w, flat))
-			fk_write(fk, w->addr + off, buf, len);
-	}
-}
-
-static void run_command(struct fake_kernel *fk, const struct lx_options *opt)
-{
-	struct lx_result res;
-
-	lx_run(&fk->target, opt, &res);
-	fflush(fk->out);
-	fz_check_report(fk->outbuf, fk->outlen, fk->messages, opt->json);
-	rewind(fk->out);
-	fk->messages[0] = '\0';
 }
 
 /* Two large allocations, a compound page that is none, one with no record. */
@@ -116,17 +83,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	struct fz_input in = { data, size };
 	uint8_t first = fz_u8(&in), which = fz_u8(&in);
+	bool flat = first & 1;
 	struct fixture f;
 	size_t i;
 
-	fp_setup(&f, first & 1);
+	fp_setup(&f, flat);
 	if (first & 2)
 		f.fk.nbits = 0;
 	pages(&f.fk, first & 4);
-	apply_patches(&f.fk, &in, first & 1);
+	fz_patch_windows(&f.fk, &in, windows, NWINDOWS, window_exists, &flat);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (which & (1u << i))
-			run_command(&f.fk, &cmds[i]);
+			fz_fake_command(&f.fk, &cmds[i]);
 	if (f.fk.live_allocs)
 		fz_fail("the core leaked target allocations", NULL, 0);
 	fk_fini(&f.fk);

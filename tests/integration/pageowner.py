@@ -20,10 +20,9 @@ Exact on vmcore.kdump.  usage: pageowner.py S10_SAMPLE_DIR [S1_SAMPLE_DIR]
 import json
 import os
 import re
-import subprocess
 import sys
 
-from common import LEAKSCAN, RESULTS, check, read_manifest
+from common import RESULTS, check, read_manifest, run_leakscan
 
 HEADER = re.compile(r"order (\d+), mask (0x[0-9a-f]+)\S*, pid (\d+), tgid (\d+) \((.*)\), ts (\d+) ns")
 FRAME = re.compile(r"^\s+(\S+?)(?:\+0x[0-9a-f]+/0x[0-9a-f]+)?(?: \[(\S+)\])?\s*$")
@@ -31,9 +30,8 @@ OURS = re.compile(r"^(\S+?)(?:\+0x[0-9a-f]+)?(?: \[(\S+)\])?$")
 
 
 def run(args):
-    p = subprocess.run([LEAKSCAN, "-q"] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=900, universal_newlines=True)
-    return p.returncode, p.stdout, p.stderr
+    rc, out, err = run_leakscan(args)
+    return rc, out.decode(errors="replace"), err.decode(errors="replace")
 
 
 def page_owner_text(path):
