@@ -30,6 +30,14 @@ static const char *const allocator_prefixes[] = {
 	"__kvmalloc", "kvmalloc", "krealloc", "kmalloc_large", "kmalloc_order",
 };
 
+/* The slab allocators' frames under a slab page's allocation (SLUB, SLAB). */
+static const char *const slab_prefixes[] = {
+	"alloc_slab_page", "allocate_slab", "new_slab", "___slab_alloc", "__slab_alloc",
+	"slab_alloc", "kmem_cache_alloc", "__kmem_cache_alloc", "kmalloc_trace",
+	"kmem_getpages", "cache_grow", "cache_alloc_refill", "____cache_alloc",
+	"fallback_alloc", "refill_objects", "__pcs_replace_empty_main",
+};
+
 /*
  * The order of a compound page, by member presence: folio._flags_1's low
  * byte (6.6, "mm: free up a word in the first tail page"), the first
@@ -165,21 +173,25 @@ static bool read_order(struct lx_session *s, const struct large_walk *w, uint64_
 	return byte >= 1 && byte < 32;
 }
 
-/* The owner frame: after the last allocator frame; nframes if none. */
-static unsigned int find_owner(struct lx_session *s, struct lx_large_alloc *a,
-			       bool *large_entry)
+/*
+ * The owner frame of a stack: after the last allocator frame (with slabs,
+ * the slab allocators' too); n if none.
+ */
+static unsigned int find_owner(struct lx_session *s, const uint64_t *frames, unsigned int n,
+			       bool slabs, bool *large_entry)
 {
 	char text[LX_FRAME_TEXT_MAX], name[LX_NAME_MAX * 2];
 	unsigned int i, owner = 0;
 
 	*large_entry = false;
-	for (i = 0; i < a->nframes; i++) {
-		lx_frame_text(s, a->frames[i], text, sizeof(text), name, sizeof(name));
+	for (i = 0; i < n; i++) {
+		lx_frame_text(s, frames[i], text, sizeof(text), name, sizeof(name));
 		if (!name[0])
 			continue;
 		if (name_in(name, kmalloc_large_entries, N(kmalloc_large_entries), false))
 			*large_entry = true;
-		if (name_in(name, allocator_prefixes, N(allocator_prefixes), true))
+		if (name_in(name, allocator_prefixes, N(allocator_prefixes), true) ||
+		    (slabs && name_in(name, slab_prefixes, N(slab_prefixes), true)))
 			owner = i + 1;
 	}
 	return owner;
@@ -216,7 +228,7 @@ static bool examine(struct lx_session *s, struct large_walk *w, struct lx_large_
 	if (a->has_owner) {
 		a->nframes = lx_depot_fetch(s, &w->D, a->owner.handle, a->frames,
 					    LX_LARGE_FRAMES);
-		a->owner_frame = find_owner(s, a, &large_entry);
+		a->owner_frame = find_owner(s, a->frames, a->nframes, false, &large_entry);
 	}
 	return w->r->basis == LX_LARGE_PAGE_TYPE ? typed : large_entry;
 }
@@ -260,19 +272,63 @@ void lx_large_frame(struct lx_session *s, const struct lx_large_alloc *a, unsign
 		snprintf(buf, len, "%s", "");
 }
 
+/* A frame's function, "name [module]" without the offset; "" if none. */
+static void frame_function(struct lx_session *s, const uint64_t *frames, unsigned int n,
+			   unsigned int i, char *buf, size_t len)
+{
+	char *plus, *module;
+
+	buf[0] = '\0';
+	if (i >= n)
+		return;
+	lx_frame_text(s, frames[i], buf, len, NULL, 0);
+	plus = strchr(buf, '+');
+	module = strchr(buf, ' ');
+	if (plus && (!module || plus < module))
+		memmove(plus, module ? module : plus + strlen(plus),
+			strlen(module ? module : "") + 1);
+}
+
 /* An allocation's group key: its owner frame's symbol and its site's tag. */
 static void group_owner(struct lx_session *s, const struct lx_large_alloc *a,
 			char *buf, size_t len)
 {
-	lx_large_frame(s, a, a->owner_frame, buf, len);
-	if (a->owner_frame < a->nframes) {	/* the function, not the offset */
-		char *plus = strchr(buf, '+');
-		char *module = strchr(buf, ' ');
+	frame_function(s, a->frames, a->nframes, a->owner_frame, buf, len);
+}
 
-		if (plus && (!module || plus < module))
-			memmove(plus, module ? module : plus + strlen(plus),
-				strlen(module ? module : "") + 1);
-	}
+void lx_slab_owners_init(struct lx_session *s, struct lx_slab_owners *so)
+{
+	memset(so, 0, sizeof(*so));
+	lx_page_ext_init(s, &so->E);
+	lx_depot_init(s, &so->D);
+	so->on = lx_page_owner_layout(s, &so->E, &so->P) && so->D.present;
+}
+
+bool lx_slab_owner_of(struct lx_session *s, const struct lx_slab_owners *so, uint64_t obj,
+		      char *owner, size_t len)
+{
+	const struct lx_layout *L = &s->L;
+	struct lx_page_owner o;
+	uint64_t page, head, frames[LX_LARGE_FRAMES];
+	unsigned int n, i;
+	bool large;
+
+	owner[0] = '\0';
+	if (!so->on || !lx_virt_to_page(s, obj, &page))
+		return false;
+	/* a tail page's compound_head has bit 0 set and points at the head */
+	if (L->slab_compound_head >= 0 &&
+	    lx_read_word(s->t, page + L->slab_compound_head, &head) && (head & 1))
+		page = head - 1;
+	if (page < s->K.vmemmap_base ||
+	    !lx_page_owner_read(s, &so->E, &so->P,
+				(page - s->K.vmemmap_base) / L->page_size_of, &o) ||
+	    !o.allocated)
+		return false;
+	n = lx_depot_fetch(s, &so->D, o.handle, frames, LX_LARGE_FRAMES);
+	i = find_owner(s, frames, n, true, &large);
+	frame_function(s, frames, n, i, owner, len);
+	return owner[0] != '\0';
 }
 
 static uint64_t site_key(const struct lx_large_alloc *a)

@@ -77,6 +77,22 @@ enum lx_large_basis lx_large_basis(struct lx_session *s, struct lx_page_ext *E);
  */
 enum lx_status lx_large_find(struct lx_session *s, struct lx_large_result *r);
 void lx_large_free(struct lx_session *s, struct lx_large_result *r);
+/*
+ * Who made the slab an object sits in, by page_owner: the head page's
+ * allocation stack, its first frame outside the page, slab and kmalloc
+ * allocators.  Evidence about the cache's growth, not about the object.
+ */
+struct lx_slab_owners {
+	bool on;		/* page_owner records and the depot are readable */
+	struct lx_page_ext E;
+	struct lx_page_owner_layout P;
+	struct lx_depot D;
+};
+
+void lx_slab_owners_init(struct lx_session *s, struct lx_slab_owners *so);
+/* The owner function ("name [module]") of obj's slab; false if unknown. */
+bool lx_slab_owner_of(struct lx_session *s, const struct lx_slab_owners *so, uint64_t obj,
+		      char *owner, size_t len);
 /* Allocation a's frame i as text (lx_frame_text()). */
 void lx_large_frame(struct lx_session *s, const struct lx_large_alloc *a, unsigned int i,
 		    char *buf, size_t len);

@@ -13,6 +13,9 @@ truth (truth-big: address, bytes, pfn, order; truth-big-site).
   alloctag_big_alloc [leak_alloctag], and the alloc tag site equal to
   allocinfo's line; the same in JSON.
 - The ranking's line counts the large allocations, text and JSON.
+- The lost objects' cluster has a page-owner evidence line naming the
+  module's function as who grew its slabs, and the guess stays the alloc
+  tag's.
 - On S1 (no page_owner, no page type) --large says it cannot tell them.
 
 Exact on vmcore.kdump.  usage: pageowner.py S10_SAMPLE_DIR [S1_SAMPLE_DIR]
@@ -156,6 +159,26 @@ def test_ranking(m, vmcore):
           "%s, %s" % (line, doc.get("large_allocs")))
 
 
+def test_slab_evidence(m, vmcore):
+    """The lost objects' cluster: its slabs were grown by the module's
+    allocating function; the line is evidence only, the guess stays the
+    alloc tag's."""
+    cache, site = m["truth-lost-cache"], m["truth-lost-site"]
+    rc, out, _ = run(["-j", "-H", "-n", "1", m["vmlinux"], vmcore, cache])
+    doc = json.loads(out) if rc == 0 else {}
+    owner = ((doc.get("clusters") or [{}])[0]).get("owner", {})
+    lines = [e["text"] for e in owner.get("evidence", []) if e["signal"] == "page-owner"]
+    want = re.compile(r"^(\d+)/(\d+) sampled members sit in slabs allocated under %s "
+                      r"\[leak_alloctag\] \(page_owner" % site)
+    m2 = want.match(lines[0]) if lines else None
+    check("S10: %s cluster 1's page-owner evidence: its slabs grown under %s [leak_alloctag]" %
+          (cache, site), m2 is not None and m2.group(1) == m2.group(2),
+          "rc %d, %s" % (rc, lines))
+    check("S10: the guess stays the alloc tag's, %s() [leak_alloctag], confidence high" % site,
+          owner.get("guess") == "%s() [leak_alloctag]" % site and
+          owner.get("confidence") == "high", json.dumps(owner)[:200])
+
+
 def test_s1(d1):
     m = read_manifest(d1)
     rc, out, err = run(["--large", m["vmlinux"], os.path.join(d1, m["vmcore-kdump"])])
@@ -177,6 +200,7 @@ def main():
     test_json(m, kdump, head, frames, big)
     test_text(m, kdump, frames, big)
     test_ranking(m, kdump)
+    test_slab_evidence(m, kdump)
     rc, _, err = run(["--large", m["vmlinux"], kdump, m["cache"]])
     check("S10: --large with a cache is refused", rc != 0 and "--large" in err, "rc %d" % rc)
     if len(sys.argv) > 2 and os.path.isfile(os.path.join(sys.argv[2], "manifest")):

@@ -66,6 +66,7 @@ void fp_setup(struct fixture *f, bool is_flat)
 	fk_add_symbol(fk, "fp_big_alloc", FP_BIG_FUNC);
 	fk_add_symbol(fk, "___kmalloc_large_node", FP_KMALLOC_LARGE);
 	fk_add_symbol(fk, "post_alloc_hook", FP_POST_ALLOC);
+	fk_add_symbol(fk, "allocate_slab", FP_ALLOCATE_SLAB);
 	if (is_flat)
 		flat(fk);
 	else

@@ -27,6 +27,7 @@
 #define FP_BIG_FUNC 0xffffffff81300000ULL	/* fp_big_alloc, the owner */
 #define FP_KMALLOC_LARGE 0xffffffff81300100ULL	/* ___kmalloc_large_node */
 #define FP_POST_ALLOC 0xffffffff81300200ULL	/* post_alloc_hook */
+#define FP_ALLOCATE_SLAB 0xffffffff81300300ULL	/* allocate_slab */
 
 /* The fixture with page_ext and page_owner: SPARSEMEM, or FLATMEM if flat. */
 void fp_setup(struct fixture *f, bool flat);

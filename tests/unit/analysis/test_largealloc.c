@@ -185,7 +185,38 @@ static bool test_large_hostile(void)
 	return unit_ok();
 }
 
+/*
+ * A slab cluster's page_owner line: the fixture's slab (pfn 10) was
+ * allocated under fp_big_alloc through allocate_slab; low-confidence
+ * evidence that names no owner.
+ */
+static bool test_slab_owner_evidence(void)
+{
+	const uint64_t stack[] = { FP_POST_ALLOC + 0x10, FP_ALLOCATE_SLAB + 0x20,
+				   FP_BIG_FUNC + 0x30, FD_FUNC };
+	struct lx_options opt = { .cache = "kmalloc-512", .no_holders = true };
+	struct fixture f;
+	enum lx_status ret;
+	char *text;
+
+	fp_setup(&f, false);
+	fp_owner(&f.fk, 10, 0, fd_record(&f.fk, false, 0, 100, stack, 4, 4), 7, "kworker",
+		 false);
+	text = command_output(&f, &opt, &ret);
+	CHECK(ret == LX_OK && strstr(text, "            + page-owner: 5/5 sampled members sit in slabs allocated under fp_big_alloc"));
+	CHECK(!strstr(text, "OWNER     fp_big_alloc"));
+	free(text);
+	/* freed since: no record counts, no line */
+	fk_w64(&f.fk, fp_entry(10), 1);
+	text = command_output(&f, &opt, &ret);
+	CHECK(ret == LX_OK && strstr(text, "OWNER") && !strstr(text, "page-owner"));
+	free(text);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 const struct unit_test largealloc_tests[] = {
+	{ "largealloc: a slab cluster's page_owner evidence", test_slab_owner_evidence },
 	{ "largealloc: by the page_owner stack, owners, sites, groups", test_large_by_stack },
 	{ "largealloc: by the page type PGTY_large_kmalloc", test_large_by_page_type },
 	{ "largealloc: --large text and JSON, -R, the ranking's line", test_large_commands },
