@@ -47,7 +47,7 @@ static long client_offset(struct lx_session *s, const char *ops, uint64_t entry_
  * Without VMCOREINFO, EXTREME (what every SPARSEMEM config but
  * SPARSEMEM_STATIC selects) and the pointer the symbol holds.
  */
-static bool resolve_sparse(struct lx_session *s, struct lx_page_ext *E)
+static bool resolve_sparse(struct lx_session *s, struct lx_page_ext *E, bool say)
 {
 	uint64_t sym = lx_symbol_addr(s->t, "mem_section"), roots = 0, bits;
 
@@ -56,8 +56,9 @@ static bool resolve_sparse(struct lx_session *s, struct lx_page_ext *E)
 	if (!sym || E->ms_size <= 0 || E->ms_page_ext < 0 ||
 	    !lx_vmcoreinfo_number(s->t, "NUMBER(SECTION_SIZE_BITS)", false, &bits) ||
 	    bits <= s->K.page_shift || bits > 48) {
-		lx_msg(s->t, LX_MSG_WARN,
-		       "SPARSEMEM without mem_section.page_ext or SECTION_SIZE_BITS; no page_ext");
+		if (say)
+			lx_msg(s->t, LX_MSG_WARN,
+			       "page_owner is on, but mem_section, its page_ext or SECTION_SIZE_BITS is missing: no page_ext");
 		return false;
 	}
 	E->section_shift = bits - s->K.page_shift;
@@ -112,19 +113,27 @@ static void resolve_clients(struct lx_session *s, struct lx_page_ext *E)
 		E->owner_on = false;
 }
 
+/*
+ * Quiet unless page_owner is on: most kernels have page_ext's types
+ * (any of its clients selects it) and nothing in it worth a word.
+ */
 void lx_page_ext_init(struct lx_session *s, struct lx_page_ext *E)
 {
+	bool say = static_key_on(s, "page_owner_inited");
+
 	memset(E, 0, sizeof(*E));
 	E->owner_offset = E->tag_offset = -1;
 	if (lx_type_size(s->t, "page_ext") <= 0 || !s->K.max_pfn)
 		return;
 	E->entry_size = lx_symbol_word_or(s->t, "page_ext_size", 0);
 	if (E->entry_size < (uint64_t)lx_word_size(s->t) || E->entry_size > PAGE_EXT_SIZE_MAX) {
-		lx_msg(s->t, LX_MSG_WARN, "page_ext_size unreadable or implausible; no page_ext");
+		if (say)
+			lx_msg(s->t, LX_MSG_WARN,
+			       "page_owner is on, but page_ext_size is unreadable or implausible: no page_ext");
 		return;
 	}
 	E->sparse = lx_member_offset(s->t, "mem_section", "page_ext") >= 0;
-	if (E->sparse ? !resolve_sparse(s, E) : !resolve_flat(s, E))
+	if (E->sparse ? !resolve_sparse(s, E, say) : !resolve_flat(s, E))
 		return;
 	resolve_clients(s, E);
 	E->present = true;
