@@ -113,7 +113,8 @@ static bool plain_identifier(const char *s)
 	return true;
 }
 
-static struct lx_ptype *ptype_table(const char *type, long size)
+/* "ptype /o KIND TYPE" read back; KIND is "struct" or "union". */
+static struct lx_ptype *ptype_kind(const char *kind, const char *type, long size)
 {
 	char cmd[LX_NAME_MAX + 32];
 
@@ -122,12 +123,20 @@ static struct lx_ptype *ptype_table(const char *type, long size)
 	if (!ptype_scratch || ftruncate(fileno(ptype_scratch), 0))
 		return NULL;
 	rewind(ptype_scratch);
-	snprintf(cmd, sizeof(cmd), "ptype /o struct %s", type);
+	snprintf(cmd, sizeof(cmd), "ptype /o %s %s", kind, type);
 	if (!gdb_pass_through(cmd, ptype_scratch, GNU_RETURN_ON_ERROR))
 		return NULL;
 	fflush(ptype_scratch);
 	rewind(ptype_scratch);
 	return lx_ptype_parse(ptype_scratch, (uint64_t)size);
+}
+
+/* A struct's table, else a union's (union handle_parts). */
+static struct lx_ptype *ptype_table(const char *type, long size)
+{
+	struct lx_ptype *t = ptype_kind("struct", type, size);
+
+	return t ? t : ptype_kind("union", type, size);
 }
 
 static struct ptype_slot *ptype_slot(const char *type)
@@ -170,6 +179,15 @@ static bool crash_member_at(void *priv, const char *type, uint64_t offset,
 		return false;
 	memcpy(path, m->path, strlen(m->path) + 1);
 	return true;
+}
+
+/* Bitfields too: gdb's ptype /o gives each one's byte, bit and width. */
+static bool crash_member_bits(void *priv, const char *type, const char *member,
+			      uint64_t *bit_offset, unsigned int *bits)
+{
+	(void)priv;
+	return plain_identifier(type) &&
+	       lx_ptype_member_bits(ptype_slot(type)->table, member, bit_offset, bits);
 }
 
 static bool crash_enum_value(void *priv, const char *name, long *value)
@@ -265,6 +283,7 @@ static const struct lx_dump_ops crash_dump_ops = {
 	.member_offset = crash_member_offset,
 	.member_size = crash_member_size,
 	.member_at = crash_member_at,
+	.member_bits = crash_member_bits,
 	.enum_value = crash_enum_value,
 	.phys_end = crash_phys_end,
 };
