@@ -99,9 +99,12 @@ static bool resolve_order(struct lx_session *s, struct large_walk *w)
 }
 
 /*
- * The page type (commit "mm: add PGTY_large_kmalloc"? see largealloc.h:
- * enum pagetype's PGTY_large_kmalloc, compared as PGTY_slab is, the top
- * byte of page_type); -1 if the kernel has none.
+ * The page type: enum pagetype's PGTY_large_kmalloc (0xf8), which
+ * ___kmalloc_large_node() sets on the folio's head page with
+ * __folio_set_large_kmalloc() (Matthew Wilcox's patch of March 2025,
+ * FOLIO_TYPE_OPS(large_kmalloc); its mainline hash is not pinned here),
+ * compared as PGTY_slab is, in the top byte of page_type; -1 if the
+ * kernel has none.
  */
 static long resolve_page_type(struct lx_session *s, struct large_walk *w)
 {
