@@ -21,16 +21,10 @@
 #include <string.h>
 
 #include "fake_alloctag.h"
-#include "fuzz_util.h"
-#include "leakext/leakext.h"
+#include "fuzz_fake.h"
 
-struct window {
-	uint64_t addr;
-	size_t size;
-};
-
-static const struct window windows[] = {
-	{ 0, 64 },	/* the slab's struct page: filled in below */
+static const struct fz_window windows[] = {
+	{ FK_VMEMMAP + 10 * 64, 64 },	/* the slab's struct page (fk_page(10)) */
 	{ FA_VEC, 256 },
 	{ FA_TAGS, FA_NTAGS * FA_TAG_SIZE },
 	{ FA_STRINGS, 1024 },
@@ -44,36 +38,6 @@ static const struct window windows[] = {
 
 #define NWINDOWS (sizeof(windows) / sizeof(windows[0]))
 #define NWINDOWS_NO_MODULES 6	/* the idr's windows exist with fa_modules() only */
-
-static void apply_patches(struct fake_kernel *fk, struct fz_input *in, bool modules)
-{
-	unsigned int n = 0, nwindows = modules ? NWINDOWS : NWINDOWS_NO_MODULES;
-	uint8_t buf[16];
-
-	while (in->left && n++ < 256) {
-		const struct window *w = &windows[fz_u8(in) % nwindows];
-		uint64_t base = w == &windows[0] ? fk_page(10) : w->addr;
-		size_t off = fz_u16(in) % w->size;
-		size_t len = fz_u8(in) & 15;
-
-		len = fz_bytes(in, buf, len);
-		if (len > w->size - off)
-			len = w->size - off;
-		if (len)
-			fk_write(fk, base + off, buf, len);
-	}
-}
-
-static void run_command(struct fake_kernel *fk, const struct lx_options *opt)
-{
-	struct lx_result res;
-
-	lx_run(&fk->target, opt, &res);
-	fflush(fk->out);
-	fz_check_report(fk->outbuf, fk->outlen, fk->messages, opt->json);
-	rewind(fk->out);
-	fk->messages[0] = '\0';
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -96,10 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fa_modules(&f.fk);
 	fa_counters(&f.fk, 0, 0, 1536, 3);
 	fa_counters(&f.fk, 1, 1, 512, 1);
-	apply_patches(&f.fk, &in, first & 2);
+	fz_patch_windows(&f.fk, &in, windows, first & 2 ? NWINDOWS : NWINDOWS_NO_MODULES,
+			 NULL, NULL);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (which & (1u << i))
-			run_command(&f.fk, &cmds[i]);
+			fz_fake_command(&f.fk, &cmds[i]);
 	if (f.fk.live_allocs)
 		fz_fail("the core leaked target allocations", NULL, 0);
 	fk_fini(&f.fk);

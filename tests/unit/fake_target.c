@@ -193,6 +193,70 @@ static const struct fk_member members_alloctag_memcg[] = {
 
 static const struct fk_type types_alloctag_memcg[] = { { "slabobj_ext", 16 } };
 
+/*
+ * The stack depot as 6.12 has it (doc/s10-facts.md): union handle_parts
+ * { pool_index_plus_1:17, offset:10, extra:5 } and struct stack_record
+ * with a fixed entries[64].
+ */
+static const struct fk_member members_depot[] = {
+	{ "handle_parts", "handle", 0, 4 }, { "handle_parts", "pool_index_plus_1", 0, 4 },
+	{ "handle_parts", "offset", 0, 4 }, { "handle_parts", "extra", 0, 4 },
+	{ "stack_record", "hash_list", 0, 16 }, { "stack_record", "hash", 16, 4 },
+	{ "stack_record", "size", 20, 4 }, { "stack_record", "handle", 24, 4 },
+	{ "stack_record", "count", 28, 4 }, { "stack_record", "entries", 32, 512 },
+};
+
+static const struct fk_type types_depot[] = {
+	{ "handle_parts", 4 }, { "stack_record", 544 },
+};
+
+/*
+ * 6.1's: { slabindex:16, offset:10, valid:1, extra:5 } and a record with
+ * a flexible entries[] (stack_slabs[], depot_index).
+ */
+static const struct fk_member members_depot_6_1[] = {
+	{ "handle_parts", "handle", 0, 4 }, { "handle_parts", "slabindex", 0, 4 },
+	{ "handle_parts", "offset", 0, 4 }, { "handle_parts", "valid", 0, 4 },
+	{ "handle_parts", "extra", 0, 4 },
+	{ "stack_record", "next", 0, 8 }, { "stack_record", "hash", 8, 4 },
+	{ "stack_record", "size", 12, 4 }, { "stack_record", "handle", 16, 4 },
+	{ "stack_record", "entries", 24, 0 },
+};
+
+static const struct fk_type types_depot_6_1[] = {
+	{ "handle_parts", 4 }, { "stack_record", 24 },
+};
+
+/*
+ * page_ext and page_owner as 6.12 has them (doc/s10-facts.md), with
+ * SPARSEMEM's struct mem_section, and a folio's order in _flags_1.
+ */
+static const struct fk_member members_pageowner[] = {
+	{ "page_ext", "flags", 0, 8 },
+	{ "mem_section", "section_mem_map", 0, 8 }, { "mem_section", "usage", 8, 8 },
+	{ "mem_section", "page_ext", 16, 8 },
+	{ "page_ext_operations", "offset", 0, 8 }, { "page_ext_operations", "size", 8, 8 },
+	{ "static_key", "enabled", 0, 4 },
+	{ "page_owner", "order", 0, 2 }, { "page_owner", "last_migrate_reason", 2, 2 },
+	{ "page_owner", "gfp_mask", 4, 4 }, { "page_owner", "handle", 8, 4 },
+	{ "page_owner", "free_handle", 12, 4 }, { "page_owner", "ts_nsec", 16, 8 },
+	{ "page_owner", "free_ts_nsec", 24, 8 }, { "page_owner", "comm", 32, 16 },
+	{ "page_owner", "pid", 48, 4 }, { "page_owner", "tgid", 52, 4 },
+	{ "folio", "_flags_1", 64, 8 },
+	{ "pglist_data", "node_page_ext", 0, 8 }, { "pglist_data", "node_start_pfn", 8, 8 },
+	{ "pglist_data", "node_spanned_pages", 16, 8 },
+	{ "zone", "free_area", 0, 11 * 88 },
+};
+
+static const struct fk_type types_pageowner[] = {
+	{ "page_ext", 8 }, { "mem_section", 32 }, { "page_ext_operations", 40 },
+	{ "static_key", 16 }, { "page_owner", 64 }, { "folio", 256 },
+	{ "pglist_data", 4096 }, { "zone", 1536 }, { "free_area", 88 },
+};
+
+/* FLATMEM: no mem_section.page_ext, the node's node_page_ext instead. */
+static const char *const hidden_flat[] = { "mem_section.page_ext" };
+
 #define N(array) (sizeof(array) / sizeof((array)[0]))
 
 static const struct fk_profile profiles[] = {
@@ -216,6 +280,14 @@ static const struct fk_profile profiles[] = {
 	{ "alloctag-memcg", &profiles[8], members_alloctag_memcg,
 	  N(members_alloctag_memcg), types_alloctag_memcg, N(types_alloctag_memcg),
 	  NULL, 0, false, 0 },
+	{ "depot", &profiles[8], members_depot, N(members_depot), types_depot,
+	  N(types_depot), NULL, 0, false, 0 },
+	{ "depot-6.1", NULL, members_depot_6_1, N(members_depot_6_1), types_depot_6_1,
+	  N(types_depot_6_1), NULL, 0, false, 0 },
+	{ "pageowner", &profiles[10], members_pageowner, N(members_pageowner),
+	  types_pageowner, N(types_pageowner), NULL, 0, false, 0 },
+	{ "pageowner-flat", &profiles[12], NULL, 0, NULL, 0, hidden_flat, N(hidden_flat),
+	  false, 0 },
 };
 
 static const struct {
@@ -302,11 +374,13 @@ static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 	struct fake_kernel *fk = priv;
 	size_t i;
 
+	/* a test's own symbols: functions of symbol_size bytes, or exact */
 	for (i = 0; i < (size_t)fk->nsymbols; i++)
-		if (fk->symbols[i].addr == addr) {
+		if (addr == fk->symbols[i].addr ||
+		    addr - fk->symbols[i].addr < fk->symbol_size) {
 			snprintf(name, len, "%s", fk->symbols[i].name);
 			snprintf(module, modlen, "%s", "");
-			*offset = 0;
+			*offset = addr - fk->symbols[i].addr;
 			return true;
 		}
 	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
@@ -464,14 +538,37 @@ static long fk_member_size(void *priv, const char *type, const char *member)
 	return m ? m->size : -1;
 }
 
+static bool fk_member_bits(void *priv, const char *type, const char *member,
+			   uint64_t *bit_offset, unsigned int *bits)
+{
+	struct fake_kernel *fk = priv;
+	int i;
+
+	if (!find_member(fk, type, member))
+		return false;
+	for (i = 0; i < fk->nbits; i++)
+		if (same(fk->bits[i].type, type) && same(fk->bits[i].member, member)) {
+			*bit_offset = fk->bits[i].shift;
+			*bits = fk->bits[i].bits;
+			return true;
+		}
+	return false;
+}
+
 static bool fk_enum_value(void *priv, const char *name, long *value)
 {
 	struct fake_kernel *fk = priv;
+	int i;
 
 	if (fk->extra_enum && same(name, fk->extra_enum)) {
 		*value = fk->extra_enum_value;
 		return true;
 	}
+	for (i = 0; i < fk->nenums; i++)
+		if (same(name, fk->enums[i].name)) {
+			*value = fk->enums[i].value;
+			return true;
+		}
 	if (same(name, "PG_slab") && fk->pg_slab_value >= 0) {
 		*value = fk->pg_slab_value;
 		return true;
@@ -539,6 +636,7 @@ static const struct lx_dump_ops fk_dump_ops = {
 	.read = fk_read, .symbol = fk_symbol, .addr_symbol = fk_addr_symbol,
 	.type_size = fk_type_size, .member_offset = fk_member_offset,
 	.member_size = fk_member_size, .enum_value = fk_enum_value,
+	.member_bits = fk_member_bits,
 	.phys_end = fk_phys_end, .member_at = fk_member_at,
 	.vmcoreinfo = fk_vmcoreinfo,
 };
