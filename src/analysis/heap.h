@@ -15,6 +15,11 @@ struct lx_heap_cache {
 	uint64_t live, total;
 	bool ok;		/* walked without an integrity problem */
 	char type[LX_NAME_MAX];	/* struct of its objects, "" unknown (cachetypes.h) */
+	/*
+	 * Debug metadata (SLAB_NOLEAKTRACE: kmemleak's own records): its
+	 * words keep only other metadata alive (refs.h).
+	 */
+	bool metadata;
 };
 
 struct lx_heap_slab {

@@ -296,6 +296,25 @@ static bool fk_symbol(void *priv, const char *name, uint64_t *addr)
 	return false;
 }
 
+/* The test's own symbol nearest at or below addr. */
+static bool nearest_symbol(const struct fake_kernel *fk, uint64_t addr, char *name,
+			   size_t len, uint64_t *offset, char *module, size_t modlen)
+{
+	const struct fk_sym *best = NULL;
+	int i;
+
+	for (i = 0; i < fk->nsymbols; i++)
+		if (fk->symbols[i].addr <= addr &&
+		    (!best || fk->symbols[i].addr > best->addr))
+			best = &fk->symbols[i];
+	if (!best)
+		return false;
+	snprintf(name, len, "%s", best->name);
+	snprintf(module, modlen, "%s", "");
+	*offset = addr - best->addr;
+	return true;
+}
+
 static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 			   uint64_t *offset, char *module, size_t modlen)
 {
@@ -316,7 +335,8 @@ static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 			*offset = 0;
 			return true;
 		}
-	return false;
+	return fk->nearest_symbols && nearest_symbol(fk, addr, name, len, offset,
+						      module, modlen);
 }
 
 /* "type.member" is in the list. */
