@@ -83,6 +83,9 @@ long lx_member_size(struct lx_target *t, const char *type, const char *member);
 bool lx_member_at(struct lx_target *t, const char *type, uint64_t offset,
 		  char *path, size_t len);
 bool lx_enum_value(struct lx_target *t, const char *name, long *value);
+/* A member's bit offset in type and its width (lx_dump_ops.member_bits). */
+bool lx_member_bits(struct lx_target *t, const char *type, const char *member,
+		    uint64_t *bit_offset, unsigned int *bits);
 bool lx_symbol(struct lx_target *t, const char *name, uint64_t *addr);
 bool lx_addr_symbol(struct lx_target *t, uint64_t addr, char *name, size_t len,
 		    uint64_t *offset, char *module, size_t modlen);

@@ -56,6 +56,14 @@ struct lx_dump_ops {
 	 */
 	bool (*member_at)(void *priv, const char *type, uint64_t offset,
 			  char *path, size_t len);
+	/*
+	 * Where a member's bits lie: *bit_offset from the start of type,
+	 * and *bits, its bitfield width (a plain member: its size * 8).
+	 * False if absent.  May be NULL: no bit layout known (readers of
+	 * bitfields then derive the widths as the kernel does).
+	 */
+	bool (*member_bits)(void *priv, const char *type, const char *member,
+			    uint64_t *bit_offset, unsigned int *bits);
 	/* Value of an enumerator; false if absent.  May be NULL: none known. */
 	bool (*enum_value)(void *priv, const char *name, long *value);
 	/*

@@ -250,6 +250,13 @@ bool lx_enum_value(struct lx_target *t, const char *name, long *value)
 	       t->dump->enum_value(t->dump_priv, name, value);
 }
 
+bool lx_member_bits(struct lx_target *t, const char *type, const char *member,
+		    uint64_t *bit_offset, unsigned int *bits)
+{
+	return t->dump->member_bits &&
+	       t->dump->member_bits(t->dump_priv, type, member, bit_offset, bits);
+}
+
 bool lx_symbol(struct lx_target *t, const char *name, uint64_t *addr)
 {
 	return t->dump->symbol(t->dump_priv, name, addr);

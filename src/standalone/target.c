@@ -110,6 +110,13 @@ static long sa_member_size(void *priv, const char *type, const char *member)
 	return sa_types_member_size(((struct sa_dump *)priv)->types, type, member);
 }
 
+static bool sa_member_bits(void *priv, const char *type, const char *member,
+			   uint64_t *bit_offset, unsigned int *bits)
+{
+	return sa_types_member_bits(((struct sa_dump *)priv)->types, type, member,
+				    bit_offset, bits);
+}
+
 static bool sa_enum_value(void *priv, const char *name, long *value)
 {
 	return sa_types_enum_value(((struct sa_dump *)priv)->types, name, value);
@@ -355,6 +362,7 @@ const struct lx_dump_ops sa_dump_ops = {
 	.member_offset = sa_member_offset,
 	.member_size = sa_member_size,
 	.member_at = sa_member_at,
+	.member_bits = sa_member_bits,
 	.enum_value = sa_enum_value,
 	.phys_end = sa_phys_end,
 	.vmcoreinfo = sa_vmcoreinfo,

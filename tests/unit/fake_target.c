@@ -193,6 +193,40 @@ static const struct fk_member members_alloctag_memcg[] = {
 
 static const struct fk_type types_alloctag_memcg[] = { { "slabobj_ext", 16 } };
 
+/*
+ * The stack depot as 6.12 has it (doc/s10-facts.md): union handle_parts
+ * { pool_index_plus_1:17, offset:10, extra:5 } and struct stack_record
+ * with a fixed entries[64].
+ */
+static const struct fk_member members_depot[] = {
+	{ "handle_parts", "handle", 0, 4 }, { "handle_parts", "pool_index_plus_1", 0, 4 },
+	{ "handle_parts", "offset", 0, 4 }, { "handle_parts", "extra", 0, 4 },
+	{ "stack_record", "hash_list", 0, 16 }, { "stack_record", "hash", 16, 4 },
+	{ "stack_record", "size", 20, 4 }, { "stack_record", "handle", 24, 4 },
+	{ "stack_record", "count", 28, 4 }, { "stack_record", "entries", 32, 512 },
+};
+
+static const struct fk_type types_depot[] = {
+	{ "handle_parts", 4 }, { "stack_record", 544 },
+};
+
+/*
+ * 6.1's: { slabindex:16, offset:10, valid:1, extra:5 } and a record with
+ * a flexible entries[] (stack_slabs[], depot_index).
+ */
+static const struct fk_member members_depot_6_1[] = {
+	{ "handle_parts", "handle", 0, 4 }, { "handle_parts", "slabindex", 0, 4 },
+	{ "handle_parts", "offset", 0, 4 }, { "handle_parts", "valid", 0, 4 },
+	{ "handle_parts", "extra", 0, 4 },
+	{ "stack_record", "next", 0, 8 }, { "stack_record", "hash", 8, 4 },
+	{ "stack_record", "size", 12, 4 }, { "stack_record", "handle", 16, 4 },
+	{ "stack_record", "entries", 24, 0 },
+};
+
+static const struct fk_type types_depot_6_1[] = {
+	{ "handle_parts", 4 }, { "stack_record", 24 },
+};
+
 #define N(array) (sizeof(array) / sizeof((array)[0]))
 
 static const struct fk_profile profiles[] = {
@@ -216,6 +250,10 @@ static const struct fk_profile profiles[] = {
 	{ "alloctag-memcg", &profiles[8], members_alloctag_memcg,
 	  N(members_alloctag_memcg), types_alloctag_memcg, N(types_alloctag_memcg),
 	  NULL, 0, false, 0 },
+	{ "depot", &profiles[8], members_depot, N(members_depot), types_depot,
+	  N(types_depot), NULL, 0, false, 0 },
+	{ "depot-6.1", NULL, members_depot_6_1, N(members_depot_6_1), types_depot_6_1,
+	  N(types_depot_6_1), NULL, 0, false, 0 },
 };
 
 static const struct {
@@ -484,6 +522,23 @@ static long fk_member_size(void *priv, const char *type, const char *member)
 	return m ? m->size : -1;
 }
 
+static bool fk_member_bits(void *priv, const char *type, const char *member,
+			   uint64_t *bit_offset, unsigned int *bits)
+{
+	struct fake_kernel *fk = priv;
+	int i;
+
+	if (!find_member(fk, type, member))
+		return false;
+	for (i = 0; i < fk->nbits; i++)
+		if (same(fk->bits[i].type, type) && same(fk->bits[i].member, member)) {
+			*bit_offset = fk->bits[i].shift;
+			*bits = fk->bits[i].bits;
+			return true;
+		}
+	return false;
+}
+
 static bool fk_enum_value(void *priv, const char *name, long *value)
 {
 	struct fake_kernel *fk = priv;
@@ -559,6 +614,7 @@ static const struct lx_dump_ops fk_dump_ops = {
 	.read = fk_read, .symbol = fk_symbol, .addr_symbol = fk_addr_symbol,
 	.type_size = fk_type_size, .member_offset = fk_member_offset,
 	.member_size = fk_member_size, .enum_value = fk_enum_value,
+	.member_bits = fk_member_bits,
 	.phys_end = fk_phys_end, .member_at = fk_member_at,
 	.vmcoreinfo = fk_vmcoreinfo,
 };

@@ -73,7 +73,13 @@ struct fk_sym {
 	uint64_t addr;
 };
 
-#define FK_MAX_SYMBOLS 8
+#define FK_MAX_SYMBOLS 16
+
+/* A bitfield the fake's member_bits answers (shift, bits from bit 0). */
+struct fk_bits {
+	const char *type, *member;
+	unsigned int shift, bits;
+};
 
 struct fake_kernel {
 	struct lx_target target;
@@ -84,6 +90,8 @@ struct fake_kernel {
 	int nhidden;
 	const char *added_members[4];	/* members it gained, e.g. sheaves */
 	int nadded;
+	const struct fk_bits *bits;	/* member_bits' answers; none: no bit layout */
+	int nbits;
 	const char *extra_enum;		/* e.g. "PGTY_slab" */
 	long extra_enum_value;
 	long pg_slab_value;
@@ -125,8 +133,9 @@ void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
  * Give the kernel the types and members of a named layout ("6.18": per-cpu
  * sheaves and the node barn; "7.0": no kmem_cache_cpu; "7.1": node and
  * barn pointers in kmem_cache.per_node[]; "alloctag": 6.12's alloc tag
- * types without MEMCG, "alloctag-memcg" with it); false if the name is
- * unknown.
+ * types without MEMCG, "alloctag-memcg" with it; "depot": those and 6.12's
+ * stack depot types, "depot-6.1": 6.1's stack depot alone); false if the
+ * name is unknown.
  */
 bool fk_profile(struct fake_kernel *fk, const char *name);
 /*

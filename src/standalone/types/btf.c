@@ -164,6 +164,8 @@ static uint32_t aggregate_of(const struct btf_types *b, uint32_t id)
 
 struct member_hit {
 	long offset;		/* bytes */
+	uint64_t bit_offset;	/* bits, from the start of the outer type */
+	unsigned int bits;	/* a bitfield's width, 0 for a plain member */
 	uint32_t type;
 	unsigned int budget;	/* members still allowed to visit */
 };
@@ -192,6 +194,8 @@ static bool find_member(const struct btf_types *b, uint32_t agg, const char *mem
 			if (strcmp(name, member))
 				continue;
 			hit->offset = offset;
+			hit->bit_offset = (uint64_t)base * 8 + btf_member_bit_offset(t, i);
+			hit->bits = btf_member_bitfield_size(t, i);
 			hit->type = m->type;
 			return true;
 		}
@@ -242,6 +246,22 @@ static long btf_member_size(void *impl, const char *type, const char *member)
 	struct member_hit hit;
 
 	return lookup_member(impl, type, member, &hit) ? size_of(impl, hit.type) : -1;
+}
+
+static bool btf_member_bits(void *impl, const char *type, const char *member,
+			    uint64_t *bit_offset, unsigned int *bits)
+{
+	struct member_hit hit;
+	long size;
+
+	if (!lookup_member(impl, type, member, &hit))
+		return false;
+	size = size_of(impl, hit.type);
+	if (!hit.bits && (size <= 0 || size > 64))
+		return false;
+	*bit_offset = hit.bit_offset;
+	*bits = hit.bits ? hit.bits : (unsigned int)size * 8;
+	return true;
 }
 
 static bool btf_enum_value(void *impl, const char *name, long *value)
@@ -503,6 +523,7 @@ static const struct sa_types_ops btf_ops = {
 	.type_size = btf_type_size,
 	.member_offset = btf_member_offset,
 	.member_size = btf_member_size,
+	.member_bits = btf_member_bits,
 	.enum_value = btf_enum_value,
 	.member_at = btf_member_at,
 	.print = btf_print,

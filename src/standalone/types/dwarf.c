@@ -297,12 +297,44 @@ static bool aggregate_of(struct lx_dwarf *dw, Dwarf_Off off, Dwarf_Off *out, int
 
 struct member_hit {
 	long offset;
+	uint64_t bit_offset;	/* bits, from the start of the outer type */
+	unsigned int bits;	/* a bitfield's width, 0 for a plain member */
 	Dwarf_Off type;
 	unsigned int budget;	/* members still allowed to visit */
 };
 
 static bool find_member(struct lx_dwarf *dw, Dwarf_Off agg, const char *member,
 			long base, struct member_hit *hit, int depth);
+
+/*
+ * A bitfield's place: DWARF 5's DW_AT_data_bit_offset counts from the
+ * start of the struct; DWARF 4's DW_AT_bit_offset counts from the most
+ * significant bit of the DW_AT_byte_size storage unit at the member's
+ * location (little-endian: the low bit is byte_size * 8 - bit_offset -
+ * bit_size into it).
+ */
+static void member_bits_of(struct lx_dwarf *dw, Dwarf_Die child, long base,
+			   struct member_hit *hit)
+{
+	long bits = 0, data_bit = 0, bit_off = 0, byte_size = 0, loc = 0;
+
+	hit->bit_offset = (uint64_t)base * 8;
+	hit->bits = 0;
+	if (!attr_signed(dw, child, DW_AT_bit_size, &bits) || bits <= 0 || bits > 64)
+		return;
+	if (attr_signed(dw, child, DW_AT_data_bit_offset, &data_bit) && data_bit >= 0) {
+		hit->bit_offset += data_bit;
+	} else {
+		attr_signed(dw, child, DW_AT_data_member_location, &loc);
+		if (!attr_signed(dw, child, DW_AT_byte_size, &byte_size) ||
+		    !attr_signed(dw, child, DW_AT_bit_offset, &bit_off) ||
+		    byte_size <= 0 || byte_size > 8 || bit_off < 0 ||
+		    bit_off + bits > byte_size * 8)
+			return;
+		hit->bit_offset += loc * 8 + byte_size * 8 - bit_off - bits;
+	}
+	hit->bits = bits;
+}
 
 /* One member DIE: a match, or an anonymous struct/union to look inside. */
 static bool member_matches(struct lx_dwarf *dw, Dwarf_Die child, const char *member,
@@ -318,6 +350,9 @@ static bool member_matches(struct lx_dwarf *dw, Dwarf_Die child, const char *mem
 			return false;
 		hit->offset = base + loc;
 		hit->type = type;
+		member_bits_of(dw, child, base, hit);
+		if (!hit->bits)
+			hit->bit_offset = (uint64_t)hit->offset * 8;
 		return true;
 	}
 	return type_ref(dw, child, &type) && aggregate_of(dw, type, &inner, 0) &&
@@ -379,6 +414,22 @@ static long lx_dwarf_member_size(struct lx_dwarf *dw, const char *type, const ch
 	return lookup_member(dw, type, member, &hit) ? type_size_at(dw, hit.type, 0) : -1;
 }
 
+static bool dwarf_member_bits(void *impl, const char *type, const char *member,
+			      uint64_t *bit_offset, unsigned int *bits)
+{
+	struct member_hit hit;
+	long size;
+
+	if (!lookup_member(impl, type, member, &hit))
+		return false;
+	size = type_size_at(impl, hit.type, 0);
+	if (!hit.bits && (size <= 0 || size > 64))
+		return false;
+	*bit_offset = hit.bit_offset;
+	*bits = hit.bits ? hit.bits : (unsigned int)size * 8;
+	return true;
+}
+
 static bool lx_dwarf_enum_value(struct lx_dwarf *dw, const char *name, long *value)
 {
 	uint64_t v;
@@ -426,6 +477,7 @@ static const struct sa_types_ops dwarf_ops = {
 	.type_size = dwarf_type_size,
 	.member_offset = dwarf_member_offset,
 	.member_size = dwarf_member_size,
+	.member_bits = dwarf_member_bits,
 	.enum_value = dwarf_enum_value,
 	.describe = dwarf_describe,
 	.close = dwarf_close,

@@ -37,6 +37,13 @@ bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *valu
 	return ty && ty->ops && ty->ops->enum_value(ty->impl, name, value);
 }
 
+bool sa_types_member_bits(const struct sa_types *ty, const char *type,
+			  const char *member, uint64_t *bit_offset, unsigned int *bits)
+{
+	return ty && ty->ops && ty->ops->member_bits &&
+	       ty->ops->member_bits(ty->impl, type, member, bit_offset, bits);
+}
+
 bool sa_types_member_at(const struct sa_types *ty, const char *type, uint64_t offset,
 			char *path, size_t len)
 {

@@ -44,6 +44,12 @@ struct sa_types_ops {
 	/* Value of an enumerator of any enum; false if absent. */
 	bool (*enum_value)(void *impl, const char *name, long *value);
 	/*
+	 * A member's bit offset in type and its width, as
+	 * lx_dump_ops.member_bits documents them; false if absent.
+	 */
+	bool (*member_bits)(void *impl, const char *type, const char *member,
+			    uint64_t *bit_offset, unsigned int *bits);
+	/*
 	 * The name path of the innermost member covering byte offset of a
 	 * struct/union, as lx_dump_ops.member_at documents it; false if
 	 * none does.  NULL: the provider cannot (DWARF).
@@ -78,6 +84,8 @@ long sa_types_member_offset(const struct sa_types *ty, const char *type,
 long sa_types_member_size(const struct sa_types *ty, const char *type,
 			  const char *member);
 bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *value);
+bool sa_types_member_bits(const struct sa_types *ty, const char *type,
+			  const char *member, uint64_t *bit_offset, unsigned int *bits);
 /* The member covering offset (lx_dump_ops.member_at); false if unknown. */
 bool sa_types_member_at(const struct sa_types *ty, const char *type, uint64_t offset,
 			char *path, size_t len);
