@@ -151,6 +151,7 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 {
 	struct lx_unreferenced u = { 0 };
 	struct lx_cluster_job job;
+	struct lx_kmemleak kml;
 	struct lx_reach r;
 	enum lx_status ret = LX_OK;
 
@@ -161,6 +162,9 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 		ret = lx_cluster_job_check(s, &job, opt->cluster);
 	}
 	if (!ret)
+		ret = lx_kmemleak_read(s, &kml);
+	u.kml = &kml;
+	if (!ret)
 		ret = reach_prepare(s, &r, NULL);
 	if (!ret && opt->cluster)
 		lx_print_unreferenced_cluster(s->t->out, &r, &job.cl, opt->cluster - 1, &u);
@@ -170,6 +174,7 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 		lx_note_unreferenced(s, &r, &u);
 		lx_reach_free(s, &r);
 	}
+	lx_kmemleak_free(s, &kml);
 	if (opt->cluster)
 		lx_cluster_job_free(s, &job);
 	return ret;

@@ -10,6 +10,7 @@
 
 #include "analysis/allocsites.h"
 #include "analysis/refs.h"
+#include "slab/kmemleak.h"
 #include "report/model.h"
 #include "leakext/summary.h"
 
@@ -78,6 +79,10 @@ void lx_json_header(FILE *out, const struct lx_options *opt);
 void lx_print_refs(struct lx_session *s, const struct lx_reach *r, uint64_t addr);
 struct lx_unreferenced {
 	uint64_t members, unreferenced;
+	/* kmemleak's records (NULL or !present: none): its verdict per object */
+	const struct lx_kmemleak *kml;
+	uint64_t verdicts[LX_KML_VERDICTS];	/* of the unreferenced ones */
+	uint64_t reported_reached;	/* kmemleak reported it; a root reaches it */
 };
 /* Print the unreferenced live objects of a cache, or of one cluster. */
 void lx_print_unreferenced_cache(FILE *out, const struct lx_reach *r, uint64_t cache,
