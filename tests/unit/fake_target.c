@@ -227,6 +227,21 @@ static const struct fk_type types_depot_6_1[] = {
 	{ "handle_parts", 4 }, { "stack_record", 24 },
 };
 
+/*
+ * kmemleak as 6.12 has it (doc/s10-facts.md): struct kmemleak_object of
+ * 168 bytes, on the "depot" profile for its trace handles.
+ */
+static const struct fk_member members_kmemleak[] = {
+	{ "kmemleak_object", "flags", 4, 4 }, { "kmemleak_object", "object_list", 8, 16 },
+	{ "kmemleak_object", "pointer", 88, 8 }, { "kmemleak_object", "size", 96, 8 },
+	{ "kmemleak_object", "min_count", 112, 4 }, { "kmemleak_object", "count", 116, 4 },
+	{ "kmemleak_object", "trace_handle", 124, 4 },
+	{ "kmemleak_object", "jiffies", 136, 8 }, { "kmemleak_object", "pid", 144, 4 },
+	{ "kmemleak_object", "comm", 148, 16 },
+};
+
+static const struct fk_type types_kmemleak[] = { { "kmemleak_object", 168 } };
+
 #define N(array) (sizeof(array) / sizeof((array)[0]))
 
 static const struct fk_profile profiles[] = {
@@ -254,6 +269,8 @@ static const struct fk_profile profiles[] = {
 	  N(types_depot), NULL, 0, false, 0 },
 	{ "depot-6.1", NULL, members_depot_6_1, N(members_depot_6_1), types_depot_6_1,
 	  N(types_depot_6_1), NULL, 0, false, 0 },
+	{ "kmemleak", &profiles[10], members_kmemleak, N(members_kmemleak),
+	  types_kmemleak, N(types_kmemleak), NULL, 0, false, 0 },
 };
 
 static const struct {
