@@ -75,6 +75,28 @@ static void read_stack(struct lx_session *s, const struct lx_depot *D,
 	}
 }
 
+bool lx_kml_site(struct lx_session *s, const struct lx_depot *D, uint32_t handle,
+		 char *buf, size_t len)
+{
+	uint64_t frames[LX_DEPOT_MAX_FRAMES];
+	unsigned int i, n;
+
+	if (len)
+		buf[0] = '\0';
+	if (!D->present || !handle || !len)
+		return false;
+	n = lx_depot_fetch(s, D, handle, frames, LX_DEPOT_MAX_FRAMES);
+	for (i = 0; i < n; i++) {
+		char name[LX_NAME_MAX];
+
+		lx_frame_text(s, frames[i], buf, len, name, sizeof(name));
+		if (!lx_kml_allocator_frame(name))
+			return true;
+	}
+	buf[0] = '\0';
+	return false;
+}
+
 /* pid and comm of the first member allocated at the top stack. */
 static void note_task(const struct lx_kmemleak *K, const uint64_t *objs, size_t n,
 		      struct lx_kml_set *set)

@@ -35,6 +35,13 @@ enum lx_status lx_kml_set_build(struct lx_session *s, const struct lx_kmemleak *
 				const struct lx_depot *D, const uint64_t *objs, size_t n,
 				struct lx_kml_set *set);
 
+/*
+ * The first frame of handle's stack outside the allocator, as text, into
+ * buf; false (buf "") when the handle leads to no readable stack.
+ */
+bool lx_kml_site(struct lx_session *s, const struct lx_depot *D, uint32_t handle,
+		 char *buf, size_t len);
+
 /* Is this frame's function the allocator's (kmem_cache_alloc*, __kmalloc*, ...)? */
 bool lx_kml_allocator_frame(const char *function);
 

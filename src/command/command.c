@@ -152,6 +152,7 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 	struct lx_unreferenced u = { 0 };
 	struct lx_cluster_job job;
 	struct lx_kmemleak kml;
+	struct lx_depot depot;
 	struct lx_reach r;
 	enum lx_status ret = LX_OK;
 
@@ -163,6 +164,11 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 	}
 	if (!ret)
 		ret = lx_kmemleak_read(s, &kml);
+	if (!ret && kml.present) {
+		lx_depot_init(s, &depot);
+		u.depot = &depot;
+		u.s = s;
+	}
 	u.kml = &kml;
 	if (!ret)
 		ret = reach_prepare(s, &r, NULL);

@@ -72,13 +72,17 @@ static bool kml_present(const struct lx_unreferenced *u)
 static void visit_unreferenced(const struct lx_reach *r, FILE *out, uint64_t addr,
 			       struct lx_unreferenced *u)
 {
+	const struct lx_kml_record *rec = NULL;
 	enum lx_kml_verdict v = LX_KML_UNTRACKED;
+	char site[LX_FRAME_TEXT_MAX];
 	struct lx_heap_hit hit;
 
 	if (!lx_heap_find(&r->heap, addr, &hit) || !hit.live)
 		return;
-	if (kml_present(u))
-		v = lx_kmemleak_verdict(u->kml, lx_kmemleak_find(u->kml, hit.object));
+	if (kml_present(u)) {
+		rec = lx_kmemleak_find(u->kml, hit.object);
+		v = lx_kmemleak_verdict(u->kml, rec);
+	}
 	if (lx_reach_reached(r, hit.number)) {
 		u->reported_reached += kml_present(u) && v == LX_KML_REPORTED;
 		return;
@@ -89,8 +93,12 @@ static void visit_unreferenced(const struct lx_reach *r, FILE *out, uint64_t add
 		return;
 	}
 	u->verdicts[v]++;
-	fprintf(out, "%llx  kmemleak: %s\n", (unsigned long long)addr,
-		lx_kml_verdict_names[v]);
+	if (rec && u->depot && lx_kml_site(u->s, u->depot, rec->trace, site, sizeof(site)))
+		fprintf(out, "%llx  kmemleak: %s  at %s\n", (unsigned long long)addr,
+			lx_kml_verdict_names[v], site);
+	else
+		fprintf(out, "%llx  kmemleak: %s\n", (unsigned long long)addr,
+			lx_kml_verdict_names[v]);
 }
 
 struct member_walk {

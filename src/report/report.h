@@ -10,7 +10,7 @@
 
 #include "analysis/allocsites.h"
 #include "analysis/refs.h"
-#include "slab/kmemleak.h"
+#include "analysis/kmemleak_sets.h"
 #include "report/model.h"
 #include "leakext/summary.h"
 
@@ -81,6 +81,8 @@ struct lx_unreferenced {
 	uint64_t members, unreferenced;
 	/* kmemleak's records (NULL or !present: none): its verdict per object */
 	const struct lx_kmemleak *kml;
+	const struct lx_depot *depot;	/* its stacks, for each one's site */
+	struct lx_session *s;		/* whose depot and symbols those are */
 	uint64_t verdicts[LX_KML_VERDICTS];	/* of the unreferenced ones */
 	uint64_t reported_reached;	/* kmemleak reported it; a root reaches it */
 };

@@ -23,7 +23,7 @@ import sys
 
 from common import LEAKSCAN, RESULTS, check, read_manifest
 
-UNREF = re.compile(r"^([0-9a-f]+)  kmemleak: (\w+)$")
+UNREF = re.compile(r"^([0-9a-f]+)  kmemleak: (\w+)(?:  at (\S+(?: \[\S+\])?))?$")
 REPORTED = re.compile(r"^unreferenced object 0x([0-9a-f]+) \(size (\d+)\):")
 
 
@@ -38,14 +38,17 @@ def read_addrs(path):
         return {int(l.split()[0], 16) for l in f if l.strip()}
 
 
-def unreferenced(m, vmcore, cache):
-    """-u CACHE: {address: verdict}, the lines that did not parse, stderr."""
+def unreferenced(m, vmcore, cache, sites=None):
+    """-u CACHE: {address: verdict}, the lines that did not parse, stderr;
+    each line's allocation site into sites, when given."""
     rc, out, err = run([m["vmlinux"], vmcore, "-u", cache])
     got, bad = {}, []
     for line in out.splitlines():
         mm = UNREF.match(line)
         if mm:
             got[int(mm.group(1), 16)] = mm.group(2)
+            if sites is not None:
+                sites[int(mm.group(1), 16)] = mm.group(3)
         else:
             bad.append(line)
     return rc, got, bad, err
@@ -54,7 +57,8 @@ def unreferenced(m, vmcore, cache):
 def test_lost(m, d, vmcore):
     lost = read_addrs(os.path.join(d, m["truth-lost-obj"]))
     held = read_addrs(os.path.join(d, m["truth-held-obj"]))
-    rc, got, bad, err = unreferenced(m, vmcore, m["truth-lost-cache"])
+    sites = {}
+    rc, got, bad, err = unreferenced(m, vmcore, m["truth-lost-cache"], sites)
     check("S10: -u %s lists exactly the %d lost objects" % (m["truth-lost-cache"], len(lost)),
           rc == 0 and set(got) == lost and not bad,
           "rc %d, %d listed, %d missing, %d extra, %d unparsed" %
@@ -63,6 +67,9 @@ def test_lost(m, d, vmcore):
           "%d listed" % len(held & set(got)))
     check("S10: every listed object's kmemleak verdict is 'reported'",
           got and set(got.values()) == {"reported"}, str(set(got.values())))
+    names = {(x or "").split("+")[0] for x in sites.values()}
+    check("S10: each listed object is allocated at %s()" % m["truth-lost-site"],
+          names == {m["truth-lost-site"]}, str(names))
     want = "reported %d of these %d;" % (len(lost), len(lost))
     check("S10: -u's summary says kmemleak %s" % want, want in err, err[-300:])
 
