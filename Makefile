@@ -244,9 +244,9 @@ $(FUZZ_SA_LIB): $(SA_SRCS:%.c=$(FO)/%.o)
 build/fuzz/fuzz_walker build/fuzz/fuzz_cluster build/fuzz/fuzz_commands: $(FUZZ_FAKE)
 build/fuzz/fuzz_modsyms build/fuzz/fuzz_kallsyms: $(FUZZ_FLAT)
 build/fuzz/fuzz_alloctag: $(FUZZ_FAKE) $(FO)/tests/unit/fake_alloctag.o \
-	$(FO)/tests/unit/fixture.o
+	$(FO)/tests/unit/fixture.o $(FO)/tests/fuzz/fuzz_fake.o
 build/fuzz/fuzz_kmemleak: $(FUZZ_FAKE) $(FO)/tests/unit/fake_kmemleak.o \
-	$(FO)/tests/unit/fake_depot.o $(FO)/tests/unit/fixture.o
+	$(FO)/tests/unit/fake_depot.o $(FO)/tests/unit/fixture.o $(FO)/tests/fuzz/fuzz_fake.o
 build/fuzz/%: $(FO)/tests/fuzz/%.o $(FUZZ_UTIL) $(FUZZ_SA_LIB) $(FUZZ_CORE_LIB)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_LINK)
 

@@ -21,58 +21,28 @@
 #include <string.h>
 
 #include "fake_alloctag.h"
-#include "fuzz_util.h"
+#include "fuzz_fake.h"
 #include "leakext/leakext.h"
 
-struct window {
-	uint64_t addr;
-	size_t size;
-};
-
-static const struct window windows[] = {
-	{ 0, 64 },	/* the slab's struct page: filled in below */
-	{ FA_VEC, 256 },
-	{ FA_TAGS, FA_NTAGS * FA_TAG_SIZE },
-	{ FA_STRINGS, 1024 },
-	{ FK_PERCPU_BASE + FA_COUNTERS, 128 },
-	{ FK_PERCPU_BASE + 0x1000 + FA_COUNTERS, 128 },
-	{ FA_CTTYPE, 64 },
-	{ FA_XA_NODE, 576 },
-	{ FA_CMODS, 0x140 },
-	{ FA_MOD_TAGS, 2 * FA_TAG_SIZE },
-};
-
-#define NWINDOWS (sizeof(windows) / sizeof(windows[0]))
+#define NWINDOWS 10
 #define NWINDOWS_NO_MODULES 6	/* the idr's windows exist with fa_modules() only */
 
 static void apply_patches(struct fake_kernel *fk, struct fz_input *in, bool modules)
 {
-	unsigned int n = 0, nwindows = modules ? NWINDOWS : NWINDOWS_NO_MODULES;
-	uint8_t buf[16];
+	const struct fz_window windows[NWINDOWS] = {
+		{ fk_page(10), 64 },	/* the slab's struct page */
+		{ FA_VEC, 256 },
+		{ FA_TAGS, FA_NTAGS * FA_TAG_SIZE },
+		{ FA_STRINGS, 1024 },
+		{ FK_PERCPU_BASE + FA_COUNTERS, 128 },
+		{ FK_PERCPU_BASE + 0x1000 + FA_COUNTERS, 128 },
+		{ FA_CTTYPE, 64 },
+		{ FA_XA_NODE, 576 },
+		{ FA_CMODS, 0x140 },
+		{ FA_MOD_TAGS, 2 * FA_TAG_SIZE },
+	};
 
-	while (in->left && n++ < 256) {
-		const struct window *w = &windows[fz_u8(in) % nwindows];
-		uint64_t base = w == &windows[0] ? fk_page(10) : w->addr;
-		size_t off = fz_u16(in) % w->size;
-		size_t len = fz_u8(in) & 15;
-
-		len = fz_bytes(in, buf, len);
-		if (len > w->size - off)
-			len = w->size - off;
-		if (len)
-			fk_write(fk, base + off, buf, len);
-	}
-}
-
-static void run_command(struct fake_kernel *fk, const struct lx_options *opt)
-{
-	struct lx_result res;
-
-	lx_run(&fk->target, opt, &res);
-	fflush(fk->out);
-	fz_check_report(fk->outbuf, fk->outlen, fk->messages, opt->json);
-	rewind(fk->out);
-	fk->messages[0] = '\0';
+	fz_patch_windows(fk, in, windows, modules ? NWINDOWS : NWINDOWS_NO_MODULES);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -99,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	apply_patches(&f.fk, &in, first & 2);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (which & (1u << i))
-			run_command(&f.fk, &cmds[i]);
+			fz_run_fake_command(&f.fk, &cmds[i]);
 	if (f.fk.live_allocs)
 		fz_fail("the core leaked target allocations", NULL, 0);
 	fk_fini(&f.fk);

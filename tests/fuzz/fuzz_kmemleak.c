@@ -20,52 +20,23 @@
 #include "fake_depot.h"
 #include "fake_kmemleak.h"
 #include "fixture.h"
-#include "fuzz_util.h"
+#include "fuzz_fake.h"
 #include "leakext/leakext.h"
 
 #define NRECS 8
 
-struct window {
-	uint64_t addr;
-	size_t size;
-};
-
-static const struct window windows[] = {
-	{ FKL_RECS, NRECS * FKL_SIZE },
-	{ FKL_HEAD, 0x60 },
-	{ FD_POOLS, 0x20 },
-	{ FD_COUNT, 8 },
-	{ 0, 1024 },		/* pool 0: filled in below */
-	{ 0, 1024 },		/* pool 1 */
-};
-
-#define NWINDOWS (sizeof(windows) / sizeof(windows[0]))
-
-static uint64_t window_base(const struct window *w)
-{
-	if (w == &windows[4])
-		return fd_pool(0);
-	if (w == &windows[5])
-		return fd_pool(1);
-	return w->addr;
-}
-
 static void apply_patches(struct fake_kernel *fk, struct fz_input *in)
 {
-	unsigned int n = 0;
-	uint8_t buf[16];
+	const struct fz_window windows[] = {
+		{ FKL_RECS, NRECS * FKL_SIZE },
+		{ FKL_HEAD, 0x60 },
+		{ FD_POOLS, 0x20 },
+		{ FD_COUNT, 8 },
+		{ fd_pool(0), 1024 },
+		{ fd_pool(1), 1024 },
+	};
 
-	while (in->left && n++ < 256) {
-		const struct window *w = &windows[fz_u8(in) % NWINDOWS];
-		size_t off = fz_u16(in) % w->size;
-		size_t len = fz_u8(in) & 15;
-
-		len = fz_bytes(in, buf, len);
-		if (len > w->size - off)
-			len = w->size - off;
-		if (len)
-			fk_write(fk, window_base(w) + off, buf, len);
-	}
+	fz_patch_windows(fk, in, windows, sizeof(windows) / sizeof(windows[0]));
 }
 
 /* kmemleak's records of the slab's live objects, two stacks between them. */
@@ -92,17 +63,6 @@ static void kernel(struct fixture *f, unsigned int nlinked)
 	fx_one_partial_slab(f);
 }
 
-static void run_command(struct fake_kernel *fk, const struct lx_options *opt)
-{
-	struct lx_result res;
-
-	lx_run(&fk->target, opt, &res);
-	fflush(fk->out);
-	fz_check_report(fk->outbuf, fk->outlen, fk->messages, opt->json);
-	rewind(fk->out);
-	fk->messages[0] = '\0';
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct lx_options cmds[] = {
@@ -119,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	apply_patches(&f.fk, &in);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (which & (1u << i))
-			run_command(&f.fk, &cmds[i]);
+			fz_run_fake_command(&f.fk, &cmds[i]);
 	if (f.fk.live_allocs)
 		fz_fail("the core leaked target allocations", NULL, 0);
 	fk_fini(&f.fk);
