@@ -56,7 +56,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_input in = { data, size };
 	uint8_t first = fz_u8(&in), which = fz_u8(&in);
 	struct fixture f;
-	size_t i;
 
 	if (first & 1)
 		fa_setup(&f, "alloctag-memcg", 16, 8, (first >> 2) & 3);
@@ -67,11 +66,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fa_counters(&f.fk, 0, 0, 1536, 3);
 	fa_counters(&f.fk, 1, 1, 512, 1);
 	apply_patches(&f.fk, &in, first & 2);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (which & (1u << i))
-			fz_run_fake_command(&f.fk, &cmds[i]);
-	if (f.fk.live_allocs)
-		fz_fail("the core leaked target allocations", NULL, 0);
-	fk_fini(&f.fk);
+	fz_run_fake_commands(&f.fk, cmds, sizeof(cmds) / sizeof(cmds[0]), which);
 	return 0;
 }

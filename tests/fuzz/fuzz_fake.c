@@ -20,6 +20,19 @@ void fz_run_fake_command(struct fake_kernel *fk, const struct lx_options *opt)
 	fk->messages[0] = '\0';
 }
 
+void fz_run_fake_commands(struct fake_kernel *fk, const struct lx_options *cmds,
+			  size_t n, unsigned int which)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (which & (1u << i))
+			fz_run_fake_command(fk, &cmds[i]);
+	if (fk->live_allocs)
+		fz_fail("the core leaked target allocations", NULL, 0);
+	fk_fini(fk);
+}
+
 void fz_patch_windows(struct fake_kernel *fk, struct fz_input *in,
 		      const struct fz_window *w, size_t n)
 {

@@ -10,6 +10,13 @@ struct lx_options;
 /* One command on the fake kernel, its output checked, the output reset. */
 void fz_run_fake_command(struct fake_kernel *fk, const struct lx_options *opt);
 
+/*
+ * The commands of cmds[0..n) whose bit is set in which, each checked;
+ * then the core must have freed what it allocated; then fk_fini().
+ */
+void fz_run_fake_commands(struct fake_kernel *fk, const struct lx_options *cmds,
+			  size_t n, unsigned int which);
+
 /* A structure of the fake kernel's memory that patches may overwrite. */
 struct fz_window {
 	uint64_t addr;

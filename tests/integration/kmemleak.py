@@ -18,24 +18,13 @@ Exact on vmcore.kdump.  usage: kmemleak.py S10_SAMPLE_DIR
 import json
 import os
 import re
-import subprocess
 import sys
 
-from common import LEAKSCAN, RESULTS, check, read_manifest
+from common import RESULTS, check, read_addresses as read_addrs, read_manifest
+from common import run_leakscan_text as run
 
 UNREF = re.compile(r"^([0-9a-f]+)  kmemleak: (\w+)(?:  at (\S+(?: \[\S+\])?))?$")
 REPORTED = re.compile(r"^unreferenced object 0x([0-9a-f]+) \(size (\d+)\):")
-
-
-def run(args):
-    p = subprocess.run([LEAKSCAN, "-q"] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=900, universal_newlines=True)
-    return p.returncode, p.stdout, p.stderr
-
-
-def read_addrs(path):
-    with open(path) as f:
-        return {int(l.split()[0], 16) for l in f if l.strip()}
 
 
 def unreferenced(m, vmcore, cache, sites=None):

@@ -15,19 +15,13 @@ import collections
 import json
 import os
 import re
-import subprocess
 import sys
 
-from common import LEAKSCAN, read_manifest
+from common import read_manifest
+from common import run_leakscan_text as run
 
 UNREF = re.compile(r"^([0-9a-f]+)  kmemleak: (\w+)(?:  at (.*))?$")
 VERDICTS = ["reported", "young", "new", "white", "referenced", "grey", "black", "untracked"]
-
-
-def run(args):
-    p = subprocess.run([LEAKSCAN, "-q"] + args, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=900, universal_newlines=True)
-    return p.returncode, p.stdout, p.stderr
 
 
 def caches(m, vmcore):
