@@ -218,6 +218,92 @@ static bool test_set_stack(void)
 	return unit_ok();
 }
 
+/*
+ * The fake kernel of the commands: kmalloc-512's live objects 0, 2, 4,
+ * 6, 7 of pfn 10 and kmemleak's records of four of them (4 untracked),
+ * 0 reported and allocated at fd_func1 (through kmem_cache_alloc_noprof).
+ * The fake has no root areas: every live object is unreferenced.
+ */
+static void command_kernel(struct fixture *f)
+{
+	const uint64_t alloc_fn = FD_FUNC + 0x300;
+	const uint64_t frames[] = { alloc_fn + 0x12d, FD_FUNC + 0x100 + 0x30 };
+	struct fkl_rec recs[4];
+	uint32_t h;
+
+	fx_setup(f, LX_FP_PLAIN);
+	fkl_setup(&f->fk, 1000, 500, 1200);
+	fd_setup(&f->fk, false, true);
+	fd_symbols(&f->fk);
+	fk_add_symbol(&f->fk, "kmem_cache_alloc_noprof", alloc_fn);
+	f->fk.nearest_symbols = true;
+	h = fd_record(&f->fk, false, 0, 2, frames, 2, 2);
+	recs[0] = (struct fkl_rec){ fk_obj(10, 0), 512, 100, ALLOCATED | REPORTED, h, 1, 0,
+				    39, "insmod" };
+	recs[1] = (struct fkl_rec){ fk_obj(10, 2), 512, 100, ALLOCATED, h, 0, 0, 39, "insmod" };
+	recs[2] = (struct fkl_rec){ fk_obj(10, 6), 512, 100, ALLOCATED, h, 1, 0, 39, "insmod" };
+	recs[3] = (struct fkl_rec){ fk_obj(10, 7), 512, 100, ALLOCATED, 0, 1, 1, 39, "insmod" };
+	fkl_list(&f->fk, recs, 4);
+	fx_one_partial_slab(f);
+}
+
+/* -u: each line with kmemleak's verdict and site; the summary counts them. */
+static bool test_unreferenced_command(void)
+{
+	struct lx_options opt = { .cache = "kmalloc-512", .unreferenced = true };
+	struct fixture f;
+	char want[512];
+
+	command_kernel(&f);
+	CHECK(fx_command(&f, &opt) == LX_OK);
+	fflush(f.fk.out);
+	snprintf(want, sizeof(want),
+		 "%llx  kmemleak: reported  at fd_func1+0x30\n"
+		 "%llx  kmemleak: grey  at fd_func1+0x30\n"
+		 "%llx  kmemleak: untracked\n"
+		 "%llx  kmemleak: white  at fd_func1+0x30\n"
+		 "%llx  kmemleak: referenced\n",
+		 (unsigned long long)fk_obj(10, 0), (unsigned long long)fk_obj(10, 2),
+		 (unsigned long long)fk_obj(10, 4), (unsigned long long)fk_obj(10, 6),
+		 (unsigned long long)fk_obj(10, 7));
+	CHECK(f.fk.outbuf && !strcmp(f.fk.outbuf, want));
+	CHECK(strstr(f.fk.messages, "5 of 5 live objects unreferenced"));
+	CHECK(strstr(f.fk.messages,
+		     "kmemleak (its last scan, 200 jiffies before the dump) reported 1 of these 5; 1 white; 1 referenced; 1 grey; 1 untracked; it reported 0 more that a root reaches now"));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* The cluster report: the kmemleak lines, the evidence and the JSON object. */
+static bool test_cluster_report_kmemleak(void)
+{
+	struct lx_options opt = { .cache = "kmalloc-512", .no_holders = true };
+	struct fixture f;
+
+	command_kernel(&f);
+	CHECK(fx_command(&f, &opt) == LX_OK);
+	fflush(f.fk.out);
+	CHECK(f.fk.outbuf && strstr(f.fk.outbuf,
+		"  kmemleak  1/5 reported unreferenced at its last scan; 1 white; 1 referenced; 1 grey; 1 untracked\n"
+		"            3/5 allocated at fd_func1+0x30, by pid 39 (insmod)\n"
+		"  stack     kmem_cache_alloc_noprof+0x12d\n"
+		"            fd_func1+0x30\n"));
+	CHECK(strstr(f.fk.outbuf, "+ kmemleak: 3/5 allocated at fd_func1+0x30, by pid 39 (insmod)\n"));
+	CHECK(!strstr(f.fk.outbuf, "absent: kmemleak"));
+	CHECK(fx_teardown(&f));
+
+	opt.json = true;
+	command_kernel(&f);
+	CHECK(fx_command(&f, &opt) == LX_OK);
+	fflush(f.fk.out);
+	CHECK(f.fk.outbuf && strstr(f.fk.outbuf,
+		"\"kmemleak\":{\"members\":5,\"verdicts\":{\"reported\":1,\"white\":1,\"young\":0,\"new\":0,\"referenced\":1,\"grey\":1,\"black\":0,\"untracked\":1},"
+		"\"with_stack\":3,\"top_stack_members\":3,\"site\":\"fd_func1+0x30\","
+		"\"stack\":[\"kmem_cache_alloc_noprof+0x12d\",\"fd_func1+0x30\"],\"pid\":39,\"comm\":\"insmod\"}"));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 static bool test_allocator_frames(void)
 {
 	CHECK(lx_kml_allocator_frame("kmem_cache_alloc_noprof"));
@@ -240,5 +326,8 @@ const struct unit_test kmemleak_tests[] = {
 	{ "kmemleak: a set's verdicts and its commonest stack's caller",
 	  test_set_stack },
 	{ "kmemleak: allocator frames by name", test_allocator_frames },
+	{ "kmemleak: -u prints each verdict and site, the summary counts them",
+	  test_unreferenced_command },
+	{ "kmemleak: the cluster report's lines and JSON", test_cluster_report_kmemleak },
 	{ NULL, NULL }
 };
