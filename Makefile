@@ -201,7 +201,7 @@ FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit -Itests/fuzz
 FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
 	   fuzz_kallsyms fuzz_diskdump fuzz_sysmap fuzz_report_reader fuzz_kcore \
-	   fuzz_alloctag fuzz_kmemleak
+	   fuzz_alloctag fuzz_pageowner fuzz_kmemleak
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FO := build/fuzz/obj
 FUZZ_CORE_LIB := build/fuzz/libleakext-core.a
@@ -245,6 +245,9 @@ build/fuzz/fuzz_walker build/fuzz/fuzz_cluster build/fuzz/fuzz_commands: $(FUZZ_
 build/fuzz/fuzz_modsyms build/fuzz/fuzz_kallsyms: $(FUZZ_FLAT)
 build/fuzz/fuzz_alloctag: $(FUZZ_FAKE) $(FO)/tests/unit/fake_alloctag.o \
 	$(FO)/tests/unit/fixture.o $(FO)/tests/fuzz/fuzz_fake.o
+build/fuzz/fuzz_pageowner: $(FUZZ_FAKE) $(FO)/tests/unit/fake_alloctag.o \
+	$(FO)/tests/unit/fixture.o $(FO)/tests/unit/fake_depot.o \
+	$(FO)/tests/unit/fake_pageowner.o $(FO)/tests/fuzz/fuzz_fake.o
 build/fuzz/fuzz_kmemleak: $(FUZZ_FAKE) $(FO)/tests/unit/fake_kmemleak.o \
 	$(FO)/tests/unit/fake_depot.o $(FO)/tests/unit/fixture.o $(FO)/tests/fuzz/fuzz_fake.o
 build/fuzz/%: $(FO)/tests/fuzz/%.o $(FUZZ_UTIL) $(FUZZ_SA_LIB) $(FUZZ_CORE_LIB)

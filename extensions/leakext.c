@@ -113,7 +113,8 @@ static bool plain_identifier(const char *s)
 	return true;
 }
 
-static struct lx_ptype *ptype_table(const char *type, long size)
+/* "ptype /o KIND TYPE" read back; KIND is "struct" or "union". */
+static struct lx_ptype *ptype_kind(const char *kind, const char *type, long size)
 {
 	char cmd[LX_NAME_MAX + 32];
 
@@ -122,12 +123,20 @@ static struct lx_ptype *ptype_table(const char *type, long size)
 	if (!ptype_scratch || ftruncate(fileno(ptype_scratch), 0))
 		return NULL;
 	rewind(ptype_scratch);
-	snprintf(cmd, sizeof(cmd), "ptype /o struct %s", type);
+	snprintf(cmd, sizeof(cmd), "ptype /o %s %s", kind, type);
 	if (!gdb_pass_through(cmd, ptype_scratch, GNU_RETURN_ON_ERROR))
 		return NULL;
 	fflush(ptype_scratch);
 	rewind(ptype_scratch);
 	return lx_ptype_parse(ptype_scratch, (uint64_t)size);
+}
+
+/* A struct's table, else a union's (union handle_parts). */
+static struct lx_ptype *ptype_table(const char *type, long size)
+{
+	struct lx_ptype *t = ptype_kind("struct", type, size);
+
+	return t ? t : ptype_kind("union", type, size);
 }
 
 static struct ptype_slot *ptype_slot(const char *type)
@@ -170,6 +179,15 @@ static bool crash_member_at(void *priv, const char *type, uint64_t offset,
 		return false;
 	memcpy(path, m->path, strlen(m->path) + 1);
 	return true;
+}
+
+/* Bitfields too: gdb's ptype /o gives each one's byte, bit and width. */
+static bool crash_member_bits(void *priv, const char *type, const char *member,
+			      uint64_t *bit_offset, unsigned int *bits)
+{
+	(void)priv;
+	return plain_identifier(type) &&
+	       lx_ptype_member_bits(ptype_slot(type)->table, member, bit_offset, bits);
 }
 
 static bool crash_enum_value(void *priv, const char *name, long *value)
@@ -265,6 +283,7 @@ static const struct lx_dump_ops crash_dump_ops = {
 	.member_offset = crash_member_offset,
 	.member_size = crash_member_size,
 	.member_at = crash_member_at,
+	.member_bits = crash_member_bits,
 	.enum_value = crash_enum_value,
 	.phys_end = crash_phys_end,
 };
@@ -311,7 +330,7 @@ static const struct crash_option {
 	{ 'H', LX_OPT_NO_HOLDERS },
 	{ 'T', LX_OPT_CACHE_TYPE }, { 'j', LX_OPT_JSON }, { 'a', LX_OPT_ALL },
 	{ 'n', LX_OPT_TOP }, { 'k', LX_OPT_CLUSTER }, { 'A', LX_OPT_ALLOCINFO },
-	{ 0 },
+	{ 'L', LX_OPT_LARGE }, { 0 },
 }, leakdump_options[] = {
 	{ 'k', LX_OPT_CLUSTER }, { 'c', LX_OPT_COUNT }, { 'b', LX_OPT_BYTES },
 	{ 's', LX_OPT_TYPE }, { 0 },
@@ -342,7 +361,7 @@ static void cmd_leakscan(void)
 {
 	struct lx_options opt = CRASH_OPTIONS;
 
-	parse_options(&opt, "lujan:k:s:RrHT:A", leakscan_options);
+	parse_options(&opt, "lujan:k:s:RrHT:AL", leakscan_options);
 	if (argerrs || argcnt - optind > 1)
 		cmd_usage(pc->curcmd, SYNOPSIS);
 	if (optind < argcnt)
@@ -377,7 +396,7 @@ static void cmd_leakdump(void)
 static char *help_leakscan[] = {
 	"leakscan",
 	"find leaked slab objects: live objects, clustered by content (leakext " LEAKEXT_VERSION ")",
-	"[-l | -u] [-j] [-a] [-H] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache] | -A [-j] [-n count]",
+	"[-l | -u] [-j] [-a] [-H] [-R] [-T cache=type] [-n count] [-k cluster] [-s field] [cache] | -A [-j] [-n count] | -L [-j] [-a] [-n count]",
 	"  Walks every slab of a SLUB cache: the per-cpu active and partial slabs,",
 	"  the per-node partial and full lists, and full slabs that no list tracks",
 	"  (found by scanning the memory map).  An object is live unless it is on",
@@ -455,6 +474,16 @@ static char *help_leakscan[] = {
 	"           a kernel a cluster report also gives the site of every member",
 	"           (\"alloc tag\", an alloc-tag owner signal) and, after the",
 	"           clusters, the cache's sites by live objects and bytes.",
+	"       -L  no cache: large kmalloc allocations, those above the largest",
+	"           kmalloc cache that come straight from the page allocator (no",
+	"           slab), grouped by owner and alloc tag site, largest first: each",
+	"           one's address, order, bytes, page_owner's pid, comm, time and",
+	"           allocation stack (the first frame outside the allocators is",
+	"           the owner) and a preview.  They are told from other compound",
+	"           pages by the page type PGTY_large_kmalloc where the kernel has",
+	"           it, else by a kmalloc-large function in the page_owner stack",
+	"           (page_owner=on); without either they cannot be told.  When any",
+	"           are found, the ranking ends with a line counting them.",
 	"",
 	"EXAMPLES",
 	"  Rank all caches:",

@@ -22,6 +22,7 @@
 
 struct ptype_entry {
 	uint64_t off, size;
+	uint8_t bit, width;	/* a bitfield's first bit in byte off, its width */
 	int parent;		/* index, -1 for the root */
 	uint8_t depth, ndims;
 	bool aggregate;
@@ -173,8 +174,11 @@ static void open_member(struct lx_ptype *t, char *comment, char *decl)
 		t->n--;		/* a declarator we cannot name: no entry */
 		return;
 	}
-	if (width)
+	if (width && bit < 8 && width <= 64) {
 		e->size = (bit + width + 7) / 8;
+		e->bit = bit;
+		e->width = width;
+	}
 }
 
 /* "} name;" or "};": the innermost open aggregate gets its name. */
@@ -250,6 +254,36 @@ struct lx_ptype *lx_ptype_parse(FILE *in, uint64_t size)
 		return NULL;
 	}
 	return t;
+}
+
+/* Entry i hangs off the root through anonymous aggregates only. */
+static bool reached_directly(const struct lx_ptype *t, int i)
+{
+	int p, level = 0;
+
+	for (p = t->e[i].parent; p > 0 && level <= MAX_DEPTH; p = t->e[p].parent, level++)
+		if (t->e[p].name[0])
+			return false;
+	return p == 0;
+}
+
+bool lx_ptype_member_bits(const struct lx_ptype *t, const char *name, uint64_t *bit_offset,
+			  unsigned int *bits)
+{
+	int i;
+
+	for (i = 1; t && i < t->n; i++) {
+		const struct ptype_entry *e = &t->e[i];
+
+		if (strcmp(e->name, name) || !reached_directly(t, i))
+			continue;
+		if (!e->width && (!e->size || e->size > 64))
+			return false;
+		*bit_offset = e->off * 8 + e->bit;
+		*bits = e->width ? e->width : (unsigned int)e->size * 8;
+		return true;
+	}
+	return false;
 }
 
 void lx_ptype_free(struct lx_ptype *t)

@@ -18,6 +18,14 @@ struct lx_ptype;
 struct lx_ptype *lx_ptype_parse(FILE *in, uint64_t size);
 /* The member covering off, as member_at; false if none. */
 bool lx_ptype_member_at(const struct lx_ptype *t, uint64_t off, char *path, size_t len);
+/*
+ * A member's bits, as lx_dump_ops.member_bits: the first member named
+ * name that the struct reaches directly or through anonymous members,
+ * its bit offset from the struct's start and its width (a bitfield's, or
+ * its size * 8); false if none.
+ */
+bool lx_ptype_member_bits(const struct lx_ptype *t, const char *name, uint64_t *bit_offset,
+			  unsigned int *bits);
 void lx_ptype_free(struct lx_ptype *t);
 
 #endif

@@ -63,6 +63,8 @@ struct lx_options {
 	uint64_t address;
 	/* --allocinfo (crash: -A): every alloc tag's totals, no cache */
 	bool allocinfo;
+	/* --large (crash: -L): large kmalloc allocations (page allocator), no cache */
+	bool large;
 	const char *source;	/* dump label: "crash" or the vmcore path */
 	/* Where types and symbols came from (JSON "types", "symbols"); may be NULL. */
 	const char *types;	/* "btf-dump", "btf-vmlinux", "dwarf", "crash" */
@@ -88,6 +90,7 @@ enum lx_option {
 	LX_OPT_TYPE,		/* TYPE */
 	LX_OPT_REFS,		/* hexadecimal address */
 	LX_OPT_ALLOCINFO,
+	LX_OPT_LARGE,
 };
 
 /*

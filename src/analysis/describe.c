@@ -10,6 +10,7 @@
 
 #include "analysis/cachetypes.h"
 #include "analysis/describe.h"
+#include "analysis/largealloc.h"
 #include "slab/memmap.h"
 #include "analysis/netview.h"
 
@@ -698,6 +699,24 @@ static bool weigh_holders(struct lx_cluster_desc *d, char *who, size_t len)
 	return held || d->unreferenced * 2 > d->members_live;
 }
 
+/*
+ * page_owner of the members' slabs: who grew the cache, not who holds
+ * the object (a slab serves many callers), so it names no owner and
+ * raises no confidence; the line is low-confidence evidence.
+ */
+static void weigh_slab_owner(struct lx_cluster_desc *d)
+{
+	struct lx_evidence *e;
+
+	if (!d->slab_owner_seen || d->slab_owner_hits * 2 < d->slab_owner_seen)
+		return;
+	e = add_evidence(d, "page-owner");
+	if (e)
+		snprintf(e->text, sizeof(e->text),
+			 "%u/%u sampled members sit in slabs allocated under %s (page_owner: who grew the cache, low confidence)",
+			 d->slab_owner_hits, d->slab_owner_seen, d->slab_owner);
+}
+
 static void guess_owner(struct lx_cluster_desc *d)
 {
 	char who[sizeof(d->owner)] = "";
@@ -710,6 +729,7 @@ static void guess_owner(struct lx_cluster_desc *d)
 	text = weigh_text(d, who, sizeof(who));
 	weigh_relations(d, who, sizeof(who));
 	holder = weigh_holders(d, who, sizeof(who));
+	weigh_slab_owner(d);
 	if (tag || (track && d->alloc_sites[0].count * 5 >= d->with_track * 4))
 		d->confidence = LX_CONF_HIGH;
 	else if (track || (symbol && text))
@@ -752,7 +772,31 @@ struct lx_describe_work {
 	struct sample_set samples;
 	struct string_tally strings;
 	struct name_memo names;
+	struct lx_slab_owners slab_owners;
 };
+
+/* The sampled members' slabs' page_owner: the most common owner function. */
+static void summarize_slab_owners(struct lx_session *s, const struct lx_slab_owners *so,
+				  struct lx_cluster_desc *d)
+{
+	char owners[LX_DESC_SAMPLES][LX_FRAME_TEXT_MAX];
+	unsigned int i, j, n = 0, hits;
+
+	if (!so->on)
+		return;
+	for (i = 0; i < d->sampled; i++)
+		if (lx_slab_owner_of(s, so, d->samples[i], owners[n], sizeof(owners[n])))
+			n++;
+	d->slab_owner_seen = n;
+	for (i = 0; i < n; i++) {
+		for (j = hits = 0; j < n; j++)
+			hits += !strcmp(owners[i], owners[j]);
+		if (hits > d->slab_owner_hits) {
+			d->slab_owner_hits = hits;
+			memcpy(d->slab_owner, owners[i], sizeof(d->slab_owner));
+		}
+	}
+}
 
 struct lx_describe_work *lx_describe_begin(struct lx_session *s, const struct lx_cache *c)
 {
@@ -771,6 +815,7 @@ struct lx_describe_work *lx_describe_begin(struct lx_session *s, const struct lx
 		return NULL;
 	}
 	w->cache = c;
+	lx_slab_owners_init(s, &w->slab_owners);
 	return w;
 }
 
@@ -796,6 +841,7 @@ enum lx_status lx_describe_cluster(struct lx_session *s, struct lx_describe_work
 	summarize_pointers(s, d, ss, ranges, nranges, &w->names);
 	name_pointers(s, w->cache, d);
 	summarize_tracks(s, w->cache, tracks, d);
+	summarize_slab_owners(s, &w->slab_owners, d);
 	summarize_signature(d, ss);
 	guess_owner(d);
 	return lx_interrupted(s->t) ? LX_EINTR : LX_OK;

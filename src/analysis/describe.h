@@ -4,6 +4,7 @@
 #define LEAKEXT_DESCRIBE_H
 
 #include "analysis/allocsites.h"
+#include "kernel/stackdepot.h"
 #include "analysis/cluster.h"
 #include "analysis/kmemleak_sets.h"
 #include "analysis/owner.h"
@@ -87,6 +88,13 @@ struct lx_cluster_desc {
 	uint64_t age_min, age_max;	/* jiffies since allocation */
 	struct lx_place stack[LX_STACK_MAX];
 	unsigned int nstack;
+	/*
+	 * page_owner (page_owner=on): the function under which most sampled
+	 * members' slabs were allocated, and how many of the sampled
+	 * members whose slab had a record (seen) it covers
+	 */
+	char slab_owner[LX_FRAME_TEXT_MAX];
+	unsigned int slab_owner_hits, slab_owner_seen;
 	/* alloc tags of every member (NULL: not read), filled before the guess */
 	const struct lx_site_table *tag_sites;
 	/* kmemleak's records of every member (NULL: none), before the guess */

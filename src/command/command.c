@@ -10,12 +10,40 @@
 #include "report/report.h"
 #include "slab/cachename.h"
 
+/*
+ * The ranking's line for large kmalloc allocations: counted where the
+ * kernel can tell them (a page type, or page_owner), quietly skipped
+ * where it cannot.
+ */
+static enum lx_status count_large(struct lx_session *s, struct lx_ranking *r)
+{
+	struct lx_large_result large;
+	struct lx_page_ext E;
+	enum lx_status ret;
+
+	if (lx_large_basis(s, &E) == LX_LARGE_NONE)
+		return LX_OK;
+	ret = lx_large_find(s, &large);
+	if (ret == LX_ENOMEM || ret == LX_EINTR)
+		return ret;
+	if (!ret) {
+		r->large_count = large.count;
+		r->large_bytes = large.bytes;
+		lx_large_free(s, &large);
+	}
+	return LX_OK;
+}
+
 /* leakscan with no cache: every cache's counts. */
 static enum lx_status run_ranking(struct lx_session *s, const struct lx_options *opt)
 {
 	struct lx_ranking r;
 	enum lx_status ret = lx_ranking_build(s, opt, &r);
 
+	if (!ret)
+		ret = count_large(s, &r);
+	if (ret == LX_ENOMEM || ret == LX_EINTR)
+		lx_ranking_free(s, &r);
 	if (ret)
 		return ret;
 	if (opt->json)
@@ -231,6 +259,22 @@ static enum lx_status run_allocinfo(struct lx_session *s, const struct lx_option
 	return LX_OK;
 }
 
+/* --large: large kmalloc allocations, by owner and site. */
+static enum lx_status run_large(struct lx_session *s, const struct lx_options *opt)
+{
+	struct lx_large_result r;
+	enum lx_status ret = lx_large_find(s, &r);
+
+	if (ret)
+		return ret;
+	if (opt->json)
+		lx_large_json(s, s->t->out, opt, &r);
+	else
+		lx_large_text(s, s->t->out, opt, &r);
+	lx_large_free(s, &r);
+	return LX_OK;
+}
+
 static enum lx_status run_command(struct lx_session *s, const struct lx_options *opt)
 {
 	struct lx_cache cache;
@@ -238,6 +282,8 @@ static enum lx_status run_command(struct lx_session *s, const struct lx_options 
 
 	if (opt->allocinfo)
 		return run_allocinfo(s, opt);
+	if (opt->large)
+		return run_large(s, opt);
 	if (opt->refs)
 		return run_refs(s, opt);
 	if (!opt->cache)

@@ -98,6 +98,7 @@ static enum lx_status set_flag(struct lx_options *opt, enum lx_option which)
 		[LX_OPT_REFERRERS] = &opt->referrers, [LX_OPT_JSON] = &opt->json,
 		[LX_OPT_NO_HOLDERS] = &opt->no_holders,
 		[LX_OPT_DUMP] = &opt->dump, [LX_OPT_ALLOCINFO] = &opt->allocinfo,
+		[LX_OPT_LARGE] = &opt->large,
 	};
 
 	if ((size_t)which >= sizeof(flags) / sizeof(flags[0]) || !flags[which])
@@ -154,6 +155,9 @@ enum lx_status lx_options_check(const struct lx_options *opt, char *why, size_t 
 	if (opt->allocinfo && (opt->cache || opt->refs))
 		return broken_rule(why, len,
 				   "--allocinfo reports the whole kernel's allocation sites: not with a cache or --refs");
+	if (opt->large && (opt->cache || opt->refs || opt->allocinfo))
+		return broken_rule(why, len,
+				   "--large lists the allocations no cache holds: not with a cache, --refs or --allocinfo");
 	if (opt->refs + opt->dump + opt->list_live + opt->unreferenced > 1)
 		return broken_rule(why, len, "choose one of -l, -u, -d and --refs");
 	if (opt->type && !opt->dump)

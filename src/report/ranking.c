@@ -121,6 +121,8 @@ void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ra
 		print_row(out, r, &r->rows[i]);
 		shown++;
 	}
+	if (r->large_count)
+		lx_large_ranking_line(out, r->large_count, r->large_bytes);
 	fprintf(out, "\n%zu of %zu caches shown", shown, r->count);
 	if (opt->top && shown == opt->top && shown < r->count)
 		fprintf(out, " (-n %u)", opt->top);
@@ -169,7 +171,11 @@ void lx_ranking_json(FILE *out, const struct lx_options *opt, const struct lx_ra
 		lx_json_integrity(out, &row->integrity);
 		fputc('}', out);
 	}
-	fprintf(out, "],\"complete\":%s}\n", r->complete ? "true" : "false");
+	fputc(']', out);
+	if (r->large_count)
+		fprintf(out, ",\"large_allocs\":{\"count\":%llu,\"bytes\":%llu}",
+			(unsigned long long)r->large_count, (unsigned long long)r->large_bytes);
+	fprintf(out, ",\"complete\":%s}\n", r->complete ? "true" : "false");
 }
 
 enum lx_status lx_ranking_build(struct lx_session *s, const struct lx_options *opt,

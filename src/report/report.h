@@ -9,6 +9,7 @@
 #define LEAKEXT_REPORT_H
 
 #include "analysis/allocsites.h"
+#include "analysis/largealloc.h"
 #include "analysis/refs.h"
 #include "analysis/kmemleak_sets.h"
 #include "report/model.h"
@@ -29,6 +30,8 @@ struct lx_ranking {
 	bool complete;		/* the whole slab_caches list was read */
 	size_t flagged;		/* rows whose integrity failed */
 	size_t moving;		/* rows of a live kernel that moved in every walk */
+	/* large kmalloc allocations (no cache), when the kernel can tell them */
+	uint64_t large_count, large_bytes;
 };
 
 /*
@@ -60,6 +63,13 @@ void lx_allocinfo_text(FILE *out, const struct lx_options *opt,
 void lx_allocinfo_json(FILE *out, const struct lx_options *opt,
 		       const struct lx_site_table *t);
 void lx_site_table_text(FILE *out, const char *cache, const struct lx_site_table *t);
+
+/* largealloc.c: large kmalloc allocations (--large) and the ranking's line. */
+void lx_large_text(struct lx_session *s, FILE *out, const struct lx_options *opt,
+		   const struct lx_large_result *r);
+void lx_large_json(struct lx_session *s, FILE *out, const struct lx_options *opt,
+		   const struct lx_large_result *r);
+void lx_large_ranking_line(FILE *out, uint64_t count, uint64_t bytes);
 
 /* json.c */
 /* "alloc_tags":..,"untagged":..,"alloc_sites":[...] (no braces around). */

@@ -77,12 +77,22 @@ bool lx_page_is_slab(const struct lx_session *s, const void *page)
 	return false;
 }
 
-static enum lx_status add_entry(struct lx_session *s, struct lx_memmap *m,
+/* The page walk's state: the visitor, and what could not be read. */
+struct page_walk {
+	lx_page_visit visit;
+	void *arg;
+	uint64_t unreadable_bytes;
+};
+
+static enum lx_status add_entry(struct lx_session *s, void *arg,
 				uint64_t page_addr, const uint8_t *page)
 {
 	const struct lx_layout *L = &s->L;
+	struct lx_memmap *m = arg;
 	struct lx_memmap_entry *e;
 
+	if (!lx_page_is_slab(s, page))
+		return LX_OK;
 	if (lx_reserve(s->t, &m->entries, &m->cap, m->count + 1, sizeof(*e)))
 		return LX_ENOMEM;
 	e = &m->entries[m->count++];
@@ -93,33 +103,37 @@ static enum lx_status add_entry(struct lx_session *s, struct lx_memmap *m,
 	return LX_OK;
 }
 
-static enum lx_status scan_buffer(struct lx_session *s, struct lx_memmap *m,
+static enum lx_status scan_buffer(struct lx_session *s, struct page_walk *w,
 				  uint64_t addr, const uint8_t *buf, size_t len)
 {
 	size_t stride = s->L.page_size_of, off;
+	enum lx_status ret;
 
-	for (off = 0; off + stride <= len; off += stride)
-		if (lx_page_is_slab(s, buf + off) &&
-		    add_entry(s, m, addr + off, buf + off))
-			return LX_ENOMEM;
+	for (off = 0; off + stride <= len; off += stride) {
+		ret = w->visit(s, w->arg, addr + off, buf + off);
+		if (ret)
+			return ret;
+	}
 	return LX_OK;
 }
 
-static enum lx_status scan_chunk(struct lx_session *s, struct lx_memmap *m, uint8_t *buf,
+static enum lx_status scan_chunk(struct lx_session *s, struct page_walk *w, uint8_t *buf,
 				 uint64_t addr, size_t len, size_t piece)
 {
+	enum lx_status ret;
 	size_t off, n;
 
 	if (lx_read(s->t, addr, buf, len))
-		return scan_buffer(s, m, addr, buf, len);
+		return scan_buffer(s, w, addr, buf, len);
 	for (off = 0; off < len; off += n) {
 		n = len - off < piece ? len - off : piece;
 		if (!lx_read(s->t, addr + off, buf, n)) {
-			m->unreadable_bytes += n;
+			w->unreadable_bytes += n;
 			continue;
 		}
-		if (scan_buffer(s, m, addr + off, buf, n))
-			return LX_ENOMEM;
+		ret = scan_buffer(s, w, addr + off, buf, n);
+		if (ret)
+			return ret;
 	}
 	return LX_OK;
 }
@@ -143,7 +157,7 @@ static uint64_t mapped_pfns(const struct lx_kernel *K)
 	return direct && direct < K->max_pfn ? direct : K->max_pfn;
 }
 
-static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
+static enum lx_status scan_all_chunks(struct lx_session *s, struct page_walk *w)
 {
 	const struct lx_kernel *K = &s->K;
 	const struct lx_layout *L = &s->L;
@@ -166,10 +180,34 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
 		if (lx_interrupted(s->t))
 			ret = LX_EINTR;
 		else
-			ret = scan_chunk(s, m, buf, K->vmemmap_base + off, len, piece);
+			ret = scan_chunk(s, w, buf, K->vmemmap_base + off, len, piece);
 		lx_progress(s->t, "memmap", off + len, total);
 	}
 	lx_free(s->t, buf);
+	return ret;
+}
+
+static bool max_pfn_plausible(struct lx_session *s)
+{
+	const struct lx_kernel *K = &s->K;
+
+	if (K->max_pfn && K->max_pfn <= s->arch.max_pfn_limit)
+		return true;
+	lx_msg(s->t, LX_MSG_WARN, "max_pfn unknown or implausible; cannot scan the memory map");
+	return false;
+}
+
+enum lx_status lx_memmap_walk(struct lx_session *s, lx_page_visit visit, void *arg,
+			      uint64_t *unreadable_bytes)
+{
+	struct page_walk w = { .visit = visit, .arg = arg };
+	enum lx_status ret;
+
+	if (!max_pfn_plausible(s))
+		return LX_ECORRUPT;
+	ret = scan_all_chunks(s, &w);
+	if (unreadable_bytes)
+		*unreadable_bytes = w.unreadable_bytes;
 	return ret;
 }
 
@@ -179,21 +217,17 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct lx_memmap *m)
  */
 enum lx_status lx_memmap_scan(struct lx_session *s)
 {
-	const struct lx_kernel *K = &s->K;
 	struct lx_memmap *m;
 	enum lx_status ret;
 
 	if (s->memmap || s->memmap_status)
 		return s->memmap_status;
-	if (!K->max_pfn || K->max_pfn > s->arch.max_pfn_limit) {
-		lx_msg(s->t, LX_MSG_WARN,
-		       "max_pfn unknown or implausible; cannot scan the memory map");
+	if (!max_pfn_plausible(s))
 		return s->memmap_status = LX_ECORRUPT;
-	}
 	m = lx_alloc(s->t, sizeof(*m));
 	if (!m)
 		return LX_ENOMEM;
-	ret = scan_all_chunks(s, m);
+	ret = lx_memmap_walk(s, add_entry, m, &m->unreadable_bytes);
 	if (ret) {
 		lx_free(s->t, m->entries);
 		lx_free(s->t, m);

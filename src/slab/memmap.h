@@ -16,6 +16,19 @@ struct lx_memmap_entry {
 	uint64_t counters;
 };
 enum lx_status lx_memmap_scan(struct lx_session *s);
+/*
+ * One struct page of the memory map walk: its address and its bytes
+ * (s->L.page_size_of of them).  Anything but LX_OK stops the walk.
+ */
+typedef enum lx_status (*lx_page_visit)(struct lx_session *s, void *arg,
+					uint64_t page_addr, const uint8_t *page);
+/*
+ * Visit every readable struct page below max_pfn with a direct-map
+ * address, in memory map order (what lx_memmap_scan() finds slabs with);
+ * *unreadable_bytes (may be NULL) counts the memory map not read.
+ */
+enum lx_status lx_memmap_walk(struct lx_session *s, lx_page_visit visit, void *arg,
+			      uint64_t *unreadable_bytes);
 /* Is slab among the n entries (one cache's, sorted by slab)? */
 bool lx_memmap_has(const struct lx_memmap_entry *e, size_t n, uint64_t slab);
 void lx_memmap_free(struct lx_session *s);

@@ -8,11 +8,8 @@
  * object (s->offset >= s->inuse).  track[0] is the allocation, track[1]
  * the free.
  *
- * The depot handle (lib/stackdepot.c, union handle_parts) packs a pool
- * index in its low bits and the record's offset in 16-byte units above
- * it.  The widths moved between kernels and are bitfields, so they are
- * found by trying the known splits and keeping the one whose record
- * carries the same handle back.
+ * The allocation stack behind a track's depot handle comes from the
+ * kernel model's stack depot reader (kernel/stackdepot.c).
  */
 #include <string.h>
 
@@ -20,8 +17,6 @@
 
 /* include/linux/slab.h: SLAB_STORE_USER before the flags became an enum. */
 #define SLAB_STORE_USER_OLD 0x00010000u
-#define DEPOT_ALIGN_SHIFT 4
-#define MAX_DEPOT_FRAMES 64
 
 uint64_t lx_store_user_flag(struct lx_session *s)
 {
@@ -110,85 +105,14 @@ static bool slub_tracks_read(struct lx_session *s, const struct lx_cache *c,
 	return true;
 }
 
-static uint64_t depot_record(struct lx_session *s, const struct lx_tracks *tr,
-			     uint32_t handle)
-{
-	uint32_t index = (handle & ((1u << tr->index_bits) - 1)) - tr->index_bias;
-	uint32_t offset = (handle >> tr->index_bits) & ((1u << tr->offset_bits) - 1);
-	uint64_t pool;
-
-	/* stack_slabs[], later stack_pools[]: pointers */
-	if (index >= (1u << tr->index_bits) ||
-	    !lx_read_word(s->t, tr->pools + (uint64_t)lx_word_size(s->t) * index, &pool) ||
-	    !pool)
-		return 0;
-	return pool + ((uint64_t)offset << DEPOT_ALIGN_SHIFT);
-}
-
-static bool record_matches(struct lx_session *s, const struct lx_tracks *tr,
-			   uint32_t handle)
-{
-	uint64_t rec = depot_record(s, tr, handle);
-	uint32_t stored;
-
-	return rec && lx_read_u32(s->t, rec + tr->rec_handle, &stored) &&
-	       stored == handle;
-}
-
-/* Try the splits kernels used (6.1: 16 index bits, 10 offset bits). */
-static bool resolve_depot(struct lx_session *s, struct lx_tracks *tr,
-			  uint32_t handle)
-{
-	static const unsigned int index_bits[] = { 16, 17, 15, 18, 19, 20, 21 };
-	static const unsigned int offset_bits[] = { 10, 11, 12, 13, 14 };
-	const struct lx_member_req record[] = {
-		{ "stack_record", "handle", &tr->rec_handle, true },
-		{ "stack_record", "size", &tr->rec_size, true },
-		{ "stack_record", "entries", &tr->rec_entries, true },
-	};
-	unsigned int i, j, bias;
-
-	tr->pools = lx_symbol_addr(s->t, "stack_slabs");
-	if (!tr->pools)
-		tr->pools = lx_symbol_addr(s->t, "stack_pools");
-	if (!tr->pools || !lx_resolve_members(s->t, LX_MEMBERS(record), NULL))
-		return false;
-	for (bias = 0; bias < 2; bias++)
-		for (i = 0; i < sizeof(index_bits) / sizeof(index_bits[0]); i++)
-			for (j = 0; j < sizeof(offset_bits) / sizeof(offset_bits[0]); j++) {
-				tr->index_bits = index_bits[i];
-				tr->offset_bits = offset_bits[j];
-				tr->index_bias = bias;
-				if (record_matches(s, tr, handle))
-					return true;
-			}
-	return false;
-}
-
 unsigned int lx_stack_fetch(struct lx_session *s, struct lx_tracks *tr,
 			    uint32_t handle, uint64_t *frames, unsigned int max)
 {
-	uint64_t entries[MAX_DEPOT_FRAMES];
-	uint64_t rec;
-	uint32_t size;
-	unsigned int n;
-
 	if (!handle)
 		return 0;
 	if (!tr->depot_tried) {
 		tr->depot_tried = true;
-		tr->depot_ok = resolve_depot(s, tr, handle);
+		lx_depot_init(s, &tr->depot);
 	}
-	if (!tr->depot_ok || !record_matches(s, tr, handle))
-		return 0;
-	rec = depot_record(s, tr, handle);
-	if (!lx_read_u32(s->t, rec + tr->rec_size, &size) || !size ||
-	    size > MAX_DEPOT_FRAMES)
-		return 0;
-	n = size < max ? size : max;
-	/* stack_record.entries[]: unsigned longs */
-	if (!lx_read_words(s->t, rec + tr->rec_entries, entries, n))
-		return 0;
-	memcpy(frames, entries, n * sizeof(*entries));
-	return n;
+	return lx_depot_fetch(s, &tr->depot, handle, frames, max);
 }

@@ -9,6 +9,7 @@
 #ifndef LEAKEXT_TRACKS_H
 #define LEAKEXT_TRACKS_H
 
+#include "kernel/stackdepot.h"
 #include "slab/allocator.h"
 
 #define LX_STACK_MAX 16
@@ -32,11 +33,9 @@ struct lx_tracks {
 	bool caller_only;	/* only the allocation's call site (SLAB) */
 	lx_tracks_reader read;
 	long size_of, addr, handle, cpu, pid, when;
-	/* stack depot, resolved on first use by verifying a record */
-	uint64_t pools;		/* &stack_slabs[0] or &stack_pools[0] */
-	long rec_handle, rec_size, rec_entries;
-	unsigned int index_bits, offset_bits, index_bias;
-	bool depot_tried, depot_ok;
+	/* the stack depot, resolved on first use */
+	struct lx_depot depot;
+	bool depot_tried;
 	uint64_t jiffies;
 	uint64_t jiffies_max;	/* jiffies is an unsigned long: it wraps past this */
 };

@@ -58,7 +58,7 @@ struct program {
 
 /* long options without a letter */
 enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_DIFF, OPT_WATCH, OPT_MERGE,
-       OPT_KEEP_PRIORITY, OPT_ALLOCINFO };
+       OPT_KEEP_PRIORITY, OPT_ALLOCINFO, OPT_LARGE };
 
 /* --watch keeps this many scans: growth per minute and the trend are over them. */
 #define WATCH_KEEP 16
@@ -129,6 +129,12 @@ static void usage(FILE *out)
 "                      CONFIG_MEM_ALLOC_PROFILING; -n N: the N largest).  With\n"
 "                      such a kernel a cluster report also names the site of\n"
 "                      every member, and lists the cache's sites\n"
+"      --large         no CACHE: large kmalloc allocations (above the largest\n"
+"                      kmalloc cache, straight from the page allocator), by\n"
+"                      owner and alloc tag site, largest first: address,\n"
+"                      order, bytes, page_owner's pid, comm, time and\n"
+"                      allocation stack, a preview.  Needs page_owner\n"
+"                      (page_owner=on) or a kernel with PGTY_large_kmalloc\n"
 "  -j, --json          JSON, one document per vmcore per line (JSON Lines),\n"
 "                      schema leakext/1 (see README); not with -l or -d\n"
 "  -d, --dump          hex/ASCII dump of live objects (of cluster N with -k)\n"
@@ -219,6 +225,7 @@ static int shared_option(struct program *p, int c)
 		{ 'H', LX_OPT_NO_HOLDERS, "-H" },
 		{ OPT_REFS, LX_OPT_REFS, "--refs" },
 		{ OPT_ALLOCINFO, LX_OPT_ALLOCINFO, "--allocinfo" },
+		{ OPT_LARGE, LX_OPT_LARGE, "--large" },
 		{ OPT_CACHE_TYPE, LX_OPT_CACHE_TYPE, "--cache-type" },
 		{ 'j', LX_OPT_JSON, "-j" }, { 'd', LX_OPT_DUMP, "-d" },
 		{ 'b', LX_OPT_BYTES, "-b" },
@@ -429,6 +436,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "unreferenced", no_argument, NULL, 'u' },
 		{ "refs", required_argument, NULL, OPT_REFS },
 		{ "allocinfo", no_argument, NULL, OPT_ALLOCINFO },
+		{ "large", no_argument, NULL, OPT_LARGE },
 		{ "referrers", no_argument, NULL, 'r' },
 		{ "no-holders", no_argument, NULL, 'H' },
 		{ "cache-type", required_argument, NULL, OPT_CACHE_TYPE },

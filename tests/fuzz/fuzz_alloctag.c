@@ -22,28 +22,22 @@
 
 #include "fake_alloctag.h"
 #include "fuzz_fake.h"
-#include "leakext/leakext.h"
 
-#define NWINDOWS 10
+static const struct fz_window windows[] = {
+	{ FK_VMEMMAP + 10 * 64, 64 },	/* the slab's struct page (fk_page(10)) */
+	{ FA_VEC, 256 },
+	{ FA_TAGS, FA_NTAGS * FA_TAG_SIZE },
+	{ FA_STRINGS, 1024 },
+	{ FK_PERCPU_BASE + FA_COUNTERS, 128 },
+	{ FK_PERCPU_BASE + 0x1000 + FA_COUNTERS, 128 },
+	{ FA_CTTYPE, 64 },
+	{ FA_XA_NODE, 576 },
+	{ FA_CMODS, 0x140 },
+	{ FA_MOD_TAGS, 2 * FA_TAG_SIZE },
+};
+
+#define NWINDOWS (sizeof(windows) / sizeof(windows[0]))
 #define NWINDOWS_NO_MODULES 6	/* the idr's windows exist with fa_modules() only */
-
-static void apply_patches(struct fake_kernel *fk, struct fz_input *in, bool modules)
-{
-	const struct fz_window windows[NWINDOWS] = {
-		{ fk_page(10), 64 },	/* the slab's struct page */
-		{ FA_VEC, 256 },
-		{ FA_TAGS, FA_NTAGS * FA_TAG_SIZE },
-		{ FA_STRINGS, 1024 },
-		{ FK_PERCPU_BASE + FA_COUNTERS, 128 },
-		{ FK_PERCPU_BASE + 0x1000 + FA_COUNTERS, 128 },
-		{ FA_CTTYPE, 64 },
-		{ FA_XA_NODE, 576 },
-		{ FA_CMODS, 0x140 },
-		{ FA_MOD_TAGS, 2 * FA_TAG_SIZE },
-	};
-
-	fz_patch_windows(fk, in, windows, modules ? NWINDOWS : NWINDOWS_NO_MODULES);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -56,6 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_input in = { data, size };
 	uint8_t first = fz_u8(&in), which = fz_u8(&in);
 	struct fixture f;
+	size_t i;
 
 	if (first & 1)
 		fa_setup(&f, "alloctag-memcg", 16, 8, (first >> 2) & 3);
@@ -65,7 +60,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fa_modules(&f.fk);
 	fa_counters(&f.fk, 0, 0, 1536, 3);
 	fa_counters(&f.fk, 1, 1, 512, 1);
-	apply_patches(&f.fk, &in, first & 2);
-	fz_run_fake_commands(&f.fk, cmds, sizeof(cmds) / sizeof(cmds[0]), which);
+	fz_patch_windows(&f.fk, &in, windows, first & 2 ? NWINDOWS : NWINDOWS_NO_MODULES,
+			 NULL, NULL);
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (which & (1u << i))
+			fz_fake_command(&f.fk, &cmds[i]);
+	if (f.fk.live_allocs)
+		fz_fail("the core leaked target allocations", NULL, 0);
+	fk_fini(&f.fk);
 	return 0;
 }

@@ -102,6 +102,26 @@ static void check_member_at(struct compare *c, const char *type, const char *nam
 	}
 }
 
+/*
+ * A member's bits (member_bits): bit offset and width, bitfield or not.
+ * Only where both providers answer: a member larger than 64 bytes has
+ * none.
+ */
+static void check_bits(struct compare *c, const char *type, const char *name)
+{
+	uint64_t dwarf_off = 0, btf_off = 0;
+	unsigned int dwarf_bits = 0, btf_bits = 0;
+	bool dwarf = sa_types_member_bits(&c->dwarf, type, name, &dwarf_off, &dwarf_bits);
+	bool btf = sa_types_member_bits(&c->btf_types, type, name, &btf_off, &btf_bits);
+
+	/* -1: absent, as the other checks count DWARF-less answers */
+	check(c, "bits found", type, name, dwarf ? 1 : -1, btf ? 1 : -1);
+	if (!dwarf || !btf)
+		return;
+	check(c, "bit offset", type, name, (long)dwarf_off, (long)btf_off);
+	check(c, "bit width", type, name, dwarf_bits, btf_bits);
+}
+
 static void compare_members(struct compare *c, const char *type, unsigned int id,
 			    int depth)
 {
@@ -119,6 +139,7 @@ static void compare_members(struct compare *c, const char *type, unsigned int id
 				compare_members(c, type, inner, depth + 1);
 			continue;
 		}
+		check_bits(c, type, name);
 		if (btf_member_bitfield_size(t, i))
 			continue;
 		/* The member exists: the BTF provider must find it. */

@@ -242,6 +242,36 @@ static const struct fk_member members_kmemleak[] = {
 
 static const struct fk_type types_kmemleak[] = { { "kmemleak_object", 168 } };
 
+/*
+ * page_ext and page_owner as 6.12 has them (doc/s10-facts.md), with
+ * SPARSEMEM's struct mem_section, and a folio's order in _flags_1.
+ */
+static const struct fk_member members_pageowner[] = {
+	{ "page_ext", "flags", 0, 8 },
+	{ "mem_section", "section_mem_map", 0, 8 }, { "mem_section", "usage", 8, 8 },
+	{ "mem_section", "page_ext", 16, 8 },
+	{ "page_ext_operations", "offset", 0, 8 }, { "page_ext_operations", "size", 8, 8 },
+	{ "static_key", "enabled", 0, 4 },
+	{ "page_owner", "order", 0, 2 }, { "page_owner", "last_migrate_reason", 2, 2 },
+	{ "page_owner", "gfp_mask", 4, 4 }, { "page_owner", "handle", 8, 4 },
+	{ "page_owner", "free_handle", 12, 4 }, { "page_owner", "ts_nsec", 16, 8 },
+	{ "page_owner", "free_ts_nsec", 24, 8 }, { "page_owner", "comm", 32, 16 },
+	{ "page_owner", "pid", 48, 4 }, { "page_owner", "tgid", 52, 4 },
+	{ "folio", "_flags_1", 64, 8 },
+	{ "pglist_data", "node_page_ext", 0, 8 }, { "pglist_data", "node_start_pfn", 8, 8 },
+	{ "pglist_data", "node_spanned_pages", 16, 8 },
+	{ "zone", "free_area", 0, 11 * 88 },
+};
+
+static const struct fk_type types_pageowner[] = {
+	{ "page_ext", 8 }, { "mem_section", 32 }, { "page_ext_operations", 40 },
+	{ "static_key", 16 }, { "page_owner", 64 }, { "folio", 256 },
+	{ "pglist_data", 4096 }, { "zone", 1536 }, { "free_area", 88 },
+};
+
+/* FLATMEM: no mem_section.page_ext, the node's node_page_ext instead. */
+static const char *const hidden_flat[] = { "mem_section.page_ext" };
+
 #define N(array) (sizeof(array) / sizeof((array)[0]))
 
 static const struct fk_profile profiles[] = {
@@ -269,6 +299,10 @@ static const struct fk_profile profiles[] = {
 	  N(types_depot), NULL, 0, false, 0 },
 	{ "depot-6.1", NULL, members_depot_6_1, N(members_depot_6_1), types_depot_6_1,
 	  N(types_depot_6_1), NULL, 0, false, 0 },
+	{ "pageowner", &profiles[10], members_pageowner, N(members_pageowner),
+	  types_pageowner, N(types_pageowner), NULL, 0, false, 0 },
+	{ "pageowner-flat", &profiles[12], NULL, 0, NULL, 0, hidden_flat, N(hidden_flat),
+	  false, 0 },
 	{ "kmemleak", &profiles[10], members_kmemleak, N(members_kmemleak),
 	  types_kmemleak, N(types_kmemleak), NULL, 0, false, 0 },
 };
@@ -376,11 +410,13 @@ static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 	struct fake_kernel *fk = priv;
 	size_t i;
 
+	/* a test's own symbols: functions of symbol_size bytes, or exact */
 	for (i = 0; i < (size_t)fk->nsymbols; i++)
-		if (fk->symbols[i].addr == addr) {
+		if (addr == fk->symbols[i].addr ||
+		    addr - fk->symbols[i].addr < fk->symbol_size) {
 			snprintf(name, len, "%s", fk->symbols[i].name);
 			snprintf(module, modlen, "%s", "");
-			*offset = 0;
+			*offset = addr - fk->symbols[i].addr;
 			return true;
 		}
 	for (i = 0; i < sizeof(symbols) / sizeof(symbols[0]); i++)
@@ -559,11 +595,17 @@ static bool fk_member_bits(void *priv, const char *type, const char *member,
 static bool fk_enum_value(void *priv, const char *name, long *value)
 {
 	struct fake_kernel *fk = priv;
+	int i;
 
 	if (fk->extra_enum && same(name, fk->extra_enum)) {
 		*value = fk->extra_enum_value;
 		return true;
 	}
+	for (i = 0; i < fk->nenums; i++)
+		if (same(name, fk->enums[i].name)) {
+			*value = fk->enums[i].value;
+			return true;
+		}
 	if (same(name, "PG_slab") && fk->pg_slab_value >= 0) {
 		*value = fk->pg_slab_value;
 		return true;

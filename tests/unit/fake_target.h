@@ -73,7 +73,13 @@ struct fk_sym {
 	uint64_t addr;
 };
 
-#define FK_MAX_SYMBOLS 16
+#define FK_MAX_SYMBOLS 24
+
+/* An enumerator the fake knows besides its fixed ones. */
+struct fk_enum {
+	const char *name;
+	long value;
+};
 
 /* A bitfield the fake's member_bits answers (shift, bits from bit 0). */
 struct fk_bits {
@@ -92,6 +98,8 @@ struct fake_kernel {
 	int nadded;
 	const struct fk_bits *bits;	/* member_bits' answers; none: no bit layout */
 	int nbits;
+	const struct fk_enum *enums;	/* more enumerators */
+	int nenums;
 	const char *extra_enum;		/* e.g. "PGTY_slab" */
 	long extra_enum_value;
 	long pg_slab_value;
@@ -101,6 +109,7 @@ struct fake_kernel {
 	char vmcoreinfo[16][64];
 	int nvmcoreinfo;
 	struct fk_sym symbols[FK_MAX_SYMBOLS];	/* a test's own, in vmlinux */
+	uint64_t symbol_size;		/* the bytes each covers; 0: its address only */
 	int nsymbols;
 	/* addr_symbol answers the nearest of symbols[] at or below, as a
 	 * real symbol table does; false: exact addresses only */
@@ -134,7 +143,9 @@ void fk_add_member(struct fake_kernel *fk, const char *type_dot_member);
  * sheaves and the node barn; "7.0": no kmem_cache_cpu; "7.1": node and
  * barn pointers in kmem_cache.per_node[]; "alloctag": 6.12's alloc tag
  * types without MEMCG, "alloctag-memcg" with it; "depot": those and 6.12's
- * stack depot types, "depot-6.1": 6.1's stack depot alone); false if the
+ * stack depot types, "depot-6.1": 6.1's stack depot alone; "pageowner":
+ * those and 6.12's page_ext, page_owner and folio order, SPARSEMEM,
+ * "pageowner-flat" the same with FLATMEM's node_page_ext); false if the
  * name is unknown.
  */
 bool fk_profile(struct fake_kernel *fk, const char *name);

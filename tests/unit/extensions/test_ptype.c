@@ -135,7 +135,64 @@ static bool test_ptype_refused(void)
 	return unit_ok();
 }
 
+/* 6.12's union handle_parts as gdb prints it: bitfields in an anonymous struct. */
+static const char handle_parts_text[] =
+"/* offset      |    size */  type = union handle_parts {\n"
+"/*                      4 */    depot_stack_handle_t handle;\n"
+"/*                      4 */    struct {\n"
+"/*      0: 0   |        4 */        u32 pool_index_plus_1 : 17;\n"
+"/*      2: 1   |        4 */        u32 offset : 10;\n"
+"/*      3: 3   |        4 */        u32 extra : 5;\n"
+"\n"
+"                                   /* total size (bytes):    4 */\n"
+"                               };\n"
+"\n"
+"                               /* total size (bytes):    4 */\n"
+"                             }\n";
+
+static bool test_ptype_bits(void)
+{
+	FILE *in = fmemopen((void *)handle_parts_text, sizeof(handle_parts_text) - 1, "r");
+	struct lx_ptype *t = in ? lx_ptype_parse(in, 4) : NULL;
+	uint64_t off = 0;
+	unsigned int bits = 0;
+
+	CHECK(t != NULL);
+	CHECK(lx_ptype_member_bits(t, "pool_index_plus_1", &off, &bits) && off == 0 && bits == 17);
+	CHECK(lx_ptype_member_bits(t, "offset", &off, &bits) && off == 17 && bits == 10);
+	CHECK(lx_ptype_member_bits(t, "extra", &off, &bits) && off == 27 && bits == 5);
+	CHECK(lx_ptype_member_bits(t, "handle", &off, &bits) && off == 0 && bits == 32);
+	CHECK(!lx_ptype_member_bits(t, "valid", &off, &bits));
+	CHECK(!lx_ptype_member_bits(NULL, "offset", &off, &bits));
+	lx_ptype_free(t);
+	if (in)
+		fclose(in);
+	return unit_ok();
+}
+
+/* Members inside a named member are not the struct's own: not found. */
+static bool test_ptype_bits_named(void)
+{
+	FILE *in = fmemopen((void *)sk_buff_text, sizeof(sk_buff_text) - 1, "r");
+	struct lx_ptype *t = in ? lx_ptype_parse(in, 144) : NULL;
+	uint64_t off = 0;
+	unsigned int bits = 0;
+
+	CHECK(t != NULL);
+	CHECK(lx_ptype_member_bits(t, "nohdr", &off, &bits) && off == 96 * 8 + 1 && bits == 1);
+	CHECK(lx_ptype_member_bits(t, "dev", &off, &bits) && off == 16 * 8 && bits == 64);
+	CHECK(!lx_ptype_member_bits(t, "rb_right", &off, &bits));	/* in rbnode */
+	CHECK(!lx_ptype_member_bits(t, "a", &off, &bits));		/* in pair */
+	CHECK(!lx_ptype_member_bits(t, "cb", &off, &bits) || bits == 48 * 8);
+	lx_ptype_free(t);
+	if (in)
+		fclose(in);
+	return unit_ok();
+}
+
 const struct unit_test ptype_tests[] = {
+	{ "ptype: bitfields of union handle_parts", test_ptype_bits },
+	{ "ptype: member_bits only through anonymous members", test_ptype_bits_named },
 	{ "ptype /o: member paths through unions, arrays, bitfields, holes",
 	  test_ptype_paths },
 	{ "ptype /o: a path too long for the buffer is no answer", test_ptype_small },
