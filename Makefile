@@ -203,7 +203,7 @@ FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit -Itests/fuzz
 FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
 	   fuzz_kallsyms fuzz_diskdump fuzz_sysmap fuzz_report_reader fuzz_kcore \
-	   fuzz_alloctag fuzz_pageowner
+	   fuzz_alloctag fuzz_pageowner fuzz_kmemleak
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FO := build/fuzz/obj
 FUZZ_CORE_LIB := build/fuzz/libleakext-core.a
@@ -250,6 +250,8 @@ build/fuzz/fuzz_alloctag: $(FUZZ_FAKE) $(FO)/tests/unit/fake_alloctag.o \
 build/fuzz/fuzz_pageowner: $(FUZZ_FAKE) $(FO)/tests/unit/fake_alloctag.o \
 	$(FO)/tests/unit/fixture.o $(FO)/tests/unit/fake_depot.o \
 	$(FO)/tests/unit/fake_pageowner.o $(FO)/tests/fuzz/fuzz_fake.o
+build/fuzz/fuzz_kmemleak: $(FUZZ_FAKE) $(FO)/tests/unit/fake_kmemleak.o \
+	$(FO)/tests/unit/fake_depot.o $(FO)/tests/unit/fixture.o $(FO)/tests/fuzz/fuzz_fake.o
 build/fuzz/%: $(FO)/tests/fuzz/%.o $(FUZZ_UTIL) $(FUZZ_SA_LIB) $(FUZZ_CORE_LIB)
 	$(FUZZ_COMPILE) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_LINK)
 

@@ -560,6 +560,32 @@ static bool weigh_tags(struct lx_cluster_desc *d, char *who, size_t len)
 	return top->objects * 5 >= t->objects * 4;
 }
 
+/*
+ * Signal 1b: kmemleak's record of every member: the allocation stack most
+ * share (its first frame outside the allocator) and the allocating task.
+ * True when one stack holds at least four fifths of the members.
+ */
+static bool weigh_kmemleak(struct lx_cluster_desc *d, char *who, size_t len)
+{
+	const struct lx_kml_set *k = d->kml;
+	struct lx_evidence *e;
+
+	if (!k || !k->present || !k->members)
+		return false;
+	if (!k->site[0] || k->top_count * 2 < k->members) {
+		d->absent[d->nabsent++] = "kmemleak stacks (no allocation stack dominates)";
+		return false;
+	}
+	e = add_evidence(d, "kmemleak");
+	if (e)
+		snprintf(e->text, sizeof(e->text), "%llu/%llu allocated at %s, by pid %d (%s)",
+			 (unsigned long long)k->top_count, (unsigned long long)k->members,
+			 k->site, k->pid, k->comm);
+	if (!who[0])
+		snprintf(who, len, "%s", k->site);
+	return k->top_count * 5 >= k->members * 4;
+}
+
 /* Signal 2: kernel or module symbols the members point at. */
 static bool weigh_symbols(struct lx_cluster_desc *d, char *who, size_t len)
 {
@@ -697,6 +723,7 @@ static void guess_owner(struct lx_cluster_desc *d)
 	bool tag, track, symbol, text, holder;
 
 	tag = weigh_tags(d, who, sizeof(who));
+	tag |= weigh_kmemleak(d, who, sizeof(who));
 	track = weigh_tracks(d, who, sizeof(who));
 	symbol = weigh_symbols(d, who, sizeof(who));
 	text = weigh_text(d, who, sizeof(who));

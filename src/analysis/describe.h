@@ -6,6 +6,7 @@
 #include "analysis/allocsites.h"
 #include "kernel/stackdepot.h"
 #include "analysis/cluster.h"
+#include "analysis/kmemleak_sets.h"
 #include "analysis/owner.h"
 
 #define LX_DESC_SAMPLES 32	/* members read to describe a cluster */
@@ -96,6 +97,8 @@ struct lx_cluster_desc {
 	unsigned int slab_owner_hits, slab_owner_seen;
 	/* alloc tags of every member (NULL: not read), filled before the guess */
 	const struct lx_site_table *tag_sites;
+	/* kmemleak's records of every member (NULL: none), before the guess */
+	const struct lx_kml_set *kml;
 	/* text signature */
 	const struct lx_signature *signature;
 	unsigned int signature_hits;

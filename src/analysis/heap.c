@@ -12,11 +12,13 @@
 #include <string.h>
 
 #include "analysis/heap.h"
+#include "slab/kmemleak.h"
 
 /* Slabs and bits as collected, before sorting. */
 struct heap_build {
 	struct lx_heap *h;
 	const struct lx_scan *known;	/* a cache already walked, or NULL */
+	uint64_t noleaktrace;		/* SLAB_NOLEAKTRACE in kmem_cache.flags */
 	uint8_t *bits;			/* live bits in collection order */
 	size_t bits_cap;
 	enum lx_status status;
@@ -85,6 +87,7 @@ static bool add_walked_cache(struct lx_session *s, struct heap_build *b,
 	hc->live = scan->live;
 	hc->total = scan->total;
 	hc->ok = lx_integrity_ok(&scan->integrity);
+	hc->metadata = (c->flags & b->noleaktrace) != 0;
 	h->bad_caches += lx_integrity_flagged(&scan->integrity);
 	h->moving_caches += scan->integrity.moving;
 	return true;
@@ -194,7 +197,8 @@ enum lx_status lx_heap_build(struct lx_session *s, struct lx_heap *h)
 enum lx_status lx_heap_build_with(struct lx_session *s, struct lx_heap *h,
 				  const struct lx_scan *known)
 {
-	struct heap_build b = { .h = h, .known = known };
+	struct heap_build b = { .h = h, .known = known,
+				.noleaktrace = lx_noleaktrace_flag(s) };
 	enum lx_status ret;
 
 	memset(h, 0, sizeof(*h));

@@ -17,6 +17,11 @@ struct lx_heap_cache {
 	/* struct of its objects, "" unknown: lx_heap_cache_type() (cachetypes.h) */
 	char type[LX_NAME_MAX];
 	bool type_known;	/* type was looked up */
+	/*
+	 * Debug metadata (SLAB_NOLEAKTRACE: kmemleak's own records): its
+	 * words keep only other metadata alive (refs.h).
+	 */
+	bool metadata;
 };
 
 struct lx_heap_slab {

@@ -150,13 +150,21 @@ static void push_reached(struct pass *p, uint64_t number)
 	p->stack[p->depth++] = number;
 }
 
+/* How one piece of memory is scanned. */
+struct scan_how {
+	uint32_t area;		/* root area index, or LX_REF_HEAP */
+	uint64_t self;		/* heap number of the object, UINT64_MAX in a root */
+	bool mark;		/* push what it reaches */
+	bool metadata;		/* debug metadata: it holds only metadata */
+};
+
 /*
  * The words of memory at addr: referrers of targets, and (mark) reached
- * objects.  self is the heap number of the object being scanned, or
- * UINT64_MAX for root memory.
+ * objects.  A word of debug metadata (a kmemleak record) pointing at an
+ * ordinary object is no reference: every tracked object has one.
  */
 static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t addr,
-		       uint32_t area, uint64_t self, bool mark)
+		       const struct scan_how *how)
 {
 	const struct lx_heap *h = &p->r->heap;
 	unsigned int word = lx_word_size(p->s->t);
@@ -167,11 +175,11 @@ static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t 
 		uint64_t v = lx_arch_untag(&p->s->arch, lx_word_value(mem + i, word));
 
 		if (v < h->lo || v >= h->hi || !lx_heap_find(h, v, &hit) ||
-		    hit.number == self)
+		    hit.number == how->self || (how->metadata && !hit.cache->metadata))
 			continue;
 		if (lx_bit_test(p->r->targets, hit.number))	/* free ones too */
-			record_ref(p, addr + i, &hit, area);
-		if (mark && hit.live && !lx_bit_test(p->r->reached, hit.number))
+			record_ref(p, addr + i, &hit, how->area);
+		if (how->mark && hit.live && !lx_bit_test(p->r->reached, hit.number))
 			push_reached(p, hit.number);
 	}
 	p->r->scanned_bytes += len;
@@ -183,7 +191,7 @@ static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t 
  * out since, and would hold it (S7: 17 lost objects looked referenced).
  */
 static void scan_words_of(struct pass *p, const uint8_t *mem, size_t len, uint64_t addr,
-			  uint32_t area, uint64_t self, bool mark)
+			  const struct scan_how *how)
 {
 	const struct lx_heap *h = &p->r->heap;
 	const struct lx_span *sp = lx_heap_bookkeeping_after(h, addr);
@@ -194,16 +202,19 @@ static void scan_words_of(struct pass *p, const uint8_t *mem, size_t len, uint64
 		if (sp->end <= at)
 			continue;
 		if (sp->start > at)
-			scan_words(p, mem + (at - addr), sp->start - at, at, area, self, mark);
+			scan_words(p, mem + (at - addr), sp->start - at, at, how);
 		at = sp->end;
 	}
 	if (at < end)
-		scan_words(p, mem + (at - addr), end - at, at, area, self, mark);
+		scan_words(p, mem + (at - addr), end - at, at, how);
 }
 
 /* Read [addr, addr + len) in chunks, a page at a time where chunks fail. */
 static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area)
 {
+	const struct scan_how how = { .area = area, .self = UINT64_MAX, .mark = true,
+				      .metadata = p->r->roots.v[area].metadata };
+
 	while (len && !p->status) {
 		size_t n = len < CHUNK_BYTES ? len : CHUNK_BYTES;
 
@@ -217,7 +228,7 @@ static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area
 				continue;
 			}
 		}
-		scan_words_of(p, p->buf, n, addr, area, UINT64_MAX, true);
+		scan_words_of(p, p->buf, n, addr, &how);
 		addr += n;
 		len -= n;
 	}
@@ -267,11 +278,13 @@ static void scan_object(struct pass *p, uint64_t number, bool mark)
 {
 	const struct lx_heap_cache *hc;
 	uint64_t addr = lx_heap_object_addr(&p->r->heap, number, &hc);
+	struct scan_how how = { .area = LX_REF_HEAP, .self = number, .mark = mark };
 	const uint8_t *mem;
 	size_t len;
 
 	if (!addr)
 		return;
+	how.metadata = hc->metadata;
 	len = hc->cache.object_size < MAX_OBJECT_BYTES ? hc->cache.object_size :
 							 MAX_OBJECT_BYTES;
 	if (lx_bit_test(p->r->no_heap_words, number)) {	/* read by the caller */
@@ -286,7 +299,7 @@ static void scan_object(struct pass *p, uint64_t number, bool mark)
 		p->r->unreadable_bytes += len;
 		return;
 	}
-	scan_words_of(p, mem, len, addr, LX_REF_HEAP, number, mark);
+	scan_words_of(p, mem, len, addr, &how);
 	note_progress(p);
 }
 

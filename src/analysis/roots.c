@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analysis/roots.h"
+#include "slab/kmemleak.h"
 
 const char *const lx_area_kind_names[LX_AREA_KINDS] = {
 	"kernel", "module", "percpu", "stack", "vmalloc",
@@ -474,7 +475,7 @@ static int by_start(const void *x, const void *y)
 	return (int)a->kind - (int)b->kind;
 }
 
-/* Sort and drop any area that overlaps the one before it. */
+/* Sort and drop any empty area, and any that overlaps the one before it. */
 static void sort_disjoint(struct lx_areas *a)
 {
 	uint64_t end = 0;
@@ -484,7 +485,7 @@ static void sort_disjoint(struct lx_areas *a)
 		qsort(a->v, a->n, sizeof(*a->v), by_start);
 	a->bytes = 0;
 	for (i = 0; i < a->n; i++) {
-		if (kept && a->v[i].start < end)
+		if (!a->v[i].len || (kept && a->v[i].start < end))
 			continue;
 		a->v[kept++] = a->v[i];
 		end = a->v[i].start + a->v[i].len;
@@ -538,6 +539,82 @@ static enum lx_status merge_vmalloc(struct roots_build *b)
 	return ret;
 }
 
+/* Does the nearest symbol at or below addr start at start? */
+static bool no_symbol_between(struct lx_session *s, uint64_t start, uint64_t addr)
+{
+	char name[LX_NAME_MAX], module[LX_NAME_MAX];
+	uint64_t offset;
+
+	return lx_addr_symbol(s->t, addr, name, sizeof(name), &offset, module,
+			      sizeof(module)) && offset == addr - start;
+}
+
+/*
+ * The end of the static data symbol at start: where the next symbol
+ * starts, never past limit.  Symbol tables carry no sizes; a binary
+ * search of nearest-symbol lookups finds it in about 30 of them.
+ */
+static uint64_t symbol_end(struct lx_session *s, uint64_t start, uint64_t limit)
+{
+	uint64_t lo = start, hi = limit;	/* lo inside, hi past it */
+
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (no_symbol_between(s, start, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
+/*
+ * Cut [start, end) out of area i (which contains start) as an area of
+ * its own, marked as debug metadata; the tail goes on as it was.
+ */
+static enum lx_status carve_metadata(struct roots_build *b, size_t i, uint64_t start,
+				     uint64_t end)
+{
+	struct lx_area whole = b->a->v[i];
+	uint64_t whole_end = whole.start + whole.len;
+	enum lx_status ret;
+
+	b->a->v[i].len = start - whole.start;	/* sort_disjoint drops it if empty */
+	ret = push_area(b->s, b->a, start, end - start, whole.kind, whole.pid,
+			"debug metadata");
+	if (ret)
+		return ret;
+	b->a->v[b->a->n - 1].metadata = true;
+	if (end < whole_end)
+		ret = push_area(b->s, b->a, end, whole_end - end, whole.kind, whole.pid,
+				whole.label);
+	return ret;
+}
+
+/*
+ * Kernel data that exists only to track other objects (kmemleak's static
+ * mem_pool[]: kmemleak_object records, each pointing at the object it
+ * tracks) is no root of ordinary objects, as kmemleak does not scan it.
+ */
+static enum lx_status mark_debug_metadata(struct roots_build *b)
+{
+	enum lx_status ret = LX_OK;
+	size_t k;
+
+	for (k = 0; lx_debug_metadata_symbols[k] && !ret; k++) {
+		uint64_t addr = lx_symbol_addr(b->s->t, lx_debug_metadata_symbols[k]);
+		const struct lx_area *in = addr ? lx_roots_find(b->a, addr) : NULL;
+
+		if (!in || in->metadata)
+			continue;
+		ret = carve_metadata(b, (size_t)(in - b->a->v), addr,
+				     symbol_end(b->s, addr, in->start + in->len));
+		sort_disjoint(b->a);
+	}
+	return ret;
+}
+
 enum lx_status lx_roots_collect(struct lx_session *s, struct lx_areas *a)
 {
 	struct roots_build b = { .s = s, .a = a };
@@ -559,6 +636,8 @@ enum lx_status lx_roots_collect(struct lx_session *s, struct lx_areas *a)
 		ret = merge_vmalloc(&b);
 	if (!ret)
 		sort_disjoint(a);
+	if (!ret)
+		ret = mark_debug_metadata(&b);
 	lx_free(s->t, b.vmalloc.v);
 	lx_free(s->t, b.excluded.v);
 	if (ret)

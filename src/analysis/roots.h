@@ -25,6 +25,8 @@ struct lx_area {
 	uint64_t start, len;
 	enum lx_area_kind kind;
 	int pid;		/* LX_AREA_STACK */
+	bool metadata;		/* debug metadata (kmemleak's mem_pool[]): its
+				 * words keep only other metadata alive */
 	char label[LX_NAME_MAX];	/* raw dump bytes: escape to print */
 };
 

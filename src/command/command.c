@@ -179,6 +179,8 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 {
 	struct lx_unreferenced u = { 0 };
 	struct lx_cluster_job job;
+	struct lx_kmemleak kml;
+	struct lx_depot depot;
 	struct lx_reach r;
 	enum lx_status ret = LX_OK;
 
@@ -189,6 +191,14 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 		ret = lx_cluster_job_check(s, &job, opt->cluster);
 	}
 	if (!ret)
+		ret = lx_kmemleak_read(s, &kml);
+	if (!ret && kml.present) {
+		lx_depot_init(s, &depot);
+		u.depot = &depot;
+		u.s = s;
+	}
+	u.kml = &kml;
+	if (!ret)
 		ret = reach_prepare(s, &r, NULL);
 	if (!ret && opt->cluster)
 		lx_print_unreferenced_cluster(s->t->out, &r, &job.cl, opt->cluster - 1, &u);
@@ -198,6 +208,7 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 		lx_note_unreferenced(s, &r, &u);
 		lx_reach_free(s, &r);
 	}
+	lx_kmemleak_free(s, &kml);
 	if (opt->cluster)
 		lx_cluster_job_free(s, &job);
 	return ret;

@@ -140,6 +140,35 @@ static void print_alloc_tags(FILE *out, const struct lx_cluster_desc *d)
 			(unsigned long long)t->untagged, (unsigned long long)t->objects);
 }
 
+/* kmemleak's verdicts on every member, and the stack most share. */
+static void print_kmemleak(FILE *out, const struct lx_cluster_desc *d)
+{
+	const struct lx_kml_set *k = d->kml;
+	char line[LX_KML_STACK_SHOWN * LX_FRAME_TEXT_MAX];
+	size_t len;
+	unsigned int v;
+
+	if (!k || !k->present)
+		return;
+	len = snprintf(line, sizeof(line), "%llu/%llu reported unreferenced at its last scan",
+		       (unsigned long long)k->verdicts[LX_KML_REPORTED],
+		       (unsigned long long)k->members);
+	for (v = LX_KML_REPORTED + 1; v < LX_KML_VERDICTS && len < sizeof(line); v++)
+		if (k->verdicts[v])
+			len += snprintf(line + len, sizeof(line) - len, "; %llu %s",
+					(unsigned long long)k->verdicts[v],
+					lx_kml_verdict_names[v]);
+	lx_print_wrapped(out, "  kmemleak  ", "            ", line);
+	if (!k->top_handle)
+		return;
+	snprintf(line, sizeof(line), "%llu/%llu allocated at %s, by pid %d (%s)",
+		 (unsigned long long)k->top_count, (unsigned long long)k->members,
+		 k->site[0] ? k->site : "an unreadable stack", k->pid, k->comm);
+	lx_print_wrapped(out, "            ", "                ", line);
+	for (v = 0; v < k->nstack; v++)
+		fprintf(out, "  %-9s %s\n", v ? "" : "stack", k->stack[v]);
+}
+
 static void print_owner(FILE *out, const struct lx_cluster_desc *d)
 {
 	char first[48];
@@ -207,6 +236,7 @@ static void print_cluster(FILE *out, const struct lx_cluster_report *rep,
 		d->classes, d->class_unit);
 	print_pointers(out, d);
 	print_alloc_tags(out, d);
+	print_kmemleak(out, d);
 	print_tracks(out, d);
 	print_holders(out, d);
 	print_owner(out, d);

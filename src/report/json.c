@@ -323,6 +323,34 @@ static void json_signature(FILE *out, const struct lx_cluster *c)
 		fputs("\"signature\":null,", out);
 }
 
+/*
+ * "kmemleak": its verdict counts on every member, the commonest stack
+ * (code: kept by -R) and its task (content: -R drops the comm).
+ */
+static void json_kmemleak(FILE *out, const struct lx_cluster_report *rep,
+			  const struct lx_kml_set *k)
+{
+	unsigned int v;
+
+	fprintf(out, "\"kmemleak\":{\"members\":%llu,\"verdicts\":{",
+		(unsigned long long)k->members);
+	for (v = 0; v < LX_KML_VERDICTS; v++)
+		fprintf(out, "%s\"%s\":%llu", v ? "," : "", lx_kml_verdict_names[v],
+			(unsigned long long)k->verdicts[v]);
+	fprintf(out, "},\"with_stack\":%llu,\"top_stack_members\":%llu,",
+		(unsigned long long)k->with_stack, (unsigned long long)k->top_count);
+	json_key_string(out, "site", k->site);
+	fputs(",\"stack\":[", out);
+	for (v = 0; v < k->nstack; v++) {
+		if (v)
+			fputc(',', out);
+		lx_json_string(out, k->stack[v], strlen(k->stack[v]));
+	}
+	fprintf(out, "],\"pid\":%d,", k->pid);
+	json_key_string(out, "comm", rep->redact ? "" : k->comm);
+	fputc('}', out);
+}
+
 static void json_cluster(FILE *out, const struct lx_cluster_report *rep,
 			 const struct lx_cluster_desc *d)
 {
@@ -346,6 +374,10 @@ static void json_cluster(FILE *out, const struct lx_cluster_report *rep,
 	if (d->tag_sites) {
 		fputc(',', out);
 		lx_json_alloc_sites(out, d->tag_sites);
+	}
+	if (d->kml && d->kml->present) {
+		fputc(',', out);
+		json_kmemleak(out, rep, d->kml);
 	}
 	fputc('}', out);
 }

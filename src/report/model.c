@@ -117,6 +117,63 @@ out:
 	return ret;
 }
 
+/* A cluster's member addresses, for lx_kml_set_build(). */
+struct member_addrs {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static bool note_member_addr(void *arg, uint64_t addr)
+{
+	struct member_addrs *m = arg;
+
+	if (m->n < m->cap)
+		m->v[m->n++] = addr;
+	return true;
+}
+
+static enum lx_status cluster_kmemleak(struct lx_session *s, struct lx_cluster_report *rep,
+				       const struct lx_kmemleak *K, const struct lx_depot *D,
+				       unsigned int i)
+{
+	struct member_addrs m = { .cap = rep->descs[i].cluster->count };
+	struct lx_kml_set *set = &rep->kml_sets[i - rep->first];
+	enum lx_status ret;
+
+	m.v = lx_alloc(s->t, (m.cap + 1) * sizeof(*m.v));
+	if (!m.v)
+		return LX_ENOMEM;
+	lx_cluster_for_each_member(&rep->job->cl, i, note_member_addr, &m);
+	ret = lx_kml_set_build(s, K, D, m.v, m.n, set);
+	lx_free(s->t, m.v);
+	if (!ret)
+		rep->descs[i].kml = set;
+	return ret;
+}
+
+/*
+ * kmemleak, where the kernel keeps its records: per described cluster,
+ * its verdicts and the commonest allocation stack.  Nothing when not.
+ */
+static enum lx_status find_kmemleak(struct lx_session *s, struct lx_cluster_report *rep)
+{
+	struct lx_kmemleak K;
+	struct lx_depot D;
+	enum lx_status ret = lx_kmemleak_read(s, &K);
+	unsigned int i;
+
+	if (ret || !K.present)
+		goto out;
+	lx_depot_init(s, &D);
+	rep->kml_sets = lx_alloc(s->t, rep->n * sizeof(*rep->kml_sets) + 1);
+	ret = rep->kml_sets ? LX_OK : LX_ENOMEM;
+	for (i = rep->first; i < rep->first + rep->n && !ret; i++)
+		ret = cluster_kmemleak(s, rep, &K, &D, i);
+out:
+	lx_kmemleak_free(s, &K);
+	return ret;
+}
+
 static enum lx_status describe_all(struct lx_session *s, struct lx_cluster_report *rep)
 {
 	const struct lx_cluster_job *job = rep->job;
@@ -157,6 +214,8 @@ enum lx_status lx_cluster_report_build(struct lx_session *s, const struct lx_opt
 	if (!ret)
 		ret = find_tag_sites(s, rep);
 	if (!ret)
+		ret = find_kmemleak(s, rep);
+	if (!ret)
 		ret = describe_all(s, rep);
 	if (ret)
 		lx_cluster_report_free(s, rep);
@@ -171,6 +230,8 @@ void lx_cluster_report_free(struct lx_session *s, struct lx_cluster_report *rep)
 		for (i = 0; i < rep->n; i++)
 			lx_site_table_free(s, &rep->cluster_sites[i]);
 	lx_free(s->t, rep->cluster_sites);
+	lx_free(s->t, rep->kml_sets);
+	rep->kml_sets = NULL;
 	lx_site_table_free(s, &rep->cache_sites);
 	lx_free(s->t, rep->descs);
 	rep->descs = NULL;

@@ -21,6 +21,8 @@ struct lx_cluster_report {
 	/* alloc tags: the cache's sites, and each described cluster's */
 	struct lx_site_table cache_sites;
 	struct lx_site_table *cluster_sites;	/* [n], for descs[first ..] */
+	/* kmemleak: each described cluster's verdicts and stack, or NULL */
+	struct lx_kml_set *kml_sets;		/* [n], for descs[first ..] */
 };
 
 /*

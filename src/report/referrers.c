@@ -60,15 +60,45 @@ void lx_print_refs(struct lx_session *s, const struct lx_reach *r, uint64_t addr
 	print_referrers(s, r);
 }
 
-static bool print_if_unreferenced(const struct lx_reach *r, FILE *out, uint64_t addr)
+static bool kml_present(const struct lx_unreferenced *u)
 {
+	return u->kml && u->kml->present;
+}
+
+/*
+ * One member: its address if no root reaches it, with kmemleak's verdict
+ * where the kernel keeps kmemleak's records.
+ */
+static void visit_unreferenced(const struct lx_reach *r, FILE *out, uint64_t addr,
+			       struct lx_unreferenced *u)
+{
+	const struct lx_kml_record *rec = NULL;
+	enum lx_kml_verdict v = LX_KML_UNTRACKED;
+	char site[LX_FRAME_TEXT_MAX];
 	struct lx_heap_hit hit;
 
-	if (!lx_heap_find(&r->heap, addr, &hit) || !hit.live ||
-	    lx_reach_reached(r, hit.number))
-		return false;
-	fprintf(out, "%llx\n", (unsigned long long)addr);
-	return true;
+	if (!lx_heap_find(&r->heap, addr, &hit) || !hit.live)
+		return;
+	if (kml_present(u)) {
+		rec = lx_kmemleak_find(u->kml, hit.object);
+		v = lx_kmemleak_verdict(u->kml, rec);
+	}
+	if (lx_reach_reached(r, hit.number)) {
+		u->reported_reached += kml_present(u) && v == LX_KML_REPORTED;
+		return;
+	}
+	u->unreferenced++;
+	if (!kml_present(u)) {
+		fprintf(out, "%llx\n", (unsigned long long)addr);
+		return;
+	}
+	u->verdicts[v]++;
+	if (rec && u->depot && lx_kml_site(u->s, u->depot, rec->trace, site, sizeof(site)))
+		fprintf(out, "%llx  kmemleak: %s  at %s\n", (unsigned long long)addr,
+			lx_kml_verdict_names[v], site);
+	else
+		fprintf(out, "%llx  kmemleak: %s\n", (unsigned long long)addr,
+			lx_kml_verdict_names[v]);
 }
 
 struct member_walk {
@@ -82,7 +112,7 @@ static bool visit_member(void *arg, uint64_t addr)
 	struct member_walk *m = arg;
 
 	m->u->members++;
-	m->u->unreferenced += print_if_unreferenced(m->r, m->out, addr);
+	visit_unreferenced(m->r, m->out, addr, m->u);
 	return true;
 }
 
@@ -117,6 +147,33 @@ void lx_print_unreferenced_cluster(FILE *out, const struct lx_reach *r,
 	lx_cluster_for_each_member(cl, cluster, visit_member, &m);
 }
 
+/*
+ * kmemleak's verdicts beside leakext's: "kmemleak reported 100 of these
+ * 100; ...", and what it reported that a root reaches now.
+ */
+static void note_kmemleak_verdicts(struct lx_session *s, const struct lx_unreferenced *u)
+{
+	const struct lx_kmemleak *K = u->kml;
+	char more[512] = "", age[96] = "";
+	size_t len = 0;
+	unsigned int v;
+
+	for (v = LX_KML_REPORTED + 1; v < LX_KML_VERDICTS && len < sizeof(more); v++)
+		if (u->verdicts[v])
+			len += snprintf(more + len, sizeof(more) - len, "; %llu %s",
+					(unsigned long long)u->verdicts[v],
+					lx_kml_verdict_names[v]);
+	if (K->last_scan_known && K->now)
+		snprintf(age, sizeof(age), ", %lld jiffies before the dump",
+			 (long long)(K->now - K->last_scan));
+	lx_msg(s->t, LX_MSG_INFO,
+	       "kmemleak (its last scan%s) reported %llu of these %llu%s; it reported %llu more that a root reaches now%s",
+	       age, (unsigned long long)u->verdicts[LX_KML_REPORTED],
+	       (unsigned long long)u->unreferenced, more,
+	       (unsigned long long)u->reported_reached,
+	       K->cut ? " (its object list was cut: partial)" : "");
+}
+
 void lx_note_unreferenced(struct lx_session *s, const struct lx_reach *r,
 			  const struct lx_unreferenced *u)
 {
@@ -126,4 +183,6 @@ void lx_note_unreferenced(struct lx_session *s, const struct lx_reach *r,
 	       (unsigned long long)r->nreached, (unsigned long long)r->heap.nlive,
 	       r->roots.n, (unsigned long long)(r->scanned_bytes >> 20),
 	       (unsigned long long)(r->unreadable_bytes >> 10));
+	if (kml_present(u))
+		note_kmemleak_verdicts(s, u);
 }

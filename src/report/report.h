@@ -11,6 +11,7 @@
 #include "analysis/allocsites.h"
 #include "analysis/largealloc.h"
 #include "analysis/refs.h"
+#include "analysis/kmemleak_sets.h"
 #include "report/model.h"
 #include "leakext/summary.h"
 
@@ -88,6 +89,12 @@ void lx_json_header(FILE *out, const struct lx_options *opt);
 void lx_print_refs(struct lx_session *s, const struct lx_reach *r, uint64_t addr);
 struct lx_unreferenced {
 	uint64_t members, unreferenced;
+	/* kmemleak's records (NULL or !present: none): its verdict per object */
+	const struct lx_kmemleak *kml;
+	const struct lx_depot *depot;	/* its stacks, for each one's site */
+	struct lx_session *s;		/* whose depot and symbols those are */
+	uint64_t verdicts[LX_KML_VERDICTS];	/* of the unreferenced ones */
+	uint64_t reported_reached;	/* kmemleak reported it; a root reaches it */
 };
 /* Print the unreferenced live objects of a cache, or of one cluster. */
 void lx_print_unreferenced_cache(FILE *out, const struct lx_reach *r, uint64_t cache,

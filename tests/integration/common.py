@@ -19,6 +19,19 @@ def run_leakscan(args):
     return p.returncode, p.stdout, p.stderr
 
 
+def run_leakscan_text(args):
+    """The program, quiet: its exit status, stdout and stderr (text)."""
+    p = subprocess.run([LEAKSCAN, "-q"] + args, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=900, universal_newlines=True)
+    return p.returncode, p.stdout, p.stderr
+
+
+def read_addresses(path):
+    """A truth file's addresses: the first word of each line, in hex."""
+    with open(path) as f:
+        return {int(l.split()[0], 16) for l in f if l.strip()}
+
+
 def check(name, ok, detail=""):
     RESULTS.append(ok)
     print("%s: %s%s" % ("PASS" if ok else "FAIL", name,

@@ -228,6 +228,21 @@ static const struct fk_type types_depot_6_1[] = {
 };
 
 /*
+ * kmemleak as 6.12 has it (doc/s10-facts.md): struct kmemleak_object of
+ * 168 bytes, on the "depot" profile for its trace handles.
+ */
+static const struct fk_member members_kmemleak[] = {
+	{ "kmemleak_object", "flags", 4, 4 }, { "kmemleak_object", "object_list", 8, 16 },
+	{ "kmemleak_object", "pointer", 88, 8 }, { "kmemleak_object", "size", 96, 8 },
+	{ "kmemleak_object", "min_count", 112, 4 }, { "kmemleak_object", "count", 116, 4 },
+	{ "kmemleak_object", "trace_handle", 124, 4 },
+	{ "kmemleak_object", "jiffies", 136, 8 }, { "kmemleak_object", "pid", 144, 4 },
+	{ "kmemleak_object", "comm", 148, 16 },
+};
+
+static const struct fk_type types_kmemleak[] = { { "kmemleak_object", 168 } };
+
+/*
  * page_ext and page_owner as 6.12 has them (doc/s10-facts.md), with
  * SPARSEMEM's struct mem_section, and a folio's order in _flags_1.
  */
@@ -288,6 +303,8 @@ static const struct fk_profile profiles[] = {
 	  types_pageowner, N(types_pageowner), NULL, 0, false, 0 },
 	{ "pageowner-flat", &profiles[12], NULL, 0, NULL, 0, hidden_flat, N(hidden_flat),
 	  false, 0 },
+	{ "kmemleak", &profiles[10], members_kmemleak, N(members_kmemleak),
+	  types_kmemleak, N(types_kmemleak), NULL, 0, false, 0 },
 };
 
 static const struct {
@@ -368,6 +385,25 @@ static bool fk_symbol(void *priv, const char *name, uint64_t *addr)
 	return false;
 }
 
+/* The test's own symbol nearest at or below addr. */
+static bool nearest_symbol(const struct fake_kernel *fk, uint64_t addr, char *name,
+			   size_t len, uint64_t *offset, char *module, size_t modlen)
+{
+	const struct fk_sym *best = NULL;
+	int i;
+
+	for (i = 0; i < fk->nsymbols; i++)
+		if (fk->symbols[i].addr <= addr &&
+		    (!best || fk->symbols[i].addr > best->addr))
+			best = &fk->symbols[i];
+	if (!best)
+		return false;
+	snprintf(name, len, "%s", best->name);
+	snprintf(module, modlen, "%s", "");
+	*offset = addr - best->addr;
+	return true;
+}
+
 static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 			   uint64_t *offset, char *module, size_t modlen)
 {
@@ -390,7 +426,8 @@ static bool fk_addr_symbol(void *priv, uint64_t addr, char *name, size_t len,
 			*offset = 0;
 			return true;
 		}
-	return false;
+	return fk->nearest_symbols && nearest_symbol(fk, addr, name, len, offset,
+						      module, modlen);
 }
 
 /* "type.member" is in the list. */

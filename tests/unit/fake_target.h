@@ -111,6 +111,9 @@ struct fake_kernel {
 	struct fk_sym symbols[FK_MAX_SYMBOLS];	/* a test's own, in vmlinux */
 	uint64_t symbol_size;		/* the bytes each covers; 0: its address only */
 	int nsymbols;
+	/* addr_symbol answers the nearest of symbols[] at or below, as a
+	 * real symbol table does; false: exact addresses only */
+	bool nearest_symbols;
 	/* Typed views: one struct type and, if member_names, its member_at. */
 	const char *typed;		/* e.g. "sk_buff"; NULL: none */
 	long typed_size;

@@ -348,6 +348,120 @@ static bool test_bookkeeping_holds_nothing(void)
 	return unit_ok();
 }
 
+#define NOLEAKTRACE_BIT 11	/* _SLAB_NOLEAKTRACE in 6.12's enum _slab_flag_bits */
+
+/*
+ * The kernel above with kmalloc-512 created SLAB_NOLEAKTRACE, as
+ * kmemleak_object is, and then pfn 11's slab (B, H) handed to a second,
+ * ordinary cache in the index: A is kmemleak's record of B.
+ */
+static bool noleaktrace_setup(struct fixture *f, struct lx_reach *r)
+{
+	struct lx_heap *h = &r->heap;
+
+	memset(r, 0, sizeof(*r));
+	refs_kernel(f);
+	f->fk.extra_enum = "_SLAB_NOLEAKTRACE";
+	f->fk.extra_enum_value = NOLEAKTRACE_BIT;
+	fk_w32(&f->fk, FK_CACHE + 8, 1u << NOLEAKTRACE_BIT);	/* kmem_cache.flags */
+	if (lx_layout_init(&f->s) || lx_reach_init(&f->s, r) ||
+	    h->ncaches != 1 || !h->caches[0].metadata ||
+	    lx_reserve(f->s.t, &h->caches, &h->caches_cap, 2, sizeof(*h->caches)))
+		return false;
+	h->caches[1] = h->caches[0];
+	h->caches[1].metadata = false;
+	snprintf(h->caches[1].cache.name, sizeof(h->caches[1].cache.name), "leakext_lost");
+	h->ncaches = 2;
+	h->slabs[1].cache = 1;
+	return true;
+}
+
+/*
+ * Debug metadata is no holder: a SLAB_NOLEAKTRACE object's word pointing
+ * at an ordinary object (kmemleak_object.pointer) leaves it unreferenced,
+ * so -u lists it; a metadata object it points at is still reached.
+ */
+static bool test_noleaktrace_holds_nothing(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	CHECK(noleaktrace_setup(&f, &r));
+	fk_w64(&f.fk, OBJ_A + 24, OBJ_C);	/* metadata -> metadata */
+	fk_w64(&f.fk, OBJ_D + 8, OBJ_H);	/* unreached metadata -> H */
+	CHECK(lx_reach_target(&f.s, &r, OBJ_B));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_A) && lx_reach_reached(&r, NUM_C));
+	CHECK(!lx_reach_reached(&r, NUM_B) && !lx_reach_reached(&r, NUM_H));
+	CHECK(r.nreached == 2 && r.nrefs == 0);		/* A's word is no referrer */
+	CHECK(reach_teardown(&f, &r));
+
+	/* the same kernel without the flag: A holds B */
+	CHECK(reach_setup(&f, &r));
+	CHECK(!r.heap.caches[0].metadata);
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_B));
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/* The flag as a #define before the enum: 0x00800000, nothing else. */
+static bool test_noleaktrace_old_flag(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	fk_w32(&f.fk, FK_CACHE + 8, 0x00800000u);
+	CHECK(lx_layout_init(&f.s) == LX_OK && lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(r.heap.caches[0].metadata);
+	CHECK(reach_teardown(&f, &r));
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	f.fk.extra_enum = "_SLAB_NOLEAKTRACE";
+	f.fk.extra_enum_value = NOLEAKTRACE_BIT;
+	fk_w32(&f.fk, FK_CACHE + 8, 0x00800000u);	/* another bit there */
+	CHECK(lx_layout_init(&f.s) == LX_OK && lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(!r.heap.caches[0].metadata);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
+/*
+ * kmemleak's static mem_pool[] in .bss is its own area of debug
+ * metadata, up to the next symbol: its word -> C holds nothing, the word
+ * past it -> D does.
+ */
+static bool test_mem_pool_is_metadata(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	f.fk.nearest_symbols = true;
+	fk_add_symbol(&f.fk, "mem_pool", BSS + 0x20);
+	fk_add_symbol(&f.fk, "after_pool", BSS + 0x48);
+	fk_w64(&f.fk, BSS + 0x40, OBJ_C);
+	fk_w64(&f.fk, BSS + 0x48, OBJ_D);
+	CHECK(lx_layout_init(&f.s) == LX_OK && lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(r.roots.n == 4 && r.roots.bytes == DATA_LEN + BSS_LEN);
+	CHECK(r.roots.v[1].start == BSS && r.roots.v[1].len == 0x20 &&
+	      !r.roots.v[1].metadata);
+	CHECK(r.roots.v[2].start == BSS + 0x20 && r.roots.v[2].len == 0x28 &&
+	      r.roots.v[2].metadata && r.roots.v[2].kind == LX_AREA_KERNEL);
+	CHECK(r.roots.v[3].start == BSS + 0x48 && r.roots.v[3].len == BSS_LEN - 0x48 &&
+	      !r.roots.v[3].metadata && !strcmp(r.roots.v[3].label, "vmlinux .bss"));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(!lx_reach_reached(&r, NUM_C));
+	CHECK(lx_reach_reached(&r, NUM_D) && lx_reach_reached(&r, NUM_E));
+	CHECK(r.scanned_bytes == DATA_LEN + BSS_LEN + NLIVE * FK_OBJ_SIZE);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 /*
  * arm64: a pointer with a KASAN/MTE tag in its top byte (or PAC bits)
  * still holds its object: leak_root's word tagged 0xf2 reaches A.
@@ -679,5 +793,11 @@ const struct unit_test refs_tests[] = {
 	{ "refs: a slab read whole, or an object at a time where that fails",
 	  test_slab_read_whole_or_by_object },
 	{ "refs: an arm64 pointer's tag bits are no part of its address", test_tagged_pointer },
+	{ "refs: a SLAB_NOLEAKTRACE object holds only debug metadata",
+	  test_noleaktrace_holds_nothing },
+	{ "refs: SLAB_NOLEAKTRACE as the old #define, or an enum bit",
+	  test_noleaktrace_old_flag },
+	{ "roots: kmemleak's mem_pool[] is debug metadata, to the next symbol",
+	  test_mem_pool_is_metadata },
 	{ NULL, NULL }
 };
