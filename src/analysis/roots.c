@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "analysis/roots.h"
+#include "slab/memmap.h"
 #include "slab/kmemleak.h"
 
 const char *const lx_area_kind_names[LX_AREA_KINDS] = {
@@ -372,46 +373,110 @@ static uint64_t guard_page(const struct roots_build *b)
 	return b->s->arch.page_size;
 }
 
-/*
- * Busy vmalloc areas from vmap_area_list, the list every busy vmap_area
- * was on until 6.9 split the busy tree into per-node vmap_nodes (the
- * "Mitigate a vmap lock contention" series); where the list is absent,
- * vmalloc'd memory is a missing kind and the report says so.
- */
-static enum lx_status collect_vmalloc(struct roots_build *b)
+/* What a busy vmap_area tells: its vm_struct's VM_ALLOC area, if any. */
+struct vmap_shape {
+	long list, va_vm, vm_flags, vm_addr, vm_size;
+};
+
+static bool vmap_shape_init(struct lx_target *t, struct vmap_shape *v)
+{
+	v->list = lx_member_offset(t, "vmap_area", "list");
+	v->va_vm = lx_member_offset(t, "vmap_area", "vm");
+	v->vm_flags = lx_member_offset(t, "vm_struct", "flags");
+	v->vm_addr = lx_member_offset(t, "vm_struct", "addr");
+	v->vm_size = lx_member_offset(t, "vm_struct", "size");
+	return v->list >= 0 && v->va_vm >= 0 && v->vm_flags >= 0 && v->vm_addr >= 0 &&
+	       v->vm_size >= 0;
+}
+
+/* The VM_ALLOC areas of the busy vmap_areas on the list at head; *n counts them all. */
+static enum lx_status walk_busy_list(struct roots_build *b, const struct vmap_shape *v,
+				     uint64_t head, unsigned int *n)
 {
 	struct lx_target *t = b->s->t;
-	uint64_t head = lx_symbol_addr(t, "vmap_area_list"), next, vm, addr, size, flags;
-	long list = lx_member_offset(t, "vmap_area", "list");
-	long va_vm = lx_member_offset(t, "vmap_area", "vm");
-	long vm_flags = lx_member_offset(t, "vm_struct", "flags");
-	long vm_addr = lx_member_offset(t, "vm_struct", "addr");
-	long vm_size = lx_member_offset(t, "vm_struct", "size");
+	uint64_t next, vm, addr, size, flags;
 	enum lx_status ret = LX_OK;
-	unsigned int n = 0;
 
-	if (!head || list < 0 || va_vm < 0 || vm_flags < 0 || vm_addr < 0 ||
-	    vm_size < 0 || !lx_read_word(t, head, &next)) {
-		b->a->missing |= 1u << LX_AREA_VMALLOC;
+	if (!lx_read_word(t, head, &next))
 		return LX_OK;
-	}
 	while (next != head && !ret) {
-		uint64_t va = next - list;
+		uint64_t va = next - v->list;
 
-		if (++n > MAX_VMAP_AREAS || b->vmalloc.bytes > VMALLOC_BUDGET) {
+		if (++*n > MAX_VMAP_AREAS || b->vmalloc.bytes > VMALLOC_BUDGET) {
 			b->a->cut = true;
 			break;
 		}
 		/* vm_struct's addr, size and flags: a pointer, unsigned longs */
-		if (lx_read_word(t, va + va_vm, &vm) && vm &&
-		    lx_read_word(t, vm + vm_flags, &flags) && (flags & VM_ALLOC_FLAG) &&
-		    lx_read_word(t, vm + vm_addr, &addr) &&
-		    lx_read_word(t, vm + vm_size, &size) && size > guard_page(b))
+		if (lx_read_word(t, va + v->va_vm, &vm) && vm &&
+		    lx_read_word(t, vm + v->vm_flags, &flags) && (flags & VM_ALLOC_FLAG) &&
+		    lx_read_word(t, vm + v->vm_addr, &addr) &&
+		    lx_read_word(t, vm + v->vm_size, &size) && size > guard_page(b))
 			ret = push_area(b->s, &b->vmalloc, addr, size - guard_page(b),
 					LX_AREA_VMALLOC, -1, "vmalloc");
 		if (!lx_read_word(t, next, &next))
 			break;
 	}
+	return ret;
+}
+
+/* Before 6.9: every busy vmap_area on vmap_area_list.  false: no such list. */
+static bool busy_from_global_list(struct roots_build *b, const struct vmap_shape *v,
+				  enum lx_status *ret)
+{
+	uint64_t head = lx_symbol_addr(b->s->t, "vmap_area_list");
+	unsigned int n = 0;
+
+	if (!head)
+		return false;
+	*ret = walk_busy_list(b, v, head, &n);
+	return true;
+}
+
+/*
+ * 6.9 split the busy areas per node ("mm: vmalloc: Remove global
+ * vmap_area_root rb-tree", the "Mitigate a vmap lock contention" series):
+ * vmap_nodes[nr_vmap_nodes], each with its busy rb_list (a tree and a
+ * list of vmap_area.list).  With more than one node the array is a
+ * kmalloc too large for a slab (6272 bytes a node on x86_64), memory no
+ * root area covers: it becomes one, or the busy areas' vmap_area and
+ * vm_struct objects look lost.  false: no such nodes.
+ */
+static bool busy_from_nodes(struct roots_build *b, const struct vmap_shape *v,
+			    enum lx_status *ret)
+{
+	struct lx_target *t = b->s->t;
+	uint64_t nodes_sym = lx_symbol_addr(t, "vmap_nodes");
+	uint64_t count_sym = lx_symbol_addr(t, "nr_vmap_nodes");
+	long node_size = lx_type_size(t, "vmap_node");
+	long busy = lx_member_offset(t, "vmap_node", "busy");
+	long head = lx_member_offset(t, "rb_list", "head");
+	uint64_t nodes, i;
+	uint32_t count;
+	unsigned int n = 0;
+
+	if (!nodes_sym || !count_sym || node_size <= 0 || busy < 0 || head < 0)
+		return false;
+	*ret = LX_OK;
+	if (!lx_read_word(t, nodes_sym, &nodes) || !lx_read(t, count_sym, &count, 4) ||
+	    !count || count > 4096)
+		return true;
+	for (i = 0; i < count && !*ret; i++)
+		*ret = walk_busy_list(b, v, nodes + i * node_size + busy + head, &n);
+	if (!*ret && !lx_slab_cache_of(b->s, nodes))
+		*ret = push_area(b->s, b->a, nodes, (uint64_t)count * node_size, LX_AREA_KERNEL,
+				 -1, "vmap_nodes[]");
+	return true;
+}
+
+/* Busy vmalloc areas by the first source this kernel has; none: a missing kind. */
+static enum lx_status collect_vmalloc(struct roots_build *b)
+{
+	enum lx_status ret = LX_OK;
+	struct vmap_shape v;
+
+	if (!vmap_shape_init(b->s->t, &v) ||
+	    (!busy_from_global_list(b, &v, &ret) && !busy_from_nodes(b, &v, &ret)))
+		b->a->missing |= 1u << LX_AREA_VMALLOC;
 	return ret;
 }
 
