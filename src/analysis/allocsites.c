@@ -24,7 +24,8 @@ enum lx_status lx_tag_map_build(struct lx_session *s, struct lx_alloctag *A,
 {
 	size_t i, cap = 0;
 	uint32_t j;
-	uint64_t vec, tag;
+	struct lx_objext_vec vec;
+	uint64_t tag;
 
 	memset(map, 0, sizeof(*map));
 	map->slot_size = scan->cache.size;

@@ -19,6 +19,22 @@
  * (commit 22d407b164ff "lib: add allocation tagging support for memory
  * allocation profiling").  ref.ct is the union codetag_ref's member.
  */
+/*
+ * 7.0 may keep a slab's vector in the slab itself: in its leftover space
+ * after the last object (kernel commit 7a8e71bc619d; its RFC was "mm/slab:
+ * save memory by allocating slabobj_ext array from leftover"), or one
+ * entry inside each object; so struct slab gained a stride (64-bit only,
+ * in the counters word; an unsigned short, then an unsigned int).
+ * Without the member the stride is sizeof(struct slabobj_ext).
+ */
+static void resolve_stride(struct lx_session *s, struct lx_alloctag *A)
+{
+	A->slab_stride = lx_member_offset(s->t, "slab", "stride");
+	A->slab_stride_size = lx_member_size(s->t, "slab", "stride");
+	if (A->slab_stride_size != 2 && A->slab_stride_size != 4)
+		A->slab_stride = -1;
+}
+
 static bool resolve_members(struct lx_session *s, struct lx_alloctag *A)
 {
 	long ext_ref, ref_ct;
@@ -40,6 +56,7 @@ static bool resolve_members(struct lx_session *s, struct lx_alloctag *A)
 		return false;
 	A->ext_ct = ext_ref + ref_ct;
 	A->ext_size = lx_type_size(s->t, "slabobj_ext");
+	resolve_stride(s, A);
 	A->tag_size = lx_type_size(s->t, "alloc_tag");
 	return A->ext_size > 0 && A->ext_ct + lx_word_size(s->t) <= A->ext_size &&
 	       A->tag_size > 0 && A->tag_ct >= 0 && A->tag_ct < A->tag_size;
@@ -234,16 +251,23 @@ bool lx_alloctag_valid(const struct lx_alloctag *A, uint64_t tag)
 	return false;
 }
 
-/* A vector lies in the direct map, and in a kmalloc cache if in a slab. */
-static bool vector_plausible(struct lx_session *s, uint64_t vec)
+/*
+ * A vector lies in the direct map, and if in a slab, in a kmalloc cache,
+ * or (slab.stride kernels) in a slab of the slab's own cache.
+ */
+static bool vector_plausible(struct lx_session *s, const struct lx_alloctag *A,
+			     uint64_t vec, uint64_t slab)
 {
 	char name[LX_NAME_MAX];
-	uint64_t page, cache, name_ptr;
+	uint64_t page, cache, own = 0, name_ptr;
 
 	if (!lx_virt_to_page(s, vec, &page))
 		return false;
 	cache = lx_slab_cache_of(s, vec);
 	if (!cache)
+		return true;
+	if (A->slab_stride >= 0 && s->L.slab_cache >= 0 &&
+	    lx_read_word(s->t, slab + s->L.slab_cache, &own) && own == cache)
 		return true;
 	if (s->L.kc_name < 0 || !lx_read_word(s->t, cache + s->L.kc_name, &name_ptr) ||
 	    !lx_read_string(s->t, name_ptr, name, sizeof(name)))
@@ -251,26 +275,45 @@ static bool vector_plausible(struct lx_session *s, uint64_t vec)
 	return !strncmp(name, "kmalloc", 7);
 }
 
-uint64_t lx_alloctag_vector(struct lx_session *s, const struct lx_alloctag *A,
-			    uint64_t slab)
+/* The slab's stride: slab.stride where the kernel has one, else the entry size. */
+static uint32_t vector_stride(struct lx_session *s, const struct lx_alloctag *A,
+			      uint64_t slab)
 {
-	uint64_t word, vec;
+	uint32_t stride32 = 0;
+	uint16_t stride16 = 0;
+
+	if (A->slab_stride < 0)
+		return (uint32_t)A->ext_size;
+	if (A->slab_stride_size == 2 ? !lx_read(s->t, slab + A->slab_stride, &stride16, 2) :
+	    !lx_read(s->t, slab + A->slab_stride, &stride32, 4))
+		return 0;
+	return A->slab_stride_size == 2 ? stride16 : stride32;
+}
+
+struct lx_objext_vec lx_alloctag_vector(struct lx_session *s, const struct lx_alloctag *A,
+					uint64_t slab)
+{
+	struct lx_objext_vec none = { 0, 0 }, v;
+	uint64_t word;
 
 	if (!A->present || !lx_read_word(s->t, slab + A->slab_obj_exts, &word))
-		return 0;
-	vec = word & ~A->flags_mask;
-	if (!vec || vec % lx_word_size(s->t) || !vector_plausible(s, vec))
-		return 0;
-	return vec;
+		return none;
+	v.base = word & ~A->flags_mask;
+	v.stride = vector_stride(s, A, slab);
+	if (!v.base || v.base % lx_word_size(s->t) || v.stride < A->ext_size ||
+	    v.stride > LX_MAX_OBJEXT_STRIDE || !vector_plausible(s, A, v.base, slab))
+		return none;
+	return v;
 }
 
 bool lx_alloctag_object(struct lx_session *s, const struct lx_alloctag *A,
-			uint64_t vec, uint32_t index, uint64_t *tag)
+			struct lx_objext_vec vec, uint32_t index, uint64_t *tag)
 {
 	uint64_t ct;
 
 	*tag = 0;
-	if (!vec || !lx_read_word(s->t, vec + (uint64_t)index * A->ext_size + A->ext_ct, &ct) ||
+	if (!vec.base ||
+	    !lx_read_word(s->t, vec.base + (uint64_t)index * vec.stride + A->ext_ct, &ct) ||
 	    !ct)
 		return false;
 	*tag = ct - A->tag_ct;

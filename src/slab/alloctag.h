@@ -18,6 +18,8 @@
 /* Bounds against hostile dumps. */
 #define LX_MAX_ALLOC_TAGS (1u << 20)
 #define LX_MAX_TAG_MODULES 4096
+/* A stride past any slab object: a corrupt struct slab (7.0 in-object vectors use s->size). */
+#define LX_MAX_OBJEXT_STRIDE (1U << 22)
 
 /* [start, stop) of struct alloc_tag (kernel's section, or one module's). */
 struct lx_tag_range {
@@ -29,8 +31,10 @@ struct lx_alloctag {
 	/* struct slab.obj_exts and its flag bits (OBJEXTS_FLAGS_MASK) */
 	long slab_obj_exts;
 	uint64_t flags_mask;
-	/* struct slabobj_ext: stride, and ref.ct inside it */
+	/* struct slabobj_ext: its size, and ref.ct inside it */
 	long ext_size, ext_ct;
+	/* struct slab.stride (7.0; -1 absent): the vector's stride per slab */
+	long slab_stride, slab_stride_size;
 	/* struct codetag */
 	long ct_lineno, ct_modname, ct_function, ct_filename;
 	/* struct alloc_tag: stride, its codetag, its per-cpu counters */
@@ -57,18 +61,25 @@ struct lx_alloc_site {
  */
 enum lx_status lx_alloctag_init(struct lx_session *s, struct lx_alloctag *A);
 void lx_alloctag_fini(struct lx_session *s, struct lx_alloctag *A);
+/* A slab's slabobj_ext vector: object i's entry at base + i * stride. */
+struct lx_objext_vec {
+	uint64_t base;		/* 0: none */
+	uint32_t stride;
+};
+
 /*
- * The slab's vector of slabobj_ext (0: none, e.g. a flag bit alone, or
- * one outside the direct map or not in a kmalloc cache).
+ * The slab's vector of slabobj_ext (base 0: none, e.g. a flag bit alone,
+ * one outside the direct map, or in a slab neither kmalloc's nor, where
+ * the kernel has slab.stride, the slab's own cache's).
  */
-uint64_t lx_alloctag_vector(struct lx_session *s, const struct lx_alloctag *A,
-			    uint64_t slab);
+struct lx_objext_vec lx_alloctag_vector(struct lx_session *s, const struct lx_alloctag *A,
+					uint64_t slab);
 /*
  * The struct alloc_tag of object index of a slab whose vector is vec;
  * false if unreadable, none, or not a tag (outside every tag range).
  */
 bool lx_alloctag_object(struct lx_session *s, const struct lx_alloctag *A,
-			uint64_t vec, uint32_t index, uint64_t *tag);
+			struct lx_objext_vec vec, uint32_t index, uint64_t *tag);
 /* Is tag the address of a struct alloc_tag in one of the ranges? */
 bool lx_alloctag_valid(const struct lx_alloctag *A, uint64_t tag);
 /* Read the site of a valid tag; false if its codetag is unreadable. */

@@ -194,6 +194,12 @@ static const struct fk_member members_alloctag_memcg[] = {
 static const struct fk_type types_alloctag_memcg[] = { { "slabobj_ext", 16 } };
 
 /*
+ * 7.0's stride of a slab's vector (7a8e71bc619d): an unsigned short in
+ * the counters word, after inuse, objects and frozen.
+ */
+static const struct fk_member members_alloctag_stride[] = { { "slab", "stride", 44, 2 } };
+
+/*
  * The stack depot as 6.12 has it (doc/s10-facts.md): union handle_parts
  * { pool_index_plus_1:17, offset:10, extra:5 } and struct stack_record
  * with a fixed entries[64].
@@ -305,6 +311,8 @@ static const struct fk_profile profiles[] = {
 	  false, 0 },
 	{ "kmemleak", &profiles[10], members_kmemleak, N(members_kmemleak),
 	  types_kmemleak, N(types_kmemleak), NULL, 0, false, 0 },
+	{ "alloctag-stride", &profiles[8], members_alloctag_stride,
+	  N(members_alloctag_stride), NULL, 0, NULL, 0, false, 0 },
 };
 
 static const struct {

@@ -76,35 +76,92 @@ static bool test_hostile_tags(void)
 {
 	struct fixture f;
 	struct lx_alloctag A;
+	const struct lx_objext_vec vec8 = { FA_VEC, 8 };
 	struct lx_alloc_site site;
 	uint64_t t;
 
 	fa_setup(&f, "alloctag", 8, 0, 0);
 	CHECK(fx_run_scan(&f) == LX_OK);
 	CHECK(lx_alloctag_init(&f.s, &A) == LX_OK && A.present && A.nranges == 1);
-	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == FA_VEC);
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)).base == FA_VEC);
 	/* a tag pointer between two tags, and one past the section */
 	fk_w64(&f.fk, FA_VEC + 0 * 8, fa_tag(0) + 8);
 	fk_w64(&f.fk, FA_VEC + 2 * 8, fa_tag(FA_NTAGS));
-	CHECK(!lx_alloctag_object(&f.s, &A, FA_VEC, 0, &t));
-	CHECK(!lx_alloctag_object(&f.s, &A, FA_VEC, 2, &t));
-	CHECK(lx_alloctag_object(&f.s, &A, FA_VEC, 4, &t) && t == fa_tag(0));
+	CHECK(!lx_alloctag_object(&f.s, &A, vec8, 0, &t));
+	CHECK(!lx_alloctag_object(&f.s, &A, vec8, 2, &t));
+	CHECK(lx_alloctag_object(&f.s, &A, vec8, 4, &t) && t == fa_tag(0));
 	/* an index past the readable vector */
-	CHECK(!lx_alloctag_object(&f.s, &A, FA_VEC, FK_PAGE_SIZE / 8, &t));
+	CHECK(!lx_alloctag_object(&f.s, &A, vec8, FK_PAGE_SIZE / 8, &t));
 	/* obj_exts with the alloc-failed bit alone, or outside the direct map */
 	fk_w64(&f.fk, fk_page(10) + 56, 1);
-	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == 0);
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)).base == 0);
 	fk_w64(&f.fk, fk_page(10) + 56, FA_TAGS);
-	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == 0);
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)).base == 0);
 	/* a vector inside a slab of a cache that is not kmalloc's */
 	fk_w64(&f.fk, fk_page(10) + 56, fk_obj(10, 0));
-	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == fk_obj(10, 0));
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)).base == fk_obj(10, 0));
 	fk_set_cache_name(&f.fk, "dentry");
-	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)) == 0);
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)).base == 0);
 	/* a function name with an escape sequence reaches no terminal raw */
 	CHECK(lx_alloctag_site(&f.s, &A, fa_tag(3), &site) &&
 	      !strcmp(site.function, "bad.[31m"));
 	CHECK(!lx_alloctag_site(&f.s, &A, fa_tag(0) + 4, &site));
+	lx_alloctag_fini(&f.s, &A);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/*
+ * 7.0's slab.stride: a vector inside the slab's own objects (one entry at
+ * the end of each 512-byte slot, stride 512) of a cache that is not
+ * kmalloc's; tags read at base + index * stride.  A stride of 0, one
+ * smaller than struct slabobj_ext or past any object is refused.
+ */
+static bool test_stride_in_object(void)
+{
+	const uint64_t base = fk_obj(10, 0) + FK_OBJ_SIZE - 8;
+	static const unsigned int tagged0[] = { 0, 2, 4 };
+	struct lx_objext_vec v;
+	struct lx_alloctag A;
+	struct fixture f;
+	uint64_t t;
+	unsigned int i;
+
+	fa_setup(&f, "alloctag-stride", 8, 0, 0);
+	fk_set_cache_name(&f.fk, "dentry");
+	for (i = 0; i < 3; i++)
+		fk_w64(&f.fk, base + tagged0[i] * FK_OBJ_SIZE, fa_tag(0));
+	fk_w64(&f.fk, base + 6 * FK_OBJ_SIZE, fa_tag(1));
+	fk_w64(&f.fk, fk_page(10) + 56, base);
+	fk_write(&f.fk, fk_page(10) + 44, &(uint16_t){ FK_OBJ_SIZE }, 2);
+	CHECK(fx_run_scan(&f) == LX_OK);
+	CHECK(lx_alloctag_init(&f.s, &A) == LX_OK && A.present && A.slab_stride == 44);
+	v = lx_alloctag_vector(&f.s, &A, fk_page(10));
+	CHECK(v.base == base && v.stride == FK_OBJ_SIZE);
+	CHECK(lx_alloctag_object(&f.s, &A, v, 4, &t) && t == fa_tag(0));
+	CHECK(lx_alloctag_object(&f.s, &A, v, 6, &t) && t == fa_tag(1));
+	CHECK(!lx_alloctag_object(&f.s, &A, v, 7, &t));
+	fk_write(&f.fk, fk_page(10) + 44, &(uint16_t){ 0 }, 2);
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)).base == 0);
+	fk_write(&f.fk, fk_page(10) + 44, &(uint16_t){ 4 }, 2);
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)).base == 0);
+	lx_alloctag_fini(&f.s, &A);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* Without slab.stride, the same in-object vector is no kmalloc vector: refused. */
+static bool test_no_stride_own_slab_refused(void)
+{
+	struct lx_alloctag A;
+	struct fixture f;
+
+	fa_setup(&f, "alloctag", 8, 0, 0);
+	fk_set_cache_name(&f.fk, "dentry");
+	fk_w64(&f.fk, fk_page(10) + 56, fk_obj(10, 0) + FK_OBJ_SIZE - 8);
+	CHECK(fx_run_scan(&f) == LX_OK);
+	CHECK(lx_alloctag_init(&f.s, &A) == LX_OK && A.slab_stride == -1);
+	CHECK(lx_alloctag_vector(&f.s, &A, fk_page(10)).base == 0);
 	lx_alloctag_fini(&f.s, &A);
 	CHECK(fx_teardown(&f));
 	return unit_ok();
@@ -256,6 +313,9 @@ const struct unit_test alloctag_tests[] = {
 	{ "alloc tag sites (6.12, no MEMCG)", test_sites_no_memcg },
 	{ "alloc tag sites (MEMCG stride, flag bit)", test_sites_memcg_flagged },
 	{ "alloc tags: hostile vectors, tags and names", test_hostile_tags },
+	{ "alloc tags: 7.0's slab.stride, a vector inside the objects", test_stride_in_object },
+	{ "alloc tags: no slab.stride, a vector in its own slab refused",
+	  test_no_stride_own_slab_refused },
 	{ "alloc tags: allocinfo sums the cpus' counters", test_allocinfo_counters },
 	{ "alloc tags: module ranges from the codetag idr", test_module_ranges },
 	{ "alloc tags: a looping idr ends", test_module_idr_loop },
