@@ -11,6 +11,7 @@
 
 #include "analysis/cachetypes.h"
 #include "analysis/refs.h"
+#include "slab/memmap.h"
 
 #define CHUNK_BYTES (64u << 10)		/* root memory read per call */
 #define MAX_OBJECT_BYTES (4u << 20)	/* kmalloc's largest slab object */
@@ -320,6 +321,42 @@ static void scan_unreached(struct pass *p)
 			scan_object(p, n, false);
 }
 
+/*
+ * Each slab's slabobj_ext vector (struct slab.obj_exts, 6.10+: kernel
+ * commit 21c690a349ba; a kmalloc'd array for alloc tags and memcg) is held
+ * by its slab's struct page, memory no root area covers: kmemleak scans
+ * the memory map and so counts them referenced (grey).  Here each heap
+ * slab's obj_exts word is followed as a root word; its low bits are flags
+ * (OBJEXTS_*, below kmalloc's 8-byte alignment).  A vector inside the
+ * slab itself (7.0's leftover space) is no object and is not found.
+ */
+#define OBJ_EXTS_FLAG_BITS 7ULL
+
+static void scan_slab_vectors(struct pass *p)
+{
+	const struct scan_how how = { .area = LX_REF_SLAB_VECTOR, .self = UINT64_MAX,
+				      .mark = true };
+	const struct lx_heap *h = &p->r->heap;
+	long off = lx_member_offset(p->s->t, "slab", "obj_exts");
+	unsigned int word = lx_word_size(p->s->t);
+	uint64_t page, vec;
+	uint8_t bytes[8];
+	size_t i;
+
+	for (i = 0; off >= 0 && i < h->nslabs && !p->status; i++) {
+		if (!lx_virt_to_page(p->s, h->slabs[i].base, &page) ||
+		    !lx_read_word(p->s->t, page + off, &vec) || !(vec & ~OBJ_EXTS_FLAG_BITS))
+			continue;
+		vec &= ~OBJ_EXTS_FLAG_BITS;
+		if (word == 4)
+			memcpy(bytes, &(uint32_t){ (uint32_t)vec }, 4);
+		else
+			memcpy(bytes, &vec, 8);
+		scan_words(p, bytes, word, page + off, &how);
+		drain_stack(p);
+	}
+}
+
 /* Windows are an optimisation: without their memory objects are read one by one. */
 static void windows_init(struct pass *p)
 {
@@ -344,6 +381,8 @@ enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 		scan_area(&p, r->roots.v[i].start, r->roots.v[i].len, (uint32_t)i);
 		drain_stack(&p);
 	}
+	if (!p.status)
+		scan_slab_vectors(&p);
 	if (!p.status)
 		scan_unreached(&p);
 	lx_progress(s->t, "scanning the heap", 1, 1);
@@ -412,6 +451,10 @@ static void label_ref(struct lx_session *s, const struct lx_reach *r,
 		uint64_t start;
 
 		symbol_label(s, &r->roots.v[ref->area], ref->where, out, len, &start);
+		return;
+	}
+	if (ref->area == LX_REF_SLAB_VECTOR) {
+		snprintf(out, len, "struct slab.obj_exts (memory map)");
 		return;
 	}
 	if (lx_heap_find(&r->heap, ref->where, &hit)) {

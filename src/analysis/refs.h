@@ -15,6 +15,8 @@
 #include "analysis/roots.h"
 
 #define LX_REF_HEAP UINT32_MAX	/* lx_ref.area: the word is in a slab object */
+/* lx_ref.area: the word is a struct slab's obj_exts, in the memory map */
+#define LX_REF_SLAB_VECTOR (UINT32_MAX - 1)
 /*
  * Referrers recorded; more are counted (refs_dropped) and warned about.
  * Each costs about 330 bytes while lx_reach_groups() labels and groups

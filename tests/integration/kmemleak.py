@@ -12,6 +12,7 @@ the guest printed before the dump: kmemleak's report (kmemleak.txt, the
   none white; the stack names alloctag_lost_alloc.
 - kmalloc-4k's schedstat cluster is no longer held by kmemleak_object
   (its records are debug metadata), and its JSON has the kmemleak fields.
+- No alloc tag vector is unreferenced: struct slab.obj_exts holds each.
 
 Exact on vmcore.kdump.  usage: kmemleak.py S10_SAMPLE_DIR
 """
@@ -125,6 +126,24 @@ def test_schedstat(m, vmcore):
           rc == 0 and k.get("stack") and k.get("comm") == "", str(k)[:200])
 
 
+def test_slab_vectors(m, vmcore):
+    """The alloc tag vectors (kmalloc-no-objext-*) are held by their slabs'
+    struct slab.obj_exts words in the memory map, as kmemleak (which scans
+    the memory map) found them: none is unreferenced, and --refs of one
+    names the word."""
+    listed = 0
+    for size in ("32", "64", "128", "192", "256", "512", "1k", "2k", "4k"):
+        rc, got, bad, err = unreferenced(m, vmcore, "kmalloc-no-objext-" + size)
+        listed += len(got) + len(bad) + (rc != 0)
+    check("S10: no alloc tag vector (kmalloc-no-objext-*) is unreferenced", listed == 0,
+          "%d listed or failed" % listed)
+    rc, out, err = run([m["vmlinux"], vmcore, "-l", "kmalloc-no-objext-64"])
+    first = out.split()[0] if out.split() else "0"
+    rc, out, err = run([m["vmlinux"], vmcore, "--refs=" + first])
+    check("S10: --refs of a vector names struct slab.obj_exts",
+          rc == 0 and "struct slab.obj_exts (memory map)" in out, out[-300:])
+
+
 def main():
     d = sys.argv[1]
     m = read_manifest(d)
@@ -133,6 +152,7 @@ def main():
     test_console_report(m, d, kdump)
     test_lost_clusters(m, kdump)
     test_schedstat(m, kdump)
+    test_slab_vectors(m, kdump)
     return 0 if all(RESULTS) else 1
 
 

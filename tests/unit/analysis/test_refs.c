@@ -309,6 +309,32 @@ static bool test_slab_read_whole_or_by_object(void)
 	return unit_ok();
 }
 
+/*
+ * A slab's obj_exts word (6.10+, in the memory map) holds its vector:
+ * object C, otherwise held by itself alone, is reached through slab
+ * 10's struct slab (a flag bit set in the word's low bits).
+ */
+static bool test_slab_vector_held(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	fk_profile(&f.fk, "alloctag");
+	fk_w64(&f.fk, fk_page(11) + 56, OBJ_C | 1);
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	lx_reach_target_number(&r, NUM_C);
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_reached(&r, NUM_C) && lx_reach_reached(&r, NUM_A));
+	CHECK(!lx_reach_reached(&r, NUM_D));
+	CHECK(r.nrefs == 1 && r.refs[0].area == LX_REF_SLAB_VECTOR &&
+	      r.refs[0].where == fk_page(11) + 56 && r.refs[0].target == NUM_C);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 /* Add [start, end) to the heap's allocator bookkeeping, as a walk would. */
 static bool add_bookkeeping(struct fixture *f, struct lx_reach *r, uint64_t start,
 			    uint64_t end)
@@ -790,6 +816,7 @@ const struct unit_test refs_tests[] = {
 	{ "typed views: a cache named like a struct", test_typed_by_name },
 	{ "typed views: no member_at, too large, absent, kmalloc", test_typed_none },
 	{ "refs: allocator bookkeeping holds no reference", test_bookkeeping_holds_nothing },
+	{ "refs: a slab's obj_exts word holds its vector", test_slab_vector_held },
 	{ "refs: a slab read whole, or an object at a time where that fails",
 	  test_slab_read_whole_or_by_object },
 	{ "refs: an arm64 pointer's tag bits are no part of its address", test_tagged_pointer },
