@@ -50,7 +50,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_input in = { data, size };
 	uint8_t first = fz_u8(&in), which = fz_u8(&in);
 	struct fixture f;
-	size_t i;
 
 	if (first & 1)
 		fa_setup(&f, "alloctag-memcg", 16, 8, (first >> 2) & 3);
@@ -62,11 +61,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fa_counters(&f.fk, 1, 1, 512, 1);
 	fz_patch_windows(&f.fk, &in, windows, first & 2 ? NWINDOWS : NWINDOWS_NO_MODULES,
 			 NULL, NULL);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (which & (1u << i))
-			fz_fake_command(&f.fk, &cmds[i]);
-	if (f.fk.live_allocs)
-		fz_fail("the core leaked target allocations", NULL, 0);
-	fk_fini(&f.fk);
+	fz_fake_commands_fini(&f.fk, cmds, sizeof(cmds) / sizeof(cmds[0]), which);
 	return 0;
 }

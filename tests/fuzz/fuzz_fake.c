@@ -32,3 +32,16 @@ void fz_fake_command(struct fake_kernel *fk, const struct lx_options *opt)
 	rewind(fk->out);
 	fk->messages[0] = '\0';
 }
+
+void fz_fake_commands_fini(struct fake_kernel *fk, const struct lx_options *opts, size_t n,
+			   unsigned int which)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (which & (1u << i))
+			fz_fake_command(fk, &opts[i]);
+	if (fk->live_allocs)
+		fz_fail("the core leaked target allocations", NULL, 0);
+	fk_fini(fk);
+}

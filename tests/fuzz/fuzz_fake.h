@@ -28,5 +28,11 @@ void fz_patch_windows(struct fake_kernel *fk, struct fz_input *in,
 		      bool (*usable)(const struct fz_window *w, void *arg), void *arg);
 /* Run opt on the fake, check its output and messages, reset them. */
 void fz_fake_command(struct fake_kernel *fk, const struct lx_options *opt);
+/*
+ * Run the commands of opts[0, n) whose bit is set in which, check that
+ * the core freed every target allocation, and free the fake.
+ */
+void fz_fake_commands_fini(struct fake_kernel *fk, const struct lx_options *opts, size_t n,
+			   unsigned int which);
 
 #endif

@@ -73,15 +73,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fz_input in = { data, size };
 	uint8_t nlinked = fz_u8(&in) % (NRECS + 1), which = fz_u8(&in);
 	struct fixture f;
-	size_t i;
 
 	kernel(&f, nlinked);
 	apply_patches(&f.fk, &in);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (which & (1u << i))
-			fz_fake_command(&f.fk, &cmds[i]);
-	if (f.fk.live_allocs)
-		fz_fail("the core leaked target allocations", NULL, 0);
-	fk_fini(&f.fk);
+	fz_fake_commands_fini(&f.fk, cmds, sizeof(cmds) / sizeof(cmds[0]), which);
 	return 0;
 }

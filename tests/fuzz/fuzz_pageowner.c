@@ -85,18 +85,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t first = fz_u8(&in), which = fz_u8(&in);
 	bool flat = first & 1;
 	struct fixture f;
-	size_t i;
 
 	fp_setup(&f, flat);
 	if (first & 2)
 		f.fk.nbits = 0;
 	pages(&f.fk, first & 4);
 	fz_patch_windows(&f.fk, &in, windows, NWINDOWS, window_exists, &flat);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (which & (1u << i))
-			fz_fake_command(&f.fk, &cmds[i]);
-	if (f.fk.live_allocs)
-		fz_fail("the core leaked target allocations", NULL, 0);
-	fk_fini(&f.fk);
+	fz_fake_commands_fini(&f.fk, cmds, sizeof(cmds) / sizeof(cmds[0]), which);
 	return 0;
 }
