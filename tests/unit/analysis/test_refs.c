@@ -667,6 +667,45 @@ static bool test_groups(void)
 	return unit_ok();
 }
 
+/*
+ * Words in kernel data are labelled by symbol in runs (refs.c's
+ * galloping): two arrays side by side, each word named by its own array
+ * however long the run, the boundary between them exact.
+ */
+static bool test_groups_symbol_runs(void)
+{
+	struct lx_ref_group *g = NULL;
+	struct lx_reach r;
+	struct fixture f;
+	size_t ng = 0;
+	uint64_t at;
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	f.fk.nearest_symbols = true;
+	fk_add_symbol(&f.fk, "arr_a", DATA + 0x20);
+	fk_add_symbol(&f.fk, "arr_b", DATA + 0xa0);
+	for (at = DATA + 0x20; at < DATA + 0xa0; at += 8)
+		fk_w64(&f.fk, at, OBJ_A + (at & 0x18));
+	for (at = DATA + 0xa0; at < DATA + DATA_LEN; at += 8)
+		fk_w64(&f.fk, at, OBJ_B);
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_target(&f.s, &r, OBJ_A) && lx_reach_target(&f.s, &r, OBJ_B));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	CHECK(lx_reach_groups(&f.s, &r, r.refs, r.nrefs, &g, &ng) == LX_OK);
+	CHECK(ng == 4);
+	if (ng == 4) {
+		CHECK(group_is(&g[0], "arr_a", LX_AREA_KERNEL, 16, 1, DATA + 0x20));
+		CHECK(group_is(&g[1], "arr_b", LX_AREA_KERNEL, 12, 1, DATA + 0xa0));
+		CHECK(group_is(&g[2], "leak_root", LX_AREA_KERNEL, 1, 1, DATA + 8));
+		CHECK(group_is(&g[3], "kmalloc-512 +16", LX_AREA_KINDS, 1, 1, OBJ_A + 16));
+	}
+	lx_free(f.s.t, g);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 /* Words at one offset of several objects make one group; held counts targets. */
 static bool test_groups_held(void)
 {
@@ -811,6 +850,7 @@ const struct unit_test refs_tests[] = {
 	{ "self-pointers are no referrers", test_no_referrers },
 	{ "referrer groups: cache +offset, symbol, area label", test_groups },
 	{ "referrer groups count distinct held targets", test_groups_held },
+	{ "referrer groups: data words labelled by symbol in runs", test_groups_symbol_runs },
 	{ "lx_reach_free leaves no allocation", test_reach_free },
 	{ "typed views: skbuff_head_cache +16 (sk_buff.dev)", test_typed_table },
 	{ "typed views: a cache named like a struct", test_typed_by_name },
