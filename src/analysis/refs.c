@@ -160,29 +160,35 @@ struct scan_how {
 };
 
 /*
- * The words of memory at addr: referrers of targets, and (mark) reached
- * objects.  A word of debug metadata (a kmemleak record) pointing at an
- * ordinary object is no reference: every tracked object has one.
+ * One word at where holding value: a referrer of a target, and (mark) a
+ * reached object.  A word of debug metadata (a kmemleak record) pointing
+ * at an ordinary object is no reference: every tracked object has one.
  */
+static void follow_word(struct pass *p, uint64_t where, uint64_t value,
+			const struct scan_how *how)
+{
+	const struct lx_heap *h = &p->r->heap;
+	uint64_t v = lx_arch_untag(&p->s->arch, value);
+	struct lx_heap_hit hit;
+
+	if (v < h->lo || v >= h->hi || !lx_heap_find(h, v, &hit) ||
+	    hit.number == how->self || (how->metadata && !hit.cache->metadata))
+		return;
+	if (lx_bit_test(p->r->targets, hit.number))	/* free ones too */
+		record_ref(p, where, &hit, how->area);
+	if (how->mark && hit.live && !lx_bit_test(p->r->reached, hit.number))
+		push_reached(p, hit.number);
+}
+
+/* The words of memory at addr, each followed. */
 static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t addr,
 		       const struct scan_how *how)
 {
-	const struct lx_heap *h = &p->r->heap;
 	unsigned int word = lx_word_size(p->s->t);
-	struct lx_heap_hit hit;
 	size_t i;
 
-	for (i = 0; i + word <= len; i += word) {
-		uint64_t v = lx_arch_untag(&p->s->arch, lx_word_value(mem + i, word));
-
-		if (v < h->lo || v >= h->hi || !lx_heap_find(h, v, &hit) ||
-		    hit.number == how->self || (how->metadata && !hit.cache->metadata))
-			continue;
-		if (lx_bit_test(p->r->targets, hit.number))	/* free ones too */
-			record_ref(p, addr + i, &hit, how->area);
-		if (how->mark && hit.live && !lx_bit_test(p->r->reached, hit.number))
-			push_reached(p, hit.number);
-	}
+	for (i = 0; i + word <= len; i += word)
+		follow_word(p, addr + i, lx_word_value(mem + i, word), how);
 	p->r->scanned_bytes += len;
 }
 
@@ -338,21 +344,15 @@ static void scan_slab_vectors(struct pass *p)
 				      .mark = true };
 	const struct lx_heap *h = &p->r->heap;
 	long off = lx_member_offset(p->s->t, "slab", "obj_exts");
-	unsigned int word = lx_word_size(p->s->t);
 	uint64_t page, vec;
-	uint8_t bytes[8];
 	size_t i;
 
 	for (i = 0; off >= 0 && i < h->nslabs && !p->status; i++) {
 		if (!lx_virt_to_page(p->s, h->slabs[i].base, &page) ||
 		    !lx_read_word(p->s->t, page + off, &vec) || !(vec & ~OBJ_EXTS_FLAG_BITS))
 			continue;
-		vec &= ~OBJ_EXTS_FLAG_BITS;
-		if (word == 4)
-			memcpy(bytes, &(uint32_t){ (uint32_t)vec }, 4);
-		else
-			memcpy(bytes, &vec, 8);
-		scan_words(p, bytes, word, page + off, &how);
+		follow_word(p, page + off, vec & ~OBJ_EXTS_FLAG_BITS, &how);
+		p->r->scanned_bytes += lx_word_size(p->s->t);
 		drain_stack(p);
 	}
 }
