@@ -275,19 +275,21 @@ static bool vector_plausible(struct lx_session *s, const struct lx_alloctag *A,
 	return !strncmp(name, "kmalloc", 7);
 }
 
-/* The slab's stride: slab.stride where the kernel has one, else the entry size. */
+/*
+ * The slab's stride: slab.stride where the kernel has one (2 or 4 bytes,
+ * read into a zeroed u32 as lx_word_value() reads words), else the entry
+ * size; 0 if unreadable.
+ */
 static uint32_t vector_stride(struct lx_session *s, const struct lx_alloctag *A,
 			      uint64_t slab)
 {
-	uint32_t stride32 = 0;
-	uint16_t stride16 = 0;
+	uint32_t stride = 0;
 
 	if (A->slab_stride < 0)
 		return (uint32_t)A->ext_size;
-	if (A->slab_stride_size == 2 ? !lx_read(s->t, slab + A->slab_stride, &stride16, 2) :
-	    !lx_read(s->t, slab + A->slab_stride, &stride32, 4))
+	if (!lx_read(s->t, slab + A->slab_stride, &stride, (size_t)A->slab_stride_size))
 		return 0;
-	return A->slab_stride_size == 2 ? stride16 : stride32;
+	return stride;
 }
 
 struct lx_objext_vec lx_alloctag_vector(struct lx_session *s, const struct lx_alloctag *A,
