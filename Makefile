@@ -45,7 +45,7 @@ SA_LIB := $(B)/libleakscan.a
 # The crash glue; ptype.c (gdb's ptype /o read back) needs no crash header.
 # The extension reads kdump-compressed dumps with the program's page reader.
 EXT_OBJS := $(B)/extensions/leakext.o $(B)/extensions/ptype.o \
-	    $(B)/src/standalone/readers/diskdump.o
+	    $(B)/src/standalone/readers/diskdump.o $(B)/src/standalone/readers/ahead.o
 UNIT_SRCS := $(shell find tests/unit -name "*.c")
 # libkdumpfile, libelf, libbpf and libdeflate ship .pc files; Debian's
 # libdwarf-dev does not.

@@ -92,6 +92,17 @@ bool lx_addr_symbol(struct lx_target *t, uint64_t addr, char *name, size_t len,
 uint64_t lx_phys_end(struct lx_target *t);
 /* The target is the running kernel (lx_dump_ops.live): its memory moves. */
 bool lx_target_live(struct lx_target *t);
+/* Advise the dump that [addr, addr + len) is read next (lx_dump_ops.prefetch). */
+void lx_prefetch(const struct lx_target *t, uint64_t addr, size_t len);
+/* How far ahead of its reads a sequential reader advises the dump. */
+#define LX_READ_AHEAD (2U << 20)
+/*
+ * A reader about to read [addr, addr + len) of a run that ends at end:
+ * advise the dump of the run up to LX_READ_AHEAD bytes past that read;
+ * *advised is where the advice given so far ends (0 before the first).
+ */
+void lx_prefetch_run(const struct lx_target *t, uint64_t *advised, uint64_t addr,
+		     uint64_t len, uint64_t end);
 /*
  * A VMCOREINFO number: key's value in *value, read as the kernel prints
  * it (decimal, negative decimal, or hex with 0x; KERNELOFFSET's bare hex

@@ -87,6 +87,13 @@ struct lx_dump_ops {
 	 * NULL: a dump, which never changes.
 	 */
 	bool (*live)(void *priv);
+	/*
+	 * Advice: [kvaddr, kvaddr + len) will be read soon, in the order of
+	 * the calls.  The dump may start decoding it on other threads; every
+	 * read still returns exactly what it would without the advice.  May
+	 * be NULL, and may ignore any call (say, when its read-ahead is full).
+	 */
+	void (*prefetch)(void *priv, uint64_t kvaddr, size_t len);
 };
 
 /*

@@ -221,10 +221,12 @@ static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area
 {
 	const struct scan_how how = { .area = area, .self = UINT64_MAX, .mark = true,
 				      .metadata = p->r->roots.v[area].metadata };
+	uint64_t end = addr + len, advised = 0;
 
 	while (len && !p->status) {
 		size_t n = len < CHUNK_BYTES ? len : CHUNK_BYTES;
 
+		lx_prefetch_run(p->s->t, &advised, addr, n, end);
 		if (!lx_read(p->s->t, addr, p->buf, n)) {
 			n = p->s->arch.page_size - (addr % p->s->arch.page_size);
 			n = n < len ? n : len;

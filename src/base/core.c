@@ -62,6 +62,28 @@ bool lx_read(const struct lx_target *t, uint64_t addr, void *buf, size_t len)
 	return t->dump->read(t->dump_priv, addr, buf, len);
 }
 
+void lx_prefetch(const struct lx_target *t, uint64_t addr, size_t len)
+{
+	if (t->dump->prefetch && len)
+		t->dump->prefetch(t->dump_priv, addr, len);
+}
+
+void lx_prefetch_run(const struct lx_target *t, uint64_t *advised, uint64_t addr,
+		     uint64_t len, uint64_t end)
+{
+	uint64_t from = *advised > addr ? *advised : addr;
+	uint64_t to = end - addr > len + LX_READ_AHEAD ? addr + len + LX_READ_AHEAD : end;
+
+	if (!t->dump->prefetch || end <= addr || to <= from)
+		return;
+	/* advice in steps of a quarter of the distance, not at every read */
+	if (from > addr + len && to - from < LX_READ_AHEAD / 4 && to < end)
+		return;
+	for (; from < to; from += LX_READ_AHEAD)
+		lx_prefetch(t, from, to - from < LX_READ_AHEAD ? to - from : LX_READ_AHEAD);
+	*advised = to;
+}
+
 bool lx_read_u64(struct lx_target *t, uint64_t addr, uint64_t *val)
 {
 	return lx_read(t, addr, val, sizeof(*val));

@@ -164,7 +164,7 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct page_walk *w)
 	size_t stride = L->page_size_of;
 	size_t chunk = MEMMAP_CHUNK / stride * stride;
 	size_t piece = MEMMAP_PIECE / stride * stride;
-	uint64_t total = mapped_pfns(K) * stride, off;
+	uint64_t total = mapped_pfns(K) * stride, off, advised = 0;
 	enum lx_status ret = LX_OK;
 	uint8_t *buf;
 
@@ -177,6 +177,8 @@ static enum lx_status scan_all_chunks(struct lx_session *s, struct page_walk *w)
 	for (off = 0; off < total && !ret; off += chunk) {
 		size_t len = total - off < chunk ? total - off : chunk;
 
+		lx_prefetch_run(s->t, &advised, K->vmemmap_base + off, len,
+				K->vmemmap_base + total);
 		if (lx_interrupted(s->t))
 			ret = LX_EINTR;
 		else

@@ -129,11 +129,36 @@ void lx_scan_free(struct lx_session *s, struct lx_scan *scan)
 	memset(scan, 0, sizeof(*scan));
 }
 
+/* A slab's bytes as its walker reads them: the objects and the pad before. */
+static uint64_t slab_bytes(const struct lx_scan *scan, const struct lx_slab *slab)
+{
+	return scan->cache.red_left_pad + (uint64_t)slab->objects * scan->cache.size;
+}
+
+/*
+ * Slab i is read next: advise the dump of the slabs from *next on while
+ * those advised and unread, [i, *next), hold less than LX_READ_AHEAD
+ * bytes (*ahead).
+ */
+static void advise_slabs(struct lx_session *s, const struct lx_scan *scan, size_t i,
+			 size_t *next, uint64_t *ahead)
+{
+	if (i && i - 1 < *next)
+		*ahead -= slab_bytes(scan, &scan->slabs[i - 1]);
+	for (; *next < scan->nslabs && *ahead < LX_READ_AHEAD; ++*next) {
+		const struct lx_slab *slab = &scan->slabs[*next];
+
+		lx_prefetch(s->t, slab->base, slab_bytes(scan, slab));
+		*ahead += slab_bytes(scan, slab);
+	}
+}
+
 enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, size_t len,
 				 lx_slab_decider decide, void *walk)
 {
 	uint8_t *mem = lx_alloc(s->t, len);
-	size_t i;
+	uint64_t ahead = 0;
+	size_t i, next = 0;
 
 	if (!mem)
 		return LX_ENOMEM;
@@ -142,6 +167,7 @@ enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, siz
 			lx_free(s->t, mem);
 			return LX_EINTR;
 		}
+		advise_slabs(s, scan, i, &next, &ahead);
 		decide(walk, &scan->slabs[i], mem);
 		if ((i & 1023) == 1023)
 			lx_progress(s->t, scan->cache.name, i + 1, scan->nslabs);

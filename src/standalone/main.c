@@ -19,6 +19,7 @@
 #include "leakext/summary.h"
 #include "standalone/files.h"
 #include "standalone/merge.h"
+#include "standalone/readers/ahead.h"
 #include "standalone/saved_summary.h"
 #include "standalone/target.h"
 
@@ -39,6 +40,7 @@ struct program {
 	bool stats, quiet;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
 	bool keep_priority;		/* --keep-priority: no nice for /proc/kcore */
+	unsigned int threads;		/* -J N; 0: one per online CPU */
 	enum types_choice types;
 	const char *vmlinux;		/* NULL: types and symbols from each dump */
 	const char *system_map;		/* without vmlinux: the symbols */
@@ -162,6 +164,10 @@ static void usage(FILE *out)
 "      --reader=READER how memory is read: auto (the default: the program's\n"
 "                      own reader for kdump-compressed pages it can decode,\n"
 "                      libkdumpfile for the rest) or libkdumpfile (all of it)\n"
+"  -J, --threads=N     N threads in all (default: one per online CPU): the\n"
+"                      others decode the dump's compressed pages ahead of\n"
+"                      the main one's reads.  The output is the same for\n"
+"                      every N; 1: no other thread\n"
 "      --stats         time, type and symbol sources on stderr\n"
 "      --keep-priority with /proc/kcore: keep the CPU priority (no nice)\n"
 "      --merge         the arguments are saved -j reports (of many vmcores):\n"
@@ -202,6 +208,35 @@ static int parse_types(struct program *p, const char *text)
 		return -1;
 	}
 	return 0;
+}
+
+/* -J N: threads in all, the main one included. */
+static int parse_threads(struct program *p, const char *text)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (!*text || *end || errno || !v || v > SA_AHEAD_MAX_WORKERS + 1 || text[0] == '-') {
+		fprintf(stderr, "leakscan: -J takes a number of threads from 1 to %u, not \"%s\"\n",
+			SA_AHEAD_MAX_WORKERS + 1, text);
+		return -1;
+	}
+	p->threads = v;
+	return 0;
+}
+
+/* Without -J: a thread per online CPU, as many as decoding can use. */
+static unsigned int worker_threads(const struct program *p)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned int threads = p->threads;
+
+	if (!threads)
+		threads = cpus < 1 ? 1 : cpus > SA_AHEAD_MAX_WORKERS + 1 ?
+					 SA_AHEAD_MAX_WORKERS + 1 : cpus;
+	return threads - 1;
 }
 
 static int parse_reader(struct program *p, const char *text)
@@ -275,6 +310,7 @@ static int parse_option(struct program *p, int c)
 	case 'T': return parse_types(p, optarg);
 	case 'D': p->types = TYPES_DWARF; return 0;
 	case OPT_READER: return parse_reader(p, optarg);
+	case 'J': return parse_threads(p, optarg);
 	case OPT_KEEP_PRIORITY: p->keep_priority = true; return 0;
 	case 'h': usage(stdout); exit(EXIT_OK);
 	case 'V': printf("leakscan (leakext) %s\n", LEAKEXT_VERSION); exit(EXIT_OK);
@@ -450,6 +486,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 		{ "types", required_argument, NULL, 'T' },
 		{ "dwarf", no_argument, NULL, 'D' },
 		{ "reader", required_argument, NULL, OPT_READER },
+		{ "threads", required_argument, NULL, 'J' },
 		{ "diff", no_argument, NULL, OPT_DIFF },
 		{ "watch", required_argument, NULL, OPT_WATCH },
 		{ "keep-priority", no_argument, NULL, OPT_KEEP_PRIORITY },
@@ -460,7 +497,7 @@ static int parse_args(struct program *p, int argc, char **argv)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "C:n:as:RrHk:lujdc:b:t:qhV", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:n:as:RrHk:lujdc:b:t:qJ:hV", longs, NULL)) != -1) {
 		if (c == OPT_MERGE) {
 			p->merge = true;
 			continue;
@@ -597,9 +634,17 @@ static void show_sources(const struct sa_dump *d, double opened)
 
 static void show_reads(const struct sa_dump *d, double start)
 {
+	struct sa_ahead_stats ahead;
+
 	fprintf(stderr, "leakscan: %s: analysed in %.2f s; %llu reads by the own reader, %llu by libkdumpfile\n",
 		d->path, lx_now() - start, (unsigned long long)d->reader.reads,
 		(unsigned long long)d->reader.passed);
+	if (!sa_reader_ahead_stats(&d->reader, &ahead))
+		return;
+	fprintf(stderr, "leakscan: %s: %u decoding threads: %llu pages queued, %llu read as they decoded them (%llu waited for), %llu decoded by the main thread first\n",
+		d->path, ahead.workers, (unsigned long long)ahead.queued,
+		(unsigned long long)ahead.ready, (unsigned long long)ahead.waited,
+		(unsigned long long)ahead.taken_back);
 }
 
 static int run_one(struct program *p, const char *path, dump_work work, void *arg)
@@ -609,7 +654,8 @@ static int run_one(struct program *p, const char *path, dump_work work, void *ar
 			     .progress = !p->quiet && isatty(fileno(stderr)),
 			     .quiet = p->quiet,
 			     .live_niceness = p->keep_priority ? -1 : LIVE_NICENESS,
-			     .libkdumpfile_only = p->libkdumpfile_only };
+			     .libkdumpfile_only = p->libkdumpfile_only,
+			     .workers = worker_threads(p) };
 	char err[512] = "";
 	double start = lx_now();
 	int ret = -1;

@@ -72,6 +72,14 @@ static bool sa_read(void *priv, uint64_t addr, void *buf, size_t len)
 	return d->source->read(d, addr, buf, len);
 }
 
+static void sa_prefetch(void *priv, uint64_t addr, size_t len)
+{
+	struct sa_dump *d = priv;
+
+	if (d->source->prefetch)
+		d->source->prefetch(d, addr, len);
+}
+
 static bool sa_symbol(void *priv, const char *name, uint64_t *addr)
 {
 	return lx_symtab_lookup(&((struct sa_dump *)priv)->symbols, name, addr);
@@ -367,6 +375,7 @@ const struct lx_dump_ops sa_dump_ops = {
 	.phys_end = sa_phys_end,
 	.vmcoreinfo = sa_vmcoreinfo,
 	.live = sa_live,
+	.prefetch = sa_prefetch,
 };
 
 const struct lx_host_ops sa_host_ops = {
@@ -427,7 +436,13 @@ static int kdump_source_open(struct sa_dump *d, char *err, size_t errlen)
 		snprintf(d->reader.why, sizeof(d->reader.why), "--reader=libkdumpfile");
 	else
 		sa_reader_open(&d->reader, d->fd, d->ctx);
+	sa_reader_start_workers(&d->reader, d->workers);
 	return 0;
+}
+
+static void kdump_source_prefetch(struct sa_dump *d, uint64_t kvaddr, size_t len)
+{
+	sa_reader_prefetch(&d->reader, kvaddr, len);
 }
 
 static void kdump_source_close(struct sa_dump *d)
@@ -454,6 +469,7 @@ static const struct sa_source kdump_source = {
 	.vmcoreinfo = kdump_source_vmcoreinfo,
 	.phys_end = kdump_source_phys_end,
 	.close = kdump_source_close,
+	.prefetch = kdump_source_prefetch,
 };
 
 /* The first row whose probe accepts the file; the last takes any. */

@@ -45,6 +45,8 @@ struct sa_source {
 	 */
 	int (*module_btf)(struct sa_dump *d, unsigned int max);
 	void (*close)(struct sa_dump *d);
+	/* Optional: lx_dump_ops.prefetch. */
+	void (*prefetch)(struct sa_dump *d, uint64_t kvaddr, size_t len);
 };
 
 /* /proc/kcore's row (live.c). */
@@ -85,6 +87,8 @@ struct sa_dump {
 	/* Direct-map reads, through libkdumpfile only if no own reader fits. */
 	struct sa_reader reader;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
+	/* Threads besides the main one that decode pages ahead (-J N - 1). */
+	unsigned int workers;
 	const struct sa_vmlinux *vmlinux;	/* NULL: types and symbols from the dump */
 	const char *system_map;		/* with no vmlinux: symbols from it */
 	const struct sa_types *types;	/* the vmlinux's, or own_types */

@@ -10,6 +10,8 @@
  * inflate() (libkdumpfile's decoder), which must then accept them too.
  * The one exception is libdeflate's documented leniency (see diskdump.c):
  * a page zlib rejects only as "invalid bit length repeat" may be answered.
+ * Then a second reader, with a worker decoding ahead, is advised of the
+ * frames in runs and must answer every frame exactly as the first did.
  * tests/fuzz/diskdump_seeds.py writes the seed corpus.
  */
 #define _GNU_SOURCE
@@ -141,6 +143,39 @@ static void read_frames(const struct oracle *o, void *dd, uint64_t max_pfn)
 	free(theirs);
 }
 
+/*
+ * The frames through a reader whose worker decodes ahead, advised in runs
+ * of 1 to 64 frames (chosen by the frame number) some frames ahead.
+ */
+static void read_ahead(const struct oracle *o, void *dd, int fd, uint64_t max_pfn)
+{
+	uint8_t *own = malloc(o->page_size), *ahead = malloc(o->page_size);
+	uint64_t pfn, n = max_pfn < MAX_FRAMES ? max_pfn : MAX_FRAMES, advised = 0;
+	char err[128];
+	void *dd2 = sa_diskdump_ops.open(fd, err, sizeof(err));
+	bool a, b;
+
+	if (!dd2)
+		fz_fail("a second open of the same file failed", err, sizeof(err));
+	sa_diskdump_ops.start_workers(dd2, 1);
+	for (pfn = 0; own && ahead && pfn < n; pfn++) {
+		if (advised <= pfn + 8) {
+			uint64_t run = 1 + (pfn * 7 + o->size) % 64;
+
+			sa_diskdump_ops.prefetch(dd2, advised * o->page_size, run * o->page_size);
+			advised += run;
+		}
+		a = sa_diskdump_ops.read(dd, pfn * o->page_size, own, o->page_size);
+		b = sa_diskdump_ops.read(dd2, pfn * o->page_size, ahead, o->page_size);
+		if (a != b || (a && memcmp(own, ahead, o->page_size)))
+			fz_fail("a frame read ahead differs from the same frame read", NULL, 0);
+	}
+	sa_diskdump_ops.prefetch(dd2, UINT64_MAX - 3, 8);
+	sa_diskdump_ops.close(dd2);
+	free(own);
+	free(ahead);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct oracle o = { .file = data, .size = size };
@@ -159,6 +194,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		sa_diskdump_ops.geometry(dd, &o.page_size, &max_pfn);
 		locate(&o, max_pfn);
 		read_frames(&o, dd, max_pfn);
+		read_ahead(&o, dd, fd, max_pfn);
 		sa_diskdump_ops.close(dd);
 	} else if (!memchr(err, '\0', sizeof(err)) || !fz_text_is_safe(err, strlen(err))) {
 		fz_fail("open failed without a terminal-safe message", err, sizeof(err));

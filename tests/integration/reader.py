@@ -11,6 +11,10 @@ crashed in -u and -r on S5 and misread its slab_caches list: its cache bug,
 which src/standalone/readers/kdump.c now keeps it clear of.)
 Page-level agreement is tests/reader/compare.c's business.
 
+The threads that decode ahead (-J) change nothing either: with one thread
+(-J 1, none decoding ahead) and with four on this machine's cores, every
+ask on the -d 31 dump, and every damaged copy, prints the same bytes.
+
 usage: reader.py SAMPLE_DIR...   (a directory with a manifest, or one of
 such directories, e.g. vmcore-samples/cache/latest)
 
@@ -55,6 +59,17 @@ def test_sample(d):
             check(tag + " the same output, messages and exit status as --reader=libkdumpfile",
                   own == lib and own_err == lib_err and rc == rc_lib and bool(own or own_err),
                   "exit %d/%d, %d/%d bytes" % (rc, rc_lib, len(own), len(lib)))
+            if key == "vmcore-mkd":
+                same_for_threads(tag, before + [dump] + after, (rc, own, own_err))
+
+
+def same_for_threads(tag, args, default):
+    """-J 1 and -J 4 print what the default thread count printed."""
+    for threads in ("1", "4"):
+        got = run_leakscan(["-J", threads] + args)
+        check(tag + " the same output, messages and exit status with -J " + threads,
+              tuple(got) == tuple(default), "exit %d/%d, %d/%d bytes" % (
+                  got[0], default[0], len(got[1]), len(default[1])))
 
 
 def test_damaged(d):
@@ -80,6 +95,7 @@ def test_damaged(d):
                                                         m["vmcore-mkd"])
             check(tag + " the same exit status and JSON as --reader=libkdumpfile",
                   own[:2] == lib[:2] and bool(own[1]), "exit %d/%d" % (own[0], lib[0]))
+            same_for_threads(tag, args, own)
 
 
 def main():

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * reader_compare [-l LABEL] [-s STEP] VMCORE: the program's own reader
+ * reader_compare [-J N] [-l LABEL] [-s STEP] VMCORE: the program's own reader
  * (src/standalone/readers/reader.c) against libkdumpfile on one dump.
  *
  * Physical: every STEP-th page frame below max_pfn (default every one),
@@ -24,6 +24,9 @@
  * caught, the context abandoned and the read asked of a fresh one; an
  * address that faults a fresh context too has no oracle and is counted so,
  * and a NOTE line says where.
+ *
+ * -J N: N - 1 workers decode ahead (ahead.c), each page advised 64 reads
+ * before it is read; the same rule holds for what the reader answers.
  *
  * Prints PASS/FAIL lines; exit 0 when it passed, 1 when it failed, 2 on
  * bad usage or a dump it cannot open.
@@ -55,7 +58,10 @@ struct compare {
 	struct sa_reader reader;
 	uint64_t page_size, max_pfn, step;
 	uint8_t *own, *theirs;
+	unsigned int workers;	/* -J N: N - 1 */
 };
+
+#define ADVISED_READS 64	/* how far ahead a read is advised with -J */
 
 static void judge(struct tally *t, bool lost, bool own_ok, bool their_ok, const void *own,
 		  const void *theirs, size_t len, uint64_t addr)
@@ -155,11 +161,22 @@ static void kv_span(struct compare *c, struct tally *t, uint64_t addr, size_t le
 	judge(t, theirs < 0, own_ok, theirs > 0, c->own, c->theirs, len, addr);
 }
 
+/* With workers: advise the frame ADVISED_READS reads after pfn (all of them at first). */
+static void advise_phys(struct compare *c, uint64_t pfn)
+{
+	uint64_t from = pfn ? pfn + ADVISED_READS * c->step : 0;
+	uint64_t to = pfn + (ADVISED_READS + 1) * c->step, at;
+
+	for (at = from; c->workers && at < to && at < c->max_pfn; at += c->step)
+		c->reader.ops->prefetch(c->reader.priv, at * c->page_size, c->page_size);
+}
+
 static void compare_phys(struct compare *c, struct tally *whole, struct tally *span)
 {
 	uint64_t pfn;
 
 	for (pfn = 0; pfn < c->max_pfn; pfn += c->step) {
+		advise_phys(c, pfn);
 		phys_span(c, whole, pfn * c->page_size, c->page_size);
 		if (pfn + 1 < c->max_pfn)
 			phys_span(c, span, pfn * c->page_size + c->page_size - 100, 200);
@@ -172,8 +189,13 @@ static void kv_pages(struct compare *c, struct tally *t, uint64_t start, uint64_
 	uint64_t addr, n;
 
 	for (addr = start, n = 0; n < (1 << 20) && addr - start < end - start - c->page_size;
-	     addr += c->step * c->page_size, n++)
+	     addr += c->step * c->page_size, n++) {
+		if (c->workers && !(n % ADVISED_READS))	/* the next ADVISED_READS reads */
+			for (uint64_t k = 0; k < ADVISED_READS; k++)
+				sa_reader_prefetch(&c->reader, addr + (ADVISED_READS + k) *
+						   c->step * c->page_size, c->page_size + 17);
 		kv_span(c, t, addr + 17, c->page_size);
+	}
 }
 
 /* The kernel image from _stext on, through whichever translation covers it. */
@@ -220,6 +242,25 @@ static bool report(const char *label, const char *what, const struct tally *t)
 	return ok;
 }
 
+/* With -J: the workers answered reads (else nothing above tested them). */
+static bool report_ahead(const struct compare *c, const char *label)
+{
+	struct sa_ahead_stats st;
+	bool ok;
+
+	if (!c->workers)
+		return true;
+	ok = sa_reader_ahead_stats(&c->reader, &st) && st.ready;
+	printf("%s: reader %s: %u workers decoding ahead answered reads", ok ? "PASS" : "FAIL",
+	       label, ok ? st.workers : 0);
+	if (ok)
+		printf(": %llu pages queued, %llu read as they decoded them, %llu decoded by the reader first",
+		       (unsigned long long)st.queued, (unsigned long long)st.ready,
+		       (unsigned long long)st.taken_back);
+	printf("\n");
+	return ok;
+}
+
 static int open_compare(struct compare *c, const char *path, int *fd)
 {
 	char err[512] = "";
@@ -234,6 +275,7 @@ static int open_compare(struct compare *c, const char *path, int *fd)
 		fprintf(stderr, "reader_compare: %s: no own reader: %s\n", path, c->reader.why);
 		return -1;
 	}
+	sa_reader_start_workers(&c->reader, c->workers);
 	c->reader.ops->geometry(c->reader.priv, &c->page_size, &c->max_pfn);
 	c->own = malloc(c->page_size);
 	c->theirs = malloc(c->page_size);
@@ -248,16 +290,18 @@ int main(int argc, char **argv)
 	int opt, fd = -1, ret = 2;
 	bool ok;
 
-	while ((opt = getopt(argc, argv, "l:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "J:l:s:")) != -1) {
 		if (opt == 'l')
 			label = optarg;
+		else if (opt == 'J' && atoi(optarg) > 0 && atoi(optarg) <= SA_AHEAD_MAX_WORKERS + 1)
+			c.workers = atoi(optarg) - 1;
 		else if (opt == 's' && atoi(optarg) > 0)
 			c.step = atoi(optarg);
 		else
 			optind = argc + 1;
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: reader_compare [-l LABEL] [-s STEP] VMCORE\n");
+		fprintf(stderr, "usage: reader_compare [-J N] [-l LABEL] [-s STEP] VMCORE\n");
 		return 2;
 	}
 	c.oracle.path = argv[optind];
@@ -269,6 +313,7 @@ int main(int argc, char **argv)
 		ok &= report(label, "physical spans across pages", &span);
 		ok &= report(label, "kernel virtual, linear ranges", &kv);
 		ok &= report(label, "kernel virtual, 64 MiB from _stext", &image);
+		ok &= report_ahead(&c, label);
 		ret = ok ? 0 : 1;
 		if (c.faults)
 			printf("NOTE: reader %s: libkdumpfile faulted %u times in kdump_read() (first at %#llx) over %u contexts; the first address no fresh context answered: %#llx\n",

@@ -35,6 +35,7 @@ extern const struct unit_test stackdepot_tests[];
 extern const struct unit_test pageowner_tests[];
 extern const struct unit_test largealloc_tests[];
 extern const struct unit_test kmemleak_tests[];
+extern const struct unit_test ahead_tests[];
 
 int main(int argc, char **argv)
 {
@@ -47,7 +48,7 @@ int main(int argc, char **argv)
 					     words32_tests, json_reader_tests, report_reader_tests,
 					     merge_tests, kcore_tests, match_tests, saved_summary_tests,
 					     alloctag_tests, stackdepot_tests, pageowner_tests,
-					     largealloc_tests, kmemleak_tests };
+					     largealloc_tests, kmemleak_tests, ahead_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 

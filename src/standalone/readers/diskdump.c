@@ -30,6 +30,7 @@
 
 #include <libdeflate.h>
 
+#include "standalone/readers/ahead.h"
 #include "standalone/readers/diskdump.h"
 #include "standalone/readers/reader.h"
 
@@ -73,6 +74,7 @@ struct diskdump {
 	uint8_t *pages;
 	unsigned int npages;
 	struct libdeflate_decompressor *inflater;
+	struct sa_ahead *ahead;		/* workers decoding ahead; NULL: none */
 };
 
 static bool read_at(int fd, void *buf, size_t len, uint64_t off)
@@ -239,6 +241,7 @@ static void dd_close(void *priv)
 
 	if (!dd)
 		return;
+	sa_ahead_free(dd->ahead);
 	free(dd->bitmap);
 	free(dd->rank);
 	free(dd->descs);
@@ -355,15 +358,29 @@ static const uint8_t *file_bytes(struct diskdump *dd, uint64_t off, size_t len)
 	return got >= (ssize_t)len ? w->buf : NULL;
 }
 
-static bool inflate_page(struct diskdump *dd, const struct kdump_page_desc *d, void *out)
+/*
+ * A page stored as size bytes at src with flags into out (page_size
+ * bytes): one zlib stream that inflates to exactly one page, or the page
+ * itself; false for anything else.
+ */
+static bool decode_stored(struct libdeflate_decompressor *inflater, uint32_t flags,
+			  const uint8_t *src, size_t size, uint8_t *out, size_t page_size)
 {
-	const uint8_t *src;
-
-	if (!d->size || d->size > DD_MAX_PAGE)
+	if (flags & KDUMP_PAGE_ZLIB)
+		return libdeflate_zlib_decompress(inflater, src, size, out, page_size,
+						  NULL) == LIBDEFLATE_SUCCESS;
+	if (flags & (KDUMP_PAGE_LZO | KDUMP_PAGE_SNAPPY | KDUMP_PAGE_ZSTD) ||
+	    size != page_size)
 		return false;
-	src = file_bytes(dd, d->offset, d->size);
-	return src && libdeflate_zlib_decompress(dd->inflater, src, d->size, out,
-						 dd->page_size, NULL) == LIBDEFLATE_SUCCESS;
+	memcpy(out, src, size);
+	return true;
+}
+
+/* Whether d's stored bytes are some decode_stored() may take. */
+static bool decodable(const struct diskdump *dd, const struct kdump_page_desc *d)
+{
+	return d->size && d->size <= DD_MAX_PAGE &&
+	       ((d->flags & KDUMP_PAGE_ZLIB) || d->size == dd->page_size);
 }
 
 /* Page frame pfn into out (page_size bytes); false: not answered here. */
@@ -372,17 +389,10 @@ static bool decode_page(struct diskdump *dd, uint64_t pfn, void *out)
 	struct kdump_page_desc d;
 	const uint8_t *src;
 
-	if (!get_desc(dd, pfn, &d))
-		return false;
-	if (d.flags & KDUMP_PAGE_ZLIB)
-		return inflate_page(dd, &d, out);
-	if (d.flags & (KDUMP_PAGE_LZO | KDUMP_PAGE_SNAPPY | KDUMP_PAGE_ZSTD) ||
-	    d.size != dd->page_size)
+	if (!get_desc(dd, pfn, &d) || !decodable(dd, &d))
 		return false;
 	src = file_bytes(dd, d.offset, d.size);
-	if (src)
-		memcpy(out, src, d.size);
-	return src;
+	return src && decode_stored(dd->inflater, d.flags, src, d.size, out, dd->page_size);
 }
 
 /* Page frame pfn decoded, kept among the last few read in part. */
@@ -404,8 +414,12 @@ static const uint8_t *cached_page(struct diskdump *dd, uint64_t pfn)
 static bool read_in_page(struct diskdump *dd, uint64_t pfn, size_t off, uint8_t *buf,
 			 size_t len)
 {
-	const uint8_t *page;
+	const uint8_t *page = dd->ahead ? sa_ahead_page(dd->ahead, pfn) : NULL;
 
+	if (page) {
+		memcpy(buf, page + off, len);
+		return true;
+	}
 	if (len == dd->page_size && dd->page_tag[pfn % dd->npages] != pfn + 1)
 		return decode_page(dd, pfn, buf);
 	page = cached_page(dd, pfn);
@@ -432,10 +446,77 @@ static bool dd_read(void *priv, uint64_t paddr, void *buf, size_t len)
 	return true;
 }
 
+/*
+ * Queue [paddr, paddr + len)'s pages for the workers, in order, until
+ * the ring is full; pages already decoded here or that no worker may
+ * decode are left to the reads.
+ */
+static void dd_prefetch(void *priv, uint64_t paddr, size_t len)
+{
+	struct diskdump *dd = priv;
+	uint64_t pfn = paddr >> dd->page_shift, last;
+	struct kdump_page_desc d;
+
+	if (!dd->ahead || !len || paddr + len - 1 < paddr)
+		return;
+	for (last = (paddr + len - 1) >> dd->page_shift; pfn <= last; pfn++) {
+		if (dd->page_tag[pfn % dd->npages] == pfn + 1 || !get_desc(dd, pfn, &d) ||
+		    !decodable(dd, &d))
+			continue;
+		if (!sa_ahead_queue(dd->ahead, pfn, d.offset, d.size, d.flags))
+			break;
+	}
+	sa_ahead_flush(dd->ahead);
+}
+
+static void *new_inflater(void)
+{
+	return libdeflate_alloc_decompressor();
+}
+
+static void free_inflater(void *state)
+{
+	libdeflate_free_decompressor(state);
+}
+
+static bool worker_decode(void *state, uint32_t flags, const uint8_t *src, size_t size,
+			  uint8_t *out, size_t page_size)
+{
+	return decode_stored(state, flags, src, size, out, page_size);
+}
+
+static const struct sa_ahead_codec dd_codec = {
+	.new_state = new_inflater,
+	.free_state = free_inflater,
+	.decode = worker_decode,
+};
+
+static void dd_start_workers(void *priv, unsigned int workers)
+{
+	struct diskdump *dd = priv;
+
+	if (!dd->ahead)
+		dd->ahead = sa_ahead_new(dd->fd, dd->file_size, dd->page_size, workers,
+					 &dd_codec);
+}
+
+static bool dd_ahead_stats(const void *priv, struct sa_ahead_stats *stats)
+{
+	const struct diskdump *dd = priv;
+
+	if (!dd->ahead)
+		return false;
+	sa_ahead_get_stats(dd->ahead, stats);
+	return true;
+}
+
 const struct sa_format_ops sa_diskdump_ops = {
 	.name = "diskdump",
 	.open = dd_open,
 	.geometry = dd_geometry,
 	.read = dd_read,
 	.close = dd_close,
+	.prefetch = dd_prefetch,
+	.start_workers = dd_start_workers,
+	.ahead_stats = dd_ahead_stats,
 };

@@ -278,6 +278,40 @@ bool sa_reader_read(struct sa_reader *r, uint64_t kvaddr, void *buf, size_t len)
 	return true;
 }
 
+void sa_reader_start_workers(struct sa_reader *r, unsigned int workers)
+{
+	if (r->ops && r->ops->start_workers && workers)
+		r->ops->start_workers(r->priv, workers);
+}
+
+/* Translated a contiguous physical run at a time; untranslated parts are skipped. */
+void sa_reader_prefetch(struct sa_reader *r, uint64_t kvaddr, size_t len)
+{
+	uint64_t paddr, avail;
+	size_t n;
+
+	if (!r->ops || !r->ops->prefetch)
+		return;
+	while (len) {
+		if (translate(r, kvaddr, &paddr, &avail)) {
+			n = avail < len ? avail : len;
+			r->ops->prefetch(r->priv, paddr, n);
+		} else {	/* skip to the next page */
+			n = PT_PAGE - (kvaddr & (PT_PAGE - 1));
+			n = n < len ? n : len;
+		}
+		if (kvaddr + n < kvaddr)
+			return;
+		kvaddr += n;
+		len -= n;
+	}
+}
+
+bool sa_reader_ahead_stats(const struct sa_reader *r, struct sa_ahead_stats *stats)
+{
+	return r->ops && r->ops->ahead_stats && r->ops->ahead_stats(r->priv, stats);
+}
+
 void sa_reader_close(struct sa_reader *r)
 {
 	if (r->ops)

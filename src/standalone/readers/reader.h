@@ -16,6 +16,8 @@
 
 #include <libkdumpfile/kdumpfile.h>
 
+#include "standalone/readers/ahead.h"
+
 struct sa_format_ops {
 	const char *name;
 	/* The format's state for the file on fd; NULL and why in err if not. */
@@ -25,6 +27,15 @@ struct sa_format_ops {
 	/* len bytes at physical address paddr; false if any is not answered. */
 	bool (*read)(void *priv, uint64_t paddr, void *buf, size_t len);
 	void (*close)(void *priv);
+	/*
+	 * Optional.  Advice that [paddr, paddr + len) is read next (see
+	 * lx_dump_ops.prefetch); reads return the same bytes with or without.
+	 */
+	void (*prefetch)(void *priv, uint64_t paddr, size_t len);
+	/* Optional.  Decode advised pages on up to workers threads of its own. */
+	void (*start_workers)(void *priv, unsigned int workers);
+	/* Optional.  What the workers did; false if there are none. */
+	bool (*ahead_stats)(const void *priv, struct sa_ahead_stats *stats);
 };
 
 extern const struct sa_format_ops sa_diskdump_ops;
@@ -68,6 +79,12 @@ struct sa_reader {
 void sa_reader_open(struct sa_reader *r, int fd, kdump_ctx_t *ctx);
 /* Kernel virtual [kvaddr, kvaddr + len); false: read it through libkdumpfile. */
 bool sa_reader_read(struct sa_reader *r, uint64_t kvaddr, void *buf, size_t len);
+/* Workers threads decode ahead where the format can (0: none). */
+void sa_reader_start_workers(struct sa_reader *r, unsigned int workers);
+/* Advice: kernel virtual [kvaddr, kvaddr + len) is read next. */
+void sa_reader_prefetch(struct sa_reader *r, uint64_t kvaddr, size_t len);
+/* What the decoding workers did; false if there are none. */
+bool sa_reader_ahead_stats(const struct sa_reader *r, struct sa_ahead_stats *stats);
 void sa_reader_close(struct sa_reader *r);
 
 #endif
