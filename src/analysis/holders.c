@@ -51,32 +51,21 @@ static void mark_members(struct holders_pass *p)
 	}
 }
 
-static void count_unreferenced(struct holders_pass *p)
+/*
+ * Per cluster: members no root reaches, and members some word points
+ * into (exact even when LX_REFS_MAX cut the referrers kept).
+ */
+static void count_members(struct holders_pass *p)
 {
 	const struct lx_heap *h = &p->r.heap;
 	uint64_t n;
 
-	for (n = 0; n < h->nobjects; n++)
-		if (p->cluster_of[n] != NO_CLUSTER && !lx_reach_reached(&p->r, n))
-			p->d[p->cluster_of[n]].unreferenced++;
-}
-
-static int by_target(const void *x, const void *y)
-{
-	const struct lx_ref *a = x, *b = y;
-
-	return a->target < b->target ? -1 : a->target > b->target;
-}
-
-static uint64_t distinct_targets(struct lx_ref *refs, size_t n)
-{
-	uint64_t count = 0;
-	size_t i;
-
-	qsort(refs, n, sizeof(*refs), by_target);
-	for (i = 0; i < n; i++)
-		count += !i || refs[i].target != refs[i - 1].target;
-	return count;
+	for (n = 0; n < h->nobjects; n++) {
+		if (p->cluster_of[n] == NO_CLUSTER)
+			continue;
+		p->d[p->cluster_of[n]].unreferenced += !lx_reach_reached(&p->r, n);
+		p->d[p->cluster_of[n]].referenced += lx_reach_referenced(&p->r, n);
+	}
 }
 
 static void keep_holders(struct lx_cluster_desc *d, const struct lx_ref_group *g,
@@ -113,7 +102,6 @@ static enum lx_status cluster_holders(struct holders_pass *p, uint32_t k,
 	lx_free(p->s->t, groups);
 	lx_skb_holders(p->s, &p->r, scratch, n, p->d[k].holder_note,
 		       sizeof(p->d[k].holder_note));
-	p->d[k].referenced = distinct_targets(scratch, n);
 	p->d[k].holders_known = true;
 	return LX_OK;
 }
@@ -129,7 +117,7 @@ static enum lx_status run_pass(struct holders_pass *p)
 	ret = lx_reach_run(p->s, &p->r);
 	if (ret)
 		return ret;
-	count_unreferenced(p);
+	count_members(p);
 	scratch = lx_alloc(p->s->t, (p->r.nrefs + 1) * sizeof(*scratch));
 	if (!scratch)
 		return LX_ENOMEM;

@@ -72,7 +72,8 @@ enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
 	r->reached = lx_alloc(s->t, bytes);
 	r->targets = lx_alloc(s->t, bytes);
 	r->no_heap_words = lx_alloc(s->t, bytes);
-	if (!r->reached || !r->targets || !r->no_heap_words) {
+	r->referenced = lx_alloc(s->t, bytes);
+	if (!r->reached || !r->targets || !r->no_heap_words || !r->referenced) {
 		lx_reach_free(s, r);
 		return LX_ENOMEM;
 	}
@@ -86,6 +87,7 @@ void lx_reach_free(struct lx_session *s, struct lx_reach *r)
 	lx_free(s->t, r->reached);
 	lx_free(s->t, r->targets);
 	lx_free(s->t, r->no_heap_words);
+	lx_free(s->t, r->referenced);
 	lx_free(s->t, r->refs);
 	memset(r, 0, sizeof(*r));
 }
@@ -129,6 +131,7 @@ static void record_ref(struct pass *p, uint64_t where, const struct lx_heap_hit 
 {
 	struct lx_reach *r = p->r;
 
+	lx_bit_set(r->referenced, hit->number);
 	if (r->nrefs >= LX_REFS_MAX ||
 	    lx_reserve(p->s->t, &r->refs, &r->refs_cap, r->nrefs + 1, sizeof(*r->refs))) {
 		r->refs_dropped++;

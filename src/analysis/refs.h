@@ -37,6 +37,11 @@ struct lx_reach {
 	struct lx_areas roots;
 	uint8_t *reached;	/* bit per heap object: reachable from a root */
 	uint8_t *targets;	/* bit per heap object: record its referrers */
+	/*
+	 * bit per target: some word points into it, recorded in refs or not
+	 * (past LX_REFS_MAX), so the count of referenced targets is exact
+	 */
+	uint8_t *referenced;
 	uint8_t *no_heap_words;	/* bit per heap object: known to hold no word
 				 * in the direct map, so scanning it is moot */
 	struct lx_ref *refs;
@@ -81,6 +86,12 @@ void lx_reach_warn_limits(struct lx_session *s, const struct lx_reach *r);
 static inline bool lx_reach_reached(const struct lx_reach *r, uint64_t number)
 {
 	return lx_bit_test(r->reached, number);
+}
+
+/* Some word points into target number, kept in refs or not. */
+static inline bool lx_reach_referenced(const struct lx_reach *r, uint64_t number)
+{
+	return lx_bit_test(r->referenced, number);
 }
 
 /* Referrers grouped by where they sit, most held members first. */

@@ -123,6 +123,19 @@ def test_text_cluster(d, m, dump, truth):
           "rc %d, %d members, %d lost missing" % (rc, len(got), len(want - got)))
 
 
+def test_tallies(dump):
+    """Past LX_REFS_MAX kept referrers (kmalloc-64's 350 000 records on a
+    list), every described cluster still counts each member referenced or
+    unreferenced: nothing here is both (the lost ones have no pointer)."""
+    for cache in ("kmalloc-1k", "kmalloc-256", "kmalloc-64"):
+        rc, out, err, took = run(["-j", dump, cache])
+        clusters = json.loads(out)["clusters"] if rc in (0, 4) and out.startswith("{") else []
+        bad = [(c["count"], c.get("referenced"), c.get("unreferenced")) for c in clusters
+               if c.get("referenced", -1) + c.get("unreferenced", -1) != c["count"]]
+        check("S11: %s (%.1f s): referenced + unreferenced = members in every described cluster" % (
+                  cache, took), bool(clusters) and not bad, "%s %s" % (bad[:3], err[-200:]))
+
+
 def test_live_sets(d, m, dump, truth):
     for cache in sorted(truth):
         lost = addresses(os.path.join(d, m["truth-lost-" + cache]))
@@ -170,6 +183,7 @@ def main():
     test_text_cluster(d, m, dump, truth)
     test_live_sets(d, m, dump, truth)
     test_unreferenced(d, m, dump, truth)
+    test_tallies(dump)
     failed = RESULTS.count(False)
     print("scale: %d passed, %d failed" % (len(RESULTS) - failed, failed))
     return 1 if failed else 0
