@@ -215,12 +215,13 @@ static void build_signature(const struct lx_clusterer *cl, struct signature *sig
 		/* Pointers first: their low bytes can look like text. */
 		if (value && !lx_ptr_range_of(cl->ranges, cl->nranges, value) &&
 		    text_starts_at(obj, pos, len)) {
-			end = lx_text_run(obj, pos, len);
 			/* A buffer that starts with text: the rest is stale. */
-			if (pos == 0 && end >= LX_MIN_TEXT_BUFFER) {
+			if (pos == 0 && lx_text_run(obj, 0, len < LX_MIN_TEXT_BUFFER ? len :
+					LX_MIN_TEXT_BUFFER) == LX_MIN_TEXT_BUFFER) {
 				emit_text(sig, obj, pos, len);
 				return;
 			}
+			end = lx_text_run(obj, pos, len);
 			/*
 			 * Inside binary, only NUL-terminated text is a string;
 			 * random bytes often start with four printable ones.

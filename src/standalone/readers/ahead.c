@@ -19,6 +19,7 @@
  * it, from the oldest on, so the two meet only once the advice is
  * decoded, wherever the time goes (decoding, or the reader's own work).
  */
+#define _GNU_SOURCE
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -142,6 +143,7 @@ static void *worker_main(void *arg)
 	struct sa_ahead *a = w->a;
 	struct ahead_job job;
 
+	pthread_setname_np(pthread_self(), "leakscan-ahead");	/* for top and perf */
 	pthread_mutex_lock(&a->lock);
 	for (;;) {
 		while (!a->stop && !a->job_count)
