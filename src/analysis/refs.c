@@ -29,6 +29,12 @@
  */
 #define SLAB_WINDOWS 128
 #define SLAB_WINDOW_BYTES (32u << 10)	/* an order-3 slab */
+/*
+ * A slab read into a window advises the dump of the slabs after it in
+ * address order: a list allocated in sequence, and the pass over the
+ * unreached objects, go there next.
+ */
+#define FOLLOWING_SLABS 8
 
 struct slab_window {
 	const struct lx_heap_slab *slab;	/* NULL: empty */
@@ -45,6 +51,7 @@ struct pass {
 	size_t buf_len;
 	struct slab_window windows[SLAB_WINDOWS];
 	uint8_t *window_mem;		/* SLAB_WINDOWS * SLAB_WINDOW_BYTES */
+	size_t advised_end;		/* heap slabs advised: up to this index */
 	uint64_t done, total;		/* objects scanned, for progress */
 	enum lx_status status;
 };
@@ -261,6 +268,19 @@ static uint64_t slab_span(const struct lx_heap *h, const struct lx_heap_slab *hs
 	return (uint64_t)hs->objects * h->caches[hs->cache].cache.size;
 }
 
+/* Slab number i (heap order) is read: advise the dump of those after it. */
+static void advise_following(struct pass *p, size_t i)
+{
+	const struct lx_heap *h = &p->r->heap;
+	size_t next = p->advised_end > i && p->advised_end <= i + FOLLOWING_SLABS ?
+		      p->advised_end : i + 1;
+
+	for (; next <= i + FOLLOWING_SLABS && next < h->nslabs; next++)
+		if (p->windows[next % SLAB_WINDOWS].slab != &h->slabs[next])
+			lx_prefetch(p->s->t, h->slabs[next].base, slab_span(h, &h->slabs[next]));
+	p->advised_end = next;
+}
+
 /*
  * The object's len bytes from its slab's window, reading the slab into
  * the window if another holds it; NULL if the slab does not fit a window
@@ -281,6 +301,7 @@ static const uint8_t *window_bytes(struct pass *p, uint64_t number, uint64_t add
 	w = &p->windows[(size_t)(hs - h->slabs) % SLAB_WINDOWS];
 	if (w->slab != hs) {
 		w->slab = hs;
+		advise_following(p, (size_t)(hs - h->slabs));
 		w->readable = lx_read(p->s->t, hs->base, w->mem, span);
 	}
 	return w->readable ? w->mem + (addr - hs->base) : NULL;
