@@ -297,6 +297,11 @@ bool sa_ahead_queue(struct sa_ahead *a, uint64_t pfn, uint64_t off, uint32_t siz
 	return true;
 }
 
+bool sa_ahead_holds(const struct sa_ahead *a, uint64_t pfn)
+{
+	return a->slots[pfn % a->nslots].tag == pfn + 1;
+}
+
 /* The pending job's slots back to EMPTY: the queue has no room for it. */
 static void drop_pending(struct sa_ahead *a)
 {

@@ -55,6 +55,8 @@ void sa_ahead_free(struct sa_ahead *a);
  */
 bool sa_ahead_queue(struct sa_ahead *a, uint64_t pfn, uint64_t off, uint32_t size,
 		    uint32_t flags);
+/* Whether pfn is queued, being decoded or decoded (no lock: the tag is the caller's). */
+bool sa_ahead_holds(const struct sa_ahead *a, uint64_t pfn);
 /* Hand the pages queued since the last call to the workers. */
 void sa_ahead_flush(struct sa_ahead *a);
 /*

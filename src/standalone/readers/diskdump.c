@@ -460,7 +460,8 @@ static void dd_prefetch(void *priv, uint64_t paddr, size_t len)
 	if (!dd->ahead || !len || paddr + len - 1 < paddr)
 		return;
 	for (last = (paddr + len - 1) >> dd->page_shift; pfn <= last; pfn++) {
-		if (dd->page_tag[pfn % dd->npages] == pfn + 1 || !get_desc(dd, pfn, &d) ||
+		if (dd->page_tag[pfn % dd->npages] == pfn + 1 ||
+		    sa_ahead_holds(dd->ahead, pfn) || !get_desc(dd, pfn, &d) ||
 		    !decodable(dd, &d))
 			continue;
 		if (!sa_ahead_queue(dd->ahead, pfn, d.offset, d.size, d.flags))
