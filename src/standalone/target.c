@@ -65,10 +65,21 @@ static bool kdump_source_read(struct sa_dump *d, uint64_t addr, void *buf, size_
 	return sa_kdump_reads_read(&d->reads, KDUMP_KVADDR, addr, buf, len);
 }
 
+static void trace_pages(FILE *trace, uint64_t addr, size_t len)
+{
+	uint64_t page;
+
+	for (page = addr & ~4095ULL; len && page <= addr + len - 1 && page >= (addr & ~4095ULL);
+	     page += 4096)
+		fprintf(trace, "%llx\n", (unsigned long long)page);
+}
+
 static bool sa_read(void *priv, uint64_t addr, void *buf, size_t len)
 {
 	struct sa_dump *d = priv;
 
+	if (d->page_trace)
+		trace_pages(d->page_trace, addr, len);
 	return d->source->read(d, addr, buf, len);
 }
 
@@ -830,6 +841,9 @@ static int own_btf(struct sa_dump *d, char *err, size_t errlen)
 
 int sa_dump_open(struct sa_dump *d, char *err, size_t errlen)
 {
+	const char *trace = getenv("LEAKEXT_PAGE_TRACE");
+
+	d->page_trace = trace && *trace ? fopen(trace, "a") : NULL;
 	if (open_dump(d, err, errlen))
 		return -1;
 	if (kernel_symbols(d, err, errlen))
@@ -859,6 +873,9 @@ void sa_dump_close(struct sa_dump *d)
 	if (d->source)
 		d->source->close(d);
 	d->source = NULL;
+	if (d->page_trace)
+		fclose(d->page_trace);
+	d->page_trace = NULL;
 	if (d->fd >= 0)
 		close(d->fd);
 	lx_symtab_free(&d->symbols);

@@ -89,6 +89,11 @@ struct sa_dump {
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
 	/* Threads besides the main one that decode pages ahead (-J N - 1). */
 	unsigned int workers;
+	/*
+	 * LEAKEXT_PAGE_TRACE=FILE (tests/bench's floor): the kernel virtual
+	 * page of every byte read is written to FILE, a line each, in hex.
+	 */
+	FILE *page_trace;
 	const struct sa_vmlinux *vmlinux;	/* NULL: types and symbols from the dump */
 	const char *system_map;		/* with no vmlinux: symbols from it */
 	const struct sa_types *types;	/* the vmlinux's, or own_types */
