@@ -90,132 +90,127 @@ static int toy_file(uint8_t **bytes, size_t size)
 	return fd;
 }
 
-/* What a read of pfn returns: the worker's page, or the reader's own decoding. */
-static bool page_right(struct sa_ahead *a, const uint8_t *file, uint64_t pfn, uint8_t *want)
-{
-	const uint8_t *got = sa_ahead_page(a, pfn);
+/* A ring over a toy file of size bytes, and a page buffer. */
+struct toy_ring {
+	uint8_t *file, *want;
+	int fd;
+	struct sa_ahead *a;
+};
 
-	toy_decode((uint32_t)pfn, file + pfn * STORED, STORED, want, PAGE);
-	return !got || !memcmp(got, want, PAGE);
+static bool toy_open(struct toy_ring *r, size_t size, unsigned int workers)
+{
+	r->want = malloc(PAGE);
+	r->fd = toy_file(&r->file, size);
+	r->a = r->fd < 0 ? NULL : sa_ahead_new(r->fd, size, PAGE, workers, &toy);
+	CHECK(r->a && r->want);
+	return r->a && r->want;
+}
+
+static void toy_close(struct toy_ring *r)
+{
+	sa_ahead_free(r->a);
+	free(r->file);
+	free(r->want);
+	if (r->fd >= 0)
+		close(r->fd);
+}
+
+/*
+ * A read of frame pfn (stored at pfn * STORED): the worker's page, right,
+ * or (unless only a worker's will do) none, for the reader to decode.
+ */
+static bool page_right(struct toy_ring *r, uint64_t pfn, bool worker_only)
+{
+	const uint8_t *got = sa_ahead_page(r->a, pfn);
+
+	toy_decode((uint32_t)pfn, r->file + pfn * STORED, STORED, r->want, PAGE);
+	return got ? !memcmp(got, r->want, PAGE) : !worker_only;
 }
 
 static bool test_pages_as_decoded(void)
 {
-	size_t size = (SLOTS + 8) * STORED;
-	uint8_t *file, *want = malloc(PAGE);
-	int fd = toy_file(&file, size);
-	struct sa_ahead *a = fd < 0 ? NULL : sa_ahead_new(fd, size, PAGE, 3, &toy);
+	struct toy_ring r;
 	struct sa_ahead_stats st;
 	uint64_t pfn;
 
-	CHECK(a && want);
-	if (!a || !want)
+	if (!toy_open(&r, (SLOTS + 8) * STORED, 3))
 		goto out;
 	for (pfn = 0; pfn < SLOTS; pfn++)
-		CHECK(sa_ahead_queue(a, pfn, pfn * STORED, STORED, (uint32_t)pfn));
-	sa_ahead_flush(a);
+		CHECK(sa_ahead_queue(r.a, pfn, pfn * STORED, STORED, (uint32_t)pfn));
+	sa_ahead_flush(r.a);
 	for (pfn = 0; pfn < SLOTS; pfn++)
-		CHECK(page_right(a, file, pfn, want));
+		CHECK(page_right(&r, pfn, false));
 	/* a second read of each: ready ones stay, taken-back ones are gone */
 	for (pfn = 0; pfn < SLOTS; pfn++)
-		CHECK(page_right(a, file, pfn, want));
-	sa_ahead_get_stats(a, &st);
+		CHECK(page_right(&r, pfn, false));
+	sa_ahead_get_stats(r.a, &st);
 	/* each page ready twice, or taken back once and then not queued */
 	CHECK(st.workers == 3 && st.queued == SLOTS && st.ready + 2 * st.taken_back == 2 * SLOTS);
-	CHECK(!sa_ahead_page(a, SLOTS + 1));	/* never queued */
+	CHECK(!sa_ahead_page(r.a, SLOTS + 1));	/* never queued */
 out:
-	sa_ahead_free(a);
-	free(file);
-	free(want);
-	if (fd >= 0)
-		close(fd);
+	toy_close(&r);
 	return unit_ok();
-}
-
-/* What a worker made of frame pfn, stored at pfn * STORED. */
-static bool worker_page(struct sa_ahead *a, const uint8_t *file, uint64_t pfn, uint8_t *want)
-{
-	const uint8_t *got = sa_ahead_page(a, pfn);
-
-	toy_decode((uint32_t)pfn, file + pfn * STORED, STORED, want, PAGE);
-	return got && !memcmp(got, want, PAGE);
 }
 
 static bool test_full_ring_and_taking_back(void)
 {
-	size_t size = (SLOTS + 8) * STORED;
-	uint8_t *file, *want = malloc(PAGE);
-	int fd = toy_file(&file, size);
-	struct sa_ahead *a = fd < 0 ? NULL : sa_ahead_new(fd, size, PAGE, 1, &toy);
+	struct toy_ring r;
 	struct sa_ahead_stats st;
 	uint64_t pfn;
 
-	CHECK(a && want);
-	if (!a || !want)
+	if (!toy_open(&r, (SLOTS + 8) * STORED, 1))
 		goto out;
 	/* the worker held on frame SLOTS - 1 while the others are queued */
 	set_gate(false);
-	CHECK(sa_ahead_queue(a, SLOTS - 1, (SLOTS - 1) * STORED, STORED, SLOTS - 1));
-	sa_ahead_flush(a);
+	CHECK(sa_ahead_queue(r.a, SLOTS - 1, (SLOTS - 1) * STORED, STORED, SLOTS - 1));
+	sa_ahead_flush(r.a);
 	wait_decoding(1);
 	for (pfn = 0; pfn < SLOTS - 1; pfn += 2)	/* a job each */
-		CHECK(sa_ahead_queue(a, pfn, pfn * STORED, STORED, (uint32_t)pfn));
-	sa_ahead_flush(a);
+		CHECK(sa_ahead_queue(r.a, pfn, pfn * STORED, STORED, (uint32_t)pfn));
+	sa_ahead_flush(r.a);
 	/* frame SLOTS would take frame 0's slot, still queued */
-	CHECK(!sa_ahead_queue(a, SLOTS, SLOTS * STORED, STORED, SLOTS));
-	CHECK(sa_ahead_queue(a, 6, 6 * STORED, STORED, 6));	/* queued already */
-	CHECK(!sa_ahead_page(a, 0));	/* queued: taken back */
-	sa_ahead_get_stats(a, &st);
+	CHECK(!sa_ahead_queue(r.a, SLOTS, SLOTS * STORED, STORED, SLOTS));
+	CHECK(sa_ahead_queue(r.a, 6, 6 * STORED, STORED, 6));	/* queued already */
+	CHECK(!sa_ahead_page(r.a, 0));	/* queued: taken back */
+	sa_ahead_get_stats(r.a, &st);
 	CHECK(st.taken_back == 1 && st.ready == 0 && st.queued == SLOTS / 2 + 1);
 	set_gate(true);
-	CHECK(worker_page(a, file, SLOTS - 1, want));	/* waited for, or ready */
-	CHECK(worker_page(a, file, SLOTS - 1, want));	/* and kept */
+	CHECK(page_right(&r, SLOTS - 1, true));	/* waited for, or ready */
+	CHECK(page_right(&r, SLOTS - 1, true));	/* and kept */
 	/* frame 0's slot is free now: frame SLOTS takes it, and fails */
-	CHECK(sa_ahead_queue(a, SLOTS, SLOTS * STORED, STORED, FAILING));
-	sa_ahead_flush(a);
-	CHECK(!sa_ahead_page(a, SLOTS));	/* failed, or taken back */
-	sa_ahead_get_stats(a, &st);
+	CHECK(sa_ahead_queue(r.a, SLOTS, SLOTS * STORED, STORED, FAILING));
+	sa_ahead_flush(r.a);
+	CHECK(!sa_ahead_page(r.a, SLOTS));	/* failed, or taken back */
+	sa_ahead_get_stats(r.a, &st);
 	CHECK(st.ready == 2 && st.waited <= 1 && st.queued == SLOTS / 2 + 2);
 out:
-	sa_ahead_free(a);
+	toy_close(&r);
 	set_gate(true);
-	free(file);
-	free(want);
-	if (fd >= 0)
-		close(fd);
 	return unit_ok();
 }
 
 static bool test_bad_offsets_and_stop(void)
 {
 	size_t size = 64 * STORED;
-	uint8_t *file;
-	int fd = toy_file(&file, size);
-	struct sa_ahead *a = fd < 0 ? NULL : sa_ahead_new(fd, size, PAGE, 2, &toy);
+	struct toy_ring r;
 	uint64_t pfn;
 
-	CHECK(a);
-	CHECK(!sa_ahead_new(fd, size, PAGE, 0, &toy));	/* no workers: none */
-	if (!a)
+	if (!toy_open(&r, size, 2))
 		goto out;
+	CHECK(!sa_ahead_new(r.fd, size, PAGE, 0, &toy));	/* no workers: none */
 	/* past the file's end, or empty: left to the reader, never queued */
-	CHECK(sa_ahead_queue(a, 1, size, STORED, 1) && !sa_ahead_page(a, 1));
-	CHECK(sa_ahead_queue(a, 2, UINT64_MAX - 10, STORED, 2) && !sa_ahead_page(a, 2));
-	CHECK(sa_ahead_queue(a, 3, 0, 0, 3) && !sa_ahead_page(a, 3));
+	CHECK(sa_ahead_queue(r.a, 1, size, STORED, 1) && !sa_ahead_page(r.a, 1));
+	CHECK(sa_ahead_queue(r.a, 2, UINT64_MAX - 10, STORED, 2) && !sa_ahead_page(r.a, 2));
+	CHECK(sa_ahead_queue(r.a, 3, 0, 0, 3) && !sa_ahead_page(r.a, 3));
 	/* freed with work queued and a worker held: it stops and joins */
 	set_gate(false);
 	for (pfn = 0; pfn < 60; pfn++)
-		sa_ahead_queue(a, pfn, pfn * STORED, STORED, (uint32_t)pfn);
-	sa_ahead_flush(a);
+		sa_ahead_queue(r.a, pfn, pfn * STORED, STORED, (uint32_t)pfn);
+	sa_ahead_flush(r.a);
 	wait_decoding(1);
 	set_gate(true);
-	sa_ahead_free(a);
-	a = NULL;
 out:
-	sa_ahead_free(a);
-	free(file);
-	if (fd >= 0)
-		close(fd);
+	toy_close(&r);
 	return unit_ok();
 }
 
