@@ -503,18 +503,58 @@ void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
 struct labelled {
 	char label[LX_LABEL_MAX];
 	uint64_t target, where;
+	size_t label_id;	/* the first entry with the same label */
 	enum lx_area_kind kind;
 	bool lost_holder;	/* the word sits in an unreached live object */
 };
 
+/* By label (interned: equal labels, equal ids), then target, then where. */
 static int by_label_target(const void *x, const void *y)
 {
 	const struct labelled *a = x, *b = y;
-	int c = strcmp(a->label, b->label);
 
-	if (c)
-		return c;
-	return a->target < b->target ? -1 : a->target > b->target;
+	if (a->label_id != b->label_id)
+		return a->label_id < b->label_id ? -1 : 1;
+	if (a->target != b->target)
+		return a->target < b->target ? -1 : 1;
+	return a->where < b->where ? -1 : a->where > b->where;
+}
+
+static uint64_t label_hash(const char *label)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (*label)
+		h = (h ^ (uint8_t)*label++) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * Each entry's label_id: the index of the first entry with its label,
+ * found in an open-addressed table of 2n to 4n slots, so that sorting
+ * compares numbers, not labels.
+ */
+static enum lx_status intern_labels(struct lx_session *s, struct labelled *l, size_t n)
+{
+	size_t cap = 2, i, slot;
+	size_t *first;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	first = lx_alloc(s->t, cap * sizeof(*first));	/* index + 1; 0: empty */
+	if (!first)
+		return LX_ENOMEM;
+	for (i = 0; i < n; i++) {
+		for (slot = label_hash(l[i].label) & (cap - 1); first[slot];
+		     slot = (slot + 1) & (cap - 1))
+			if (!strcmp(l[first[slot] - 1].label, l[i].label))
+				break;
+		if (!first[slot])
+			first[slot] = i + 1;
+		l[i].label_id = first[slot] - 1;
+	}
+	lx_free(s->t, first);
+	return LX_OK;
 }
 
 /* Most members held first; on a tie a root (a named place) before an object. */
@@ -655,18 +695,19 @@ static enum lx_status label_refs(struct lx_session *s, const struct lx_reach *r,
 
 static size_t count_groups(const struct labelled *l, size_t n, struct lx_ref_group *g)
 {
+	struct lx_ref_group *cur = g;
 	size_t i, ng = 0;
 
 	for (i = 0; i < n; i++) {
-		struct lx_ref_group *cur = ng ? &g[ng - 1] : NULL;
-
-		if (!cur || strcmp(cur->label, l[i].label)) {
+		if (!i || l[i].label_id != l[i - 1].label_id) {
 			cur = &g[ng++];
 			memset(cur, 0, sizeof(*cur));
 			memcpy(cur->label, l[i].label, sizeof(cur->label));
 			cur->kind = l[i].kind;
 			cur->example = l[i].where;
 		}
+		if (l[i].where < cur->example)	/* the lowest, whatever the order */
+			cur->example = l[i].where;
 		cur->words++;
 		cur->lost_holders += l[i].lost_holder;
 		if (cur->words == 1 || l[i].target != l[i - 1].target)
@@ -693,7 +734,7 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 		*groups = NULL;
 		return LX_ENOMEM;
 	}
-	if (label_refs(s, r, refs, nrefs, l)) {
+	if (label_refs(s, r, refs, nrefs, l) || intern_labels(s, l, nrefs)) {
 		lx_free(s->t, l);
 		lx_free(s->t, *groups);
 		*groups = NULL;
