@@ -36,6 +36,7 @@ extern const struct unit_test pageowner_tests[];
 extern const struct unit_test largealloc_tests[];
 extern const struct unit_test kmemleak_tests[];
 extern const struct unit_test ahead_tests[];
+extern const struct unit_test prefetch_tests[];
 
 int main(int argc, char **argv)
 {
@@ -48,7 +49,8 @@ int main(int argc, char **argv)
 					     words32_tests, json_reader_tests, report_reader_tests,
 					     merge_tests, kcore_tests, match_tests, saved_summary_tests,
 					     alloctag_tests, stackdepot_tests, pageowner_tests,
-					     largealloc_tests, kmemleak_tests, ahead_tests };
+					     largealloc_tests, kmemleak_tests, ahead_tests,
+					     prefetch_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 

@@ -70,6 +70,69 @@ static bool test_cpu_freelists(void)
 	return unit_ok();
 }
 
+/* Advice the walk gave, and the slab reads it made, for the test below. */
+static const struct lx_dump_ops *unadvised_ops;
+static struct { uint64_t addr, len; } walk_advice[64];
+static unsigned int walk_nadvice, slab_reads, unadvised_reads;
+
+static void record_advice(void *priv, uint64_t addr, size_t len)
+{
+	(void)priv;
+	if (walk_nadvice < 64)
+		walk_advice[walk_nadvice++] = (typeof(walk_advice[0])){ addr, len };
+}
+
+/* A read of a whole slab's objects must have been advised before it. */
+static bool read_checking_advice(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	unsigned int i;
+	bool advised = false;
+
+	if (len == FK_OBJS * FK_OBJ_SIZE) {
+		slab_reads++;
+		for (i = 0; i < walk_nadvice; i++)
+			advised |= walk_advice[i].addr == addr && walk_advice[i].len >= len;
+		unadvised_reads += !advised;
+	}
+	return unadvised_ops->read(priv, addr, buf, len);
+}
+
+/* Advice of a whole slab's objects (the memory map walk advises its run too). */
+static unsigned int slabs_advised(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < walk_nadvice; i++)
+		n += walk_advice[i].addr >= FK_PAGE_OFFSET &&
+		     walk_advice[i].addr < FK_PAGE_OFFSET + FK_MAX_PFN * FK_PAGE_SIZE &&
+		     walk_advice[i].len == FK_OBJS * FK_OBJ_SIZE;
+	return n;
+}
+
+static bool test_walk_advises_each_slab(void)
+{
+	struct fixture f;
+	struct lx_dump_ops ops;
+	unsigned int pfn;
+
+	fx_setup(&f, LX_FP_PLAIN);
+	for (pfn = 20; pfn < 23; pfn++)
+		fk_add_slab(&f.fk, pfn, FK_OBJS, false);	/* full, on no list */
+	fx_one_partial_slab(&f);
+	unadvised_ops = f.fk.target.dump;
+	ops = *unadvised_ops;
+	ops.prefetch = record_advice;
+	ops.read = read_checking_advice;
+	f.fk.target.dump = &ops;
+	walk_nadvice = slab_reads = unadvised_reads = 0;
+	CHECK(fx_run_scan(&f) == 0);
+	CHECK(f.scan.nslabs == 4 && slab_reads == 4 && !unadvised_reads);
+	CHECK(slabs_advised() == 4);	/* each slab once, 16 KiB within the distance */
+	f.fk.target.dump = unadvised_ops;
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 static bool test_memmap_only_full_slab(void)
 {
 	static const unsigned int free_idx[] = { 0 };
@@ -644,6 +707,7 @@ static bool test_failed_walk_frees(void)
 
 
 const struct unit_test walker_tests[] = {
+	{ "slub: the walk advises the dump of each slab before reading it", test_walk_advises_each_slab },
 	{ "plain freelist", test_plain_freelist },
 	{ "hardened freelist, swab (5.7+)", test_hardened_swab_freelist },
 	{ "hardened freelist, xor (4.14-5.6)", test_hardened_xor_freelist },
