@@ -210,15 +210,22 @@ static int parse_types(struct program *p, const char *text)
 	return 0;
 }
 
+/* A plain decimal number of at most max in *v; false for anything else. */
+static bool parse_decimal(const char *text, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(text, &end, 10);
+	return *text && !*end && !errno && *v <= max && text[0] != '-';
+}
+
 /* -J N: threads in all, the main one included. */
 static int parse_threads(struct program *p, const char *text)
 {
-	char *end;
 	unsigned long v;
 
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (!*text || *end || errno || !v || v > SA_AHEAD_MAX_WORKERS + 1 || text[0] == '-') {
+	if (!parse_decimal(text, SA_AHEAD_MAX_WORKERS + 1, &v) || !v) {
 		fprintf(stderr, "leakscan: -J takes a number of threads from 1 to %u, not \"%s\"\n",
 			SA_AHEAD_MAX_WORKERS + 1, text);
 		return -1;
@@ -323,7 +330,6 @@ static int parse_option(struct program *p, int c)
 static int resolve_count(struct program *p)
 {
 	char why[256];
-	char *end;
 	unsigned long v;
 
 	if (!p->count_arg)
@@ -334,9 +340,7 @@ static int resolve_count(struct program *p)
 		fprintf(stderr, "leakscan: %s\n", why);
 		return -1;
 	}
-	errno = 0;
-	v = strtoul(p->count_arg, &end, 10);
-	if (!*p->count_arg || *end || errno || v > 100000000UL || p->count_arg[0] == '-') {
+	if (!parse_decimal(p->count_arg, 100000000UL, &v)) {
 		fprintf(stderr, "leakscan: --count needs a number of scans (0: until ^C), not \"%s\"\n",
 			p->count_arg);
 		return -1;

@@ -245,32 +245,35 @@ void sa_ahead_free(struct sa_ahead *a)
 	free(a);
 }
 
-/* Whether frame pfn, stored at [off, off + size), extends the pending job. */
-static bool extends_pending(const struct ahead_job *job, uint64_t pfn, uint64_t off,
-			    uint32_t size)
+/*
+ * The pending job with frame pfn, stored at [off, off + size), added, in
+ * *grown; false if that is no longer one job: not the next frame, too
+ * many frames, or stored bytes wider than a window.
+ */
+static bool extend_job(const struct ahead_job *job, uint64_t pfn, uint64_t off,
+		       uint32_t size, struct ahead_job *grown)
 {
 	uint64_t lo = off < job->off ? off : job->off;
 	uint64_t hi = job->off + job->len > off + size ? job->off + job->len : off + size;
 
-	return job->count && job->count < AHEAD_JOB_PAGES && pfn == job->pfn + job->count &&
-	       hi - lo <= AHEAD_WINDOW;
+	if (!job->count || job->count >= AHEAD_JOB_PAGES || pfn != job->pfn + job->count ||
+	    hi - lo > AHEAD_WINDOW)
+		return false;
+	*grown = (struct ahead_job){ .pfn = job->pfn, .count = job->count + 1, .off = lo,
+				     .len = hi - lo };
+	return true;
 }
 
 static void add_to_pending(struct sa_ahead *a, uint64_t pfn, uint64_t off, uint32_t size)
 {
-	struct ahead_job *job = &a->pending;
-	uint64_t lo, hi;
+	struct ahead_job grown;
 
-	if (!extends_pending(job, pfn, off, size)) {
-		sa_ahead_flush(a);
-		*job = (struct ahead_job){ .pfn = pfn, .count = 1, .off = off, .len = size };
+	if (extend_job(&a->pending, pfn, off, size, &grown)) {
+		a->pending = grown;
 		return;
 	}
-	lo = off < job->off ? off : job->off;
-	hi = job->off + job->len > off + size ? job->off + job->len : off + size;
-	job->off = lo;
-	job->len = hi - lo;
-	job->count++;
+	sa_ahead_flush(a);
+	a->pending = (struct ahead_job){ .pfn = pfn, .count = 1, .off = off, .len = size };
 }
 
 bool sa_ahead_queue(struct sa_ahead *a, uint64_t pfn, uint64_t off, uint32_t size,
