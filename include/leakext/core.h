@@ -94,6 +94,15 @@ uint64_t lx_phys_end(struct lx_target *t);
 bool lx_target_live(struct lx_target *t);
 /* Advise the dump that [addr, addr + len) is read next (lx_dump_ops.prefetch). */
 void lx_prefetch(const struct lx_target *t, uint64_t addr, size_t len);
+/* The dump's present op says [addr, addr + len) is there; false if absent. */
+bool lx_present(const struct lx_target *t, uint64_t addr, size_t len);
+/* The dump has a present op: walkers may skip bytes they do not need. */
+bool lx_tells_presence(const struct lx_target *t);
+/*
+ * Whether [addr, addr + len) is in the dump: the dump's present op when it
+ * says so without decoding, else a read into scratch (len bytes).
+ */
+bool lx_readable(const struct lx_target *t, uint64_t addr, void *scratch, size_t len);
 /* How far ahead of its reads a sequential reader advises the dump. */
 #define LX_READ_AHEAD (2U << 20)
 /*

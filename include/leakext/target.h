@@ -94,6 +94,15 @@ struct lx_dump_ops {
 	 * be NULL, and may ignore any call (say, when its read-ahead is full).
 	 */
 	void (*prefetch)(void *priv, uint64_t kvaddr, size_t len);
+	/*
+	 * True when every page of [kvaddr, kvaddr + len) is stored in the dump
+	 * in a form the dump reads, found without decoding any of it (the
+	 * dump's page index); false when a page is not or the dump cannot
+	 * tell without reading.  A page whose stored bytes are damaged may
+	 * still be present: only a read finds that.  For walkers that need a
+	 * range's presence, not its bytes.  May be NULL: lx_readable() reads.
+	 */
+	bool (*present)(void *priv, uint64_t kvaddr, size_t len);
 };
 
 /*

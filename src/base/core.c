@@ -68,6 +68,21 @@ void lx_prefetch(const struct lx_target *t, uint64_t addr, size_t len)
 		t->dump->prefetch(t->dump_priv, addr, len);
 }
 
+bool lx_present(const struct lx_target *t, uint64_t addr, size_t len)
+{
+	return t->dump->present && t->dump->present(t->dump_priv, addr, len);
+}
+
+bool lx_tells_presence(const struct lx_target *t)
+{
+	return t->dump->present;
+}
+
+bool lx_readable(const struct lx_target *t, uint64_t addr, void *scratch, size_t len)
+{
+	return lx_present(t, addr, len) || lx_read(t, addr, scratch, len);
+}
+
 void lx_prefetch_run(const struct lx_target *t, uint64_t *advised, uint64_t addr,
 		     uint64_t len, uint64_t end)
 {

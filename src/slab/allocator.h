@@ -104,12 +104,20 @@ struct lx_scan;
 /*
  * A walker's last step: decide(walk, slab, mem) for each slab of scan in
  * turn, with a buffer of len bytes for the slab's memory; ^C stops it
- * (LX_EINTR), progress is shown by cache name.
+ * (LX_EINTR), progress is shown by cache name.  Slabs the walker marked
+ * unread are not advised to the dump.
  */
 struct lx_slab;
 typedef void (*lx_slab_decider)(void *walk, struct lx_slab *slab, uint8_t *mem);
 enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, size_t len,
 				 lx_slab_decider decide, void *walk);
+/*
+ * A decider's read of len bytes of slab's memory from its base into mem;
+ * of a slab marked unread, only whether the dump has them (mem's bytes
+ * are then undefined).  False: not readable.
+ */
+bool lx_read_slab(struct lx_session *s, const struct lx_slab *slab, uint8_t *mem,
+		  size_t len);
 void lx_note_problem(struct lx_session *s, struct lx_scan *scan,
 		     enum lx_problem kind, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -171,6 +179,13 @@ struct lx_slab {
 	uint8_t source;
 	uint8_t bad:1;
 	uint8_t frozen:1;
+	/*
+	 * The walk needs none of its bytes (no freelist runs through it and
+	 * nothing visits its objects), only that the dump has them.
+	 */
+	uint8_t unread:1;
+	/* The walk reads only the pages its freelists are on (SLUB). */
+	uint8_t by_page:1;
 };
 
 /* [start, end) of kernel memory. */

@@ -136,20 +136,49 @@ static uint64_t slab_bytes(const struct lx_scan *scan, const struct lx_slab *sla
 }
 
 /*
+ * What the walk reads of a slab, as one range: none of one marked unread;
+ * of one read by page, the page its freelist's first free pointer is on
+ * (the chain's other pages are known only as it is followed); else all.
+ */
+static struct lx_span slab_read_ahead(const struct lx_session *s, const struct lx_scan *scan,
+				      const struct lx_slab *slab)
+{
+	uint64_t page_size = s->arch.page_size, first_ptr;
+
+	if (slab->unread || (slab->by_page && !slab->freelist))
+		return (struct lx_span){ 0, 0 };
+	if (!slab->by_page)
+		return (struct lx_span){ slab->base, slab->base + slab_bytes(scan, slab) };
+	first_ptr = (slab->freelist + scan->cache.offset) & ~(page_size - 1);
+	return (struct lx_span){ first_ptr, first_ptr + page_size };
+}
+
+bool lx_read_slab(struct lx_session *s, const struct lx_slab *slab, uint8_t *mem,
+		  size_t len)
+{
+	if (slab->unread)
+		return lx_readable(s->t, slab->base, mem, len);
+	return lx_read(s->t, slab->base, mem, len);
+}
+
+/*
  * Slab i is read next: advise the dump of the slabs from *next on while
- * those advised and unread, [i, *next), hold less than LX_READ_AHEAD
- * bytes (*ahead).
+ * those advised and not yet reached, [i, *next), hold less than
+ * LX_READ_AHEAD bytes to decode (*ahead).
  */
 static void advise_slabs(struct lx_session *s, const struct lx_scan *scan, size_t i,
 			 size_t *next, uint64_t *ahead)
 {
-	if (i && i - 1 < *next)
-		*ahead -= slab_bytes(scan, &scan->slabs[i - 1]);
-	for (; *next < scan->nslabs && *ahead < LX_READ_AHEAD; ++*next) {
-		const struct lx_slab *slab = &scan->slabs[*next];
+	struct lx_span span;
 
-		lx_prefetch(s->t, slab->base, slab_bytes(scan, slab));
-		*ahead += slab_bytes(scan, slab);
+	if (i && i - 1 < *next) {
+		span = slab_read_ahead(s, scan, &scan->slabs[i - 1]);
+		*ahead -= span.end - span.start;
+	}
+	for (; *next < scan->nslabs && *ahead < LX_READ_AHEAD; ++*next) {
+		span = slab_read_ahead(s, scan, &scan->slabs[*next]);
+		lx_prefetch(s->t, span.start, span.end - span.start);
+		*ahead += span.end - span.start;
 	}
 }
 

@@ -988,8 +988,7 @@ static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 {
 	struct walk *w = walk;
 	struct lx_scan *scan = w->scan;
-	bool readable = lx_read(w->s->t, slab->base, mem,
-				(size_t)slab->objects * scan->cache.size);
+	bool readable = lx_read_slab(w->s, slab, mem, (size_t)slab->objects * scan->cache.size);
 
 	mark_slab_freelist(w, slab);
 	lx_cached_mark(w->s, scan, &w->cached, slab, &scan->array_free);
@@ -1006,10 +1005,18 @@ static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 		w->visit(w->visit_arg, scan, slab, mem);
 }
 
+/*
+ * The free objects' indexes are in the slab's bufctl array, read apart
+ * (mark_slab_freelist()): without a visitor, where the dump tells
+ * presence without reading, no slab's objects are read, only found there.
+ */
 static enum lx_status walk_slabs(struct walk *w)
 {
 	struct lx_scan *scan = w->scan;
+	size_t i;
 
+	for (i = 0; i < scan->nslabs; i++)
+		scan->slabs[i].unread = !w->visit && lx_tells_presence(w->s->t);
 	return lx_scan_each_slab(w->s, scan, (size_t)scan->cache.oo_objects * scan->cache.size,
 				 decide_liveness, w);
 }

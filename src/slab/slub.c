@@ -156,6 +156,19 @@ uint64_t lx_slab_bytes(const struct lx_session *s, const struct lx_cache *c,
 	return s->arch.page_size << (order > MAX_SLAB_ORDER ? MAX_SLAB_ORDER : order);
 }
 
+/*
+ * The bytes of the slab being decided.  Read whole, or (by_page) a page at
+ * a time as its chains reach them: a slab that nothing visits needs only
+ * the pages its free pointers are on (one page of eight for a kmalloc-4k
+ * slab with one free object).  failed: a page could not be read.
+ */
+struct slab_memory {
+	uint8_t *buf;
+	size_t len;
+	bool by_page, failed;
+	uint64_t loaded[(1U << MAX_SLAB_ORDER) / 64];	/* pages of buf read */
+};
+
 /* Per-walk state shared by the slab collectors below. */
 struct walk {
 	struct lx_session *s;
@@ -170,6 +183,7 @@ struct walk {
 	bool total_objects_known;
 	struct lx_cached_objs cached;	/* objects held in sheaves: free */
 	uint32_t slab_free;	/* the current slab's own freelist length */
+	struct slab_memory mem;	/* the current slab's bytes, whole or in part */
 };
 
 /* struct slab counters: inuse:16, objects:15, frozen:1 (mm/slab.h) */
@@ -623,14 +637,48 @@ static bool object_index(const struct lx_scan *scan, const struct lx_slab *slab,
 	return true;
 }
 
+/* Read the pages of [off, off + len) of the slab not read yet. */
+static bool load_pages(struct walk *w, const struct lx_slab *slab, uint64_t off, size_t len)
+{
+	struct slab_memory *m = &w->mem;
+	uint64_t page_size = w->s->arch.page_size, page, from;
+	size_t n;
+
+	for (page = off / page_size; page <= (off + len - 1) / page_size; page++) {
+		if (m->loaded[page / 64] & (1ULL << (page % 64)))
+			continue;
+		from = page * page_size;
+		n = m->len - from < page_size ? m->len - from : page_size;
+		if (!lx_read(w->s->t, slab->base + from, m->buf + from, n)) {
+			m->failed = true;
+			return false;
+		}
+		m->loaded[page / 64] |= 1ULL << (page % 64);
+	}
+	return true;
+}
+
+/* The word at offset slot of the slab, read first if it is read by page. */
+static bool slab_word(struct walk *w, const struct lx_slab *slab, uint64_t slot,
+		      uint64_t *stored)
+{
+	const struct lx_target *t = w->s->t;
+	struct slab_memory *m = &w->mem;
+
+	if (!lx_field_fits(m->len, slot, lx_word_size(t)))
+		return false;
+	if (m->by_page && !load_pages(w, slab, slot, lx_word_size(t)))
+		return false;
+	return lx_field_word(t, m->buf, m->len, slot, stored);
+}
+
 /*
- * Follow a freelist through the slab's memory (mem holds the whole slab).
+ * Follow a freelist through the slab's memory (w->mem).
  * With mark, set free bits; without, only check that the chain ends in NULL
  * on object boundaries without repeating: the test that picks the encoding.
  * The free pointer at object + offset is a word.
  */
-static bool follow_freelist(const struct walk *w, struct lx_slab *slab,
-			    const uint8_t *mem, uint64_t head,
+static bool follow_freelist(struct walk *w, struct lx_slab *slab, uint64_t head,
 			    enum lx_freeptr_mode mode, bool mark,
 			    uint32_t *nfree)
 {
@@ -648,7 +696,7 @@ static bool follow_freelist(const struct walk *w, struct lx_slab *slab,
 			(*nfree)++;
 		}
 		slot = ptr - slab->base + scan->cache.offset;
-		if (!lx_field_word(t, mem, slab_mem_len(scan, slab), slot, &stored))
+		if (!slab_word(w, slab, slot, &stored))
 			return false;
 		ptr = decode_free_ptr(&scan->cache, mode, stored, slab->base + slot,
 				      lx_word_size(t));
@@ -656,19 +704,17 @@ static bool follow_freelist(const struct walk *w, struct lx_slab *slab,
 	return true;
 }
 
-static bool chain_verifies(const struct walk *w, struct lx_slab *slab,
-			   const uint8_t *mem, uint64_t head,
+static bool chain_verifies(struct walk *w, struct lx_slab *slab, uint64_t head,
 			   enum lx_freeptr_mode mode)
 {
 	uint32_t unused = 0;
 
 	/* Without marks a loop shows as more steps than objects. */
-	return follow_freelist(w, slab, mem, head, mode, false, &unused);
+	return follow_freelist(w, slab, head, mode, false, &unused);
 }
 
 /* Pick the encoding on the first chain that has a link to decode. */
-static void detect_freeptr_mode(const struct walk *w, struct lx_slab *slab,
-				const uint8_t *mem, uint64_t head)
+static void detect_freeptr_mode(struct walk *w, struct lx_slab *slab, uint64_t head)
 {
 	static const enum lx_freeptr_mode hardened[] = { LX_FP_XOR_SWAB, LX_FP_XOR };
 	struct lx_scan *scan = w->scan;
@@ -677,24 +723,30 @@ static void detect_freeptr_mode(const struct walk *w, struct lx_slab *slab,
 	if (!head || (scan->fp_mode != LX_FP_UNKNOWN && scan->fp_mode != LX_FP_BROKEN))
 		return;
 	for (i = 0; i < sizeof(hardened) / sizeof(hardened[0]); i++) {
-		if (chain_verifies(w, slab, mem, head, hardened[i])) {
+		if (chain_verifies(w, slab, head, hardened[i])) {
 			scan->fp_mode = hardened[i];
 			return;
 		}
+		if (w->mem.failed)
+			return;	/* the slab is unreadable, not its encoding unknown */
 	}
 	scan->fp_mode = LX_FP_BROKEN;
 }
 
-static void walk_one_freelist(struct walk *w, struct lx_slab *slab,
-			      const uint8_t *mem, uint64_t head, const char *what)
+static void walk_one_freelist(struct walk *w, struct lx_slab *slab, uint64_t head,
+			      const char *what)
 {
 	struct lx_scan *scan = w->scan;
 
 	if (!head)
 		return;
-	detect_freeptr_mode(w, slab, mem, head);
+	detect_freeptr_mode(w, slab, head);
+	if (w->mem.failed)
+		return;
 	if (scan->fp_mode == LX_FP_BROKEN ||
-	    !follow_freelist(w, slab, mem, head, scan->fp_mode, true, &slab->nfree)) {
+	    !follow_freelist(w, slab, head, scan->fp_mode, true, &slab->nfree)) {
+		if (w->mem.failed)
+			return;	/* decide_liveness() calls the slab unreadable */
 		if (!slab->bad)
 			scan->bad_slabs++;
 		slab->bad = 1;
@@ -722,19 +774,28 @@ static void check_inuse(struct walk *w, const struct lx_slab *slab,
 }
 
 /* Free-object source: the slab's own freelist (slab->freelist). */
-static void mark_slab_freelist(struct walk *w, struct lx_slab *slab,
-			       const uint8_t *mem)
+static void mark_slab_freelist(struct walk *w, struct lx_slab *slab)
 {
-	walk_one_freelist(w, slab, mem, slab->freelist, "slab");
+	walk_one_freelist(w, slab, slab->freelist, "slab");
 	w->slab_free = slab->nfree;
 }
 
 /* Free-object source: the lockless freelist of the cpu whose active slab this is. */
-static void mark_cpu_freelist(struct walk *w, struct lx_slab *slab,
-			      const uint8_t *mem)
+static void mark_cpu_freelist(struct walk *w, struct lx_slab *slab)
 {
 	if (slab->source == LX_SRC_CPU)
-		walk_one_freelist(w, slab, mem, w->cpu_freelist[slab->cpu], "cpu");
+		walk_one_freelist(w, slab, w->cpu_freelist[slab->cpu], "cpu");
+}
+
+static bool slab_freelist_reads(const struct walk *w, const struct lx_slab *slab)
+{
+	(void)w;
+	return slab->freelist;
+}
+
+static bool cpu_freelist_reads(const struct walk *w, const struct lx_slab *slab)
+{
+	return slab->source == LX_SRC_CPU && w->cpu_freelist[slab->cpu];
 }
 
 static uint32_t sheaf_bound(const struct lx_cache *c)
@@ -985,15 +1046,18 @@ static const struct free_source {
 	const char *name;
 	bool (*present)(const struct lx_layout *L);
 	enum lx_status (*collect)(struct walk *w);
-	void (*mark)(struct walk *w, struct lx_slab *slab, const uint8_t *mem);
+	void (*mark)(struct walk *w, struct lx_slab *slab);
+	/* whether mark reads this slab's memory (a chain runs through it) */
+	bool (*reads)(const struct walk *w, const struct lx_slab *slab);
 } free_sources[] = {
-	{ "slab freelist", always, NULL, mark_slab_freelist },
-	{ "cpu lockless freelist", has_cpu_slab, NULL, mark_cpu_freelist },
-	{ "cpu sheaves (main, spare)", has_sheaves, collect_cpu_sheaves, NULL },
+	{ "slab freelist", always, NULL, mark_slab_freelist, slab_freelist_reads },
+	{ "cpu lockless freelist", has_cpu_slab, NULL, mark_cpu_freelist,
+	  cpu_freelist_reads },
+	{ "cpu sheaves (main, spare)", has_sheaves, collect_cpu_sheaves, NULL, NULL },
 	{ "barn full sheaves, barn in kmem_cache_node", has_node_barn,
-	  collect_node_barns, NULL },
+	  collect_node_barns, NULL, NULL },
 	{ "barn full sheaves, barn in kmem_cache.per_node", has_per_node_barn,
-	  collect_per_node_barns, NULL },
+	  collect_per_node_barns, NULL, NULL },
 };
 
 #define NR_FREE_SOURCES (sizeof(free_sources) / sizeof(free_sources[0]))
@@ -1037,24 +1101,71 @@ static enum lx_status collect_free_sources(struct walk *w)
 	return ret;
 }
 
+/*
+ * Slab memory for the free sources: none of a slab marked unread (only
+ * its presence), a page at a time of one marked by_page when the dump
+ * has all its pages, else the whole slab.
+ */
+static bool open_slab_memory(struct walk *w, const struct lx_slab *slab, uint8_t *mem)
+{
+	struct slab_memory *m = &w->mem;
+	uint64_t pages;
+
+	m->buf = mem;
+	m->len = slab_mem_len(w->scan, slab);
+	m->failed = false;
+	m->by_page = slab->by_page && lx_present(w->s->t, slab->base, m->len);
+	if (!m->by_page)
+		return lx_read_slab(w->s, slab, mem, m->len);
+	pages = (m->len + w->s->arch.page_size - 1) / w->s->arch.page_size;
+	memset(m->loaded, 0, (pages + 63) / 64 * sizeof(m->loaded[0]));
+	return true;
+}
+
+/* A page read by page failed after the free sources marked some objects. */
+static void forget_free_marks(struct lx_scan *scan, struct lx_slab *slab)
+{
+	uint32_t j;
+	size_t bit;
+
+	for (j = 0; j < slab->objects; j++) {
+		bit = (size_t)slab->bitmap + j;
+		scan->freebits[bit / 8] &= ~(1u << (bit % 8));
+	}
+	slab->nfree = 0;
+}
+
+static void unreadable_slab(struct walk *w, struct lx_slab *slab)
+{
+	struct lx_scan *scan = w->scan;
+
+	lx_note_problem(w->s, scan, LX_PROB_UNREADABLE,
+			"%s: slab %#llx memory unreadable; its %u objects counted as live",
+			scan->cache.name, (unsigned long long)slab->addr, slab->objects);
+	if (!slab->bad)
+		scan->bad_slabs++;
+	slab->bad = 1;
+}
+
 static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 {
 	struct walk *w = walk;
 	struct lx_scan *scan = w->scan;
 	size_t i;
 
-	if (!lx_read(w->s->t, slab->base, mem, slab_mem_len(scan, slab))) {
-		lx_note_problem(w->s, scan, LX_PROB_UNREADABLE,
-				"%s: slab %#llx memory unreadable; its %u objects counted as live",
-				scan->cache.name, (unsigned long long)slab->addr, slab->objects);
-		slab->bad = 1;
-		scan->bad_slabs++;
+	if (!open_slab_memory(w, slab, mem)) {
+		unreadable_slab(w, slab);
 		return;
 	}
 	w->slab_free = 0;
 	for (i = 0; i < NR_FREE_SOURCES; i++)
 		if (free_sources[i].mark && free_sources[i].present(&w->s->L))
-			free_sources[i].mark(w, slab, mem);
+			free_sources[i].mark(w, slab);
+	if (w->mem.failed) {	/* as if the whole slab had been read first */
+		forget_free_marks(scan, slab);
+		unreadable_slab(w, slab);
+		return;
+	}
 	lx_cached_mark(w->s, scan, &w->cached, slab, &scan->sheaf_free);
 	check_inuse(w, slab, w->slab_free);
 	if (w->visit)
@@ -1092,15 +1203,42 @@ static void check_node_counters(struct walk *w)
 				(unsigned long long)scan->total);
 }
 
+/*
+ * A slab no chain runs through, whose objects nothing visits, is not read
+ * (a full slab: its counters and freelist, in the memory map, say all its
+ * objects are in use); the dump is only asked that it has the slab.  One
+ * that chains run through is read by page (struct slab_memory).  Only
+ * where the dump tells presence without reading (the program's own
+ * reader): elsewhere (crash) every slab is read whole, as the bytes of a
+ * page the dump lacks are found by reading it.
+ */
+static bool slab_read_needed(const struct walk *w, const struct lx_slab *slab)
+{
+	size_t i;
+
+	if (w->visit)
+		return true;
+	for (i = 0; i < NR_FREE_SOURCES; i++)
+		if (free_sources[i].reads && free_sources[i].present(&w->s->L) &&
+		    free_sources[i].reads(w, slab))
+			return true;
+	return false;
+}
+
 static enum lx_status walk_slabs(struct walk *w)
 {
 	struct lx_scan *scan = w->scan;
 	size_t max = scan->cache.red_left_pad +
 		     (size_t)scan->cache.size * (scan->cache.oo_objects + scan->cache.min_objects);
 	uint64_t max_slab = w->s->arch.page_size << MAX_SLAB_ORDER;
+	size_t i;
 
 	if (max > max_slab)
 		max = max_slab;
+	for (i = 0; i < scan->nslabs && lx_tells_presence(w->s->t); i++) {
+		scan->slabs[i].unread = !slab_read_needed(w, &scan->slabs[i]);
+		scan->slabs[i].by_page = !w->visit && !scan->slabs[i].unread;
+	}
 	return lx_scan_each_slab(w->s, scan, max, decide_liveness, w);
 }
 

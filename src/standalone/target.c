@@ -91,6 +91,13 @@ static void sa_prefetch(void *priv, uint64_t addr, size_t len)
 		d->source->prefetch(d, addr, len);
 }
 
+static bool sa_present(void *priv, uint64_t addr, size_t len)
+{
+	struct sa_dump *d = priv;
+
+	return d->source->present && d->source->present(d, addr, len);
+}
+
 static bool sa_symbol(void *priv, const char *name, uint64_t *addr)
 {
 	return lx_symtab_lookup(&((struct sa_dump *)priv)->symbols, name, addr);
@@ -387,6 +394,7 @@ const struct lx_dump_ops sa_dump_ops = {
 	.vmcoreinfo = sa_vmcoreinfo,
 	.live = sa_live,
 	.prefetch = sa_prefetch,
+	.present = sa_present,
 };
 
 const struct lx_host_ops sa_host_ops = {
@@ -456,6 +464,11 @@ static void kdump_source_prefetch(struct sa_dump *d, uint64_t kvaddr, size_t len
 	sa_reader_prefetch(&d->reader, kvaddr, len);
 }
 
+static bool kdump_source_present(struct sa_dump *d, uint64_t kvaddr, size_t len)
+{
+	return sa_reader_present(&d->reader, kvaddr, len);
+}
+
 static void kdump_source_close(struct sa_dump *d)
 {
 	sa_reader_close(&d->reader);
@@ -481,6 +494,7 @@ static const struct sa_source kdump_source = {
 	.phys_end = kdump_source_phys_end,
 	.close = kdump_source_close,
 	.prefetch = kdump_source_prefetch,
+	.present = kdump_source_present,
 };
 
 /* The first row whose probe accepts the file; the last takes any. */

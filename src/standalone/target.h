@@ -47,6 +47,8 @@ struct sa_source {
 	void (*close)(struct sa_dump *d);
 	/* Optional: lx_dump_ops.prefetch. */
 	void (*prefetch)(struct sa_dump *d, uint64_t kvaddr, size_t len);
+	/* Optional: lx_dump_ops.present. */
+	bool (*present)(struct sa_dump *d, uint64_t kvaddr, size_t len);
 };
 
 /* /proc/kcore's row (live.c). */

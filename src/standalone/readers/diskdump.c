@@ -470,6 +470,25 @@ static void dd_prefetch(void *priv, uint64_t paddr, size_t len)
 	sa_ahead_flush(dd->ahead);
 }
 
+/* Every frame of [paddr, paddr + len) decoded here, or stored where a read decodes it. */
+static bool dd_present(void *priv, uint64_t paddr, size_t len)
+{
+	struct diskdump *dd = priv;
+	uint64_t pfn = paddr >> dd->page_shift, last;
+	struct kdump_page_desc d;
+
+	if (!len || paddr + len - 1 < paddr)
+		return false;
+	for (last = (paddr + len - 1) >> dd->page_shift; pfn <= last; pfn++) {
+		if (dd->page_tag[pfn % dd->npages] == pfn + 1)
+			continue;
+		if (!get_desc(dd, pfn, &d) || !decodable(dd, &d) ||
+		    !inside(d.offset, d.size, dd->file_size))
+			return false;
+	}
+	return true;
+}
+
 static void *new_inflater(void)
 {
 	return libdeflate_alloc_decompressor();
@@ -518,6 +537,7 @@ const struct sa_format_ops sa_diskdump_ops = {
 	.read = dd_read,
 	.close = dd_close,
 	.prefetch = dd_prefetch,
+	.present = dd_present,
 	.start_workers = dd_start_workers,
 	.ahead_stats = dd_ahead_stats,
 };

@@ -307,6 +307,25 @@ void sa_reader_prefetch(struct sa_reader *r, uint64_t kvaddr, size_t len)
 	}
 }
 
+bool sa_reader_present(struct sa_reader *r, uint64_t kvaddr, size_t len)
+{
+	uint64_t paddr, avail;
+	size_t n;
+
+	if (!r->ops || !r->ops->present || !len)
+		return false;
+	while (len) {
+		if (!translate(r, kvaddr, &paddr, &avail))
+			return false;
+		n = avail < len ? avail : len;
+		if (!r->ops->present(r->priv, paddr, n) || (kvaddr + n < kvaddr && len > n))
+			return false;
+		kvaddr += n;
+		len -= n;
+	}
+	return true;
+}
+
 bool sa_reader_ahead_stats(const struct sa_reader *r, struct sa_ahead_stats *stats)
 {
 	return r->ops && r->ops->ahead_stats && r->ops->ahead_stats(r->priv, stats);

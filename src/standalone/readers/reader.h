@@ -36,6 +36,11 @@ struct sa_format_ops {
 	void (*start_workers)(void *priv, unsigned int workers);
 	/* Optional.  What the workers did; false if there are none. */
 	bool (*ahead_stats)(const void *priv, struct sa_ahead_stats *stats);
+	/*
+	 * Optional.  Whether every page of [paddr, paddr + len) is one read
+	 * would answer, told from the format's index alone (lx_dump_ops.present).
+	 */
+	bool (*present)(void *priv, uint64_t paddr, size_t len);
 };
 
 extern const struct sa_format_ops sa_diskdump_ops;
@@ -83,6 +88,8 @@ bool sa_reader_read(struct sa_reader *r, uint64_t kvaddr, void *buf, size_t len)
 void sa_reader_start_workers(struct sa_reader *r, unsigned int workers);
 /* Advice: kernel virtual [kvaddr, kvaddr + len) is read next. */
 void sa_reader_prefetch(struct sa_reader *r, uint64_t kvaddr, size_t len);
+/* Every page of [kvaddr, kvaddr + len) is stored where a read would answer it. */
+bool sa_reader_present(struct sa_reader *r, uint64_t kvaddr, size_t len);
 /* What the decoding workers did; false if there are none. */
 bool sa_reader_ahead_stats(const struct sa_reader *r, struct sa_ahead_stats *stats);
 void sa_reader_close(struct sa_reader *r);

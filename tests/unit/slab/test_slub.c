@@ -133,6 +133,114 @@ static bool test_walk_advises_each_slab(void)
 	return unit_ok();
 }
 
+/*
+ * A dump that tells presence (lx_dump_ops.present): the pages of pfn
+ * missing_pfn are absent, a read of broken_pfn fails though the index has
+ * it (its stored bytes damaged); every read of an object page is counted.
+ */
+static unsigned long missing_pfn, broken_pfn;
+static unsigned int object_page_reads;
+
+static bool pfn_of(uint64_t addr, unsigned long pfn)
+{
+	return addr >= fk_slab_mem(pfn) && addr < fk_slab_mem(pfn) + FK_PAGE_SIZE;
+}
+
+static bool present_but_missing(void *priv, uint64_t addr, size_t len)
+{
+	(void)priv;
+	return !pfn_of(addr, missing_pfn) && !pfn_of(addr + len - 1, missing_pfn);
+}
+
+static bool read_counting_pages(void *priv, uint64_t addr, void *buf, size_t len)
+{
+	if (addr >= fk_slab_mem(10) && addr < fk_slab_mem(FK_MAX_PFN)) {
+		object_page_reads++;
+		if (pfn_of(addr, broken_pfn) || pfn_of(addr, missing_pfn))
+			return false;
+	}
+	return unadvised_ops->read(priv, addr, buf, len);
+}
+
+static void tell_presence(struct fixture *f, struct lx_dump_ops *ops,
+			  unsigned long missing, unsigned long broken)
+{
+	unadvised_ops = f->fk.target.dump;
+	*ops = *unadvised_ops;
+	ops->present = present_but_missing;
+	ops->read = read_counting_pages;
+	f->fk.target.dump = ops;
+	missing_pfn = missing;
+	broken_pfn = broken;
+	object_page_reads = 0;
+}
+
+/* Three full slabs and the partial one of fx_one_partial_slab() (pfn 10). */
+static void full_and_partial(struct fixture *f)
+{
+	unsigned int pfn;
+
+	for (pfn = 20; pfn < 23; pfn++)
+		fk_add_slab(&f->fk, pfn, FK_OBJS, false);	/* full, on no list */
+	fx_one_partial_slab(f);
+	fk_set_node_nr_slabs(&f->fk, 4);
+}
+
+static bool test_full_slabs_not_read(void)
+{
+	struct fixture f;
+	struct lx_dump_ops ops;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	full_and_partial(&f);
+	tell_presence(&f, &ops, 0, 0);
+	CHECK(fx_run_scan(&f) == 0);
+	CHECK(f.scan.nslabs == 4 && f.scan.live == 3 * FK_OBJS + 5);
+	CHECK(object_page_reads == 1);	/* the partial slab's one page */
+	CHECK(lx_integrity_ok(&f.scan.integrity));
+	f.fk.target.dump = unadvised_ops;
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+static bool test_full_slab_missing_flagged(void)
+{
+	struct fixture f;
+	struct lx_dump_ops ops;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	full_and_partial(&f);
+	tell_presence(&f, &ops, 21, 0);
+	CHECK(fx_run_scan(&f) == 0);
+	CHECK(f.scan.live == 3 * FK_OBJS + 5 && f.scan.bad_slabs == 1);
+	CHECK(f.scan.integrity.count[LX_PROB_UNREADABLE] == 1);
+	CHECK(strstr(f.fk.messages, "memory unreadable") != NULL);
+	f.fk.target.dump = unadvised_ops;
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* A chain's page that fails to read: as if the whole slab had been read. */
+static bool test_chain_page_unreadable(void)
+{
+	struct fixture f;
+	struct lx_dump_ops ops;
+	const struct lx_slab *slab;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	full_and_partial(&f);
+	tell_presence(&f, &ops, 0, 10);
+	CHECK(fx_run_scan(&f) == 0);
+	slab = fx_find_slab(&f.scan, 10);
+	CHECK(slab && slab->bad && slab->nfree == 0 && !lx_object_is_free(&f.scan, slab, 1));
+	CHECK(f.scan.live == 4 * FK_OBJS && f.scan.bad_slabs == 1);
+	CHECK(f.scan.integrity.count[LX_PROB_UNREADABLE] == 1);
+	CHECK(!f.scan.integrity.count[LX_PROB_FREELIST] && !f.scan.integrity.count[LX_PROB_INUSE]);
+	f.fk.target.dump = unadvised_ops;
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 static bool test_memmap_only_full_slab(void)
 {
 	static const unsigned int free_idx[] = { 0 };
@@ -708,6 +816,10 @@ static bool test_failed_walk_frees(void)
 
 const struct unit_test walker_tests[] = {
 	{ "slub: the walk advises the dump of each slab before reading it", test_walk_advises_each_slab },
+	{ "slub: a dump that tells presence: full slabs are not read", test_full_slabs_not_read },
+	{ "slub: a full slab the dump lacks is flagged unreadable", test_full_slab_missing_flagged },
+	{ "slub: a chain's unreadable page makes the slab unreadable, not its freelist",
+	  test_chain_page_unreadable },
 	{ "plain freelist", test_plain_freelist },
 	{ "hardened freelist, swab (5.7+)", test_hardened_swab_freelist },
 	{ "hardened freelist, xor (4.14-5.6)", test_hardened_xor_freelist },
