@@ -44,8 +44,11 @@ SA_OBJS := $(SA_SRCS:%.c=$(B)/%.o)
 SA_LIB := $(B)/libleakscan.a
 # The crash glue; ptype.c (gdb's ptype /o read back) needs no crash header.
 # The extension reads kdump-compressed dumps with the program's page reader.
+# Types come from the kernel's BTF in the dump where it has one (btf.c).
 EXT_OBJS := $(B)/extensions/leakext.o $(B)/extensions/ptype.o \
-	    $(B)/src/standalone/readers/diskdump.o $(B)/src/standalone/readers/ahead.o
+	    $(B)/src/standalone/readers/diskdump.o $(B)/src/standalone/readers/ahead.o \
+	    $(B)/src/standalone/types/btf.o $(B)/src/standalone/types/types.o \
+	    $(B)/src/standalone/symbols/strmap.o
 UNIT_SRCS := $(shell find tests/unit -name "*.c")
 # libkdumpfile, libelf, libbpf and libdeflate ship .pc files; Debian's
 # libdwarf-dev does not.
@@ -83,7 +86,7 @@ $(SA_LIB): $(SA_OBJS)
 # constructor, so no core symbol can clash with crash's or another's.
 $(SO): $(EXT_OBJS) $(CORE_OBJS) extensions/leakext.map
 	$(CC) $(SAN_FLAGS) -shared -nostartfiles -Wl,--version-script=extensions/leakext.map \
-		-o $@ $(EXT_OBJS) $(CORE_OBJS) -ldeflate
+		-o $@ $(EXT_OBJS) $(CORE_OBJS) -ldeflate -lbpf
 
 # The standalone program: same core, libkdumpfile + libdwarf backend.
 $(PROG): $(B)/$(SA_MAIN:.c=.o) $(SA_LIB) $(CORE_LIB)

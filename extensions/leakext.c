@@ -13,6 +13,7 @@
 #include "leakext/leakext.h"
 #include "ptype.h"
 #include "standalone/readers/reader.h"
+#include "standalone/types/types.h"
 
 /*
  * Bulk reads of a kdump-compressed dump go through the program's own page
@@ -261,15 +262,85 @@ static long type_query(const char *type, const char *member, enum type_query q)
 	return m->value;
 }
 
+/*
+ * Types from the kernel's own BTF (__start_BTF..__stop_BTF, read from the
+ * dump once per session; the program's "btf-dump" provider), where the
+ * kernel has it: the layout probes' questions then cost no gdb search.
+ * BTF holds every type of the vmlinux gdb reads, so a type it lacks is
+ * absent unless some module's debuginfo is loaded ("mod -S"): only then
+ * is gdb asked (module types, and anything else gdb adds).  No BTF, or
+ * BTF that does not parse: gdb answers everything, as before.
+ */
+static struct {
+	bool tried;
+	struct sa_types types;
+} btf = { .tried = false };
+
+static void btf_open(void)
+{
+	struct syment *start, *stop;
+	char err[256];
+	void *bytes;
+	size_t size;
+
+	btf.tried = true;
+	start = symbol_search("__start_BTF");
+	stop = symbol_search("__stop_BTF");
+	if (!start || !stop || stop->value <= start->value ||
+	    stop->value - start->value > SA_BTF_MAX_SIZE)
+		return;
+	size = stop->value - start->value;
+	bytes = GETBUF(size);	/* crash frees it if ^C ends the command */
+	if (crash_read(NULL, start->value, bytes, size) &&
+	    sa_types_open_btf_raw(&btf.types, bytes, size, err, sizeof(err)))
+		memset(&btf.types, 0, sizeof(btf.types));
+	FREEBUF(bytes);
+}
+
+/* BTF's types when open; NULL: gdb answers. */
+static const struct sa_types *btf_types(void)
+{
+	if (!btf.tried)
+		btf_open();
+	return btf.types.ops ? &btf.types : NULL;
+}
+
+/* A module's debuginfo is loaded: gdb knows types BTF does not. */
+static bool module_types_loaded(void)
+{
+	int i;
+
+	for (i = 0; i < st->mods_installed; i++)
+		if (st->load_modules[i].mod_flags & MOD_LOAD_SYMS)
+			return true;
+	return false;
+}
+
+/* The type is BTF's to answer: BTF knows it, or nothing else could. */
+static const struct sa_types *btf_answers(const char *type)
+{
+	const struct sa_types *ty = btf_types();
+
+	if (!ty || (sa_types_size(ty, type) < 0 && module_types_loaded()))
+		return NULL;
+	return ty;
+}
+
 static long crash_type_size(void *priv, const char *type)
 {
+	const struct sa_types *ty = btf_answers(type);
+
 	(void)priv;
-	return type_query(type, "", TYPE_SIZE);
+	return ty ? sa_types_size(ty, type) : type_query(type, "", TYPE_SIZE);
 }
 
 static long crash_member_offset(void *priv, const char *type, const char *member)
 {
+	const struct sa_types *ty = btf_answers(type);
+
 	(void)priv;
+	if (ty)
+		return sa_types_member_offset(ty, type, member);
 	if (type_query(type, "", TYPE_SIZE) < 0)
 		return -1;
 	return type_query(type, member, MEMBER_OFFSET_Q);
@@ -277,7 +348,11 @@ static long crash_member_offset(void *priv, const char *type, const char *member
 
 static long crash_member_size(void *priv, const char *type, const char *member)
 {
+	const struct sa_types *ty = btf_answers(type);
+
 	(void)priv;
+	if (ty)
+		return sa_types_member_size(ty, type, member);
 	if (type_query(type, "", TYPE_SIZE) < 0)
 		return -1;
 	return type_query(type, member, MEMBER_SIZE_Q);
@@ -374,6 +449,8 @@ static bool crash_member_at(void *priv, const char *type, uint64_t offset,
 	(void)priv;
 	if (!plain_identifier(type) || !len)
 		return false;
+	if (btf_answers(type))
+		return sa_types_member_at(btf_answers(type), type, offset, path, len);
 	slot = ptype_slot(type);
 	m = &slot->memo[(offset / 8) % PTYPE_MEMO];
 	if (!m->valid || m->offset != offset) {
@@ -392,13 +469,21 @@ static bool crash_member_bits(void *priv, const char *type, const char *member,
 			      uint64_t *bit_offset, unsigned int *bits)
 {
 	(void)priv;
+	if (btf_answers(type))
+		return sa_types_member_bits(btf_answers(type), type, member, bit_offset, bits);
 	return plain_identifier(type) &&
 	       lx_ptype_member_bits(ptype_slot(type)->table, member, bit_offset, bits);
 }
 
 static bool crash_enum_value(void *priv, const char *name, long *value)
 {
+	const struct sa_types *ty = btf_types();
+
 	(void)priv;
+	if (ty && sa_types_enum_value(ty, name, value))
+		return true;
+	if (ty && !module_types_loaded())
+		return false;
 	return enumerator_value((char *)name, value);
 }
 
@@ -806,4 +891,6 @@ void __attribute__((destructor)) leakext_fini(void)
 	if (ptype_scratch)
 		fclose(ptype_scratch);
 	own_close();
+	if (btf.types.ops)
+		sa_types_close(&btf.types);
 }
