@@ -21,10 +21,12 @@
  * in blocks, a decoded-page cache) rather than readmem(), which costs
  * crash two system calls, a zlib inflate and its adler32 per page: on a
  * 2 GiB dump whose 200 000 live 4 KiB objects a report reads, 3 s of
- * crash's 6.  Only addresses crash translates without page tables (not
- * IS_VMALLOC_ADDR; kvtop() is then linear) are read so; anything else,
- * and any page the reader does not answer (excluded, damaged, another
- * compression), goes through readmem() as before.  Opened at a command's
+ * crash's 6.  Each page's physical address is crash's own (kvtop(), the
+ * translation readmem() uses: linear for the direct map, the page tables
+ * for vmalloc'd stacks and areas, whose pages the holders scan reads); a
+ * page kvtop() does not map, and any page the reader does not answer
+ * (excluded, damaged, another compression), goes through readmem() as
+ * before.  Opened at a command's
  * first read and kept for the session: pages read both ways must agree
  * first, else it is not used.  crash's ^C can longjmp out of a read in
  * the middle: own_busy then says its caches may be half-written, and the
@@ -119,7 +121,7 @@ static bool own_read(uint64_t addr, void *buf, size_t len)
 	while (len) {
 		n = PAGESIZE() - (addr & (PAGESIZE() - 1));
 		n = n < len ? n : len;
-		if (IS_VMALLOC_ADDR(addr) || !kvtop(NULL, addr, &paddr, 0) ||
+		if (!kvtop(NULL, addr, &paddr, 0) ||
 		    !sa_diskdump_ops.read(own.priv, paddr, out, n))
 			break;
 		addr += n;
