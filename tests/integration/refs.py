@@ -306,6 +306,22 @@ def test_lost_cluster(tag, mkd, d, m):
           c["owner"]["guess"])
 
 
+def test_types_agree(tag, d, so, m, out):
+    """crash's type answers from the dump's BTF (the default) and from gdb
+    (LEAKEXT_CRASH_TYPES=gdb) give the same bytes: the typed holder labels,
+    leakrefs' member names and the cluster report."""
+    data = [data for _, data in held_data_sample(d, m)][:1]
+    cmds = [("skbs", "leakscan skbuff_head_cache")]
+    cmds += [("refs%x" % addr, "leakrefs %x" % addr) for addr in data]
+    with tempfile.TemporaryDirectory() as tmp:
+        gdb = run_crash(m["vmlinux"], os.path.join(d, m["vmcore-mkd"]), so, cmds, tmp,
+                        {"LEAKEXT_CRASH_TYPES": "gdb"})
+    for key, _ in cmds:
+        check("%s: crash %s: the same output with types from BTF and from gdb" % (tag, key),
+              out[key] and out[key] == gdb[key],
+              "BTF %d bytes, gdb %d bytes" % (len(out[key]), len(gdb[key])))
+
+
 def test_lost_sample(d, so, m):
     tag = os.path.basename(d)
     mkd = os.path.join(d, m["vmcore-mkd"])
@@ -327,6 +343,7 @@ def test_lost_sample(d, so, m):
     test_held_data(tag, mkd, d, m, out)
     test_typed_pointers(tag, mkd, out["skbs"])
     test_lost_cluster(tag, mkd, d, m)
+    test_types_agree(tag, d, so, m, out)
 
 
 def test_sample(d, so):
