@@ -129,13 +129,8 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 
 	memset(job, 0, sizeof(*job));
 	job->cache = *cache;
-	if (note_words && s->K.page_offset_base && s->K.max_pfn) {
-		job->note_words = true;
-		job->words_lo = s->K.page_offset_base;
-		job->words_hi = s->K.page_offset_base + (s->K.max_pfn << s->K.page_shift);
-		if (s->K.direct_map_end && s->K.direct_map_end < job->words_hi)
-			job->words_hi = s->K.direct_map_end;	/* 32-bit lowmem */
-	}
+	if (note_words)
+		job->note_words = lx_direct_map_range(s, &job->words_lo, &job->words_hi);
 	job->nranges = lx_kernel_ranges(s, job->ranges,
 					sizeof(job->ranges) / sizeof(job->ranges[0]));
 	lx_cluster_init(&job->cl, s->t, job->ranges, job->nranges);

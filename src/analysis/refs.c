@@ -119,6 +119,85 @@ void lx_reach_no_heap_words(struct lx_reach *r, uint64_t number, uint64_t lo,
 		lx_bit_set(r->no_heap_words, number);
 }
 
+bool lx_direct_map_range(const struct lx_session *s, uint64_t *lo, uint64_t *hi)
+{
+	if (!s->K.page_offset_base || !s->K.max_pfn)
+		return false;
+	*lo = s->K.page_offset_base;
+	*hi = s->K.page_offset_base + (s->K.max_pfn << s->K.page_shift);
+	if (s->K.direct_map_end && s->K.direct_map_end < *hi)
+		*hi = s->K.direct_map_end;	/* 32-bit lowmem */
+	return true;
+}
+
+/*
+ * The walk's visitor: each live object's words against [lo, hi).  The
+ * walk has found every slab before it visits one, so the first visit
+ * sizes the bits; without memory for them nothing is noted (the pass then
+ * reads every object itself).
+ */
+static void note_slab_words(void *arg, const struct lx_scan *scan,
+			    const struct lx_slab *slab, const uint8_t *mem)
+{
+	struct lx_word_notes *wn = arg;
+	const struct lx_cache *c = &scan->cache;
+	size_t bit;
+	uint32_t j;
+
+	if (!wn->misses && !wn->misses_len) {
+		wn->misses_len = scan->freebits_len + 1;
+		wn->misses = lx_alloc(wn->t, wn->misses_len);
+	}
+	for (j = 0; j < slab->objects && wn->misses; j++) {
+		bit = (size_t)slab->bitmap + j;
+		if (bit / 8 >= wn->misses_len)
+			return;
+		if (!lx_object_is_free(scan, slab, j) &&
+		    lx_words_miss(mem + c->red_left_pad + (size_t)j * c->size, c->object_size,
+				  wn->word_size, wn->lo, wn->hi))
+			wn->misses[bit / 8] |= 1u << (bit % 8);
+	}
+}
+
+enum lx_status lx_word_notes_walk(struct lx_session *s, const struct lx_cache *c,
+				  struct lx_word_notes *wn)
+{
+	memset(wn, 0, sizeof(*wn));
+	wn->t = s->t;
+	wn->word_size = lx_word_size(s->t);
+	if (!lx_direct_map_range(s, &wn->lo, &wn->hi))
+		return lx_scan_cache(s, c, &wn->scan);
+	return lx_scan_cache_visit(s, c, &wn->scan, note_slab_words, wn);
+}
+
+void lx_reach_apply_notes(struct lx_reach *r, const struct lx_word_notes *wn)
+{
+	const struct lx_scan *scan = &wn->scan;
+	struct lx_heap_hit hit;
+	size_t i, bit;
+	uint32_t j;
+
+	for (i = 0; i < scan->nslabs && wn->misses; i++) {
+		const struct lx_slab *slab = &scan->slabs[i];
+
+		for (j = 0; j < slab->objects; j++) {
+			bit = (size_t)slab->bitmap + j;
+			if (bit / 8 >= wn->misses_len || !(wn->misses[bit / 8] & (1u << (bit % 8))))
+				continue;
+			if (lx_heap_find(&r->heap, lx_object_addr(scan, slab, j), &hit) &&
+			    hit.live && !hit.offset)
+				lx_reach_no_heap_words(r, hit.number, wn->lo, wn->hi);
+		}
+	}
+}
+
+void lx_word_notes_free(struct lx_session *s, struct lx_word_notes *wn)
+{
+	lx_free(s->t, wn->misses);
+	lx_scan_free(s, &wn->scan);
+	memset(wn, 0, sizeof(*wn));
+}
+
 bool lx_words_miss(const uint8_t *mem, size_t len, unsigned int word_size,
 		   uint64_t lo, uint64_t hi)
 {

@@ -64,6 +64,30 @@ enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
 void lx_reach_no_heap_words(struct lx_reach *r, uint64_t number, uint64_t lo,
 			    uint64_t hi);
 
+/*
+ * One cache walked in slab order (its slabs advised to the dump ahead),
+ * noting which live objects hold no word in [lo, hi), the direct map:
+ * such an object reaches nothing, so the reach pass need not read it
+ * again in the order references lead to it (a list of text buffers).
+ */
+struct lx_word_notes {
+	struct lx_scan scan;
+	uint8_t *misses;	/* bit per object slot (lx_slab.bitmap + index) */
+	size_t misses_len;	/* bytes */
+	uint64_t lo, hi;
+	unsigned int word_size;
+	struct lx_target *t;
+};
+
+/* The direct map [*lo, *hi) (lowmem on 32-bit); false if not known. */
+bool lx_direct_map_range(const struct lx_session *s, uint64_t *lo, uint64_t *hi);
+/* Walk c and note (above); on LX_OK the caller frees wn (lx_word_notes_free()). */
+enum lx_status lx_word_notes_walk(struct lx_session *s, const struct lx_cache *c,
+				  struct lx_word_notes *wn);
+/* After lx_reach_init_with(s, r, &wn->scan): skip what wn noted. */
+void lx_reach_apply_notes(struct lx_reach *r, const struct lx_word_notes *wn);
+void lx_word_notes_free(struct lx_session *s, struct lx_word_notes *wn);
+
 /* Record referrers of heap object number (a hit of lx_heap_find()). */
 static inline void lx_reach_target_number(struct lx_reach *r, uint64_t number)
 {

@@ -137,11 +137,14 @@ static enum lx_status run_list(struct lx_session *s, const struct lx_options *op
 	return LX_OK;
 }
 
-/* The reachability pass, whose warnings are said before any output. */
+/*
+ * The reachability pass, whose warnings are said before any output; with
+ * notes, the heap takes their cache's walk and skips what they noted.
+ */
 static enum lx_status reach_prepare(struct lx_session *s, struct lx_reach *r,
-				    const uint64_t *target)
+				    const uint64_t *target, const struct lx_word_notes *notes)
 {
-	enum lx_status ret = lx_reach_init(s, r);
+	enum lx_status ret = lx_reach_init_with(s, r, notes ? &notes->scan : NULL);
 
 	if (ret)
 		return ret;
@@ -152,6 +155,8 @@ static enum lx_status reach_prepare(struct lx_session *s, struct lx_reach *r,
 		lx_reach_free(s, r);
 		return LX_EABSENT;
 	}
+	if (notes)
+		lx_reach_apply_notes(r, notes);
 	ret = lx_reach_run(s, r);
 	if (ret)
 		lx_reach_free(s, r);
@@ -164,7 +169,7 @@ static enum lx_status reach_prepare(struct lx_session *s, struct lx_reach *r,
 static enum lx_status run_refs(struct lx_session *s, const struct lx_options *opt)
 {
 	struct lx_reach r;
-	enum lx_status ret = reach_prepare(s, &r, &opt->address);
+	enum lx_status ret = reach_prepare(s, &r, &opt->address, NULL);
 
 	if (ret)
 		return ret;
@@ -178,8 +183,9 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 				       const struct lx_cache *cache)
 {
 	struct lx_unreferenced u = { 0 };
+	struct lx_word_notes notes = { 0 };
 	struct lx_cluster_job job;
-	struct lx_kmemleak kml;
+	struct lx_kmemleak kml = { 0 };
 	struct lx_depot depot;
 	struct lx_reach r;
 	enum lx_status ret = LX_OK;
@@ -189,6 +195,8 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 		if (ret)
 			return ret;
 		ret = lx_cluster_job_check(s, &job, opt->cluster);
+	} else {
+		ret = lx_word_notes_walk(s, cache, &notes);
 	}
 	if (!ret)
 		ret = lx_kmemleak_read(s, &kml);
@@ -199,7 +207,7 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 	}
 	u.kml = &kml;
 	if (!ret)
-		ret = reach_prepare(s, &r, NULL);
+		ret = reach_prepare(s, &r, NULL, opt->cluster ? NULL : &notes);
 	if (!ret && opt->cluster)
 		lx_print_unreferenced_cluster(s->t->out, &r, &job.cl, opt->cluster - 1, &u);
 	else if (!ret)
@@ -211,6 +219,8 @@ static enum lx_status run_unreferenced(struct lx_session *s, const struct lx_opt
 	lx_kmemleak_free(s, &kml);
 	if (opt->cluster)
 		lx_cluster_job_free(s, &job);
+	else
+		lx_word_notes_free(s, &notes);
 	return ret;
 }
 

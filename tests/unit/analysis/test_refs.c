@@ -271,6 +271,40 @@ static bool test_reachability(void)
 	return unit_ok();
 }
 
+/*
+ * -u's walk first (lx_word_notes_walk()): every live object holding no
+ * direct-map word is noted, and the pass then reads none of them: with
+ * slab 11's memory gone after the walk (its live objects hold no word),
+ * the answer and the bytes counted scanned are those of a full read.
+ */
+static bool test_word_notes_skip_reads(void)
+{
+	struct lx_word_notes wn;
+	struct lx_reach r;
+	struct fixture f;
+	uint64_t n;
+
+	refs_kernel(&f);
+	CHECK(lx_layout_init(&f.s) == LX_OK);
+	CHECK(lx_cache_read(&f.s, FK_CACHE, &f.cache) == LX_OK);
+	CHECK(lx_word_notes_walk(&f.s, &f.cache, &wn) == LX_OK && wn.misses);
+	CHECK(lx_reach_init_with(&f.s, &r, &wn.scan) == LX_OK);
+	lx_reach_apply_notes(&r, &wn);
+	for (n = 0; n < NOBJECTS; n++)
+		CHECK(lx_bit_test(r.no_heap_words, n) ==
+		      (n != NUM_A && n != NUM_C && n != NUM_D && n != NUM_E &&
+		       n != NUM_F && n != NUM_G));
+	fk_drop_region(&f.fk, fk_slab_mem(11));
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	for (n = 0; n < NOBJECTS; n++)
+		CHECK(lx_reach_reached(&r, n) == (n == NUM_A || n == NUM_B));
+	CHECK(r.scanned_bytes == DATA_LEN + BSS_LEN + NLIVE * FK_OBJ_SIZE);
+	CHECK(r.unreadable_bytes == 0);
+	lx_word_notes_free(&f.s, &wn);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 /* Slab pfn's page as two regions: no read of the whole slab succeeds. */
 static bool split_slab(struct fixture *f, unsigned long pfn)
 {
@@ -844,6 +878,8 @@ const struct unit_test refs_tests[] = {
 	{ "no kernel section symbols: every root kind missing", test_no_kernel_roots },
 	{ "reachability: interior pointers, self lists, cycles, free objects",
 	  test_reachability },
+	{ "-u's walk notes objects without direct-map words; the pass reads none",
+	  test_word_notes_skip_reads },
 	{ "vmalloc roots: busy VM_ALLOC areas, not the cached free stacks",
 	  test_cached_stacks },
 	{ "referrers of one target, live or free", test_referrers },
