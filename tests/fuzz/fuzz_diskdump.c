@@ -111,10 +111,13 @@ static void check_page(const struct oracle *o, void *dd, uint64_t pfn, uint8_t *
 		       uint8_t *theirs)
 {
 	uint64_t at = pfn * o->page_size;
+	bool present = sa_diskdump_ops.present(dd, at, o->page_size);
 	enum naive held;
 
 	if (!sa_diskdump_ops.read(dd, at, own, o->page_size))
 		return;
+	if (!present)	/* told from the index alone, never wrong this way */
+		fz_fail("the reader read a page its index called absent", NULL, 0);
 	held = naive_page(o, pfn, theirs);
 	if (held == REPEAT_OVERRUN)
 		return;
@@ -139,6 +142,9 @@ static void read_frames(const struct oracle *o, void *dd, uint64_t max_pfn)
 	/* past the end, and a span that wraps */
 	sa_diskdump_ops.read(dd, max_pfn * o->page_size, own, 8);
 	sa_diskdump_ops.read(dd, UINT64_MAX - 3, own, 8);
+	if (sa_diskdump_ops.present(dd, max_pfn * o->page_size, 8) ||
+	    sa_diskdump_ops.present(dd, UINT64_MAX - 3, 8))
+		fz_fail("a page past the end, or a wrapping span, called present", NULL, 0);
 	free(own);
 	free(theirs);
 }
