@@ -376,6 +376,7 @@ static uint64_t guard_page(const struct roots_build *b)
 /* What a busy vmap_area tells: its vm_struct's VM_ALLOC area, if any. */
 struct vmap_shape {
 	long list, va_vm, vm_flags, vm_addr, vm_size;
+	long vm_caller;		/* -1: the kernel keeps no caller */
 };
 
 static bool vmap_shape_init(struct lx_target *t, struct vmap_shape *v)
@@ -385,8 +386,32 @@ static bool vmap_shape_init(struct lx_target *t, struct vmap_shape *v)
 	v->vm_flags = lx_member_offset(t, "vm_struct", "flags");
 	v->vm_addr = lx_member_offset(t, "vm_struct", "addr");
 	v->vm_size = lx_member_offset(t, "vm_struct", "size");
+	v->vm_caller = lx_member_offset(t, "vm_struct", "caller");
 	return v->list >= 0 && v->va_vm >= 0 && v->vm_flags >= 0 && v->vm_addr >= 0 &&
 	       v->vm_size >= 0;
+}
+
+/*
+ * An area's label: "vmalloc (caller [module])", the function that asked
+ * for it (vm_struct.caller, the return address __vmalloc_node_range()
+ * records), so that holders in vmalloc'd memory name their owner; plain
+ * "vmalloc" when the caller is not kept or no symbol names it.
+ */
+static void vmalloc_label(struct roots_build *b, const struct vmap_shape *v, uint64_t vm,
+			  char *out, size_t len)
+{
+	char name[LX_NAME_MAX], module[LX_NAME_MAX];
+	uint64_t caller, offset;
+
+	snprintf(out, len, "vmalloc");
+	if (v->vm_caller < 0 || !lx_read_word(b->s->t, vm + v->vm_caller, &caller) ||
+	    !caller || !lx_addr_symbol(b->s->t, caller, name, sizeof(name), &offset,
+				       module, sizeof(module)))
+		return;
+	/* a name too long for the label is cut, as every label is */
+	if ((module[0] ? snprintf(out, len, "vmalloc (%s [%s])", name, module) :
+			 snprintf(out, len, "vmalloc (%s)", name)) >= (int)len)
+		out[len - 1] = '\0';
 }
 
 /* The VM_ALLOC areas of the busy vmap_areas on the list at head; *n counts them all. */
@@ -396,6 +421,7 @@ static enum lx_status walk_busy_list(struct roots_build *b, const struct vmap_sh
 	struct lx_target *t = b->s->t;
 	uint64_t next, vm, addr, size, flags;
 	enum lx_status ret = LX_OK;
+	char label[LX_NAME_MAX];
 
 	if (!lx_read_word(t, head, &next))
 		return LX_OK;
@@ -410,9 +436,11 @@ static enum lx_status walk_busy_list(struct roots_build *b, const struct vmap_sh
 		if (lx_read_word(t, va + v->va_vm, &vm) && vm &&
 		    lx_read_word(t, vm + v->vm_flags, &flags) && (flags & VM_ALLOC_FLAG) &&
 		    lx_read_word(t, vm + v->vm_addr, &addr) &&
-		    lx_read_word(t, vm + v->vm_size, &size) && size > guard_page(b))
+		    lx_read_word(t, vm + v->vm_size, &size) && size > guard_page(b)) {
+			vmalloc_label(b, v, vm, label, sizeof(label));
 			ret = push_area(b->s, &b->vmalloc, addr, size - guard_page(b),
-					LX_AREA_VMALLOC, -1, "vmalloc");
+					LX_AREA_VMALLOC, -1, label);
+		}
 		if (!lx_read_word(t, next, &next))
 			break;
 	}
@@ -559,10 +587,11 @@ static void sort_disjoint(struct lx_areas *a)
 	a->n = kept;
 }
 
-/* Add the parts of [start, end) that no area of claimed covers. */
+/* Add the parts of vmalloc area v that no area of claimed covers. */
 static enum lx_status add_unclaimed(struct roots_build *b, const struct lx_areas *claimed,
-				    uint64_t start, uint64_t end)
+				    const struct lx_area *v)
 {
+	uint64_t start = v->start, end = v->start + v->len;
 	enum lx_status ret = LX_OK;
 	size_t i;
 
@@ -573,12 +602,12 @@ static enum lx_status add_unclaimed(struct roots_build *b, const struct lx_areas
 			continue;
 		if (c->start > start)
 			ret = push_area(b->s, b->a, start, c->start - start,
-					LX_AREA_VMALLOC, -1, "vmalloc");
+					LX_AREA_VMALLOC, -1, v->label);
 		start = c->start + c->len;
 	}
 	if (!ret && start < end)
 		ret = push_area(b->s, b->a, start, end - start, LX_AREA_VMALLOC, -1,
-				"vmalloc");
+				v->label);
 	return ret;
 }
 
@@ -598,8 +627,7 @@ static enum lx_status merge_vmalloc(struct roots_build *b)
 	if (!ret)
 		sort_disjoint(&claimed);
 	for (i = 0; i < b->vmalloc.n && !ret; i++)
-		ret = add_unclaimed(b, &claimed, b->vmalloc.v[i].start,
-				    b->vmalloc.v[i].start + b->vmalloc.v[i].len);
+		ret = add_unclaimed(b, &claimed, &b->vmalloc.v[i]);
 	lx_free(b->s->t, claimed.v);
 	return ret;
 }

@@ -38,7 +38,7 @@ static const struct fk_member members[] = {
 	{ "kmem_cache_node", "total_objects", 40, 8 },
 	{ "vmap_area", "list", 40, 16 }, { "vmap_area", "vm", 56, 8 },
 	{ "vm_struct", "addr", 8, 8 }, { "vm_struct", "size", 16, 8 },
-	{ "vm_struct", "flags", 24, 8 },
+	{ "vm_struct", "flags", 24, 8 }, { "vm_struct", "caller", 56, 8 },
 };
 
 static const struct fk_type types[] = {

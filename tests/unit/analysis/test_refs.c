@@ -570,6 +570,7 @@ static void vmalloc_kernel(struct fixture *f)
 		fk_w64(fk, VM_STRUCT(i) + 8, VMALLOC(i));
 		fk_w64(fk, VM_STRUCT(i) + 16, 5 * FK_PAGE_SIZE);
 		fk_w64(fk, VM_STRUCT(i) + 24, 0x2);	/* VM_ALLOC */
+		fk_w64(fk, VM_STRUCT(i) + 56, i ? 0 : FK_MODULE_FUNC);	/* caller */
 		fk_region(fk, VMALLOC(i), 4 * FK_PAGE_SIZE);
 	}
 	fk_w64(fk, VMALLOC(0) + 0x100, OBJ_D);
@@ -589,6 +590,8 @@ static bool test_cached_stacks(void)
 	CHECK(!(r.roots.missing & (1u << LX_AREA_VMALLOC)));
 	CHECK(lx_roots_find(&r.roots, VMALLOC(0) + 0x100) != NULL);
 	CHECK(lx_roots_find(&r.roots, VMALLOC(0) + 0x100)->kind == LX_AREA_VMALLOC);
+	CHECK(!strcmp(lx_roots_find(&r.roots, VMALLOC(0) + 0x100)->label,
+		      "vmalloc (fk_module_handler [fk_mod])"));
 	CHECK(!lx_roots_find(&r.roots, VMALLOC(0) + 4 * FK_PAGE_SIZE));	/* guard */
 	CHECK(!lx_roots_find(&r.roots, VMALLOC(1) + 0x3ff0));	/* free stack */
 	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
