@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* A string-keyed open-addressing table for the standalone backend. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,55 +15,78 @@ static uint64_t hash_string(const char *s)
 	return h;
 }
 
-static size_t find_slot(char **keys, size_t cap, const char *key)
+/* The slot holding key (hash h), or the empty slot where it goes. */
+static size_t find_slot(char *const *keys, const uint64_t *hashes, size_t cap,
+			const char *key, uint64_t h)
 {
-	size_t i = hash_string(key) & (cap - 1);
+	size_t i = h & (cap - 1);
 
-	while (keys[i] && strcmp(keys[i], key))
+	while (keys[i] && (hashes[i] != h || strcmp(keys[i], key)))
 		i = (i + 1) & (cap - 1);
 	return i;
 }
 
-static bool grow(struct lx_strmap *m)
+/* A table of cap slots (a power of two) holding m's keys. */
+static bool rehash(struct lx_strmap *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 1024, i, slot;
 	char **keys = calloc(cap, sizeof(*keys));
 	uint64_t *values = calloc(cap, sizeof(*values));
+	uint64_t *hashes = calloc(cap, sizeof(*hashes));
+	size_t i, slot;
 
-	if (!keys || !values) {
+	if (!keys || !values || !hashes) {
 		free(keys);
 		free(values);
+		free(hashes);
 		return false;
 	}
 	for (i = 0; i < m->cap; i++) {
 		if (!m->keys[i])
 			continue;
-		slot = find_slot(keys, cap, m->keys[i]);
+		slot = find_slot(keys, hashes, cap, m->keys[i], m->hashes[i]);
 		keys[slot] = m->keys[i];
 		values[slot] = m->values[i];
+		hashes[slot] = m->hashes[i];
 	}
 	free(m->keys);
 	free(m->values);
+	free(m->hashes);
 	m->keys = keys;
 	m->values = values;
+	m->hashes = hashes;
 	m->cap = cap;
 	return true;
+}
+
+/* At most half full with count keys. */
+bool lx_strmap_reserve(struct lx_strmap *m, size_t count)
+{
+	size_t cap = m->cap ? m->cap : 1024;
+
+	while (count * 2 > cap) {
+		if (cap > SIZE_MAX / 4)
+			return false;
+		cap *= 2;
+	}
+	return cap == m->cap || rehash(m, cap);
 }
 
 /* Keeps the first value put for a key. */
 bool lx_strmap_put(struct lx_strmap *m, const char *key, uint64_t value)
 {
+	uint64_t h = hash_string(key);
 	size_t slot;
 
-	if ((m->count + 1) * 2 > m->cap && !grow(m))
+	if (!lx_strmap_reserve(m, m->count + 1))
 		return false;
-	slot = find_slot(m->keys, m->cap, key);
+	slot = find_slot(m->keys, m->hashes, m->cap, key, h);
 	if (m->keys[slot])
 		return true;
 	m->keys[slot] = m->borrowed ? (char *)key : strdup(key);
 	if (!m->keys[slot])
 		return false;
 	m->values[slot] = value;
+	m->hashes[slot] = h;
 	m->count++;
 	return true;
 }
@@ -73,7 +97,7 @@ bool lx_strmap_get(const struct lx_strmap *m, const char *key, uint64_t *value)
 
 	if (!m->cap)
 		return false;
-	slot = find_slot(m->keys, m->cap, key);
+	slot = find_slot(m->keys, m->hashes, m->cap, key, hash_string(key));
 	if (!m->keys[slot])
 		return false;
 	*value = m->values[slot];
@@ -90,6 +114,7 @@ void lx_strmap_free(struct lx_strmap *m)
 		free(m->keys[i]);
 	free(m->keys);
 	free(m->values);
+	free(m->hashes);
 	memset(m, 0, sizeof(*m));
 	m->borrowed = borrowed;
 }

@@ -135,15 +135,77 @@ static int symbol_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static void sort_symbols(struct lx_symbol *syms, size_t n)
+/* syms[from, to), all at one address, by name (insertion: such runs are short). */
+static void sort_aliases(struct lx_symbol *syms, size_t from, size_t to)
+{
+	struct lx_symbol key;
+	size_t i, j;
+
+	for (i = from + 1; i < to; i++) {
+		key = syms[i];
+		for (j = i; j > from && strcmp(syms[j - 1].name, key.name) > 0; j--)
+			syms[j] = syms[j - 1];
+		syms[j] = key;
+	}
+}
+
+/* Whether syms[0, n) is in address order, whatever the order of aliases. */
+static bool by_address(const struct lx_symbol *syms, size_t n)
 {
 	size_t i;
 
 	for (i = 1; i < n; i++)
-		if (symbol_cmp(&syms[i - 1], &syms[i]) > 0)
-			break;
-	if (i < n)	/* kallsyms and most ELF tables come sorted */
+		if (syms[i - 1].addr > syms[i].addr)
+			return false;
+	return true;
+}
+
+/*
+ * kallsyms and most ELF tables come in address order, aliases in their own
+ * order: only the runs of aliases are sorted then (by name); else all.
+ */
+static void sort_symbols(struct lx_symbol *syms, size_t n)
+{
+	size_t from = 0, i;
+
+	if (!by_address(syms, n)) {
 		qsort(syms, n, sizeof(*syms), symbol_cmp);
+		return;
+	}
+	for (i = 1; i <= n; i++) {
+		if (i < n && syms[i].addr == syms[from].addr)
+			continue;
+		if (i - from > 1 && i - from <= 64)
+			sort_aliases(syms, from, i);
+		else if (i - from > 64)
+			qsort(syms + from, i - from, sizeof(*syms), symbol_cmp);
+		from = i;
+	}
+}
+
+/*
+ * syms[0, mid) and syms[mid, n), each sorted, into one sorted run (the
+ * modules' symbols after the kernel's); false without memory for it.
+ */
+static bool merge_sorted(struct lx_symbol *syms, size_t mid, size_t n)
+{
+	struct lx_symbol *out;
+	size_t i = 0, j = mid, k = 0;
+
+	if (mid == n || symbol_cmp(&syms[mid - 1], &syms[mid]) <= 0)
+		return true;	/* already in order */
+	out = malloc(n * sizeof(*out));
+	if (!out)
+		return false;
+	while (i < mid && j < n)
+		out[k++] = symbol_cmp(&syms[j], &syms[i]) < 0 ? syms[j++] : syms[i++];
+	while (i < mid)
+		out[k++] = syms[i++];
+	while (j < n)
+		out[k++] = syms[j++];
+	memcpy(syms, out, n * sizeof(*out));
+	free(out);
+	return true;
 }
 
 /*
@@ -159,9 +221,10 @@ void lx_symtab_finish(struct lx_symtab *st)
 		return;
 	st->by_name.borrowed = true;	/* names live in st->pool */
 	sort_symbols(st->syms + st->sorted, st->count - st->sorted);
+	lx_strmap_reserve(&st->by_name, st->by_name.count + (st->count - st->sorted));
 	for (i = st->sorted; i < st->count; i++)
 		lx_strmap_put(&st->by_name, st->syms[i].name, st->syms[i].addr);
-	if (st->sorted)
+	if (st->sorted && !merge_sorted(st->syms, st->sorted, st->count))
 		sort_symbols(st->syms, st->count);
 	st->sorted = st->count;
 }

@@ -20,11 +20,14 @@
 struct lx_strmap {
 	char **keys;
 	uint64_t *values;
+	uint64_t *hashes;	/* each key's hash: probes compare it first */
 	size_t cap, count;
 	bool borrowed;
 };
 
 bool lx_strmap_put(struct lx_strmap *m, const char *key, uint64_t value);
+/* Room for count keys in all, so that putting them never rehashes. */
+bool lx_strmap_reserve(struct lx_strmap *m, size_t count);
 bool lx_strmap_get(const struct lx_strmap *m, const char *key, uint64_t *value);
 void lx_strmap_free(struct lx_strmap *m);
 
