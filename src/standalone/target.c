@@ -451,10 +451,12 @@ static int kdump_source_open(struct sa_dump *d, char *err, size_t errlen)
 	if (!d->ctx || dump_arch(d, err, errlen))
 		return -1;
 	d->reads = (struct sa_kdump_reads){ .path = d->path, .fd = -1 };
-	if (d->libkdumpfile_only)
+	if (d->libkdumpfile_only) {
 		snprintf(d->reader.why, sizeof(d->reader.why), "--reader=libkdumpfile");
-	else
+		sa_reader_open(&d->index, d->fd, d->ctx);
+	} else {
 		sa_reader_open(&d->reader, d->fd, d->ctx);
+	}
 	sa_reader_start_workers(&d->reader, d->workers);
 	return 0;
 }
@@ -466,12 +468,13 @@ static void kdump_source_prefetch(struct sa_dump *d, uint64_t kvaddr, size_t len
 
 static bool kdump_source_present(struct sa_dump *d, uint64_t kvaddr, size_t len)
 {
-	return sa_reader_present(&d->reader, kvaddr, len);
+	return sa_reader_present(d->libkdumpfile_only ? &d->index : &d->reader, kvaddr, len);
 }
 
 static void kdump_source_close(struct sa_dump *d)
 {
 	sa_reader_close(&d->reader);
+	sa_reader_close(&d->index);
 	sa_kdump_reads_close(&d->reads);
 	if (d->ctx)
 		kdump_free(d->ctx);

@@ -88,6 +88,13 @@ struct sa_dump {
 	struct sa_kdump_reads reads;	/* every libkdumpfile read */
 	/* Direct-map reads, through libkdumpfile only if no own reader fits. */
 	struct sa_reader reader;
+	/*
+	 * With --reader=libkdumpfile: the own reader's index, asked only which
+	 * pages the file holds (lx_dump_ops.present), never read through, so
+	 * that the walks skip what they skip with the own reader and no
+	 * output depends on the reader.
+	 */
+	struct sa_reader index;
 	bool libkdumpfile_only;		/* --reader=libkdumpfile */
 	/* Threads besides the main one that decode pages ahead (-J N - 1). */
 	unsigned int workers;
