@@ -448,14 +448,16 @@ static struct ptype_slot *ptype_slot(const char *type)
 static bool crash_member_at(void *priv, const char *type, uint64_t offset,
 			    char *path, size_t len)
 {
+	const struct sa_types *ty;
 	struct ptype_slot *slot;
 	struct ptype_memo *m;
 
 	(void)priv;
 	if (!plain_identifier(type) || !len)
 		return false;
-	if (btf_answers(type))
-		return sa_types_member_at(btf_answers(type), type, offset, path, len);
+	ty = btf_answers(type);
+	if (ty)
+		return sa_types_member_at(ty, type, offset, path, len);
 	slot = ptype_slot(type);
 	m = &slot->memo[(offset / 8) % PTYPE_MEMO];
 	if (!m->valid || m->offset != offset) {
@@ -473,9 +475,11 @@ static bool crash_member_at(void *priv, const char *type, uint64_t offset,
 static bool crash_member_bits(void *priv, const char *type, const char *member,
 			      uint64_t *bit_offset, unsigned int *bits)
 {
+	const struct sa_types *ty = btf_answers(type);
+
 	(void)priv;
-	if (btf_answers(type))
-		return sa_types_member_bits(btf_answers(type), type, member, bit_offset, bits);
+	if (ty)
+		return sa_types_member_bits(ty, type, member, bit_offset, bits);
 	return plain_identifier(type) &&
 	       lx_ptype_member_bits(ptype_slot(type)->table, member, bit_offset, bits);
 }

@@ -145,7 +145,7 @@ static void note_slab_words(void *arg, const struct lx_scan *scan,
 	uint32_t j;
 
 	if (!wn->misses && !wn->misses_len) {
-		wn->misses_len = scan->freebits_len + 1;
+		wn->misses_len = scan->freebits_len / 8 + 1;	/* freebits_len counts bits */
 		wn->misses = lx_alloc(wn->t, wn->misses_len);
 	}
 	for (j = 0; j < slab->objects && wn->misses; j++) {
@@ -155,7 +155,7 @@ static void note_slab_words(void *arg, const struct lx_scan *scan,
 		if (!lx_object_is_free(scan, slab, j) &&
 		    lx_words_miss(mem + c->red_left_pad + (size_t)j * c->size, c->object_size,
 				  wn->word_size, wn->lo, wn->hi))
-			wn->misses[bit / 8] |= 1u << (bit % 8);
+			lx_bit_set(wn->misses, bit);
 	}
 }
 
@@ -182,7 +182,7 @@ void lx_reach_apply_notes(struct lx_reach *r, const struct lx_word_notes *wn)
 
 		for (j = 0; j < slab->objects; j++) {
 			bit = (size_t)slab->bitmap + j;
-			if (bit / 8 >= wn->misses_len || !(wn->misses[bit / 8] & (1u << (bit % 8))))
+			if (bit / 8 >= wn->misses_len || !lx_bit_test(wn->misses, bit))
 				continue;
 			if (lx_heap_find(&r->heap, lx_object_addr(scan, slab, j), &hit) &&
 			    hit.live && !hit.offset)

@@ -143,6 +143,11 @@ enum lx_status lx_scan_note_bookkeeping(struct lx_session *s, struct lx_scan *sc
 					uint64_t start, uint64_t len);
 /* Mark object index free; false if it already was (two lists, or a loop). */
 bool lx_mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index);
+/*
+ * Every object of slab live again, its free count 0: a walk that marked
+ * some free and then found the slab unreadable undoes its marks.
+ */
+void lx_unmark_free_all(struct lx_scan *scan, struct lx_slab *slab);
 /* Add obj, held by the holder called where ("cpu 1's"); LX_ENOMEM or LX_OK. */
 enum lx_status lx_cached_add(struct lx_session *s, struct lx_scan *scan,
 			     struct lx_cached_objs *c, uint64_t obj, const char *where);

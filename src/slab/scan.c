@@ -216,6 +216,18 @@ bool lx_mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t ind
 	return true;
 }
 
+void lx_unmark_free_all(struct lx_scan *scan, struct lx_slab *slab)
+{
+	uint32_t j;
+	size_t bit;
+
+	for (j = 0; j < slab->objects; j++) {
+		bit = (size_t)slab->bitmap + j;
+		scan->freebits[bit / 8] &= ~(1u << (bit % 8));
+	}
+	slab->nfree = 0;
+}
+
 enum lx_status lx_cached_add(struct lx_session *s, struct lx_scan *scan,
 			     struct lx_cached_objs *c, uint64_t obj, const char *where)
 {

@@ -1122,19 +1122,6 @@ static bool open_slab_memory(struct walk *w, const struct lx_slab *slab, uint8_t
 	return true;
 }
 
-/* A page read by page failed after the free sources marked some objects. */
-static void forget_free_marks(struct lx_scan *scan, struct lx_slab *slab)
-{
-	uint32_t j;
-	size_t bit;
-
-	for (j = 0; j < slab->objects; j++) {
-		bit = (size_t)slab->bitmap + j;
-		scan->freebits[bit / 8] &= ~(1u << (bit % 8));
-	}
-	slab->nfree = 0;
-}
-
 static void unreadable_slab(struct walk *w, struct lx_slab *slab)
 {
 	struct lx_scan *scan = w->scan;
@@ -1162,7 +1149,7 @@ static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 		if (free_sources[i].mark && free_sources[i].present(&w->s->L))
 			free_sources[i].mark(w, slab);
 	if (w->mem.failed) {	/* as if the whole slab had been read first */
-		forget_free_marks(scan, slab);
+		lx_unmark_free_all(scan, slab);
 		unreadable_slab(w, slab);
 		return;
 	}
@@ -1231,11 +1218,12 @@ static enum lx_status walk_slabs(struct walk *w)
 	size_t max = scan->cache.red_left_pad +
 		     (size_t)scan->cache.size * (scan->cache.oo_objects + scan->cache.min_objects);
 	uint64_t max_slab = w->s->arch.page_size << MAX_SLAB_ORDER;
+	bool skip = lx_tells_presence(w->s->t);
 	size_t i;
 
 	if (max > max_slab)
 		max = max_slab;
-	for (i = 0; i < scan->nslabs && lx_tells_presence(w->s->t); i++) {
+	for (i = 0; i < scan->nslabs && skip; i++) {
 		scan->slabs[i].unread = !slab_read_needed(w, &scan->slabs[i]);
 		scan->slabs[i].by_page = !w->visit && !scan->slabs[i].unread;
 	}

@@ -256,24 +256,42 @@ static bool translate(struct sa_reader *r, uint64_t kvaddr, uint64_t *paddr, uin
 	return true;
 }
 
-bool sa_reader_read(struct sa_reader *r, uint64_t kvaddr, void *buf, size_t len)
+/*
+ * fn(r, paddr, n, done, arg) for each physically contiguous run of
+ * [kvaddr, kvaddr + len), done being the bytes before it; false at the
+ * first run that does not translate or that fn refuses, or if the range
+ * wraps.
+ */
+static bool each_run(struct sa_reader *r, uint64_t kvaddr, size_t len,
+		     bool (*fn)(struct sa_reader *r, uint64_t paddr, size_t n, size_t done,
+				void *arg),
+		     void *arg)
 {
-	uint8_t *out = buf;
 	uint64_t paddr, avail;
-	size_t n;
+	size_t n, done = 0;
 
-	if (!r->ops || !len)
-		return false;
 	while (len) {
 		if (!translate(r, kvaddr, &paddr, &avail))
 			return false;
 		n = avail < len ? avail : len;
-		if (!r->ops->read(r->priv, paddr, out, n) || (kvaddr + n < kvaddr && len > n))
+		if (!fn(r, paddr, n, done, arg) || (kvaddr + n < kvaddr && len > n))
 			return false;
 		kvaddr += n;
-		out += n;
+		done += n;
 		len -= n;
 	}
+	return true;
+}
+
+static bool read_run(struct sa_reader *r, uint64_t paddr, size_t n, size_t done, void *buf)
+{
+	return r->ops->read(r->priv, paddr, (uint8_t *)buf + done, n);
+}
+
+bool sa_reader_read(struct sa_reader *r, uint64_t kvaddr, void *buf, size_t len)
+{
+	if (!r->ops || !len || !each_run(r, kvaddr, len, read_run, buf))
+		return false;
 	r->reads++;
 	return true;
 }
@@ -307,23 +325,17 @@ void sa_reader_prefetch(struct sa_reader *r, uint64_t kvaddr, size_t len)
 	}
 }
 
+static bool run_present(struct sa_reader *r, uint64_t paddr, size_t n, size_t done,
+			void *arg)
+{
+	(void)done;
+	(void)arg;
+	return r->ops->present(r->priv, paddr, n);
+}
+
 bool sa_reader_present(struct sa_reader *r, uint64_t kvaddr, size_t len)
 {
-	uint64_t paddr, avail;
-	size_t n;
-
-	if (!r->ops || !r->ops->present || !len)
-		return false;
-	while (len) {
-		if (!translate(r, kvaddr, &paddr, &avail))
-			return false;
-		n = avail < len ? avail : len;
-		if (!r->ops->present(r->priv, paddr, n) || (kvaddr + n < kvaddr && len > n))
-			return false;
-		kvaddr += n;
-		len -= n;
-	}
-	return true;
+	return r->ops && r->ops->present && len && each_run(r, kvaddr, len, run_present, NULL);
 }
 
 bool sa_reader_ahead_stats(const struct sa_reader *r, struct sa_ahead_stats *stats)
