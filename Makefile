@@ -219,7 +219,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_COMPILE = $(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -std=gnu11 -Wall \
 	       -Iinclude -Isrc -Itests/unit -Itests/fuzz
 FUZZERS := fuzz_walker fuzz_commands fuzz_cluster fuzz_json fuzz_modsyms fuzz_btf \
-	   fuzz_kallsyms fuzz_diskdump fuzz_sysmap fuzz_report_reader fuzz_kcore \
+	   fuzz_kallsyms fuzz_diskdump fuzz_sysmap fuzz_report_reader fuzz_kcore fuzz_elfdump \
 	   fuzz_alloctag fuzz_pageowner fuzz_kmemleak
 FUZZ_BINS := $(FUZZERS:%=build/fuzz/%)
 FO := build/fuzz/obj

@@ -130,6 +130,9 @@ static void add_segment(struct sa_kcore *k, const Elf64_Phdr *ph)
 {
 	struct sa_kcore_segment *seg;
 
+	if (ph->p_paddr != SA_KCORE_NO_PADDR && ph->p_paddr + ph->p_memsz >= ph->p_paddr &&
+	    ph->p_paddr + ph->p_memsz > k->mem_end)
+		k->mem_end = ph->p_paddr + ph->p_memsz;
 	if (!ph->p_filesz || ph->p_vaddr + ph->p_filesz < ph->p_vaddr ||
 	    ph->p_offset + ph->p_filesz < ph->p_offset)
 		return;

@@ -41,6 +41,7 @@ struct sa_kcore {
 	size_t vmcoreinfo_len;
 	bool taskstruct;	/* an NT_TASKSTRUCT note: kcore, not vmcore */
 	uint64_t phys_end;	/* one past the highest p_paddr + size */
+	uint64_t mem_end;	/* one past the highest p_paddr + p_memsz */
 };
 
 /* Is the file on fd kcore-shaped (an ELF64 core with NT_TASKSTRUCT)? */

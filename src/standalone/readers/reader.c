@@ -27,6 +27,7 @@
 
 static const struct sa_format_ops *const formats[] = {
 	&sa_diskdump_ops,
+	&sa_elfdump_ops,
 };
 
 static bool linear(const addrxlat_meth_t *m, addrxlat_addrspace_t to)

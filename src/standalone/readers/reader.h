@@ -44,6 +44,7 @@ struct sa_format_ops {
 };
 
 extern const struct sa_format_ops sa_diskdump_ops;
+extern const struct sa_format_ops sa_elfdump_ops;
 
 /* How libkdumpfile translates a range of kernel virtual addresses. */
 enum sa_range_kind {

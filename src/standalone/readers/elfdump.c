@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ELF dumps (QEMU's dump-guest-memory, virsh dump, a copy of /proc/vmcore,
+ * makedumpfile -E) read without libkdumpfile, for physical pages.  Their
+ * PT_LOAD segments give each run of physical memory (p_paddr) its place
+ * in the file; nothing is compressed, so a read is one pread per run.
+ *
+ * Answered here: bytes inside a segment's p_filesz.  Left to libkdumpfile:
+ * the zero-filled tail of a segment (p_memsz past p_filesz), addresses no
+ * segment holds, and every read of a file whose page size the VMCOREINFO
+ * note does not give.  Segments that overlap an earlier one in physical
+ * memory (/proc/vmcore's kernel text beside the RAM that holds it) are left
+ * out: the earlier one answers for the same bytes, and a lookup needs runs
+ * that do not overlap.  The headers are parsed by kcore.c (an ELF64 core
+ * parser with bounded notes and segments); a /proc/kcore file is the live
+ * target's (live.c), never opened here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "standalone/readers/kcore.h"
+#include "standalone/readers/reader.h"
+
+#define ELF_MIN_PAGE (1U << 12)		/* libkdumpfile's bounds, as diskdump.c */
+#define ELF_MAX_PAGE (1U << 18)
+
+/* Physical [paddr, paddr + size) is at offset in the file. */
+struct elf_run {
+	uint64_t paddr, size, offset;
+};
+
+struct elfdump {
+	struct sa_kcore core;
+	struct elf_run *runs;		/* by paddr, none overlapping */
+	unsigned int nruns;
+	uint64_t page_size, max_pfn;
+};
+
+static int by_paddr(const void *a, const void *b)
+{
+	const struct elf_run *x = a, *y = b;
+
+	if (x->paddr != y->paddr)
+		return x->paddr < y->paddr ? -1 : 1;
+	return x->size < y->size ? 1 : x->size > y->size ? -1 : 0;
+}
+
+/* The segments with a physical address, sorted; overlaps dropped. */
+static bool index_runs(struct elfdump *e)
+{
+	const struct sa_kcore *k = &e->core;
+	unsigned int i, n = 0;
+
+	e->runs = calloc(k->nsegs, sizeof(*e->runs));
+	if (!e->runs)
+		return false;
+	for (i = 0; i < k->nsegs; i++)
+		if (k->segs[i].paddr != SA_KCORE_NO_PADDR)
+			e->runs[n++] = (struct elf_run){ k->segs[i].paddr, k->segs[i].size,
+							 k->segs[i].offset };
+	qsort(e->runs, n, sizeof(*e->runs), by_paddr);
+	for (i = 0; i < n; i++)
+		if (!e->nruns || e->runs[i].paddr - e->runs[e->nruns - 1].paddr >=
+				 e->runs[e->nruns - 1].size)
+			e->runs[e->nruns++] = e->runs[i];
+	return e->nruns;
+}
+
+/* VMCOREINFO's PAGESIZE, a power of two in libkdumpfile's bounds. */
+static bool page_size_of(const struct sa_kcore *k, uint64_t *page_size)
+{
+	const char *text = sa_kcore_vmcoreinfo(k, "PAGESIZE");
+	unsigned long long v;
+	char *end;
+
+	if (!text)
+		return false;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || end == text || *end || v < ELF_MIN_PAGE || v > ELF_MAX_PAGE ||
+	    (v & (v - 1)))
+		return false;
+	*page_size = v;
+	return true;
+}
+
+static void elf_close(void *priv)
+{
+	struct elfdump *e = priv;
+
+	if (!e)
+		return;
+	sa_kcore_close(&e->core);
+	free(e->runs);
+	free(e);
+}
+
+static void *elf_fail(struct elfdump *e, char *err, size_t errlen, const char *why)
+{
+	snprintf(err, errlen, "%s", why);
+	elf_close(e);
+	return NULL;
+}
+
+static void *elf_open(int fd, char *err, size_t errlen)
+{
+	struct elfdump *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return elf_fail(e, err, errlen, "out of memory");
+	if (sa_kcore_open(&e->core, fd, err, errlen)) {
+		free(e);
+		return NULL;
+	}
+	if (e->core.taskstruct)
+		return elf_fail(e, err, errlen, "a /proc/kcore file");
+	if (!page_size_of(&e->core, &e->page_size))
+		return elf_fail(e, err, errlen, "no page size in a VMCOREINFO note");
+	if (!index_runs(e))
+		return elf_fail(e, err, errlen, "no segment with a physical address");
+	e->max_pfn = e->core.mem_end / e->page_size + !!(e->core.mem_end % e->page_size);
+	return e;
+}
+
+static void elf_geometry(const void *priv, uint64_t *page_size, uint64_t *max_pfn)
+{
+	const struct elfdump *e = priv;
+
+	*page_size = e->page_size;
+	*max_pfn = e->max_pfn;
+}
+
+/* The run holding paddr, or NULL. */
+static const struct elf_run *run_at(const struct elfdump *e, uint64_t paddr)
+{
+	unsigned int lo = 0, hi = e->nruns;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (paddr < e->runs[mid].paddr)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (!lo || paddr - e->runs[lo - 1].paddr >= e->runs[lo - 1].size)
+		return NULL;
+	return &e->runs[lo - 1];
+}
+
+static bool read_exact(int fd, uint8_t *buf, size_t len, uint64_t off)
+{
+	while (len) {
+		ssize_t got = pread(fd, buf, len, (off_t)off);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return false;
+		buf += got;
+		off += got;
+		len -= got;
+	}
+	return true;
+}
+
+/*
+ * Each piece of physical [paddr, paddr + len) from the run that holds it
+ * (read into buf unless buf is NULL); false at the first that none holds.
+ */
+static bool each_piece(const struct elfdump *e, uint64_t paddr, uint8_t *buf, size_t len)
+{
+	while (len) {
+		const struct elf_run *run = run_at(e, paddr);
+		uint64_t into, n;
+
+		if (!run)
+			return false;
+		into = paddr - run->paddr;
+		n = run->size - into < len ? run->size - into : len;
+		if (buf && !read_exact(e->core.fd, buf, n, run->offset + into))
+			return false;
+		buf = buf ? buf + n : NULL;
+		paddr += n;
+		len -= n;
+	}
+	return true;
+}
+
+static bool elf_read(void *priv, uint64_t paddr, void *buf, size_t len)
+{
+	return paddr + len >= paddr && each_piece(priv, paddr, buf, len);
+}
+
+static bool elf_present(void *priv, uint64_t paddr, size_t len)
+{
+	return paddr + len >= paddr && each_piece(priv, paddr, NULL, len);
+}
+
+const struct sa_format_ops sa_elfdump_ops = {
+	.name = "ELF",
+	.open = elf_open,
+	.geometry = elf_geometry,
+	.read = elf_read,
+	.close = elf_close,
+	.present = elf_present,
+};
