@@ -42,6 +42,7 @@
  * 0.22 s of it, grouping 0.02 s: clustering costs 10% of the walk (the
  * issue's budget was 25%), and its 200 000 leaks form one cluster.
  */
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,10 +87,16 @@ static bool signature_full(const struct signature *sig)
 	return sig->level >= LX_CLUSTER_LEVELS;
 }
 
+/* The stream's hash after one more token. */
+static inline uint64_t hash_token(uint64_t hash, uint32_t token)
+{
+	hash = (hash ^ (token + 1)) * 0x9e3779b97f4a7c15ULL;
+	return hash ^ hash >> 29;
+}
+
 static void emit(struct signature *sig, uint32_t token)
 {
-	sig->hash = (sig->hash ^ (token + 1)) * 0x9e3779b97f4a7c15ULL;
-	sig->hash ^= sig->hash >> 29;
+	sig->hash = hash_token(sig->hash, token);
 	if (++sig->ntokens == (8u << sig->level))
 		sig->prefix[sig->level++] = sig->hash;
 }
@@ -101,11 +108,6 @@ static void finish_signature(struct signature *sig)
 
 	while (sig->level < LX_CLUSTER_LEVELS)
 		sig->prefix[sig->level++] = end;
-}
-
-static bool is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
 }
 
 static bool text_starts_at(const uint8_t *obj, size_t pos, size_t len)
@@ -120,27 +122,124 @@ static bool text_starts_at(const uint8_t *obj, size_t pos, size_t len)
 	return true;
 }
 
-/* Emits the text run at pos; returns the offset of its first non-text byte. */
+/*
+ * The text tokenizer reads 8 bytes at a time as one little-endian word:
+ * each mask below has bit 8k + 7 set where byte k is of its class.  The
+ * class tests are exact per byte (no borrow crosses a byte), after the
+ * "determine if a word has a byte between m and n" and "has a zero byte"
+ * tricks of Sean Anderson's Bit Twiddling Hacks.
+ */
+#define BYTES(b) (0x0101010101010101ULL * (uint8_t)(b))
+#define HIGH_BITS BYTES(0x80)
+#define LOW_7 BYTES(0x7f)
+
+/* Bytes below 0x80 strictly between lo and hi (lo < hi <= 0x80). */
+static uint64_t bytes_between(uint64_t w, uint8_t lo, uint8_t hi)
+{
+	uint64_t low = w & LOW_7;
+
+	return ((BYTES(127 + hi) - low) & ~w & (low + BYTES(127 - lo))) & HIGH_BITS;
+}
+
+/* Bytes equal to c. */
+static uint64_t bytes_equal(uint64_t w, uint8_t c)
+{
+	uint64_t y = w ^ BYTES(c);
+
+	return ~(((y & LOW_7) + LOW_7) | y | LOW_7);
+}
+
+/* lx_is_text_char(), decimal digits and blanks (' ', '\t'), per byte of w. */
+struct text_classes {
+	uint64_t text, digit, blank;
+};
+
+static void classify(uint64_t w, struct text_classes *tc)
+{
+	tc->blank = bytes_equal(w, ' ') | bytes_equal(w, '\t');
+	tc->digit = bytes_between(w, '0' - 1, '9' + 1);
+	tc->text = bytes_between(w, 0x1f, 0x7f) | tc->blank | bytes_equal(w, '\n') |
+		   bytes_equal(w, '\r');
+}
+
+/* The 8 bytes at obj[pos], zeros past len (a zero is no text). */
+static uint64_t load_word(const uint8_t *obj, size_t pos, size_t len)
+{
+	uint64_t w = 0;
+
+	if (len - pos >= 8)
+		memcpy(&w, obj + pos, 8);
+	else
+		memcpy(&w, obj + pos, len - pos);
+	return le64toh(w);
+}
+
+/*
+ * Emits the tokens that start in the 8 bytes of w at starts (each a
+ * character, a run of digits or a run of blanks), as emit() would one by
+ * one, with the stream's state in registers; false once the signature is
+ * full.
+ */
+static bool emit_starts(struct signature *sig, uint64_t w, uint64_t starts,
+			const struct text_classes *tc)
+{
+	uint64_t hash = sig->hash;
+	uint32_t ntokens = sig->ntokens, next_level = 8u << sig->level;
+	bool more = true;
+
+	while (starts && more) {
+		unsigned int bit = __builtin_ctzll(starts);
+		uint64_t one = 1ULL << bit;
+		uint32_t token = (uint8_t)(w >> (bit - 7));
+
+		starts &= starts - 1;
+		/* digits and blanks alternate in tables: selects, not branches */
+		token = (tc->blank & one) ? TOK_SPACE : token;
+		token = (tc->digit & one) ? TOK_NUM : token;
+		hash = hash_token(hash, token);
+		if (++ntokens == next_level) {
+			sig->prefix[sig->level++] = hash;
+			next_level <<= 1;
+			more = !signature_full(sig);
+		}
+	}
+	sig->hash = hash;
+	sig->ntokens = ntokens;
+	return more;
+}
+
+/*
+ * Emits the text run at pos: each character, with a run of digits one NUM
+ * and a run of blanks one SPACE (column padding grows and shrinks with the
+ * numbers), until the signature is full; then how the run ended.  Returns
+ * the offset of its first non-text byte.
+ */
 static size_t emit_text(struct signature *sig, const uint8_t *obj, size_t pos,
 			size_t len)
 {
-	while (pos < len && lx_is_text_char(obj[pos]) && !signature_full(sig)) {
-		if (is_digit(obj[pos])) {
-			while (pos < len && is_digit(obj[pos]))
-				pos++;
-			emit(sig, TOK_NUM);
-			continue;
+	uint64_t prev_digit = 0, prev_blank = 0, in_run, starts, w;
+	bool emitting = !signature_full(sig);
+	struct text_classes tc;
+
+	for (; pos < len; pos += 8) {
+		w = load_word(obj, pos, len);
+		classify(w, &tc);
+		/* the text up to the first byte that is not */
+		in_run = ~tc.text & HIGH_BITS;
+		in_run = in_run ? ((in_run & -in_run) - 1) & HIGH_BITS : HIGH_BITS;
+		starts = tc.text & in_run &
+			 ~(tc.digit & (tc.digit << 8 | prev_digit)) &
+			 ~(tc.blank & (tc.blank << 8 | prev_blank));
+		if (emitting)
+			emitting = emit_starts(sig, w, starts, &tc);
+		if (in_run != HIGH_BITS) {
+			pos += __builtin_ctzll(~tc.text & HIGH_BITS) / 8;
+			break;
 		}
-		/* Column padding grows and shrinks with the numbers. */
-		if (obj[pos] == ' ' || obj[pos] == '\t') {
-			while (pos < len && (obj[pos] == ' ' || obj[pos] == '\t'))
-				pos++;
-			emit(sig, TOK_SPACE);
-			continue;
-		}
-		emit(sig, obj[pos++]);
+		prev_digit = tc.digit >> 56;
+		prev_blank = tc.blank >> 56;
 	}
-	pos = lx_text_run(obj, pos, len);
+	pos = pos < len ? pos : len;
 	emit(sig, pos < len && obj[pos] == 0 ? TOK_END_NUL : TOK_END_OTHER);
 	return pos;
 }

@@ -495,6 +495,73 @@ static bool test_signature_needs_names(void)
 	return unit_ok();
 }
 
+/*
+ * Random text over digits, blanks, letters and newlines, NUL-terminated,
+ * zero-padded; canon: the same text with each digit run one "7" and each
+ * run of blanks one " " (the tokens the definition makes of them).
+ */
+static void random_text(char *text, char *canon, size_t len)
+{
+	static const char alphabet[] = "0123456789 \t\t  abcXYZ:\n\r";
+	size_t i, n = 0;
+
+	memset(text, 0, OBJ);
+	memset(canon, 0, OBJ);
+	for (i = 0; i < len; i++)
+		text[i] = alphabet[rnd() % (sizeof(alphabet) - 1)];
+	memcpy(text, "text buffer:abcd", 16);	/* a text buffer, canon too */
+	for (i = 0; i < len; i++) {
+		bool digit = text[i] >= '0' && text[i] <= '9';
+		bool blank = text[i] == ' ' || text[i] == '\t';
+		bool same_run = i && ((digit && text[i - 1] >= '0' && text[i - 1] <= '9') ||
+				      (blank && (text[i - 1] == ' ' || text[i - 1] == '\t')));
+
+		if (!same_run)
+			canon[n++] = digit ? '7' : blank ? ' ' : text[i];
+	}
+}
+
+static bool same_prefixes(const struct lx_clusterer *cl, size_t a, size_t b)
+{
+	return !memcmp(&cl->prefix[a * LX_CLUSTER_LEVELS], &cl->prefix[b * LX_CLUSTER_LEVELS],
+		       LX_CLUSTER_LEVELS * sizeof(*cl->prefix));
+}
+
+/*
+ * The word-at-a-time tokenizer: runs that cross 8-byte words and text
+ * ending at any offset hash as their canonical form; one changed
+ * character changes the hashes; text to the object's end is not text
+ * ended by NUL.
+ */
+static bool test_text_tokens(void)
+{
+	static char text[OBJ], canon[OBJ], other[OBJ];
+	struct run r;
+	size_t len, pos;
+	int trial;
+
+	start(&r);
+	for (trial = 0; trial < 400; trial++) {
+		len = 16 + rnd() % (OBJ - 17);
+		random_text(text, canon, len);
+		add(&r, 0x1000 + 3 * trial, (uint8_t *)text);
+		add(&r, 0x1001 + 3 * trial, (uint8_t *)canon);
+		memcpy(other, canon, OBJ);
+		pos = rnd() % strlen(canon);
+		other[pos] = other[pos] == 'Q' ? 'R' : 'Q';
+		add(&r, 0x1002 + 3 * trial, (uint8_t *)other);
+		CHECK(same_prefixes(&r.cl, 3 * trial, 3 * trial + 1));
+		CHECK(!same_prefixes(&r.cl, 3 * trial + 1, 3 * trial + 2));
+	}
+	memset(text, 'a', OBJ);
+	add(&r, 0x9000, (uint8_t *)text);
+	text[OBJ - 1] = '\0';
+	add(&r, 0x9001, (uint8_t *)text);
+	CHECK(!same_prefixes(&r.cl, 3 * trial, 3 * trial + 1));
+	CHECK(finish(&r));
+	return unit_ok();
+}
+
 const struct unit_test cluster_tests[] = {
 	{ "clusters: text differing only in numbers joins", test_numbers_join },
 	{ "clusters: text, zeroed and structs stay apart", test_kinds_separate },
@@ -507,6 +574,8 @@ const struct unit_test cluster_tests[] = {
 	  test_signature_needs_names },
 	{ "signatures of known producers", test_signatures },
 	{ "word classes", test_word_classes },
+	{ "text tokens: digit and blank runs across words, canonical form",
+	  test_text_tokens },
 	{ "cluster report and JSON on a synthetic cache", test_cluster_report },
 	{ "redacted report: no object content, symbols and guess stay", test_redacted_report },
 	{ NULL, NULL }
