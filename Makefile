@@ -47,14 +47,18 @@ SA_LIB := $(B)/libleakscan.a
 # Types come from the kernel's BTF in the dump where it has one (btf.c).
 EXT_OBJS := $(B)/extensions/leakext.o $(B)/extensions/ptype.o \
 	    $(B)/src/standalone/readers/diskdump.o $(B)/src/standalone/readers/ahead.o \
+	    $(B)/src/standalone/readers/pagecodec.o \
 	    $(B)/src/standalone/types/btf.o $(B)/src/standalone/types/types.o \
 	    $(B)/src/standalone/symbols/strmap.o
 UNIT_SRCS := $(shell find tests/unit -name "*.c")
 # libkdumpfile, libelf, libbpf and libdeflate ship .pc files; Debian's
 # libdwarf-dev does not.
 PKG_CONFIG ?= pkg-config
-SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libaddrxlat libelf libbpf libdeflate \
-		   2>/dev/null || echo -lkdumpfile -laddrxlat -lelf -lbpf -ldeflate) -ldwarf -lz
+# The own reader's page decoders (pagecodec.c): the libraries libkdumpfile uses.
+CODEC_LIBS := $(shell $(PKG_CONFIG) --libs libdeflate lzo2 snappy libzstd \
+		      2>/dev/null || echo -ldeflate -llzo2 -lsnappy -lzstd)
+SA_LIBS := $(shell $(PKG_CONFIG) --libs libkdumpfile libaddrxlat libelf libbpf \
+		   2>/dev/null || echo -lkdumpfile -laddrxlat -lelf -lbpf) $(CODEC_LIBS) -ldwarf -lz
 # Dependencies on headers come from the compiler (-MMD), per object.
 DEPFLAGS = -MMD -MP
 
@@ -86,7 +90,7 @@ $(SA_LIB): $(SA_OBJS)
 # constructor, so no core symbol can clash with crash's or another's.
 $(SO): $(EXT_OBJS) $(CORE_OBJS) extensions/leakext.map
 	$(CC) $(SAN_FLAGS) -shared -nostartfiles -Wl,--version-script=extensions/leakext.map \
-		-o $@ $(EXT_OBJS) $(CORE_OBJS) -ldeflate -lbpf
+		-o $@ $(EXT_OBJS) $(CORE_OBJS) $(CODEC_LIBS) -lbpf
 
 # The standalone program: same core, libkdumpfile + libdwarf backend.
 $(PROG): $(B)/$(SA_MAIN:.c=.o) $(SA_LIB) $(CORE_LIB)
@@ -116,6 +120,10 @@ $(TYPES_COMPARE): tests/types/compare.c $(SA_LIB) $(CORE_LIB)
 $(KALLSYMS_CHECK): tests/kallsyms/check.c $(SA_LIB) $(CORE_LIB)
 	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
 $(READER_COMPARE): tests/reader/compare.c $(SA_LIB) $(CORE_LIB)
+	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
+# A dump's pages stored again in another encoding (the page decoders' test).
+READER_RECODE := $(B)/reader_recode
+$(READER_RECODE): tests/reader/recode.c $(SA_LIB) $(CORE_LIB)
 	$(COMPILE) -Isrc -o $@ $< $(TEST_LINK)
 # A dump's memory as a /proc/kcore file, for the live target's test.
 KCORE_FROM_DUMP := $(B)/kcore_from_dump
@@ -161,11 +169,11 @@ endif
 check: samples
 	tests/install-deps
 	$(MAKE) $(SO) $(PROG) $(UNIT) $(SWEEP) $(TYPES_COMPARE) $(KALLSYMS_CHECK) \
-		$(READER_COMPARE) $(KCORE_FROM_DUMP)
+		$(READER_COMPARE) $(READER_RECODE) $(KCORE_FROM_DUMP)
 	LEAKEXT_SO=$(SO) LEAKEXT_LEAKSCAN=./$(PROG) LEAKEXT_UNIT_TESTS=$(UNIT) \
 		LEAKEXT_SWEEP_PROGRAM=$(SWEEP) LEAKEXT_TYPES_COMPARE=$(TYPES_COMPARE) \
 		LEAKEXT_KALLSYMS_CHECK=$(KALLSYMS_CHECK) LEAKEXT_READER_COMPARE=$(READER_COMPARE) \
-		LEAKEXT_KCORE_FROM_DUMP=$(KCORE_FROM_DUMP) \
+		LEAKEXT_KCORE_FROM_DUMP=$(KCORE_FROM_DUMP) LEAKEXT_READER_RECODE=$(READER_RECODE) \
 		$(CHECK_ENV) tests/run-tests
 
 # Set up everything and run leakscan on the S1 sample.

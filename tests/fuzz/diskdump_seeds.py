@@ -2,7 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """Write the seed corpus of tests/fuzz/fuzz_diskdump.c: small
 kdump-compressed files (src/standalone/readers/diskdump.h) of 64 page frames,
-some pages raw, some zlib-compressed, some left out.
+some pages raw, some zlib-compressed, some left out.  The corpus's
+mixed-lzo, mixed-snappy and mixed-zstd are "mixed" with its pages stored
+again by build/reader_recode (tests/reader/recode.c): Python has no LZO,
+snappy or zstd.
 
 usage: diskdump_seeds.py [DIR]   (default tests/fuzz/corpus/fuzz_diskdump)
 """

@@ -6,8 +6,10 @@
  * across frame boundaries, reading only inside the file and their buffers.
  * A page the reader answers must be what a naive decoder says the file
  * holds there: the pfn's descriptor found by counting the 2nd bitmap's
- * bits one by one, and the page its bytes, raw or through zlib's
- * inflate() (libkdumpfile's decoder), which must then accept them too.
+ * bits one by one, and the page its bytes, raw or through the decoder
+ * libkdumpfile calls for the first encoding flag set (zlib's inflate(),
+ * lzo1x_decompress_safe(), snappy_uncompress(), ZSTD_decompress()), which
+ * must then accept them too.
  * The one exception is libdeflate's documented leniency (see diskdump.c):
  * a page zlib rejects only as "invalid bit length repeat" may be answered.
  * Then a second reader, with a worker decoding ahead, is advised of the
@@ -19,7 +21,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <lzo/lzo1x.h>
+#include <snappy-c.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "fuzz_util.h"
 #include "standalone/readers/diskdump.h"
@@ -83,9 +88,27 @@ static enum naive inflate_page(const uint8_t *src, uint32_t len, uint8_t *out,
 	return ret;
 }
 
+/* LZO, snappy or zstd as libkdumpfile 0.5.1 calls them: one page exactly. */
+static enum naive other_page(uint32_t flags, const uint8_t *src, uint32_t len,
+			     uint8_t *out, uint64_t page_size)
+{
+	lzo_uint lzo_got = page_size;
+	size_t got = page_size;
+
+	if (flags & KDUMP_PAGE_LZO)
+		return lzo1x_decompress_safe(src, len, out, &lzo_got, NULL) == LZO_E_OK &&
+		       lzo_got == page_size ? HELD : NOT_HELD;
+	if (flags & KDUMP_PAGE_SNAPPY)
+		return snappy_uncompress((const char *)src, len, (char *)out, &got) ==
+		       SNAPPY_OK && got == page_size ? HELD : NOT_HELD;
+	got = ZSTD_decompress(out, page_size, src, len);
+	return !ZSTD_isError(got) && got == page_size ? HELD : NOT_HELD;
+}
+
 /* pfn's page as the file holds it, into out. */
 static enum naive naive_page(const struct oracle *o, uint64_t pfn, uint8_t *out)
 {
+	const uint32_t others = KDUMP_PAGE_LZO | KDUMP_PAGE_SNAPPY | KDUMP_PAGE_ZSTD;
 	struct kdump_page_desc d;
 	uint64_t i, index = 0;
 
@@ -98,13 +121,14 @@ static enum naive naive_page(const struct oracle *o, uint64_t pfn, uint8_t *out)
 	memcpy(&d, o->file + o->desc_off + index * sizeof(d), sizeof(d));
 	if (!inside(o, d.offset, d.size))
 		return NOT_HELD;
-	if (!(d.flags & KDUMP_PAGE_ZLIB)) {
-		if (d.size != o->page_size)
-			return NOT_HELD;
-		memcpy(out, o->file + d.offset, d.size);
-		return HELD;
-	}
-	return inflate_page(o->file + d.offset, d.size, out, o->page_size);
+	if (d.flags & KDUMP_PAGE_ZLIB)
+		return inflate_page(o->file + d.offset, d.size, out, o->page_size);
+	if (d.flags & others)
+		return other_page(d.flags, o->file + d.offset, d.size, out, o->page_size);
+	if (d.size != o->page_size)
+		return NOT_HELD;
+	memcpy(out, o->file + d.offset, d.size);
+	return HELD;
 }
 
 static void check_page(const struct oracle *o, void *dd, uint64_t pfn, uint8_t *own,

@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The kdump-compressed format (diskdump.h) read without libkdumpfile, for
- * physical pages.  Answered here: pages the file stores raw or as one
- * zlib stream, decoded as libkdumpfile 0.5.1 decodes them (the stream
- * must end, its checksum match and its output be exactly one page).  Left
- * to libkdumpfile, which reports them its own way: page frames past
- * max_pfn or not in the file, descriptors or data outside the file, other
- * compressions, and split dumps.
+ * physical pages.  Answered here: pages the file stores raw or in one of
+ * the encodings of pagecodec.h, decoded as libkdumpfile 0.5.1 decodes
+ * them (the output exactly one page).  Left to libkdumpfile, which
+ * reports them its own way: page frames past max_pfn or not in the file,
+ * descriptors or data outside the file, and split dumps.
  *
- * Pages are inflated by libdeflate, which is about twice as fast as zlib.
- * It is laxer than zlib (and so libkdumpfile) in one documented way: it
- * does not check that a code-length repeat in a dynamic block's header
- * stays inside the lengths the block declares.  zlib rejects such a page
- * as "invalid bit length repeat"; here it is answered when it inflates to
- * exactly one page whose Adler-32 matches.  No zlib writer produces one.
+ * Pages are decoded by pagecodec.c: zlib, LZO, snappy and zstd.
  *
  * Every header field is checked against the file's size before it is
  * used.  The allocations the file sizes are the bitmap (at most
@@ -28,10 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libdeflate.h>
-
 #include "standalone/readers/ahead.h"
 #include "standalone/readers/diskdump.h"
+#include "standalone/readers/pagecodec.h"
 #include "standalone/readers/reader.h"
 
 #define DD_MIN_PAGE (1U << 12)		/* libkdumpfile's bounds */
@@ -73,7 +66,7 @@ struct diskdump {
 	uint64_t *page_tag;		/* per cached page: its pfn + 1; 0: empty */
 	uint8_t *pages;
 	unsigned int npages;
-	struct libdeflate_decompressor *inflater;
+	struct sa_page_decoder *decoder;
 	struct sa_ahead *ahead;		/* workers decoding ahead; NULL: none */
 };
 
@@ -229,8 +222,8 @@ static int allocate(struct diskdump *dd, char *err, size_t errlen)
 	dd->win.buf = malloc(dd->win.size);
 	dd->page_tag = calloc(dd->npages, sizeof(*dd->page_tag));
 	dd->pages = malloc((size_t)dd->npages * dd->page_size);
-	dd->inflater = libdeflate_alloc_decompressor();
-	if (!dd->descs || !dd->win.buf || !dd->page_tag || !dd->pages || !dd->inflater)
+	dd->decoder = sa_page_decoder_new();
+	if (!dd->descs || !dd->win.buf || !dd->page_tag || !dd->pages || !dd->decoder)
 		return fail(err, errlen, "out of memory");
 	return 0;
 }
@@ -248,8 +241,7 @@ static void dd_close(void *priv)
 	free(dd->win.buf);
 	free(dd->page_tag);
 	free(dd->pages);
-	if (dd->inflater)
-		libdeflate_free_decompressor(dd->inflater);
+	sa_page_decoder_free(dd->decoder);
 	free(dd);
 }
 
@@ -358,29 +350,11 @@ static const uint8_t *file_bytes(struct diskdump *dd, uint64_t off, size_t len)
 	return got >= (ssize_t)len ? w->buf : NULL;
 }
 
-/*
- * A page stored as size bytes at src with flags into out (page_size
- * bytes): one zlib stream that inflates to exactly one page, or the page
- * itself; false for anything else.
- */
-static bool decode_stored(struct libdeflate_decompressor *inflater, uint32_t flags,
-			  const uint8_t *src, size_t size, uint8_t *out, size_t page_size)
-{
-	if (flags & KDUMP_PAGE_ZLIB)
-		return libdeflate_zlib_decompress(inflater, src, size, out, page_size,
-						  NULL) == LIBDEFLATE_SUCCESS;
-	if (flags & (KDUMP_PAGE_LZO | KDUMP_PAGE_SNAPPY | KDUMP_PAGE_ZSTD) ||
-	    size != page_size)
-		return false;
-	memcpy(out, src, size);
-	return true;
-}
-
-/* Whether d's stored bytes are some decode_stored() may take. */
+/* Whether d's stored bytes are some sa_page_decode() may take. */
 static bool decodable(const struct diskdump *dd, const struct kdump_page_desc *d)
 {
 	return d->size && d->size <= DD_MAX_PAGE &&
-	       ((d->flags & KDUMP_PAGE_ZLIB) || d->size == dd->page_size);
+	       (sa_page_encoding(d->flags) || d->size == dd->page_size);
 }
 
 /* Page frame pfn into out (page_size bytes); false: not answered here. */
@@ -392,7 +366,7 @@ static bool decode_page(struct diskdump *dd, uint64_t pfn, void *out)
 	if (!get_desc(dd, pfn, &d) || !decodable(dd, &d))
 		return false;
 	src = file_bytes(dd, d.offset, d.size);
-	return src && decode_stored(dd->inflater, d.flags, src, d.size, out, dd->page_size);
+	return src && sa_page_decode(dd->decoder, d.flags, src, d.size, out, dd->page_size);
 }
 
 /* Page frame pfn decoded, kept among the last few read in part. */
@@ -489,25 +463,25 @@ static bool dd_present(void *priv, uint64_t paddr, size_t len)
 	return true;
 }
 
-static void *new_inflater(void)
+static void *new_decoder(void)
 {
-	return libdeflate_alloc_decompressor();
+	return sa_page_decoder_new();
 }
 
-static void free_inflater(void *state)
+static void free_decoder(void *state)
 {
-	libdeflate_free_decompressor(state);
+	sa_page_decoder_free(state);
 }
 
 static bool worker_decode(void *state, uint32_t flags, const uint8_t *src, size_t size,
 			  uint8_t *out, size_t page_size)
 {
-	return decode_stored(state, flags, src, size, out, page_size);
+	return sa_page_decode(state, flags, src, size, out, page_size);
 }
 
 static const struct sa_ahead_codec dd_codec = {
-	.new_state = new_inflater,
-	.free_state = free_inflater,
+	.new_state = new_decoder,
+	.free_state = free_decoder,
 	.decode = worker_decode,
 };
 
