@@ -175,6 +175,25 @@ static uint64_t load_word(const uint8_t *obj, size_t pos, size_t len)
 }
 
 /*
+ * w with each digit byte 0x80 and each blank byte 0x81 (no text byte is
+ * 0x80 or more): every byte then names its token, text_token() says which.
+ */
+static uint64_t token_bytes(uint64_t w, const struct text_classes *tc)
+{
+	uint64_t marked = tc->digit | tc->blank;
+
+	return (w & ~((marked >> 7) * 0xff)) | marked | tc->blank >> 7;
+}
+
+/* The token of the byte at bit (8k + 7) of token_bytes(): a character, NUM or SPACE. */
+static inline uint32_t text_token(uint64_t tw, unsigned int bit)
+{
+	uint32_t b = (uint8_t)(tw >> (bit - 7));
+
+	return b + (b >> 7) * (TOK_NUM - 0x80);
+}
+
+/*
  * Emits the tokens that start in the 8 bytes of w at starts (each a
  * character, a run of digits or a run of blanks), as emit() would one by
  * one, with the stream's state in registers; false once the signature is
@@ -183,20 +202,12 @@ static uint64_t load_word(const uint8_t *obj, size_t pos, size_t len)
 static bool emit_starts(struct signature *sig, uint64_t w, uint64_t starts,
 			const struct text_classes *tc)
 {
-	uint64_t hash = sig->hash;
+	uint64_t hash = sig->hash, tw = token_bytes(w, tc);
 	uint32_t ntokens = sig->ntokens, next_level = 8u << sig->level;
 	bool more = true;
 
-	while (starts && more) {
-		unsigned int bit = __builtin_ctzll(starts);
-		uint64_t one = 1ULL << bit;
-		uint32_t token = (uint8_t)(w >> (bit - 7));
-
-		starts &= starts - 1;
-		/* digits and blanks alternate in tables: selects, not branches */
-		token = (tc->blank & one) ? TOK_SPACE : token;
-		token = (tc->digit & one) ? TOK_NUM : token;
-		hash = hash_token(hash, token);
+	for (; starts && more; starts &= starts - 1) {
+		hash = hash_token(hash, text_token(tw, __builtin_ctzll(starts)));
 		if (++ntokens == next_level) {
 			sig->prefix[sig->level++] = hash;
 			next_level <<= 1;

@@ -462,6 +462,12 @@ static bool test_content_signature(void)
 	boot(0x2a00000, 0x7654321, 0x900000, 20, b);
 	/* the same boot again */
 	boot(0, 0x1234567, 0x10000, 200, c);
+	/*
+	 * Signatures are saved and compared across dumps and versions: the
+	 * values this definition gave when it was pinned (2026-12-03).
+	 */
+	CHECK(a[0] == 0x81acc05199cb07b7ULL);	/* schedstat text */
+	CHECK(a[3] == 0xd202860794fb1f9cULL);	/* a record naming SYM_A */
 	for (i = 0; i < KINDS; i++) {
 		CHECK(a[i] == b[i]);
 		CHECK(a[i] == c[i]);
@@ -527,6 +533,20 @@ static bool same_prefixes(const struct lx_clusterer *cl, size_t a, size_t b)
 		       LX_CLUSTER_LEVELS * sizeof(*cl->prefix));
 }
 
+/* Each digit another digit, each blank another blank: the same tokens. */
+static void same_tokens(const char *text, char *out)
+{
+	size_t i;
+
+	memcpy(out, text, OBJ);
+	for (i = 0; i < OBJ && text[i]; i++) {
+		if (text[i] >= '0' && text[i] <= '9')
+			out[i] = '0' + rnd() % 10;
+		else if (text[i] == ' ' || text[i] == '\t')
+			out[i] = rnd() % 2 ? ' ' : '\t';
+	}
+}
+
 /*
  * The word-at-a-time tokenizer: runs that cross 8-byte words and text
  * ending at any offset hash as their canonical form; one changed
@@ -535,7 +555,7 @@ static bool same_prefixes(const struct lx_clusterer *cl, size_t a, size_t b)
  */
 static bool test_text_tokens(void)
 {
-	static char text[OBJ], canon[OBJ], other[OBJ];
+	static char text[OBJ], canon[OBJ], other[OBJ], same[OBJ];
 	struct run r;
 	size_t len, pos;
 	int trial;
@@ -544,20 +564,23 @@ static bool test_text_tokens(void)
 	for (trial = 0; trial < 400; trial++) {
 		len = 16 + rnd() % (OBJ - 17);
 		random_text(text, canon, len);
-		add(&r, 0x1000 + 3 * trial, (uint8_t *)text);
-		add(&r, 0x1001 + 3 * trial, (uint8_t *)canon);
+		same_tokens(text, same);
+		add(&r, 0x1000 + 4 * trial, (uint8_t *)text);
+		add(&r, 0x1001 + 4 * trial, (uint8_t *)canon);
+		add(&r, 0x1002 + 4 * trial, (uint8_t *)same);
 		memcpy(other, canon, OBJ);
 		pos = rnd() % strlen(canon);
 		other[pos] = other[pos] == 'Q' ? 'R' : 'Q';
-		add(&r, 0x1002 + 3 * trial, (uint8_t *)other);
-		CHECK(same_prefixes(&r.cl, 3 * trial, 3 * trial + 1));
-		CHECK(!same_prefixes(&r.cl, 3 * trial + 1, 3 * trial + 2));
+		add(&r, 0x1003 + 4 * trial, (uint8_t *)other);
+		CHECK(same_prefixes(&r.cl, 4 * trial, 4 * trial + 1));
+		CHECK(same_prefixes(&r.cl, 4 * trial, 4 * trial + 2));
+		CHECK(!same_prefixes(&r.cl, 4 * trial + 1, 4 * trial + 3));
 	}
 	memset(text, 'a', OBJ);
 	add(&r, 0x9000, (uint8_t *)text);
 	text[OBJ - 1] = '\0';
 	add(&r, 0x9001, (uint8_t *)text);
-	CHECK(!same_prefixes(&r.cl, 3 * trial, 3 * trial + 1));
+	CHECK(!same_prefixes(&r.cl, 4 * trial, 4 * trial + 1));
 	CHECK(finish(&r));
 	return unit_ok();
 }
