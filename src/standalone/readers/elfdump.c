@@ -151,22 +151,6 @@ static const struct elf_run *run_at(const struct elfdump *e, uint64_t paddr)
 	return &e->runs[lo - 1];
 }
 
-static bool read_exact(int fd, uint8_t *buf, size_t len, uint64_t off)
-{
-	while (len) {
-		ssize_t got = pread(fd, buf, len, (off_t)off);
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return false;
-		buf += got;
-		off += got;
-		len -= got;
-	}
-	return true;
-}
-
 /*
  * Each piece of physical [paddr, paddr + len) from the run that holds it
  * (read into buf unless buf is NULL); false at the first that none holds.
@@ -181,7 +165,7 @@ static bool each_piece(const struct elfdump *e, uint64_t paddr, uint8_t *buf, si
 			return false;
 		into = paddr - run->paddr;
 		n = run->size - into < len ? run->size - into : len;
-		if (buf && !read_exact(e->core.fd, buf, n, run->offset + into))
+		if (buf && !sa_kcore_read_file(&e->core, buf, n, run->offset + into))
 			return false;
 		buf = buf ? buf + n : NULL;
 		paddr += n;

@@ -265,6 +265,11 @@ bool sa_kcore_read_phys(const struct sa_kcore *k, uint64_t paddr, void *buf, siz
 	return read_pieces(k, paddr, buf, len, true);
 }
 
+bool sa_kcore_read_file(const struct sa_kcore *k, void *buf, size_t len, uint64_t off)
+{
+	return read_exact(k->fd, buf, len, off);
+}
+
 const char *sa_kcore_vmcoreinfo(const struct sa_kcore *k, const char *key)
 {
 	size_t keylen = strlen(key), at = 0;

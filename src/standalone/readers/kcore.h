@@ -55,6 +55,8 @@ int sa_kcore_open(struct sa_kcore *k, int fd, char *err, size_t errlen);
 bool sa_kcore_read(const struct sa_kcore *k, uint64_t vaddr, void *buf, size_t len);
 /* len bytes at physical paddr, through the segments that give p_paddr. */
 bool sa_kcore_read_phys(const struct sa_kcore *k, uint64_t paddr, void *buf, size_t len);
+/* Exactly len bytes of the file at offset off; false on a short read. */
+bool sa_kcore_read_file(const struct sa_kcore *k, void *buf, size_t len, uint64_t off);
 /* VMCOREINFO's value of key ("OSRELEASE"), or NULL; valid until close. */
 const char *sa_kcore_vmcoreinfo(const struct sa_kcore *k, const char *key);
 void sa_kcore_close(struct sa_kcore *k);
