@@ -871,7 +871,41 @@ static bool test_reach_free(void)
 	return unit_ok();
 }
 
+/*
+ * lx_words_miss() on 8-byte words: a word in the range found wherever it
+ * is (each of 25 positions: three 64-byte blocks and a tail), the range's
+ * ends exact, an empty range holding nothing.
+ */
+static bool test_words_miss_every_position(void)
+{
+	const uint64_t lo = 0xffff888000000000ULL, hi = 0xffff889000000000ULL;
+	const uint64_t inside[] = { lo, hi - 1, lo + 0x1234568 };
+	const uint64_t outside[] = { lo - 1, hi, 0, ~0ULL };
+	uint64_t words[25] = { 0 };
+	size_t at, v;
+
+	CHECK(lx_words_miss((uint8_t *)words, sizeof(words), 8, lo, hi));
+	for (at = 0; at < 25; at++) {
+		for (v = 0; v < sizeof(inside) / sizeof(inside[0]); v++) {
+			words[at] = inside[v];
+			CHECK(!lx_words_miss((uint8_t *)words, sizeof(words), 8, lo, hi));
+		}
+		for (v = 0; v < sizeof(outside) / sizeof(outside[0]); v++) {
+			words[at] = outside[v];
+			CHECK(lx_words_miss((uint8_t *)words, sizeof(words), 8, lo, hi));
+		}
+		words[at] = lo;
+		/* a length that leaves the word out */
+		CHECK(lx_words_miss((uint8_t *)words, at * 8 + 7, 8, lo, hi));
+		CHECK(lx_words_miss((uint8_t *)words, sizeof(words), 8, lo, lo));
+		words[at] = 0;
+	}
+	return unit_ok();
+}
+
 const struct unit_test refs_tests[] = {
+	{ "refs: lx_words_miss() finds an 8-byte word in range at every position",
+	  test_words_miss_every_position },
 	{ "heap index: objects, interiors, free objects, outside", test_heap_index },
 	{ "heap index: slot bytes past object_size are in no object",
 	  test_heap_slot_tail },
