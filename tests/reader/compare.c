@@ -27,7 +27,8 @@
  * and a NOTE line says where.
  *
  * -J N: N - 1 workers decode ahead (ahead.c), each page advised 64 reads
- * before it is read; the same rule holds for what the reader answers.
+ * before it is read; the same rule holds for what the reader answers.  A
+ * format that decodes nothing ahead (ELF) refuses -J.
  *
  * Prints PASS/FAIL lines; exit 0 when it passed, 1 when it failed, 2 on
  * bad usage or a dump it cannot open.
@@ -280,6 +281,11 @@ static int open_compare(struct compare *c, const char *path, int *fd)
 	sa_reader_open(&c->reader, *fd, c->ctx);
 	if (!c->reader.ops) {
 		fprintf(stderr, "reader_compare: %s: no own reader: %s\n", path, c->reader.why);
+		return -1;
+	}
+	if (c->workers && !c->reader.ops->start_workers) {
+		fprintf(stderr, "reader_compare: %s: -J: the %s reader decodes nothing ahead\n",
+			path, c->reader.ops->name);
 		return -1;
 	}
 	sa_reader_start_workers(&c->reader, c->workers);
