@@ -144,6 +144,36 @@ static uint64_t slab_end(const struct lx_heap *h, const struct lx_heap_slab *hs)
 	return hs->base + (uint64_t)hs->objects * h->caches[hs->cache].cache.size;
 }
 
+/* Granules of 2 MiB, or larger so that at most HEAP_GRANULES of them span the heap. */
+#define HEAP_GRANULE_SHIFT 21
+#define HEAP_GRANULES (1U << 20)
+
+void lx_heap_index_granules(struct lx_session *s, struct lx_heap *h)
+{
+	unsigned int shift = HEAP_GRANULE_SHIFT;
+	size_t g, i = 0;
+
+	lx_free(s->t, h->granule);
+	h->granule = NULL;
+	h->ngranules = 0;
+	if (!h->nslabs)
+		return;
+	while (shift < 63 && ((h->hi - h->lo - 1) >> shift) >= HEAP_GRANULES)
+		shift++;
+	h->ngranules = ((h->hi - h->lo - 1) >> shift) + 1;
+	h->granule = lx_alloc(s->t, (h->ngranules + 1) * sizeof(*h->granule));
+	if (!h->granule) {
+		h->ngranules = 0;
+		return;
+	}
+	h->granule_shift = shift;
+	for (g = 0; g <= h->ngranules; g++) {
+		while (i < h->nslabs && (h->slabs[i].base - h->lo) >> shift < g)
+			i++;
+		h->granule[g] = i;
+	}
+}
+
 /*
  * Sort by address, drop slabs that overlap an earlier one, and renumber
  * the objects in address order with their live bits.
@@ -186,6 +216,7 @@ static enum lx_status sort_and_number(struct lx_session *s, struct heap_build *b
 		h->lo = h->slabs[0].base;
 		h->hi = end;
 	}
+	lx_heap_index_granules(s, h);
 	return LX_OK;
 }
 
@@ -219,19 +250,29 @@ enum lx_status lx_heap_build_with(struct lx_session *s, struct lx_heap *h,
 void lx_heap_free(struct lx_session *s, struct lx_heap *h)
 {
 	lx_free(s->t, h->bookkeeping);
+	lx_free(s->t, h->granule);
 	lx_free(s->t, h->caches);
 	lx_free(s->t, h->slabs);
 	lx_free(s->t, h->live);
 	memset(h, 0, sizeof(*h));
 }
 
-/* The last slab starting at or below addr, or NULL. */
+/*
+ * The last slab starting at or below addr (in [lo, hi)), or NULL: those
+ * before addr's granule all start below it, those after it above.
+ */
 static const struct lx_heap_slab *slab_at_or_below(const struct lx_heap *h,
 						   uint64_t addr)
 {
-	size_t n = lx_count_keys_le(h->slabs, h->nslabs, sizeof(*h->slabs),
-				    offsetof(struct lx_heap_slab, base), addr);
+	size_t from = 0, to = h->nslabs, g, n;
 
+	if (h->granule) {
+		g = (addr - h->lo) >> h->granule_shift;
+		from = h->granule[g];
+		to = h->granule[g + 1];
+	}
+	n = from + lx_count_keys_le(h->slabs + from, to - from, sizeof(*h->slabs),
+				    offsetof(struct lx_heap_slab, base), addr);
 	return n ? &h->slabs[n - 1] : NULL;
 }
 

@@ -40,6 +40,13 @@ struct lx_heap {
 	size_t live_cap;
 	uint64_t nobjects, nlive;
 	uint64_t lo, hi;		/* lowest slab start, highest slab end */
+	/*
+	 * By address: granule g (1 << granule_shift bytes from lo) holds the
+	 * starts of slabs [granule[g], granule[g + 1]); NULL: none built.
+	 */
+	uint32_t *granule;
+	size_t ngranules;
+	unsigned int granule_shift;
 	/* Allocator bookkeeping of every cache (lx_scan.bookkeeping), sorted. */
 	struct lx_span *bookkeeping;
 	size_t nbookkeeping, bookkeeping_cap;
@@ -53,6 +60,12 @@ struct lx_heap {
  * The first bookkeeping span that ends after addr, or NULL: words in
  * [span->start, span->end) are no references.
  */
+/*
+ * (Re)build the coarse index by address (struct lx_heap.granule) over the
+ * sorted slabs: a lookup then searches only the slabs starting in one
+ * granule.  Without it (no memory for it) lookups search them all.
+ */
+void lx_heap_index_granules(struct lx_session *s, struct lx_heap *h);
 const struct lx_span *lx_heap_bookkeeping_after(const struct lx_heap *h, uint64_t addr);
 
 /* Where an address falls in the heap. */

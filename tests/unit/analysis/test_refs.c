@@ -156,6 +156,85 @@ static bool test_heap_index(void)
 	return unit_ok();
 }
 
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+/* A number in [0, n), from a fixed xorshift sequence. */
+static uint64_t rnd_below(uint64_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng % n;
+}
+
+/* lx_heap_find() for addr with and without the coarse index: the same answer. */
+static bool same_hit(struct lx_heap *h, uint32_t *granule, uint64_t addr)
+{
+	struct lx_heap_hit with = { 0 }, without = { 0 };
+	bool found_with, found_without;
+
+	h->granule = granule;
+	found_with = lx_heap_find(h, addr, &with);
+	h->granule = NULL;
+	found_without = lx_heap_find(h, addr, &without);
+	h->granule = granule;
+	return found_with == found_without &&
+	       (!found_with || (with.number == without.number && with.offset == without.offset));
+}
+
+/*
+ * The coarse index by address: 4000 slabs with gaps of 0 to 8 MiB (slabs
+ * across granule boundaries, granules with none and with many), every
+ * slab's ends and random addresses found as a search of all slabs finds
+ * them; a heap spanning more than 1 << 20 granules gets larger ones.
+ */
+static bool test_heap_granules(void)
+{
+	const size_t nslabs = 4000, span = (size_t)FK_OBJS * FK_OBJ_SIZE;
+	struct lx_heap_slab *slabs;
+	struct fixture f;
+	struct lx_heap h;
+	uint64_t base = fk_slab_mem(10), addr;
+	size_t i;
+
+	refs_kernel(&f);
+	CHECK(lx_layout_init(&f.s) == 0);
+	CHECK(lx_heap_build(&f.s, &h) == LX_OK);
+	slabs = lx_alloc(f.s.t, nslabs * sizeof(*slabs));
+	CHECK(slabs != NULL);
+	if (!slabs)
+		return unit_ok();
+	lx_free(f.s.t, h.slabs);
+	h.slabs = slabs;
+	for (i = 0; i < nslabs; i++) {
+		slabs[i] = (struct lx_heap_slab){ base, i * FK_OBJS, 0, FK_OBJS };
+		base += span + (rnd_below(4) ? 0 : rnd_below(2048) * 4096);
+	}
+	h.nslabs = nslabs;
+	h.lo = slabs[0].base;
+	h.hi = base;
+	lx_heap_index_granules(&f.s, &h);
+	CHECK(h.granule && h.granule_shift == 21);
+	for (i = 0; i < nslabs; i++) {
+		CHECK(same_hit(&h, h.granule, slabs[i].base));
+		CHECK(same_hit(&h, h.granule, slabs[i].base - 1));
+		CHECK(same_hit(&h, h.granule, slabs[i].base + span - 1));
+		CHECK(same_hit(&h, h.granule, slabs[i].base + span));
+	}
+	for (i = 0; i < 100000; i++) {
+		addr = h.lo + rnd_below(h.hi - h.lo);
+		CHECK(same_hit(&h, h.granule, addr));
+	}
+	h.hi = h.lo + (1ULL << 42);	/* 2 M granules of 2 MiB: larger ones */
+	lx_heap_index_granules(&f.s, &h);
+	CHECK(h.granule && h.granule_shift == 22 && h.ngranules <= (1U << 20));
+	for (i = 0; i < nslabs; i++)
+		CHECK(same_hit(&h, h.granule, slabs[i].base + 8));
+	lx_heap_free(&f.s, &h);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 /* The bytes past object_size in a slot (metadata, red zone) are in no object. */
 static bool test_heap_slot_tail(void)
 {
@@ -904,6 +983,8 @@ static bool test_words_miss_every_position(void)
 }
 
 const struct unit_test refs_tests[] = {
+	{ "heap: the coarse index by address finds what a full search finds",
+	  test_heap_granules },
 	{ "refs: lx_words_miss() finds an 8-byte word in range at every position",
 	  test_words_miss_every_position },
 	{ "heap index: objects, interiors, free objects, outside", test_heap_index },
