@@ -205,7 +205,13 @@ static bool test_heap_granules(void)
 	if (!slabs)
 		return unit_ok();
 	lx_free(f.s.t, h.slabs);
+	lx_free(f.s.t, h.live);
 	h.slabs = slabs;
+	h.nobjects = (uint64_t)nslabs * FK_OBJS;
+	h.live = lx_alloc(f.s.t, h.nobjects / 8 + 1);
+	CHECK(h.live != NULL);
+	if (!h.live)
+		return unit_ok();
 	for (i = 0; i < nslabs; i++) {
 		slabs[i] = (struct lx_heap_slab){ base, i * FK_OBJS, 0, FK_OBJS };
 		base += span + (rnd_below(4) ? 0 : rnd_below(2048) * 4096);
