@@ -229,7 +229,7 @@ static bool emit_starts(struct signature *sig, uint64_t w, uint64_t starts,
 static size_t emit_text(struct signature *sig, const uint8_t *obj, size_t pos,
 			size_t len)
 {
-	uint64_t prev_digit = 0, prev_blank = 0, in_run, starts, w;
+	uint64_t prev_digit = 0, prev_blank = 0, not_text, in_run, starts, w;
 	bool emitting = !signature_full(sig);
 	struct text_classes tc;
 
@@ -237,15 +237,15 @@ static size_t emit_text(struct signature *sig, const uint8_t *obj, size_t pos,
 		w = load_word(obj, pos, len);
 		classify(w, &tc);
 		/* the text up to the first byte that is not */
-		in_run = ~tc.text & HIGH_BITS;
-		in_run = in_run ? ((in_run & -in_run) - 1) & HIGH_BITS : HIGH_BITS;
+		not_text = ~tc.text & HIGH_BITS;
+		in_run = not_text ? ((not_text & -not_text) - 1) & HIGH_BITS : HIGH_BITS;
 		starts = tc.text & in_run &
 			 ~(tc.digit & (tc.digit << 8 | prev_digit)) &
 			 ~(tc.blank & (tc.blank << 8 | prev_blank));
 		if (emitting)
 			emitting = emit_starts(sig, w, starts, &tc);
-		if (in_run != HIGH_BITS) {
-			pos += __builtin_ctzll(~tc.text & HIGH_BITS) / 8;
+		if (not_text) {
+			pos += __builtin_ctzll(not_text) / 8;
 			break;
 		}
 		prev_digit = tc.digit >> 56;

@@ -57,15 +57,15 @@ struct lx_heap {
 };
 
 /*
- * The first bookkeeping span that ends after addr, or NULL: words in
- * [span->start, span->end) are no references.
- */
-/*
  * (Re)build the coarse index by address (struct lx_heap.granule) over the
  * sorted slabs: a lookup then searches only the slabs starting in one
  * granule.  Without it (no memory for it) lookups search them all.
  */
 void lx_heap_index_granules(struct lx_session *s, struct lx_heap *h);
+/*
+ * The first bookkeeping span that ends after addr, or NULL: words in
+ * [span->start, span->end) are no references.
+ */
 const struct lx_span *lx_heap_bookkeeping_after(const struct lx_heap *h, uint64_t addr);
 
 /* Where an address falls in the heap. */

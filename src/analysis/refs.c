@@ -198,11 +198,7 @@ void lx_word_notes_free(struct lx_session *s, struct lx_word_notes *wn)
 	memset(wn, 0, sizeof(*wn));
 }
 
-/*
- * Whether any of the 8-byte words at mem[0, 64 * blocks) lies in [lo, lo
- * + span): eight words a step, without a branch per word (most objects
- * hold no such word, and the test is on every word of the cache).
- */
+/* The k-th 8-byte word at p. */
 static inline uint64_t word64_at(const uint8_t *p, unsigned int k)
 {
 	uint64_t v;
@@ -211,16 +207,27 @@ static inline uint64_t word64_at(const uint8_t *p, unsigned int k)
 	return v;
 }
 
+/*
+ * Whether any of the 8-byte words at mem[0, 64 * blocks) lies in [lo, lo
+ * + span): eight words a step, without a branch per word (most objects
+ * hold no such word, and the test is on every word of the cache).
+ */
+static inline unsigned int word64_in(const uint8_t *p, unsigned int k, uint64_t lo,
+				     uint64_t span)
+{
+	return word64_at(p, k) - lo < span;
+}
+
 static bool any_word64_in(const uint8_t *mem, size_t blocks, uint64_t lo, uint64_t span)
 {
 	const uint8_t *p;
 	size_t b;
 
 	for (b = 0, p = mem; b < blocks; b++, p += 64)
-		if ((word64_at(p, 0) - lo < span) | (word64_at(p, 1) - lo < span) |
-		    (word64_at(p, 2) - lo < span) | (word64_at(p, 3) - lo < span) |
-		    (word64_at(p, 4) - lo < span) | (word64_at(p, 5) - lo < span) |
-		    (word64_at(p, 6) - lo < span) | (word64_at(p, 7) - lo < span))
+		if (word64_in(p, 0, lo, span) | word64_in(p, 1, lo, span) |
+		    word64_in(p, 2, lo, span) | word64_in(p, 3, lo, span) |
+		    word64_in(p, 4, lo, span) | word64_in(p, 5, lo, span) |
+		    word64_in(p, 6, lo, span) | word64_in(p, 7, lo, span))
 			return true;
 	return false;
 }

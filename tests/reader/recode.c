@@ -23,8 +23,9 @@
 
 #include "standalone/readers/diskdump.h"
 #include "standalone/readers/pagecodec.h"
+#include "standalone/readers/reader.h"
 
-#define MAX_STORED (1U << 18)
+#define MAX_STORED SA_MAX_PAGE
 
 struct recode {
 	FILE *in, *out;
@@ -81,7 +82,7 @@ static int open_dump(struct recode *r)
 	uint64_t max_pfn;
 
 	if (!read_at(r->in, &h, sizeof(h), 0) || memcmp(h.signature, KDUMP_SIGNATURE, 8) ||
-	    h.block_size < 4096 || h.block_size > (1 << 18))
+	    h.block_size < (int32_t)SA_MIN_PAGE || h.block_size > (int32_t)SA_MAX_PAGE)
 		return die("not a kdump-compressed dump");
 	r->page_size = h.block_size;
 	if (!read_at(r->in, &sub, sizeof(sub), r->page_size))

@@ -27,8 +27,6 @@
 #include "standalone/readers/pagecodec.h"
 #include "standalone/readers/reader.h"
 
-#define DD_MIN_PAGE (1U << 12)		/* libkdumpfile's bounds */
-#define DD_MAX_PAGE (1U << 18)
 #define DD_MAX_BITMAP (64ULL << 20)	/* 2 TiB of 4 KiB pages */
 #define DD_RANK_WORDS 8			/* bitmap words per rank entry */
 #define DD_DESC_BLOCK 128		/* descriptors read at once */
@@ -99,7 +97,7 @@ static int parse_header(struct diskdump *dd, const struct kdump_header *h,
 
 	if (memcmp(h->signature, KDUMP_SIGNATURE, 8))
 		return fail(err, errlen, "not kdump-compressed");
-	if (h->block_size < (int32_t)DD_MIN_PAGE || block > DD_MAX_PAGE ||
+	if (h->block_size < (int32_t)SA_MIN_PAGE || block > SA_MAX_PAGE ||
 	    !power_of_two(block))
 		return fail(err, errlen, "page size out of bounds");
 	if (h->header_version < 1 || h->sub_hdr_size < 1)
@@ -353,7 +351,7 @@ static const uint8_t *file_bytes(struct diskdump *dd, uint64_t off, size_t len)
 /* Whether d's stored bytes are some sa_page_decode() may take. */
 static bool decodable(const struct diskdump *dd, const struct kdump_page_desc *d)
 {
-	return d->size && d->size <= DD_MAX_PAGE &&
+	return d->size && d->size <= SA_MAX_PAGE &&
 	       (sa_page_encoding(d->flags) || d->size == dd->page_size);
 }
 

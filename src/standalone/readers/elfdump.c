@@ -24,9 +24,6 @@
 #include "standalone/readers/kcore.h"
 #include "standalone/readers/reader.h"
 
-#define ELF_MIN_PAGE (1U << 12)		/* libkdumpfile's bounds, as diskdump.c */
-#define ELF_MAX_PAGE (1U << 18)
-
 /* Physical [paddr, paddr + size) is at offset in the file. */
 struct elf_run {
 	uint64_t paddr, size, offset;
@@ -80,7 +77,7 @@ static bool page_size_of(const struct sa_kcore *k, uint64_t *page_size)
 		return false;
 	errno = 0;
 	v = strtoull(text, &end, 10);
-	if (errno || end == text || *end || v < ELF_MIN_PAGE || v > ELF_MAX_PAGE ||
+	if (errno || end == text || *end || v < SA_MIN_PAGE || v > SA_MAX_PAGE ||
 	    (v & (v - 1)))
 		return false;
 	*page_size = v;

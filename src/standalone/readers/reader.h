@@ -18,6 +18,10 @@
 
 #include "standalone/readers/ahead.h"
 
+/* The page sizes a format may have: libkdumpfile's bounds. */
+#define SA_MIN_PAGE (1U << 12)
+#define SA_MAX_PAGE (1U << 18)
+
 struct sa_format_ops {
 	const char *name;
 	/* The format's state for the file on fd; NULL and why in err if not. */
