@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Input reading and output oracles for the harnesses. */
+#define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "fuzz_util.h"
 
@@ -38,6 +41,23 @@ void fz_fail(const char *what, const char *detail, size_t len)
 	if (detail)
 		fprintf(stderr, "---\n%.*s\n---\n", (int)(len < 4000 ? len : 4000), detail);
 	abort();
+}
+
+int fz_memfd(const char *name, const uint8_t *data, size_t size)
+{
+	int fd = memfd_create(name, 0);
+
+	if (fd >= 0 && write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+void fz_check_open_message(const char *err, size_t errlen)
+{
+	if (!memchr(err, '\0', errlen) || !fz_text_is_safe(err, strlen(err)))
+		fz_fail("open failed without a terminal-safe message", err, errlen);
 }
 
 bool fz_text_is_safe(const char *text, size_t len)

@@ -24,6 +24,10 @@ void fz_fail(const char *what, const char *detail, size_t len)
 
 /* len bytes hold one or more JSON documents separated by newlines. */
 bool fz_json_documents_valid(const char *text, size_t len);
+/* A memfd holding the input's size bytes at data, or -1. */
+int fz_memfd(const char *name, const uint8_t *data, size_t size);
+/* A failed open's message: NUL-terminated in err[errlen] and terminal-safe. */
+void fz_check_open_message(const char *err, size_t errlen);
 /* Terminal-safe: printable ASCII, newline and tab only. */
 bool fz_text_is_safe(const char *text, size_t len);
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629), 0 if none. */
