@@ -142,6 +142,10 @@ size_t lx_count_keys_le(const void *array, size_t n, size_t stride,
 			size_t key_offset, uint64_t key);
 void lx_progress(struct lx_target *t, const char *label, uint64_t done,
 		 uint64_t total);
+/* lx_host_ops.thread_start and thread_join; NULL: no thread started. */
+bool lx_has_threads(const struct lx_target *t);
+void *lx_thread_start(struct lx_target *t, void (*fn)(void *arg), void *arg);
+void lx_thread_join(struct lx_target *t, void *thread);
 
 /*
  * Fields inside a buffer read from the dump: off and the field's size are

@@ -128,6 +128,17 @@ struct lx_host_ops {
 			 uint64_t total);
 	/* Print the object at addr as a struct type; false if not possible. */
 	bool (*print_type)(struct lx_target *t, const char *type, uint64_t addr);
+	/*
+	 * Run fn(arg) on a thread of its own and return a handle that
+	 * thread_join() takes, which returns once fn has returned.  NULL: no
+	 * thread was started (the host runs one thread, or none is free),
+	 * and the caller does the work itself.  fn may call alloc and release
+	 * (thread-safe wherever this op starts threads) and nothing else of
+	 * the target.  May be NULL, with thread_join: never a thread (crash,
+	 * which is not thread-safe).
+	 */
+	void *(*thread_start)(struct lx_target *t, void (*fn)(void *arg), void *arg);
+	void (*thread_join)(struct lx_target *t, void *thread);
 };
 
 /* How often one kind of message was given in this command (lx_msg()). */

@@ -382,16 +382,32 @@ static enum lx_status reserve_objects(struct lx_clusterer *cl)
 	return LX_OK;
 }
 
+void lx_cluster_hash(const struct lx_clusterer *cl, const uint8_t *obj, size_t len,
+		     uint64_t *prefix)
+{
+	struct signature sig = { .hash = 0xcbf29ce484222325ULL, .prefix = prefix };
+
+	build_signature(cl, &sig, obj, len);
+	finish_signature(&sig);
+}
+
 enum lx_status lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint8_t *obj,
 		   size_t len)
 {
-	struct signature sig = { .hash = 0xcbf29ce484222325ULL };
-
 	if (reserve_objects(cl))
 		return LX_ENOMEM;
-	sig.prefix = &cl->prefix[cl->count * LX_CLUSTER_LEVELS];
-	build_signature(cl, &sig, obj, len);
-	finish_signature(&sig);
+	lx_cluster_hash(cl, obj, len, &cl->prefix[cl->count * LX_CLUSTER_LEVELS]);
+	cl->addrs[cl->count++] = addr;
+	return LX_OK;
+}
+
+enum lx_status lx_cluster_append(struct lx_clusterer *cl, uint64_t addr,
+				 const uint64_t *prefix)
+{
+	if (reserve_objects(cl))
+		return LX_ENOMEM;
+	memcpy(&cl->prefix[cl->count * LX_CLUSTER_LEVELS], prefix,
+	       LX_CLUSTER_LEVELS * sizeof(*prefix));
 	cl->addrs[cl->count++] = addr;
 	return LX_OK;
 }

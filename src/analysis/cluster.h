@@ -60,6 +60,15 @@ void lx_cluster_init(struct lx_clusterer *cl, struct lx_target *t,
 /* Adds one object's content.  LX_ENOMEM on allocation failure. */
 enum lx_status lx_cluster_add(struct lx_clusterer *cl, uint64_t addr, const uint8_t *obj,
 			      size_t len);
+/*
+ * lx_cluster_add() in two steps: the content's LX_CLUSTER_LEVELS prefix
+ * hashes, from cl's settings alone (any thread may hash while another
+ * appends), then the object with them, in add order.
+ */
+void lx_cluster_hash(const struct lx_clusterer *cl, const uint8_t *obj, size_t len,
+		     uint64_t *prefix);
+enum lx_status lx_cluster_append(struct lx_clusterer *cl, uint64_t addr,
+				 const uint64_t *prefix);
 /* Groups the added objects; clusters are ranked by size.  LX_ENOMEM on failure. */
 enum lx_status lx_cluster_finish(struct lx_clusterer *cl);
 void lx_cluster_free(struct lx_clusterer *cl);

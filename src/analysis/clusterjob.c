@@ -6,41 +6,49 @@
 #include "analysis/clusterjob.h"
 #include "analysis/describe.h"
 #include "analysis/refs.h"
+#include "slab/slabpipe.h"
 
-/* Whether the object just added holds a word that may point into the heap. */
-static void note_words(struct lx_cluster_job *job, const uint8_t *obj, size_t len)
+/* What the pipe's work finds of one object. */
+struct object_hashes {
+	uint64_t prefix[LX_CLUSTER_LEVELS];
+	bool words_miss;	/* with note_words: no word in the direct map */
+};
+
+/* The pipe's work, on any thread: an object's hashes and word test. */
+static void hash_object(const void *arg, const uint8_t *obj, size_t len, void *result)
 {
-	size_t i = job->cl.count - 1;
+	const struct lx_cluster_job *job = arg;
+	struct object_hashes *h = result;
 
-	if (lx_reserve(job->cl.t, &job->misses, &job->misses_cap, i / 8 + 1, 1)) {
-		job->failed = true;
-		return;
-	}
-	if (lx_words_miss(obj, len, job->cl.word_size, job->words_lo, job->words_hi))
-		lx_bit_set(job->misses, i);
+	lx_cluster_hash(&job->cl, obj, len, h->prefix);
+	h->words_miss = job->note_words &&
+			lx_words_miss(obj, len, job->cl.word_size, job->words_lo,
+				      job->words_hi);
 }
 
-static void add_live_objects(void *arg, const struct lx_scan *scan,
-			     const struct lx_slab *slab, const uint8_t *mem)
+/* The pipe's sink, in walk order: the object clustered, its miss noted. */
+static bool add_object(void *arg, uint64_t addr, const void *result)
 {
 	struct lx_cluster_job *job = arg;
-	const struct lx_cache *c = &scan->cache;
-	double start = lx_now();
-	uint32_t i;
+	const struct object_hashes *h = result;
+	size_t i = job->cl.count;
 
-	for (i = 0; i < slab->objects && !job->failed; i++) {
-		size_t off = c->red_left_pad + (size_t)i * c->size;
-
-		if (lx_object_is_free(scan, slab, i))
-			continue;
-		if (lx_cluster_add(&job->cl, lx_object_addr(scan, slab, i), mem + off,
-				   c->object_size))
-			job->failed = true;
-		else if (job->note_words)
-			note_words(job, mem + off, c->object_size);
-	}
-	job->hash_seconds += lx_now() - start;
+	if (lx_cluster_append(&job->cl, addr, h->prefix))
+		return false;
+	if (!job->note_words)
+		return true;
+	if (lx_reserve(job->cl.t, &job->misses, &job->misses_cap, i / 8 + 1, 1))
+		return false;
+	if (h->words_miss)
+		lx_bit_set(job->misses, i);
+	return true;
 }
+
+static const struct lx_pipe_ops cluster_pipe = {
+	.result_size = sizeof(struct object_hashes),
+	.work = hash_object,
+	.sink = add_object,
+};
 
 /* FNV-1a, continued from h: the same bytes give the same hash everywhere. */
 static uint64_t hash_bytes(uint64_t h, const char *p, size_t len)
@@ -109,20 +117,19 @@ static enum lx_status sign_clusters(struct lx_session *s, struct lx_cluster_job 
 
 /* LEAKEXT_TIMING=1: where the time went, for tests/bench. */
 static void report_timing(struct lx_session *s, const struct lx_cluster_job *job,
-			  double walk, double group)
+			  const struct lx_slab_pipe *pipe, double walk, double group)
 {
 	if (!getenv("LEAKEXT_TIMING"))
 		return;
 	lx_msg(s->t, LX_MSG_INFO,
-	       "timing %s: %zu objects; walk %.3f s (hashing %.3f s of it), grouping %.3f s; clustering = %.1f%% of the walk without it",
-	       job->cache.name, job->cl.count, walk, job->hash_seconds, group,
-	       walk - job->hash_seconds > 0 ?
-	       100 * (job->hash_seconds + group) / (walk - job->hash_seconds) : 0);
+	       "timing %s: %zu objects; walk and hashing %.3f s (%zu batches hashed on two threads), grouping %.3f s",
+	       job->cache.name, job->cl.count, walk, pipe->threaded, group);
 }
 
 enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *cache,
 				  struct lx_cluster_job *job, bool note_words)
 {
+	struct lx_slab_pipe pipe;
 	enum lx_status ret;
 	double start, walked;
 	size_t i;
@@ -134,16 +141,17 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 	job->nranges = lx_kernel_ranges(s, job->ranges,
 					sizeof(job->ranges) / sizeof(job->ranges[0]));
 	lx_cluster_init(&job->cl, s->t, job->ranges, job->nranges);
+	lx_slab_pipe_init(&pipe, s->t, &cluster_pipe, job);
 	start = lx_now();
-	ret = lx_scan_cache_visit(s, &job->cache, &job->scan, add_live_objects, job);
+	ret = lx_scan_cache_visit(s, &job->cache, &job->scan, &pipe.visitor);
+	if (!ret)
+		ret = lx_slab_pipe_finish(&pipe);
+	lx_slab_pipe_free(&pipe);
+	if (pipe.failed)
+		lx_msg(s->t, LX_MSG_ERROR, "out of memory while clustering %s", job->cache.name);
 	if (ret)
 		goto fail;
 	walked = lx_now();
-	ret = LX_ENOMEM;
-	if (job->failed) {
-		lx_msg(s->t, LX_MSG_ERROR, "out of memory while clustering %s", job->cache.name);
-		goto fail;
-	}
 	for (i = 0; i < job->scan.nslabs; i++)
 		if (job->scan.slabs[i].bad)
 			job->unread += job->scan.slabs[i].objects - job->scan.slabs[i].nfree;
@@ -154,7 +162,7 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 	if (ret)
 		goto fail;
 	lx_progress(s->t, "clustering", 1, 1);
-	report_timing(s, job, walked - start, lx_now() - walked);
+	report_timing(s, job, &pipe, walked - start, lx_now() - walked);
 	return LX_OK;
 fail:
 	lx_cluster_job_free(s, job);

@@ -16,8 +16,6 @@ struct lx_cluster_job {
 	struct lx_ptr_range ranges[8];
 	size_t nranges;
 	uint64_t unread;	/* live objects on unreadable slabs */
-	double hash_seconds;	/* spent in lx_cluster_add() */
-	bool failed;
 	/* -r: objects with no word in the direct map, by clusterer index */
 	bool note_words;
 	uint8_t *misses;

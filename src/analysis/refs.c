@@ -167,7 +167,8 @@ enum lx_status lx_word_notes_walk(struct lx_session *s, const struct lx_cache *c
 	wn->word_size = lx_word_size(s->t);
 	if (!lx_direct_map_range(s, &wn->lo, &wn->hi))
 		return lx_scan_cache(s, c, &wn->scan);
-	return lx_scan_cache_visit(s, c, &wn->scan, note_slab_words, wn);
+	return lx_scan_cache_visit(s, c, &wn->scan,
+				   &(struct lx_visitor){ .slab = note_slab_words, .arg = wn });
 }
 
 void lx_reach_apply_notes(struct lx_reach *r, const struct lx_word_notes *wn)

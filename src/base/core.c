@@ -251,6 +251,24 @@ void lx_progress(struct lx_target *t, const char *label, uint64_t done,
 		t->host->progress(t, label, done, total);
 }
 
+bool lx_has_threads(const struct lx_target *t)
+{
+	return t->host->thread_start && t->host->thread_join;
+}
+
+void *lx_thread_start(struct lx_target *t, void (*fn)(void *arg), void *arg)
+{
+	if (!lx_has_threads(t))
+		return NULL;
+	return t->host->thread_start(t, fn, arg);
+}
+
+void lx_thread_join(struct lx_target *t, void *thread)
+{
+	if (thread)
+		t->host->thread_join(t, thread);
+}
+
 double lx_now(void)
 {
 	struct timespec ts;

@@ -68,10 +68,10 @@ enum lx_status lx_cache_read(struct lx_session *s, uint64_t addr, struct lx_cach
 }
 
 static enum lx_status walk_once(struct lx_session *s, const struct lx_cache *c,
-				struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+				struct lx_scan *scan, const struct lx_visitor *visit)
 {
 	const struct lx_allocator *a = s->alloc;
-	enum lx_status ret = a->scan(s, c, scan, visit, arg);
+	enum lx_status ret = a->scan(s, c, scan, visit);
 
 	if (!ret) {
 		scan->sources = a->sources;
@@ -90,7 +90,7 @@ static enum lx_status walk_once(struct lx_session *s, const struct lx_cache *c,
  * and a witness older than the lists it checks disagrees with them.
  */
 static enum lx_status walk_again(struct lx_session *s, const struct lx_cache *c,
-				 struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+				 struct lx_scan *scan, const struct lx_visitor *visit)
 {
 	enum lx_status ret;
 
@@ -98,7 +98,7 @@ static enum lx_status walk_again(struct lx_session *s, const struct lx_cache *c,
 		lx_memmap_free(s);
 	lx_scan_free(s, scan);
 	s->quiet_problems = true;
-	ret = walk_once(s, c, scan, visit, arg);
+	ret = walk_once(s, c, scan, visit);
 	s->quiet_problems = false;
 	return ret;
 }
@@ -113,7 +113,7 @@ static void mark_moving(struct lx_session *s, struct lx_scan *scan, unsigned int
 }
 
 static enum lx_status walk_live(struct lx_session *s, const struct lx_cache *c,
-				struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+				struct lx_scan *scan, const struct lx_visitor *visit)
 {
 	bool flagged = s->flagged, ok = false;
 	enum lx_status ret = LX_OK;
@@ -122,11 +122,11 @@ static enum lx_status walk_live(struct lx_session *s, const struct lx_cache *c,
 	memset(scan, 0, sizeof(*scan));
 	/* with a visitor, the last of LX_LIVE_WALKS walks is the visiting one */
 	for (walks = 0; walks < LX_LIVE_WALKS - !!visit && !ret && !ok; walks++) {
-		ret = walk_again(s, c, scan, NULL, NULL);
+		ret = walk_again(s, c, scan, NULL);
 		ok = !ret && lx_integrity_ok(&scan->integrity);
 	}
 	if (!ret && visit) {	/* the visitor sees one walk: the answer */
-		ret = walk_again(s, c, scan, visit, arg);
+		ret = walk_again(s, c, scan, visit);
 		ok = !ret && lx_integrity_ok(&scan->integrity);
 		walks++;
 	}
@@ -140,18 +140,17 @@ static enum lx_status walk_live(struct lx_session *s, const struct lx_cache *c,
 }
 
 enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
-				   struct lx_scan *scan, lx_slab_visitor visit,
-				   void *arg)
+				   struct lx_scan *scan, const struct lx_visitor *visit)
 {
 	if (lx_target_live(s->t))
-		return walk_live(s, c, scan, visit, arg);
-	return walk_once(s, c, scan, visit, arg);
+		return walk_live(s, c, scan, visit);
+	return walk_once(s, c, scan, visit);
 }
 
 enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 			     struct lx_scan *scan)
 {
-	return lx_scan_cache_visit(s, c, scan, NULL, NULL);
+	return lx_scan_cache_visit(s, c, scan, NULL);
 }
 
 void lx_tracks_init(struct lx_session *s, const struct lx_cache *c,

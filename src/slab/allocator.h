@@ -103,14 +103,16 @@ struct lx_scan;
  */
 /*
  * A walker's last step: decide(walk, slab, mem) for each slab of scan in
- * turn, with a buffer of len bytes for the slab's memory; ^C stops it
- * (LX_EINTR), progress is shown by cache name.  Slabs the walker marked
- * unread are not advised to the dump.
+ * turn, with a buffer of len bytes for the slab's memory (the visitor's,
+ * if it gives buffers); ^C stops it (LX_EINTR), progress is shown by cache
+ * name.  Slabs the walker marked unread are not advised to the dump.
  */
 struct lx_slab;
+struct lx_visitor;
 typedef void (*lx_slab_decider)(void *walk, struct lx_slab *slab, uint8_t *mem);
 enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, size_t len,
-				 lx_slab_decider decide, void *walk);
+				 lx_slab_decider decide, void *walk,
+				 const struct lx_visitor *visit);
 /*
  * A decider's read of len bytes of slab's memory from its base into mem;
  * of a slab marked unread, only whether the dump has them (mem's bytes
@@ -229,11 +231,20 @@ struct lx_scan {
 };
 
 /*
- * Called once per readable slab, after its objects' liveness is decided,
- * with the slab's memory (mem[0] is the byte at slab->base).
+ * What a walk shows each readable slab, after its objects' liveness is
+ * decided: slab(arg, ...) with the slab's memory (mem[0] is the byte at
+ * slab->base).  buffer(arg, len), if set, gives the len bytes each slab
+ * is read into, and what slab() is given stays the visitor's until its
+ * next buffer() call returns other memory (a pipeline hands slabs to
+ * another thread this way); NULL stops the walk (LX_ENOMEM).  Without
+ * buffer(), every slab is read into one buffer of the walk's.
  */
-typedef void (*lx_slab_visitor)(void *arg, const struct lx_scan *scan,
-				const struct lx_slab *slab, const uint8_t *mem);
+struct lx_visitor {
+	void (*slab)(void *arg, const struct lx_scan *scan, const struct lx_slab *slab,
+		     const uint8_t *mem);
+	uint8_t *(*buffer)(void *arg, size_t len);
+	void *arg;
+};
 typedef bool (*lx_cache_visitor)(struct lx_session *s, const struct lx_cache *c,
 				 void *arg);
 
@@ -257,7 +268,7 @@ struct lx_allocator {
 	enum lx_status (*cache_read)(struct lx_session *s, uint64_t addr,
 				     struct lx_cache *c);
 	enum lx_status (*scan)(struct lx_session *s, const struct lx_cache *c,
-			       struct lx_scan *scan, lx_slab_visitor visit, void *arg);
+			       struct lx_scan *scan, const struct lx_visitor *visit);
 	/* Where c's owner tracks are, if it keeps any (tracks.h). */
 	void (*tracks_init)(struct lx_session *s, const struct lx_cache *c,
 			    struct lx_tracks *tr);
@@ -288,8 +299,7 @@ enum lx_status lx_for_each_cache(struct lx_session *s, lx_cache_visitor fn, void
 enum lx_status lx_scan_cache(struct lx_session *s, const struct lx_cache *c,
 			     struct lx_scan *scan);
 enum lx_status lx_scan_cache_visit(struct lx_session *s, const struct lx_cache *c,
-				   struct lx_scan *scan, lx_slab_visitor visit,
-				   void *arg);
+				   struct lx_scan *scan, const struct lx_visitor *visit);
 void lx_scan_free(struct lx_session *s, struct lx_scan *scan);
 uint64_t lx_object_addr(const struct lx_scan *scan, const struct lx_slab *slab,
 			uint32_t index);

@@ -182,28 +182,40 @@ static void advise_slabs(struct lx_session *s, const struct lx_scan *scan, size_
 	}
 }
 
-enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, size_t len,
-				 lx_slab_decider decide, void *walk)
+/* Memory for the next slab: the visitor's, if it gives buffers, else own. */
+static uint8_t *slab_buffer(const struct lx_visitor *visit, uint8_t *own, size_t len)
 {
-	uint8_t *mem = lx_alloc(s->t, len);
+	return visit && visit->buffer ? visit->buffer(visit->arg, len) : own;
+}
+
+enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, size_t len,
+				 lx_slab_decider decide, void *walk,
+				 const struct lx_visitor *visit)
+{
+	uint8_t *own = visit && visit->buffer ? NULL : lx_alloc(s->t, len), *mem;
+	enum lx_status ret = LX_OK;
 	uint64_t ahead = 0;
 	size_t i, next = 0;
 
-	if (!mem)
+	if (!own && !(visit && visit->buffer))
 		return LX_ENOMEM;
-	for (i = 0; i < scan->nslabs; i++) {
-		if (lx_interrupted(s->t)) {
-			lx_free(s->t, mem);
-			return LX_EINTR;
-		}
+	for (i = 0; i < scan->nslabs && !ret; i++) {
+		mem = slab_buffer(visit, own, len);
+		if (lx_interrupted(s->t))
+			ret = LX_EINTR;
+		else if (!mem)
+			ret = LX_ENOMEM;
+		if (ret)
+			break;
 		advise_slabs(s, scan, i, &next, &ahead);
 		decide(walk, &scan->slabs[i], mem);
 		if ((i & 1023) == 1023)
 			lx_progress(s->t, scan->cache.name, i + 1, scan->nslabs);
 	}
-	lx_progress(s->t, scan->cache.name, scan->nslabs, scan->nslabs);
-	lx_free(s->t, mem);
-	return LX_OK;
+	if (!ret)
+		lx_progress(s->t, scan->cache.name, scan->nslabs, scan->nslabs);
+	lx_free(s->t, own);
+	return ret;
 }
 
 bool lx_mark_free(struct lx_scan *scan, const struct lx_slab *slab, uint32_t index)

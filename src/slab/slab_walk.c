@@ -1002,7 +1002,7 @@ static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 		return;
 	}
 	if (w->visit)
-		w->visit(w->visit_arg, scan, slab, mem);
+		w->visit->slab(w->visit->arg, scan, slab, mem);
 }
 
 /*
@@ -1018,7 +1018,7 @@ static enum lx_status walk_slabs(struct walk *w)
 	for (i = 0; i < scan->nslabs; i++)
 		scan->slabs[i].unread = !w->visit && lx_tells_presence(w->s->t);
 	return lx_scan_each_slab(w->s, scan, (size_t)scan->cache.oo_objects * scan->cache.size,
-				 decide_liveness, w);
+				 decide_liveness, w, w->visit);
 }
 
 static void tally(struct walk *w)
@@ -1128,10 +1128,10 @@ static void free_walk(struct walk *w)
 }
 
 static enum lx_status slab_scan(struct lx_session *s, const struct lx_cache *c,
-				struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+				struct lx_scan *scan, const struct lx_visitor *visit)
 {
 	struct walk w = {
-		.s = s, .scan = scan, .visit = visit, .visit_arg = arg,
+		.s = s, .scan = scan, .visit = visit,
 		.cached = { .kind = LX_PROB_ARRAY, .holder = "array cache",
 			    .a_holder = "an array cache", .holders = "array caches",
 			    .slots = true },

@@ -20,8 +20,7 @@ struct walk {
 	uint8_t *kcn;		/* one kmem_cache_node */
 	/* one freelist (num indexes of up to 4 bytes), or struct slab and bufctl */
 	uint8_t *idx;
-	lx_slab_visitor visit;
-	void *visit_arg;
+	const struct lx_visitor *visit;
 	uint64_t cpu_cache;	/* kmem_cache.cpu_cache (__percpu) */
 	uint64_t node_ptrs;	/* kmem_cache.node when a pointer to them */
 	uint32_t freelist_size;	/* kmem_cache.freelist_size, 0 unknown */

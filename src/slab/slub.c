@@ -177,8 +177,7 @@ struct walk {
 	uint64_t *cpu_freelist;	/* head of each cpu's lockless freelist */
 	uint64_t *cpu_partial;	/* head of each cpu's partial chain */
 	uint8_t *slab_hdr;
-	lx_slab_visitor visit;
-	void *visit_arg;
+	const struct lx_visitor *visit;
 	uint64_t node_total_objects;	/* sum of kmem_cache_node.total_objects */
 	bool total_objects_known;
 	struct lx_cached_objs cached;	/* objects held in sheaves: free */
@@ -1156,7 +1155,7 @@ static void decide_liveness(void *walk, struct lx_slab *slab, uint8_t *mem)
 	lx_cached_mark(w->s, scan, &w->cached, slab, &scan->sheaf_free);
 	check_inuse(w, slab, w->slab_free);
 	if (w->visit)
-		w->visit(w->visit_arg, scan, slab, mem);
+		w->visit->slab(w->visit->arg, scan, slab, mem);
 }
 
 static void tally(const struct lx_session *s, struct lx_scan *scan)
@@ -1227,7 +1226,7 @@ static enum lx_status walk_slabs(struct walk *w)
 		scan->slabs[i].unread = !slab_read_needed(w, &scan->slabs[i]);
 		scan->slabs[i].by_page = !w->visit && !scan->slabs[i].unread;
 	}
-	return lx_scan_each_slab(w->s, scan, max, decide_liveness, w);
+	return lx_scan_each_slab(w->s, scan, max, decide_liveness, w, w->visit);
 }
 
 static enum lx_status collect_and_walk(struct walk *w)
@@ -1249,12 +1248,12 @@ static enum lx_status collect_and_walk(struct walk *w)
 }
 
 static enum lx_status slub_scan(struct lx_session *s, const struct lx_cache *c,
-			      struct lx_scan *scan, lx_slab_visitor visit, void *arg)
+			      struct lx_scan *scan, const struct lx_visitor *visit)
 {
 	const struct lx_kernel *K = &s->K;
 	const struct lx_layout *L = &s->L;
 	struct walk w = {
-		.s = s, .scan = scan, .visit = visit, .visit_arg = arg,
+		.s = s, .scan = scan, .visit = visit,
 		.cached = { .kind = LX_PROB_SHEAF, .holder = "sheaf", .a_holder = "a sheaf",
 			    .holders = "sheaves" },
 	};

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,57 @@ static void sa_release(struct lx_target *t, void *ptr)
 {
 	(void)t;
 	free(ptr);
+}
+
+struct sa_thread {
+	pthread_t id;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void *sa_thread_main(void *arg)
+{
+	struct sa_thread *thread = arg;
+
+	thread->fn(thread->arg);
+	return NULL;
+}
+
+/*
+ * The core's threads count in -J N, after the decoding workers: where the
+ * dump's pages are compressed, decoding them is most of the work (S4's
+ * makedumpfile dump: a core's time inflating), and a third thread on two
+ * cores only slows them.
+ */
+static void *sa_thread_start(struct lx_target *t, void (*fn)(void *arg), void *arg)
+{
+	struct sa_dump *d = t->host_priv;
+	struct sa_ahead_stats ahead;
+	struct sa_thread *thread;
+
+	if (!sa_reader_ahead_stats(&d->reader, &ahead))
+		ahead.workers = 0;
+	if (d->workers <= ahead.workers)
+		return NULL;
+	thread = calloc(1, sizeof(*thread));
+	if (!thread)
+		return NULL;
+	thread->fn = fn;
+	thread->arg = arg;
+	if (pthread_create(&thread->id, NULL, sa_thread_main, thread)) {
+		free(thread);
+		return NULL;
+	}
+	return thread;
+}
+
+static void sa_thread_join(struct lx_target *t, void *arg)
+{
+	struct sa_thread *thread = arg;
+
+	(void)t;
+	pthread_join(thread->id, NULL);
+	free(thread);
 }
 
 static bool sa_interrupted(struct lx_target *t)
@@ -404,6 +456,8 @@ const struct lx_host_ops sa_host_ops = {
 	.message = sa_message,
 	.progress = sa_progress,
 	.print_type = sa_print_type,
+	.thread_start = sa_thread_start,
+	.thread_join = sa_thread_join,
 };
 
 void sa_catch_interrupts(void)

@@ -15,8 +15,12 @@
  * run in fuzz_commands).  Every cluster must be signed (nothing moves in a
  * dump), and the job's summary diffed and watched against itself (text or
  * JSON as above) must show no change.  The JSON must be valid, the text
- * safe for a terminal, and the core must free all it allocated.
+ * safe for a terminal, and the core must free all it allocated.  With
+ * options bit 4 the cache is clustered again on a host that starts
+ * threads (slabpipe.c: two threads hash, one appends): the clusters must
+ * be the same, member by member.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,6 +132,82 @@ static void run_growth(struct fake_kernel *fk, const struct lx_options *opt,
 	check_output(fk, opt->json);
 }
 
+struct fz_thread {
+	pthread_t id;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void *fz_thread_main(void *arg)
+{
+	struct fz_thread *th = arg;
+
+	th->fn(th->arg);
+	return NULL;
+}
+
+static void *fz_thread_start(struct lx_target *t, void (*fn)(void *arg), void *arg)
+{
+	struct fz_thread *th = malloc(sizeof(*th));
+
+	(void)t;
+	th->fn = fn;
+	th->arg = arg;
+	if (!pthread_create(&th->id, NULL, fz_thread_main, th))
+		return th;
+	free(th);
+	return NULL;
+}
+
+static void fz_thread_join(struct lx_target *t, void *thread)
+{
+	struct fz_thread *th = thread;
+
+	(void)t;
+	pthread_join(th->id, NULL);
+	free(th);
+}
+
+static bool same_clusters(const struct lx_clusterer *a, const struct lx_clusterer *b)
+{
+	size_t i;
+
+	if (a->count != b->count || a->nclusters != b->nclusters)
+		return false;
+	if (a->count && (memcmp(a->addrs, b->addrs, a->count * sizeof(*a->addrs)) ||
+			 memcmp(a->member_of, b->member_of, a->count * sizeof(*a->member_of))))
+		return false;
+	for (i = 0; i < a->nclusters; i++)
+		if (a->clusters[i].count != b->clusters[i].count ||
+		    a->clusters[i].signature != b->clusters[i].signature ||
+		    memcmp(a->clusters[i].samples, b->clusters[i].samples,
+			   sizeof(a->clusters[i].samples)))
+			return false;
+	return true;
+}
+
+/* The cache clustered on a host with threads: the same clusters as job's. */
+static void check_threaded(struct fake_kernel *fk, const struct lx_cluster_job *job)
+{
+	const struct lx_host_ops *plain = fk->target.host;
+	struct lx_host_ops ops = *plain;
+	struct lx_session s = { .t = &fk->target };
+	struct lx_cluster_job threaded;
+	struct lx_cache cache;
+
+	ops.thread_start = fz_thread_start;
+	ops.thread_join = fz_thread_join;
+	fk->target.host = &ops;
+	if (!lx_layout_init(&s) && !lx_cache_read(&s, FK_CACHE, &cache) &&
+	    !lx_cluster_job_run(&s, &cache, &threaded, false)) {
+		if (!same_clusters(&job->cl, &threaded.cl))
+			fz_fail("clusters differ when two threads hash", NULL, 0);
+		lx_cluster_job_free(&s, &threaded);
+	}
+	lx_session_fini(&s);
+	fk->target.host = plain;
+}
+
 static void run_reports(struct fake_kernel *fk, uint8_t options)
 {
 	struct lx_options text = { .all = options & 2, .redact = options & 4 };
@@ -153,6 +233,8 @@ static void run_reports(struct fake_kernel *fk, uint8_t options)
 	}
 	check_output(fk, options & 8);
 	run_growth(fk, opt, &job);
+	if (options & 16)
+		check_threaded(fk, &job);
 	if (job.cl.nclusters) {
 		lx_cluster_for_each_member(&job.cl, 0, count_member, &members);
 		if (members != job.cl.clusters[0].count)

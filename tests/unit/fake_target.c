@@ -635,8 +635,8 @@ static void *fk_alloc(struct lx_target *t, size_t size)
 	struct fake_kernel *fk = t->host_priv;
 	void *p = calloc(1, size);
 
-	if (p)
-		fk->live_allocs++;
+	if (p)	/* atomic: the core's threads allocate (slabpipe.c) */
+		__atomic_add_fetch(&fk->live_allocs, 1, __ATOMIC_RELAXED);
 	return p;
 }
 
@@ -644,7 +644,7 @@ static void fk_release(struct lx_target *t, void *ptr)
 {
 	struct fake_kernel *fk = t->host_priv;
 
-	fk->live_allocs--;
+	__atomic_sub_fetch(&fk->live_allocs, 1, __ATOMIC_RELAXED);
 	free(ptr);
 }
 

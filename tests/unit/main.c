@@ -12,6 +12,7 @@ extern const struct unit_test slab_walk_tests[];
 extern const struct unit_test slab_old_tests[];
 extern const struct unit_test cluster_tests[];
 extern const struct unit_test integrity_tests[];
+extern const struct unit_test slabpipe_tests[];
 extern const struct unit_test text_tests[];
 extern const struct unit_test modsyms_tests[];
 extern const struct unit_test kallsyms_tests[];
@@ -51,7 +52,7 @@ int main(int argc, char **argv)
 					     merge_tests, kcore_tests, elfdump_tests, match_tests, saved_summary_tests,
 					     alloctag_tests, stackdepot_tests, pageowner_tests,
 					     largealloc_tests, kmemleak_tests, ahead_tests,
-					     prefetch_tests };
+					     prefetch_tests, slabpipe_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 

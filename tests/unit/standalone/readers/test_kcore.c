@@ -352,6 +352,7 @@ static void count_visits(void *arg, const struct lx_scan *scan, const struct lx_
 static bool test_live_visitor(void)
 {
 	unsigned int visits = 0;
+	struct lx_visitor visitor = { .slab = count_visits, .arg = &visits };
 	struct lx_dump_ops ops;
 	struct lx_scan scan;
 	struct sa_kcore k;
@@ -361,13 +362,13 @@ static bool test_live_visitor(void)
 	fake_kernel(&f);
 	CHECK(live_scan(&f, &k, &ops, &fd, 1, true) == LX_OK);	/* walk 1 wrong */
 	moving_reads = 1;
-	CHECK(lx_scan_cache_visit(&f.s, &f.cache, &scan, count_visits, &visits) == LX_OK);
+	CHECK(lx_scan_cache_visit(&f.s, &f.cache, &scan, &visitor) == LX_OK);
 	CHECK(lx_integrity_ok(&scan.integrity) && scan.integrity.walks == 3);
 	CHECK(visits == scan.nslabs && visits == 2);
 	lx_scan_free(&f.s, &scan);
 	visits = 0;
 	moving_reads = 100;
-	CHECK(lx_scan_cache_visit(&f.s, &f.cache, &scan, count_visits, &visits) == LX_OK);
+	CHECK(lx_scan_cache_visit(&f.s, &f.cache, &scan, &visitor) == LX_OK);
 	CHECK(scan.integrity.moving && scan.integrity.walks == LX_LIVE_WALKS);
 	CHECK(visits == 2 && moving_reads == 100 - LX_LIVE_WALKS && !f.s.flagged);
 	lx_scan_free(&f.s, &scan);

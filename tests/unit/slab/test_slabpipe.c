@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The slab pipe (src/slab/slabpipe.c): whatever the host's threads, its
+ * consumer sees every slab a plain visitor sees, in the same order, with
+ * the same bytes and liveness.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fixture.h"
+#include "slab/slabpipe.h"
+#include "unit.h"
+
+#define NR_FULL 60	/* full slabs, found by the memory map */
+#define MAX_SEEN 1024
+
+/* What a sink saw of one live object. */
+struct seen_object {
+	uint64_t addr, sum;
+};
+
+struct seen {
+	struct seen_object objects[MAX_SEEN];
+	unsigned int n;
+	bool overflow;
+	unsigned int fail_at;	/* the sink fails on this object (1-based); 0: never */
+};
+
+static uint64_t object_sum(const uint8_t *obj, size_t len)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		sum = sum * 31 + obj[i];
+	return sum;
+}
+
+static bool see(struct seen *seen, uint64_t addr, uint64_t sum)
+{
+	if (seen->n == MAX_SEEN) {
+		seen->overflow = true;
+		return true;
+	}
+	if (seen->fail_at && seen->n + 1 == seen->fail_at)
+		return false;
+	seen->objects[seen->n++] = (struct seen_object){ .addr = addr, .sum = sum };
+	return true;
+}
+
+/* The plain visitor: what the pipe's sink must see. */
+static void plain_visit(void *arg, const struct lx_scan *scan, const struct lx_slab *slab,
+			const uint8_t *mem)
+{
+	const struct lx_cache *c = &scan->cache;
+	uint32_t j;
+
+	for (j = 0; j < slab->objects; j++)
+		if (!lx_object_is_free(scan, slab, j))
+			see(arg, lx_object_addr(scan, slab, j),
+			    object_sum(mem + c->red_left_pad + (size_t)j * c->size,
+				       c->object_size));
+}
+
+static void sum_work(const void *arg, const uint8_t *obj, size_t len, void *result)
+{
+	(void)arg;
+	*(uint64_t *)result = object_sum(obj, len);
+}
+
+static bool sum_sink(void *arg, uint64_t addr, const void *result)
+{
+	return see(arg, addr, *(const uint64_t *)result);
+}
+
+static const struct lx_pipe_ops sum_ops = {
+	.result_size = sizeof(uint64_t), .work = sum_work, .sink = sum_sink,
+};
+
+/* A partial slab (objects 1, 3, 5 free), a cpu slab (object 3 free), full ones. */
+static void many_slabs(struct fixture *f)
+{
+	static const unsigned int cpu_free[] = { 3 };
+	unsigned long pfn;
+	unsigned int j;
+
+	fx_one_partial_slab(f);
+	fk_add_slab(&f->fk, 11, FK_OBJS, true);
+	fk_set_cpu(&f->fk, 0, 11, fk_chain(&f->fk, 11, cpu_free, 1), 0);
+	for (pfn = 12; pfn < 12 + NR_FULL; pfn++)
+		fk_add_slab(&f->fk, pfn, FK_OBJS, false);
+	for (pfn = 10; pfn < 12 + NR_FULL; pfn++)
+		for (j = 0; j < FK_OBJS; j++)
+			fk_w64(&f->fk, fk_obj(pfn, j) + 8, pfn * 1000 + j);
+	fk_set_node_nr_slabs(&f->fk, 2 + NR_FULL);
+}
+
+struct test_thread {
+	pthread_t id;
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void *thread_main(void *arg)
+{
+	struct test_thread *th = arg;
+
+	th->fn(th->arg);
+	return NULL;
+}
+
+static unsigned int threads_started;
+
+static void *start_thread(struct lx_target *t, void (*fn)(void *arg), void *arg)
+{
+	struct test_thread *th = calloc(1, sizeof(*th));
+
+	(void)t;
+	th->fn = fn;
+	th->arg = arg;
+	if (pthread_create(&th->id, NULL, thread_main, th)) {
+		free(th);
+		return NULL;
+	}
+	threads_started++;
+	return th;
+}
+
+static void *start_no_thread(struct lx_target *t, void (*fn)(void *arg), void *arg)
+{
+	(void)t;
+	(void)fn;
+	(void)arg;
+	return NULL;
+}
+
+static void join_thread(struct lx_target *t, void *thread)
+{
+	struct test_thread *th = thread;
+
+	(void)t;
+	pthread_join(th->id, NULL);
+	free(th);
+}
+
+enum host_threads { NO_THREAD_OPS, THREADS_DECLINED, THREADS };
+
+/* Every slab through the pipe, batches of batch_bytes, on such a host. */
+static enum lx_status run_piped(enum host_threads threads, size_t batch_bytes,
+				struct seen *seen, size_t *threaded)
+{
+	struct lx_host_ops ops;
+	struct lx_slab_pipe pipe;
+	struct fixture f;
+	enum lx_status ret;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	many_slabs(&f);
+	ops = *f.fk.target.host;
+	ops.thread_start = threads == THREADS ? start_thread :
+			   threads == THREADS_DECLINED ? start_no_thread : NULL;
+	ops.thread_join = threads == NO_THREAD_OPS ? NULL : join_thread;
+	f.fk.target.host = &ops;
+	ret = lx_layout_init(&f.s);
+	if (!ret)
+		ret = lx_cache_read(&f.s, FK_CACHE, &f.cache);
+	lx_slab_pipe_init(&pipe, &f.fk.target, &sum_ops, seen);
+	pipe.batch_bytes = batch_bytes;
+	if (!ret)
+		ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &pipe.visitor);
+	if (!ret)
+		ret = lx_slab_pipe_finish(&pipe);
+	lx_slab_pipe_free(&pipe);
+	*threaded = pipe.threaded;
+	if (!fx_teardown(&f) || seen->overflow)
+		return LX_EUSAGE;	/* leaked, or too many objects seen */
+	return ret;
+}
+
+static bool plain_run(struct seen *seen)
+{
+	struct lx_visitor visitor = { .slab = plain_visit, .arg = seen };
+	struct fixture f;
+	enum lx_status ret;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	many_slabs(&f);
+	memset(seen, 0, sizeof(*seen));
+	ret = lx_layout_init(&f.s);
+	if (!ret)
+		ret = lx_cache_read(&f.s, FK_CACHE, &f.cache);
+	if (!ret)
+		ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &visitor);
+	return fx_teardown(&f) && ret == LX_OK && !seen->overflow;
+}
+
+static bool same_objects(const struct seen *a, const struct seen *b)
+{
+	return a->n == b->n && !memcmp(a->objects, b->objects, a->n * sizeof(a->objects[0]));
+}
+
+static bool test_pipe_sees_the_plain_walk(void)
+{
+	static const size_t batches[] = { 3 * FK_PAGE_SIZE, 5 * FK_PAGE_SIZE + 100,
+					  LX_PIPE_BATCH };
+	static const enum host_threads hosts[] = { THREADS, THREADS_DECLINED, NO_THREAD_OPS };
+	static struct seen plain, got;
+	size_t threaded, i, k;
+
+	CHECK(plain_run(&plain));
+	CHECK(plain.n == 5 + 7 + NR_FULL * FK_OBJS);
+	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
+		for (k = 0; k < 3; k++) {
+			memset(&got, 0, sizeof(got));
+			threads_started = 0;
+			CHECK(run_piped(hosts[k], batches[i], &got, &threaded) == LX_OK);
+			CHECK(same_objects(&plain, &got));
+			CHECK(threaded == threads_started);
+			CHECK(hosts[k] == THREADS ? threaded > 0 : !threaded);
+			/* a batch of 3 pages holds at most 3 one-page slabs */
+			CHECK(i || hosts[k] != THREADS || threaded >= (NR_FULL + 2) / 3);
+		}
+	}
+	return unit_ok();
+}
+
+/* A sink that fails stops the walk: LX_ENOMEM, nothing sunk after it. */
+static bool test_pipe_sink_fails(void)
+{
+	static const enum host_threads hosts[] = { THREADS, THREADS_DECLINED, NO_THREAD_OPS };
+	static struct seen got;
+	size_t threaded, k;
+
+	for (k = 0; k < 3; k++) {
+		memset(&got, 0, sizeof(got));
+		got.fail_at = 100;
+		CHECK(run_piped(hosts[k], 3 * FK_PAGE_SIZE, &got, &threaded) == LX_ENOMEM);
+		CHECK(got.n == 99);
+	}
+	return unit_ok();
+}
+
+/* ^C in the middle of a threaded walk: stopped, the thread joined, all freed. */
+static bool test_pipe_interrupted(void)
+{
+	struct lx_host_ops ops;
+	struct lx_slab_pipe pipe;
+	static struct seen seen;
+	struct fixture f;
+	enum lx_status ret;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	many_slabs(&f);
+	ops = *f.fk.target.host;
+	ops.thread_start = start_thread;
+	ops.thread_join = join_thread;
+	f.fk.target.host = &ops;
+	memset(&seen, 0, sizeof(seen));
+	CHECK(lx_layout_init(&f.s) == LX_OK);
+	CHECK(lx_cache_read(&f.s, FK_CACHE, &f.cache) == LX_OK);
+	lx_slab_pipe_init(&pipe, &f.fk.target, &sum_ops, &seen);
+	pipe.batch_bytes = 2 * FK_PAGE_SIZE;
+	f.fk.polls = 0;
+	f.fk.interrupt_at = 30;
+	ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &pipe.visitor);
+	lx_slab_pipe_free(&pipe);
+	CHECK(ret == LX_EINTR);
+	CHECK(seen.n < 5 + 7 + NR_FULL * FK_OBJS);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+const struct unit_test slabpipe_tests[] = {
+	{ "slab pipe: every live object's result, in walk order, any threads",
+	  test_pipe_sees_the_plain_walk },
+	{ "slab pipe: a failing sink stops the walk", test_pipe_sink_fails },
+	{ "slab pipe: ^C stops a threaded walk, nothing left", test_pipe_interrupted },
+	{ NULL, NULL },
+};
