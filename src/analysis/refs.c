@@ -309,15 +309,31 @@ static void follow_word(struct pass *p, uint64_t where, uint64_t value,
 		push_reached(p, hit.number);
 }
 
-/* The words of memory at addr, each followed. */
+/*
+ * The words of memory at addr, each followed.  Where no pointer carries a
+ * tag, eight 8-byte words outside the heap's range are passed over at a
+ * time (follow_word() would pass each).
+ */
 static void scan_words(struct pass *p, const uint8_t *mem, size_t len, uint64_t addr,
 		       const struct scan_how *how)
 {
+	const struct lx_heap *h = &p->r->heap;
 	unsigned int word = lx_word_size(p->s->t);
-	size_t i;
+	bool blocks = word == 8 && !p->s->arch.tag_bits && h->hi > h->lo;
+	size_t i = 0, end;
 
-	for (i = 0; i + word <= len; i += word)
-		follow_word(p, addr + i, lx_word_value(mem + i, word), how);
+	while (i + word <= len) {
+		end = len;
+		if (blocks && i + 64 <= len) {
+			end = i + 64;
+			if (!any_word64_in(mem + i, 1, h->lo, h->hi - h->lo)) {
+				i = end;
+				continue;
+			}
+		}
+		for (; i + word <= end; i += word)
+			follow_word(p, addr + i, lx_word_value(mem + i, word), how);
+	}
 	p->r->scanned_bytes += len;
 }
 
@@ -405,14 +421,14 @@ static void advise_following(struct pass *p, size_t i)
  * the window if another holds it; NULL if the slab does not fit a window
  * or one of its pages is unreadable.
  */
-static const uint8_t *window_bytes(struct pass *p, uint64_t number, uint64_t addr, size_t len)
+static const uint8_t *window_bytes(struct pass *p, const struct lx_heap_slab *hs,
+				   uint64_t addr, size_t len)
 {
 	const struct lx_heap *h = &p->r->heap;
-	const struct lx_heap_slab *hs = lx_heap_slab_of(h, number);
 	struct slab_window *w;
 	uint64_t span;
 
-	if (!hs || !p->window_mem)
+	if (!p->window_mem)
 		return NULL;
 	span = slab_span(h, hs);
 	if (span > SLAB_WINDOW_BYTES || addr < hs->base || addr - hs->base + len > span)
@@ -428,14 +444,18 @@ static const uint8_t *window_bytes(struct pass *p, uint64_t number, uint64_t add
 
 static void scan_object(struct pass *p, uint64_t number, bool mark)
 {
+	const struct lx_heap *h = &p->r->heap;
+	const struct lx_heap_slab *hs = lx_heap_slab_of(h, number);
 	const struct lx_heap_cache *hc;
-	uint64_t addr = lx_heap_object_addr(&p->r->heap, number, &hc);
 	struct scan_how how = { .area = LX_REF_HEAP, .self = number, .mark = mark };
 	const uint8_t *mem;
+	uint64_t addr;
 	size_t len;
 
-	if (!addr)
+	if (!hs)
 		return;
+	hc = &h->caches[hs->cache];
+	addr = hs->base + hc->cache.red_left_pad + (number - hs->first) * hc->cache.size;
 	how.metadata = hc->metadata;
 	len = hc->cache.object_size < MAX_OBJECT_BYTES ? hc->cache.object_size :
 							 MAX_OBJECT_BYTES;
@@ -444,7 +464,7 @@ static void scan_object(struct pass *p, uint64_t number, bool mark)
 		note_progress(p);
 		return;
 	}
-	mem = window_bytes(p, number, addr, len);
+	mem = window_bytes(p, hs, addr, len);
 	if (!mem && lx_read(p->s->t, addr, p->buf, len))
 		mem = p->buf;
 	if (!mem) {
@@ -618,16 +638,19 @@ void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
 	label_ref(s, r, ref, out, len, NULL);
 }
 
-/* A referrer with its label, for sorting into groups. */
+/*
+ * A referrer with its label's number in the groups' label table, for
+ * sorting into groups: labels are numbered in the order they first occur,
+ * so that sorting compares numbers, not labels, and moves small records.
+ */
 struct labelled {
-	char label[LX_LABEL_MAX];
 	uint64_t target, where;
-	size_t label_id;	/* the first entry with the same label */
-	enum lx_area_kind kind;
+	uint32_t label_id;
+	uint8_t kind;		/* enum lx_area_kind */
 	bool lost_holder;	/* the word sits in an unreached live object */
 };
 
-/* By label (interned: equal labels, equal ids), then target, then where. */
+/* By label, then target, then where. */
 static int by_label_target(const void *x, const void *y)
 {
 	const struct labelled *a = x, *b = y;
@@ -648,32 +671,99 @@ static uint64_t label_hash(const char *label)
 	return h;
 }
 
-/*
- * Each entry's label_id: the index of the first entry with its label,
- * found in an open-addressed table of 2n to 4n slots, so that sorting
- * compares numbers, not labels.
- */
-static enum lx_status intern_labels(struct lx_session *s, struct labelled *l, size_t n)
-{
-	size_t cap = 2, i, slot;
-	size_t *first;
+/* The distinct labels, numbered in first-seen order, in an open-addressed table. */
+struct label_table {
+	struct lx_target *t;
+	char (*text)[LX_LABEL_MAX];
+	size_t n, cap;
+	uint32_t *slots;	/* label number + 1; 0: empty */
+	size_t nslots;		/* a power of two, more than twice n */
+};
 
-	while (cap < 2 * n)
-		cap *= 2;
-	first = lx_alloc(s->t, cap * sizeof(*first));	/* index + 1; 0: empty */
-	if (!first)
-		return LX_ENOMEM;
-	for (i = 0; i < n; i++) {
-		for (slot = label_hash(l[i].label) & (cap - 1); first[slot];
-		     slot = (slot + 1) & (cap - 1))
-			if (!strcmp(l[first[slot] - 1].label, l[i].label))
-				break;
-		if (!first[slot])
-			first[slot] = i + 1;
-		l[i].label_id = first[slot] - 1;
+static uint32_t *label_slot(const struct label_table *lt, const char *label)
+{
+	size_t slot;
+
+	for (slot = label_hash(label) & (lt->nslots - 1); lt->slots[slot];
+	     slot = (slot + 1) & (lt->nslots - 1))
+		if (!strcmp(lt->text[lt->slots[slot] - 1], label))
+			break;
+	return &lt->slots[slot];
+}
+
+/* Room for one more label: the slots doubled and refilled when half full. */
+static bool label_table_grow(struct label_table *lt)
+{
+	size_t nslots = lt->nslots ? lt->nslots * 2 : 64, i;
+	uint32_t *old = lt->slots;
+
+	if (lx_reserve(lt->t, &lt->text, &lt->cap, lt->n + 1, sizeof(*lt->text)))
+		return false;
+	if (2 * (lt->n + 1) < lt->nslots)
+		return true;
+	lt->slots = lx_alloc(lt->t, nslots * sizeof(*lt->slots));
+	if (!lt->slots) {
+		lt->slots = old;
+		return false;
 	}
-	lx_free(s->t, first);
-	return LX_OK;
+	lt->nslots = nslots;
+	for (i = 0; i < lt->n; i++)
+		*label_slot(lt, lt->text[i]) = (uint32_t)i + 1;
+	lx_free(lt->t, old);
+	return true;
+}
+
+/* label's number, adding it if new; false: out of memory. */
+static bool label_number(struct label_table *lt, const char *label, uint32_t *id)
+{
+	uint32_t *slot;
+
+	if (lt->n >= UINT32_MAX - 1 || !label_table_grow(lt))
+		return false;
+	slot = label_slot(lt, label);
+	if (!*slot) {
+		snprintf(lt->text[lt->n], sizeof(lt->text[0]), "%s", label);
+		*slot = (uint32_t)++lt->n;
+	}
+	*id = *slot - 1;
+	return true;
+}
+
+/*
+ * Labels renumbered in the order of the referrers that first carry them
+ * (those in kernel data were labelled last, in address order), so that
+ * the groups come out in the same order however the labels were found.
+ */
+static bool renumber_labels(struct label_table *lt, struct labelled *l, size_t n)
+{
+	char (*text)[LX_LABEL_MAX] = lx_alloc(lt->t, (lt->n + 1) * sizeof(*text));
+	uint32_t *rank = lx_alloc(lt->t, (lt->n + 1) * sizeof(*rank));	/* + 1; 0: none */
+	uint32_t next = 0;
+	size_t i;
+
+	if (!text || !rank) {
+		lx_free(lt->t, text);
+		lx_free(lt->t, rank);
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		if (!rank[l[i].label_id]) {
+			memcpy(text[next], lt->text[l[i].label_id], sizeof(text[0]));
+			rank[l[i].label_id] = ++next;
+		}
+		l[i].label_id = rank[l[i].label_id] - 1;
+	}
+	lx_free(lt->t, lt->text);
+	lx_free(lt->t, rank);
+	lt->text = text;
+	lt->cap = lt->n + 1;
+	return true;
+}
+
+static void label_table_free(struct label_table *lt)
+{
+	lx_free(lt->t, lt->text);
+	lx_free(lt->t, lt->slots);
 }
 
 /* Most members held first; on a tie a root (a named place) before an object. */
@@ -755,25 +845,27 @@ static size_t run_end(struct lx_session *s, const struct lx_reach *r,
  * module's array of 200 000 pointers costs crash 200 000 symbol searches
  * otherwise.  The labels are the ones label_ref() gives.
  */
-static void label_data_refs(struct lx_session *s, const struct lx_reach *r,
-			    const struct data_ref *d, size_t n, struct labelled *l)
+static bool label_data_refs(struct lx_session *s, const struct lx_reach *r,
+			    const struct data_ref *d, size_t n, struct label_table *lt,
+			    struct labelled *l)
 {
+	char label[LX_LABEL_MAX];
 	size_t i = 0, last, k;
 	uint64_t start;
+	uint32_t id;
 
 	while (i < n) {
-		char *label = l[d[i].index].label;
-
-		if (!symbol_label(s, &r->roots.v[d[i].area], d[i].where, label,
-				  sizeof(l->label), &start)) {
-			i++;
-			continue;
-		}
-		last = run_end(s, r, d, i, n, start, label);
-		for (k = i + 1; k <= last; k++)
-			memcpy(l[d[k].index].label, label, sizeof(l->label));
+		last = i;
+		if (symbol_label(s, &r->roots.v[d[i].area], d[i].where, label,
+				 sizeof(label), &start))
+			last = run_end(s, r, d, i, n, start, label);
+		if (!label_number(lt, label, &id))
+			return false;
+		for (k = i; k <= last; k++)
+			l[d[k].index].label_id = id;
 		i = last + 1;
 	}
+	return true;
 }
 
 static bool in_symbol_area(const struct lx_reach *r, const struct lx_ref *ref)
@@ -783,36 +875,78 @@ static bool in_symbol_area(const struct lx_reach *r, const struct lx_ref *ref)
 		r->roots.v[ref->area].kind == LX_AREA_MODULE);
 }
 
+/* The last heap object label made: the next referrer is often at the same offset. */
+struct heap_label {
+	const struct lx_heap_cache *cache;
+	uint64_t offset;
+	uint32_t id;
+};
+
+/*
+ * A referrer in a heap object: its label's number (label_ref()'s label,
+ * made again only for another cache or offset than the last) and whether
+ * the object is a lost holder.  False if no heap object holds the word.
+ */
+static bool heap_label(struct lx_session *s, const struct lx_reach *r,
+		       const struct lx_ref *ref, struct label_table *lt,
+		       struct heap_label *last, struct labelled *l, bool *ok)
+{
+	char label[LX_LABEL_MAX];
+	struct lx_heap_hit hit;
+
+	if (ref->area != LX_REF_HEAP || !lx_heap_find(&r->heap, ref->where, &hit))
+		return false;
+	l->lost_holder = hit.live && !lx_reach_reached(r, hit.number);
+	if (hit.cache != last->cache || hit.offset != last->offset) {
+		object_label(s, &r->heap, &hit, label, sizeof(label));
+		*ok = label_number(lt, label, &last->id);
+		last->cache = *ok ? hit.cache : NULL;
+		last->offset = hit.offset;
+	}
+	l->label_id = last->id;
+	return true;
+}
+
 /* Every referrer's label; those in kernel and module data in address order. */
 static enum lx_status label_refs(struct lx_session *s, const struct lx_reach *r,
-				 const struct lx_ref *refs, size_t nrefs, struct labelled *l)
+				 const struct lx_ref *refs, size_t nrefs,
+				 struct label_table *lt, struct labelled *l)
 {
+	struct heap_label last = { NULL, 0, 0 };
+	char label[LX_LABEL_MAX];
 	struct data_ref *d;
 	size_t i, nd = 0;
+	bool ok = true;
 
 	d = lx_alloc(s->t, nrefs * sizeof(*d));
 	if (!d)
 		return LX_ENOMEM;
-	for (i = 0; i < nrefs; i++) {
+	for (i = 0; i < nrefs && ok; i++) {
 		const struct lx_ref *ref = &refs[i];
 
 		l[i].lost_holder = false;
-		if (in_symbol_area(r, ref))
+		if (in_symbol_area(r, ref)) {
 			d[nd++] = (struct data_ref){ ref->where, ref->area, i };
-		else
-			label_ref(s, r, ref, l[i].label, sizeof(l[i].label), &l[i].lost_holder);
+		} else if (!heap_label(s, r, ref, lt, &last, &l[i], &ok)) {
+			label_ref(s, r, ref, label, sizeof(label), &l[i].lost_holder);
+			ok = label_number(lt, label, &l[i].label_id);
+		}
 		l[i].target = ref->target;
 		l[i].where = ref->where;
 		l[i].kind = ref->area == LX_REF_HEAP || ref->area >= r->roots.n ?
 			    LX_AREA_KINDS : r->roots.v[ref->area].kind;
 	}
-	qsort(d, nd, sizeof(*d), by_area_where);
-	label_data_refs(s, r, d, nd, l);
+	if (ok) {
+		qsort(d, nd, sizeof(*d), by_area_where);
+		ok = label_data_refs(s, r, d, nd, lt, l) && renumber_labels(lt, l, nrefs);
+	}
 	lx_free(s->t, d);
-	return LX_OK;
+	return ok ? LX_OK : LX_ENOMEM;
 }
 
-static size_t count_groups(const struct labelled *l, size_t n, struct lx_ref_group *g)
+/* The groups of l (sorted by label), one per label: as many as lt holds. */
+static size_t count_groups(const struct labelled *l, size_t n,
+			   const struct label_table *lt, struct lx_ref_group *g)
 {
 	struct lx_ref_group *cur = g;
 	size_t i, ng = 0;
@@ -821,7 +955,7 @@ static size_t count_groups(const struct labelled *l, size_t n, struct lx_ref_gro
 		if (!i || l[i].label_id != l[i - 1].label_id) {
 			cur = &g[ng++];
 			memset(cur, 0, sizeof(*cur));
-			memcpy(cur->label, l[i].label, sizeof(cur->label));
+			memcpy(cur->label, lt->text[l[i].label_id], sizeof(cur->label));
 			cur->kind = l[i].kind;
 			cur->example = l[i].where;
 		}
@@ -839,31 +973,28 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 			       const struct lx_ref *refs, size_t nrefs,
 			       struct lx_ref_group **groups, size_t *ngroups)
 {
+	struct label_table lt = { .t = s->t };
 	struct labelled *l;
+	enum lx_status ret;
 
 	*groups = NULL;
 	*ngroups = 0;
 	if (!nrefs)
 		return LX_OK;
 	l = lx_alloc(s->t, nrefs * sizeof(*l));
-	*groups = lx_alloc(s->t, nrefs * sizeof(**groups));
-	if (!l || !*groups) {
-		lx_free(s->t, l);
-		lx_free(s->t, *groups);
-		*groups = NULL;
-		return LX_ENOMEM;
+	ret = l ? label_refs(s, r, refs, nrefs, &lt, l) : LX_ENOMEM;
+	if (!ret) {
+		*groups = lx_alloc(s->t, lt.n * sizeof(**groups));
+		ret = *groups ? LX_OK : LX_ENOMEM;
 	}
-	if (label_refs(s, r, refs, nrefs, l) || intern_labels(s, l, nrefs)) {
-		lx_free(s->t, l);
-		lx_free(s->t, *groups);
-		*groups = NULL;
-		return LX_ENOMEM;
+	if (!ret) {
+		qsort(l, nrefs, sizeof(*l), by_label_target);
+		*ngroups = count_groups(l, nrefs, &lt, *groups);
+		qsort(*groups, *ngroups, sizeof(**groups), by_held);
 	}
-	qsort(l, nrefs, sizeof(*l), by_label_target);
-	*ngroups = count_groups(l, nrefs, *groups);
-	qsort(*groups, *ngroups, sizeof(**groups), by_held);
+	label_table_free(&lt);
 	lx_free(s->t, l);
-	return LX_OK;
+	return ret;
 }
 
 void lx_reach_warn_limits(struct lx_session *s, const struct lx_reach *r)
