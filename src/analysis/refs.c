@@ -640,8 +640,9 @@ void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
 
 /*
  * A referrer with its label's number in the groups' label table, for
- * sorting into groups: labels are numbered in the order they first occur,
- * so that sorting compares numbers, not labels, and moves small records.
+ * sorting into groups: sorting compares numbers, not labels, and moves
+ * small records.  Which number a label gets changes no group, and the
+ * groups' order is by_held()'s, which ends on the label.
  */
 struct labelled {
 	uint64_t target, where;
@@ -726,37 +727,6 @@ static bool label_number(struct label_table *lt, const char *label, uint32_t *id
 		*slot = (uint32_t)++lt->n;
 	}
 	*id = *slot - 1;
-	return true;
-}
-
-/*
- * Labels renumbered in the order of the referrers that first carry them
- * (those in kernel data were labelled last, in address order), so that
- * the groups come out in the same order however the labels were found.
- */
-static bool renumber_labels(struct label_table *lt, struct labelled *l, size_t n)
-{
-	char (*text)[LX_LABEL_MAX] = lx_alloc(lt->t, (lt->n + 1) * sizeof(*text));
-	uint32_t *rank = lx_alloc(lt->t, (lt->n + 1) * sizeof(*rank));	/* + 1; 0: none */
-	uint32_t next = 0;
-	size_t i;
-
-	if (!text || !rank) {
-		lx_free(lt->t, text);
-		lx_free(lt->t, rank);
-		return false;
-	}
-	for (i = 0; i < n; i++) {
-		if (!rank[l[i].label_id]) {
-			memcpy(text[next], lt->text[l[i].label_id], sizeof(text[0]));
-			rank[l[i].label_id] = ++next;
-		}
-		l[i].label_id = rank[l[i].label_id] - 1;
-	}
-	lx_free(lt->t, lt->text);
-	lx_free(lt->t, rank);
-	lt->text = text;
-	lt->cap = lt->n + 1;
 	return true;
 }
 
@@ -938,7 +908,7 @@ static enum lx_status label_refs(struct lx_session *s, const struct lx_reach *r,
 	}
 	if (ok) {
 		qsort(d, nd, sizeof(*d), by_area_where);
-		ok = label_data_refs(s, r, d, nd, lt, l) && renumber_labels(lt, l, nrefs);
+		ok = label_data_refs(s, r, d, nd, lt, l);
 	}
 	lx_free(s->t, d);
 	return ok ? LX_OK : LX_ENOMEM;
