@@ -62,7 +62,9 @@ def test_sample(d):
             check(tag + " the same output, messages and exit status as --reader=libkdumpfile",
                   own == lib and own_err == lib_err and rc == rc_lib and bool(own or own_err),
                   "exit %d/%d, %d/%d bytes" % (rc, rc_lib, len(own), len(lib)))
-            if key == "vmcore-mkd":
+            # the compressed dump's pages decode on the other threads, the
+            # ELF dump's objects hash on them (src/slab/slabpipe.c)
+            if key in ("vmcore-mkd", "vmcore-elf"):
                 same_for_threads(tag, before + [dump] + after, (rc, own, own_err))
 
 
