@@ -20,7 +20,6 @@
  * threads (slabpipe.c: two threads hash, one appends): the clusters must
  * be the same, member by member.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,42 +131,6 @@ static void run_growth(struct fake_kernel *fk, const struct lx_options *opt,
 	check_output(fk, opt->json);
 }
 
-struct fz_thread {
-	pthread_t id;
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static void *fz_thread_main(void *arg)
-{
-	struct fz_thread *th = arg;
-
-	th->fn(th->arg);
-	return NULL;
-}
-
-static void *fz_thread_start(struct lx_target *t, void (*fn)(void *arg), void *arg)
-{
-	struct fz_thread *th = malloc(sizeof(*th));
-
-	(void)t;
-	th->fn = fn;
-	th->arg = arg;
-	if (!pthread_create(&th->id, NULL, fz_thread_main, th))
-		return th;
-	free(th);
-	return NULL;
-}
-
-static void fz_thread_join(struct lx_target *t, void *thread)
-{
-	struct fz_thread *th = thread;
-
-	(void)t;
-	pthread_join(th->id, NULL);
-	free(th);
-}
-
 static bool same_clusters(const struct lx_clusterer *a, const struct lx_clusterer *b)
 {
 	size_t i;
@@ -189,15 +152,11 @@ static bool same_clusters(const struct lx_clusterer *a, const struct lx_clustere
 /* The cache clustered on a host with threads: the same clusters as job's. */
 static void check_threaded(struct fake_kernel *fk, const struct lx_cluster_job *job)
 {
-	const struct lx_host_ops *plain = fk->target.host;
-	struct lx_host_ops ops = *plain;
 	struct lx_session s = { .t = &fk->target };
 	struct lx_cluster_job threaded;
 	struct lx_cache cache;
 
-	ops.thread_start = fz_thread_start;
-	ops.thread_join = fz_thread_join;
-	fk->target.host = &ops;
+	fk_set_threads(fk, FK_THREADS);
 	if (!lx_layout_init(&s) && !lx_cache_read(&s, FK_CACHE, &cache) &&
 	    !lx_cluster_job_run(&s, &cache, &threaded, false)) {
 		if (!same_clusters(&job->cl, &threaded.cl))
@@ -205,7 +164,7 @@ static void check_threaded(struct fake_kernel *fk, const struct lx_cluster_job *
 		lx_cluster_job_free(&s, &threaded);
 	}
 	lx_session_fini(&s);
-	fk->target.host = plain;
+	fk_set_threads(fk, FK_NO_THREADS);
 }
 
 static void run_reports(struct fake_kernel *fk, uint8_t options)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -715,10 +716,72 @@ void fk_arm64(struct fake_kernel *fk)
 	fk_vmcoreinfo_line(fk, "NUMBER(MODULES_END)", 0xffffffffff000000ULL);
 }
 
-static const struct lx_host_ops fk_host_ops = {
-	.alloc = fk_alloc, .release = fk_release, .message = fk_message,
-	.interrupted = fk_interrupted,
+struct fk_thread {
+	pthread_t id;
+	void (*fn)(void *arg);
+	void *arg;
 };
+
+static void *fk_thread_main(void *arg)
+{
+	struct fk_thread *th = arg;
+
+	th->fn(th->arg);
+	return NULL;
+}
+
+static void *fk_thread_start(struct lx_target *t, void (*fn)(void *arg), void *arg)
+{
+	struct fake_kernel *fk = t->host_priv;
+	struct fk_thread *th = calloc(1, sizeof(*th));
+
+	if (!th)
+		return NULL;
+	th->fn = fn;
+	th->arg = arg;
+	if (pthread_create(&th->id, NULL, fk_thread_main, th)) {
+		free(th);
+		return NULL;
+	}
+	fk->threads_started++;
+	return th;
+}
+
+static void *fk_thread_decline(struct lx_target *t, void (*fn)(void *arg), void *arg)
+{
+	(void)t;
+	(void)fn;
+	(void)arg;
+	return NULL;
+}
+
+static void fk_thread_join(struct lx_target *t, void *thread)
+{
+	struct fk_thread *th = thread;
+
+	(void)t;
+	pthread_join(th->id, NULL);
+	free(th);
+}
+
+#define FK_HOST_OPS							\
+	.alloc = fk_alloc, .release = fk_release, .message = fk_message,	\
+	.interrupted = fk_interrupted
+
+static const struct lx_host_ops fk_host_ops = { FK_HOST_OPS };
+static const struct lx_host_ops fk_host_ops_declining = {
+	FK_HOST_OPS, .thread_start = fk_thread_decline, .thread_join = fk_thread_join,
+};
+static const struct lx_host_ops fk_host_ops_threads = {
+	FK_HOST_OPS, .thread_start = fk_thread_start, .thread_join = fk_thread_join,
+};
+
+void fk_set_threads(struct fake_kernel *fk, enum fk_threads threads)
+{
+	fk->target.host = threads == FK_THREADS ? &fk_host_ops_threads :
+			  threads == FK_THREADS_DECLINED ? &fk_host_ops_declining :
+			  &fk_host_ops;
+}
 
 void fk_region(struct fake_kernel *fk, uint64_t addr, size_t size)
 {

@@ -119,6 +119,7 @@ struct fake_kernel {
 	long typed_size;
 	bool member_names;
 	long live_allocs;
+	unsigned int threads_started;	/* fk_set_threads(FK_THREADS)' threads */
 	/* ^C: the interrupted op answers true from its interrupt_at'th call on */
 	unsigned long polls, interrupt_at;	/* interrupt_at 0: never */
 	char messages[8192];
@@ -128,6 +129,9 @@ struct fake_kernel {
 };
 
 void fk_init(struct fake_kernel *fk, enum lx_freeptr_mode encoding);
+/* The host's threads: none (as crash's), ops that start none, or pthreads. */
+enum fk_threads { FK_NO_THREADS, FK_THREADS_DECLINED, FK_THREADS };
+void fk_set_threads(struct fake_kernel *fk, enum fk_threads threads);
 void fk_fini(struct fake_kernel *fk);
 void fk_hide_member(struct fake_kernel *fk, const char *type_dot_member);
 /*

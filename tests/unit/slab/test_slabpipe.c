@@ -4,7 +4,6 @@
  * consumer sees every slab a plain visitor sees, in the same order, with
  * the same bytes and liveness.
  */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,72 +95,17 @@ static void many_slabs(struct fixture *f)
 	fk_set_node_nr_slabs(&f->fk, 2 + NR_FULL);
 }
 
-struct test_thread {
-	pthread_t id;
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static void *thread_main(void *arg)
-{
-	struct test_thread *th = arg;
-
-	th->fn(th->arg);
-	return NULL;
-}
-
-static unsigned int threads_started;
-
-static void *start_thread(struct lx_target *t, void (*fn)(void *arg), void *arg)
-{
-	struct test_thread *th = calloc(1, sizeof(*th));
-
-	(void)t;
-	th->fn = fn;
-	th->arg = arg;
-	if (pthread_create(&th->id, NULL, thread_main, th)) {
-		free(th);
-		return NULL;
-	}
-	threads_started++;
-	return th;
-}
-
-static void *start_no_thread(struct lx_target *t, void (*fn)(void *arg), void *arg)
-{
-	(void)t;
-	(void)fn;
-	(void)arg;
-	return NULL;
-}
-
-static void join_thread(struct lx_target *t, void *thread)
-{
-	struct test_thread *th = thread;
-
-	(void)t;
-	pthread_join(th->id, NULL);
-	free(th);
-}
-
-enum host_threads { NO_THREAD_OPS, THREADS_DECLINED, THREADS };
-
 /* Every slab through the pipe, batches of batch_bytes, on such a host. */
-static enum lx_status run_piped(enum host_threads threads, size_t batch_bytes,
-				struct seen *seen, size_t *threaded)
+static enum lx_status run_piped(enum fk_threads threads, size_t batch_bytes,
+				struct seen *seen, size_t *threaded, unsigned int *started)
 {
-	struct lx_host_ops ops;
 	struct lx_slab_pipe pipe;
 	struct fixture f;
 	enum lx_status ret;
 
 	fx_setup(&f, LX_FP_XOR_SWAB);
 	many_slabs(&f);
-	ops = *f.fk.target.host;
-	ops.thread_start = threads == THREADS ? start_thread :
-			   threads == THREADS_DECLINED ? start_no_thread : NULL;
-	ops.thread_join = threads == NO_THREAD_OPS ? NULL : join_thread;
-	f.fk.target.host = &ops;
+	fk_set_threads(&f.fk, threads);
 	ret = lx_layout_init(&f.s);
 	if (!ret)
 		ret = lx_cache_read(&f.s, FK_CACHE, &f.cache);
@@ -173,6 +117,7 @@ static enum lx_status run_piped(enum host_threads threads, size_t batch_bytes,
 		ret = lx_slab_pipe_finish(&pipe);
 	lx_slab_pipe_free(&pipe);
 	*threaded = pipe.threaded;
+	*started = f.fk.threads_started;
 	if (!fx_teardown(&f) || seen->overflow)
 		return LX_EUSAGE;	/* leaked, or too many objects seen */
 	return ret;
@@ -204,8 +149,9 @@ static bool test_pipe_sees_the_plain_walk(void)
 {
 	static const size_t batches[] = { 3 * FK_PAGE_SIZE, 5 * FK_PAGE_SIZE + 100,
 					  LX_PIPE_BATCH };
-	static const enum host_threads hosts[] = { THREADS, THREADS_DECLINED, NO_THREAD_OPS };
+	static const enum fk_threads hosts[] = { FK_THREADS, FK_THREADS_DECLINED, FK_NO_THREADS };
 	static struct seen plain, got;
+	unsigned int started;
 	size_t threaded, i, k;
 
 	CHECK(plain_run(&plain));
@@ -213,13 +159,13 @@ static bool test_pipe_sees_the_plain_walk(void)
 	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
 		for (k = 0; k < 3; k++) {
 			memset(&got, 0, sizeof(got));
-			threads_started = 0;
-			CHECK(run_piped(hosts[k], batches[i], &got, &threaded) == LX_OK);
+			CHECK(run_piped(hosts[k], batches[i], &got, &threaded, &started) ==
+			      LX_OK);
 			CHECK(same_objects(&plain, &got));
-			CHECK(threaded == threads_started);
-			CHECK(hosts[k] == THREADS ? threaded > 0 : !threaded);
+			CHECK(threaded == started);
+			CHECK(hosts[k] == FK_THREADS ? threaded > 0 : !threaded);
 			/* a batch of 3 pages holds at most 3 one-page slabs */
-			CHECK(i || hosts[k] != THREADS || threaded >= (NR_FULL + 2) / 3);
+			CHECK(i || hosts[k] != FK_THREADS || threaded >= (NR_FULL + 2) / 3);
 		}
 	}
 	return unit_ok();
@@ -228,14 +174,16 @@ static bool test_pipe_sees_the_plain_walk(void)
 /* A sink that fails stops the walk: LX_ENOMEM, nothing sunk after it. */
 static bool test_pipe_sink_fails(void)
 {
-	static const enum host_threads hosts[] = { THREADS, THREADS_DECLINED, NO_THREAD_OPS };
+	static const enum fk_threads hosts[] = { FK_THREADS, FK_THREADS_DECLINED, FK_NO_THREADS };
 	static struct seen got;
+	unsigned int started;
 	size_t threaded, k;
 
 	for (k = 0; k < 3; k++) {
 		memset(&got, 0, sizeof(got));
 		got.fail_at = 100;
-		CHECK(run_piped(hosts[k], 3 * FK_PAGE_SIZE, &got, &threaded) == LX_ENOMEM);
+		CHECK(run_piped(hosts[k], 3 * FK_PAGE_SIZE, &got, &threaded, &started) ==
+		      LX_ENOMEM);
 		CHECK(got.n == 99);
 	}
 	return unit_ok();
@@ -244,7 +192,6 @@ static bool test_pipe_sink_fails(void)
 /* ^C in the middle of a threaded walk: stopped, the thread joined, all freed. */
 static bool test_pipe_interrupted(void)
 {
-	struct lx_host_ops ops;
 	struct lx_slab_pipe pipe;
 	static struct seen seen;
 	struct fixture f;
@@ -252,10 +199,7 @@ static bool test_pipe_interrupted(void)
 
 	fx_setup(&f, LX_FP_XOR_SWAB);
 	many_slabs(&f);
-	ops = *f.fk.target.host;
-	ops.thread_start = start_thread;
-	ops.thread_join = join_thread;
-	f.fk.target.host = &ops;
+	fk_set_threads(&f.fk, FK_THREADS);
 	memset(&seen, 0, sizeof(seen));
 	CHECK(lx_layout_init(&f.s) == LX_OK);
 	CHECK(lx_cache_read(&f.s, FK_CACHE, &f.cache) == LX_OK);
