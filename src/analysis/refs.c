@@ -18,17 +18,22 @@
 #define PROGRESS_EVERY 65536
 
 /*
- * Slab memory read whole, a few slabs kept.  The pass scans nearly every
- * live object once, in the order references lead to it, and a reader
- * behind a debugger pays per call far more than per byte: crash's
+ * Slab memory read whole, the slabs read last kept.  The pass scans nearly
+ * every live object once, in the order references lead to it, and a
+ * reader behind a debugger pays per call far more than per byte: crash's
  * readmem() translates the address and decompresses each page its own
  * small cache no longer holds, so an object at a time meant a page
- * decompressed again for most objects.  Slabs larger than a window, and
- * slabs with an unreadable page, are read an object at a time as before.
- * Direct-mapped by slab: bounded memory (SLAB_WINDOWS * SLAB_WINDOW_BYTES).
+ * decompressed again for most objects.  Slabs larger than
+ * WINDOW_MAX_SLAB, and slabs with an unreadable page, are read an object
+ * at a time.  The windows are kept in a ring of WINDOW_BYTES, each as
+ * long as its slab (most are one or two pages), the oldest read over
+ * first: the pass leads back and forth between busy slabs (S1: windows
+ * of 32 KiB, 128 of them, one place per slab, read 2.5 times the pages
+ * the pass needs; this ring, 1.2 times).
  */
-#define SLAB_WINDOWS 128
-#define SLAB_WINDOW_BYTES (32u << 10)	/* an order-3 slab */
+#define WINDOW_BYTES (8u << 20)
+#define WINDOW_MAX_SLAB (32u << 10)	/* an order-3 slab */
+#define WINDOW_SLOTS 4096u
 /*
  * A slab read into a window advises the dump of the slabs after it in
  * address order: a list allocated in sequence, and the pass over the
@@ -37,9 +42,19 @@
 #define FOLLOWING_SLABS 8
 
 struct slab_window {
-	const struct lx_heap_slab *slab;	/* NULL: empty */
+	const struct lx_heap_slab *slab;
+	size_t at, len;			/* where its bytes are in the ring */
 	bool readable;
-	uint8_t *mem;
+};
+
+/* The windows, oldest first: windows[first], ... (count of them). */
+struct slab_windows {
+	uint8_t *mem;			/* bytes: WINDOW_BYTES or lx_reach.window_bytes */
+	size_t bytes;
+	struct slab_window v[WINDOW_SLOTS];
+	size_t first, count;
+	size_t fill;			/* where the newest window ends */
+	uint32_t *slot_of;		/* per heap slab: its window's slot + 1; 0 none */
 };
 
 struct pass {
@@ -49,8 +64,7 @@ struct pass {
 	size_t depth, cap;
 	uint8_t *buf;			/* CHUNK_BYTES or one object */
 	size_t buf_len;
-	struct slab_window windows[SLAB_WINDOWS];
-	uint8_t *window_mem;		/* SLAB_WINDOWS * SLAB_WINDOW_BYTES */
+	struct slab_windows *windows;	/* NULL: objects read one by one */
 	size_t advised_end;		/* heap slabs advised: up to this index */
 	uint64_t done, total;		/* objects scanned, for progress */
 	enum lx_status status;
@@ -411,35 +425,80 @@ static void advise_following(struct pass *p, size_t i)
 		      p->advised_end : i + 1;
 
 	for (; next <= i + FOLLOWING_SLABS && next < h->nslabs; next++)
-		if (p->windows[next % SLAB_WINDOWS].slab != &h->slabs[next])
+		if (!p->windows || !p->windows->slot_of[next])
 			lx_prefetch(p->s->t, h->slabs[next].base, slab_span(h, &h->slabs[next]));
 	p->advised_end = next;
 }
 
+static void evict_oldest(struct slab_windows *ws, const struct lx_heap *h)
+{
+	ws->slot_of[ws->v[ws->first].slab - h->slabs] = 0;
+	ws->first = (ws->first + 1) % WINDOW_SLOTS;
+	ws->count--;
+}
+
+static bool oldest_overlaps(const struct slab_windows *ws, size_t at, size_t len)
+{
+	const struct slab_window *w = &ws->v[ws->first];
+
+	return ws->count && w->at < at + len && at < w->at + w->len;
+}
+
 /*
- * The object's len bytes from its slab's window, reading the slab into
- * the window if another holds it; NULL if the slab does not fit a window
- * or one of its pages is unreadable.
+ * A new window of len bytes for heap slab i, after the newest or at the
+ * ring's start, the oldest windows in its way given up (they lie after
+ * the newest, oldest first).
+ */
+static struct slab_window *window_new(struct slab_windows *ws, const struct lx_heap *h,
+				      size_t i, size_t len)
+{
+	size_t at = ws->fill, slot;
+	struct slab_window *w;
+
+	if (at + len > ws->bytes) {	/* wrap: those past the newest go first */
+		while (ws->count && ws->v[ws->first].at >= ws->fill)
+			evict_oldest(ws, h);
+		at = 0;
+	}
+	while (ws->count == WINDOW_SLOTS || oldest_overlaps(ws, at, len))
+		evict_oldest(ws, h);
+	slot = (ws->first + ws->count++) % WINDOW_SLOTS;
+	w = &ws->v[slot];
+	*w = (struct slab_window){ .slab = &h->slabs[i], .at = at, .len = len };
+	ws->slot_of[i] = (uint32_t)slot + 1;
+	ws->fill = (at + len + 63) & ~(size_t)63;
+	return w;
+}
+
+/*
+ * The object's len bytes from its slab's window, reading the slab into a
+ * new window if none holds it; NULL if the slab is larger than a window
+ * may be or one of its pages is unreadable.
  */
 static const uint8_t *window_bytes(struct pass *p, const struct lx_heap_slab *hs,
 				   uint64_t addr, size_t len)
 {
 	const struct lx_heap *h = &p->r->heap;
+	struct slab_windows *ws = p->windows;
+	size_t i = (size_t)(hs - h->slabs);
 	struct slab_window *w;
 	uint64_t span;
 
-	if (!p->window_mem)
+	if (!ws)
 		return NULL;
 	span = slab_span(h, hs);
-	if (span > SLAB_WINDOW_BYTES || addr < hs->base || addr - hs->base + len > span)
+	if (span > WINDOW_MAX_SLAB || span > ws->bytes || addr < hs->base ||
+	    addr - hs->base + len > span)
 		return NULL;
-	w = &p->windows[(size_t)(hs - h->slabs) % SLAB_WINDOWS];
-	if (w->slab != hs) {
-		w->slab = hs;
-		advise_following(p, (size_t)(hs - h->slabs));
-		w->readable = lx_read(p->s->t, hs->base, w->mem, span);
+	if (ws->slot_of[i]) {
+		w = &ws->v[ws->slot_of[i] - 1];
+	} else {
+		w = window_new(ws, h, i, span);
+		p->r->window_reads++;
+		advise_following(p, i);
+		w->readable = lx_read(p->s->t, hs->base, ws->mem + w->at, span);
 	}
-	return w->readable ? w->mem + (addr - hs->base) : NULL;
+	return w->readable ? ws->mem + w->at + (addr - hs->base) : NULL;
 }
 
 static void scan_object(struct pass *p, uint64_t number, bool mark)
@@ -525,11 +584,29 @@ static void scan_slab_vectors(struct pass *p)
 /* Windows are an optimisation: without their memory objects are read one by one. */
 static void windows_init(struct pass *p)
 {
-	size_t i;
+	struct slab_windows *ws = lx_alloc(p->s->t, sizeof(*ws));
 
-	p->window_mem = lx_alloc(p->s->t, (size_t)SLAB_WINDOWS * SLAB_WINDOW_BYTES);
-	for (i = 0; p->window_mem && i < SLAB_WINDOWS; i++)
-		p->windows[i].mem = p->window_mem + i * SLAB_WINDOW_BYTES;
+	if (!ws)
+		return;
+	ws->bytes = p->r->window_bytes ? p->r->window_bytes : WINDOW_BYTES;
+	ws->mem = lx_alloc(p->s->t, ws->bytes);
+	ws->slot_of = lx_alloc(p->s->t, (p->r->heap.nslabs + 1) * sizeof(*ws->slot_of));
+	if (ws->mem && ws->slot_of) {
+		p->windows = ws;
+		return;
+	}
+	lx_free(p->s->t, ws->mem);
+	lx_free(p->s->t, ws->slot_of);
+	lx_free(p->s->t, ws);
+}
+
+static void windows_free(struct pass *p)
+{
+	if (!p->windows)
+		return;
+	lx_free(p->s->t, p->windows->mem);
+	lx_free(p->s->t, p->windows->slot_of);
+	lx_free(p->s->t, p->windows);
 }
 
 enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
@@ -552,7 +629,7 @@ enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 		scan_unreached(&p);
 	lx_progress(s->t, "scanning the heap", 1, 1);
 	lx_free(s->t, p.buf);
-	lx_free(s->t, p.window_mem);
+	windows_free(&p);
 	lx_free(s->t, p.stack);
 	r->ran = !p.status;
 	return p.status;

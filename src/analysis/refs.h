@@ -48,6 +48,8 @@ struct lx_reach {
 	size_t nrefs, refs_cap;
 	uint64_t refs_dropped;	/* referrers past LX_REFS_MAX */
 	uint64_t nreached, scanned_bytes, unreadable_bytes;
+	uint64_t window_reads;	/* slabs read whole into the pass's windows */
+	size_t window_bytes;	/* the windows' ring: 0, 8 MiB (tests use less) */
 	bool ran;
 };
 

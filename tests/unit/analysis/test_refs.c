@@ -429,6 +429,70 @@ static bool test_slab_read_whole_or_by_object(void)
 }
 
 /*
+ * A chain from a root that leads back and forth across 40 full slabs
+ * (pfn 20-59): object k of the chain is in slab 20 + k / 2 or 59 - k / 2 and
+ * also points back at the chain's start, a target.
+ */
+#define CHAIN_SLABS 40
+#define CHAIN_LEN (2 * CHAIN_SLABS)
+
+static uint64_t chain_obj(unsigned int k)
+{
+	unsigned int half = k / 2 % (CHAIN_SLABS / 2);
+
+	return fk_obj(k % 2 ? 59 - half : 20 + half, 1 + k / CHAIN_SLABS);
+}
+
+static bool chain_pass(struct lx_reach *r, size_t window_bytes, struct fixture *f)
+{
+	unsigned int k, pfn;
+
+	memset(r, 0, sizeof(*r));
+	refs_kernel(f);
+	for (pfn = 20; pfn < 20 + CHAIN_SLABS; pfn++)
+		fk_add_slab(&f->fk, pfn, FK_OBJS, false);
+	fk_w64(&f->fk, DATA + 32, chain_obj(0));
+	for (k = 0; k + 1 < CHAIN_LEN; k++) {
+		fk_w64(&f->fk, chain_obj(k), chain_obj(k + 1));
+		fk_w64(&f->fk, chain_obj(k) + 8, chain_obj(0));
+	}
+	if (lx_layout_init(&f->s) || lx_reach_init(&f->s, r) != LX_OK)
+		return false;
+	r->window_bytes = window_bytes;
+	return lx_reach_target(&f->s, r, chain_obj(0)) && lx_reach_run(&f->s, r) == LX_OK;
+}
+
+/*
+ * The windows' ring: with room for two one-page slabs, it is read over
+ * again and again (wrapping every other slab), and the pass finds what it
+ * finds with the whole ring: the same reached objects, referrers and
+ * bytes scanned.
+ */
+static bool test_window_ring(void)
+{
+	struct lx_reach big, small;
+	struct fixture fb, fs;
+	uint64_t n;
+
+	CHECK(chain_pass(&big, 0, &fb));
+	CHECK(chain_pass(&small, 2 * FK_PAGE_SIZE, &fs));
+	CHECK(big.nreached == 2 + CHAIN_LEN && small.nreached == big.nreached);
+	CHECK(big.heap.nobjects == small.heap.nobjects);
+	for (n = 0; n < big.heap.nobjects; n++)
+		CHECK(lx_reach_reached(&big, n) == lx_reach_reached(&small, n));
+	/* every chain object but the first and last, and the root */
+	CHECK(big.nrefs == CHAIN_LEN - 1 && small.nrefs == big.nrefs);
+	CHECK(!memcmp(big.refs, small.refs, big.nrefs * sizeof(*big.refs)));
+	CHECK(small.scanned_bytes == big.scanned_bytes && !small.unreadable_bytes);
+	/* the whole ring reads each slab once (A and B's two, the chain's 40) */
+	CHECK(big.window_reads == 2 + CHAIN_SLABS);
+	CHECK(small.window_reads >= 2 + 2 * CHAIN_SLABS);
+	CHECK(reach_teardown(&fb, &big));
+	CHECK(reach_teardown(&fs, &small));
+	return unit_ok();
+}
+
+/*
  * A slab's obj_exts word (6.10+, in the memory map) holds its vector:
  * object C, otherwise held by itself alone, is reached through slab
  * 10's struct slab (a flag bit set in the word's low bits).
@@ -1019,6 +1083,7 @@ const struct unit_test refs_tests[] = {
 	{ "refs: a slab's obj_exts word holds its vector", test_slab_vector_held },
 	{ "refs: a slab read whole, or an object at a time where that fails",
 	  test_slab_read_whole_or_by_object },
+	{ "refs: the windows' ring read over, the same answer", test_window_ring },
 	{ "refs: an arm64 pointer's tag bits are no part of its address", test_tagged_pointer },
 	{ "refs: a SLAB_NOLEAKTRACE object holds only debug metadata",
 	  test_noleaktrace_holds_nothing },
