@@ -1,9 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """What every integration test script shares: PASS:/FAIL: lines that
 tests/run-tests counts, the sample recipe's manifest, and the program."""
-import json
 import os
-import re
 import subprocess
 
 RESULTS = []
@@ -54,11 +52,3 @@ def sample_dirs(samples):
                   and not d.startswith("S4"))
 
 
-# "skbuff_head_cache +200 (sk_buff.head)": a member's name, which only the
-# BTF providers give (the DWARF provider has no member_at).
-MEMBER_NAME = re.compile(r"(\+\d+) \([A-Za-z_][\w.\[\]+]*\)")
-
-
-def without_member_names(doc):
-    """doc (any JSON value) with the member names after +offsets dropped."""
-    return json.loads(MEMBER_NAME.sub(r"\1", json.dumps(doc)))

@@ -11,7 +11,9 @@
  * so is what only BTF knows (the DWARF provider indexes top-level types
  * only, not those declared inside functions).
  * member_at is checked the other way round: at the first and last byte
- * DWARF gives each of a struct's own named members, BTF must name it.
+ * DWARF gives each of a struct's own named members, BTF must name it; and
+ * the two providers' member_at must give the same path at 16 offsets of
+ * each struct and union.
  * Then the raw BTF, cut short at many points and with a bad magic, must
  * be refused with a message, as a dump's damaged BTF would be.
  * Prints the counts and exits 1 on any mismatch or acceptance.
@@ -27,7 +29,7 @@
 struct compare {
 	struct btf *btf;
 	struct sa_types dwarf, btf_types;
-	unsigned long compared, mismatched, ambiguous, btf_only;
+	unsigned long compared, mismatched, ambiguous, btf_only, member_at_compared;
 	struct enumerator *enumerators;	/* every one in BTF, sorted by name */
 	size_t nenumerators;
 };
@@ -236,6 +238,37 @@ static void compare_enumerators(struct compare *c, const struct btf_type *t)
 	}
 }
 
+/*
+ * member_at of both providers at MEMBER_AT_SAMPLES offsets of each struct
+ * (every byte of a smaller one), spread over it at varying places inside
+ * a word (bitfields, arrays, padding and nested members among them): the
+ * same path, or no answer from either.  libdwarf's member walk costs
+ * ~0.1 ms an answer, so not every byte.
+ */
+#define MEMBER_AT_SAMPLES 16
+
+static void compare_member_at(struct compare *c, const char *type, uint32_t size)
+{
+	char dwarf[256], btf[256];
+	uint32_t k, at;
+	bool d, b;
+
+	for (k = 0; k < MEMBER_AT_SAMPLES && k < size; k++) {
+		at = size <= MEMBER_AT_SAMPLES ? k :
+		     (uint32_t)((uint64_t)k * size / MEMBER_AT_SAMPLES) + k % 8;
+		if (at >= size)
+			at = size - 1;
+		d = sa_types_member_at(&c->dwarf, type, at, dwarf, sizeof(dwarf));
+		b = sa_types_member_at(&c->btf_types, type, at, btf, sizeof(btf));
+		c->compared++;
+		c->member_at_compared++;
+		if ((d == b && (!d || !strcmp(dwarf, btf))) || ++c->mismatched > 400)
+			continue;
+		printf("mismatch: member_at %s +%u: dwarf \"%s\", btf \"%s\"\n", type, at,
+		       d ? dwarf : "(none)", b ? btf : "(none)");
+	}
+}
+
 static void compare_all(struct compare *c)
 {
 	unsigned int id, n = btf__type_cnt(c->btf);
@@ -258,6 +291,8 @@ static void compare_all(struct compare *c)
 		check(c, "size", name, NULL, sa_types_size(&c->dwarf, name),
 		      sa_types_size(&c->btf_types, name));
 		compare_members(c, name, id, 0);
+		if (sa_types_size(&c->dwarf, name) == t->size)
+			compare_member_at(c, name, t->size);
 	}
 }
 
@@ -311,6 +346,7 @@ int main(int argc, char **argv)
 	collect_enumerators(&c);
 	compare_all(&c);
 	c.mismatched += check_damaged(c.btf);
+	printf("member_at: %lu offsets compared\n", c.member_at_compared);
 	printf("compared %lu, mismatched %lu (skipped: %lu names BTF defines twice, %lu answers only BTF has)\n",
 	       c.compared, c.mismatched, c.ambiguous, c.btf_only);
 	free(c.enumerators);

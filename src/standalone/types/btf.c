@@ -275,36 +275,6 @@ static bool btf_enum_value(void *impl, const char *name, long *value)
 	return true;
 }
 
-/*
- * A member path being built (member_at), bounded like find_member: at most
- * MEMBER_BUDGET members visited, MAX_TYPE_DEPTH levels, len bytes.
- */
-struct path_walk {
-	char *buf;
-	size_t len, used;
-	unsigned int budget;
-	bool failed;		/* out of budget or of room: no answer */
-};
-
-static void path_add(struct path_walk *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void path_add(struct path_walk *w, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (w->failed)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(w->buf + w->used, w->len - w->used, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= w->len - w->used)
-		w->failed = true;
-	else
-		w->used += n;
-}
-
 /* Bytes member i of t covers: a bitfield covers the bytes its bits touch. */
 static bool member_span(const struct btf_types *b, const struct btf_type *t,
 			unsigned int i, uint64_t *start, uint64_t *size)
@@ -324,18 +294,18 @@ static bool member_span(const struct btf_types *b, const struct btf_type *t,
 }
 
 static bool path_in(const struct btf_types *b, uint32_t id, uint64_t off,
-		    struct path_walk *w, int depth);
+		    struct sa_path *w, int depth);
 
 /* Inside a member that covers off: its own inner member, else "+off". */
 static void path_into(const struct btf_types *b, uint32_t id, uint64_t off,
-		      struct path_walk *w, int depth)
+		      struct sa_path *w, int depth)
 {
 	if (!path_in(b, id, off, w, depth) && off)
-		path_add(w, "+%llu", (unsigned long long)off);
+		sa_path_add(w, "+%llu", (unsigned long long)off);
 }
 
 static bool path_in_members(const struct btf_types *b, const struct btf_type *t,
-			    uint64_t off, struct path_walk *w, int depth)
+			    uint64_t off, struct sa_path *w, int depth)
 {
 	const struct btf_member *m = btf_members(t);
 	unsigned int i, n = btf_vlen(t);
@@ -357,7 +327,7 @@ static bool path_in_members(const struct btf_types *b, const struct btf_type *t,
 				return true;
 			continue;
 		}
-		path_add(w, "%s%s", w->used ? "." : "", name);
+		sa_path_add(w, "%s%s", w->used ? "." : "", name);
 		path_into(b, m->type, off - start, w, depth + 1);
 		return true;
 	}
@@ -370,7 +340,7 @@ static bool path_in_members(const struct btf_types *b, const struct btf_type *t,
  * expand them, and both front ends give the same names.
  */
 static bool path_in_array(const struct btf_types *b, const struct btf_type *t,
-			  uint64_t off, struct path_walk *w, int depth)
+			  uint64_t off, struct sa_path *w, int depth)
 {
 	const struct btf_array *a = btf_array(t);
 	long esize = size_of(b, a->type);
@@ -380,19 +350,19 @@ static bool path_in_array(const struct btf_types *b, const struct btf_type *t,
 	if (esize <= 0 || off / esize >= a->nelems)
 		return false;
 	i = off / esize;
-	path_add(w, "[%llu]", (unsigned long long)i);
+	sa_path_add(w, "[%llu]", (unsigned long long)i);
 	off -= i * esize;
 	elem = type_at(b, peel(b, a->type));
 	if (elem && btf_is_array(elem) && path_in_array(b, elem, off, w, depth + 1))
 		return true;
 	if (off)
-		path_add(w, "+%llu", (unsigned long long)off);
+		sa_path_add(w, "+%llu", (unsigned long long)off);
 	return true;
 }
 
 /* Append the member of type id covering off; false if none (a scalar, a hole). */
 static bool path_in(const struct btf_types *b, uint32_t id, uint64_t off,
-		    struct path_walk *w, int depth)
+		    struct sa_path *w, int depth)
 {
 	const struct btf_type *t = type_at(b, peel(b, id));
 
@@ -409,7 +379,7 @@ static bool btf_member_at(void *impl, const char *type, uint64_t offset, char *p
 			  size_t len)
 {
 	struct btf_types *b = impl;
-	struct path_walk w = { .buf = path, .len = len, .budget = MEMBER_BUDGET };
+	struct sa_path w = { .buf = path, .len = len, .budget = MEMBER_BUDGET };
 	uint64_t id;
 
 	if (!len || !lx_strmap_get(&b->aggregates, type, &id))

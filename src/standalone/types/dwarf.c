@@ -430,6 +430,176 @@ static bool dwarf_member_bits(void *impl, const char *type, const char *member,
 	return true;
 }
 
+/* The type at off behind typedefs and qualifiers; false past MAX_TYPE_DEPTH. */
+static bool peel(struct lx_dwarf *dw, Dwarf_Off off, Dwarf_Off *out, Dwarf_Half *tag)
+{
+	Dwarf_Die die;
+	Dwarf_Off next;
+	int depth;
+	bool more;
+
+	for (depth = 0; depth <= MAX_TYPE_DEPTH; depth++) {
+		if (!die_at(dw, off, &die))
+			return false;
+		*tag = 0;
+		dwarf_tag(die, tag, NULL);
+		more = (*tag == DW_TAG_typedef || *tag == DW_TAG_const_type ||
+			*tag == DW_TAG_volatile_type || *tag == DW_TAG_restrict_type ||
+			*tag == DW_TAG_atomic_type) && type_ref(dw, die, &next);
+		die_free(dw, die);
+		if (!more) {
+			*out = off;
+			return true;
+		}
+		off = next;
+	}
+	return false;
+}
+
+static bool path_in(struct lx_dwarf *dw, Dwarf_Off type, uint64_t off, struct sa_path *w,
+		    int depth);
+
+/* Inside a member that covers off: its own inner member, else "+off". */
+static void path_into(struct lx_dwarf *dw, Dwarf_Off type, uint64_t off, struct sa_path *w,
+		      int depth)
+{
+	if (!path_in(dw, type, off, w, depth) && off)
+		sa_path_add(w, "+%llu", (unsigned long long)off);
+}
+
+/* Bytes a member covers from the aggregate's start: a bitfield, the bytes its bits touch. */
+static bool member_span(struct lx_dwarf *dw, Dwarf_Die child, Dwarf_Off type,
+			uint64_t *start, uint64_t *size)
+{
+	struct member_hit hit;
+	long loc = 0, bytes;
+
+	member_bits_of(dw, child, 0, &hit);
+	if (hit.bits) {
+		*start = hit.bit_offset / 8;
+		*size = (hit.bit_offset % 8 + hit.bits + 7) / 8;
+		return true;
+	}
+	attr_signed(dw, child, DW_AT_data_member_location, &loc);
+	bytes = type_size_at(dw, type, 0);
+	*start = (uint64_t)loc;
+	*size = bytes > 0 ? (uint64_t)bytes : 0;
+	return loc >= 0 && bytes > 0;
+}
+
+/*
+ * One member DIE: true when it names off (named, covering it) or an
+ * anonymous member's own member does; false to go on to the next.
+ */
+static bool path_in_member(struct lx_dwarf *dw, Dwarf_Die child, uint64_t off,
+			   struct sa_path *w, int depth)
+{
+	uint64_t start, size;
+	Dwarf_Off type;
+	char *name;
+
+	if (!type_ref(dw, child, &type) || !member_span(dw, child, type, &start, &size) ||
+	    off < start || off - start >= size)
+		return false;
+	if (dwarf_diename(child, &name, NULL) != DW_DLV_OK)	/* anonymous */
+		return path_in(dw, type, off - start, w, depth + 1);
+	sa_path_add(w, "%s%s", w->used ? "." : "", name);
+	path_into(dw, type, off - start, w, depth + 1);
+	return true;
+}
+
+static bool path_in_members(struct lx_dwarf *dw, Dwarf_Off agg, uint64_t off,
+			    struct sa_path *w, int depth)
+{
+	Dwarf_Die parent, child = NULL;
+	Dwarf_Half tag;
+	bool found = false;
+
+	if (!die_at(dw, agg, &parent))
+		return false;
+	if (dwarf_child(parent, &child, NULL) != DW_DLV_OK)
+		child = NULL;
+	while (child && !found && !w->failed) {
+		if (!w->budget--) {
+			w->failed = true;
+			break;
+		}
+		if (dwarf_tag(child, &tag, NULL) == DW_DLV_OK && tag == DW_TAG_member)
+			found = path_in_member(dw, child, off, w, depth);
+		child = next_sibling(dw, child);
+	}
+	die_free(dw, child);
+	die_free(dw, parent);
+	return found;
+}
+
+/*
+ * An array element by index, "[i]", and not its members, as the BTF
+ * provider names it.  pahole writes a C array of several dimensions
+ * (lru_gen_struct.folios[4][2][5]) as one of all their elements, and so
+ * is it indexed here: one index over every subrange.  An element that is
+ * an array in turn (through a typedef) adds its own "[j]".
+ */
+static bool path_in_array(struct lx_dwarf *dw, Dwarf_Off array, uint64_t off,
+			  struct sa_path *w, int depth)
+{
+	Dwarf_Off elem = 0;
+	long esize = -1, n = -1;
+	Dwarf_Half tag;
+	Dwarf_Die die;
+	uint64_t i;
+
+	if (depth > MAX_TYPE_DEPTH || !die_at(dw, array, &die))
+		return false;
+	if (type_ref(dw, die, &elem)) {
+		n = array_length(dw, die);
+		esize = type_size_at(dw, elem, 0);
+	}
+	die_free(dw, die);
+	if (esize <= 0 || n <= 0 || off / (uint64_t)esize >= (uint64_t)n)
+		return false;
+	i = off / (uint64_t)esize;
+	sa_path_add(w, "[%llu]", (unsigned long long)i);
+	off -= i * (uint64_t)esize;
+	if (peel(dw, elem, &elem, &tag) && tag == DW_TAG_array_type &&
+	    path_in_array(dw, elem, off, w, depth + 1))
+		return true;
+	if (off)
+		sa_path_add(w, "+%llu", (unsigned long long)off);
+	return true;
+}
+
+/* Append the member of the type at off covering off; false if none (a scalar, a hole). */
+static bool path_in(struct lx_dwarf *dw, Dwarf_Off type, uint64_t off, struct sa_path *w,
+		    int depth)
+{
+	Dwarf_Half tag;
+
+	if (depth > MAX_TYPE_DEPTH || w->failed || !peel(dw, type, &type, &tag))
+		return false;
+	if (tag == DW_TAG_structure_type || tag == DW_TAG_union_type)
+		return path_in_members(dw, type, off, w, depth);
+	if (tag == DW_TAG_array_type)
+		return path_in_array(dw, type, off, w, depth);
+	return false;
+}
+
+static bool dwarf_member_at(void *impl, const char *type, uint64_t offset, char *path,
+			    size_t len)
+{
+	struct lx_dwarf *dw = impl;
+	struct sa_path w = { .buf = path, .len = len, .budget = MEMBER_BUDGET };
+	uint64_t off;
+
+	if (!len || !lx_strmap_get(&dw->types, type, &off))
+		return false;
+	path[0] = '\0';
+	if (path_in(dw, (Dwarf_Off)off, offset, &w, 0) && !w.failed)
+		return true;
+	path[0] = '\0';
+	return false;
+}
+
 static bool lx_dwarf_enum_value(struct lx_dwarf *dw, const char *name, long *value)
 {
 	uint64_t v;
@@ -478,6 +648,7 @@ static const struct sa_types_ops dwarf_ops = {
 	.member_offset = dwarf_member_offset,
 	.member_size = dwarf_member_size,
 	.member_bits = dwarf_member_bits,
+	.member_at = dwarf_member_at,
 	.enum_value = dwarf_enum_value,
 	.describe = dwarf_describe,
 	.close = dwarf_close,

@@ -1,8 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The type-provider interface: dispatch to whichever provider is open. */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "standalone/types/types.h"
+
+void sa_path_add(struct sa_path *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->failed)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(w->buf + w->used, w->len - w->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= w->len - w->used)
+		w->failed = true;
+	else
+		w->used += n;
+}
 
 const char *sa_types_name(enum sa_types_kind kind)
 {

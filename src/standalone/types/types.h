@@ -86,6 +86,20 @@ long sa_types_member_size(const struct sa_types *ty, const char *type,
 bool sa_types_enum_value(const struct sa_types *ty, const char *name, long *value);
 bool sa_types_member_bits(const struct sa_types *ty, const char *type,
 			  const char *member, uint64_t *bit_offset, unsigned int *bits);
+/*
+ * A member path being built by a provider's member_at, bounded: at most
+ * budget members visited, len bytes (with its NUL) written to buf.
+ */
+struct sa_path {
+	char *buf;
+	size_t len, used;
+	unsigned int budget;
+	bool failed;		/* out of budget or of room: no answer */
+};
+
+/* Append to the path; out of room, it is failed. */
+void sa_path_add(struct sa_path *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* The member covering offset (lx_dump_ops.member_at); false if unknown. */
 bool sa_types_member_at(const struct sa_types *ty, const char *type, uint64_t offset,
 			char *path, size_t len);
