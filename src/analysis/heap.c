@@ -144,9 +144,36 @@ static uint64_t slab_end(const struct lx_heap *h, const struct lx_heap_slab *hs)
 	return hs->base + (uint64_t)hs->objects * h->caches[hs->cache].cache.size;
 }
 
-/* Granules of 2 MiB, or larger so that at most HEAP_GRANULES of them span the heap. */
-#define HEAP_GRANULE_SHIFT 21
+/*
+ * Granules of 64 KiB (a few slabs each: the reach pass looks up every word
+ * that may point into the heap), or larger so that at most HEAP_GRANULES
+ * of them span the heap; by number, of 64 objects, or larger likewise.
+ */
+#define HEAP_GRANULE_SHIFT 16
+#define HEAP_NUMBER_SHIFT 6
 #define HEAP_GRANULES (1U << 20)
+
+/* by_number[g]: the slab holding number g << shift, the last starting at or below it. */
+static void index_numbers(struct lx_session *s, struct lx_heap *h)
+{
+	unsigned int shift = HEAP_NUMBER_SHIFT;
+	size_t g, i = 0;
+
+	while (shift < 63 && ((h->nobjects - 1) >> shift) >= HEAP_GRANULES)
+		shift++;
+	h->nnumber_granules = ((h->nobjects - 1) >> shift) + 1;
+	h->by_number = lx_alloc(s->t, h->nnumber_granules * sizeof(*h->by_number));
+	if (!h->by_number) {
+		h->nnumber_granules = 0;
+		return;
+	}
+	h->number_shift = shift;
+	for (g = 0; g < h->nnumber_granules; g++) {
+		while (i + 1 < h->nslabs && h->slabs[i + 1].first <= (uint64_t)g << shift)
+			i++;
+		h->by_number[g] = i;
+	}
+}
 
 void lx_heap_index_granules(struct lx_session *s, struct lx_heap *h)
 {
@@ -154,10 +181,15 @@ void lx_heap_index_granules(struct lx_session *s, struct lx_heap *h)
 	size_t g, i = 0;
 
 	lx_free(s->t, h->granule);
+	lx_free(s->t, h->by_number);
 	h->granule = NULL;
+	h->by_number = NULL;
 	h->ngranules = 0;
+	h->nnumber_granules = 0;
 	if (!h->nslabs)
 		return;
+	if (h->nobjects)
+		index_numbers(s, h);
 	while (shift < 63 && ((h->hi - h->lo - 1) >> shift) >= HEAP_GRANULES)
 		shift++;
 	h->ngranules = ((h->hi - h->lo - 1) >> shift) + 1;
@@ -251,6 +283,7 @@ void lx_heap_free(struct lx_session *s, struct lx_heap *h)
 {
 	lx_free(s->t, h->bookkeeping);
 	lx_free(s->t, h->granule);
+	lx_free(s->t, h->by_number);
 	lx_free(s->t, h->caches);
 	lx_free(s->t, h->slabs);
 	lx_free(s->t, h->live);
@@ -304,9 +337,19 @@ bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hi
 	return true;
 }
 
+/*
+ * The slab holding number lies between the one holding the first number
+ * of its granule and the one holding the next granule's first.
+ */
 const struct lx_heap_slab *lx_heap_slab_of(const struct lx_heap *h, uint64_t number)
 {
-	size_t n = lx_count_keys_le(h->slabs, h->nslabs, sizeof(*h->slabs),
+	size_t from = 0, to = h->nslabs, g, n;
+
+	if (h->by_number && (g = number >> h->number_shift) < h->nnumber_granules) {
+		from = h->by_number[g];
+		to = g + 1 < h->nnumber_granules ? h->by_number[g + 1] + 1 : h->nslabs;
+	}
+	n = from + lx_count_keys_le(h->slabs + from, to - from, sizeof(*h->slabs),
 				    offsetof(struct lx_heap_slab, first), number);
 
 	if (!n || number - h->slabs[n - 1].first >= h->slabs[n - 1].objects)

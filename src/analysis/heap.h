@@ -47,6 +47,13 @@ struct lx_heap {
 	uint32_t *granule;
 	size_t ngranules;
 	unsigned int granule_shift;
+	/*
+	 * By number: the slab holding number g << number_shift is
+	 * by_number[g] (g < nnumber_granules); NULL: none built.
+	 */
+	uint32_t *by_number;
+	size_t nnumber_granules;
+	unsigned int number_shift;
 	/* Allocator bookkeeping of every cache (lx_scan.bookkeeping), sorted. */
 	struct lx_span *bookkeeping;
 	size_t nbookkeeping, bookkeeping_cap;
@@ -57,9 +64,10 @@ struct lx_heap {
 };
 
 /*
- * (Re)build the coarse index by address (struct lx_heap.granule) over the
- * sorted slabs: a lookup then searches only the slabs starting in one
- * granule.  Without it (no memory for it) lookups search them all.
+ * (Re)build the coarse indexes over the sorted slabs, by address (struct
+ * lx_heap.granule) and by number (by_number): a lookup then searches only
+ * the slabs starting in one granule.  Without them (no memory for them)
+ * lookups search every slab.
  */
 void lx_heap_index_granules(struct lx_session *s, struct lx_heap *h);
 /*

@@ -182,11 +182,25 @@ static bool same_hit(struct lx_heap *h, uint32_t *granule, uint64_t addr)
 	       (!found_with || (with.number == without.number && with.offset == without.offset));
 }
 
+/* The slab holding number, looked up with the index by number and without. */
+static bool same_slab(struct lx_heap *h, uint64_t number)
+{
+	uint32_t *by_number = h->by_number;
+	const struct lx_heap_slab *with, *without;
+
+	with = lx_heap_slab_of(h, number);
+	h->by_number = NULL;
+	without = lx_heap_slab_of(h, number);
+	h->by_number = by_number;
+	return with == without && (number >= h->nobjects || with);
+}
+
 /*
- * The coarse index by address: 4000 slabs with gaps of 0 to 8 MiB (slabs
- * across granule boundaries, granules with none and with many), every
- * slab's ends and random addresses found as a search of all slabs finds
- * them; a heap spanning more than 1 << 20 granules gets larger ones.
+ * The coarse indexes: 4000 slabs with gaps of 0 to 8 MiB (slabs across
+ * granule boundaries, granules with none and with many), every slab's
+ * ends and random addresses found as a search of all slabs finds them,
+ * every object number's slab too; a heap spanning more than 1 << 20
+ * granules gets larger ones.
  */
 static bool test_heap_granules(void)
 {
@@ -220,7 +234,10 @@ static bool test_heap_granules(void)
 	h.lo = slabs[0].base;
 	h.hi = base;
 	lx_heap_index_granules(&f.s, &h);
-	CHECK(h.granule && h.granule_shift == 21);
+	CHECK(h.granule && h.granule_shift == 16);
+	CHECK(h.by_number && h.number_shift == 6);
+	for (i = 0; i < h.nobjects + 100; i++)
+		CHECK(same_slab(&h, i));
 	for (i = 0; i < nslabs; i++) {
 		CHECK(same_hit(&h, h.granule, slabs[i].base));
 		CHECK(same_hit(&h, h.granule, slabs[i].base - 1));
@@ -231,6 +248,20 @@ static bool test_heap_granules(void)
 		addr = h.lo + rnd_below(h.hi - h.lo);
 		CHECK(same_hit(&h, h.granule, addr));
 	}
+	/* slabs of 1 to 100 objects: granules of 64 numbers end inside slabs */
+	for (i = 0, addr = 0; i < nslabs; i++) {
+		slabs[i].first = addr;
+		slabs[i].objects = 1 + (uint32_t)rnd_below(100);
+		addr += slabs[i].objects;
+	}
+	h.nobjects = addr;
+	lx_free(f.s.t, h.live);
+	h.live = lx_alloc(f.s.t, h.nobjects / 8 + 1);
+	CHECK(h.live != NULL);
+	lx_heap_index_granules(&f.s, &h);
+	CHECK(h.by_number && h.number_shift == 6);
+	for (i = 0; i < h.nobjects + 100; i++)
+		CHECK(same_slab(&h, i));
 	h.hi = h.lo + (1ULL << 42);	/* 2 M granules of 2 MiB: larger ones */
 	lx_heap_index_granules(&f.s, &h);
 	CHECK(h.granule && h.granule_shift == 22 && h.ngranules <= (1U << 20));
