@@ -32,6 +32,7 @@ extern const struct unit_test match_tests[];
 extern const struct unit_test saved_summary_tests[];
 extern const struct unit_test kcore_tests[];
 extern const struct unit_test elfdump_tests[];
+extern const struct unit_test reader_tests[];
 extern const struct unit_test alloctag_tests[];
 extern const struct unit_test stackdepot_tests[];
 extern const struct unit_test pageowner_tests[];
@@ -49,7 +50,7 @@ int main(int argc, char **argv)
 					     refs_tests, ptype_tests, arch_tests, cachename_tests,
 					     command_tests, word_tests, slub32_tests,
 					     words32_tests, json_reader_tests, report_reader_tests,
-					     merge_tests, kcore_tests, elfdump_tests, match_tests, saved_summary_tests,
+					     merge_tests, kcore_tests, elfdump_tests, reader_tests, match_tests, saved_summary_tests,
 					     alloctag_tests, stackdepot_tests, pageowner_tests,
 					     largealloc_tests, kmemleak_tests, ahead_tests,
 					     prefetch_tests, slabpipe_tests };

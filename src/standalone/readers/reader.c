@@ -217,6 +217,31 @@ static bool walk_step(struct sa_reader *r, uint64_t va, unsigned int level,
 	return true;
 }
 
+#define LEAF_SPAN (PT_PAGE * 512)
+
+/*
+ * The last step, from the lowest-level table at table: its entry for va
+ * from the table read whole (and kept), or read alone where the whole
+ * table does not read.
+ */
+static bool leaf_step(struct sa_reader *r, uint64_t va, uint64_t *table)
+{
+	struct sa_page_walk *w = &r->walk;
+	uint64_t pte, size = 0;
+
+	if (!w->leaf_valid || (va & ~(LEAF_SPAN - 1)) != w->leaf_va) {
+		w->leaf_valid = r->ops->read(r->priv, *table, w->leaf, sizeof(w->leaf));
+		w->leaf_va = va & ~(LEAF_SPAN - 1);
+		if (!w->leaf_valid)
+			return walk_step(r, va, 1, table, &size);
+	}
+	pte = w->leaf[(va / PT_PAGE) & 511];
+	if (!(pte & PTE_PRESENT))
+		return false;
+	*table = pte & PTE_ADDR & ~(PT_PAGE - 1);
+	return true;
+}
+
 /* Walk the page tables for va; remember the page it is in. */
 static bool walk(struct sa_reader *r, uint64_t va)
 {
@@ -224,9 +249,15 @@ static bool walk(struct sa_reader *r, uint64_t va)
 	uint64_t table = w->root, size = 0;
 	unsigned int level;
 
-	for (level = w->levels; level && !size; level--)
-		if (!walk_step(r, va, level, &table, &size))
+	if (w->leaf_valid && (va & ~(LEAF_SPAN - 1)) == w->leaf_va) {
+		if (!leaf_step(r, va, &table))
 			return false;
+	} else {
+		for (level = w->levels; level && !size; level--)
+			if (!(level == 1 ? leaf_step(r, va, &table) :
+			      walk_step(r, va, level, &table, &size)))
+				return false;
+	}
 	if (!size)
 		size = PT_PAGE;
 	w->va = va & ~(size - 1);

@@ -69,6 +69,14 @@ struct sa_page_walk {
 	uint64_t root;			/* the top table's physical address */
 	unsigned int levels;		/* 0: not walked here */
 	uint64_t va, va_end, pa;	/* [va, va_end) maps to pa */
+	/*
+	 * The last lowest-level table, read whole: its 512 entries map the
+	 * 2 MiB from leaf_va (vmalloc'd and per-cpu roots are read a page
+	 * at a time, each page a walk of four reads otherwise).
+	 */
+	bool leaf_valid;
+	uint64_t leaf_va;
+	uint64_t leaf[512];
 };
 
 struct sa_reader {
