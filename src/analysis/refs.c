@@ -716,10 +716,10 @@ void lx_reach_label(struct lx_session *s, const struct lx_reach *r,
 }
 
 /*
- * A referrer with its label's number in the groups' label table, for
- * sorting into groups: sorting compares numbers, not labels, and moves
- * small records.  Which number a label gets changes no group, and the
- * groups' order is by_held()'s, which ends on the label.
+ * A referrer with its label's number in the groups' label table: the
+ * groups are buckets of numbers, not of labels.  Which number a label
+ * gets changes no group, and the groups' order is by_held()'s, which
+ * ends on the label.
  */
 struct labelled {
 	uint64_t target, where;
@@ -728,7 +728,7 @@ struct labelled {
 	bool lost_holder;	/* the word sits in an unreached live object */
 };
 
-/* By label, then target, then where. */
+/* By label, then target, then where: a group's kind is its first referrer's. */
 static int by_label_target(const void *x, const void *y)
 {
 	const struct labelled *a = x, *b = y;
@@ -954,6 +954,16 @@ static bool heap_label(struct lx_session *s, const struct lx_reach *r,
 	return true;
 }
 
+static bool in_order(const struct data_ref *d, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (by_area_where(&d[i - 1], &d[i]) > 0)
+			return false;
+	return true;
+}
+
 /* Every referrer's label; those in kernel and module data in address order. */
 static enum lx_status label_refs(struct lx_session *s, const struct lx_reach *r,
 				 const struct lx_ref *refs, size_t nrefs,
@@ -984,36 +994,92 @@ static enum lx_status label_refs(struct lx_session *s, const struct lx_reach *r,
 			    LX_AREA_KINDS : r->roots.v[ref->area].kind;
 	}
 	if (ok) {
-		qsort(d, nd, sizeof(*d), by_area_where);
+		if (!in_order(d, nd))	/* a root area is scanned in address order */
+			qsort(d, nd, sizeof(*d), by_area_where);
 		ok = label_data_refs(s, r, d, nd, lt, l);
 	}
 	lx_free(s->t, d);
 	return ok ? LX_OK : LX_ENOMEM;
 }
 
-/* The groups of l (sorted by label), one per label: as many as lt holds. */
-static size_t count_groups(const struct labelled *l, size_t n,
-			   const struct label_table *lt, struct lx_ref_group *g)
-{
-	struct lx_ref_group *cur = g;
-	size_t i, ng = 0;
+/* The referrers of one label: l[order[0..n)], in referrer order. */
+struct label_refs_of {
+	const struct labelled *l;
+	const size_t *order;
+	size_t n;
+};
 
-	for (i = 0; i < n; i++) {
-		if (!i || l[i].label_id != l[i - 1].label_id) {
-			cur = &g[ng++];
-			memset(cur, 0, sizeof(*cur));
-			memcpy(cur->label, lt->text[l[i].label_id], sizeof(cur->label));
-			cur->kind = l[i].kind;
-			cur->example = l[i].where;
+/*
+ * One group from a label's referrers: words, lost holders, the lowest
+ * address, the kind of the referrer first by target then address, and
+ * the distinct targets (seen: a bit per heap object, clear on entry and
+ * on return).
+ */
+static void fill_group(struct lx_ref_group *g, const struct label_refs_of *of,
+		       const char *label, uint8_t *seen)
+{
+	const struct labelled *first = &of->l[of->order[0]], *x;
+	size_t j;
+
+	memset(g, 0, sizeof(*g));
+	memcpy(g->label, label, sizeof(g->label));
+	g->example = first->where;
+	for (j = 0; j < of->n; j++) {
+		x = &of->l[of->order[j]];
+		if (x->where < g->example)
+			g->example = x->where;
+		if (by_label_target(x, first) < 0)
+			first = x;
+		g->words++;
+		g->lost_holders += x->lost_holder;
+		if (!lx_bit_test(seen, x->target)) {
+			lx_bit_set(seen, x->target);
+			g->held++;
 		}
-		if (l[i].where < cur->example)	/* the lowest, whatever the order */
-			cur->example = l[i].where;
-		cur->words++;
-		cur->lost_holders += l[i].lost_holder;
-		if (cur->words == 1 || l[i].target != l[i - 1].target)
-			cur->held++;
 	}
-	return ng;
+	g->kind = first->kind;
+	for (j = 0; j < of->n; j++)
+		seen[of->l[of->order[j]].target / 8] = 0;
+}
+
+/*
+ * The groups of l, one per label (as many as lt holds): its referrers
+ * bucketed by label, not sorted (S4: 200 000 referrers of one label).
+ */
+static enum lx_status count_groups(struct lx_session *s, const struct lx_reach *r,
+				   const struct labelled *l, size_t n,
+				   const struct label_table *lt, struct lx_ref_group *g,
+				   size_t *ng)
+{
+	size_t *start = lx_alloc(s->t, (lt->n + 1) * sizeof(*start));
+	size_t *order = lx_alloc(s->t, n * sizeof(*order));
+	uint8_t *seen = lx_alloc(s->t, r->heap.nobjects / 8 + 1);
+	size_t i, id;
+
+	if (!start || !order || !seen) {
+		lx_free(s->t, start);
+		lx_free(s->t, order);
+		lx_free(s->t, seen);
+		return LX_ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		start[l[i].label_id + 1]++;
+	for (id = 0; id < lt->n; id++)
+		start[id + 1] += start[id];
+	for (i = 0; i < n; i++)
+		order[start[l[i].label_id]++] = i;
+	for (id = 0, *ng = 0; id < lt->n; id++) {	/* start[id]: now the end of id's */
+		size_t from = id ? start[id - 1] : 0;
+
+		if (start[id] > from)
+			fill_group(&g[(*ng)++], &(struct label_refs_of){ l, order + from,
+									start[id] - from },
+				   lt->text[id], seen);
+	}
+	lx_free(s->t, start);
+	lx_free(s->t, order);
+	lx_free(s->t, seen);
+	return LX_OK;
 }
 
 enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
@@ -1034,10 +1100,14 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 		*groups = lx_alloc(s->t, lt.n * sizeof(**groups));
 		ret = *groups ? LX_OK : LX_ENOMEM;
 	}
+	if (!ret)
+		ret = count_groups(s, r, l, nrefs, &lt, *groups, ngroups);
 	if (!ret) {
-		qsort(l, nrefs, sizeof(*l), by_label_target);
-		*ngroups = count_groups(l, nrefs, &lt, *groups);
 		qsort(*groups, *ngroups, sizeof(**groups), by_held);
+	} else {
+		lx_free(s->t, *groups);
+		*groups = NULL;
+		*ngroups = 0;
 	}
 	label_table_free(&lt);
 	lx_free(s->t, l);
