@@ -379,16 +379,13 @@ static bool btf_member_at(void *impl, const char *type, uint64_t offset, char *p
 			  size_t len)
 {
 	struct btf_types *b = impl;
-	struct sa_path w = { .buf = path, .len = len, .budget = MEMBER_BUDGET };
+	struct sa_path w;
 	uint64_t id;
 
 	if (!len || !lx_strmap_get(&b->aggregates, type, &id))
 		return false;
-	path[0] = '\0';
-	if (path_in(b, (uint32_t)id, offset, &w, 0) && !w.failed)
-		return true;
-	path[0] = '\0';
-	return false;
+	sa_path_start(&w, path, len, MEMBER_BUDGET);
+	return sa_path_end(&w, path_in(b, (uint32_t)id, offset, &w, 0));
 }
 
 static void btf_describe(void *impl, char *buf, size_t len)

@@ -588,16 +588,13 @@ static bool dwarf_member_at(void *impl, const char *type, uint64_t offset, char 
 			    size_t len)
 {
 	struct lx_dwarf *dw = impl;
-	struct sa_path w = { .buf = path, .len = len, .budget = MEMBER_BUDGET };
+	struct sa_path w;
 	uint64_t off;
 
 	if (!len || !lx_strmap_get(&dw->types, type, &off))
 		return false;
-	path[0] = '\0';
-	if (path_in(dw, (Dwarf_Off)off, offset, &w, 0) && !w.failed)
-		return true;
-	path[0] = '\0';
-	return false;
+	sa_path_start(&w, path, len, MEMBER_BUDGET);
+	return sa_path_end(&w, path_in(dw, (Dwarf_Off)off, offset, &w, 0));
 }
 
 static bool lx_dwarf_enum_value(struct lx_dwarf *dw, const char *name, long *value)

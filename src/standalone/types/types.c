@@ -5,6 +5,20 @@
 
 #include "standalone/types/types.h"
 
+void sa_path_start(struct sa_path *w, char *buf, size_t len, unsigned int budget)
+{
+	*w = (struct sa_path){ .buf = buf, .len = len, .budget = budget };
+	buf[0] = '\0';
+}
+
+bool sa_path_end(struct sa_path *w, bool found)
+{
+	if (found && !w->failed)
+		return true;
+	w->buf[0] = '\0';
+	return false;
+}
+
 void sa_path_add(struct sa_path *w, const char *fmt, ...)
 {
 	va_list ap;

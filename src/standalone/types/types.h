@@ -100,6 +100,10 @@ struct sa_path {
 /* Append to the path; out of room, it is failed. */
 void sa_path_add(struct sa_path *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* A walk over buf's len bytes, visiting at most budget members; buf is "". */
+void sa_path_start(struct sa_path *w, char *buf, size_t len, unsigned int budget);
+/* The walk's answer: found and not failed, else false and buf "". */
+bool sa_path_end(struct sa_path *w, bool found);
 /* The member covering offset (lx_dump_ops.member_at); false if unknown. */
 bool sa_types_member_at(const struct sa_types *ty, const char *type, uint64_t offset,
 			char *path, size_t len);
