@@ -267,6 +267,13 @@ def content_of(doc):
     return found
 
 
+def without_content(doc):
+    """doc with every cluster's previews and strings left out."""
+    return dict(doc, clusters=[{k: v for k, v in c.items()
+                                if k not in ("preview", "preview_hex", "strings")}
+                               for c in doc["clusters"]])
+
+
 def test_redaction(tag, out):
     """Issue 13: with -R no byte of object content reaches the report."""
     try:
@@ -275,7 +282,12 @@ def test_redaction(tag, out):
         check(tag + " leakscan -a -R -j writes valid JSON", False, str(e))
         return
     content = content_of(plain)
-    leaked = [x for x in content if x in out["redacted"] or x in out["redacted_json"]]
+    # A content string the plain report also carries outside any content
+    # field is no leak: a task's comm in a stack holder's label ("stack of
+    # pid 10 (mm_percpu_wq)") may be text some object holds too.
+    named = json.dumps(without_content(plain))
+    leaked = [x for x in content if (x in out["redacted"] or x in out["redacted_json"])
+              and x not in named]
     check(tag + " -R: none of the %d content strings of the plain report appears" % len(content),
           content and not leaked and red.get("redacted") is True, repr(leaked[:3]))
     check(tag + " -R: previews and strings are empty, lengths and owners stay",
