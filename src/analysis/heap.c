@@ -361,13 +361,19 @@ uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,
 			     const struct lx_heap_cache **cache)
 {
 	const struct lx_heap_slab *hs = lx_heap_slab_of(h, number);
-	const struct lx_cache *c;
 
 	if (!hs)
 		return 0;
-	c = &h->caches[hs->cache].cache;
 	if (cache)
 		*cache = &h->caches[hs->cache];
+	return lx_heap_slab_object_addr(h, hs, number);
+}
+
+uint64_t lx_heap_slab_object_addr(const struct lx_heap *h, const struct lx_heap_slab *hs,
+				  uint64_t number)
+{
+	const struct lx_cache *c = &h->caches[hs->cache].cache;
+
 	return hs->base + c->red_left_pad + (number - hs->first) * c->size;
 }
 

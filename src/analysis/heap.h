@@ -125,5 +125,8 @@ const struct lx_heap_slab *lx_heap_slab_of(const struct lx_heap *h, uint64_t num
 /* Address of a heap-wide object number's first byte; 0 if out of range. */
 uint64_t lx_heap_object_addr(const struct lx_heap *h, uint64_t number,
 			     const struct lx_heap_cache **cache);
+/* The same for a number slab hs holds (lx_heap_slab_of()). */
+uint64_t lx_heap_slab_object_addr(const struct lx_heap *h, const struct lx_heap_slab *hs,
+				  uint64_t number);
 
 #endif

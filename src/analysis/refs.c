@@ -514,7 +514,7 @@ static void scan_object(struct pass *p, uint64_t number, bool mark)
 	if (!hs)
 		return;
 	hc = &h->caches[hs->cache];
-	addr = hs->base + hc->cache.red_left_pad + (number - hs->first) * hc->cache.size;
+	addr = lx_heap_slab_object_addr(h, hs, number);
 	how.metadata = hc->metadata;
 	len = hc->cache.object_size < MAX_OBJECT_BYTES ? hc->cache.object_size :
 							 MAX_OBJECT_BYTES;
@@ -678,6 +678,13 @@ static void object_label(struct lx_session *s, const struct lx_heap *heap,
 		snprintf(out, len, "%s +%llu", name, (unsigned long long)hit->offset);
 }
 
+/* Does the referring word at hit sit in a live heap object no root reaches? */
+static bool lost_holder(const struct lx_reach *r, const struct lx_ref *ref,
+			const struct lx_heap_hit *hit)
+{
+	return ref->area == LX_REF_HEAP && hit->live && !lx_reach_reached(r, hit->number);
+}
+
 /*
  * The label of one referring word; *lost (may be NULL) says whether the
  * word sits in a live object no root reaches.  One heap lookup for both.
@@ -702,8 +709,7 @@ static void label_ref(struct lx_session *s, const struct lx_reach *r,
 	if (lx_heap_find(&r->heap, ref->where, &hit)) {
 		object_label(s, &r->heap, &hit, out, len);
 		if (lost)
-			*lost = ref->area == LX_REF_HEAP && hit.live &&
-				!lx_reach_reached(r, hit.number);
+			*lost = lost_holder(r, ref, &hit);
 		return;
 	}
 	snprintf(out, len, "%#llx", (unsigned long long)ref->where);
@@ -943,7 +949,7 @@ static bool heap_label(struct lx_session *s, const struct lx_reach *r,
 
 	if (ref->area != LX_REF_HEAP || !lx_heap_find(&r->heap, ref->where, &hit))
 		return false;
-	l->lost_holder = hit.live && !lx_reach_reached(r, hit.number);
+	l->lost_holder = lost_holder(r, ref, &hit);
 	if (hit.cache != last->cache || hit.offset != last->offset) {
 		object_label(s, &r->heap, &hit, label, sizeof(label));
 		*ok = label_number(lt, label, &last->id);

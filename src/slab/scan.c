@@ -182,25 +182,20 @@ static void advise_slabs(struct lx_session *s, const struct lx_scan *scan, size_
 	}
 }
 
-/* Memory for the next slab: the visitor's, if it gives buffers, else own. */
-static uint8_t *slab_buffer(const struct lx_visitor *visit, uint8_t *own, size_t len)
-{
-	return visit && visit->buffer ? visit->buffer(visit->arg, len) : own;
-}
-
 enum lx_status lx_scan_each_slab(struct lx_session *s, struct lx_scan *scan, size_t len,
 				 lx_slab_decider decide, void *walk,
 				 const struct lx_visitor *visit)
 {
-	uint8_t *own = visit && visit->buffer ? NULL : lx_alloc(s->t, len), *mem;
+	bool buffers = visit && visit->buffer;	/* the visitor's, else one own */
+	uint8_t *own = buffers ? NULL : lx_alloc(s->t, len), *mem;
 	enum lx_status ret = LX_OK;
 	uint64_t ahead = 0;
 	size_t i, next = 0;
 
-	if (!own && !(visit && visit->buffer))
+	if (!buffers && !own)
 		return LX_ENOMEM;
-	for (i = 0; i < scan->nslabs && !ret; i++) {
-		mem = slab_buffer(visit, own, len);
+	for (i = 0; i < scan->nslabs; i++) {
+		mem = buffers ? visit->buffer(visit->arg, len) : own;
 		if (lx_interrupted(s->t))
 			ret = LX_EINTR;
 		else if (!mem)

@@ -224,12 +224,17 @@ static bool walk_step(struct sa_reader *r, uint64_t va, unsigned int level,
  * from the table read whole (and kept), or read alone where the whole
  * table does not read.
  */
+static bool leaf_holds(const struct sa_page_walk *w, uint64_t va)
+{
+	return w->leaf_valid && (va & ~(LEAF_SPAN - 1)) == w->leaf_va;
+}
+
 static bool leaf_step(struct sa_reader *r, uint64_t va, uint64_t *table)
 {
 	struct sa_page_walk *w = &r->walk;
 	uint64_t pte, size = 0;
 
-	if (!w->leaf_valid || (va & ~(LEAF_SPAN - 1)) != w->leaf_va) {
+	if (!leaf_holds(w, va)) {
 		w->leaf_valid = r->ops->read(r->priv, *table, w->leaf, sizeof(w->leaf));
 		w->leaf_va = va & ~(LEAF_SPAN - 1);
 		if (!w->leaf_valid)
@@ -249,7 +254,7 @@ static bool walk(struct sa_reader *r, uint64_t va)
 	uint64_t table = w->root, size = 0;
 	unsigned int level;
 
-	if (w->leaf_valid && (va & ~(LEAF_SPAN - 1)) == w->leaf_va) {
+	if (leaf_holds(w, va)) {
 		if (!leaf_step(r, va, &table))
 			return false;
 	} else {
