@@ -38,6 +38,15 @@ kdump_ctx_t *sa_kdump_open(int fd, char *err, size_t errlen);
 kdump_ctx_t *sa_kdump_open_path(const char *path, int *fd, char *err, size_t errlen);
 
 /*
+ * Exactly len bytes at addr in address space as, through ctx; a kernel
+ * virtual address is translated page by page and read by machine physical
+ * address (libkdumpfile's ELF dumps misread some by virtual address:
+ * kdump.c).
+ */
+bool sa_kdump_read(kdump_ctx_t *ctx, kdump_addrspace_t as, uint64_t addr, void *buf,
+		   size_t len);
+
+/*
  * libkdumpfile reads that never trip its 0.5.1 page-cache bug (kdump.c):
  * a context of their own over path, replaced before its cache can fill.
  * Zero it, set path, and close with sa_kdump_reads_close().
@@ -55,7 +64,7 @@ struct sa_kdump_reads {
  * opens.
  */
 kdump_ctx_t *sa_kdump_reads_ctx(struct sa_kdump_reads *r, size_t len);
-/* kdump_read() of len bytes at addr, through sa_kdump_reads_ctx(). */
+/* sa_kdump_read() of len bytes at addr, through sa_kdump_reads_ctx(). */
 bool sa_kdump_reads_read(struct sa_kdump_reads *r, kdump_addrspace_t as, uint64_t addr,
 			 void *buf, size_t len);
 /*

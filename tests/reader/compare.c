@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "standalone/files.h"
+#include "standalone/readers/kcore.h"
 #include "standalone/readers/reader.h"
 
 struct tally {
@@ -49,6 +50,8 @@ struct tally {
 	uint64_t first_bad;	/* address of the first disagreement */
 	/* the own reader follows no translation here (not x86_64's tables) */
 	bool unfollowed;
+	/* who is compared with whom; NULL: the own reader, libkdumpfile */
+	const char *reader, *oracle;
 };
 
 /* Faults after which the oracle is given up: a bug this test cannot avoid. */
@@ -117,7 +120,6 @@ static int guarded_kdump_read(struct compare *c, kdump_addrspace_t as, uint64_t 
 	struct sigaction fault = { .sa_handler = on_fault }, old_segv, old_bus;
 	kdump_ctx_t *ctx = sa_kdump_reads_ctx(&c->oracle, len);
 	volatile int ret = -1;
-	size_t got = len;
 
 	if (!ctx)
 		return -1;
@@ -125,7 +127,7 @@ static int guarded_kdump_read(struct compare *c, kdump_addrspace_t as, uint64_t 
 	sigaction(SIGSEGV, &fault, &old_segv);
 	sigaction(SIGBUS, &fault, &old_bus);
 	if (!sigsetjmp(fault_jump, 1))
-		ret = kdump_read(ctx, as, addr, c->theirs, &got) == KDUMP_OK && got == len;
+		ret = sa_kdump_read(ctx, as, addr, c->theirs, len);
 	else
 		abandon_oracle(c, addr);
 	sigaction(SIGSEGV, &old_segv, NULL);
@@ -229,6 +231,68 @@ static void compare_virtual(struct compare *c, struct tally *linear, struct tall
 }
 
 /*
+ * Kernel virtual, the ELF dump's own map: a dump written by walking the
+ * guest's page tables (QEMU's dump-guest-memory with paging) gives each
+ * PT_LOAD the virtual address its pages are mapped at, modules and
+ * vmalloc included (which no pass above reads).  Every page of a segment,
+ * or evenly spread PER_SEGMENT_PAGES of a larger one, read whole through
+ * the own reader and through libkdumpfile, each judged against the bytes
+ * the segment holds.  A segment whose p_vaddr is its p_paddr states no
+ * mapping (QEMU without paging writes the physical address in both).
+ */
+#define PER_SEGMENT_PAGES (1U << 12)
+
+struct map_tallies {
+	struct tally own, libkdumpfile;
+	uint8_t *file;
+	unsigned int segments;	/* that state a mapping */
+};
+
+static void map_page(struct compare *c, struct map_tallies *m, const struct sa_kcore *k,
+		     uint64_t addr)
+{
+	bool file_ok = sa_kcore_read(k, addr, m->file, c->page_size);
+	bool own_ok = sa_reader_read(&c->reader, addr, c->own, c->page_size);
+	int theirs = their_read(c, KDUMP_KVADDR, addr, c->page_size);
+
+	judge(&m->own, false, own_ok, file_ok, c->own, m->file, c->page_size, addr);
+	judge(&m->libkdumpfile, theirs < 0, theirs > 0, file_ok, c->theirs, m->file,
+	      c->page_size, addr);
+}
+
+static void map_segment(struct compare *c, struct map_tallies *m, const struct sa_kcore *k,
+			const struct sa_kcore_segment *seg)
+{
+	uint64_t first = (seg->vaddr + c->page_size - 1) & ~(c->page_size - 1);
+	uint64_t pages, stride, i;
+
+	if (seg->vaddr == seg->paddr || seg->vaddr + seg->size < first + c->page_size)
+		return;
+	m->segments++;
+	pages = (seg->vaddr + seg->size - first) / c->page_size;
+	stride = (pages + PER_SEGMENT_PAGES - 1) / PER_SEGMENT_PAGES;
+	for (i = 0; i < pages; i += stride)
+		map_page(c, m, k, first + i * c->page_size);
+}
+
+/* false when the file is no ELF core or its segments state no mapping */
+static bool compare_elf_map(struct compare *c, int fd, struct map_tallies *m)
+{
+	struct sa_kcore k = { 0 };
+	char err[256];
+	unsigned int i;
+
+	if (sa_kcore_open(&k, fd, err, sizeof(err)))
+		return false;
+	m->file = malloc(c->page_size);
+	for (i = 0; m->file && i < k.nsegs; i++)
+		map_segment(c, m, &k, &k.segs[i]);
+	free(m->file);
+	sa_kcore_close(&k);
+	return m->segments;
+}
+
+/*
  * Whatever both read agrees, and some pages were compared at all (or
  * libkdumpfile read them all where the own reader follows no translation).
  */
@@ -236,11 +300,13 @@ static bool report(const char *label, const char *what, const struct tally *t)
 {
 	bool ok = !t->differ && !t->only_own &&
 		  (t->same || (t->unfollowed && t->only_libkdumpfile));
+	const char *reader = t->reader ? t->reader : "the own reader";
+	const char *oracle = t->oracle ? t->oracle : "libkdumpfile";
 
-	printf("%s: reader %s: %s: %llu identical, %llu unreadable to both, %llu only libkdumpfile read, %llu differ, %llu only the own reader read",
+	printf("%s: reader %s: %s: %llu identical, %llu unreadable to both, %llu only %s read, %llu differ, %llu only %s read",
 	       ok ? "PASS" : "FAIL", label, what, (unsigned long long)t->same,
-	       (unsigned long long)t->excluded, (unsigned long long)t->only_libkdumpfile,
-	       (unsigned long long)t->differ, (unsigned long long)t->only_own);
+	       (unsigned long long)t->excluded, (unsigned long long)t->only_libkdumpfile, oracle,
+	       (unsigned long long)t->differ, (unsigned long long)t->only_own, reader);
 	if (t->no_oracle)
 		printf(", %llu with no oracle (libkdumpfile faulted)",
 		       (unsigned long long)t->no_oracle);
@@ -299,6 +365,11 @@ int main(int argc, char **argv)
 {
 	struct compare c = { .step = 1, .oracle.fd = -1 };
 	struct tally whole = { 0 }, span = { 0 }, kv = { 0 }, image = { 0 };
+	struct map_tallies map = {
+		.own.oracle = "the dump's map",
+		.libkdumpfile = { .reader = "libkdumpfile", .oracle = "the dump's map" },
+	};
+	bool elf;
 	const char *label = NULL;
 	int opt, fd = -1, ret = 2;
 	bool ok;
@@ -321,12 +392,19 @@ int main(int argc, char **argv)
 	if (!open_compare(&c, argv[optind], &fd)) {
 		label = label ? label : argv[optind];
 		compare_phys(&c, &whole, &span);
-		image.unfollowed = !c.reader.walk.levels;
+		image.unfollowed = map.own.unfollowed = !c.reader.walk.levels;
 		compare_virtual(&c, &kv, &image);
+		elf = compare_elf_map(&c, fd, &map);
 		ok = report(label, "physical pages", &whole);
 		ok &= report(label, "physical spans across pages", &span);
 		ok &= report(label, "kernel virtual, linear ranges", &kv);
 		ok &= report(label, "kernel virtual, 64 MiB from _stext", &image);
+		if (elf) {
+			ok &= report(label, "the own reader by the ELF dump's virtual map",
+				     &map.own);
+			ok &= report(label, "libkdumpfile by the ELF dump's virtual map",
+				     &map.libkdumpfile);
+		}
 		ok &= report_ahead(&c, label);
 		ret = ok ? 0 : 1;
 		if (c.faults)

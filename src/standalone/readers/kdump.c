@@ -168,13 +168,77 @@ kdump_ctx_t *sa_kdump_reads_ctx(struct sa_kdump_reads *r, size_t len)
 	return reopen(r);
 }
 
+static bool read_exactly(kdump_ctx_t *ctx, kdump_addrspace_t as, uint64_t addr,
+			 void *buf, size_t len)
+{
+	size_t got = len;
+
+	return kdump_read(ctx, as, addr, buf, &got) == KDUMP_OK && got == len;
+}
+
+/*
+ * libkdumpfile reads a kernel virtual address of an ELF dump from the
+ * LOAD segment whose virtual range holds it, found in a list that 0.5.1
+ * (and upstream as of 2026-12) sorts by physical address: seg_virt_cmp()
+ * in elfdump.c compares la->phys.  Where the dump's virtual order is not
+ * its physical order (QEMU's dump-guest-memory writes module pages at
+ * descending frames) the search stops at a neighbour and the page reads
+ * as zeros (S4's vmcore.elf: 0xffffffffc04d5000, physical 0x2692000).
+ * Its translation is right, so a kernel virtual read goes page by page
+ * through libaddrxlat to a machine physical read, as libkdumpfile does
+ * for every other format; a page that does not translate is read by
+ * virtual address.
+ */
+static bool read_translated_page(kdump_ctx_t *ctx, addrxlat_ctx_t *axctx,
+				 addrxlat_sys_t *axsys, uint64_t addr, void *buf,
+				 size_t len)
+{
+	addrxlat_fulladdr_t where = { .addr = addr, .as = ADDRXLAT_KVADDR };
+
+	if (addrxlat_fulladdr_conv(&where, ADDRXLAT_MACHPHYSADDR, axctx, axsys) != ADDRXLAT_OK)
+		return read_exactly(ctx, KDUMP_KVADDR, addr, buf, len);
+	return read_exactly(ctx, KDUMP_MACHPHYSADDR, where.addr, buf, len);
+}
+
+static bool read_kernel_virtual(kdump_ctx_t *ctx, uint64_t addr, void *buf, size_t len)
+{
+	addrxlat_ctx_t *axctx = NULL;
+	addrxlat_sys_t *axsys = NULL;
+	bool ok;
+	size_t part;
+
+	if (kdump_get_addrxlat(ctx, &axctx, &axsys) != KDUMP_OK || !axctx || !axsys) {
+		ok = read_exactly(ctx, KDUMP_KVADDR, addr, buf, len);
+		goto out;
+	}
+	for (ok = true; ok && len; addr += part, buf = (char *)buf + part, len -= part) {
+		part = 4096 - (addr & 4095);	/* no page is smaller */
+		if (part > len)
+			part = len;
+		ok = read_translated_page(ctx, axctx, axsys, addr, buf, part);
+	}
+out:
+	if (axctx)
+		addrxlat_ctx_decref(axctx);
+	if (axsys)
+		addrxlat_sys_decref(axsys);
+	return ok;
+}
+
+bool sa_kdump_read(kdump_ctx_t *ctx, kdump_addrspace_t as, uint64_t addr, void *buf,
+		   size_t len)
+{
+	if (as == KDUMP_KVADDR)
+		return read_kernel_virtual(ctx, addr, buf, len);
+	return read_exactly(ctx, as, addr, buf, len);
+}
+
 bool sa_kdump_reads_read(struct sa_kdump_reads *r, kdump_addrspace_t as, uint64_t addr,
 			 void *buf, size_t len)
 {
 	kdump_ctx_t *ctx = sa_kdump_reads_ctx(r, len);
-	size_t got = len;
 
-	return ctx && kdump_read(ctx, as, addr, buf, &got) == KDUMP_OK && got == len;
+	return ctx && sa_kdump_read(ctx, as, addr, buf, len);
 }
 
 kdump_ctx_t *sa_kdump_reads_abandon(struct sa_kdump_reads *r)
