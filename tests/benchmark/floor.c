@@ -22,11 +22,9 @@
 static bool read_object(kdump_ctx_t *ctx, struct sa_reader *own, uint64_t addr,
 			void *buf, size_t size)
 {
-	size_t got = size;
-
 	if (own->ops && sa_reader_read(own, addr, buf, size))
 		return true;
-	return kdump_read(ctx, KDUMP_KVADDR, addr, buf, &got) == KDUMP_OK && got == size;
+	return sa_kdump_read(ctx, KDUMP_KVADDR, addr, buf, size);
 }
 
 int main(int argc, char **argv)

@@ -13,8 +13,9 @@
  * Virtual: in each linearly mapped range, and in the 64 MiB from _stext
  * (the kernel image, linear or through the page tables), every STEP-th
  * page (at most 1 << 20 pages a range) read unaligned across a page
- * boundary through sa_reader_read() and through kdump_read(KDUMP_KVADDR),
- * the same rule.  Where the image is mapped by page tables the own reader
+ * boundary through sa_reader_read() and through libkdumpfile (its
+ * translation, then a machine physical read: sa_kdump_read()), the same
+ * rule.  Where the image is mapped by page tables the own reader
  * does not walk (not x86_64's), libkdumpfile reading all of it passes.
  *
  * The oracle reads through sa_kdump_reads (src/standalone/readers/kdump.c), as the
@@ -29,6 +30,10 @@
  * -J N: N - 1 workers decode ahead (ahead.c), each page advised 64 reads
  * before it is read; the same rule holds for what the reader answers.  A
  * format that decodes nothing ahead (ELF) refuses -J.
+ *
+ * Kernel virtual, an ELF dump's own map: pages of the PT_LOADs that give
+ * the virtual address they are mapped at (QEMU with paging: modules and
+ * vmalloc too), through both readers, each against the segment's bytes.
  *
  * Prints PASS/FAIL lines; exit 0 when it passed, 1 when it failed, 2 on
  * bad usage or a dump it cannot open.

@@ -42,9 +42,8 @@ static bool vmcoreinfo_address(kdump_ctx_t *ctx, const char *key, uint64_t *addr
 static bool kernel_readable(kdump_ctx_t *ctx, uint64_t addr)
 {
 	uint8_t byte;
-	size_t n = 1;
 
-	return kdump_read(ctx, KDUMP_KVADDR, addr, &byte, &n) == KDUMP_OK && n == 1;
+	return sa_kdump_read(ctx, KDUMP_KVADDR, addr, &byte, 1);
 }
 
 /*
