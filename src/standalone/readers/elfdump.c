@@ -29,11 +29,22 @@ struct elf_run {
 	uint64_t paddr, size, offset;
 };
 
+/*
+ * Reads of less than a page inside one page (struct page and struct slab
+ * fields, freelist words: holders on S11's ELF dump made 109 000 such
+ * preads over 11 000 distinct pages) are answered from the pages last
+ * read whole for one, ELF_CACHE_PAGES of them, each frame in one place.
+ * One thread reads an ELF dump (no worker decodes ahead for it).
+ */
+#define ELF_CACHE_PAGES 64
+
 struct elfdump {
 	struct sa_kcore core;
 	struct elf_run *runs;		/* by paddr, none overlapping */
 	unsigned int nruns;
 	uint64_t page_size, max_pfn;
+	uint8_t *cache;			/* ELF_CACHE_PAGES pages, or NULL */
+	uint64_t cached[ELF_CACHE_PAGES];	/* frame number + 1; 0: none */
 };
 
 static int by_paddr(const void *a, const void *b)
@@ -92,6 +103,7 @@ static void elf_close(void *priv)
 		return;
 	sa_kcore_close(&e->core);
 	free(e->runs);
+	free(e->cache);
 	free(e);
 }
 
@@ -171,9 +183,45 @@ static bool each_piece(const struct elfdump *e, uint64_t paddr, uint8_t *buf, si
 	return true;
 }
 
+/* Page frame pfn, whole, from the cache or read into it; NULL if no run holds all of it. */
+static const uint8_t *cached_page(struct elfdump *e, uint64_t pfn)
+{
+	size_t slot = pfn % ELF_CACHE_PAGES;
+	uint64_t paddr = pfn * e->page_size;
+	const struct elf_run *run;
+	uint8_t *mem;
+
+	if (e->cached[slot] == pfn + 1)
+		return e->cache + slot * e->page_size;
+	if (!e->cache && !(e->cache = malloc(ELF_CACHE_PAGES * e->page_size)))
+		return NULL;
+	run = run_at(e, paddr);
+	if (!run || run->size - (paddr - run->paddr) < e->page_size)
+		return NULL;
+	mem = e->cache + slot * e->page_size;
+	e->cached[slot] = 0;
+	if (!sa_kcore_read_file(&e->core, mem, e->page_size, run->offset + paddr - run->paddr))
+		return NULL;
+	e->cached[slot] = pfn + 1;
+	return mem;
+}
+
 static bool elf_read(void *priv, uint64_t paddr, void *buf, size_t len)
 {
-	return paddr + len >= paddr && each_piece(priv, paddr, buf, len);
+	struct elfdump *e = priv;
+	uint64_t in_page = paddr % e->page_size;
+	const uint8_t *page;
+
+	if (paddr + len < paddr)
+		return false;
+	if (len < e->page_size && in_page + len <= e->page_size) {
+		page = cached_page(e, paddr / e->page_size);
+		if (page) {
+			memcpy(buf, page + in_page, len);
+			return true;
+		}
+	}
+	return each_piece(e, paddr, buf, len);
 }
 
 static bool elf_present(void *priv, uint64_t paddr, size_t len)

@@ -159,6 +159,51 @@ static bool test_reads_by_physical_address(void)
 	return unit_ok();
 }
 
+/*
+ * Sub-page reads answered from the pages cached whole: 130 one-page
+ * segments, each its own byte, read in an order where frames sharing a
+ * place in the cache (64 apart) follow each other, forward and back; a
+ * half-page segment (no whole page to cache) still read piece by piece.
+ */
+#define MANY_PAGES 130
+
+static bool test_sub_page_reads(void)
+{
+	static struct seg many[MANY_PAGES + 1];
+	struct core_spec spec = { vmcoreinfo, false, many, MANY_PAGES + 1 };
+	uint8_t buf[64];
+	char err[128] = "";
+	unsigned int i, pass;
+	uint64_t pfn;
+	void *e;
+	int fd;
+
+	for (i = 0; i < MANY_PAGES; i++)
+		many[i] = (struct seg){ i * PG, PG, PG, (uint8_t)(i + 1) };
+	many[MANY_PAGES] = (struct seg){ 0x200000, PG / 2, PG / 2, 0xee };
+	e = open_spec(&spec, &fd, err, sizeof(err));
+	CHECK(e);
+	if (!e)
+		return unit_ok();
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < 2 * MANY_PAGES; i++) {
+			pfn = i % 2 ? (i / 2 + 64) % MANY_PAGES : i / 2;
+			if (pass == 1)
+				pfn = MANY_PAGES - 1 - pfn;
+			CHECK(sa_elfdump_ops.read(e, pfn * PG + (i * 40) % (PG - 64), buf, 64) &&
+			      all_bytes(buf, 64, (uint8_t)(pfn + 1)));
+		}
+	}
+	/* across a page boundary: both pages' bytes */
+	CHECK(sa_elfdump_ops.read(e, 5 * PG - 8, buf, 16));
+	CHECK(all_bytes(buf, 8, 5) && all_bytes(buf + 8, 8, 6));
+	CHECK(sa_elfdump_ops.read(e, 0x200000 + 100, buf, 64) && all_bytes(buf, 64, 0xee));
+	CHECK(!sa_elfdump_ops.read(e, 0x200000 + PG / 2 - 8, buf, 16));
+	sa_elfdump_ops.close(e);
+	close(fd);
+	return unit_ok();
+}
+
 static bool refused(const struct core_spec *spec, const char *why)
 {
 	char err[128] = "";
@@ -192,5 +237,7 @@ const struct unit_test elfdump_tests[] = {
 	  test_reads_by_physical_address },
 	{ "elfdump: no PAGESIZE, a kcore, no physical segment: refused",
 	  test_refusals },
+	{ "elfdump: sub-page reads from the cached pages, evicted and refilled",
+	  test_sub_page_reads },
 	{ NULL, NULL },
 };
