@@ -3,7 +3,8 @@
  * ELF dumps (QEMU's dump-guest-memory, virsh dump, a copy of /proc/vmcore,
  * makedumpfile -E) read without libkdumpfile, for physical pages.  Their
  * PT_LOAD segments give each run of physical memory (p_paddr) its place
- * in the file; nothing is compressed, so a read is one pread per run.
+ * in the file; nothing is compressed, so a read is one pread per run,
+ * or a copy from a page read whole for an earlier read of part of it.
  *
  * Answered here: bytes inside a segment's p_filesz.  Left to libkdumpfile:
  * the zero-filled tail of a segment (p_memsz past p_filesz), addresses no
