@@ -206,6 +206,8 @@ static bool read_kernel_virtual(kdump_ctx_t *ctx, uint64_t addr, void *buf, size
 	bool ok;
 	size_t part;
 
+	if (len && addr + (len - 1) < addr)	/* past the top of the address space */
+		return false;
 	if (kdump_get_addrxlat(ctx, &axctx, &axsys) != KDUMP_OK || !axctx || !axsys) {
 		ok = read_exactly(ctx, KDUMP_KVADDR, addr, buf, len);
 		goto out;
