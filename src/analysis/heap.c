@@ -88,6 +88,7 @@ static bool add_walked_cache(struct lx_session *s, struct heap_build *b,
 	hc->total = scan->total;
 	hc->ok = lx_integrity_ok(&scan->integrity);
 	hc->metadata = (c->flags & b->noleaktrace) != 0;
+	hc->size_inverse = lx_heap_size_inverse(c->size);
 	h->bad_caches += lx_integrity_flagged(&scan->integrity);
 	h->moving_caches += scan->integrity.moving;
 	return true;
@@ -309,22 +310,36 @@ static const struct lx_heap_slab *slab_at_or_below(const struct lx_heap *h,
 	return n ? &h->slabs[n - 1] : NULL;
 }
 
-bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit)
+uint64_t lx_heap_size_inverse(uint32_t size)
 {
-	const struct lx_heap_slab *hs;
-	const struct lx_cache *c;
-	uint64_t rel, start;
+	return size > 1 ? UINT64_MAX / size + 1 : 0;
+}
 
-	if (addr < h->lo || addr >= h->hi)
+/*
+ * Exact for rel and size below 2^32: the high word of rel times 2^64 /
+ * size rounded up (Lemire, Kaser and Kurz, "Faster remainder by direct
+ * computation", 2019).
+ */
+uint64_t lx_heap_divide(const struct lx_heap_cache *hc, uint64_t rel)
+{
+#ifdef __SIZEOF_INT128__
+	if (hc->size_inverse && rel <= UINT32_MAX)
+		return (uint64_t)(((unsigned __int128)hc->size_inverse * rel) >> 64);
+#endif
+	return rel / hc->cache.size;
+}
+
+/* addr's object in slab hs, which starts at or below it (lx_heap_find()). */
+static bool find_in_slab(const struct lx_heap *h, const struct lx_heap_slab *hs,
+			 uint64_t addr, struct lx_heap_hit *hit)
+{
+	const struct lx_heap_cache *hc = &h->caches[hs->cache];
+	const struct lx_cache *c = &hc->cache;
+	uint64_t index = lx_heap_divide(hc, addr - hs->base), start;
+
+	if (index >= hs->objects)
 		return false;
-	hs = slab_at_or_below(h, addr);
-	if (!hs)
-		return false;
-	c = &h->caches[hs->cache].cache;
-	rel = addr - hs->base;
-	if (rel / c->size >= hs->objects)
-		return false;
-	hit->index = (uint32_t)(rel / c->size);
+	hit->index = (uint32_t)index;
 	start = hs->base + c->red_left_pad + (uint64_t)hit->index * c->size;
 	if (addr < start || addr - start >= c->object_size)
 		return false;
@@ -335,6 +350,36 @@ bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hi
 	hit->number = hs->first + hit->index;
 	hit->live = lx_heap_live(h, hit->number);
 	return true;
+}
+
+bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit)
+{
+	const struct lx_heap_slab *hs;
+
+	if (addr < h->lo || addr >= h->hi)
+		return false;
+	hs = slab_at_or_below(h, addr);
+	return hs && find_in_slab(h, hs, addr, hit);
+}
+
+/*
+ * Slabs never overlap (sort_and_number()), so the one whose objects span
+ * addr is the last starting at or below it.
+ */
+bool lx_heap_find_near(const struct lx_heap *h, const struct lx_heap_slab **near,
+		       uint64_t addr, struct lx_heap_hit *hit)
+{
+	const struct lx_heap_slab *hs = *near;
+
+	if (!hs || addr < hs->base || addr >= slab_end(h, hs)) {
+		if (addr < h->lo || addr >= h->hi)
+			return false;
+		hs = slab_at_or_below(h, addr);
+		if (!hs)
+			return false;
+		*near = hs;
+	}
+	return find_in_slab(h, hs, addr, hit);
 }
 
 /*

@@ -22,6 +22,12 @@ struct lx_heap_cache {
 	 * words keep only other metadata alive (refs.h).
 	 */
 	bool metadata;
+	/*
+	 * 2^64 / cache.size rounded up: an offset below 2^32 in a slab
+	 * divided by size with a multiply (lx_heap_find() runs on nearly
+	 * every heap word the reach pass reads); 0: divide.
+	 */
+	uint64_t size_inverse;
 };
 
 struct lx_heap_slab {
@@ -97,11 +103,23 @@ enum lx_status lx_heap_build_with(struct lx_session *s, struct lx_heap *h,
 				  const struct lx_scan *known);
 void lx_heap_free(struct lx_session *s, struct lx_heap *h);
 
+/* lx_heap_cache.size_inverse of a cache of objects size bytes apart. */
+uint64_t lx_heap_size_inverse(uint32_t size);
+/* rel / hc->cache.size, by the inverse where it is exact. */
+uint64_t lx_heap_divide(const struct lx_heap_cache *hc, uint64_t rel);
+
 /*
  * The object whose bytes [start, start + object_size) contain addr; false
  * for an address outside every slab, in a red zone or in slab padding.
  */
 bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit);
+/*
+ * The same, first in *near (a slab of h, or NULL), the slab of the last
+ * hit afterwards: words read one after another mostly point into one
+ * slab (an array of pointers to objects allocated in turn, a list).
+ */
+bool lx_heap_find_near(const struct lx_heap *h, const struct lx_heap_slab **near,
+		       uint64_t addr, struct lx_heap_hit *hit);
 
 /* Bit n of a bitmap (one bit per heap object, or per clustered object). */
 static inline void lx_bit_set(uint8_t *bits, uint64_t n)

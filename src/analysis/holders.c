@@ -33,13 +33,15 @@ static bool described(const struct holders_pass *p, uint32_t k)
 static void mark_members(struct holders_pass *p)
 {
 	const struct lx_clusterer *cl = p->cl;
+	const struct lx_heap_slab *near = NULL;
 	struct lx_heap_hit hit;
 	size_t i;
 
 	for (i = 0; i < cl->count; i++) {
 		uint32_t k = cl->member_of[i];
 
-		if (!described(p, k) || !lx_heap_find(&p->r.heap, cl->addrs[i], &hit) ||
+		if (!described(p, k) ||
+		    !lx_heap_find_near(&p->r.heap, &near, cl->addrs[i], &hit) ||
 		    !hit.live || hit.offset)
 			continue;
 		lx_reach_target_number(&p->r, hit.number);

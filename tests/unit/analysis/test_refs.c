@@ -182,6 +182,19 @@ static bool same_hit(struct lx_heap *h, uint32_t *granule, uint64_t addr)
 	       (!found_with || (with.number == without.number && with.offset == without.offset));
 }
 
+/* lx_heap_find_near() from *near finds what lx_heap_find() does. */
+static bool same_near(const struct lx_heap *h, const struct lx_heap_slab **near,
+		      uint64_t addr)
+{
+	struct lx_heap_hit far = { 0 }, close = { 0 };
+	bool found_far = lx_heap_find(h, addr, &far);
+
+	if (lx_heap_find_near(h, near, addr, &close) != found_far)
+		return false;
+	return !found_far || (close.number == far.number && close.offset == far.offset &&
+			      close.slab == far.slab && *near == far.slab);
+}
+
 /* The slab holding number, looked up with the index by number and without. */
 static bool same_slab(struct lx_heap *h, uint64_t number)
 {
@@ -205,6 +218,7 @@ static bool same_slab(struct lx_heap *h, uint64_t number)
 static bool test_heap_granules(void)
 {
 	const size_t nslabs = 4000, span = (size_t)FK_OBJS * FK_OBJ_SIZE;
+	const struct lx_heap_slab *near = NULL, *hint;
 	struct lx_heap_slab *slabs;
 	struct fixture f;
 	struct lx_heap h;
@@ -247,7 +261,15 @@ static bool test_heap_granules(void)
 	for (i = 0; i < 100000; i++) {
 		addr = h.lo + rnd_below(h.hi - h.lo);
 		CHECK(same_hit(&h, h.granule, addr));
+		/* from the last slab found, its neighbours and any slab */
+		CHECK(same_near(&h, &near, addr));
+		CHECK(same_near(&h, &near, addr + rnd_below(3 * span) - span));
+		hint = &slabs[rnd_below(nslabs)];
+		CHECK(same_near(&h, &hint, addr));
 	}
+	hint = &slabs[0];
+	CHECK(same_near(&h, &hint, h.lo - 1) && same_near(&h, &hint, h.hi) &&
+	      same_near(&h, &hint, 0) && same_near(&h, &hint, UINT64_MAX));
 	/* slabs of 1 to 100 objects: granules of 64 numbers end inside slabs */
 	for (i = 0, addr = 0; i < nslabs; i++) {
 		slabs[i].first = addr;
@@ -269,6 +291,36 @@ static bool test_heap_granules(void)
 		CHECK(same_hit(&h, h.granule, slabs[i].base + 8));
 	lx_heap_free(&f.s, &h);
 	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/*
+ * lx_heap_divide() by the inverse: exact for every size that a cache may
+ * have (odd, powers of two and their neighbours, the largest) at offsets
+ * up to 2^32 - 1, divided beyond.
+ */
+static bool test_heap_divide(void)
+{
+	static const uint32_t sizes[] = { 1, 2, 3, 7, 8, 24, 96, 192, 448, 1000, 4095,
+					  4096, 4097, 65537, 1u << 31, UINT32_MAX };
+	struct lx_heap_cache hc = { 0 };
+	uint64_t rel;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]) + 200; i++) {
+		hc.cache.size = i < sizeof(sizes) / sizeof(sizes[0]) ? sizes[i] :
+				1 + (uint32_t)rnd_below(UINT32_MAX);
+		hc.size_inverse = lx_heap_size_inverse(hc.cache.size);
+		for (j = 0; j < 2000; j++) {
+			rel = j < 1000 ? rnd_below(1ULL << 32) :
+			      j < 1500 ? (uint64_t)hc.cache.size * rnd_below(1ULL << 20) -
+					   rnd_below(2) :
+			      UINT32_MAX - rnd_below(1ULL << 16);
+			CHECK(lx_heap_divide(&hc, rel) == rel / hc.cache.size);
+		}
+		rel = (1ULL << 32) + rnd_below(1ULL << 40);
+		CHECK(lx_heap_divide(&hc, rel) == rel / hc.cache.size);
+	}
 	return unit_ok();
 }
 
@@ -1084,8 +1136,9 @@ static bool test_words_miss_every_position(void)
 }
 
 const struct unit_test refs_tests[] = {
-	{ "heap: the coarse index by address finds what a full search finds",
+	{ "heap: the coarse index and the last slab find what a full search finds",
 	  test_heap_granules },
+	{ "heap: division by an object size's inverse is exact", test_heap_divide },
 	{ "refs: lx_words_miss() finds an 8-byte word in range at every position",
 	  test_words_miss_every_position },
 	{ "heap index: objects, interiors, free objects, outside", test_heap_index },
