@@ -204,7 +204,7 @@ bench: samples
 	$(MAKE) leakext.so leakscan $(BENCH_FLOOR)
 	tests/bench
 	tests/bench vmcore-samples/cache/latest-arm64/S8-arm64
-	if [ -f $(S4)/manifest ]; then tests/bench -r 3 $(S4); fi
+	if [ -f $(S4)/manifest ]; then tests/bench -r 5 $(S4); fi
 	if [ -f $(S11)/manifest ]; then tests/bench -r 3 $(S11); fi
 
 MANDIR ?= $(PREFIX)/share/man
