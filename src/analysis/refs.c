@@ -79,6 +79,7 @@ enum lx_status lx_reach_init(struct lx_session *s, struct lx_reach *r)
 enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
 				  const struct lx_scan *known)
 {
+	double start = lx_now();
 	enum lx_status ret;
 	size_t bytes;
 
@@ -86,6 +87,7 @@ enum lx_status lx_reach_init_with(struct lx_session *s, struct lx_reach *r,
 	ret = lx_heap_build_with(s, &r->heap, known);
 	if (!ret)
 		ret = lx_roots_collect(s, &r->roots);
+	r->index_time = lx_now() - start;
 	if (ret) {
 		lx_reach_free(s, r);
 		return ret;
@@ -646,14 +648,18 @@ enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 	if (!p.buf)
 		return LX_ENOMEM;
 	windows_init(&p);
+	r->roots_time = lx_now();
 	for (i = 0; i < r->roots.n && !p.status; i++) {
 		scan_area(&p, r->roots.v[i].start, r->roots.v[i].len, (uint32_t)i);
 		drain_stack(&p);
 	}
 	if (!p.status)
 		scan_slab_vectors(&p);
+	r->unreached_time = lx_now();
+	r->roots_time = r->unreached_time - r->roots_time;
 	if (!p.status)
 		scan_unreached(&p);
+	r->unreached_time = lx_now() - r->unreached_time;
 	lx_progress(s->t, "scanning the heap", 1, 1);
 	lx_free(s->t, p.buf);
 	windows_free(&p);

@@ -51,6 +51,8 @@ struct lx_reach {
 	uint64_t window_reads;	/* slabs read whole into the pass's windows */
 	size_t window_bytes;	/* the windows' ring: 0, 8 MiB (tests use less) */
 	bool ran;
+	/* seconds (LEAKEXT_TIMING): the heap index and roots, the pass's phases */
+	double index_time, roots_time, unreached_time;
 };
 
 /* Index the heap and collect the roots.  Free with lx_reach_free(). */
