@@ -439,7 +439,6 @@ static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area
 	}
 }
 
-
 /* The bytes of a slab's objects: [base, base + objects * size). */
 static uint64_t slab_span(const struct lx_heap *h, const struct lx_heap_slab *hs)
 {
