@@ -352,16 +352,6 @@ static bool find_in_slab(const struct lx_heap *h, const struct lx_heap_slab *hs,
 	return true;
 }
 
-bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit)
-{
-	const struct lx_heap_slab *hs;
-
-	if (addr < h->lo || addr >= h->hi)
-		return false;
-	hs = slab_at_or_below(h, addr);
-	return hs && find_in_slab(h, hs, addr, hit);
-}
-
 /*
  * Slabs never overlap (sort_and_number()), so the one whose objects span
  * addr is the last starting at or below it.
@@ -380,6 +370,13 @@ bool lx_heap_find_near(const struct lx_heap *h, const struct lx_heap_slab **near
 		*near = hs;
 	}
 	return find_in_slab(h, hs, addr, hit);
+}
+
+bool lx_heap_find(const struct lx_heap *h, uint64_t addr, struct lx_heap_hit *hit)
+{
+	const struct lx_heap_slab *near = NULL;
+
+	return lx_heap_find_near(h, &near, addr, hit);
 }
 
 /*

@@ -640,6 +640,7 @@ static void windows_free(struct pass *p)
 enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 {
 	struct pass p = { .s = s, .r = r, .total = r->heap.nlive };
+	double start, reached;
 	size_t i;
 
 	p.buf_len = CHUNK_BYTES > MAX_OBJECT_BYTES ? CHUNK_BYTES : MAX_OBJECT_BYTES;
@@ -647,18 +648,18 @@ enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 	if (!p.buf)
 		return LX_ENOMEM;
 	windows_init(&p);
-	r->roots_time = lx_now();
+	start = lx_now();
 	for (i = 0; i < r->roots.n && !p.status; i++) {
 		scan_area(&p, r->roots.v[i].start, r->roots.v[i].len, (uint32_t)i);
 		drain_stack(&p);
 	}
 	if (!p.status)
 		scan_slab_vectors(&p);
-	r->unreached_time = lx_now();
-	r->roots_time = r->unreached_time - r->roots_time;
+	reached = lx_now();
 	if (!p.status)
 		scan_unreached(&p);
-	r->unreached_time = lx_now() - r->unreached_time;
+	r->roots_time = reached - start;
+	r->unreached_time = lx_now() - reached;
 	lx_progress(s->t, "scanning the heap", 1, 1);
 	lx_free(s->t, p.buf);
 	windows_free(&p);
