@@ -51,11 +51,13 @@
 #define MAX_RECORD (2 + 0x7fff)		/* 2-byte len + its tokens */
 #define BATCH (64U << 10)		/* bytes per read; >= MAX_RECORD */
 #define MAX_ANCHOR_HITS 64		/* (anchor, symbol) pairs kept */
+#define SHORT_TOKEN 16			/* tokens shorter are copied as one move */
 
 struct tokens {
 	char *table;		/* kallsyms_token_table as read */
 	uint32_t off[TOKENS];
 	uint16_t len[TOKENS];
+	char short_copy[TOKENS][SHORT_TOKEN];	/* those shorter, zero-padded */
 };
 
 /* kallsyms_names, read through a sliding window. */
@@ -203,6 +205,8 @@ static int check_tokens(struct decode *d, size_t table_len)
 				    (unsigned long long)d->a->token_table, i, off,
 				    MAX_TOKEN_LEN);
 		d->tok.len[i] = end - (d->tok.table + off);
+		if (d->tok.len[i] < SHORT_TOKEN)
+			memcpy(d->tok.short_copy[i], d->tok.table + off, d->tok.len[i]);
 	}
 	return 0;
 }
@@ -330,9 +334,12 @@ static bool printable(const char *s, size_t len)
 }
 
 /*
- * Expand len tokens at the cursor into out (type letter first); returns
- * the expanded length, or KSYM_NAME_LEN + 1 when longer than the kernel
- * allows a type letter and a name.
+ * Expand len tokens at the cursor into out (type letter first), which has
+ * SHORT_TOKEN - 1 bytes of room past KSYM_NAME_LEN + 1; returns the
+ * expanded length, or KSYM_NAME_LEN + 1 when longer than the kernel allows
+ * a type letter and a name.  A short token is copied as SHORT_TOKEN bytes
+ * (one move, not a call: a name is about ten tokens), its padding
+ * overwritten by the next token or ignored.
  */
 static size_t expand(const struct tokens *tok, const uint8_t *codes, size_t len,
 		     char *out)
@@ -344,7 +351,10 @@ static size_t expand(const struct tokens *tok, const uint8_t *codes, size_t len,
 
 		if (n + tok->len[c] > KSYM_NAME_LEN)
 			return KSYM_NAME_LEN + 1;
-		memcpy(out + n, tok->table + tok->off[c], tok->len[c]);
+		if (tok->len[c] < SHORT_TOKEN)
+			memcpy(out + n, tok->short_copy[c], SHORT_TOKEN);
+		else
+			memcpy(out + n, tok->table + tok->off[c], tok->len[c]);
 		n += tok->len[c];
 	}
 	return n;
@@ -388,7 +398,7 @@ static int add_name(struct decode *d, const char *name, size_t len)
 /* One record: its name added, or counted and skipped. */
 static int decode_one(struct decode *d, struct names_stream *s, uint32_t sym)
 {
-	char text[KSYM_NAME_LEN + 1];
+	char text[KSYM_NAME_LEN + SHORT_TOKEN];
 	size_t len, n;
 
 	if (record_length(d, s, &len) || stream_need(d, s, len))
