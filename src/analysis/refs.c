@@ -412,7 +412,28 @@ static void scan_words_of(struct pass *p, const uint8_t *mem, size_t len, uint64
 		scan_words(p, mem + (at - addr), end - at, at, how);
 }
 
-/* Read [addr, addr + len) in chunks, a page at a time where chunks fail. */
+/* [addr, addr + len), which did not read whole: a page at a time, each once. */
+static void scan_pages(struct pass *p, uint64_t addr, uint64_t len, const struct scan_how *how)
+{
+	uint64_t n;
+
+	while (len) {
+		n = p->s->arch.page_size - (addr % p->s->arch.page_size);
+		n = n < len ? n : len;
+		if (lx_read(p->s->t, addr, p->buf, n))
+			scan_words_of(p, p->buf, n, addr, how);
+		else
+			p->r->unreadable_bytes += n;
+		addr += n;
+		len -= n;
+	}
+}
+
+/*
+ * Read [addr, addr + len) in chunks; a chunk that fails (a page the dump
+ * left out: makedumpfile -d 31 drops zero pages, common in vmalloc'd
+ * tables) is read a page at a time, and the next chunk whole again.
+ */
 static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area)
 {
 	const struct scan_how how = { .area = area, .self = UINT64_MAX, .mark = true,
@@ -423,17 +444,10 @@ static void scan_area(struct pass *p, uint64_t addr, uint64_t len, uint32_t area
 		size_t n = len < CHUNK_BYTES ? len : CHUNK_BYTES;
 
 		lx_prefetch_run(p->s->t, &advised, addr, n, end);
-		if (!lx_read(p->s->t, addr, p->buf, n)) {
-			n = p->s->arch.page_size - (addr % p->s->arch.page_size);
-			n = n < len ? n : len;
-			if (!lx_read(p->s->t, addr, p->buf, n)) {
-				p->r->unreadable_bytes += n;
-				addr += n;
-				len -= n;
-				continue;
-			}
-		}
-		scan_words_of(p, p->buf, n, addr, &how);
+		if (lx_read(p->s->t, addr, p->buf, n))
+			scan_words_of(p, p->buf, n, addr, &how);
+		else
+			scan_pages(p, addr, n, &how);
 		addr += n;
 		len -= n;
 	}

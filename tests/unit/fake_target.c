@@ -350,8 +350,10 @@ static bool fk_read(void *priv, uint64_t addr, void *buf, size_t len)
 {
 	struct fk_region *r = find_region(priv, addr, len);
 
-	if (!r)
+	if (!r) {
+		((struct fake_kernel *)priv)->failed_reads++;
 		return false;
+	}
 	memcpy(buf, r->bytes + (addr - r->addr), len);
 	return true;
 }

@@ -120,6 +120,7 @@ struct fake_kernel {
 	bool member_names;
 	long live_allocs;
 	unsigned int threads_started;	/* fk_set_threads(FK_THREADS)' threads */
+	unsigned long failed_reads;	/* reads that found no region */
 	/* ^C: the interrupted op answers true from its interrupt_at'th call on */
 	unsigned long polls, interrupt_at;	/* interrupt_at 0: never */
 	char messages[8192];

@@ -473,6 +473,42 @@ static bool test_word_notes_skip_reads(void)
 	return unit_ok();
 }
 
+/*
+ * A root area of four pages whose pages 1 and 2 are not in the dump (as
+ * makedumpfile -d 31 leaves out zero pages): the chunk that fails is read
+ * a page at a time, each page once, and the word in page 3 still reaches
+ * A.  Each absent page is one failed read, the chunk one more.
+ */
+#define HOLED 0xffffffff82200000ULL
+
+static bool test_root_area_with_absent_pages(void)
+{
+	struct lx_reach r;
+	struct fixture f;
+	uint64_t n;
+
+	memset(&r, 0, sizeof(r));
+	refs_kernel(&f);
+	fk_w64(&f.fk, DATA + 8, 0);	/* A is held from the holed area only */
+	fk_region(&f.fk, HOLED, FK_PAGE_SIZE);
+	fk_region(&f.fk, HOLED + 3 * FK_PAGE_SIZE, FK_PAGE_SIZE);
+	fk_w64(&f.fk, HOLED + 3 * FK_PAGE_SIZE + 64, OBJ_A);
+	fk_add_symbol(&f.fk, "__start_ro_after_init", HOLED);
+	fk_add_symbol(&f.fk, "__end_ro_after_init", HOLED + 4 * FK_PAGE_SIZE);
+	CHECK(lx_layout_init(&f.s) == LX_OK);
+	CHECK(lx_reach_init(&f.s, &r) == LX_OK);
+	CHECK(r.roots.bytes == DATA_LEN + BSS_LEN + 4 * FK_PAGE_SIZE);
+	f.fk.failed_reads = 0;
+	CHECK(lx_reach_run(&f.s, &r) == LX_OK);
+	for (n = 0; n < NOBJECTS; n++)
+		CHECK(lx_reach_reached(&r, n) == (n == NUM_A || n == NUM_B));
+	CHECK(r.unreadable_bytes == 2 * FK_PAGE_SIZE);
+	CHECK(r.scanned_bytes == DATA_LEN + BSS_LEN + 2 * FK_PAGE_SIZE + NLIVE * FK_OBJ_SIZE);
+	CHECK(f.fk.failed_reads == 3);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 /* Slab pfn's page as two regions: no read of the whole slab succeeds. */
 static bool split_slab(struct fixture *f, unsigned long pfn)
 {
@@ -1165,6 +1201,8 @@ const struct unit_test refs_tests[] = {
 	{ "typed views: no member_at, too large, absent, kmalloc", test_typed_none },
 	{ "refs: allocator bookkeeping holds no reference", test_bookkeeping_holds_nothing },
 	{ "refs: a slab's obj_exts word holds its vector", test_slab_vector_held },
+	{ "refs: a root chunk with absent pages read a page at a time, each once",
+	  test_root_area_with_absent_pages },
 	{ "refs: a slab read whole, or an object at a time where that fails",
 	  test_slab_read_whole_or_by_object },
 	{ "refs: the windows' ring read over, the same answer", test_window_ring },
