@@ -69,7 +69,7 @@ static enum lx_status run_cluster_report(struct lx_session *s, const struct lx_o
 	if (!ret && opt->json) {
 		lx_cluster_report_json(s->t->out, opt, &rep);
 	} else if (!ret) {
-		lx_print_cache_summary(s->t->out, &job.scan);
+		lx_print_cache_summary(s->t->out, &job.scan, lx_addr_digits(s->t));
 		lx_cluster_report_text(s->t->out, &rep);
 	}
 	lx_cluster_report_free(s, &rep);

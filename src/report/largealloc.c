@@ -210,9 +210,9 @@ void lx_large_json(struct lx_session *s, FILE *out, const struct lx_options *opt
 	fputs("]}}\n", out);
 }
 
-void lx_large_ranking_line(FILE *out, uint64_t count, uint64_t bytes)
+void lx_large_ranking_line(FILE *out, int addr_digits, uint64_t count, uint64_t bytes)
 {
-	fprintf(out, "%-16s  %7s  %9llu  %9s  %6s  %8.2f  %6s  %s\n", "-", "-",
+	fprintf(out, "%-*s  %7s  %9llu  %9s  %6s  %8.2f  %6s  %s\n", addr_digits, "-", "-",
 		(unsigned long long)count, "-", "-", (double)bytes / (1 << 20), "-",
 		"large kmalloc (no cache; leakscan --large lists them)");
 }

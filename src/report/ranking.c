@@ -97,13 +97,13 @@ static void print_row(FILE *out, const struct lx_ranking *r, const struct lx_ran
 	double share = r->all_slab_bytes ? 100.0 * row->slab_bytes / r->all_slab_bytes : 0;
 
 	if (row->status) {
-		fprintf(out, "%016llx  %7u  %9s  %9s  %6s  %8s  %6s  %s\n",
-			(unsigned long long)row->cache.addr, row->cache.object_size,
+		fprintf(out, "%0*llx  %7u  %9s  %9s  %6s  %8s  %6s  %s\n",
+			r->addr_digits, (unsigned long long)row->cache.addr, row->cache.object_size,
 			"?", "?", "?", "?", "?", row->cache.name);
 		return;
 	}
-	fprintf(out, "%016llx  %7u  %9llu  %9llu  %6llu  %8.2f  %5.1f%%  %s%s\n",
-		(unsigned long long)row->cache.addr, row->cache.object_size,
+	fprintf(out, "%0*llx  %7u  %9llu  %9llu  %6llu  %8.2f  %5.1f%%  %s%s\n",
+		r->addr_digits, (unsigned long long)row->cache.addr, row->cache.object_size,
 		(unsigned long long)row->live, (unsigned long long)row->total,
 		(unsigned long long)row->slabs, mib, share, row->cache.name,
 		row->integrity.moving ? " (~)" : lx_integrity_ok(&row->integrity) ? "" : " (!)");
@@ -113,8 +113,8 @@ void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ra
 {
 	size_t i, shown = 0;
 
-	fprintf(out, "%-16s  %7s  %9s  %9s  %6s  %8s  %6s  %s\n", "CACHE", "OBJSIZE",
-		"LIVE", "TOTAL", "SLABS", "LIVE MiB", "SHARE", "NAME");
+	fprintf(out, "%-*s  %7s  %9s  %9s  %6s  %8s  %6s  %s\n", r->addr_digits, "CACHE",
+		"OBJSIZE", "LIVE", "TOTAL", "SLABS", "LIVE MiB", "SHARE", "NAME");
 	for (i = 0; i < r->count; i++) {
 		if (!row_shown(opt, &r->rows[i], shown))
 			continue;
@@ -122,7 +122,7 @@ void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ra
 		shown++;
 	}
 	if (r->large_count)
-		lx_large_ranking_line(out, r->large_count, r->large_bytes);
+		lx_large_ranking_line(out, r->addr_digits, r->large_count, r->large_bytes);
 	fprintf(out, "\n%zu of %zu caches shown", shown, r->count);
 	if (opt->top && shown == opt->top && shown < r->count)
 		fprintf(out, " (-n %u)", opt->top);
@@ -185,6 +185,7 @@ enum lx_status lx_ranking_build(struct lx_session *s, const struct lx_options *o
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
+	r->addr_digits = lx_addr_digits(s->t);
 	ret = lx_for_each_cache(s, rank_one, r);
 	r->complete = ret == LX_OK;
 	for (i = 0; i < r->count && ret == LX_OK; i++)
@@ -207,17 +208,17 @@ void lx_ranking_free(struct lx_session *s, struct lx_ranking *r)
 	r->rows = NULL;
 }
 
-void lx_print_cache_summary(FILE *out, const struct lx_scan *scan)
+void lx_print_cache_summary(FILE *out, const struct lx_scan *scan, int addr_digits)
 {
 	uint64_t objs[LX_SRC_COUNT], live[LX_SRC_COUNT];
 	const struct lx_cache *c = &scan->cache;
 	int i, src;
 
 	lx_count_by_source(scan, objs, live);
-	fprintf(out, "%-16s  %7s  %7s  %9s  %5s  %s\n", "CACHE", "OBJSIZE", "SIZE",
-		"OBJS/SLAB", "ORDER", "NAME");
-	fprintf(out, "%016llx  %7u  %7u  %9u  %5u  %s\n\n", (unsigned long long)c->addr,
-		c->object_size, c->size, c->oo_objects, c->oo_order, c->name);
+	fprintf(out, "%-*s  %7s  %7s  %9s  %5s  %s\n", addr_digits, "CACHE", "OBJSIZE",
+		"SIZE", "OBJS/SLAB", "ORDER", "NAME");
+	fprintf(out, "%0*llx  %7u  %7u  %9u  %5u  %s\n\n", addr_digits,
+		(unsigned long long)c->addr, c->object_size, c->size, c->oo_objects, c->oo_order, c->name);
 	fprintf(out, "%-24s  %7s  %9s  %9s  %9s\n", "SLABS FOUND ON", "SLABS", "OBJECTS",
 		"LIVE", "FREE");
 	for (i = 0; i < LX_SRC_COUNT; i++) {

@@ -42,12 +42,13 @@ static void print_referrers(struct lx_session *s, const struct lx_reach *r)
 		r->nrefs ? "" : " (nothing scanned points at it)");
 	if (!r->nrefs)
 		return;
-	fprintf(s->t->out, "  %-16s  %-8s  %s\n", "WHERE", "TO", "HELD BY");
+	fprintf(s->t->out, "  %-*s  %-8s  %s\n", lx_addr_digits(s->t), "WHERE", "TO",
+		"HELD BY");
 	for (i = 0; i < r->nrefs && i < REFS_SHOWN; i++) {
 		char label[LX_LABEL_MAX];
 
 		lx_reach_label(s, r, &r->refs[i], label, sizeof(label));
-		fprintf(s->t->out, "  %016llx  +%-7u  %s\n",
+		fprintf(s->t->out, "  %0*llx  +%-7u  %s\n", lx_addr_digits(s->t),
 			(unsigned long long)r->refs[i].where, r->refs[i].offset, label);
 	}
 	if (r->nrefs > REFS_SHOWN)

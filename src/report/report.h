@@ -32,6 +32,7 @@ struct lx_ranking {
 	size_t moving;		/* rows of a live kernel that moved in every walk */
 	/* large kmalloc allocations (no cache), when the kernel can tell them */
 	uint64_t large_count, large_bytes;
+	int addr_digits;	/* lx_addr_digits() of the kernel */
 };
 
 /*
@@ -46,7 +47,7 @@ void lx_ranking_text(FILE *out, const struct lx_options *opt, const struct lx_ra
 void lx_ranking_json(FILE *out, const struct lx_options *opt, const struct lx_ranking *r);
 
 /* clusters.c: the cache's walk, then its clusters, for people. */
-void lx_print_cache_summary(FILE *out, const struct lx_scan *scan);
+void lx_print_cache_summary(FILE *out, const struct lx_scan *scan, int addr_digits);
 void lx_cluster_report_text(FILE *out, const struct lx_cluster_report *rep);
 /* "integrity: ok" or the problems, for people and for JSON. */
 void lx_print_integrity(FILE *out, const struct lx_integrity *in);
@@ -69,7 +70,7 @@ void lx_large_text(struct lx_session *s, FILE *out, const struct lx_options *opt
 		   const struct lx_large_result *r);
 void lx_large_json(struct lx_session *s, FILE *out, const struct lx_options *opt,
 		   const struct lx_large_result *r);
-void lx_large_ranking_line(FILE *out, uint64_t count, uint64_t bytes);
+void lx_large_ranking_line(FILE *out, int addr_digits, uint64_t count, uint64_t bytes);
 
 /* json.c */
 /* "alloc_tags":..,"untagged":..,"alloc_sites":[...] (no braces around). */

@@ -26,6 +26,7 @@ usage: exact.py SAMPLE_DIR...   (LEAKSO=leakext.so for the crash checks)
 Prints "PASS: ..." / "FAIL: ..." lines; exits non-zero if any failed.
 """
 import json
+import re
 import os
 import sys
 import tempfile
@@ -90,6 +91,27 @@ def test_ranking(tag, d, m, args):
               ", ".join("%s %s/%s" % (n, got.get(n), want.get(n)) for n in differ[:8]))
     check("%s: ranking: complete, exit 0, no cache flagged" % tag,
           rc == 0 and doc.get("complete") and not flagged, "rc %d, %s" % (rc, flagged[:5]))
+
+
+def test_text_addresses(tag, m, args):
+    """Cache addresses in text as crash prints them: 8 digits on i386."""
+    digits = 8 if m.get("arch") == "i386" else 16
+    _, out, _ = run(["-a"] + args)
+    _, doc, _ = run(["-j", "-a"] + args)
+    _, report, _ = run(args + [m["cache"]])
+    try:
+        want = {int(c["address"], 16) if isinstance(c["address"], str) else c["address"]
+                for c in json.loads(doc)["caches"]}
+    except (ValueError, KeyError):
+        check("%s: text addresses: the ranking's JSON" % tag, False, doc[-300:])
+        return
+    rows = [l.split()[0] for l in out.splitlines()[1:] if re.match(r"^[0-9a-f]+  ", l)]
+    head = [l.split()[0] for l in report.splitlines()[1:2]]
+    check("%s: text: %d cache addresses of %d digits, the JSON's; the report's header too" % (
+              tag, len(rows), digits),
+          rows and all(len(a) == digits for a in rows + head) and
+          {int(a, 16) for a in rows} == want and head and int(head[0], 16) in want,
+          "%s / %s" % (rows[:3], head))
 
 
 def drgn_lists(m):
@@ -238,6 +260,7 @@ def test_sample(d):
             if label == "System.map" and not types_in_dump(tag, args):
                 continue
             test_ranking(tag, d, m, args)
+            test_text_addresses(tag, m, args)
             test_live_sets(tag, d, m, args)
             test_leak_cluster(tag, d, m, args)
             test_lost_sets(tag, d, m, args)
