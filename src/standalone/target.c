@@ -23,6 +23,7 @@
 #include "leakext/core.h"
 #include "standalone/symbols/symtab.h"
 #include "leakext/target.h"
+#include "standalone/bigalloc.h"
 #include "standalone/files.h"
 #include "standalone/symbols/kallsyms.h"
 #include "standalone/target.h"
@@ -152,13 +153,13 @@ static bool sa_enum_value(void *priv, const char *name, long *value)
 static void *sa_alloc(struct lx_target *t, size_t size)
 {
 	(void)t;
-	return calloc(1, size ? size : 1);
+	return sa_big_calloc(1, size ? size : 1);
 }
 
 static void sa_release(struct lx_target *t, void *ptr)
 {
 	(void)t;
-	free(ptr);
+	sa_big_free(ptr);
 }
 
 struct sa_thread {
@@ -731,7 +732,7 @@ static void *read_range(struct sa_dump *d, uint64_t start, uint64_t end)
 {
 	const struct lx_target t = { .dump = &sa_dump_ops, .dump_priv = d };
 	const size_t chunk = 1 << 20;
-	uint8_t *buf = malloc(end - start);
+	uint8_t *buf = sa_big_calloc(1, end - start);
 	uint64_t at, advised = 0;
 	size_t n;
 
@@ -739,7 +740,7 @@ static void *read_range(struct sa_dump *d, uint64_t start, uint64_t end)
 		n = end - at < chunk ? end - at : chunk;
 		lx_prefetch_run(&t, &advised, at, n, end);
 		if (!sa_read(d, at, buf + (at - start), n)) {
-			free(buf);
+			sa_big_free(buf);
 			return NULL;
 		}
 	}
@@ -797,7 +798,7 @@ static int dump_btf(struct sa_dump *d, const struct btf_bounds *b, char *err, si
 		return -1;
 	}
 	ret = sa_types_open_btf_raw(&d->own_types, data, stop - start, why, sizeof(why));
-	free(data);
+	sa_big_free(data);
 	if (ret)
 		snprintf(err, errlen, "the kernel's BTF in the dump: %s; pass the debug vmlinux", why);
 	return ret;

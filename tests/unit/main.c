@@ -28,6 +28,7 @@ extern const struct unit_test words32_tests[];
 extern const struct unit_test json_reader_tests[];
 extern const struct unit_test report_reader_tests[];
 extern const struct unit_test merge_tests[];
+extern const struct unit_test bigalloc_tests[];
 extern const struct unit_test match_tests[];
 extern const struct unit_test saved_summary_tests[];
 extern const struct unit_test kcore_tests[];
@@ -53,7 +54,7 @@ int main(int argc, char **argv)
 					     merge_tests, kcore_tests, elfdump_tests, reader_tests, match_tests, saved_summary_tests,
 					     alloctag_tests, stackdepot_tests, pageowner_tests,
 					     largealloc_tests, kmemleak_tests, ahead_tests,
-					     prefetch_tests, slabpipe_tests };
+					     prefetch_tests, slabpipe_tests, bigalloc_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 

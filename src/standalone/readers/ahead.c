@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "standalone/bigalloc.h"
 #include "standalone/readers/ahead.h"
 
 #define AHEAD_MIN_SLOTS 16
@@ -190,7 +191,7 @@ static bool allocate(struct sa_ahead *a)
 		a->nslots = AHEAD_MIN_SLOTS;
 	a->slots = calloc(a->nslots, sizeof(*a->slots));
 	a->jobs = calloc(a->nslots, sizeof(*a->jobs));
-	a->pages = malloc((size_t)a->nslots * a->page_size);
+	a->pages = sa_big_calloc(a->nslots, a->page_size);
 	return a->slots && a->jobs && a->pages;
 }
 
@@ -241,7 +242,7 @@ void sa_ahead_free(struct sa_ahead *a)
 	pthread_cond_destroy(&a->done);
 	free(a->slots);
 	free(a->jobs);
-	free(a->pages);
+	sa_big_free(a->pages);
 	free(a);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "standalone/bigalloc.h"
 #include "standalone/symbols/symtab.h"
 
 static uint64_t hash_string(const char *s)
@@ -29,15 +30,15 @@ static size_t find_slot(char *const *keys, const uint64_t *hashes, size_t cap,
 /* A table of cap slots (a power of two) holding m's keys. */
 static bool rehash(struct lx_strmap *m, size_t cap)
 {
-	char **keys = calloc(cap, sizeof(*keys));
-	uint64_t *values = calloc(cap, sizeof(*values));
-	uint64_t *hashes = calloc(cap, sizeof(*hashes));
+	char **keys = sa_big_calloc(cap, sizeof(*keys));
+	uint64_t *values = sa_big_calloc(cap, sizeof(*values));
+	uint64_t *hashes = sa_big_calloc(cap, sizeof(*hashes));
 	size_t i, slot;
 
 	if (!keys || !values || !hashes) {
-		free(keys);
-		free(values);
-		free(hashes);
+		sa_big_free(keys);
+		sa_big_free(values);
+		sa_big_free(hashes);
 		return false;
 	}
 	for (i = 0; i < m->cap; i++) {
@@ -48,9 +49,9 @@ static bool rehash(struct lx_strmap *m, size_t cap)
 		values[slot] = m->values[i];
 		hashes[slot] = m->hashes[i];
 	}
-	free(m->keys);
-	free(m->values);
-	free(m->hashes);
+	sa_big_free(m->keys);
+	sa_big_free(m->values);
+	sa_big_free(m->hashes);
 	m->keys = keys;
 	m->values = values;
 	m->hashes = hashes;
@@ -112,9 +113,9 @@ void lx_strmap_free(struct lx_strmap *m)
 
 	for (i = 0; !borrowed && i < m->cap; i++)
 		free(m->keys[i]);
-	free(m->keys);
-	free(m->values);
-	free(m->hashes);
+	sa_big_free(m->keys);
+	sa_big_free(m->values);
+	sa_big_free(m->hashes);
 	memset(m, 0, sizeof(*m));
 	m->borrowed = borrowed;
 }

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Large zeroed buffers on transparent huge pages, for the program's few
+ * big tables and rings (the slab windows, the decoding ring, the name
+ * tables).  Only src/standalone/ sees it.
+ */
+#ifndef LEAKEXT_STANDALONE_BIGALLOC_H
+#define LEAKEXT_STANDALONE_BIGALLOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * count * size zeroed bytes, as calloc() gives them.  From SA_BIG_MIN bytes
+ * on, a mapping of its own, aligned to and advised for huge pages
+ * (madvise(MADV_HUGEPAGE)): one page fault per 2 MiB instead of one per
+ * 4 KiB, where the kernel has huge pages to give; else, or when the
+ * mapping fails, calloc().  NULL when out of memory.  Thread-safe.
+ */
+#define SA_BIG_MIN (2UL << 20)
+void *sa_big_calloc(size_t count, size_t size);
+/* Free what sa_big_calloc() or calloc() gave (NULL: nothing). */
+void sa_big_free(void *ptr);
+
+#endif
