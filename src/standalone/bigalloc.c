@@ -69,7 +69,7 @@ static size_t forget(void *start)
 	return len;
 }
 
-/* len bytes (a multiple of the page) at a 2 MiB boundary, advised; NULL if none. */
+/* len bytes (a multiple of 2 MiB) at a 2 MiB boundary, advised; NULL if none. */
 static void *map_aligned(size_t len)
 {
 	size_t span = len + HUGE_PAGE;
@@ -98,7 +98,10 @@ void *sa_big_calloc(size_t count, size_t size)
 		return NULL;
 	if (bytes < SA_BIG_MIN || !MAPPINGS_USED)
 		return calloc(count ? count : 1, size ? size : 1);
-	len = (bytes + 4095) & ~(size_t)4095;
+	/* whole huge pages: a tail of small ones would fault a page at a time */
+	len = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	if (len < bytes)
+		return NULL;
 	start = map_aligned(len);
 	if (start && remember(start, len))
 		return start;
