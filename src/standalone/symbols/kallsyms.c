@@ -238,6 +238,21 @@ static int read_tokens(struct decode *d)
 	return check_tokens(d, got);
 }
 
+/*
+ * The dump is advised of the names stream (as long as NAME_RECORD_GUESS
+ * bytes a symbol make it: 13 on a 6.1 kernel) before the values are read,
+ * so that its decoding threads inflate the stream while the values are
+ * read and the names decoded.
+ */
+#define NAME_RECORD_GUESS 16
+
+static void advise_names(const struct decode *d)
+{
+	uint64_t len = (uint64_t)d->stats->num_syms * NAME_RECORD_GUESS;
+
+	lx_prefetch(d->t, d->a->names, len < MAX_NAMES_BYTES ? len : MAX_NAMES_BYTES);
+}
+
 /* kallsyms_offsets or kallsyms_addresses, whole. */
 static int read_values(struct decode *d)
 {
@@ -260,6 +275,8 @@ static int read_values(struct decode *d)
 	d->values = malloc(len);
 	if (!d->values)
 		return fail(d, "out of memory");
+	advise_names(d);
+	lx_prefetch(d->t, addr, len);
 	return read_table(d, table, addr, d->values, len);
 }
 
