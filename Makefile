@@ -49,7 +49,7 @@ EXT_OBJS := $(B)/extensions/leakext.o $(B)/extensions/ptype.o \
 	    $(B)/src/standalone/readers/diskdump.o $(B)/src/standalone/readers/ahead.o \
 	    $(B)/src/standalone/readers/pagecodec.o \
 	    $(B)/src/standalone/types/btf.o $(B)/src/standalone/types/types.o \
-	    $(B)/src/standalone/symbols/strmap.o
+	    $(B)/src/standalone/symbols/strmap.o $(B)/src/standalone/bigalloc.o
 UNIT_SRCS := $(shell find tests/unit -name "*.c")
 # libkdumpfile, libelf, libbpf and libdeflate ship .pc files; Debian's
 # libdwarf-dev does not.
