@@ -31,16 +31,16 @@ bool lx_read_u32(struct lx_target *t, uint64_t addr, uint32_t *val);
  * zero-extended to 64 bits.  A field that is a u32 or a u64 on every
  * kernel keeps lx_read_u32() and lx_read_u64().
  */
+static inline unsigned int lx_word_size(const struct lx_target *t)
+{
+	return t->word_size == 4 ? 4 : 8;
+}
+
 /*
  * Hex digits of a kernel address in text, as crash prints them: 16 on a
  * 64-bit kernel, 8 on a 32-bit one.
  */
 #define lx_addr_digits(t) ((int)lx_word_size(t) * 2)
-
-static inline unsigned int lx_word_size(const struct lx_target *t)
-{
-	return t->word_size == 4 ? 4 : 8;
-}
 
 /* The largest value a word holds (a 32-bit kernel's (unsigned long)-1). */
 static inline uint64_t lx_word_max(const struct lx_target *t)

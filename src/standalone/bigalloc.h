@@ -2,7 +2,7 @@
 /*
  * Large zeroed buffers on transparent huge pages, for the program's few
  * big tables and rings (the slab windows, the decoding ring, the name
- * tables).  Only src/standalone/ sees it.
+ * tables).  src/standalone/ and the parts of it the crash glue links.
  */
 #ifndef LEAKEXT_STANDALONE_BIGALLOC_H
 #define LEAKEXT_STANDALONE_BIGALLOC_H
