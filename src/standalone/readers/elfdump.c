@@ -6,10 +6,16 @@
  * in the file; nothing is compressed, so a read is one pread per run,
  * or a copy from a page read whole for an earlier read of part of it.
  *
- * Answered here: bytes inside a segment's p_filesz.  Left to libkdumpfile:
- * the zero-filled tail of a segment (p_memsz past p_filesz), addresses no
- * segment holds, and every read of a file whose page size the VMCOREINFO
- * note does not give.  Segments that overlap an earlier one in physical
+ * Answered here: bytes inside a segment's p_filesz, and zeros for the
+ * tail of a segment past p_filesz up to p_memsz.  ELF says those bytes are
+ * zero, and it is where makedumpfile -E puts a run of 256 or more pages it
+ * left out (zero pages, and with -d 31 free, cache and user pages, none of
+ * which the program reads for slabs, their memory map or their roots: a
+ * slab page there was a zero page, as the kdump-compressed dump of the same
+ * memory says).  crash reads them as zeros too (netdump.c's zero_fill);
+ * libkdumpfile 0.5.1 refuses whole pages of them.  Left to libkdumpfile:
+ * addresses no segment holds, and every read of a file whose page size the
+ * VMCOREINFO note does not give.  Segments that overlap an earlier one in physical
  * memory (/proc/vmcore's kernel text beside the RAM that holds it) are left
  * out: the earlier one answers for the same bytes, and a lookup needs runs
  * that do not overlap.  The headers are parsed by kcore.c (an ELF64 core
@@ -25,9 +31,12 @@
 #include "standalone/readers/kcore.h"
 #include "standalone/readers/reader.h"
 
-/* Physical [paddr, paddr + size) is at offset in the file. */
+/*
+ * Physical [paddr, paddr + size) is at offset in the file; [paddr + size,
+ * paddr + span) is zeros (p_memsz past p_filesz, up to the next run).
+ */
 struct elf_run {
-	uint64_t paddr, size, offset;
+	uint64_t paddr, size, offset, span;
 };
 
 /*
@@ -57,11 +66,15 @@ static int by_paddr(const void *a, const void *b)
 	return x->size < y->size ? 1 : x->size > y->size ? -1 : 0;
 }
 
-/* The segments with a physical address, sorted; overlaps dropped. */
+/*
+ * The segments with a physical address, sorted; overlaps of their file
+ * bytes dropped, zero tails cut where the next run's bytes begin.
+ */
 static bool index_runs(struct elfdump *e)
 {
 	const struct sa_kcore *k = &e->core;
 	unsigned int i, n = 0;
+	struct elf_run *last;
 
 	e->runs = calloc(k->nsegs, sizeof(*e->runs));
 	if (!e->runs)
@@ -69,12 +82,16 @@ static bool index_runs(struct elfdump *e)
 	for (i = 0; i < k->nsegs; i++)
 		if (k->segs[i].paddr != SA_KCORE_NO_PADDR)
 			e->runs[n++] = (struct elf_run){ k->segs[i].paddr, k->segs[i].size,
-							 k->segs[i].offset };
+							 k->segs[i].offset, k->segs[i].memsize };
 	qsort(e->runs, n, sizeof(*e->runs), by_paddr);
-	for (i = 0; i < n; i++)
-		if (!e->nruns || e->runs[i].paddr - e->runs[e->nruns - 1].paddr >=
-				 e->runs[e->nruns - 1].size)
-			e->runs[e->nruns++] = e->runs[i];
+	for (i = 0; i < n; i++) {
+		last = e->nruns ? &e->runs[e->nruns - 1] : NULL;
+		if (last && e->runs[i].paddr - last->paddr < last->size)
+			continue;
+		if (last && e->runs[i].paddr - last->paddr < last->span)
+			last->span = e->runs[i].paddr - last->paddr;
+		e->runs[e->nruns++] = e->runs[i];
+	}
 	return e->nruns;
 }
 
@@ -156,27 +173,33 @@ static const struct elf_run *run_at(const struct elfdump *e, uint64_t paddr)
 		else
 			lo = mid + 1;
 	}
-	if (!lo || paddr - e->runs[lo - 1].paddr >= e->runs[lo - 1].size)
+	if (!lo || paddr - e->runs[lo - 1].paddr >= e->runs[lo - 1].span)
 		return NULL;
 	return &e->runs[lo - 1];
 }
 
 /*
- * Each piece of physical [paddr, paddr + len) from the run that holds it
- * (read into buf unless buf is NULL); false at the first that none holds.
+ * Each piece of physical [paddr, paddr + len) from the run that holds it,
+ * its file bytes or its zero tail (into buf unless buf is NULL); false at
+ * the first that none holds.
  */
 static bool each_piece(const struct elfdump *e, uint64_t paddr, uint8_t *buf, size_t len)
 {
 	while (len) {
 		const struct elf_run *run = run_at(e, paddr);
 		uint64_t into, n;
+		bool in_file;
 
 		if (!run)
 			return false;
 		into = paddr - run->paddr;
-		n = run->size - into < len ? run->size - into : len;
-		if (buf && !sa_kcore_read_file(&e->core, buf, n, run->offset + into))
+		in_file = into < run->size;
+		n = (in_file ? run->size : run->span) - into;
+		n = n < len ? n : len;
+		if (buf && in_file && !sa_kcore_read_file(&e->core, buf, n, run->offset + into))
 			return false;
+		if (buf && !in_file)
+			memset(buf, 0, n);
 		buf = buf ? buf + n : NULL;
 		paddr += n;
 		len -= n;
@@ -184,7 +207,10 @@ static bool each_piece(const struct elfdump *e, uint64_t paddr, uint8_t *buf, si
 	return true;
 }
 
-/* Page frame pfn, whole, from the cache or read into it; NULL if no run holds all of it. */
+/*
+ * Page frame pfn, whole, from the cache or read into it; NULL unless one
+ * run holds all of it in the file (a zero tail is each_piece()'s).
+ */
 static const uint8_t *cached_page(struct elfdump *e, uint64_t pfn)
 {
 	size_t slot = pfn % ELF_CACHE_PAGES;
@@ -197,7 +223,8 @@ static const uint8_t *cached_page(struct elfdump *e, uint64_t pfn)
 	if (!e->cache && !(e->cache = malloc(ELF_CACHE_PAGES * e->page_size)))
 		return NULL;
 	run = run_at(e, paddr);
-	if (!run || run->size - (paddr - run->paddr) < e->page_size)
+	if (!run || paddr - run->paddr >= run->size ||
+	    run->size - (paddr - run->paddr) < e->page_size)
 		return NULL;
 	mem = e->cache + slot * e->page_size;
 	e->cached[slot] = 0;

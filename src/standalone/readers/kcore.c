@@ -139,9 +139,10 @@ static void add_segment(struct sa_kcore *k, const Elf64_Phdr *ph)
 	seg = &k->segs[k->nsegs++];
 	seg->vaddr = ph->p_vaddr;
 	seg->size = ph->p_filesz;
+	seg->memsize = ph->p_memsz > ph->p_filesz ? ph->p_memsz : ph->p_filesz;
 	seg->offset = ph->p_offset;
 	seg->paddr = ph->p_paddr;
-	if (seg->paddr != SA_KCORE_NO_PADDR && seg->paddr + seg->size < seg->paddr)
+	if (seg->paddr != SA_KCORE_NO_PADDR && seg->paddr + seg->memsize < seg->paddr)
 		seg->paddr = SA_KCORE_NO_PADDR;
 	if (seg->paddr != SA_KCORE_NO_PADDR && seg->paddr + seg->size > k->phys_end)
 		k->phys_end = seg->paddr + seg->size;

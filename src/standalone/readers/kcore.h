@@ -29,6 +29,11 @@ struct sa_kcore_segment {
 	uint64_t paddr;		/* physical address, or SA_KCORE_NO_PADDR */
 	uint64_t size;		/* bytes in the file (p_filesz) */
 	uint64_t offset;	/* where they are in the file */
+	/*
+	 * p_memsz, at least size: the bytes past size are zeros (ELF's
+	 * rule; makedumpfile -E puts the pages it leaves out there).
+	 */
+	uint64_t memsize;
 };
 
 struct sa_kcore {

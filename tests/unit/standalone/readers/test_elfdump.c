@@ -144,9 +144,14 @@ static bool test_reads_by_physical_address(void)
 	CHECK(sa_elfdump_ops.read(e, PG - 8, buf, 16));
 	CHECK(all_bytes(buf, 8, 0x11) && all_bytes(buf + 8, 8, 0x22));
 	CHECK(sa_elfdump_ops.present(e, 0, 2 * PG));
-	/* the zero-filled tail, holes and wraps are left to libkdumpfile */
-	CHECK(!sa_elfdump_ops.read(e, 0x100000 + 3 * PG, buf, 8));
-	CHECK(!sa_elfdump_ops.present(e, 0x100000 + 2 * PG, 2 * PG));
+	/* the tail past p_filesz is zeros, a read into it the file's bytes then zeros */
+	memset(buf, 0xff, sizeof(buf));
+	CHECK(sa_elfdump_ops.read(e, 0x100000 + 3 * PG, buf, PG) && all_bytes(buf, PG, 0));
+	CHECK(sa_elfdump_ops.read(e, 0x100000 + 3 * PG - 8, buf, 16));
+	CHECK(all_bytes(buf, 8, 0xaa) && all_bytes(buf + 8, 8, 0));
+	CHECK(sa_elfdump_ops.present(e, 0x100000 + 2 * PG, 2 * PG));
+	/* holes, past p_memsz and wraps are left to libkdumpfile */
+	CHECK(!sa_elfdump_ops.present(e, 0x100000 + 3 * PG, 2 * PG));
 	CHECK(!sa_elfdump_ops.read(e, 2 * PG, buf, 8));
 	CHECK(!sa_elfdump_ops.present(e, PG, 2 * PG));
 	CHECK(!sa_elfdump_ops.read(e, UINT64_MAX - 3, buf, 8));
@@ -232,9 +237,50 @@ static bool test_refusals(void)
 	return unit_ok();
 }
 
+/*
+ * makedumpfile -E: a run of left-out pages is a segment's p_memsz past its
+ * p_filesz, up to where the next segment begins; a tail that overlaps a
+ * later segment ends where that segment's bytes begin.
+ */
+static const struct seg makedumpfile_like[] = {
+	{ 0x200000, PG, 3 * PG, 0x33 },
+	{ 0x205000, PG, PG, 0x55 },
+	{ 0x202000, PG, 8 * PG, 0x44 },	/* inside the first's tail */
+};
+
+static bool test_zero_tails(void)
+{
+	struct core_spec spec = { vmcoreinfo, false, makedumpfile_like, 3 };
+	uint8_t buf[2 * PG];
+	char err[128] = "";
+	int fd;
+	void *e = open_spec(&spec, &fd, err, sizeof(err));
+
+	CHECK(e);
+	if (!e) {
+		close(fd);
+		return unit_ok();
+	}
+	memset(buf, 0xff, sizeof(buf));
+	CHECK(sa_elfdump_ops.read(e, 0x201000, buf, PG) && all_bytes(buf, PG, 0));
+	/* the later segment's bytes, not the earlier one's zeros */
+	CHECK(sa_elfdump_ops.read(e, 0x202000 - 8, buf, 16));
+	CHECK(all_bytes(buf, 8, 0) && all_bytes(buf + 8, 8, 0x44));
+	/* its own tail, cut where the segment at 0x205000 begins */
+	CHECK(sa_elfdump_ops.read(e, 0x204000, buf, 2 * PG));
+	CHECK(all_bytes(buf, PG, 0) && all_bytes(buf + PG, PG, 0x55));
+	CHECK(!sa_elfdump_ops.read(e, 0x206000, buf, 8));
+	CHECK(sa_elfdump_ops.present(e, 0x200000, 5 * PG + 8));
+	sa_elfdump_ops.close(e);
+	close(fd);
+	return unit_ok();
+}
+
 const struct unit_test elfdump_tests[] = {
-	{ "elfdump: reads by physical address; overlaps, tails and holes left",
+	{ "elfdump: reads by physical address; overlaps and holes left, tails zeros",
 	  test_reads_by_physical_address },
+	{ "elfdump: makedumpfile -E's zero tails, cut where a later segment begins",
+	  test_zero_tails },
 	{ "elfdump: no PAGESIZE, a kcore, no physical segment: refused",
 	  test_refusals },
 	{ "elfdump: sub-page reads from the cached pages, evicted and refilled",
