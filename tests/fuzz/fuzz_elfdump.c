@@ -6,7 +6,8 @@
  * bounds, and reads and presence checks must return, reading only inside
  * their buffers.  A read the reader answers must be the file's bytes
  * where a naive parse of the program headers puts that physical address
- * (some PT_LOAD holding all of it: overlapping ones may disagree), and a
+ * (some PT_LOAD holding all of it: overlapping ones may disagree), or
+ * zeros where it lies in some PT_LOAD's tail past p_filesz, and a
  * range read is one the reader calls present.  tests/fuzz/elfdump_seeds.py
  * writes the seed corpus.
  */
@@ -36,7 +37,18 @@ static bool naive_phdr(const uint8_t *data, size_t size, unsigned int i, Elf64_P
 	return ph->p_type == PT_LOAD;
 }
 
-/* Some PT_LOAD holds [paddr, paddr + len) in the file with exactly buf. */
+static bool zeros(const uint8_t *buf, size_t len)
+{
+	while (len--)
+		if (buf[len])
+			return false;
+	return true;
+}
+
+/*
+ * Some PT_LOAD holds [paddr, paddr + len) with exactly buf: in the file,
+ * or in its tail past p_filesz up to p_memsz, where ELF puts zeros.
+ */
 static bool naive_holds(const uint8_t *data, size_t size, uint64_t paddr, const uint8_t *buf,
 			size_t len)
 {
@@ -54,6 +66,9 @@ static bool naive_holds(const uint8_t *data, size_t size, uint64_t paddr, const 
 		off = ph.p_offset + into;
 		if (into < ph.p_filesz && len <= ph.p_filesz - into && off >= ph.p_offset &&
 		    off <= size && len <= size - off && !memcmp(buf, data + off, len))
+			return true;
+		if (into >= ph.p_filesz && into < ph.p_memsz && len <= ph.p_memsz - into &&
+		    zeros(buf, len))
 			return true;
 	}
 	return false;
