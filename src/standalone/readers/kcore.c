@@ -142,8 +142,10 @@ static void add_segment(struct sa_kcore *k, const Elf64_Phdr *ph)
 	seg->memsize = ph->p_memsz > ph->p_filesz ? ph->p_memsz : ph->p_filesz;
 	seg->offset = ph->p_offset;
 	seg->paddr = ph->p_paddr;
-	if (seg->paddr != SA_KCORE_NO_PADDR && seg->paddr + seg->memsize < seg->paddr)
+	if (seg->paddr != SA_KCORE_NO_PADDR && seg->paddr + seg->size < seg->paddr)
 		seg->paddr = SA_KCORE_NO_PADDR;
+	if (seg->paddr != SA_KCORE_NO_PADDR && seg->paddr + seg->memsize < seg->paddr)
+		seg->memsize = seg->size;	/* a tail that wraps: the file's bytes only */
 	if (seg->paddr != SA_KCORE_NO_PADDR && seg->paddr + seg->size > k->phys_end)
 		k->phys_end = seg->paddr + seg->size;
 }
