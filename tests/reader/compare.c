@@ -240,27 +240,31 @@ static bool own_zero_tail(struct compare *c, bool own_ok, int theirs, kdump_addr
 	return tail;
 }
 
-/* One physical span, through the format itself and through libkdumpfile. */
-static void phys_span(struct compare *c, struct tally *t, uint64_t addr, size_t len)
+/* The own reader's answer for [addr, addr + len) against libkdumpfile's. */
+static void judge_span(struct compare *c, struct tally *t, kdump_addrspace_t as,
+		       uint64_t addr, size_t len, bool own_ok)
 {
-	bool own_ok = c->reader.ops->read(c->reader.priv, addr, c->own, len);
-	int theirs = their_read(c, KDUMP_MACHPHYSADDR, addr, len);
+	int theirs = their_read(c, as, addr, len);
 
-	if (own_zero_tail(c, own_ok, theirs, KDUMP_MACHPHYSADDR, addr, len))
+	if (own_zero_tail(c, own_ok, theirs, as, addr, len))
 		t->zero_tail++;
 	else
 		judge(t, theirs < 0, own_ok, theirs > 0, c->own, c->theirs, len, addr);
 }
 
+/* One physical span, through the format itself and through libkdumpfile. */
+static void phys_span(struct compare *c, struct tally *t, uint64_t addr, size_t len)
+{
+	bool own_ok = c->reader.ops->read(c->reader.priv, addr, c->own, len);
+
+	judge_span(c, t, KDUMP_MACHPHYSADDR, addr, len, own_ok);
+}
+
 static void kv_span(struct compare *c, struct tally *t, uint64_t addr, size_t len)
 {
 	bool own_ok = sa_reader_read(&c->reader, addr, c->own, len);
-	int theirs = their_read(c, KDUMP_KVADDR, addr, len);
 
-	if (own_zero_tail(c, own_ok, theirs, KDUMP_KVADDR, addr, len))
-		t->zero_tail++;
-	else
-		judge(t, theirs < 0, own_ok, theirs > 0, c->own, c->theirs, len, addr);
+	judge_span(c, t, KDUMP_KVADDR, addr, len, own_ok);
 }
 
 /* With workers: advise the frame ADVISED_READS reads after pfn (all of them at first). */
@@ -372,19 +376,14 @@ static void map_segment(struct compare *c, struct map_tallies *m, const struct s
 }
 
 /* false when the file is no ELF core or its segments state no mapping */
-static bool compare_elf_map(struct compare *c, int fd, struct map_tallies *m)
+static bool compare_elf_map(struct compare *c, struct map_tallies *m)
 {
-	struct sa_kcore k = { 0 };
-	char err[256];
 	unsigned int i;
 
-	if (sa_kcore_open(&k, fd, err, sizeof(err)))
-		return false;
 	m->file = malloc(c->page_size);
-	for (i = 0; m->file && i < k.nsegs; i++)
-		map_segment(c, m, &k, &k.segs[i]);
+	for (i = 0; m->file && i < c->elf.nsegs; i++)
+		map_segment(c, m, &c->elf, &c->elf.segs[i]);
 	free(m->file);
-	sa_kcore_close(&k);
 	return m->segments;
 }
 
@@ -495,7 +494,7 @@ int main(int argc, char **argv)
 		compare_phys(&c, &whole, &span);
 		image.unfollowed = map.own.unfollowed = !c.reader.walk.levels;
 		compare_virtual(&c, &kv, &image);
-		elf = compare_elf_map(&c, fd, &map);
+		elf = compare_elf_map(&c, &map);
 		ok = report(label, "physical pages", &whole);
 		ok &= report(label, "physical spans across pages", &span);
 		ok &= report(label, "kernel virtual, linear ranges", &kv);
