@@ -21,5 +21,20 @@
 void *sa_big_calloc(size_t count, size_t size);
 /* Free what sa_big_calloc() or calloc() gave (NULL: nothing). */
 void sa_big_free(void *ptr);
+/*
+ * ptr's buffer (from sa_big_calloc() or this, old_size bytes asked of it;
+ * NULL: none) made new_size bytes: the first of old_size and new_size
+ * bytes kept, the rest zero.  A buffer of its own huge pages grows within
+ * them, or its pages move to a larger mapping (mremap(): nothing copied,
+ * nothing faulted again); others are copied.  NULL when out of memory,
+ * ptr then untouched.  Thread-safe for different buffers.
+ */
+void *sa_big_grow(void *ptr, size_t old_size, size_t new_size);
+
+/*
+ * The process's malloc() heap grown reserve bytes at a time, kept, and its
+ * first reserve bytes on huge pages (bigalloc.c); the program only.
+ */
+void sa_big_heap(size_t reserve);
 
 #endif
