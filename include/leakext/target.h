@@ -118,6 +118,14 @@ struct lx_host_ops {
 	 */
 	void *(*alloc)(struct lx_target *t, size_t size);
 	void (*release)(struct lx_target *t, void *ptr);
+	/*
+	 * ptr's memory (from alloc or grow, old_size bytes asked of it) made
+	 * new_size bytes, the first old_size (at most new_size) kept and the
+	 * rest zero; NULL when out of memory, ptr then still valid.  May be
+	 * NULL: lx_grow() allocates, copies and releases.  The program grows a
+	 * huge-page buffer in place or moves its pages (bigalloc.c).
+	 */
+	void *(*grow)(struct lx_target *t, void *ptr, size_t old_size, size_t new_size);
 	/* True once the user asked to stop (^C). */
 	bool (*interrupted)(struct lx_target *t);
 	/* Diagnostics, escaped by lx_msg(); the host decides where they go. */
@@ -132,9 +140,9 @@ struct lx_host_ops {
 	 * Run fn(arg) on a thread of its own and return a handle that
 	 * thread_join() takes, which returns once fn has returned.  NULL: no
 	 * thread was started (the host runs one thread, or none is free),
-	 * and the caller does the work itself.  fn may call alloc and release
-	 * (thread-safe wherever this op starts threads) and nothing else of
-	 * the target.  May be NULL, with thread_join: never a thread (crash,
+	 * and the caller does the work itself.  fn may call alloc, grow and
+	 * release (thread-safe wherever this op starts threads) and nothing
+	 * else of the target.  May be NULL, with thread_join: never a thread (crash,
 	 * which is not thread-safe).
 	 */
 	void *(*thread_start)(struct lx_target *t, void (*fn)(void *arg), void *arg);

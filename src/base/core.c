@@ -26,7 +26,11 @@ void lx_free(struct lx_target *t, void *ptr)
 
 void *lx_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size)
 {
-	void *p = lx_alloc(t, new_size);
+	void *p;
+
+	if (t->host->grow)
+		return t->host->grow(t, ptr, old_size, new_size ? new_size : 1);
+	p = lx_alloc(t, new_size);
 
 	if (!p)
 		return NULL;

@@ -162,6 +162,12 @@ static void sa_release(struct lx_target *t, void *ptr)
 	sa_big_free(ptr);
 }
 
+static void *sa_grow(struct lx_target *t, void *ptr, size_t old_size, size_t new_size)
+{
+	(void)t;
+	return sa_big_grow(ptr, old_size, new_size);
+}
+
 struct sa_thread {
 	pthread_t id;
 	void (*fn)(void *arg);
@@ -453,6 +459,7 @@ const struct lx_dump_ops sa_dump_ops = {
 const struct lx_host_ops sa_host_ops = {
 	.alloc = sa_alloc,
 	.release = sa_release,
+	.grow = sa_grow,
 	.interrupted = sa_interrupted,
 	.message = sa_message,
 	.progress = sa_progress,
