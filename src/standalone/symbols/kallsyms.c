@@ -44,6 +44,7 @@
 #define SMALLEST_PAGE 4096
 #define MAX_SYMS (4U << 20)		/* a kernel has ~150 000; 4M is far beyond */
 #define MAX_NAMES_BYTES (64U << 20)	/* the stream: ~10 bytes a symbol */
+#define RESERVE_SYMS (256U << 10)	/* symbols room is made for before decoding */
 #define MAX_NAME_BYTES (256U << 20)	/* all decoded names together */
 #define TOKENS 256
 #define MAX_TOKEN_LEN KSYM_NAME_LEN
@@ -438,6 +439,15 @@ static int decode_one(struct decode *d, struct names_stream *s, uint32_t sym)
 	return add_name(d, text + 1, n - 1);
 }
 
+/*
+ * Room for the table at once, on huge pages (symtab.c), up to what a big
+ * kernel has: a corrupt count beyond that grows the table name by name.
+ */
+static uint32_t symbols_to_reserve(const struct decode *d)
+{
+	return d->stats->num_syms < RESERVE_SYMS ? d->stats->num_syms : RESERVE_SYMS;
+}
+
 static int decode_names(struct decode *d)
 {
 	struct names_stream s = { .t = d->t, .addr = d->a->names };
@@ -446,7 +456,8 @@ static int decode_names(struct decode *d)
 
 	d->skipped = calloc(d->stats->num_syms / 8 + 1, 1);
 	s.buf = malloc(BATCH);
-	if (!d->skipped || !s.buf) {
+	if (!d->skipped || !s.buf ||
+	    !lx_symtab_reserve(d->st, d->st->count + symbols_to_reserve(d))) {
 		free(s.buf);
 		return fail(d, "out of memory");
 	}

@@ -59,6 +59,8 @@ int lx_symtab_load_elf(struct lx_symtab *st, const char *vmlinux, uint64_t offse
 /* vmlinux's GNU build-id as hex ("" if it has none); -1 if not an ELF vmlinux. */
 int lx_elf_build_id(const char *vmlinux, char *hex, size_t len, char *err,
 		    size_t errlen);
+/* Room for count symbols in all, so that adding them never moves the table. */
+bool lx_symtab_reserve(struct lx_symtab *st, size_t count);
 /* Add a symbol (copies the strings). */
 bool lx_symtab_add(struct lx_symtab *st, uint64_t addr, uint64_t size,
 		   const char *name, const char *module);
