@@ -75,17 +75,15 @@ static uint32_t enumerator_name_off(const struct btf_type *t, unsigned int i)
 	return btf_is_enum64(t) ? btf_enum64(t)[i].name_off : btf_enum(t)[i].name_off;
 }
 
+/* The first value put for a name stays (lx_strmap_put() keeps it). */
 static bool index_enumerators(struct btf_types *b, const struct btf_type *t)
 {
 	unsigned int i, n = btf_vlen(t);
 	const char *name;
-	uint64_t known;
 
 	for (i = 0; i < n; i++) {
 		name = name_of(b, enumerator_name_off(t, i));
-		if (!name || lx_strmap_get(&b->enumerators, name, &known))
-			continue;
-		if (!lx_strmap_put(&b->enumerators, name, (uint64_t)enumerator_value(t, i)))
+		if (name && !lx_strmap_put(&b->enumerators, name, (uint64_t)enumerator_value(t, i)))
 			return false;
 	}
 	return true;
@@ -95,7 +93,6 @@ static bool index_type(struct btf_types *b, uint32_t id)
 {
 	const struct btf_type *t = type_at(b, id);
 	const char *name;
-	uint64_t known;
 
 	if (!t)
 		return true;
@@ -104,9 +101,31 @@ static bool index_type(struct btf_types *b, uint32_t id)
 	if (!btf_is_composite(t))
 		return true;
 	name = name_of(b, t->name_off);
-	if (!name || lx_strmap_get(&b->aggregates, name, &known))
-		return true;
-	return lx_strmap_put(&b->aggregates, name, id);
+	return !name || lx_strmap_put(&b->aggregates, name, id);
+}
+
+/*
+ * Room in both tables for every name the types could add, so indexing
+ * never rehashes.  The names are the BTF's own strings, kept as long as
+ * b->btf: the tables borrow them rather than copy 20 000 of them.
+ */
+static bool reserve_names(struct btf_types *b)
+{
+	size_t aggregates = 0, enumerators = 0;
+	const struct btf_type *t;
+	uint32_t id;
+
+	for (id = b->first; id < b->ntypes; id++) {
+		t = type_at(b, id);
+		if (t && btf_is_any_enum(t))
+			enumerators += btf_vlen(t);
+		else if (t && btf_is_composite(t))
+			aggregates++;
+	}
+	b->aggregates.borrowed = true;
+	b->enumerators.borrowed = true;
+	return lx_strmap_reserve(&b->aggregates, aggregates) &&
+	       lx_strmap_reserve(&b->enumerators, enumerators);
 }
 
 static int index_btf(struct btf_types *b, char *err, size_t errlen)
@@ -114,6 +133,10 @@ static int index_btf(struct btf_types *b, char *err, size_t errlen)
 	uint32_t id;
 
 	b->ntypes = btf__type_cnt(b->btf);
+	if (!reserve_names(b)) {
+		snprintf(err, errlen, "out of memory indexing BTF");
+		return -1;
+	}
 	for (id = b->first; id < b->ntypes; id++) {
 		if (!index_type(b, id)) {
 			snprintf(err, errlen, "out of memory indexing BTF");
