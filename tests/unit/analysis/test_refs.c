@@ -1141,19 +1141,22 @@ static bool test_reach_free(void)
 
 /*
  * lx_words_miss() on 8-byte words: a word in the range found wherever it
- * is (each of 25 positions: three 64-byte blocks and a tail), the range's
- * ends exact, an empty range holding nothing.
+ * is (each of 153 positions: two steps of eight 64-byte blocks, as the
+ * AVX2 loop takes them, three blocks after, and a tail), the range's ends
+ * exact, an empty range holding nothing.
  */
+#define MISS_WORDS (2 * 64 + 3 * 8 + 1)
+
 static bool test_words_miss_every_position(void)
 {
 	const uint64_t lo = 0xffff888000000000ULL, hi = 0xffff889000000000ULL;
 	const uint64_t inside[] = { lo, hi - 1, lo + 0x1234568 };
 	const uint64_t outside[] = { lo - 1, hi, 0, ~0ULL };
-	uint64_t words[25] = { 0 };
+	uint64_t words[MISS_WORDS] = { 0 };
 	size_t at, v;
 
 	CHECK(lx_words_miss((uint8_t *)words, sizeof(words), 8, lo, hi));
-	for (at = 0; at < 25; at++) {
+	for (at = 0; at < MISS_WORDS; at++) {
 		for (v = 0; v < sizeof(inside) / sizeof(inside[0]); v++) {
 			words[at] = inside[v];
 			CHECK(!lx_words_miss((uint8_t *)words, sizeof(words), 8, lo, hi));
