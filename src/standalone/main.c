@@ -17,6 +17,7 @@
 #include "leakext/core.h"
 #include "leakext/leakext.h"
 #include "leakext/summary.h"
+#include "standalone/bigalloc.h"
 #include "standalone/files.h"
 #include "standalone/merge.h"
 #include "standalone/readers/ahead.h"
@@ -66,6 +67,7 @@ enum { OPT_REFS = 0x100, OPT_READER, OPT_CACHE_TYPE, OPT_DIFF, OPT_WATCH, OPT_ME
 #define WATCH_KEEP 16
 #define WATCH_MAX_SECONDS 86400.0
 #define LIVE_NICENESS 10	/* a live scan's CPU priority, unless --keep-priority */
+#define HEAP_RESERVE (64UL << 20)	/* malloc heap on huge pages (bigalloc.h) */
 
 static void usage(FILE *out)
 {
@@ -957,6 +959,7 @@ int main(int argc, char **argv)
 	struct program p = { .opt = { 0 } };
 	int ret;
 
+	sa_big_heap(HEAP_RESERVE);
 	if (parse_args(&p, argc, argv)) {
 		free(p.vmcores);
 		return EXIT_USAGE;
