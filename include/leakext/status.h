@@ -14,6 +14,7 @@ enum lx_status {
 	LX_ECORRUPT,	/* dump data is implausible or contradicts itself */
 	LX_EABSENT,	/* a needed type, symbol or memory is not in the dump */
 	LX_EUSAGE,	/* options that are malformed or do not go together */
+	LX_EINTERNAL,	/* leakext broke a rule of its own: a bug */
 };
 
 /* "out of memory", "interrupted", ... for messages and JSON. */

@@ -144,10 +144,10 @@ enum lx_status lx_cluster_job_run(struct lx_session *s, const struct lx_cache *c
 	lx_slab_pipe_init(&pipe, s->t, &cluster_pipe, job);
 	start = lx_now();
 	ret = lx_scan_cache_visit(s, &job->cache, &job->scan, &pipe.visitor);
-	if (!ret)
+	if (!ret || pipe.status)	/* the pipe's own status first */
 		ret = lx_slab_pipe_finish(&pipe);
 	lx_slab_pipe_free(&pipe);
-	if (pipe.failed)
+	if (pipe.status == LX_ENOMEM)
 		lx_msg(s->t, LX_MSG_ERROR, "out of memory while clustering %s", job->cache.name);
 	if (ret)
 		goto fail;

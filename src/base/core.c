@@ -239,6 +239,8 @@ const char *lx_status_text(enum lx_status st)
 		return "needed data is not in the dump";
 	case LX_EUSAGE:
 		return "bad usage";
+	case LX_EINTERNAL:
+		return "internal error (a leakext bug)";
 	}
 	return "unknown status";
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* A walk's live objects worked on by two threads (slabpipe.h). */
+#include <stdarg.h>
 #include <string.h>
 
 #include "slab/slabpipe.h"
@@ -31,6 +32,18 @@ static void work_batch(void *arg)
 	}
 }
 
+/* The pipe's own contract broken (a leakext bug): said, and the walk stopped. */
+static void __attribute__((format(printf, 2, 3)))
+pipe_broken(struct lx_slab_pipe *pipe, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	lx_vmsg(pipe->t, LX_MSG_ERROR, fmt, ap);
+	va_end(ap);
+	pipe->status = LX_EINTERNAL;
+}
+
 static void batch_reset(struct lx_pipe_batch *b)
 {
 	b->used = 0;
@@ -46,9 +59,9 @@ static void drain_batch(struct lx_slab_pipe *pipe, struct lx_pipe_batch *b)
 	work_batch(b);
 	lx_thread_join(pipe->t, b->thread);
 	b->thread = NULL;
-	for (i = 0; i < b->nobjects && !pipe->failed; i++)
+	for (i = 0; i < b->nobjects && !pipe->status; i++)
 		if (!pipe->ops->sink(pipe->arg, b->objects[i].addr, b->results + i * rs))
-			pipe->failed = true;
+			pipe->status = LX_ENOMEM;
 	batch_reset(b);
 }
 
@@ -86,18 +99,18 @@ static uint8_t *pipe_buffer(void *arg, size_t len)
 	struct lx_pipe_batch *b = &pipe->batch[pipe->filling];
 	size_t cap = len > pipe->batch_bytes ? len : pipe->batch_bytes;
 
-	if (!pipe->failed && batch_full(b, len)) {
+	if (!pipe->status && batch_full(b, len)) {
 		pass_batch(pipe);
 		b = &pipe->batch[pipe->filling];
 	}
-	if (!pipe->failed && !b->mem) {
+	if (!pipe->status && !b->mem) {
 		b->mem = lx_alloc(pipe->t, cap);
 		b->cap = b->mem ? cap : 0;
 	}
-	if (pipe->failed || !b->mem || b->cap - b->used < len) {
-		pipe->failed = true;
+	if (!pipe->status && (!b->mem || b->cap - b->used < len))
+		pipe->status = LX_ENOMEM;
+	if (pipe->status)
 		return NULL;
-	}
 	return b->mem + b->used;
 }
 
@@ -132,11 +145,15 @@ static void pipe_slab(void *arg, const struct lx_scan *scan, const struct lx_sla
 	const struct lx_cache *c = &scan->cache;
 	size_t bytes = c->red_left_pad + (size_t)slab->objects * c->size;
 
-	if (pipe->failed)
+	if (pipe->status)
 		return;
-	if (mem != b->mem + b->used ||	/* not the memory buffer() gave */
-	    !add_objects(pipe, b, scan, slab, b->used)) {
-		pipe->failed = true;
+	if (mem != b->mem + b->used) {
+		pipe_broken(pipe, "internal error: a slab of %s not read into the pipe's buffer",
+			    scan->cache.name);
+		return;
+	}
+	if (!add_objects(pipe, b, scan, slab, b->used)) {
+		pipe->status = LX_ENOMEM;
 		return;
 	}
 	b->used += (bytes + 63) & ~(size_t)63;
@@ -155,13 +172,13 @@ static void work_now(void *arg, const struct lx_scan *scan, const struct lx_slab
 	uint8_t result[LX_PIPE_RESULT_MAX];
 	uint32_t j;
 
-	for (j = 0; j < slab->objects && !pipe->failed; j++) {
+	for (j = 0; j < slab->objects && !pipe->status; j++) {
 		if (lx_object_is_free(scan, slab, j))
 			continue;
 		pipe->ops->work(pipe->arg, mem + c->red_left_pad + (size_t)j * c->size,
 				c->object_size, result);
 		if (!pipe->ops->sink(pipe->arg, lx_object_addr(scan, slab, j), result))
-			pipe->failed = true;
+			pipe->status = LX_ENOMEM;
 	}
 }
 
@@ -175,7 +192,9 @@ void lx_slab_pipe_init(struct lx_slab_pipe *pipe, struct lx_target *t,
 	pipe->batch_bytes = LX_PIPE_BATCH;
 	pipe->batch[0].pipe = pipe->batch[1].pipe = pipe;
 	pipe->visitor.arg = pipe;
-	pipe->failed = ops->result_size > LX_PIPE_RESULT_MAX;
+	if (ops->result_size > LX_PIPE_RESULT_MAX)
+		pipe_broken(pipe, "internal error: a pipe result of %zu bytes, more than %u", ops->result_size,
+			    LX_PIPE_RESULT_MAX);
 	if (lx_has_threads(t)) {
 		pipe->visitor.slab = pipe_slab;
 		pipe->visitor.buffer = pipe_buffer;
@@ -186,11 +205,11 @@ void lx_slab_pipe_init(struct lx_slab_pipe *pipe, struct lx_target *t,
 
 enum lx_status lx_slab_pipe_finish(struct lx_slab_pipe *pipe)
 {
-	if (!pipe->failed) {
+	if (!pipe->status) {
 		pass_batch(pipe);		/* drains the batch before the last */
 		pass_batch(pipe);		/* and the last */
 	}
-	return pipe->failed ? LX_ENOMEM : LX_OK;
+	return pipe->status;
 }
 
 void lx_slab_pipe_free(struct lx_slab_pipe *pipe)

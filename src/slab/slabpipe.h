@@ -56,7 +56,7 @@ struct lx_slab_pipe {
 	unsigned int filling;	/* the batch the walk reads into */
 	size_t threaded;	/* batches a thread worked on */
 	bool unthreaded;	/* a thread did not start: drain each slab */
-	bool failed;		/* out of memory: the walk is stopped */
+	enum lx_status status;	/* not LX_OK: the walk is stopped */
 	struct lx_visitor visitor;	/* what the walk is given */
 };
 
@@ -64,9 +64,10 @@ struct lx_slab_pipe {
 void lx_slab_pipe_init(struct lx_slab_pipe *pipe, struct lx_target *t,
 		       const struct lx_pipe_ops *ops, void *arg);
 /*
- * After the walk: every live object visited is sunk when this returns.
- * LX_ENOMEM if the pipe ran out of memory or a sink failed (the walk then
- * stopped too).
+ * After the walk (or once the pipe stopped it): every live object visited
+ * is sunk when this returns LX_OK.  LX_ENOMEM if the pipe ran out of
+ * memory or a sink failed, LX_EINTERNAL (said) if the walk broke the
+ * visitor's contract; the walk stopped there.
  */
 enum lx_status lx_slab_pipe_finish(struct lx_slab_pipe *pipe);
 /* Waits for the pipe's threads, if any, and frees the batches. */

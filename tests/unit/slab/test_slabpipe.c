@@ -189,6 +189,79 @@ static bool test_pipe_sink_fails(void)
 	return unit_ok();
 }
 
+/* A walk that hands the pipe memory other than its buffer's, from the 5th slab. */
+struct stray_walk {
+	struct lx_slab_pipe *pipe;
+	unsigned int slabs;
+};
+
+static uint8_t *stray_buffer(void *arg, size_t len)
+{
+	struct stray_walk *w = arg;
+
+	return w->pipe->visitor.buffer(w->pipe->visitor.arg, len);
+}
+
+static void stray_slab(void *arg, const struct lx_scan *scan, const struct lx_slab *slab,
+		       const uint8_t *mem)
+{
+	struct stray_walk *w = arg;
+
+	w->pipe->visitor.slab(w->pipe->visitor.arg, scan, slab,
+			      ++w->slabs == 5 ? mem + 64 : mem);
+}
+
+/* The pipe's contract broken: an internal error, said, not "out of memory". */
+static bool test_pipe_contract_broken(void)
+{
+	static struct seen seen;
+	struct lx_slab_pipe pipe;
+	struct stray_walk walk = { .pipe = &pipe };
+	struct lx_visitor visitor = { .slab = stray_slab, .buffer = stray_buffer,
+				      .arg = &walk };
+	struct fixture f;
+	enum lx_status ret;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	many_slabs(&f);
+	fk_set_threads(&f.fk, FK_THREADS);
+	memset(&seen, 0, sizeof(seen));
+	CHECK(lx_layout_init(&f.s) == LX_OK);
+	CHECK(lx_cache_read(&f.s, FK_CACHE, &f.cache) == LX_OK);
+	lx_slab_pipe_init(&pipe, &f.fk.target, &sum_ops, &seen);
+	pipe.batch_bytes = 2 * FK_PAGE_SIZE;
+	ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &visitor);
+	CHECK(ret == LX_ENOMEM);	/* what the walk knows: no buffer */
+	CHECK(lx_slab_pipe_finish(&pipe) == LX_EINTERNAL);
+	lx_slab_pipe_free(&pipe);
+	CHECK(walk.slabs == 5);
+	CHECK(strstr(f.fk.messages, "internal error: a slab of") != NULL);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
+/* A result larger than the pipe keeps: refused before any walk. */
+static bool test_pipe_result_too_big(void)
+{
+	static const struct lx_pipe_ops big_ops = {
+		.result_size = LX_PIPE_RESULT_MAX + 1, .work = sum_work, .sink = sum_sink,
+	};
+	static struct seen seen;
+	struct lx_slab_pipe pipe;
+	struct fixture f;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	memset(&seen, 0, sizeof(seen));
+	lx_slab_pipe_init(&pipe, &f.fk.target, &big_ops, &seen);
+	CHECK(pipe.visitor.buffer == NULL || pipe.visitor.buffer(&pipe, 64) == NULL);
+	CHECK(lx_slab_pipe_finish(&pipe) == LX_EINTERNAL);
+	lx_slab_pipe_free(&pipe);
+	CHECK(seen.n == 0);
+	CHECK(strstr(f.fk.messages, "more than 128") != NULL);
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 /* ^C in the middle of a threaded walk: stopped, the thread joined, all freed. */
 static bool test_pipe_interrupted(void)
 {
@@ -219,6 +292,8 @@ const struct unit_test slabpipe_tests[] = {
 	{ "slab pipe: every live object's result, in walk order, any threads",
 	  test_pipe_sees_the_plain_walk },
 	{ "slab pipe: a failing sink stops the walk", test_pipe_sink_fails },
+	{ "slab pipe: a broken contract is an internal error", test_pipe_contract_broken },
+	{ "slab pipe: a result too big is refused", test_pipe_result_too_big },
 	{ "slab pipe: ^C stops a threaded walk, nothing left", test_pipe_interrupted },
 	{ NULL, NULL },
 };
