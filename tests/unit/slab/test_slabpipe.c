@@ -189,6 +189,19 @@ static bool test_pipe_sink_fails(void)
 	return unit_ok();
 }
 
+/* The many slabs' cache read, a pipe of two-page batches on a threaded host. */
+static void threaded_pipe(struct fixture *f, struct lx_slab_pipe *pipe, struct seen *seen)
+{
+	fx_setup(f, LX_FP_XOR_SWAB);
+	many_slabs(f);
+	fk_set_threads(&f->fk, FK_THREADS);
+	memset(seen, 0, sizeof(*seen));
+	CHECK(lx_layout_init(&f->s) == LX_OK);
+	CHECK(lx_cache_read(&f->s, FK_CACHE, &f->cache) == LX_OK);
+	lx_slab_pipe_init(pipe, &f->fk.target, &sum_ops, seen);
+	pipe->batch_bytes = 2 * FK_PAGE_SIZE;
+}
+
 /* A walk that hands the pipe memory other than its buffer's, from the 5th slab. */
 struct stray_walk {
 	struct lx_slab_pipe *pipe;
@@ -222,14 +235,7 @@ static bool test_pipe_contract_broken(void)
 	struct fixture f;
 	enum lx_status ret;
 
-	fx_setup(&f, LX_FP_XOR_SWAB);
-	many_slabs(&f);
-	fk_set_threads(&f.fk, FK_THREADS);
-	memset(&seen, 0, sizeof(seen));
-	CHECK(lx_layout_init(&f.s) == LX_OK);
-	CHECK(lx_cache_read(&f.s, FK_CACHE, &f.cache) == LX_OK);
-	lx_slab_pipe_init(&pipe, &f.fk.target, &sum_ops, &seen);
-	pipe.batch_bytes = 2 * FK_PAGE_SIZE;
+	threaded_pipe(&f, &pipe, &seen);
 	ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &visitor);
 	CHECK(ret == LX_ENOMEM);	/* what the walk knows: no buffer */
 	CHECK(lx_slab_pipe_finish(&pipe) == LX_EINTERNAL);
@@ -270,14 +276,7 @@ static bool test_pipe_interrupted(void)
 	struct fixture f;
 	enum lx_status ret;
 
-	fx_setup(&f, LX_FP_XOR_SWAB);
-	many_slabs(&f);
-	fk_set_threads(&f.fk, FK_THREADS);
-	memset(&seen, 0, sizeof(seen));
-	CHECK(lx_layout_init(&f.s) == LX_OK);
-	CHECK(lx_cache_read(&f.s, FK_CACHE, &f.cache) == LX_OK);
-	lx_slab_pipe_init(&pipe, &f.fk.target, &sum_ops, &seen);
-	pipe.batch_bytes = 2 * FK_PAGE_SIZE;
+	threaded_pipe(&f, &pipe, &seen);
 	f.fk.polls = 0;
 	f.fk.interrupt_at = 30;
 	ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &pipe.visitor);
