@@ -643,9 +643,9 @@ static void show_reads(const struct sa_dump *d, double start)
 {
 	struct sa_ahead_stats ahead;
 
-	fprintf(stderr, "leakscan: %s: analysed in %.2f s; %llu reads by the own reader, %llu by libkdumpfile\n",
+	fprintf(stderr, "leakscan: %s: analysed in %.2f s; %llu reads by the own reader, %llu by libkdumpfile, %llu of pages the dump does not hold\n",
 		d->path, lx_now() - start, (unsigned long long)d->reader.reads,
-		(unsigned long long)d->reader.passed);
+		(unsigned long long)d->reader.passed, (unsigned long long)d->reader.absent);
 	if (!sa_reader_ahead_stats(&d->reader, &ahead))
 		return;
 	fprintf(stderr, "leakscan: %s: %u decoding threads: %llu pages queued, %llu read as they decoded them (%llu waited for), %llu decoded by the main thread first\n",

@@ -63,6 +63,10 @@ static bool kdump_source_read(struct sa_dump *d, uint64_t addr, void *buf, size_
 {
 	if (d->reader.ops && sa_reader_read(&d->reader, addr, buf, len))
 		return true;
+	if (sa_reader_absent(&d->reader, addr, len)) {	/* libkdumpfile would refuse it */
+		d->reader.absent++;
+		return false;
+	}
 	d->reader.passed++;
 	return sa_kdump_reads_read(&d->reads, KDUMP_KVADDR, addr, buf, len);
 }

@@ -59,8 +59,10 @@ def recoded(mkd, codec, tmp):
 
 
 def own_reads(stderr):
-    """(reads the own reader answered, reads libkdumpfile did) from --stats."""
-    found = re.search(rb"(\d+) reads by the own reader, (\d+) by libkdumpfile", stderr)
+    """(reads the own reader answered, reads libkdumpfile did, reads of
+    pages the dump does not hold) from --stats."""
+    found = re.search(rb"(\d+) reads by the own reader, (\d+) by libkdumpfile, "
+                      rb"(\d+) of pages the dump does not hold", stderr)
     return tuple(map(int, found.groups())) if found else None
 
 

@@ -15,7 +15,8 @@
  * page (at most 1 << 20 pages a range) read unaligned across a page
  * boundary through sa_reader_read() and through libkdumpfile (its
  * translation, then a machine physical read: sa_kdump_read()), the same
- * rule.  Where the image is mapped by page tables the own reader
+ * rule.  Where the own reader says a span is not in the dump (the
+ * format's absent op, sa_reader_absent()), libkdumpfile must refuse it.  Where the image is mapped by page tables the own reader
  * does not walk (not x86_64's), libkdumpfile reading all of it passes.
  *
  * The oracle reads through sa_kdump_reads (src/standalone/readers/kdump.c), as the
@@ -53,6 +54,8 @@
 struct tally {
 	uint64_t same, excluded, only_libkdumpfile, differ, only_own, no_oracle;
 	uint64_t zero_tail;	/* the own reader's zeros of an ELF zero tail */
+	/* the own reader said no page is there (sa_reader_absent()); wrongly */
+	uint64_t absent, wrongly_absent;
 	uint64_t first_bad;	/* address of the first disagreement */
 	/* the own reader follows no translation here (not x86_64's tables) */
 	bool unfollowed;
@@ -240,12 +243,27 @@ static bool own_zero_tail(struct compare *c, bool own_ok, int theirs, kdump_addr
 	return tail;
 }
 
+/* The own reader's claim that the dump does not hold the span: libkdumpfile must refuse it. */
+static void judge_absent(struct tally *t, bool absent, int theirs, uint64_t addr)
+{
+	if (!absent || theirs < 0)
+		return;
+	if (!theirs) {
+		t->absent++;
+		return;
+	}
+	t->wrongly_absent++;
+	if (!t->first_bad)
+		t->first_bad = addr ? addr : 1;
+}
+
 /* The own reader's answer for [addr, addr + len) against libkdumpfile's. */
 static void judge_span(struct compare *c, struct tally *t, kdump_addrspace_t as,
-		       uint64_t addr, size_t len, bool own_ok)
+		       uint64_t addr, size_t len, bool own_ok, bool absent)
 {
 	int theirs = their_read(c, as, addr, len);
 
+	judge_absent(t, absent, theirs, addr);
 	if (own_zero_tail(c, own_ok, theirs, as, addr, len))
 		t->zero_tail++;
 	else
@@ -255,16 +273,19 @@ static void judge_span(struct compare *c, struct tally *t, kdump_addrspace_t as,
 /* One physical span, through the format itself and through libkdumpfile. */
 static void phys_span(struct compare *c, struct tally *t, uint64_t addr, size_t len)
 {
-	bool own_ok = c->reader.ops->read(c->reader.priv, addr, c->own, len);
+	const struct sa_format_ops *ops = c->reader.ops;
+	bool own_ok = ops->read(c->reader.priv, addr, c->own, len);
 
-	judge_span(c, t, KDUMP_MACHPHYSADDR, addr, len, own_ok);
+	judge_span(c, t, KDUMP_MACHPHYSADDR, addr, len, own_ok,
+		   ops->absent && ops->absent(c->reader.priv, addr, len));
 }
 
 static void kv_span(struct compare *c, struct tally *t, uint64_t addr, size_t len)
 {
 	bool own_ok = sa_reader_read(&c->reader, addr, c->own, len);
 
-	judge_span(c, t, KDUMP_KVADDR, addr, len, own_ok);
+	judge_span(c, t, KDUMP_KVADDR, addr, len, own_ok,
+		   sa_reader_absent(&c->reader, addr, len));
 }
 
 /* With workers: advise the frame ADVISED_READS reads after pfn (all of them at first). */
@@ -393,7 +414,7 @@ static bool compare_elf_map(struct compare *c, struct map_tallies *m)
  */
 static bool report(const char *label, const char *what, const struct tally *t)
 {
-	bool ok = !t->differ && !t->only_own &&
+	bool ok = !t->differ && !t->only_own && !t->wrongly_absent &&
 		  (t->same || (t->unfollowed && t->only_libkdumpfile));
 	const char *reader = t->reader ? t->reader : "the own reader";
 	const char *oracle = t->oracle ? t->oracle : "libkdumpfile";
@@ -405,6 +426,10 @@ static bool report(const char *label, const char *what, const struct tally *t)
 	if (t->zero_tail)
 		printf(", %llu zeros of ELF segments' tails (past p_filesz) only %s read",
 		       (unsigned long long)t->zero_tail, reader);
+	if (t->absent || t->wrongly_absent)
+		printf(", %llu said not in the dump, %llu of them wrongly (libkdumpfile read it)",
+		       (unsigned long long)(t->absent + t->wrongly_absent),
+		       (unsigned long long)t->wrongly_absent);
 	if (t->no_oracle)
 		printf(", %llu with no oracle (libkdumpfile faulted)",
 		       (unsigned long long)t->no_oracle);

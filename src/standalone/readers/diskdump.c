@@ -267,13 +267,19 @@ static void dd_geometry(const void *priv, uint64_t *page_size, uint64_t *max_pfn
 	*max_pfn = dd->max_pfn;
 }
 
+/* pfn is one the file holds: below max_pfn, set in the 2nd bitmap. */
+static bool in_file(const struct diskdump *dd, uint64_t pfn)
+{
+	return pfn < dd->max_pfn && (dd->bitmap[pfn / 64] & (1ULL << (pfn % 64)));
+}
+
 /* The index of pfn's descriptor: the pages in the file before it. */
 static bool desc_index(const struct diskdump *dd, uint64_t pfn, uint64_t *index)
 {
 	uint64_t word = pfn / 64, first = word - word % DD_RANK_WORDS;
 	uint64_t bit = 1ULL << (pfn % 64);
 
-	if (pfn >= dd->max_pfn || !(dd->bitmap[word] & bit))
+	if (!in_file(dd, pfn))
 		return false;
 	*index = dd->rank[word / DD_RANK_WORDS] +
 		 popcount_words(dd->bitmap + first, word - first) +
@@ -461,6 +467,24 @@ static bool dd_present(void *priv, uint64_t paddr, size_t len)
 	return true;
 }
 
+/*
+ * Some frame of [paddr, paddr + len) past max_pfn or not in the 2nd
+ * bitmap: libkdumpfile 0.5.1 refuses it ("Out-of-bounds PFN", "Excluded
+ * page"; its zero_excluded attribute, which would read zeros, is off).
+ */
+static bool dd_absent(void *priv, uint64_t paddr, size_t len)
+{
+	const struct diskdump *dd = priv;
+	uint64_t pfn = paddr >> dd->page_shift, last;
+
+	if (!len || paddr + len - 1 < paddr)
+		return false;
+	for (last = (paddr + len - 1) >> dd->page_shift; pfn <= last; pfn++)
+		if (!in_file(dd, pfn))
+			return true;
+	return false;
+}
+
 static void *new_decoder(void)
 {
 	return sa_page_decoder_new();
@@ -510,6 +534,7 @@ const struct sa_format_ops sa_diskdump_ops = {
 	.close = dd_close,
 	.prefetch = dd_prefetch,
 	.present = dd_present,
+	.absent = dd_absent,
 	.start_workers = dd_start_workers,
 	.ahead_stats = dd_ahead_stats,
 };

@@ -198,15 +198,25 @@ void sa_reader_open(struct sa_reader *r, int fd, kdump_ctx_t *ctx)
  * *table; true and *table the next table, or *size set when the entry
  * maps a 1 GiB or 2 MiB page (at *table).
  */
+/* An entry at paddr the dump does not hold, or read and not present. */
+static bool refused(struct sa_reader *r, uint64_t paddr, bool read, uint64_t pte)
+{
+	if (read)
+		r->walk.untranslatable = !(pte & PTE_PRESENT);
+	else
+		r->walk.untranslatable = r->ops->absent && r->ops->absent(r->priv, paddr, 8);
+	return false;
+}
+
 static bool walk_step(struct sa_reader *r, uint64_t va, unsigned int level,
 		      uint64_t *table, uint64_t *size)
 {
 	unsigned int shift = 12 + 9 * (level - 1);
-	uint64_t pte;
+	uint64_t at = *table + ((va >> shift) & 511) * 8, pte = 0;
+	bool read = r->ops->read(r->priv, at, &pte, sizeof(pte));
 
-	if (!r->ops->read(r->priv, *table + ((va >> shift) & 511) * 8, &pte, sizeof(pte)) ||
-	    !(pte & PTE_PRESENT))
-		return false;
+	if (!read || !(pte & PTE_PRESENT))
+		return refused(r, at, read, pte);
 	*table = pte & PTE_ADDR;
 	if ((level == 3 || level == 2) && (pte & PTE_HUGE)) {
 		*size = 1ULL << shift;
@@ -242,7 +252,7 @@ static bool leaf_step(struct sa_reader *r, uint64_t va, uint64_t *table)
 	}
 	pte = w->leaf[(va / PT_PAGE) & 511];
 	if (!(pte & PTE_PRESENT))
-		return false;
+		return refused(r, *table, true, pte);
 	*table = pte & PTE_ADDR & ~(PT_PAGE - 1);
 	return true;
 }
@@ -373,6 +383,39 @@ static bool run_present(struct sa_reader *r, uint64_t paddr, size_t n, size_t do
 bool sa_reader_present(struct sa_reader *r, uint64_t kvaddr, size_t len)
 {
 	return r->ops && r->ops->present && len && each_run(r, kvaddr, len, run_present, NULL);
+}
+
+/* kvaddr is mapped by page tables the own reader walks, and they map it nowhere. */
+static bool untranslatable(struct sa_reader *r, uint64_t kvaddr)
+{
+	const struct sa_kv_range *range = find_range(r, kvaddr);
+
+	return range && range->kind == SA_RANGE_PAGE_TABLES && r->walk.levels &&
+	       !walk(r, kvaddr) && r->walk.untranslatable;
+}
+
+bool sa_reader_absent(struct sa_reader *r, uint64_t kvaddr, size_t len)
+{
+	uint64_t paddr, avail;
+	size_t n;
+
+	/*
+	 * Only where the format keeps an index: libkdumpfile reads an address
+	 * it cannot translate by its virtual address, which an ELF dump's
+	 * segments may state (sa_kdump_read()).
+	 */
+	if (!r->ops || !r->ops->absent)
+		return false;
+	for (; len; kvaddr += n, len -= n) {
+		if (!translate(r, kvaddr, &paddr, &avail))
+			return untranslatable(r, kvaddr);
+		n = avail < len ? avail : len;
+		if (r->ops->absent(r->priv, paddr, n))
+			return true;
+		if (kvaddr + n < kvaddr)
+			return false;
+	}
+	return false;
 }
 
 bool sa_reader_ahead_stats(const struct sa_reader *r, struct sa_ahead_stats *stats)

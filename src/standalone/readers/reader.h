@@ -45,6 +45,12 @@ struct sa_format_ops {
 	 * would answer, told from the format's index alone (lx_dump_ops.present).
 	 */
 	bool (*present)(void *priv, uint64_t paddr, size_t len);
+	/*
+	 * Optional.  Whether some page of [paddr, paddr + len) is one the
+	 * file does not hold, told from the format's index alone: libkdumpfile
+	 * reads the same index and refuses such a read too.
+	 */
+	bool (*absent)(void *priv, uint64_t paddr, size_t len);
 };
 
 extern const struct sa_format_ops sa_diskdump_ops;
@@ -77,6 +83,12 @@ struct sa_page_walk {
 	bool leaf_valid;
 	uint64_t leaf_va;
 	uint64_t leaf[512];
+	/*
+	 * The last walk that failed met an entry that is not present, or a
+	 * table the format says the dump does not hold: no reader translates
+	 * that address.
+	 */
+	bool untranslatable;
 };
 
 struct sa_reader {
@@ -86,6 +98,7 @@ struct sa_reader {
 	unsigned int nranges;
 	struct sa_page_walk walk;
 	uint64_t reads, passed;		/* reads it answered; libkdumpfile did */
+	uint64_t absent;		/* reads of pages the dump does not hold */
 	char why[160];			/* why ops is NULL */
 };
 
@@ -103,6 +116,15 @@ void sa_reader_start_workers(struct sa_reader *r, unsigned int workers);
 void sa_reader_prefetch(struct sa_reader *r, uint64_t kvaddr, size_t len);
 /* Every page of [kvaddr, kvaddr + len) is stored where a read would answer it. */
 bool sa_reader_present(struct sa_reader *r, uint64_t kvaddr, size_t len);
+/*
+ * Some page of [kvaddr, kvaddr + len) is mapped nowhere by the kernel's
+ * page tables (an entry not present, or a table the dump does not hold),
+ * or translates, as libkdumpfile translates it, to a page the dump does
+ * not hold: libkdumpfile cannot read the range either.  False where that
+ * is not known (a translation the own reader does not follow, a format
+ * without the absent op).
+ */
+bool sa_reader_absent(struct sa_reader *r, uint64_t kvaddr, size_t len);
 /* What the decoding workers did; false if there are none. */
 bool sa_reader_ahead_stats(const struct sa_reader *r, struct sa_ahead_stats *stats);
 void sa_reader_close(struct sa_reader *r);

@@ -5,7 +5,8 @@
  * address of a vmalloc-like range, read in an order that goes back and
  * forth between the lowest-level tables it keeps, are those the tables
  * map; an entry that is not present, and a table whose page is not in
- * the dump, make the read fail as a walk of single entries would.
+ * the dump, make the read fail as a walk of single entries would, and
+ * are said absent where libkdumpfile could not read them either.
  */
 #include <string.h>
 
@@ -33,7 +34,22 @@ static bool fake_read(void *priv, uint64_t paddr, void *buf, size_t len)
 	return true;
 }
 
+/* The fake dump's index: a page it does not hold is missing. */
+static bool fake_absent(void *priv, uint64_t paddr, size_t len)
+{
+	uint64_t page;
+
+	(void)priv;
+	for (page = paddr / PAGE; page <= (paddr + len - 1) / PAGE; page++)
+		if (page >= PHYS_PAGES || phys_missing[page])
+			return true;
+	return false;
+}
+
 static const struct sa_format_ops fake_ops = { .name = "fake", .read = fake_read };
+static const struct sa_format_ops fake_indexed_ops = {
+	.name = "fake indexed", .read = fake_read, .absent = fake_absent,
+};
 
 static void set_entry(unsigned int table, unsigned int index, uint64_t value)
 {
@@ -121,9 +137,40 @@ static bool test_missing_table(void)
 	return unit_ok();
 }
 
+/*
+ * sa_reader_absent(): an entry not present, a table or a data page the
+ * index says is missing; never a mapped page the dump holds, and never
+ * where the format keeps no index.
+ */
+static bool test_absent(void)
+{
+	struct sa_reader r;
+	unsigned int i;
+
+	build_tables(&r);
+	r.ops = &fake_indexed_ops;
+	phys_missing[4] = true;			/* the second lowest-level table */
+	phys_missing[page_of(10)] = true;	/* page 10's data */
+	for (i = 0; i < VA_PAGES; i++) {
+		bool gone = i % 100 == 99 || i >= 512 || page_of(i) == page_of(10);
+
+		CHECK(sa_reader_absent(&r, VA + i * PAGE, 8) == gone);
+	}
+	CHECK(sa_reader_absent(&r, VA + 97 * PAGE, 3 * PAGE));	/* 99 within */
+	CHECK(!sa_reader_absent(&r, VA + 100 * PAGE, 3 * PAGE));
+	CHECK(!sa_reader_absent(&r, VA + VA_PAGES * PAGE, 8));	/* no range: unknown */
+	r.ops = &fake_ops;			/* no index (ELF): never */
+	CHECK(!sa_reader_absent(&r, VA + 99 * PAGE, 8));
+	CHECK(!sa_reader_absent(&r, VA + 10 * PAGE, 8));
+	CHECK(!sa_reader_absent(&r, VA + 600 * PAGE, 8));
+	return unit_ok();
+}
+
 const struct unit_test reader_tests[] = {
 	{ "reader: page walk back and forth between tables, the mapped bytes",
 	  test_walk_back_and_forth },
 	{ "reader: a page table not in the dump fails its pages only", test_missing_table },
+	{ "reader: unmapped pages and pages the index lacks said absent, no others",
+	  test_absent },
 	{ NULL, NULL },
 };
