@@ -193,8 +193,8 @@ void lx_slab_pipe_init(struct lx_slab_pipe *pipe, struct lx_target *t,
 	pipe->batch[0].pipe = pipe->batch[1].pipe = pipe;
 	pipe->visitor.arg = pipe;
 	if (ops->result_size > LX_PIPE_RESULT_MAX)
-		pipe_broken(pipe, "internal error: a pipe result of %zu bytes, more than %u", ops->result_size,
-			    LX_PIPE_RESULT_MAX);
+		pipe_broken(pipe, "internal error: a pipe result of %zu bytes, more than %u",
+			    ops->result_size, LX_PIPE_RESULT_MAX);
 	if (lx_has_threads(t)) {
 		pipe->visitor.slab = pipe_slab;
 		pipe->visitor.buffer = pipe_buffer;

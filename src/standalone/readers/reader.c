@@ -194,11 +194,10 @@ void sa_reader_open(struct sa_reader *r, int fd, kdump_ctx_t *ctx)
 }
 
 /*
- * One step down the page tables: the entry for va in the table at
- * *table; true and *table the next table, or *size set when the entry
- * maps a 1 GiB or 2 MiB page (at *table).
+ * A failed step: the entry at paddr the dump does not hold (the format's
+ * index says so), or read and not present; either way no reader translates
+ * the address (sa_page_walk.untranslatable).  Every failing step comes here.
  */
-/* An entry at paddr the dump does not hold, or read and not present. */
 static bool refused(struct sa_reader *r, uint64_t paddr, bool read, uint64_t pte)
 {
 	if (read)
@@ -208,6 +207,11 @@ static bool refused(struct sa_reader *r, uint64_t paddr, bool read, uint64_t pte
 	return false;
 }
 
+/*
+ * One step down the page tables: the entry for va in the table at
+ * *table; true and *table the next table, or *size set when the entry
+ * maps a 1 GiB or 2 MiB page (at *table).
+ */
 static bool walk_step(struct sa_reader *r, uint64_t va, unsigned int level,
 		      uint64_t *table, uint64_t *size)
 {
@@ -385,13 +389,17 @@ bool sa_reader_present(struct sa_reader *r, uint64_t kvaddr, size_t len)
 	return r->ops && r->ops->present && len && each_run(r, kvaddr, len, run_present, NULL);
 }
 
-/* kvaddr is mapped by page tables the own reader walks, and they map it nowhere. */
+/*
+ * After translate() failed for kvaddr: its page tables, which the own
+ * reader walks, map it nowhere.  translate() fails for such a range only
+ * where walk() did, and every failed walk step sets untranslatable.
+ */
 static bool untranslatable(struct sa_reader *r, uint64_t kvaddr)
 {
 	const struct sa_kv_range *range = find_range(r, kvaddr);
 
 	return range && range->kind == SA_RANGE_PAGE_TABLES && r->walk.levels &&
-	       !walk(r, kvaddr) && r->walk.untranslatable;
+	       r->walk.untranslatable;
 }
 
 bool sa_reader_absent(struct sa_reader *r, uint64_t kvaddr, size_t len)

@@ -21,6 +21,7 @@
 /* Table pages: PML4 0, PDPT 1, PD 2, PT 3 and 4; data from 8 on. */
 static uint8_t phys[PHYS_PAGES * PAGE];
 static bool phys_missing[PHYS_PAGES];
+static bool phys_damaged[PHYS_PAGES];	/* in the dump, but reads fail */
 static unsigned int phys_reads;
 
 static bool fake_read(void *priv, uint64_t paddr, void *buf, size_t len)
@@ -28,7 +29,8 @@ static bool fake_read(void *priv, uint64_t paddr, void *buf, size_t len)
 	(void)priv;
 	phys_reads++;
 	if (paddr + len > sizeof(phys) || phys_missing[paddr / PAGE] ||
-	    phys_missing[(paddr + len - 1) / PAGE])
+	    phys_missing[(paddr + len - 1) / PAGE] || phys_damaged[paddr / PAGE] ||
+	    phys_damaged[(paddr + len - 1) / PAGE])
 		return false;
 	memcpy(buf, phys + paddr, len);
 	return true;
@@ -68,6 +70,7 @@ static void build_tables(struct sa_reader *r)
 
 	memset(phys, 0, sizeof(phys));
 	memset(phys_missing, 0, sizeof(phys_missing));
+	memset(phys_damaged, 0, sizeof(phys_damaged));
 	for (i = 8; i < PHYS_PAGES; i++)
 		memset(phys + i * PAGE, i, PAGE);
 	set_entry(0, (VA >> 39) & 511, 1 * PAGE | 1);
@@ -159,6 +162,12 @@ static bool test_absent(void)
 	CHECK(sa_reader_absent(&r, VA + 97 * PAGE, 3 * PAGE));	/* 99 within */
 	CHECK(!sa_reader_absent(&r, VA + 100 * PAGE, 3 * PAGE));
 	CHECK(!sa_reader_absent(&r, VA + VA_PAGES * PAGE, 8));	/* no range: unknown */
+	phys_missing[4] = false;
+	phys_damaged[4] = true;			/* in the dump, unreadable: unknown */
+	CHECK(!sa_reader_absent(&r, VA + 600 * PAGE, 8));
+	CHECK(!sa_reader_absent(&r, VA + 699 * PAGE, 8));
+	CHECK(sa_reader_absent(&r, VA + 99 * PAGE, 8));	/* the other table's */
+	phys_damaged[4] = false;
 	r.ops = &fake_ops;			/* no index (ELF): never */
 	CHECK(!sa_reader_absent(&r, VA + 99 * PAGE, 8));
 	CHECK(!sa_reader_absent(&r, VA + 10 * PAGE, 8));
