@@ -912,7 +912,7 @@ static int by_held(const void *x, const void *y)
 struct data_ref {
 	uint64_t where;
 	uint32_t area;
-	size_t index;		/* into refs and the labels */
+	uint32_t index;		/* into refs and the labels: at most LX_REFS_MAX */
 };
 
 static int by_area_where(const void *x, const void *y)
@@ -1063,7 +1063,7 @@ static enum lx_status label_refs(struct lx_session *s, const struct lx_reach *r,
 
 		l[i].lost_holder = false;
 		if (in_symbol_area(r, ref)) {
-			d[nd++] = (struct data_ref){ ref->where, ref->area, i };
+			d[nd++] = (struct data_ref){ ref->where, ref->area, (uint32_t)i };
 		} else if (!heap_label(s, r, ref, lt, &last, &l[i], &ok)) {
 			label_ref(s, r, ref, label, sizeof(label), &l[i].lost_holder);
 			ok = label_number(lt, label, &l[i].label_id);
@@ -1174,6 +1174,8 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 	*ngroups = 0;
 	if (!nrefs)
 		return LX_OK;
+	if (nrefs > LX_REFS_MAX)	/* more than a pass keeps: data_ref.index */
+		return LX_EINTERNAL;
 	l = lx_alloc(s->t, nrefs * sizeof(*l));
 	ret = l ? label_refs(s, r, refs, nrefs, &lt, l) : LX_ENOMEM;
 	if (!ret) {

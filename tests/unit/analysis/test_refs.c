@@ -1174,7 +1174,61 @@ static bool test_words_miss_every_position(void)
 	return unit_ok();
 }
 
+/* Each of want[0..n) in text, each after the one before. */
+static bool in_order(const char *text, const char *const *want, size_t n)
+{
+	size_t i;
+
+	for (i = 0; text && i < n; i++) {
+		text = strstr(text, want[i]);
+		if (text)
+			text += strlen(want[i]);
+	}
+	return text;
+}
+
+/* Clusters 1 (zeros: B and nine more), 2 (A and E), 3 (C), 4 (D). */
+static const char *const holder_lines[] = {
+	"CLUSTER 1: 10 objects",
+	"  held by   1/10 kmalloc-512 +16 (slab, 1 word)\n"
+	"  referenced 1 of 10 members; 9 unreferenced",
+	"CLUSTER 2: 2 objects",
+	"  held by   1/2 leak_root (kernel, 1 word)\n"
+	"            1/2 kmalloc-512 +0 (slab, 1 word)\n"
+	"  referenced 2 of 2 members; 0 unreferenced",
+	"CLUSTER 3: 1 objects",
+	"  held by   nothing scanned points at a member\n"
+	"  referenced 0 of 1 members; 1 unreferenced",
+	"CLUSTER 4: 1 objects",
+	"  held by   1/1 vmlinux .data (kernel, 4 words)\n"
+	"            1/1 kmalloc-512 +8 (slab, 1 word)\n"
+	"  referenced 1 of 1 members; 0 unreferenced",
+};
+
+/*
+ * Holders of every cluster (the cluster report, -a): four more .data words
+ * point at D, so the cluster of D has the most referrers though it is not
+ * the first; each cluster's holders are its own members' referrers.
+ */
+static bool test_holders_per_cluster(void)
+{
+	struct lx_options opt = { .cache = "kmalloc-512", .all = true };
+	struct fixture f;
+	unsigned int i;
+
+	refs_kernel(&f);
+	for (i = 0; i < 4; i++)
+		fk_w64(&f.fk, DATA + 32 + 8 * i, OBJ_D);
+	CHECK(fx_command(&f, &opt) == LX_OK);
+	fflush(f.fk.out);
+	CHECK(in_order(f.fk.outbuf, holder_lines, sizeof(holder_lines) / sizeof(holder_lines[0])));
+	CHECK(fx_teardown(&f));
+	return unit_ok();
+}
+
 const struct unit_test refs_tests[] = {
+	{ "holders: each cluster's own referrers, the one with most not first",
+	  test_holders_per_cluster },
 	{ "heap: the coarse index and the last slab find what a full search finds",
 	  test_heap_granules },
 	{ "heap: division by an object size's inverse is exact", test_heap_divide },
