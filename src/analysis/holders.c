@@ -129,10 +129,10 @@ static bool count_refs(struct holders_pass *p, struct ref_split *sp)
 	if (!sp->count)
 		return false;
 	for (i = 0; i < p->r.nrefs; i++) {
-		uint32_t k = p->cluster_of[p->r.refs[i].target];
+		uint32_t cluster = p->cluster_of[p->r.refs[i].target];
 
-		if (described(p, k))
-			sp->count[k - p->first]++;
+		if (described(p, cluster))
+			sp->count[cluster - p->first]++;
 	}
 	for (sp->largest = 0, k = 1; k < p->n; k++)
 		if (sp->count[k] > sp->count[sp->largest])
@@ -149,11 +149,11 @@ static void split_refs(struct holders_pass *p, struct ref_split *sp)
 	size_t i, front = 0;
 
 	for (i = 0; i < p->r.nrefs; i++) {
-		uint32_t k = p->cluster_of[p->r.refs[i].target];
+		uint32_t cluster = p->cluster_of[p->r.refs[i].target];
 
-		if (k == largest)
+		if (cluster == largest)
 			p->r.refs[front++] = p->r.refs[i];
-		else if (described(p, k))
+		else if (described(p, cluster))
 			sp->rest[sp->nrest++] = p->r.refs[i];
 	}
 }
