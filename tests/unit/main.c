@@ -42,6 +42,7 @@ extern const struct unit_test kmemleak_tests[];
 extern const struct unit_test ahead_tests[];
 extern const struct unit_test prefetch_tests[];
 extern const struct unit_test symtab_tests[];
+extern const struct unit_test strmap_tests[];
 extern const struct unit_test grow_tests[];
 
 int main(int argc, char **argv)
@@ -57,7 +58,7 @@ int main(int argc, char **argv)
 					     alloctag_tests, stackdepot_tests, pageowner_tests,
 					     largealloc_tests, kmemleak_tests, ahead_tests,
 					     prefetch_tests, slabpipe_tests, bigalloc_tests,
-					     symtab_tests, grow_tests };
+					     symtab_tests, strmap_tests, grow_tests };
 	unsigned int passed = 0, failed = 0, i;
 	const struct unit_test *t;
 

@@ -59,12 +59,12 @@ static bool rehash(struct lx_strmap *m, size_t cap)
 	return true;
 }
 
-/* At most half full with count keys. */
+/* At most three quarters full with count keys. */
 bool lx_strmap_reserve(struct lx_strmap *m, size_t count)
 {
 	size_t cap = m->cap ? m->cap : 1024;
 
-	while (count * 2 > cap) {
+	while (count > cap / 4 * 3) {
 		if (cap > SIZE_MAX / 4)
 			return false;
 		cap *= 2;
