@@ -158,11 +158,17 @@ static void split_refs(struct holders_pass *p, struct ref_split *sp)
 	}
 }
 
+/* The room behind the largest cluster's referrers (NULL: none was kept). */
+static struct lx_ref *behind_largest(const struct holders_pass *p, const struct ref_split *sp)
+{
+	return p->r.refs ? p->r.refs + sp->count[sp->largest] : NULL;
+}
+
 /* Cluster first + k's referrers, from sp->rest, into the room behind the largest's. */
 static size_t gather_refs(struct holders_pass *p, const struct ref_split *sp,
 			  unsigned int k)
 {
-	struct lx_ref *out = p->r.refs + sp->count[sp->largest];
+	struct lx_ref *out = behind_largest(p, sp);
 	size_t i, n = 0;
 
 	for (i = 0; i < sp->nrest; i++)
@@ -188,7 +194,7 @@ static enum lx_status group_all(struct holders_pass *p)
 		if (k == sp.largest)
 			continue;
 		n = gather_refs(p, &sp, k);
-		ret = cluster_holders(p, p->first + k, p->r.refs + sp.count[sp.largest], n);
+		ret = cluster_holders(p, p->first + k, behind_largest(p, &sp), n);
 	}
 out:
 	lx_free(p->s->t, sp.count);
