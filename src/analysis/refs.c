@@ -1174,8 +1174,12 @@ enum lx_status lx_reach_groups(struct lx_session *s, const struct lx_reach *r,
 	*ngroups = 0;
 	if (!nrefs)
 		return LX_OK;
-	if (nrefs > LX_REFS_MAX)	/* more than a pass keeps: data_ref.index */
+	if (nrefs > LX_REFS_MAX) {	/* more than a pass keeps: data_ref.index */
+		lx_msg(s->t, LX_MSG_ERROR,
+		       "internal error: %zu referrers to group, more than a pass keeps (%u)",
+		       nrefs, LX_REFS_MAX);
 		return LX_EINTERNAL;
+	}
 	l = lx_alloc(s->t, nrefs * sizeof(*l));
 	ret = l ? label_refs(s, r, refs, nrefs, &lt, l) : LX_ENOMEM;
 	if (!ret) {

@@ -12,6 +12,7 @@
  *   F (pfn 10, #7)  free, +0 -> H (pfn 11, #6, live)
  *   pfn 11, #5 free; every other object live and zero
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_target.h"
@@ -972,6 +973,27 @@ static bool test_groups(void)
 	return unit_ok();
 }
 
+/* More referrers than a pass keeps: a bug of the caller, said and refused. */
+static bool test_groups_too_many(void)
+{
+	struct lx_ref_group *g = NULL;
+	struct lx_ref *many;
+	struct lx_reach r;
+	struct fixture f;
+	size_t ng = 7;
+
+	CHECK(reach_setup(&f, &r));
+	many = calloc(LX_REFS_MAX + 1, sizeof(*many));
+	CHECK(many);
+	if (many)
+		CHECK(lx_reach_groups(&f.s, &r, many, LX_REFS_MAX + 1, &g, &ng) ==
+		      LX_EINTERNAL);
+	CHECK(!g && !ng && strstr(f.fk.messages, "internal error: 524289 referrers"));
+	free(many);
+	CHECK(reach_teardown(&f, &r));
+	return unit_ok();
+}
+
 /*
  * Words in kernel data are labelled by symbol in runs (refs.c's
  * galloping): two arrays side by side, each word named by its own array
@@ -1251,6 +1273,8 @@ const struct unit_test refs_tests[] = {
 	{ "self-pointers are no referrers", test_no_referrers },
 	{ "referrer groups: cache +offset, symbol, area label", test_groups },
 	{ "referrer groups count distinct held targets", test_groups_held },
+	{ "referrer groups: more than a pass keeps is an internal error",
+	  test_groups_too_many },
 	{ "referrer groups: data words labelled by symbol in runs", test_groups_symbol_runs },
 	{ "lx_reach_free leaves no allocation", test_reach_free },
 	{ "typed views: skbuff_head_cache +16 (sk_buff.dev)", test_typed_table },
