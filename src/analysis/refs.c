@@ -57,10 +57,19 @@ struct slab_windows {
 	uint32_t *slot_of;		/* per heap slab: its window's slot + 1; 0 none */
 };
 
+/*
+ * A reached object not yet scanned, by its slab's heap index and its index
+ * in the slab: scanning it needs its slab, found once when it is reached.
+ */
+struct pending {
+	uint32_t slab;
+	uint32_t index;
+};
+
 struct pass {
 	struct lx_session *s;
 	struct lx_reach *r;
-	uint64_t *stack;		/* objects reached but not yet scanned */
+	struct pending *stack;		/* objects reached but not yet scanned */
 	size_t depth, cap;
 	uint8_t *buf;			/* CHUNK_BYTES or one object */
 	size_t buf_len;
@@ -329,17 +338,18 @@ static void record_ref(struct pass *p, uint64_t where, const struct lx_heap_hit 
 					       (uint32_t)hit->offset };
 }
 
-static void push_reached(struct pass *p, uint64_t number)
+static void push_reached(struct pass *p, const struct lx_heap_hit *hit)
 {
 	struct lx_reach *r = p->r;
 
-	lx_bit_set(r->reached, number);
+	lx_bit_set(r->reached, hit->number);
 	r->nreached++;
 	if (lx_reserve(p->s->t, &p->stack, &p->cap, p->depth + 1, sizeof(*p->stack))) {
 		p->status = LX_ENOMEM;
 		return;
 	}
-	p->stack[p->depth++] = number;
+	p->stack[p->depth++] = (struct pending){ (uint32_t)(hit->slab - r->heap.slabs),
+						 hit->index };
 }
 
 /*
@@ -387,7 +397,7 @@ static void follow_word(struct pass *p, uint64_t where, uint64_t value,
 	if (lx_bit_test(p->r->no_heap_words, hit.number))
 		reach_wordless(p, &hit);
 	else
-		push_reached(p, hit.number);
+		push_reached(p, &hit);
 }
 
 /*
@@ -570,19 +580,18 @@ static const uint8_t *window_bytes(struct pass *p, const struct lx_heap_slab *hs
 	return w->readable ? ws->mem + w->at + (addr - hs->base) : NULL;
 }
 
-static void scan_object(struct pass *p, uint64_t number, bool mark)
+/* Object index of slab hs (heap order), scanned for referrers and (mark) reached ones. */
+static void scan_object(struct pass *p, const struct lx_heap_slab *hs, uint32_t index,
+			bool mark)
 {
 	const struct lx_heap *h = &p->r->heap;
-	const struct lx_heap_slab *hs = lx_heap_slab_of(h, number);
-	const struct lx_heap_cache *hc;
+	const struct lx_heap_cache *hc = &h->caches[hs->cache];
+	uint64_t number = hs->first + index;
 	struct scan_how how = { .area = LX_REF_HEAP, .self = number, .mark = mark };
 	const uint8_t *mem;
 	uint64_t addr;
 	size_t len;
 
-	if (!hs)
-		return;
-	hc = &h->caches[hs->cache];
 	addr = lx_heap_slab_object_addr(h, hs, number);
 	how.metadata = hc->metadata;
 	len = hc->cache.object_size < MAX_OBJECT_BYTES ? hc->cache.object_size :
@@ -605,19 +614,27 @@ static void scan_object(struct pass *p, uint64_t number, bool mark)
 
 static void drain_stack(struct pass *p)
 {
-	while (p->depth && !p->status)
-		scan_object(p, p->stack[--p->depth], true);
+	const struct pending *next;
+
+	while (p->depth && !p->status) {
+		next = &p->stack[--p->depth];
+		scan_object(p, &p->r->heap.slabs[next->slab], next->index, true);
+	}
 }
 
-/* Live objects no root reaches: scanned for referrers only. */
+/* Live objects no root reaches: scanned for referrers only, in heap order. */
 static void scan_unreached(struct pass *p)
 {
 	const struct lx_heap *h = &p->r->heap;
-	uint64_t n;
+	const struct lx_heap_slab *hs;
+	uint32_t k;
+	size_t i;
 
-	for (n = 0; n < h->nobjects && !p->status; n++)
-		if (lx_heap_live(h, n) && !lx_reach_reached(p->r, n))
-			scan_object(p, n, false);
+	for (i = 0; i < h->nslabs && !p->status; i++)
+		for (hs = &h->slabs[i], k = 0; k < hs->objects && !p->status; k++)
+			if (lx_heap_live(h, hs->first + k) &&
+			    !lx_reach_reached(p->r, hs->first + k))
+				scan_object(p, hs, k, false);
 }
 
 /*
@@ -684,6 +701,11 @@ enum lx_status lx_reach_run(struct lx_session *s, struct lx_reach *r)
 	double start, reached;
 	size_t i;
 
+	if ((uint64_t)r->heap.nslabs > UINT32_MAX) {	/* struct pending's index */
+		lx_msg(s->t, LX_MSG_ERROR, "%zu slabs: more than the reachability pass indexes",
+		       r->heap.nslabs);
+		return LX_ENOMEM;
+	}
 	p.buf_len = CHUNK_BYTES > MAX_OBJECT_BYTES ? CHUNK_BYTES : MAX_OBJECT_BYTES;
 	p.buf = lx_alloc(s->t, p.buf_len);
 	if (!p.buf)
