@@ -14,13 +14,24 @@ struct object_hashes {
 	bool words_miss;	/* with note_words: no word in the direct map */
 };
 
-/* The pipe's work, on any thread: an object's hashes and word test. */
+/* The pipe's work, on any thread: an object's hashes. */
 static void hash_object(const void *arg, const uint8_t *obj, size_t len, void *result)
 {
 	const struct lx_cluster_job *job = arg;
 	struct object_hashes *h = result;
 
 	lx_cluster_hash(&job->cl, obj, len, h->prefix);
+}
+
+/*
+ * The pipe's work as the slab is read: the word test reads every byte,
+ * the hashes often only a prefix (text), so it runs where the bytes are.
+ */
+static void test_words(const void *arg, const uint8_t *obj, size_t len, void *result)
+{
+	const struct lx_cluster_job *job = arg;
+	struct object_hashes *h = result;
+
 	h->words_miss = job->note_words &&
 			lx_words_miss(obj, len, job->cl.word_size, job->words_lo,
 				      job->words_hi);
@@ -47,6 +58,7 @@ static bool add_object(void *arg, uint64_t addr, const void *result)
 static const struct lx_pipe_ops cluster_pipe = {
 	.result_size = sizeof(struct object_hashes),
 	.work = hash_object,
+	.read_work = test_words,
 	.sink = add_object,
 };
 

@@ -287,6 +287,108 @@ static bool test_pipe_interrupted(void)
 	return unit_ok();
 }
 
+/* An object's second checksum, read_work()'s: the bytes from the last. */
+static uint64_t tail_sum(const uint8_t *obj, size_t len)
+{
+	uint64_t sum = 0;
+
+	while (len)
+		sum = sum * 131 + obj[--len];
+	return sum;
+}
+
+struct two_sums {
+	uint64_t sum, tail;
+};
+
+/* read_work() and work() calls, and read_work() calls made ahead of the last work(). */
+static unsigned int reads, works, reads_ahead;
+
+static void tail_read_work(const void *arg, const uint8_t *obj, size_t len, void *result)
+{
+	(void)arg;
+	__atomic_fetch_add(&reads_ahead, __atomic_load_n(&reads, __ATOMIC_SEQ_CST) >
+			   __atomic_load_n(&works, __ATOMIC_SEQ_CST), __ATOMIC_SEQ_CST);
+	__atomic_fetch_add(&reads, 1, __ATOMIC_SEQ_CST);
+	((struct two_sums *)result)->tail = tail_sum(obj, len);
+}
+
+/* work() after read_work(): its field is there, or the sum is spoilt. */
+static void sum_after_read(const void *arg, const uint8_t *obj, size_t len, void *result)
+{
+	struct two_sums *r = result;
+
+	(void)arg;
+	r->sum = object_sum(obj, len) ^ (r->tail != tail_sum(obj, len));
+	__atomic_fetch_add(&works, 1, __ATOMIC_SEQ_CST);
+}
+
+static bool two_sums_sink(void *arg, uint64_t addr, const void *result)
+{
+	return see(arg, addr, ((const struct two_sums *)result)->sum);
+}
+
+static const struct lx_pipe_ops two_sums_ops = {
+	.result_size = sizeof(struct two_sums), .work = sum_after_read,
+	.read_work = tail_read_work, .sink = two_sums_sink,
+};
+
+/* The walk through a pipe of two_sums_ops, read_work() first on the walk if read_now. */
+static enum lx_status run_read_work(enum fk_threads threads, bool read_now, struct seen *seen)
+{
+	struct lx_slab_pipe pipe;
+	struct fixture f;
+	enum lx_status ret;
+
+	fx_setup(&f, LX_FP_XOR_SWAB);
+	many_slabs(&f);
+	fk_set_threads(&f.fk, threads);
+	memset(seen, 0, sizeof(*seen));
+	reads = works = reads_ahead = 0;
+	ret = lx_layout_init(&f.s);
+	if (!ret)
+		ret = lx_cache_read(&f.s, FK_CACHE, &f.cache);
+	lx_slab_pipe_init(&pipe, &f.fk.target, &two_sums_ops, seen);
+	pipe.batch_bytes = 3 * FK_PAGE_SIZE;
+	pipe.read_now = read_now;
+	if (!ret)
+		ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &pipe.visitor);
+	if (!ret)
+		ret = lx_slab_pipe_finish(&pipe);
+	lx_slab_pipe_free(&pipe);
+	if (!fx_teardown(&f) || seen->overflow)
+		return LX_EUSAGE;
+	return ret;
+}
+
+/*
+ * read_work() once per live object, before work() on its result, whether
+ * the walk does it as the slab is read (a host that declines threads,
+ * once the walk has time: from the second batch on, a slab's objects all
+ * read_work()ed before the first is worked on) or with work(); the
+ * results those of the plain walk.
+ */
+static bool test_pipe_read_work(void)
+{
+	static const enum fk_threads hosts[] = { FK_THREADS, FK_THREADS_DECLINED, FK_NO_THREADS };
+	static struct seen plain, got;
+	unsigned int k, now;
+
+	CHECK(plain_run(&plain));
+	for (k = 0; k < 3; k++) {
+		for (now = 0; now < 2; now++) {
+			CHECK(run_read_work(hosts[k], now, &got) == LX_OK);
+			CHECK(same_objects(&plain, &got));
+			CHECK(reads == plain.n && works == plain.n);
+			if (hosts[k] == FK_THREADS_DECLINED)
+				CHECK(now ? reads_ahead > 0 : reads_ahead == 0);
+			if (hosts[k] == FK_NO_THREADS)
+				CHECK(reads_ahead == 0);
+		}
+	}
+	return unit_ok();
+}
+
 const struct unit_test slabpipe_tests[] = {
 	{ "slab pipe: every live object's result, in walk order, any threads",
 	  test_pipe_sees_the_plain_walk },
@@ -294,5 +396,7 @@ const struct unit_test slabpipe_tests[] = {
 	{ "slab pipe: a broken contract is an internal error", test_pipe_contract_broken },
 	{ "slab pipe: a result too big is refused", test_pipe_result_too_big },
 	{ "slab pipe: ^C stops a threaded walk, nothing left", test_pipe_interrupted },
+	{ "slab pipe: read_work() once per object, before work(), either thread",
+	  test_pipe_read_work },
 	{ NULL, NULL },
 };
