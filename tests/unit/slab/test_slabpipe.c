@@ -95,9 +95,13 @@ static void many_slabs(struct fixture *f)
 	fk_set_node_nr_slabs(&f->fk, 2 + NR_FULL);
 }
 
-/* Every slab through the pipe, batches of batch_bytes, on such a host. */
-static enum lx_status run_piped(enum fk_threads threads, size_t batch_bytes,
-				struct seen *seen, size_t *threaded, unsigned int *started)
+/*
+ * Every slab through a pipe of ops, batches of batch_bytes, on such a
+ * host; read_work() first on the walk's thread if read_now.
+ */
+static enum lx_status run_pipe(const struct lx_pipe_ops *ops, enum fk_threads threads,
+			       size_t batch_bytes, bool read_now, struct seen *seen,
+			       size_t *threaded, unsigned int *started)
 {
 	struct lx_slab_pipe pipe;
 	struct fixture f;
@@ -109,8 +113,9 @@ static enum lx_status run_piped(enum fk_threads threads, size_t batch_bytes,
 	ret = lx_layout_init(&f.s);
 	if (!ret)
 		ret = lx_cache_read(&f.s, FK_CACHE, &f.cache);
-	lx_slab_pipe_init(&pipe, &f.fk.target, &sum_ops, seen);
+	lx_slab_pipe_init(&pipe, &f.fk.target, ops, seen);
 	pipe.batch_bytes = batch_bytes;
+	pipe.read_now = read_now;
 	if (!ret)
 		ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &pipe.visitor);
 	if (!ret)
@@ -159,8 +164,8 @@ static bool test_pipe_sees_the_plain_walk(void)
 	for (i = 0; i < sizeof(batches) / sizeof(batches[0]); i++) {
 		for (k = 0; k < 3; k++) {
 			memset(&got, 0, sizeof(got));
-			CHECK(run_piped(hosts[k], batches[i], &got, &threaded, &started) ==
-			      LX_OK);
+			CHECK(run_pipe(&sum_ops, hosts[k], batches[i], false, &got,
+				       &threaded, &started) == LX_OK);
 			CHECK(same_objects(&plain, &got));
 			CHECK(threaded == started);
 			CHECK(hosts[k] == FK_THREADS ? threaded > 0 : !threaded);
@@ -182,8 +187,8 @@ static bool test_pipe_sink_fails(void)
 	for (k = 0; k < 3; k++) {
 		memset(&got, 0, sizeof(got));
 		got.fail_at = 100;
-		CHECK(run_piped(hosts[k], 3 * FK_PAGE_SIZE, &got, &threaded, &started) ==
-		      LX_ENOMEM);
+		CHECK(run_pipe(&sum_ops, hosts[k], 3 * FK_PAGE_SIZE, false, &got, &threaded,
+			       &started) == LX_ENOMEM);
 		CHECK(got.n == 99);
 	}
 	return unit_ok();
@@ -336,29 +341,13 @@ static const struct lx_pipe_ops two_sums_ops = {
 /* The walk through a pipe of two_sums_ops, read_work() first on the walk if read_now. */
 static enum lx_status run_read_work(enum fk_threads threads, bool read_now, struct seen *seen)
 {
-	struct lx_slab_pipe pipe;
-	struct fixture f;
-	enum lx_status ret;
+	unsigned int started;
+	size_t threaded;
 
-	fx_setup(&f, LX_FP_XOR_SWAB);
-	many_slabs(&f);
-	fk_set_threads(&f.fk, threads);
 	memset(seen, 0, sizeof(*seen));
 	reads = works = reads_ahead = 0;
-	ret = lx_layout_init(&f.s);
-	if (!ret)
-		ret = lx_cache_read(&f.s, FK_CACHE, &f.cache);
-	lx_slab_pipe_init(&pipe, &f.fk.target, &two_sums_ops, seen);
-	pipe.batch_bytes = 3 * FK_PAGE_SIZE;
-	pipe.read_now = read_now;
-	if (!ret)
-		ret = lx_scan_cache_visit(&f.s, &f.cache, &f.scan, &pipe.visitor);
-	if (!ret)
-		ret = lx_slab_pipe_finish(&pipe);
-	lx_slab_pipe_free(&pipe);
-	if (!fx_teardown(&f) || seen->overflow)
-		return LX_EUSAGE;
-	return ret;
+	return run_pipe(&two_sums_ops, threads, 3 * FK_PAGE_SIZE, read_now, seen, &threaded,
+			&started);
 }
 
 /*
