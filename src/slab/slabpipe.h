@@ -35,8 +35,9 @@ struct lx_pipe_ops {
 	 * object's slab is read, its bytes still in that core's caches, when
 	 * the walk has time to spare; else done with work().  For a test that
 	 * reads every byte where work() reads a few (S4's ELF dump: the word
-	 * test of each 4 KiB buffer, 30 ms of the walk on the other thread,
-	 * 2 ms here; where the walk inflates pages it has no time to spare).
+	 * test of each 4 KiB buffer made the walk 30 ms longer on the other
+	 * thread, nothing here, where the walk waited on the hashing; where
+	 * the walk inflates pages it has no time to spare).
 	 */
 	void (*read_work)(const void *arg, const uint8_t *obj, size_t len, void *result);
 	/* On the walk's thread, in walk order; false stops the walk (LX_ENOMEM). */
