@@ -14,6 +14,15 @@ struct lx_pipe_object {
 	size_t mem_at;
 };
 
+/* One object's work, its read_work() first unless done as its slab was read. */
+static void work_object(const struct lx_slab_pipe *pipe, const uint8_t *obj, size_t len,
+			void *result, bool read_worked)
+{
+	if (pipe->ops->read_work && !read_worked)
+		pipe->ops->read_work(pipe->arg, obj, len, result);
+	pipe->ops->work(pipe->arg, obj, len, result);
+}
+
 /* Work on the batch's objects not yet taken, till none is left. */
 static void work_batch(void *arg)
 {
@@ -26,14 +35,9 @@ static void work_batch(void *arg)
 		if (i >= b->nobjects)
 			return;
 		end = i + WORK_CHUNK < b->nobjects ? i + WORK_CHUNK : b->nobjects;
-		for (; i < end; i++) {
-			const uint8_t *obj = b->mem + b->objects[i].mem_at;
-
-			if (pipe->ops->read_work && !b->read_worked)
-				pipe->ops->read_work(pipe->arg, obj, b->object_len,
-						     b->results + i * rs);
-			pipe->ops->work(pipe->arg, obj, b->object_len, b->results + i * rs);
-		}
+		for (; i < end; i++)
+			work_object(pipe, b->mem + b->objects[i].mem_at, b->object_len,
+				    b->results + i * rs, b->read_worked);
 	}
 }
 
@@ -67,13 +71,13 @@ static void batch_reset(struct lx_pipe_batch *b, bool read_now)
  * on the other thread).  Timing decides which thread does the work, never
  * its result.
  */
-static void choose_read_work(struct lx_slab_pipe *pipe, double waited)
+static void choose_read_work(struct lx_slab_pipe *pipe, double filled, double waited)
 {
 	if (!pipe->fill_avg) {
-		pipe->fill_avg = pipe->fill_time;
+		pipe->fill_avg = filled;
 		pipe->wait_avg = waited;
 	}
-	pipe->fill_avg += (pipe->fill_time - pipe->fill_avg) / 8;
+	pipe->fill_avg += (filled - pipe->fill_avg) / 8;
 	pipe->wait_avg += (waited - pipe->wait_avg) / 8;
 	if (pipe->wait_avg > pipe->fill_avg / 4)
 		pipe->read_now = true;
@@ -81,8 +85,11 @@ static void choose_read_work(struct lx_slab_pipe *pipe, double waited)
 		pipe->read_now = false;
 }
 
-/* The batch's work finished (joining in), its thread joined, its objects sunk. */
-static void drain_batch(struct lx_slab_pipe *pipe, struct lx_pipe_batch *b)
+/*
+ * The batch's work finished (joining in), its thread joined, its objects
+ * sunk; filled: how long the walk took to fill the last batch.
+ */
+static void drain_batch(struct lx_slab_pipe *pipe, struct lx_pipe_batch *b, double filled)
 {
 	size_t rs = pipe->ops->result_size, i;
 	bool threaded = b->thread;
@@ -92,7 +99,7 @@ static void drain_batch(struct lx_slab_pipe *pipe, struct lx_pipe_batch *b)
 	lx_thread_join(pipe->t, b->thread);
 	b->thread = NULL;
 	if (threaded)
-		choose_read_work(pipe, lx_now() - start);
+		choose_read_work(pipe, filled, lx_now() - start);
 	for (i = 0; i < b->nobjects && !pipe->status; i++)
 		if (!pipe->ops->sink(pipe->arg, b->objects[i].addr, b->results + i * rs))
 			pipe->status = LX_ENOMEM;
@@ -108,16 +115,16 @@ static void drain_batch(struct lx_slab_pipe *pipe, struct lx_pipe_batch *b)
 static void pass_batch(struct lx_slab_pipe *pipe)
 {
 	struct lx_pipe_batch *full = &pipe->batch[pipe->filling];
+	double filled = lx_now() - pipe->fill_start;
 
-	pipe->fill_time = lx_now() - pipe->fill_start;
 	if (full->nobjects) {
 		full->thread = lx_thread_start(pipe->t, work_batch, full);
 		pipe->threaded += !!full->thread;
 	}
 	pipe->filling ^= 1;
-	drain_batch(pipe, &pipe->batch[pipe->filling]);
+	drain_batch(pipe, &pipe->batch[pipe->filling], filled);
 	if (full->nobjects && !full->thread) {
-		drain_batch(pipe, full);
+		drain_batch(pipe, full, filled);
 		pipe->unthreaded = true;
 	}
 	pipe->fill_start = lx_now();
@@ -210,7 +217,7 @@ static void pipe_slab(void *arg, const struct lx_scan *scan, const struct lx_sla
 	if (b->used > b->cap)
 		b->used = b->cap;
 	if (pipe->unthreaded)
-		drain_batch(pipe, b);
+		drain_batch(pipe, b, 0);	/* no thread: no time taken */
 }
 
 /* Without threads: each live object worked on and sunk as its slab is visited. */
@@ -220,16 +227,13 @@ static void work_now(void *arg, const struct lx_scan *scan, const struct lx_slab
 	struct lx_slab_pipe *pipe = arg;
 	const struct lx_cache *c = &scan->cache;
 	uint8_t result[LX_PIPE_RESULT_MAX];
-	const uint8_t *obj;
 	uint32_t j;
 
 	for (j = 0; j < slab->objects && !pipe->status; j++) {
 		if (lx_object_is_free(scan, slab, j))
 			continue;
-		obj = mem + c->red_left_pad + (size_t)j * c->size;
-		if (pipe->ops->read_work)
-			pipe->ops->read_work(pipe->arg, obj, c->object_size, result);
-		pipe->ops->work(pipe->arg, obj, c->object_size, result);
+		work_object(pipe, mem + c->red_left_pad + (size_t)j * c->size, c->object_size,
+			    result, false);
 		if (!pipe->ops->sink(pipe->arg, lx_object_addr(scan, slab, j), result))
 			pipe->status = LX_ENOMEM;
 	}

@@ -69,7 +69,7 @@ struct lx_slab_pipe {
 	size_t threaded;	/* batches a thread worked on */
 	bool unthreaded;	/* a thread did not start: drain each slab */
 	bool read_now;		/* read_work() on the walk's thread (it has time) */
-	double fill_start, fill_time;	/* of the batch the walk fills, the last */
+	double fill_start;		/* when the walk began filling its batch */
 	double fill_avg, wait_avg;	/* moving averages: choose_read_work() */
 	enum lx_status status;	/* not LX_OK: the walk is stopped */
 	struct lx_visitor visitor;	/* what the walk is given */
